@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import { NativeBackendError } from '../core/errors.js';
+
+type Tf = typeof import('@tensorflow/tfjs-node');
+
+/** TensorFlow thread-pool sizes for one process that runs `workers` training threads at once. */
+export type ThreadPlan = { readonly intraOp: number; readonly interOp: number };
+
+/**
+ * Splits the machine's cores between concurrent workers so that N workers on C cores do not
+ * oversubscribe: each worker's TensorFlow gets floor(C / N) intra-op threads (at least one) and one
+ * inter-op thread (a training step is a chain of ops; parallelism lives inside each op).
+ */
+export function planThreads(workers: number, cores = availableParallelism()): ThreadPlan {
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  }
+  return { intraOp: Math.max(1, Math.floor(cores / workers)), interOp: 1 };
+}
+
+const THREAD_ENV = { intraOp: 'TF_NUM_INTRAOP_THREADS', interOp: 'TF_NUM_INTEROP_THREADS' } as const;
+
+/**
+ * Sets TensorFlow's thread-pool sizes for this process. TensorFlow reads them from the process
+ * environment when a native context starts, i.e. when tfjs-node is first loaded in a thread, so this
+ * must run in the main thread before {@link loadTf} in any thread. Worker threads inherit them.
+ */
+export function setThreadPlan(plan: ThreadPlan): void {
+  if (!isMainThread) throw new Error('setThreadPlan() must be called in the main thread');
+  if (loaded !== undefined) throw new Error('setThreadPlan() must be called before loadTf()');
+  process.env[THREAD_ENV.intraOp] = String(plan.intraOp);
+  process.env[THREAD_ENV.interOp] = String(plan.interOp);
+  process.env.OMP_NUM_THREADS = String(plan.intraOp);
+}
+
+/** The thread plan TensorFlow in this process will use (from the environment), if one was set. */
+export function currentThreadPlan(): ThreadPlan | undefined {
+  const intraOp = Number(process.env[THREAD_ENV.intraOp]);
+  const interOp = Number(process.env[THREAD_ENV.interOp]);
+  return intraOp > 0 && interOp > 0 ? { intraOp, interOp } : undefined;
+}
+
+let loaded: Tf | undefined;
+
+/**
+ * Loads @tensorflow/tfjs-node (the native TensorFlow backend) in the calling thread, once. The only
+ * place in src/ that loads it. Throws {@link NativeBackendError} with the fix when the native addon
+ * is missing or the backend is not 'tensorflow'.
+ */
+export function loadTf(): Tf {
+  if (loaded !== undefined) return loaded;
+  const require = createRequire(import.meta.url);
+  let tf: Tf;
+  try {
+    tf = require('@tensorflow/tfjs-node') as Tf;
+  } catch (cause) {
+    throw new NativeBackendError(
+      `the native TensorFlow backend (@tensorflow/tfjs-node) could not be loaded: ${(cause as Error).message.split('\n')[0]}`,
+      'run `npm run setup-native` in the project folder; it builds the addon and says what is missing',
+      { cause },
+    );
+  }
+  if (tf.getBackend() !== 'tensorflow') {
+    throw new NativeBackendError(
+      `expected the 'tensorflow' backend, got '${tf.getBackend()}'`,
+      'make sure nothing selects another tfjs backend (tf.setBackend) before nas loads',
+    );
+  }
+  loaded = tf;
+  return tf;
+}
