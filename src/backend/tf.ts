@@ -51,6 +51,8 @@ let loaded: Tf | undefined;
  */
 export function loadTf(): Tf {
   if (loaded !== undefined) return loaded;
+  // TensorFlow's informational start-up lines (CPU features) are noise in a terminal dashboard.
+  if (isMainThread) process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   const require = createRequire(import.meta.url);
   let tf: Tf;
   try {

@@ -1,0 +1,9 @@
+/** Writes one line to standard output (src/ does not use console.log). */
+export function printLine(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Writes a value as one line of JSON to standard output. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
