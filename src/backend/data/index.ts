@@ -1,0 +1,12 @@
+export type { Dataset, ImageSet, ImageShape } from './types.js';
+export { createImageSet, imageSize, sharedIndices } from './types.js';
+export { DATASETS, findDataset, loadDataset, resolveDatasetOptions, type DatasetEntry } from './registry.js';
+export type { OptionSpec, OptionsSchema, OptionValues } from './options.js';
+export { loadMnist, mnistDataDir } from './mnist.js';
+export { FASHION_MNIST_CLASSES, fashionMnistDataDir, loadFashionMnist } from './fashion-mnist.js';
+export { CIFAR10_CLASSES, loadCifar10, type Cifar10Options } from './cifar10.js';
+export { SYNTHETIC_DEFAULTS, syntheticDataset, type SyntheticOptions } from './synthetic.js';
+export { shuffleIndices, splitTrainValidation, stratifiedHoldout, type IndexedSet, type SplitOptions } from './split.js';
+export { gather } from './batch.js';
+export { channelStats, normalizeBatch, type ChannelStats } from './normalize.js';
+export { augmentBatch, cropAt, cutoutAt, flipAt, type AugmentOptions } from './augment.js';

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { DatasetError } from '../../core/errors.js';
+
+/** One option of a registry entry: its type, a one-line description, bounds and default. */
+export type OptionSpec =
+  | { readonly type: 'integer' | 'number'; readonly description: string; readonly min?: number; readonly max?: number; readonly default?: number }
+  | { readonly type: 'seed'; readonly description: string; readonly default?: string | number }
+  | { readonly type: 'path'; readonly description: string; readonly default?: string };
+
+/** The options an entry takes, by name. */
+export type OptionsSchema = Readonly<Record<string, OptionSpec>>;
+
+type ValueOf<O extends OptionSpec> = O['type'] extends 'integer' | 'number' ? number : O['type'] extends 'seed' ? string | number : string;
+
+/** Resolved options: every option present, defaults filled, paths absolute. */
+export type OptionValues<S extends OptionsSchema> = { readonly [K in keyof S]: ValueOf<S[K]> };
+
+/**
+ * Checks `given` against `schema`, fills defaults and makes paths absolute (from the working
+ * directory). Throws one {@link DatasetError} listing every problem, each with what was expected
+ * and what was given; `owner` names the entry in its message.
+ */
+export function resolveOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>, owner: string): OptionValues<S> {
+  const problems: string[] = [];
+  const known = Object.keys(schema);
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(schema, key)) problems.push(`${key}: unknown option (known: ${known.join(', ') || 'none'})`);
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(schema)) {
+    const value = given[key] === undefined ? spec.default : given[key];
+    const problem = value === undefined ? `required (${spec.description}), got nothing` : check(spec, value);
+    if (problem !== undefined) problems.push(`${key}: ${problem}`);
+    else values[key] = spec.type === 'path' ? resolve(value as string) : value;
+  }
+  if (problems.length > 0) {
+    const list = problems.map((p) => `\n  • ${p}`).join('');
+    throw new DatasetError(`${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`);
+  }
+  return values as OptionValues<S>;
+}
+
+function check(spec: OptionSpec, value: unknown): string | undefined {
+  const got = `got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  switch (spec.type) {
+    case 'path':
+      return typeof value === 'string' && value.length > 0 ? undefined : `expected a path (non-empty string), ${got}`;
+    case 'seed':
+      return typeof value === 'string' || Number.isSafeInteger(value) ? undefined : `expected a seed (string or integer), ${got}`;
+    case 'integer':
+    case 'number': {
+      const ok = typeof value === 'number' && (spec.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
+      const inRange = ok && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
+      return inRange ? undefined : `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec.min, spec.max)}, ${got}`;
+    }
+  }
+}
+
+function range(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return ` in ${min}..${max}`;
+  if (min !== undefined) return ` ≥ ${min}`;
+  if (max !== undefined) return ` ≤ ${max}`;
+  return '';
+}
