@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerBaseline } from './commands/baseline.js';
+import { registerEstimate } from './commands/estimate.js';
 
 const program = new Command('nas')
   .description('neural architecture search on the native TensorFlow backend')
   .showHelpAfterError();
 registerBaseline(program);
+registerEstimate(program);
 
 /** The one top-level handler: a user error prints its hint and exits 1; anything else is a bug (exit 70). */
 try {

@@ -6,3 +6,19 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 }
+
+/** Commander argument parser for a positive number (accepts 1e11). */
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return n;
+}
+
+/** Commander argument parser for an image shape "HxWxC" (e.g. 32x32x3). */
+export function parseShape(value: string): number[] {
+  const parts = value.split(/[x×,]/).map(Number);
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new InvalidArgumentError(`expected HxWxC with positive integers (e.g. 32x32x3), got "${value}"`);
+  }
+  return parts;
+}

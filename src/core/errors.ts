@@ -27,3 +27,19 @@ export class DatasetError extends UserError {
     super('DATASET', message, hint, options);
   }
 }
+
+/** An architecture (ArchSpec) is invalid; carries every issue found, each with its node path. */
+export class ArchError extends UserError {
+  readonly issues: readonly { readonly path: string; readonly message: string }[];
+
+  constructor(issues: readonly { readonly path: string; readonly message: string }[], what = 'architecture') {
+    const n = issues.length;
+    const lines = issues.map((i) => `  • ${i.path}: ${i.message}`);
+    super(
+      'ARCH',
+      [`${what} is invalid (${n} problem${n === 1 ? '' : 's'})`, ...lines].join('\n'),
+      '`nas list ops` lists every op with its attributes; docs/cost-model.md states the shape rules',
+    );
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { estimate } from '../../run/estimate.js';
+import { costJson, costLines } from '../format/cost.js';
+import { printJson, printLine } from '../output.js';
+import { parsePositiveInt, parsePositiveNumber, parseShape } from '../parse.js';
+
+type Flags = { input?: number[]; classes?: number; batch: number; peakFlops?: number; efficiency?: number; measure?: boolean; json?: boolean };
+
+/** `nas estimate`: the cost model's per-layer table and totals, without training. */
+export function registerEstimate(program: Command): void {
+  program
+    .command('estimate')
+    .description('parameters, MACs/FLOPs, memory and latency of an architecture, per layer and in total (no training)')
+    .argument('<arch>', 'an ArchSpec JSON file or a reference network (resnet18, resnet50, mobilenetv2, …)')
+    .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (references default to 224x224x3)', parseShape)
+    .option('--classes <K>', 'number of classes (references default to 1000, files to 10)', parsePositiveInt)
+    .option('--batch <B>', 'training batch size for activation memory (and measured latency)', parsePositiveInt, 32)
+    .option('--peak-flops <F>', 'hardware peak in FLOP/s for the latency estimate (default 1e11, or measured with --measure)', parsePositiveNumber)
+    .option('--efficiency <E>', 'fraction of the peak reached (default 0.15)', parsePositiveNumber)
+    .option('--measure', 'build the model and measure latency at batch 1 and B, and the machine peak')
+    .option('--json', 'print one JSON object')
+    .action((target: string, flags: Flags) => {
+      const { report, measured } = estimate({
+        target,
+        batch: flags.batch,
+        measure: flags.measure ?? false,
+        ...(flags.input ? { inputShape: flags.input } : {}),
+        ...(flags.classes ? { classes: flags.classes } : {}),
+        ...(flags.peakFlops ? { peakFlops: flags.peakFlops } : {}),
+        ...(flags.efficiency ? { efficiency: flags.efficiency } : {}),
+      });
+      if (flags.json) printJson(costJson(report, flags.batch, measured));
+      else for (const line of costLines(report, flags.batch, measured)) printLine(line);
+    });
+}

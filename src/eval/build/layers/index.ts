@@ -1,0 +1,25 @@
+import { loadTf } from '../../../backend/tf.js';
+import { defineConvLayer } from './conv.js';
+import { defineDeconvLayer } from './deconv.js';
+import { definePoolLayer } from './pool.js';
+import { defineSmallLayers } from './small.js';
+
+export type { ConvConfig } from './conv.js';
+export type { DeconvConfig } from './deconv.js';
+export type { PoolConfig } from './pool.js';
+export type { InitConfig } from './init.js';
+
+function define() {
+  const small = defineSmallLayers();
+  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), ...small };
+  for (const cls of Object.values(classes)) loadTf().serialization.registerClass(cls);
+  return classes;
+}
+
+let defined: ReturnType<typeof define> | undefined;
+
+/** The custom layers, defined and registered for (de)serialization once the native backend is loaded. */
+export function nasLayers(): ReturnType<typeof define> {
+  defined ??= define();
+  return defined;
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Shape } from '../core/arch.js';
+import { UserError } from '../core/errors.js';
+import { costOf, type CostReport } from '../space/cost/index.js';
+import { reference, references } from '../space/reference/index.js';
+import { assertArch } from '../space/validate.js';
+import { buildModel } from '../eval/build/build-model.js';
+import { measureLatencyMs, measurePeakFlops } from '../eval/latency.js';
+
+export type EstimateRequest = {
+  /** A path to an ArchSpec JSON file, or the name of a reference network. */
+  readonly target: string;
+  readonly inputShape?: Shape;
+  readonly classes?: number;
+  readonly batch: number;
+  readonly peakFlops?: number;
+  readonly efficiency?: number;
+  /** Build the model and time it (batch 1 and batch B); the estimate then uses the measured peak. */
+  readonly measure: boolean;
+};
+
+export type EstimateResult = {
+  readonly report: CostReport;
+  readonly measured?: { readonly batch1Ms: number; readonly batchMs: number; readonly batch: number; readonly peakFlops: number };
+};
+
+function readSpec(target: string, inputShape: Shape | undefined, classes: number | undefined): { spec: unknown; inputShape?: Shape; classes?: number } {
+  const ref = reference(target);
+  if (ref !== undefined && !fs.existsSync(target)) {
+    const spec = ref.build({ ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
+    return { spec, inputShape: inputShape ?? spec.input?.shape ?? [224, 224, 3], classes: classes ?? 1000 };
+  }
+  if (!fs.existsSync(target)) {
+    throw new UserError('ARCH_NOT_FOUND', `${target} is neither a file nor a reference network`, `give an ArchSpec JSON file or one of: ${Object.keys(references).join(', ')}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(fs.readFileSync(target, 'utf8'));
+  } catch (cause) {
+    throw new UserError('ARCH_JSON', `${path.resolve(target)} is not valid JSON: ${(cause as Error).message}`, 'fix the file; docs/architecture-json.md describes the format', { cause });
+  }
+  return { spec, ...(inputShape ? { inputShape } : {}), classes: classes ?? 10 };
+}
+
+/** The cost model's figures for an architecture (and, with `measure`, its measured latency). */
+export function estimate(request: EstimateRequest): EstimateResult {
+  const { spec, inputShape, classes } = readSpec(request.target, request.inputShape, request.classes);
+  const arch = assertArch(spec, { ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
+  if (!request.measure) {
+    return { report: costOf(arch, { batch: request.batch, ...(request.peakFlops ? { peakFlops: request.peakFlops } : {}), ...(request.efficiency ? { efficiency: request.efficiency } : {}) }) };
+  }
+  const peakFlops = request.peakFlops ?? measurePeakFlops();
+  const model = buildModel(arch, { seed: 0 });
+  try {
+    const measured = { batch1Ms: measureLatencyMs(model, 1), batchMs: measureLatencyMs(model, request.batch, { warmup: 1, repeats: 5 }), batch: request.batch, peakFlops };
+    const report = costOf(arch, { batch: request.batch, peakFlops, ...(request.efficiency ? { efficiency: request.efficiency } : {}) });
+    return { report, measured };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Activation, ActivationNode, BatchNormNode, ConvNode, ExplicitPadding } from '../../../core/arch.js';
+import { ShapeError } from '../types.js';
+
+/** The id of a part inside block `id`. */
+export const part = (id: string, name: string): string => `${id}/${name}`;
+
+/** A bias-free convolution (the torchvision default inside blocks), every attribute explicit. */
+export function conv(
+  id: string,
+  input: string,
+  filters: number,
+  kernel: number,
+  o: { stride?: number; padding?: ExplicitPadding; groups?: number; bias?: boolean } = {},
+): ConvNode {
+  return {
+    id, op: 'conv', inputs: [input], filters, kernel,
+    stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: 1, groups: o.groups ?? 1, bias: o.bias ?? false,
+  };
+}
+
+export const bn = (id: string, input: string): BatchNormNode => ({ id, op: 'bn', inputs: [input] });
+
+export const act = (id: string, input: string, fn: Activation): ActivationNode => ({ id, op: 'act', inputs: [input], fn });
+
+/** Symmetric padding that keeps the size of an odd kernel at stride 1. */
+export function halfPad(kernel: number): number {
+  if (kernel % 2 === 0) throw new ShapeError(`expected an odd kernel (symmetric padding), got ${kernel}`, 'kernel');
+  return (kernel - 1) / 2;
+}
+
+/** Hidden width of an attention MLP: max(1, floor(C / ratio)). */
+export const reduced = (channels: number, ratio: number): number => Math.max(1, Math.floor(channels / ratio));
