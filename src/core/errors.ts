@@ -43,3 +43,10 @@ export class ArchError extends UserError {
     this.issues = issues;
   }
 }
+
+/** Options of a registry entry (data set, space, strategy) are invalid; the message lists every problem. */
+export class OptionsError extends UserError {
+  constructor(message: string, hint?: string, options?: ErrorOptions) {
+    super('OPTIONS', message, hint, options);
+  }
+}

@@ -1,7 +1,7 @@
 export type { Dataset, ImageSet, ImageShape } from './types.js';
 export { createImageSet, imageSize, sharedIndices } from './types.js';
 export { DATASETS, findDataset, loadDataset, resolveDatasetOptions, type DatasetEntry } from './registry.js';
-export type { OptionSpec, OptionsSchema, OptionValues } from './options.js';
+export type { OptionSpec, OptionsSchema, OptionValues } from '../../core/options.js';
 export { loadMnist, mnistDataDir } from './mnist.js';
 export { FASHION_MNIST_CLASSES, fashionMnistDataDir, loadFashionMnist } from './fashion-mnist.js';
 export { CIFAR10_CLASSES, loadCifar10, type Cifar10Options } from './cifar10.js';

@@ -2,7 +2,7 @@ import { DatasetError } from '../../core/errors.js';
 import { CIFAR10_CLASSES, loadCifar10 } from './cifar10.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from './fashion-mnist.js';
 import { loadMnist } from './mnist.js';
-import { resolveOptions, type OptionsSchema, type OptionValues } from './options.js';
+import { resolveOptions, type OptionsSchema, type OptionValues } from '../../core/options.js';
 import { SYNTHETIC_DEFAULTS, syntheticDataset } from './synthetic.js';
 import type { Dataset, ImageShape } from './types.js';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS, findDataset, loadDataset, resolveDatasetOptions } from '../../../src/backend/data/registry.js';
-import { DatasetError } from '../../../src/core/errors.js';
+import { DatasetError, OptionsError } from '../../../src/core/errors.js';
 
 describe('the data set registry', () => {
   it('lists every data set with a description and option descriptions', () => {
@@ -40,7 +40,7 @@ describe('the data set registry', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(DatasetError);
+    expect(error).toBeInstanceOf(OptionsError);
     const message = (error as Error).message;
     expect(message).toContain('data set "synthetic" has invalid options (5 problems)');
     expect(message).toContain('colour: unknown option (known: seed, trainCount, testCount, height, width, channels, classes, noise)');

@@ -1,23 +1,37 @@
 import { resolve } from 'node:path';
-import { DatasetError } from '../../core/errors.js';
+import { OptionsError } from './errors.js';
 
 /** One option of a registry entry: its type, a one-line description, bounds and default. */
 export type OptionSpec =
   | { readonly type: 'integer' | 'number'; readonly description: string; readonly min?: number; readonly max?: number; readonly default?: number }
   | { readonly type: 'seed'; readonly description: string; readonly default?: string | number }
-  | { readonly type: 'path'; readonly description: string; readonly default?: string };
+  | { readonly type: 'path'; readonly description: string; readonly default?: string }
+  | { readonly type: 'boolean'; readonly description: string; readonly default?: boolean }
+  | { readonly type: 'enum'; readonly description: string; readonly choices: readonly string[]; readonly default?: string }
+  | { readonly type: 'subset'; readonly description: string; readonly choices: readonly string[]; readonly default?: readonly string[] }
+  | { readonly type: 'integers'; readonly description: string; readonly min?: number; readonly default?: readonly number[] };
 
 /** The options an entry takes, by name. */
 export type OptionsSchema = Readonly<Record<string, OptionSpec>>;
 
-type ValueOf<O extends OptionSpec> = O['type'] extends 'integer' | 'number' ? number : O['type'] extends 'seed' ? string | number : string;
+type ValueOf<O extends OptionSpec> = O['type'] extends 'integer' | 'number'
+  ? number
+  : O['type'] extends 'seed'
+    ? string | number
+    : O['type'] extends 'boolean'
+      ? boolean
+      : O['type'] extends 'subset'
+        ? readonly string[]
+        : O['type'] extends 'integers'
+          ? readonly number[]
+          : string;
 
 /** Resolved options: every option present, defaults filled, paths absolute. */
 export type OptionValues<S extends OptionsSchema> = { readonly [K in keyof S]: ValueOf<S[K]> };
 
 /**
  * Checks `given` against `schema`, fills defaults and makes paths absolute (from the working
- * directory). Throws one {@link DatasetError} listing every problem, each with what was expected
+ * directory). Throws one {@link OptionsError} listing every problem, each with what was expected
  * and what was given; `owner` names the entry in its message.
  */
 export function resolveOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>, owner: string): OptionValues<S> {
@@ -35,7 +49,7 @@ export function resolveOptions<S extends OptionsSchema>(schema: S, given: Readon
   }
   if (problems.length > 0) {
     const list = problems.map((p) => `\n  • ${p}`).join('');
-    throw new DatasetError(`${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`);
+    throw new OptionsError(`${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`);
   }
   return values as OptionValues<S>;
 }
@@ -47,6 +61,18 @@ function check(spec: OptionSpec, value: unknown): string | undefined {
       return typeof value === 'string' && value.length > 0 ? undefined : `expected a path (non-empty string), ${got}`;
     case 'seed':
       return typeof value === 'string' || Number.isSafeInteger(value) ? undefined : `expected a seed (string or integer), ${got}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `expected true or false, ${got}`;
+    case 'enum':
+      return spec.choices.includes(value as string) ? undefined : `expected one of ${spec.choices.join(', ')}, ${got}`;
+    case 'subset': {
+      const ok = Array.isArray(value) && value.length > 0 && value.every((v) => spec.choices.includes(v as string)) && new Set(value).size === value.length;
+      return ok ? undefined : `expected a non-empty list of distinct values from ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`;
+    }
+    case 'integers': {
+      const ok = Array.isArray(value) && value.length > 0 && value.every((v) => Number.isSafeInteger(v) && v >= (spec.min ?? -Infinity));
+      return ok ? undefined : `expected a non-empty list of integers${range(spec.min, undefined)}, got ${JSON.stringify(value)}`;
+    }
     case 'integer':
     case 'number': {
       const ok = typeof value === 'number' && (spec.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
