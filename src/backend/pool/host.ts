@@ -1,0 +1,59 @@
+// The pool host: a child process that owns the Piscina pool, so that a native crash of a candidate
+// (TensorFlow CHECK abort, the OOM killer) kills this process, not the driver. Started by
+// IsolatedPool with the worker module, thread count and TensorFlow thread plan in its environment.
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Json } from '../../core/arch.js';
+import { PROTOCOL_VERSION, serializeError, type HostMessage, type HostRequest, type SerializedError, type TaskOutcome } from './protocol.js';
+
+type WorkerResult = { ok: true; value: Json } | { ok: false; error: SerializedError };
+
+const entry = process.env.NAS_POOL_ENTRY as string;
+const workers = Number(process.env.NAS_POOL_WORKERS ?? '1');
+const pool = new Piscina({
+  filename: new URL('./ts-worker.mjs', import.meta.url).href,
+  workerData: { entry },
+  minThreads: workers,
+  maxThreads: workers,
+  idleTimeout: Number.POSITIVE_INFINITY,
+  concurrentTasksPerWorker: 1,
+});
+const running = new Map<number, { controller: AbortController; kind: 'timeout' | 'cancelled' | undefined }>();
+
+function send(message: HostMessage): void {
+  process.send?.(message);
+}
+
+async function run(id: number, payload: HostRequest & { type: 'run' }): Promise<void> {
+  const controller = new AbortController();
+  const entryState = { controller, kind: undefined as 'timeout' | 'cancelled' | undefined };
+  running.set(id, entryState);
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (data) => send({ type: 'progress', v: PROTOCOL_VERSION, id, data }));
+  let outcome: TaskOutcome;
+  try {
+    const result = (await pool.run({ payload: payload.payload, port: port2 }, { transferList: [port2], signal: controller.signal })) as WorkerResult;
+    outcome = result.ok ? { ok: true, value: result.value } : { ok: false, kind: 'error', error: result.error };
+  } catch (error) {
+    outcome = entryState.kind ? { ok: false, kind: entryState.kind, error: serializeError(error) } : { ok: false, kind: 'error', error: serializeError(error) };
+  } finally {
+    port1.close();
+    running.delete(id);
+  }
+  send({ type: 'done', v: PROTOCOL_VERSION, id, outcome });
+}
+
+process.on('message', (message: HostRequest) => {
+  if (message.v !== PROTOCOL_VERSION) throw new Error(`pool protocol ${message.v}, host speaks ${PROTOCOL_VERSION}`);
+  if (message.type === 'run') void run(message.id, message);
+  else if (message.type === 'cancel') {
+    const task = running.get(message.id);
+    if (task) {
+      task.kind = message.kind;
+      task.controller.abort();
+    }
+  } else if (message.type === 'close') void pool.destroy().then(() => process.exit(0));
+});
+process.on('disconnect', () => process.exit(0));
+
+send({ type: 'ready', v: PROTOCOL_VERSION, workers });

@@ -1,0 +1,17 @@
+// Piscina's worker file: registers the TypeScript loader in this worker thread (hooks given to the
+// process with --import do not reach worker threads), then runs the module named in workerData.
+// Errors come back as values: structured cloning of a thrown Error would drop fields like `reason`.
+import { workerData } from 'piscina';
+import { register } from 'tsx/esm/api';
+
+register();
+const entry = await import(workerData.entry);
+const { serializeError } = await import('./protocol.ts');
+
+export default async function run(task) {
+  try {
+    return { ok: true, value: await entry.default(task) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}

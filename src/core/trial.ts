@@ -1,0 +1,60 @@
+import type { Json } from './arch.js';
+
+/** Life of a trial: RUNNING from dispatch until its result is stored. PRUNED: stopped early by a strategy. */
+export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
+
+/**
+ * Why a trial failed. `diverged`: NaN or infinite loss; `invalid`: the architecture cannot be built;
+ * `out-of-memory`; `timeout`: over the per-trial time limit; `cancelled`: the search stopped;
+ * `crashed`: the trial killed its process (native abort, OOM killer); `interrupted`: the driver died
+ * while it ran (found RUNNING on resume); `error`: anything else thrown.
+ */
+export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'error';
+
+/** Metrics of one training epoch. Losses may be NaN (a diverged epoch). */
+export interface EpochMetrics {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+  readonly learningRate: number;
+  readonly seconds: number;
+}
+
+/** Cost figures of a trial's architecture: from the cost model, plus measured latency. */
+export interface TrialCost {
+  readonly params: number;
+  readonly paramsTotal: number;
+  readonly macs: number;
+  readonly trainMemoryBytes: number;
+  readonly inferenceMemoryBytes: number;
+  readonly estimatedLatencyMs: number;
+  readonly measuredLatencyMs?: number;
+}
+
+/** What a finished trial reports: its final metrics (by name), cost, per-epoch curve, diagnostics. */
+export interface TrialOutcome {
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly cost: TrialCost;
+  readonly epochs: readonly EpochMetrics[];
+  readonly diagnostics?: Json;
+  readonly seconds: number;
+}
+
+/** One trial as the driver, the storage and the strategies see it (plain data). */
+export interface Trial {
+  readonly id: number;
+  /** 0-based, in order of proposal within the experiment. */
+  readonly number: number;
+  readonly sample: Json;
+  readonly key: string;
+  readonly state: TrialState;
+  readonly reason?: FailureReason;
+  readonly message?: string;
+  readonly outcome?: TrialOutcome;
+  /** Fidelity the trial ran at (epochs, data fraction), when a strategy varies it. */
+  readonly fidelity?: Readonly<Record<string, number>>;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+}

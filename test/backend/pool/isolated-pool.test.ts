@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { IsolatedPool } from '../../../src/backend/pool/isolated-pool.js';
+
+const entry = new URL('./fixtures/tasks.ts', import.meta.url).href;
+let pool: IsolatedPool | undefined;
+
+function start(workers = 2): IsolatedPool {
+  pool = new IsolatedPool({ workerEntry: entry, workers, threads: { intraOp: 1, interOp: 1 } });
+  return pool;
+}
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe('IsolatedPool', () => {
+  it('runs tasks on worker threads of a child process, with the native backend and the thread plan', async () => {
+    const p = start(2);
+    const [a, b, tf] = await Promise.all([p.run({ do: 'echo', value: 1 }), p.run({ do: 'echo', value: 2 }), p.run({ do: 'tf' })]);
+    expect(a).toMatchObject({ ok: true, value: { value: 1 } });
+    expect(b).toMatchObject({ ok: true, value: { value: 2 } });
+    expect(a.ok && (a.value as { pid: number }).pid).not.toBe(process.pid);
+    expect(tf).toEqual({ ok: true, value: { backend: 'tensorflow', intraOp: '1' } });
+  });
+
+  it('fails a throwing task alone, keeping its reason, while the others complete', async () => {
+    const p = start(2);
+    const [bad, good] = await Promise.all([p.run({ do: 'throw', value: 7 }), p.run({ do: 'echo', value: 8 })]);
+    expect(bad).toMatchObject({ ok: false, kind: 'error', error: { message: 'task 7 failed on purpose', reason: 'diverged' } });
+    expect(good).toMatchObject({ ok: true, value: { value: 8 } });
+  });
+
+  it('records a task that aborts the process as crashed; the tasks that shared the process complete', async () => {
+    const p = start(2);
+    const results = await Promise.all([
+      p.run({ do: 'sleep', ms: 400 }),
+      p.run({ do: 'abort', ms: 100 }),
+      p.run({ do: 'echo', value: 3 }),
+    ]);
+    expect(results[1]).toMatchObject({ ok: false, kind: 'crashed' });
+    expect(results[0]).toEqual({ ok: true, value: { slept: 400 } });
+    expect(results[2]).toMatchObject({ ok: true, value: { value: 3 } });
+    expect(p.starts).toBeGreaterThanOrEqual(2);
+    expect(await p.run({ do: 'echo', value: 4 })).toMatchObject({ ok: true, value: { value: 4 } });
+  });
+
+  it('replaces a worker thread that exits and goes on in the same process', async () => {
+    const p = start(1);
+    const dead = await p.run({ do: 'exit-thread' });
+    expect(dead).toMatchObject({ ok: false, kind: 'error' });
+    expect(await p.run({ do: 'echo', value: 6 })).toMatchObject({ ok: true, value: { value: 6 } });
+    expect(p.starts).toBe(1);
+  });
+
+  it('times a task out and goes on', async () => {
+    const p = start(1);
+    const slow = await p.run({ do: 'sleep', ms: 5000 }, { timeoutMs: 300 });
+    expect(slow).toMatchObject({ ok: false, kind: 'timeout' });
+    expect(await p.run({ do: 'echo', value: 5 })).toMatchObject({ ok: true });
+  });
+
+  it('cancels a running task through an AbortSignal', async () => {
+    const p = start(1);
+    const controller = new AbortController();
+    const pending = p.run({ do: 'sleep', ms: 5000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect(await pending).toMatchObject({ ok: false, kind: 'cancelled' });
+  });
+
+  it('forwards progress messages from the worker', async () => {
+    const p = start(1);
+    const seen: unknown[] = [];
+    const result = await p.run({ do: 'progress' }, { onProgress: (d) => seen.push(d) });
+    expect(result).toEqual({ ok: true, value: { done: true } });
+    expect(seen).toEqual([{ step: 0 }, { step: 1 }, { step: 2 }]);
+  });
+});
