@@ -159,5 +159,25 @@ export function resolveArch(raw: unknown, opts: ResolveOptions = {}): { arch?: R
     }
   });
   if (r.issues.length > 0) return { issues: r.issues };
-  return { arch: { spec, inputShape, nodes: r.nodes, outputs }, issues: [] };
+  return { arch: { spec, inputShape, nodes: reachingOutputs(r.nodes, outputs), outputs }, issues: [] };
+}
+
+/**
+ * The nodes an output depends on (through inputs, or `weightsOf` for shared weights). Others are
+ * dropped: a built tfjs model holds only layers on a path to its outputs, so counting them would make
+ * the cost model disagree with countParams() (e.g. an FPN level nobody reads).
+ */
+function reachingOutputs(nodes: readonly ResolvedNode[], outputs: readonly string[]): ResolvedNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const live = new Set<string>();
+  const todo = [...outputs];
+  while (todo.length > 0) {
+    const id = todo.pop() as string;
+    const node = byId.get(id);
+    if (node === undefined || live.has(id)) continue;
+    live.add(id);
+    todo.push(...node.node.inputs);
+    if ('weightsOf' in node.node && node.node.weightsOf !== undefined) todo.push(node.node.weightsOf);
+  }
+  return nodes.filter((n) => live.has(n.id));
 }

@@ -13,9 +13,18 @@ export type BuildOptions = {
   readonly init?: 'he' | 'glorot';
 };
 
-/** A tfjs layer name for a node id: ids like "s1b2/conv1" become "s1b2__conv1". */
+/** A tfjs name for an id: ids like "s1b2/conv1" become "s1b2_conv1". */
 function layerName(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^input$/, 'input_') || 'node';
+}
+
+/** A layer name not yet taken: "x/relu" and "x_relu" both map to "x_relu", so the later one gets "x_relu_2". */
+function uniqueName(id: string, taken: Set<string>): string {
+  const base = layerName(id);
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
 }
 
 /**
@@ -29,17 +38,40 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   const input = tf.input({ shape: [...arch.inputShape], name: 'input' });
   const tensors = new Map<string, SymbolicTensor>([[INPUT_ID, input]]);
   const layers = new Map<string, Layer>();
+  const uses = new Map<Layer, number>();
+  const taken = new Set<string>(['input']);
   for (const { id, node } of arch.nodes) {
     const inputs = node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor);
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? layers.get(node.weightsOf) : undefined;
-    const layer = shared ?? layerFor(node, { name: layerName(id), init: { scheme, seed: rng.int32() } });
+    const layer = shared ?? layerFor(node, { name: uniqueName(id, taken), init: { scheme, seed: rng.int32() } });
     if (layer === undefined) {
       tensors.set(id, inputs[0] as SymbolicTensor);
       continue;
     }
     layers.set(id, layer);
+    uses.set(layer, (uses.get(layer) ?? 0) + 1);
     tensors.set(id, applyLayer(layer, inputs));
   }
   const outputs = arch.outputs.map((id) => tensors.get(id) as SymbolicTensor);
-  return tf.model({ inputs: input, outputs: outputs.length === 1 ? (outputs[0] as SymbolicTensor) : outputs, name: layerName(arch.spec.name ?? 'nas') });
+  const model = tf.model({ inputs: input, outputs: outputs.length === 1 ? (outputs[0] as SymbolicTensor) : outputs, name: layerName(arch.spec.name ?? 'nas') });
+  releaseSharedOnDispose(model, uses);
+  return model;
+}
+
+/**
+ * tfjs counts one reference per application of a layer and model.dispose() releases one, so a layer
+ * applied n > 1 times (`weightsOf`) would keep its weights (tfjs#7667); release the other n − 1.
+ */
+function releaseSharedOnDispose(model: LayersModel, uses: ReadonlyMap<Layer, number>): void {
+  const shared = [...uses].filter(([, n]) => n > 1);
+  if (shared.length === 0) return;
+  const dispose = model.dispose.bind(model);
+  model.dispose = () => {
+    const result = dispose();
+    if (result.refCountAfterDispose !== 0) return result;
+    for (const [layer, n] of shared) {
+      for (let i = 1; i < n; i++) result.numDisposedVariables += layer.dispose().numDisposedVariables;
+    }
+    return result;
+  };
 }

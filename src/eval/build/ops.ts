@@ -25,8 +25,9 @@ export function dilated(x: Tensor4D, dilation: Pair, kernel: Pair, fn: (x: Tenso
   const phases = tf.spaceToBatchND(x, [dilation[0], dilation[1]], [[0, extraH], [0, extraW]]);
   const y = fn(phases as Tensor4D);
   const [, hy, wy] = y.shape;
-  const keepH = h - dilation[0] * (kernel[0] - 1);
-  const keepW = w - dilation[1] * (kernel[1] - 1);
+  // An undilated axis may be strided (dilation on the other axis): fn's output along it is final.
+  const keepH = dilation[0] === 1 ? hy : h - dilation[0] * (kernel[0] - 1);
+  const keepW = dilation[1] === 1 ? wy : w - dilation[1] * (kernel[1] - 1);
   const cropH = hy * dilation[0] - keepH;
   const cropW = wy * dilation[1] - keepW;
   return tf.batchToSpaceND(y, [dilation[0], dilation[1]], [[0, cropH], [0, cropW]]) as Tensor4D;

@@ -11,7 +11,7 @@ export const bn: PrimitiveDef<BatchNormNode> = {
   kind: 'primitive',
   op: 'bn',
   summary: 'batch normalisation over channels (2·C trainable, 2·C moving statistics)',
-  attrs: { epsilon: opt(POS_NUMBER, 0.001), momentum: opt(FRACTION, 0.99) },
+  attrs: { epsilon: opt(POS_NUMBER, 1e-5), momentum: opt(FRACTION, 0.9) },
   arity: ONE,
   inferShape(inputs) {
     const s = first(inputs);

@@ -89,13 +89,20 @@ describe('feature-pyramid fusion', () => {
   ] as const;
 
   it('lateral 1×1, top-down upsample + add, 3×3 smoothing; one output per level', () => {
-    const t = totals([16, 16, 32], { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'] }, [...pyramid]);
+    const spec = { ...chain([16, 16, 32], ...pyramid, { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'] }), output: ['fpn', 'fpn/out1', 'fpn/out2'] };
+    const arch = assertArch(spec);
+    const t = { arch, ...blockTotals(arch, 'fpn') };
     expect(t.trainable).toBe((32 + 1) * 16 + (64 + 1) * 16 + (128 + 1) * 16 + 3 * (9 * 16 * 16 + 16));
     expect(t.ops.filter((op) => op === 'upsample')).toHaveLength(2);
     const shape = (id: string) => t.arch.nodes.find((n) => n.id === id)?.shape;
     expect(shape('fpn')).toEqual([16, 16, 16]);
     expect(shape('fpn/out1')).toEqual([8, 8, 16]);
     expect(shape('fpn/out2')).toEqual([4, 4, 16]);
+  });
+
+  it('drops the levels nobody reads, as the built model does', () => {
+    const t = totals([16, 16, 32], { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'] }, [...pyramid]);
+    expect(t.arch.nodes.some((n) => n.id === 'fpn/out1' || n.id === 'fpn/out2')).toBe(false);
   });
 });
 

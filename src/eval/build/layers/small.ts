@@ -42,7 +42,8 @@ export function defineSmallLayers() {
       return tf.tidy(() => {
         const x = one(inputs) as Tensor4D;
         const [sh, sw] = this.stride;
-        return tf.zerosLike(sh === 1 && sw === 1 ? x : tf.stridedSlice(x, [0, 0, 0, 0], x.shape, [1, sh, sw, 1]));
+        // A 1×1 average pool subsamples like a strided slice, and has a gradient (tf.stridedSlice has none).
+        return tf.zerosLike(sh === 1 && sw === 1 ? x : tf.avgPool(x, 1, [sh, sw], 'valid'));
       });
     }
     override getConfig() {
