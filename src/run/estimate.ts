@@ -4,13 +4,18 @@ import type { Shape } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import { costOf, type CostReport } from '../space/cost/index.js';
 import { reference, references } from '../space/reference/index.js';
+import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
 import { buildModel } from '../eval/build/build-model.js';
 import { measureLatencyMs, measurePeakFlops } from '../eval/latency.js';
 
 export type EstimateRequest = {
-  /** A path to an ArchSpec JSON file, or the name of a reference network. */
+  /** A path to an ArchSpec JSON file, or the name of a reference network; with `space`, a sample in the space's text form. */
   readonly target: string;
+  /** A registered search space: `target` is then one of its samples (NB201's benchmark string, JSON elsewhere). */
+  readonly space?: string;
+  /** Options of that space (defaults filled in). */
+  readonly spaceOptions?: Readonly<Record<string, unknown>>;
   readonly inputShape?: Shape;
   readonly classes?: number;
   readonly batch: number;
@@ -43,9 +48,22 @@ function readSpec(target: string, inputShape: Shape | undefined, classes: number
   return { spec, ...(inputShape ? { inputShape } : {}), classes: classes ?? 10 };
 }
 
+/** A sample of a registered space, frozen; shapes default to CIFAR's 32×32×3 and 10 classes. */
+function readSample(request: EstimateRequest & { space: string }): { spec: unknown; inputShape: Shape; classes: number } {
+  const space = createSpace(request.space, request.spaceOptions ?? {});
+  const sample = space.parse(request.target);
+  const issues = space.validate(sample);
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `\n  • ${i.path}: ${i.message}`).join('');
+    throw new UserError('SAMPLE', `not a sample of space "${request.space}" (${issues.length} problem${issues.length === 1 ? '' : 's'}):${lines}`, 'docs/spaces.md shows the text form of each space');
+  }
+  return { spec: space.freeze(sample), inputShape: request.inputShape ?? [32, 32, 3], classes: request.classes ?? 10 };
+}
+
 /** The cost model's figures for an architecture (and, with `measure`, its measured latency). */
 export function estimate(request: EstimateRequest): EstimateResult {
-  const { spec, inputShape, classes } = readSpec(request.target, request.inputShape, request.classes);
+  const { space } = request;
+  const { spec, inputShape, classes } = space === undefined ? readSpec(request.target, request.inputShape, request.classes) : readSample({ ...request, space });
   const arch = assertArch(spec, { ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
   if (!request.measure) {
     return { report: costOf(arch, { batch: request.batch, ...(request.peakFlops ? { peakFlops: request.peakFlops } : {}), ...(request.efficiency ? { efficiency: request.efficiency } : {}) }) };

@@ -1,19 +1,32 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { estimate } from '../../run/estimate.js';
 import { costJson, costLines } from '../format/cost.js';
 import { printJson, printLine } from '../output.js';
 import { parsePositiveInt, parsePositiveNumber, parseShape } from '../parse.js';
 
-type Flags = { input?: number[]; classes?: number; batch: number; peakFlops?: number; efficiency?: number; measure?: boolean; json?: boolean };
+function parseJsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
+  return parsed as Record<string, unknown>;
+}
+
+type Flags = { space?: string; spaceOptions?: Record<string, unknown>; input?: number[]; classes?: number; batch: number; peakFlops?: number; efficiency?: number; measure?: boolean; json?: boolean };
 
 /** `nas estimate`: the cost model's per-layer table and totals, without training. */
 export function registerEstimate(program: Command): void {
   program
     .command('estimate')
     .description('parameters, MACs/FLOPs, memory and latency of an architecture, per layer and in total (no training)')
-    .argument('<arch>', 'an ArchSpec JSON file or a reference network (resnet18, resnet50, mobilenetv2, …)')
-    .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (references default to 224x224x3)', parseShape)
-    .option('--classes <K>', 'number of classes (references default to 1000, files to 10)', parsePositiveInt)
+    .argument('<arch>', 'an ArchSpec JSON file or a reference network (resnet18, resnet50, mobilenetv2, …); with --space, a sample of that space')
+    .option('--space <id>', 'price a sample of a search space (nb201: the benchmark string |op~0|+|…|; others: JSON); docs/spaces.md')
+    .option('--space-options <JSON>', 'options of the space, e.g. \'{"channels":8}\' (defaults otherwise)', parseJsonObject)
+    .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (references default to 224x224x3, spaces to 32x32x3)', parseShape)
+    .option('--classes <K>', 'number of classes (references default to 1000, files and spaces to 10)', parsePositiveInt)
     .option('--batch <B>', 'training batch size for activation memory (and measured latency)', parsePositiveInt, 32)
     .option('--peak-flops <F>', 'hardware peak in FLOP/s for the latency estimate (default 1e11, or measured with --measure)', parsePositiveNumber)
     .option('--efficiency <E>', 'fraction of the peak reached (default 0.15)', parsePositiveNumber)
@@ -22,6 +35,7 @@ export function registerEstimate(program: Command): void {
     .action((target: string, flags: Flags) => {
       const { report, measured } = estimate({
         target,
+        ...(flags.space ? { space: flags.space, spaceOptions: flags.spaceOptions ?? {} } : {}),
         batch: flags.batch,
         measure: flags.measure ?? false,
         ...(flags.input ? { inputShape: flags.input } : {}),

@@ -1,0 +1,21 @@
+import type { SearchSpace, SpaceEntry } from '../../search-space.js';
+import { macroConfig, macroOptions, type MacroOptions } from './options.js';
+import { MacroSpace } from './space.js';
+
+/** Builds the space from resolved options; kernels that are not odd, or repeated values, fail here. */
+export function createMacro(o: MacroOptions): MacroSpace {
+  return new MacroSpace(macroConfig(o));
+}
+
+/** The registry entry of the macro space. */
+export const macroSpace: SpaceEntry<typeof macroOptions> = {
+  name: 'macro',
+  description: 'macro space (ResNet / MobileNet style): stages of blocks, per stage block type, kernel, expansion, width, depth, stride, attention',
+  options: macroOptions,
+  create: (o): SearchSpace => createMacro(o),
+};
+
+export { MACRO_ATTENTION, MACRO_BLOCKS, MACRO_HEADS, MACRO_STEMS, macroConfig, macroOptions, macroPresets, type MacroBlock, type MacroConfig, type MacroOptions } from './options.js';
+export { DECISIONS, canonicalMacro, type MacroSample, type MacroStage } from './stage.js';
+export { macroNetwork } from './network.js';
+export { MacroSpace } from './space.js';
