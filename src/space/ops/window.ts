@@ -67,15 +67,5 @@ export function windowAttrs(
   const kernel = pairOf(node.kernel, 1);
   const stride = pairOf(node.stride, strideDefault === 'one' ? 1 : kernel);
   const dilation = pairOf(node.dilation, 1);
-  if ((stride[0] > 1 && dilation[0] > 1) || (stride[1] > 1 && dilation[1] > 1)) {
-    throw new ShapeError(
-      `stride ${fmtPair(stride)} with dilation ${fmtPair(dilation)}: expected stride 1 or dilation 1 on each axis (tfjs cannot build both)`,
-      'dilation',
-    );
-  }
   return { kernel, stride, dilation, pad: paddingOf(node.padding) };
-}
-
-function fmtPair(p: readonly [number, number]): string {
-  return p[0] === p[1] ? String(p[0]) : `[${p[0]},${p[1]}]`;
 }

@@ -72,15 +72,19 @@ export function defineConvLayer() {
         const [, h, w, c] = x.shape;
         const { window } = this.cfg;
         const padded = padSpatial(x, explicitPadding(h, w, window));
-        let y = dilated(padded, window.dilation, window.kernel, (t) => this.convolve(t, c));
+        // Stride and dilation on one axis (PyTorch allows it, TensorFlow does not): convolve at
+        // stride 1 there and keep every s-th output, which is what the strided dilated conv computes.
+        const both = [0, 1].map((i) => (window.dilation[i] as number) > 1 && (window.stride[i] as number) > 1);
+        const stride: [number, number] = [both[0] ? 1 : window.stride[0], both[1] ? 1 : window.stride[1]];
+        let y = dilated(padded, window.dilation, window.kernel, (t) => this.convolve(t, c, stride));
+        if (both[0] || both[1]) y = tf.avgPool(y, 1, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1], 'valid');
         if (this.pointwise) y = tf.conv2d(y, this.pointwise.read() as Tensor4D, 1, 'valid');
         return this.biasWeight ? tf.add(y, this.biasWeight.read()) : y;
       });
     }
 
-    private convolve(x: Tensor4D, c: number): Tensor4D {
+    private convolve(x: Tensor4D, c: number, stride: [number, number]): Tensor4D {
       const { kind, groups, multiplier, filters } = this.cfg;
-      const stride = this.cfg.window.stride as [number, number];
       const kernel = this.kernel?.read() as Tensor4D;
       const [kh, kw] = this.cfg.window.kernel;
       if (kind !== 'conv' || (groups === c && filters % c === 0)) {

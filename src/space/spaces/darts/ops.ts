@@ -48,18 +48,13 @@ function sepConv(s: EdgeSite, k: number): ArchNode[] {
   ];
 }
 
-/**
- * DilConv: ReLU, dw k×k dilation 2 (padding k − 1), pw 1×1, BN. tfjs cannot combine stride 2 with
- * dilation 2, so a strided edge runs the dw at stride 1 and gives the stride to the 1×1: the same
- * outputs (PyTorch's strided dilated conv is the stride-1 one read at every other pixel), the same
- * parameters; the dw's MACs are counted at the full resolution that the builder computes.
- */
+/** DilConv: ReLU, dw k×k with stride s and dilation 2 (padding k − 1), pw 1×1, BN. */
 function dilConv(s: EdgeSite, k: number): ArchNode[] {
   const p = (name: string): string => `${s.id}.${name}`;
   return [
     relu(p('relu'), s.input),
-    dw(p('dw'), p('relu'), k, 1, k - 1, 2),
-    conv(p('pw'), p('dw'), s.channels, 1, { stride: s.stride }),
+    dw(p('dw'), p('relu'), k, s.stride, k - 1, 2),
+    conv(p('pw'), p('dw'), s.channels, 1),
     bn(s.id, p('pw')),
   ];
 }

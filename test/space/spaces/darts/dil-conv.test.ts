@@ -58,8 +58,9 @@ describe.each([
   });
 });
 
-it('the nodes are ReLU, dilated depthwise at stride 1, pointwise with the stride, BN', () => {
+it('the nodes are ReLU, depthwise with the stride and dilation 2, pointwise, BN', () => {
   const nodes: ArchNode[] = dartsOpNodes('dil_conv_5x5', { id: 'e', input: 'x', channels: 4, stride: 2 });
   expect(nodes.map((n) => [n.id, n.op])).toEqual([['e.relu', 'act'], ['e.dw', 'dwconv'], ['e.pw', 'conv'], ['e', 'bn']]);
-  expect(nodes[1]).toMatchObject({ kernel: 5, dilation: 2, padding: 4, stride: 1 });
+  expect(nodes[1]).toMatchObject({ kernel: 5, dilation: 2, padding: 4, stride: 2 });
+  expect(nodes[2]).toMatchObject({ kernel: 1, stride: 1 });
 });

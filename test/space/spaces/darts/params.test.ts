@@ -37,9 +37,8 @@ describe('one small cell, counted by hand (C = 4, B = 2, L = 3, input 16×16×3)
     const cell = totals(arch, 'c1.');
     expect(cell.trainable).toBe(984);
     // pre0 24,576 + pre1 16,384 (at 16×16); FactorizedReduce 2·(8·4)·64 = 4,096; sep_conv_5x5 at 8×8:
-    // 2·(25·8 + 64)·64 = 33,792; dil_conv_3x3: the dw at 16×16 (9·8·256 = 18,432, see ops.ts) + pw 64·64 = 4,096.
-    // PyTorch's strided dw would count 9·8·64 = 4,608, i.e. 13,824 fewer MACs.
-    expect(cell.macs).toBe(24_576 + 16_384 + 4_096 + 33_792 + 18_432 + 4_096);
+    // 2·(25·8 + 64)·64 = 33,792; dil_conv_3x3: the strided dw at 8×8 (9·8·64 = 4,608) + pw 64·64 = 4,096.
+    expect(cell.macs).toBe(24_576 + 16_384 + 4_096 + 33_792 + 4_608 + 4_096);
     expect(arch.nodes.find((n) => n.id === 'c1')?.shape).toEqual([8, 8, 16]);
   });
 });

@@ -176,11 +176,11 @@ describe('darts network', () => {
     expect(avg.nodes.find((n) => n.id === 'c2.n2.e0')).toMatchObject({ op: 'avgpool', stride: 2, padding: 1, includePad: false });
   });
 
-  it('a strided dil_conv: dw 3×3 dilation 2 padding 2 at stride 1, the stride on the pointwise conv', () => {
+  it('a strided dil_conv: dw 3×3 with stride 2 and dilation 2, padding 2, then the pointwise conv', () => {
     const spec = space.freeze({ ...DARTS_V2, reduce: [['dil_conv_3x3', 0], ...DARTS_V2.reduce.slice(1)] });
     const byId = (id: string) => spec.nodes.find((n) => n.id === id);
-    expect(byId('c2.n2.e0.dw')).toMatchObject({ op: 'dwconv', kernel: 3, dilation: 2, padding: 2, stride: 1, bias: false });
-    expect(byId('c2.n2.e0.pw')).toMatchObject({ op: 'conv', kernel: 1, stride: 2, bias: false });
+    expect(byId('c2.n2.e0.dw')).toMatchObject({ op: 'dwconv', kernel: 3, dilation: 2, padding: 2, stride: 2, bias: false });
+    expect(byId('c2.n2.e0.pw')).toMatchObject({ op: 'conv', kernel: 1, stride: 1, bias: false });
     expect(assertArch(spec, { inputShape: [32, 32, 3], classes: 10 }).nodes.find((n) => n.id === 'c2.n2.e0')?.shape).toEqual([16, 16, 32]);
   });
 
