@@ -1,0 +1,140 @@
+import { TrainConfigError } from './errors.js';
+import { withOptimizerDefaults, type OptimizerConfig, type ResolvedOptimizer } from './optimizers.js';
+import { withScheduleDefaults, type ScheduleConfig } from './schedule.js';
+
+/** How to train one model: plain JSON (it crosses to worker threads). Defaults in docs/training.md. */
+export type TrainConfig = {
+  /** Seeds the data subset, the per-epoch order, augmentation, dropout masks (and, in trainArch, the weights). */
+  readonly seed: string | number;
+  /** Fidelity: epochs to train (default 1). Give epochs or steps, not both. */
+  readonly epochs?: number;
+  /** Fidelity: optimizer steps to train instead of whole epochs; the last epoch may be cut short. */
+  readonly steps?: number;
+  /** Fidelity: fraction of the training part used, in (0, 1]; default 1. Nested for one seed. */
+  readonly dataFraction?: number;
+  /** Default 128. */
+  readonly batchSize?: number;
+  /** Drop the last, smaller batch of every epoch; default false. */
+  readonly dropLast?: boolean;
+  /** Default SGD, momentum 0.9, Nesterov, L2 weight decay 5e-4 on kernels. */
+  readonly optimizer?: OptimizerConfig;
+  /** Default cosine from 0.1 (SGD) or 1e-3 (Adam, AdamW) to 0, no warm-up. */
+  readonly schedule?: ScheduleConfig;
+  /** ε in [0, 1); default 0. */
+  readonly labelSmoothing?: number;
+  /** Clip gradients to this global norm; default none. */
+  readonly clipNorm?: number;
+  /** Batch size of validation and test evaluation; default 500. */
+  readonly evalBatchSize?: number;
+  /** Evaluate the test part at the end; default false. */
+  readonly test?: boolean;
+  /** Weight initialisation, used by trainArch when it builds the model; default 'he'. */
+  readonly init?: 'he' | 'glorot';
+  /** Design part 6 diagnostics; both off by default. */
+  readonly diagnostics?: { readonly gradients?: boolean; readonly activations?: boolean };
+};
+
+/** A TrainConfig with every default filled in and checked; frozen. */
+export type ResolvedTrainConfig = {
+  readonly seed: string;
+  readonly budget: { readonly unit: 'epochs' | 'steps'; readonly count: number };
+  readonly dataFraction: number;
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  readonly optimizer: ResolvedOptimizer;
+  readonly schedule: ScheduleConfig;
+  readonly labelSmoothing: number;
+  readonly clipNorm?: number;
+  readonly evalBatchSize: number;
+  readonly test: boolean;
+  readonly init: 'he' | 'glorot';
+  readonly diagnostics: { readonly gradients: boolean; readonly activations: boolean };
+};
+
+/** Checks a TrainConfig and fills its defaults; throws {@link TrainConfigError} listing every problem. */
+export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
+  const problems: string[] = [];
+  const check = (ok: boolean, path: string, expected: string, got: unknown) => {
+    if (!ok) problems.push(`${path}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+  };
+  const positiveInt = (path: string, v: number | undefined) => check(v === undefined || (Number.isInteger(v) && v > 0), path, 'a positive integer', v);
+  const inRange = (path: string, v: number | undefined, lo: number, hi: number, hiOpen = true) =>
+    check(v === undefined || (v >= lo && (hiOpen ? v < hi : v <= hi)), path, `a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}`, v);
+
+  check(typeof config.seed === 'string' || Number.isFinite(config.seed), 'seed', 'a string or a finite number', config.seed);
+  check(!(config.epochs !== undefined && config.steps !== undefined), 'steps', 'epochs or steps, not both', config.steps);
+  positiveInt('epochs', config.epochs);
+  positiveInt('steps', config.steps);
+  check(config.dataFraction === undefined || (config.dataFraction > 0 && config.dataFraction <= 1), 'dataFraction', 'a number in (0, 1]', config.dataFraction);
+  positiveInt('batchSize', config.batchSize);
+  positiveInt('evalBatchSize', config.evalBatchSize);
+  inRange('labelSmoothing', config.labelSmoothing, 0, 1);
+  check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
+  const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
+  checkOptimizer(optimizer, check, inRange);
+  const schedule = withScheduleDefaults(config.schedule ?? { kind: 'cosine', lrMax: optimizer.kind === 'sgd' ? 0.1 : 1e-3 });
+  checkSchedule(schedule, config.epochs, check, inRange);
+  if (problems.length > 0) throw new TrainConfigError(problems);
+
+  const budget = config.steps !== undefined ? ({ unit: 'steps', count: config.steps } as const) : ({ unit: 'epochs', count: config.epochs ?? 1 } as const);
+  return Object.freeze({
+    seed: String(config.seed),
+    budget,
+    dataFraction: config.dataFraction ?? 1,
+    batchSize: config.batchSize ?? 128,
+    dropLast: config.dropLast ?? false,
+    optimizer,
+    schedule,
+    labelSmoothing: config.labelSmoothing ?? 0,
+    ...(config.clipNorm === undefined ? {} : { clipNorm: config.clipNorm }),
+    evalBatchSize: config.evalBatchSize ?? 500,
+    test: config.test ?? false,
+    init: config.init ?? 'he',
+    diagnostics: { gradients: config.diagnostics?.gradients ?? false, activations: config.diagnostics?.activations ?? false },
+  });
+}
+
+type Check = (ok: boolean, path: string, expected: string, got: unknown) => void;
+type InRange = (path: string, v: number | undefined, lo: number, hi: number, hiOpen?: boolean) => void;
+
+function checkOptimizer(o: ResolvedOptimizer, check: Check, inRange: InRange): void {
+  check(['sgd', 'adam', 'adamw'].includes(o.kind), 'optimizer.kind', "'sgd', 'adam' or 'adamw'", o.kind);
+  check(o.weightDecay >= 0, 'optimizer.weightDecay', 'a number ≥ 0', o.weightDecay);
+  check(o.decayOn === 'kernels' || o.decayOn === 'all', 'optimizer.decayOn', "'kernels' or 'all'", o.decayOn);
+  if (o.kind === 'sgd') {
+    inRange('optimizer.momentum', o.momentum, 0, 1);
+    check(!(o.nesterov && o.momentum === 0), 'optimizer.nesterov', 'false when momentum is 0 (Nesterov needs momentum)', o.nesterov);
+  } else {
+    inRange('optimizer.beta1', o.beta1, 0, 1);
+    inRange('optimizer.beta2', o.beta2, 0, 1);
+    check(o.epsilon > 0, 'optimizer.epsilon', 'a positive number', o.epsilon);
+  }
+}
+
+function checkSchedule(s: ScheduleConfig, epochs: number | undefined, check: Check, inRange: InRange): void {
+  const positive = (path: string, v: number) => check(Number.isFinite(v) && v >= 0, `schedule.${path}`, 'a finite number ≥ 0', v);
+  switch (s.kind) {
+    case 'constant':
+      return positive('lr', s.lr);
+    case 'cosine':
+      positive('lrMax', s.lrMax);
+      positive('lrMin', s.lrMin ?? 0);
+      check((s.lrMin ?? 0) <= s.lrMax, 'schedule.lrMin', `≤ lrMax (${s.lrMax})`, s.lrMin);
+      positive('warmupEpochs', s.warmupEpochs ?? 0);
+      check(epochs === undefined || (s.warmupEpochs ?? 0) < epochs, 'schedule.warmupEpochs', `< epochs (${epochs})`, s.warmupEpochs);
+      if (s.restart !== undefined) {
+        check(s.restart.t0Epochs > 0, 'schedule.restart.t0Epochs', 'a positive number', s.restart.t0Epochs);
+        check(Number.isInteger(s.restart.tMult) && (s.restart.tMult ?? 1) >= 1, 'schedule.restart.tMult', 'an integer ≥ 1', s.restart.tMult);
+      }
+      return;
+    case 'one-cycle':
+      positive('lrMax', s.lrMax);
+      positive('lrMin', s.lrMin ?? 0);
+      inRange('schedule.riseFraction', s.riseFraction, 0, 1);
+      inRange('schedule.finalFraction', s.finalFraction, 0, 1);
+      check((s.riseFraction ?? 0) + (s.finalFraction ?? 0) < 1, 'schedule', 'riseFraction + finalFraction < 1', s);
+      return;
+    default:
+      check(false, 'schedule.kind', "'constant', 'cosine' or 'one-cycle'", (s as { kind: unknown }).kind);
+  }
+}

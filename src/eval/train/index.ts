@@ -1,0 +1,11 @@
+export { BatchBuffer, epochOrder, subsetOf, type BatchTransform, type IndexedImages, type TrainData } from './batches.js';
+export { clipCoefficient, globalNorm } from './clip.js';
+export { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
+export { activationStats, type ActivationStat, type GradientEpoch, type TrainDiagnostics } from './diagnostics.js';
+export { DivergedError, TrainConfigError } from './errors.js';
+export { evaluate, type Evaluation, type EvaluateOptions } from './evaluate.js';
+export { correctCount, softmaxCrossEntropy } from './loss.js';
+export { train, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
+export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';
+export { cosineAnnealing, lrAt, toStepSchedule, withScheduleDefaults, type ScheduleConfig, type StepSchedule } from './schedule.js';
+export { trainArch } from './train-arch.js';

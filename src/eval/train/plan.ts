@@ -1,0 +1,44 @@
+import type { LayersModel } from '@tensorflow/tfjs-node';
+import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { Rng } from '../../core/rng.js';
+import { checkPart, type TrainData } from './batches.js';
+import type { ResolvedTrainConfig } from './config.js';
+import { TrainConfigError } from './errors.js';
+
+/** How many steps a run makes: per epoch, in all, and over how many epochs (the last may be short). */
+export type RunPlan = { readonly stepsPerEpoch: number; readonly totalSteps: number; readonly epochs: number };
+
+/** The steps of a run on `trainCount` images: ⌈n / B⌉ per epoch (⌊n / B⌋ with dropLast). */
+export function planRun(trainCount: number, cfg: ResolvedTrainConfig): RunPlan {
+  const stepsPerEpoch = cfg.dropLast ? Math.floor(trainCount / cfg.batchSize) : Math.ceil(trainCount / cfg.batchSize);
+  if (stepsPerEpoch === 0) {
+    throw new TrainConfigError([`dropLast: the training subset (${trainCount} images) is smaller than one batch (${cfg.batchSize}), so no step is left`]);
+  }
+  if (cfg.budget.unit === 'epochs') return { stepsPerEpoch, totalSteps: cfg.budget.count * stepsPerEpoch, epochs: cfg.budget.count };
+  return { stepsPerEpoch, totalSteps: cfg.budget.count, epochs: Math.ceil(cfg.budget.count / stepsPerEpoch) };
+}
+
+/** Checks that the model has one logits output [B, K] and that the data fit it; throws every problem at once. */
+export function checkData(model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig): void {
+  const problems: string[] = [];
+  const output = model.outputs[0]?.shape ?? [];
+  if (model.outputs.length !== 1 || output.length !== 2) {
+    problems.push(`model: expected one output of shape [batch, classes] (logits), got ${model.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`);
+  }
+  const classes = output[1] ?? 0;
+  const input = model.inputs[0]?.shape.slice(1) ?? [];
+  problems.push(...checkPart('train', data.train, input, classes));
+  if (data.validation !== undefined) problems.push(...checkPart('validation', data.validation, input, classes));
+  if (data.test !== undefined) problems.push(...checkPart('test', data.test, input, classes));
+  if (cfg.test && data.test === undefined) problems.push('test: the config asks for test accuracy but no test part was given');
+  if (problems.length > 0) throw new TrainConfigError(problems, 'training data');
+}
+
+/**
+ * Gives every dropout layer a fresh seed from `rng` before a step. tfjs's Dropout draws its mask from
+ * Math.random without a seed, and from the same seed every call with one; a seed per step makes the
+ * masks both varied and reproducible.
+ */
+export function seedDropout(layers: readonly Layer[], rng: Rng): void {
+  for (const layer of layers) (layer as unknown as { seed: number }).seed = rng.int32();
+}

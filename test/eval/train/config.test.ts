@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig, TrainConfigError, type TrainConfig } from '../../../src/eval/train/index.js';
+import { subsetOf } from '../../../src/eval/train/batches.js';
+import { Rng } from '../../../src/core/rng.js';
+
+describe('resolveTrainConfig', () => {
+  it('fills every default', () => {
+    expect(resolveTrainConfig({ seed: 3 })).toEqual({
+      seed: '3',
+      budget: { unit: 'epochs', count: 1 },
+      dataFraction: 1,
+      batchSize: 128,
+      dropLast: false,
+      optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4, decoupled: false, decayOn: 'kernels' },
+      schedule: { kind: 'cosine', lrMax: 0.1, lrMin: 0, warmupEpochs: 0, warmupFrom: 'zero' },
+      labelSmoothing: 0,
+      evalBatchSize: 500,
+      test: false,
+      init: 'he',
+      diagnostics: { gradients: false, activations: false },
+    });
+  });
+
+  it('defaults Adam and AdamW to lr 1e-3 and decay 0 / 0.01', () => {
+    const adam = resolveTrainConfig({ seed: 1, optimizer: { kind: 'adam' } });
+    const adamw = resolveTrainConfig({ seed: 1, optimizer: { kind: 'adamw' }, steps: 50 });
+    expect(adam.schedule).toMatchObject({ kind: 'cosine', lrMax: 1e-3 });
+    expect([adam.optimizer.weightDecay, adamw.optimizer.weightDecay]).toEqual([0, 0.01]);
+    expect(adamw.budget).toEqual({ unit: 'steps', count: 50 });
+  });
+
+  it('lists every problem at once, each with its path, what it expects and what it got', () => {
+    const bad = {
+      seed: 1, epochs: 0, batchSize: 2.5, dataFraction: 0, labelSmoothing: 1, clipNorm: -1,
+      optimizer: { kind: 'sgd', momentum: 0, nesterov: true },
+      schedule: { kind: 'one-cycle', lrMax: 1, riseFraction: 0.6, finalFraction: 0.5 },
+    } as TrainConfig;
+    let error: unknown;
+    try {
+      resolveTrainConfig(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrainConfigError);
+    const problems = (error as TrainConfigError).problems;
+    expect(problems).toEqual([
+      'epochs: expected a positive integer, got 0',
+      'dataFraction: expected a number in (0, 1], got 0',
+      'batchSize: expected a positive integer, got 2.5',
+      'labelSmoothing: expected a number in [0, 1), got 1',
+      'clipNorm: expected a positive number, got -1',
+      'optimizer.nesterov: expected false when momentum is 0 (Nesterov needs momentum), got true',
+      'schedule: expected riseFraction + finalFraction < 1, got {"kind":"one-cycle","lrMax":1,"lrMin":0.04,"riseFraction":0.6,"finalFraction":0.5}',
+    ]);
+    expect((error as TrainConfigError).message).toMatch(/^train config is invalid \(7 problems\)\n {2}• epochs/);
+    expect((error as TrainConfigError).code).toBe('TRAIN_CONFIG');
+  });
+
+  it('rejects epochs with steps, a warm-up as long as the run, and an unknown schedule', () => {
+    expect(() => resolveTrainConfig({ seed: 1, epochs: 2, steps: 10 })).toThrow(/steps: expected epochs or steps, not both/);
+    expect(() => resolveTrainConfig({ seed: 1, epochs: 2, schedule: { kind: 'cosine', lrMax: 0.1, warmupEpochs: 2 } })).toThrow(/warmupEpochs: expected < epochs \(2\), got 2/);
+    expect(() => resolveTrainConfig({ seed: 1, schedule: { kind: 'step' } as never })).toThrow(/schedule.kind: expected 'constant', 'cosine' or 'one-cycle', got "step"/);
+  });
+});
+
+describe('the data fraction (fidelity)', () => {
+  it('takes ⌈f·n⌉ indices, nested across fractions for one seed', () => {
+    const indices = Uint32Array.from({ length: 100 }, (_, i) => 1000 + i);
+    const small = subsetOf(indices, 0.1, new Rng('s'));
+    const large = subsetOf(indices, 0.55, new Rng('s'));
+    expect([small.length, large.length]).toEqual([10, 55]);
+    expect(Array.from(large.subarray(0, 10))).toEqual(Array.from(small));
+    expect(new Set(large).size).toBe(55);
+    expect(subsetOf(indices, 1, new Rng('s'))).toBe(indices);
+    expect(Array.from(subsetOf(indices, 0.1, new Rng('t')))).not.toEqual(Array.from(small));
+  });
+});
