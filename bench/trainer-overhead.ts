@@ -5,7 +5,7 @@
 //   npx tsx bench/trainer-overhead.ts --quick    # 1 round of 512 images
 //
 // A second table trains the same network, built layer by layer, with tfjs's BatchNormalization and
-// with FusedBatchNorm (TensorFlow's fused kernels, src/eval/train/fused-batch-norm.ts), both by our
+// with FusedBatchNorm (TensorFlow's fused kernels, src/eval/build/layers/fused-batch-norm.ts), both by our
 // trainer: the effect of the fused kernel on a whole training step.
 //
 // Model: (conv3×3-BN-ReLU) ×3 with 16/32/64 filters, max-pool after the first, global average pool,
@@ -20,7 +20,7 @@ import { loadTf } from '../src/backend/tf.js';
 import { assertArch } from '../src/space/index.js';
 import { buildModel } from '../src/eval/build/build-model.js';
 import { train, type TrainConfig } from '../src/eval/train/index.js';
-import { fusedBatchNormLayer } from '../src/eval/train/fused-batch-norm.js';
+import { nasLayers } from '../src/eval/build/layers/index.js';
 
 const tf = loadTf();
 const quick = process.argv.includes('--quick');
@@ -74,7 +74,7 @@ function handBuilt(fused: boolean): LayersModel {
   const apply = (layer: { apply: (x: typeof input) => unknown }) => (h = layer.apply(h) as typeof input);
   [16, 32, 64].forEach((filters, i) => {
     apply(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }));
-    apply(fused ? new (fusedBatchNormLayer())({ momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }));
+    apply(fused ? new (nasLayers().FusedBatchNorm)({ momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }));
     apply(tf.layers.reLU());
     if (i === 0) apply(tf.layers.maxPooling2d({ poolSize: 2 }));
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `nas` command. Runs the TypeScript sources directly (tsx), after making sure the native
-// TensorFlow backend is built: the project's .npmrc keeps dependency install scripts off (see
-// scripts/setup-native.mjs), so the first run builds it, once.
+// TensorFlow backend and SQLite are built: the project's .npmrc keeps dependency install scripts off
+// (see scripts/setup-native.mjs), so the first run builds them, once.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,13 +11,16 @@ import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function nativeAddonBuilt() {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json'));
-  const lib = path.join(pkg, 'lib');
-  return fs.existsSync(lib) && fs.readdirSync(lib).some((d) => fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
+/** Both native addons (TensorFlow, SQLite) are built: a cheap file check, the setup script verifies for real. */
+function nativeAddonsBuilt() {
+  const require = createRequire(import.meta.url);
+  const tfLib = path.join(path.dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
+  const tf = fs.existsSync(tfLib) && fs.readdirSync(tfLib).some((d) => fs.existsSync(path.join(tfLib, d, 'tfjs_binding.node')));
+  const sqlite = fs.existsSync(path.join(path.dirname(require.resolve('sqlite3/package.json')), 'build', 'Release', 'node_sqlite3.node'));
+  return tf && sqlite;
 }
 
-if (!nativeAddonBuilt()) {
+if (!nativeAddonsBuilt()) {
   const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-native.mjs')], { stdio: 'inherit', cwd: root });
   if (setup.status !== 0) process.exit(setup.status ?? 1);
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Builds the native TensorFlow backend of @tensorflow/tfjs-node, the only compute backend of nas.
+// Builds the native addons of nas: the TensorFlow backend of @tensorflow/tfjs-node, the only compute
+// backend (below), and sqlite3, the storage (scripts/setup-sqlite.mjs). Each is checked, and built
+// only when it does not load; a failure of one does not stop the other.
 //
 // tfjs-node's own install script downloads libtensorflow 2.9.1 from Google storage; machines that
 // cannot reach that host fail there, so the project's .npmrc turns dependency install scripts off
@@ -8,9 +10,9 @@
 //   wheel  TensorFlow's C library from the `tensorflow-cpu` pip wheel (it exports the whole C and
 //          eager C API the binding uses): pip download, extract the two libraries and the headers
 //          once into a cache, link them where binding.gyp looks, build the addon with node-gyp.
-// Idempotent: when the addon is built and loads, it only checks and exits (about a second).
+// Idempotent: when both addons are built and load, it only checks and exits (about a second).
 //
-// Usage: node scripts/setup-native.mjs [--force] [--route auto|stock|wheel]
+// Usage: node scripts/setup-native.mjs [--force] [--route auto|stock|wheel]   (--force rebuilds both)
 // Environment: NAS_TF_ROUTE (same as --route), NAS_CACHE_DIR (default $XDG_CACHE_HOME/nas or
 // ~/.cache/nas), NAS_TF_WHEEL (a tensorflow-cpu wheel file to use instead of pip download),
 // NAS_TF_WHEEL_VERSION (default 2.21.0).
@@ -21,6 +23,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureSqlite } from './setup-sqlite.mjs';
 
 const WHEEL_VERSION = process.env.NAS_TF_WHEEL_VERSION ?? '2.21.0';
 const STOCK_HOST = 'storage.googleapis.com';
@@ -220,8 +223,7 @@ function wheelRoute(pkgDir) {
   buildAddon(pkgDir);
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+async function ensureTensorFlow(args) {
   const pkgDir = tfjsNodeDir();
   if (!args.force) {
     const probe = probeBackend(pkgDir);
@@ -247,8 +249,27 @@ async function main() {
   log(`native backend ready: tfjs ${probe.version} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-main().catch((error) => {
+function report(error) {
   log(`FAILED: ${error.message}`);
   if (error.fix) log(`what to do: ${error.fix}`);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const steps = [() => ensureTensorFlow(args), () => ensureSqlite(args, { log, run, env: nodeGypEnv(), SetupError })];
+  let failed = false;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      report(error);
+      failed = true;
+    }
+  }
+  if (failed) process.exit(1);
+}
+
+main().catch((error) => {
+  report(error);
   process.exit(1);
 });

@@ -55,6 +55,10 @@ export interface Trial {
   readonly outcome?: TrialOutcome;
   /** Fidelity the trial ran at (epochs, data fraction), when a strategy varies it. */
   readonly fidelity?: Readonly<Record<string, number>>;
+  /** Which pool worker ran it (a label such as a thread id), when the driver knows. */
+  readonly worker?: string;
+  /** The number of the trial this one re-runs (a trial found RUNNING on resume is re-run once). */
+  readonly retryOf?: number;
   readonly startedAt: number;
   readonly finishedAt?: number;
 }

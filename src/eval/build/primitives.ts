@@ -36,7 +36,7 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
     case 'channel_pool':
       return new L.NasChannelPool({ name, fn: node.fn });
     case 'bn':
-      return tf.layers.batchNormalization({ name, axis: -1, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5 });
+      return new L.FusedBatchNorm({ name, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5 });
     case 'act':
       return activationLayer(node.fn, node.alpha, name);
     case 'dropout':

@@ -79,7 +79,7 @@ function probedLayers(model: LayersModel): { name: string; kind: string; output:
   const found: { name: string; kind: string; output: string }[] = [];
   for (const layer of model.layers) {
     const cls = layer.getClassName();
-    const kind = cls === 'BatchNormalization' ? 'bn' : cls === 'Activation' ? String(layer.getConfig().activation) : ACTIVATION_CLASSES[cls];
+    const kind = cls === 'BatchNormalization' || cls === 'FusedBatchNorm' ? 'bn' : cls === 'Activation' ? String(layer.getConfig().activation) : ACTIVATION_CLASSES[cls];
     if (kind === undefined || layer.inboundNodes.length !== 1) continue;
     found.push({ name: layer.name, kind, output: (layer.output as SymbolicTensor).name });
   }

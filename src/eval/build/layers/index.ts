@@ -1,6 +1,7 @@
 import { loadTf } from '../../../backend/tf.js';
 import { defineConvLayer } from './conv.js';
 import { defineDeconvLayer } from './deconv.js';
+import { defineFusedBatchNorm } from './fused-batch-norm.js';
 import { definePoolLayer } from './pool.js';
 import { defineSmallLayers } from './small.js';
 
@@ -8,10 +9,11 @@ export type { ConvConfig } from './conv.js';
 export type { DeconvConfig } from './deconv.js';
 export type { PoolConfig } from './pool.js';
 export type { InitConfig } from './init.js';
+export { fusedBatchNormTraining } from './fused-batch-norm.js';
 
 function define() {
   const small = defineSmallLayers();
-  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), ...small };
+  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), FusedBatchNorm: defineFusedBatchNorm(), ...small };
   for (const cls of Object.values(classes)) loadTf().serialization.registerClass(cls);
   return classes;
 }

@@ -1,7 +1,7 @@
 import type { LayersModel, Tensor, Variable } from '@tensorflow/tfjs-node';
 import { describe, expect, it } from 'vitest';
 import { loadTf } from '../../../src/backend/tf.js';
-import { fusedBatchNormLayer } from '../../../src/eval/train/fused-batch-norm.js';
+import { nasLayers } from '../../../src/eval/build/layers/index.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const tf = loadTf();
@@ -9,7 +9,7 @@ const tf = loadTf();
 /** input [5, 5, 3] → BN (tfjs's or the fused one) → flatten → dense 4, same initial weights. */
 function net(fused: boolean): LayersModel {
   const input = tf.input({ shape: [5, 5, 3] });
-  const bn = fused ? new (fusedBatchNormLayer())({ name: 'bn', momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ name: 'bn', momentum: 0.9, epsilon: 1e-5 });
+  const bn = fused ? new (nasLayers().FusedBatchNorm)({ name: 'bn', momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ name: 'bn', momentum: 0.9, epsilon: 1e-5 });
   const flat = tf.layers.flatten().apply(bn.apply(input)) as ReturnType<typeof tf.input>;
   const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(flat) as ReturnType<typeof tf.input>;
   return tf.model({ inputs: input, outputs: out });
@@ -58,7 +58,7 @@ describe('FusedBatchNorm (TensorFlow fused kernels)', () => {
   });
 
   it('normalises rank-2 inputs (after a dense layer) like tfjs', () => {
-    const layers = [tf.layers.batchNormalization({ momentum: 0.9 }), new (fusedBatchNormLayer())({ momentum: 0.9 })];
+    const layers = [tf.layers.batchNormalization({ momentum: 0.9 }), new (nasLayers().FusedBatchNorm)({ momentum: 0.9 })];
     const rng = new Rng(2);
     const x = tf.tensor2d(Float32Array.from({ length: 8 * 5 }, () => rng.normal()), [8, 5]);
     const [a, b] = layers.map((l) => l.apply(x, { training: true }) as Tensor) as [Tensor, Tensor];

@@ -5,11 +5,11 @@
  * measured the pair 2.9× faster than tfjs's composed moments + batchNorm. In inference it is tfjs's
  * batchNorm with the moving statistics. Weights, their names and the moving-average rule
  * (moving = m·moving + (1 − m)·batch, biased batch variance) are those of tfjs's BatchNormalization,
- * so the layer can replace it; the builder may adopt it later (NOTE: it lives here until then).
+ * so it replaces it: the builder makes every `bn` node with it.
  */
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables.js';
-import { loadTf } from '../../backend/tf.js';
+import { loadTf } from '../../../backend/tf.js';
 
 type Attr = { name: string; type: number; value: boolean | number | string };
 type NativeBackend = {
@@ -110,14 +110,5 @@ export function defineFusedBatchNorm() {
       return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
     }
   }
-  tf.serialization.registerClass(FusedBatchNorm);
   return FusedBatchNorm;
-}
-
-let defined: ReturnType<typeof defineFusedBatchNorm> | undefined;
-
-/** The FusedBatchNorm layer class, defined and registered for (de)serialization on first use. */
-export function fusedBatchNormLayer(): ReturnType<typeof defineFusedBatchNorm> {
-  defined ??= defineFusedBatchNorm();
-  return defined;
 }

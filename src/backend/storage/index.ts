@@ -1,0 +1,18 @@
+// The storage module: one interface, a SQLite file and an in-memory twin (docs/storage.md).
+export type {
+  Experiment,
+  ExperimentStatus,
+  ExperimentSummary,
+  NewEvent,
+  NewExperiment,
+  NewTrial,
+  Storage,
+  StoredEvent,
+  StrategySnapshot,
+  TrialResult,
+} from './storage.js';
+export { EXPERIMENT_STATUSES, TRIAL_STATES } from './storage.js';
+export { StorageError, StorageMisuseError, type StorageMisuse } from './errors.js';
+export { MemoryStorage } from './memory-storage.js';
+export { openSqliteStorage, type SqliteStorageOptions } from './sqlite-open.js';
+export { INTERRUPTED } from './records.js';

@@ -1,0 +1,41 @@
+import type { Trial } from '../../core/trial.js';
+import type { NewTrial, TrialResult } from './storage.js';
+
+// How a trial record looks when it starts and when it ends: built here for both storages, so that
+// they return the same shapes (no `undefined` members; optional ones are absent).
+
+/** How a trial ends that was RUNNING when the process running the search died (found on resume). */
+export const INTERRUPTED: TrialResult = {
+  state: 'FAILED',
+  reason: 'interrupted',
+  message: 'the process running the search ended while this trial ran',
+};
+
+/** A new RUNNING trial (its values copied). */
+export function runningTrial(id: number, input: NewTrial, now: number): Trial {
+  const { number, sample, key, fidelity, worker, retryOf } = structuredClone(input);
+  return {
+    id,
+    number,
+    sample,
+    key,
+    state: 'RUNNING',
+    ...(fidelity === undefined ? {} : { fidelity }),
+    ...(worker === undefined ? {} : { worker }),
+    ...(retryOf === undefined ? {} : { retryOf }),
+    startedAt: now,
+  };
+}
+
+/** `trial` ended with `result` at `now` (the result's values copied). */
+export function finishedTrial(trial: Trial, result: TrialResult, now: number): Trial {
+  const { state, reason, message, outcome } = structuredClone(result);
+  return {
+    ...trial,
+    state,
+    ...(reason === undefined ? {} : { reason }),
+    ...(message === undefined ? {} : { message }),
+    ...(outcome === undefined ? {} : { outcome }),
+    finishedAt: now,
+  };
+}

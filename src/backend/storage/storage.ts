@@ -1,0 +1,115 @@
+import type { Json } from '../../core/arch.js';
+import type { EpochMetrics, FailureReason, Trial, TrialOutcome, TrialState } from '../../core/trial.js';
+
+/** Where an experiment stands: searching, stopped by the user (resumable), done, or ended by an error. */
+export type ExperimentStatus = 'running' | 'stopped' | 'finished' | 'failed';
+
+/** Every {@link ExperimentStatus}, for validation and listings. */
+export const EXPERIMENT_STATUSES: readonly ExperimentStatus[] = ['running', 'stopped', 'finished', 'failed'];
+
+/** Every {@link TrialState}, in the order listings show them. */
+export const TRIAL_STATES: readonly TrialState[] = ['RUNNING', 'COMPLETE', 'FAILED', 'PRUNED'];
+
+/** One experiment: its name (unique in a file), resolved config, seed and status. Times in ms since 1970. */
+export interface Experiment {
+  readonly id: number;
+  readonly name: string;
+  readonly config: Json;
+  readonly seed: number;
+  readonly status: ExperimentStatus;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** An experiment with the number of its trials in each state (for `nas ls`). */
+export interface ExperimentSummary extends Experiment {
+  readonly trials: Readonly<Record<TrialState, number>>;
+}
+
+/** What a new experiment is made of. */
+export interface NewExperiment {
+  readonly name: string;
+  readonly config: Json;
+  readonly seed: number;
+}
+
+/** A trial as the driver dispatches it; it is stored RUNNING. */
+export interface NewTrial {
+  /** 0-based, unique within the experiment. */
+  readonly number: number;
+  readonly sample: Json;
+  readonly key: string;
+  readonly fidelity?: Readonly<Record<string, number>>;
+  readonly worker?: string;
+  /** The number of the interrupted trial this one re-runs. */
+  readonly retryOf?: number;
+}
+
+/**
+ * How a trial ended. FAILED needs a reason and only FAILED takes one; COMPLETE needs an outcome.
+ * An outcome's epochs replace the ones added while the trial ran.
+ */
+export interface TrialResult {
+  readonly state: Exclude<TrialState, 'RUNNING'>;
+  readonly reason?: FailureReason;
+  readonly message?: string;
+  readonly outcome?: TrialOutcome;
+}
+
+/** A strategy's saved state, taken after it was told the trial numbered `afterTrial`. */
+export interface StrategySnapshot {
+  readonly afterTrial: number;
+  readonly state: Json;
+  readonly savedAt: number;
+}
+
+/** An event to append to an experiment's log. */
+export interface NewEvent {
+  readonly type: string;
+  readonly payload: Json;
+}
+
+/** An event as stored: ids grow in append order (use the last one seen to read only newer events). */
+export interface StoredEvent extends NewEvent {
+  readonly id: number;
+  readonly at: number;
+}
+
+/**
+ * Everything a search records, behind one interface (Optuna's storages): a SQLite file
+ * (`openSqliteStorage`) or memory (`MemoryStorage`); both pass one contract suite.
+ * Numbers keep their value exactly, NaN and ±Infinity included. Calls run one at a time, in order.
+ */
+export interface Storage {
+  /** Throws `StorageError` EXPERIMENT_EXISTS (a user error) when the name is taken. */
+  createExperiment(input: NewExperiment): Promise<Experiment>;
+  getExperiment(name: string): Promise<Experiment | undefined>;
+  /** Every experiment, oldest first, with its trial counts per state. */
+  listExperiments(): Promise<readonly ExperimentSummary[]>;
+  setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<Experiment>;
+
+  /** Stores a RUNNING trial; a number already used in the experiment is an error. */
+  createTrial(experimentId: number, input: NewTrial): Promise<Trial>;
+  getTrial(trialId: number): Promise<Trial | undefined>;
+  /** Records one epoch of a RUNNING trial (progress); an epoch already recorded is an error. */
+  addEpoch(trialId: number, metrics: EpochMetrics): Promise<void>;
+  /** The epochs recorded for a trial, in epoch order (also for trials that failed without an outcome). */
+  listEpochs(trialId: number): Promise<readonly EpochMetrics[]>;
+  /** Ends a RUNNING trial; finishing a trial twice is an error. */
+  finishTrial(trialId: number, result: TrialResult): Promise<Trial>;
+  /** The experiment's trials ordered by number, optionally only those in one state. */
+  listTrials(experimentId: number, filter?: { readonly state?: TrialState }): Promise<readonly Trial[]>;
+  /** Marks the trials still RUNNING as FAILED 'interrupted' (their process died); returns them. */
+  markInterrupted(experimentId: number): Promise<readonly Trial[]>;
+
+  saveStrategyState(experimentId: number, afterTrial: number, state: Json): Promise<void>;
+  /** The snapshot saved last, if any. */
+  latestStrategyState(experimentId: number): Promise<StrategySnapshot | undefined>;
+
+  appendEvent(experimentId: number, event: NewEvent): Promise<StoredEvent>;
+  /** Events in append order; `afterId` keeps only those appended after that event. */
+  listEvents(experimentId: number, filter?: { readonly type?: string; readonly afterId?: number }): Promise<readonly StoredEvent[]>;
+
+  /** Waits for pending calls, then closes; later calls fail. Closing twice is harmless. */
+  close(): Promise<void>;
+}

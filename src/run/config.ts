@@ -1,0 +1,49 @@
+import type { Json } from '../core/arch.js';
+import type { TrainConfig } from '../eval/train/index.js';
+
+/** Colour augmentation of training batches (design 3.x): crop with padding, flip, cutout. */
+/** One objective: a metric or cost figure, maximised or minimised. */
+export type Objective = { readonly metric: string; readonly direction: 'max' | 'min' };
+
+export type AugmentConfig = { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
+
+/**
+ * A resolved experiment: every default filled, paths absolute. The only config type below the
+ * CLI (which loads and validates the user's TypeScript file into this); stored as JSON with the
+ * experiment so a resume needs nothing else.
+ */
+export interface ExperimentConfig {
+  readonly name: string;
+  readonly seed: number;
+  readonly dataset: {
+    readonly name: string;
+    readonly options: Readonly<Record<string, Json>>;
+    /** Fraction of the training part held out for validation (the search's objective). */
+    readonly validationFraction: number;
+    /** Use only this many training images (after the seeded split). */
+    readonly subset?: number;
+    readonly augment?: AugmentConfig;
+  };
+  readonly space: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
+  readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
+  /** Training of every trial; `seed` is replaced per trial (derived from the experiment seed and the trial number). */
+  readonly train: Omit<TrainConfig, 'seed'>;
+  /**
+   * What the search optimises, the first objective being the primary one (single-objective
+   * strategies use it alone): a metric of the trial (validationAccuracy, validationLoss, trainLoss,
+   * testAccuracy) or a cost figure (params, macs, trainMemoryBytes, estimatedLatencyMs,
+   * measuredLatencyMs), each maximised or minimised.
+   */
+  readonly objectives: readonly Objective[];
+  /** Cost-model limits a sample must meet before it is trained (rejected samples are never run). */
+  readonly constraints?: { readonly maxMacs?: number; readonly maxParams?: number; readonly maxTrainMemoryBytes?: number };
+  readonly budget: { readonly trials: number; readonly seconds?: number };
+  readonly workers: number;
+  readonly trialTimeoutSeconds?: number;
+  /** Measure inference latency (batch 1) of every trained candidate. */
+  readonly measureLatency: boolean;
+  /** The SQLite file (absolute). */
+  readonly storage: string;
+  /** Answer trials from a benchmark table (absolute path; CSV `index,arch,<metrics…>`) instead of training: `metric` is the column searched. */
+  readonly benchmark?: { readonly table: string; readonly metric: string };
+}

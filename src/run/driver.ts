@@ -1,0 +1,155 @@
+import type { Json } from '../core/arch.js';
+import type { RunEvent, TrialProgress } from '../core/events.js';
+import type { FailureReason, Trial, TrialOutcome } from '../core/trial.js';
+import type { Storage } from '../backend/storage/index.js';
+import type { SearchSpace } from '../space/search-space.js';
+import type { Strategy } from '../search/strategy.js';
+import type { Evaluator, TaskOutcome } from './evaluator.js';
+import { outcomeToFinish } from './outcome.js';
+
+/** Everything one search needs; the driver owns none of it (the caller opens and closes). */
+export interface DriverOptions {
+  readonly experimentId: number;
+  readonly storage: Storage;
+  readonly evaluator: Evaluator;
+  readonly space: SearchSpace;
+  readonly strategy: Strategy;
+  readonly budget: { readonly trials: number; readonly seconds?: number };
+  readonly trialTimeoutMs?: number;
+  /** The task payload of a trial (sample, data, training, seed). */
+  readonly taskFor: (trial: Trial) => Json;
+  readonly emit: (event: RunEvent) => void;
+  /** Trials to run again first (interrupted trials of a resumed search): their sample, and the number they re-run. */
+  readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number }[];
+  /** Trial ids the restored strategy has already been told about. */
+  readonly told?: ReadonlySet<number>;
+}
+
+/** Trials that count against the budget: all finished ones except those the driver itself cut short. */
+export function countsAgainstBudget(t: Trial): boolean {
+  return t.state !== 'RUNNING' && !(t.state === 'FAILED' && (t.reason === 'interrupted' || t.reason === 'cancelled'));
+}
+
+/**
+ * The multi-trial loop (ARCHITECTURE.md, data flow): ask the strategy while workers are free and
+ * the budget is not spent; record each trial RUNNING before dispatch and its result after; tell the
+ * strategy; snapshot its state after every ask and tell, so a resumed search continues exactly.
+ */
+export class Driver {
+  private readonly trials = new Map<number, Trial>();
+  private readonly inflight = new Map<number, Promise<void>>();
+  /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
+  private readonly writes = new Map<number, Promise<void>>();
+  private readonly told: Set<number>;
+  private readonly requeue: { readonly sample: Json; readonly retryOf?: number }[];
+  private readonly controller = new AbortController();
+  private stopping: string | undefined;
+  private strategyDone: string | undefined;
+  private started = 0;
+
+  constructor(private readonly o: DriverOptions, history: readonly Trial[]) {
+    for (const t of history) this.trials.set(t.id, t);
+    this.told = new Set(o.told);
+    this.requeue = [...(o.requeue ?? [])];
+  }
+
+  /** Asks for a graceful stop: no new trials; running ones finish. A second call cancels them. */
+  stop(why: string): void {
+    if (this.stopping !== undefined) this.controller.abort();
+    this.stopping ??= why;
+    this.o.emit({ type: 'stopping', t: Date.now(), why });
+  }
+
+  /** Runs until the budget is spent, the strategy is done, or a stop; returns how it ended. */
+  async run(): Promise<'finished' | 'stopped'> {
+    this.started = Date.now();
+    await this.tellUntold();
+    for (;;) {
+      await this.fill();
+      if (this.inflight.size === 0) break;
+      await Promise.race(this.inflight.values());
+    }
+    return this.stopping !== undefined && !this.budgetSpent() && this.strategyDone === undefined ? 'stopped' : 'finished';
+  }
+
+  private counted(): number {
+    return [...this.trials.values()].filter(countsAgainstBudget).length;
+  }
+
+  private budgetSpent(): boolean {
+    const overTime = this.o.budget.seconds !== undefined && Date.now() - this.started >= this.o.budget.seconds * 1000;
+    return overTime || this.counted() + this.inflight.size >= this.o.budget.trials;
+  }
+
+  private async fill(): Promise<void> {
+    while (this.inflight.size < this.o.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
+      const next = this.requeue.shift() ?? this.ask();
+      if (next === undefined) return;
+      await this.dispatch(next.sample, next.retryOf);
+    }
+  }
+
+  private ask(): { readonly sample: Json; readonly retryOf?: number } | undefined {
+    const proposal = this.o.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
+    if (proposal.kind === 'propose') return { sample: proposal.sample };
+    if (proposal.kind === 'done') {
+      this.strategyDone = proposal.why;
+      this.o.emit({ type: 'strategy-done', t: Date.now(), why: proposal.why });
+    }
+    return undefined;
+  }
+
+  private async dispatch(sample: Json, retryOf?: number): Promise<void> {
+    const number = Math.max(-1, ...[...this.trials.values()].map((t) => t.number)) + 1;
+    const key = this.o.space.key(sample);
+    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }) });
+    this.trials.set(trial.id, trial);
+    await this.saveStrategy();
+    this.o.emit({ type: 'trial-started', t: Date.now(), trial });
+    const running = this.o.evaluator
+      .run(this.o.taskFor(trial), {
+        signal: this.controller.signal,
+        onProgress: (data) => this.progress(trial, data as TrialProgress),
+        ...(this.o.trialTimeoutMs === undefined ? {} : { timeoutMs: this.o.trialTimeoutMs }),
+      })
+      .then((outcome) => this.finish(trial, outcome));
+    this.inflight.set(trial.id, running);
+  }
+
+  private progress(trial: Trial, progress: TrialProgress): void {
+    if (progress.kind === 'epoch') {
+      const previous = this.writes.get(trial.id) ?? Promise.resolve();
+      this.writes.set(trial.id, previous.then(() => this.o.storage.addEpoch(trial.id, progress.metrics)));
+    }
+    this.o.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
+  }
+
+  private async finish(trial: Trial, outcome: TaskOutcome): Promise<void> {
+    const result = outcomeToFinish(outcome);
+    await this.writes.get(trial.id);
+    this.writes.delete(trial.id);
+    const finished = await this.o.storage.finishTrial(trial.id, result);
+    this.trials.set(trial.id, finished);
+    this.o.strategy.tell(finished);
+    this.told.add(trial.id);
+    await this.saveStrategy();
+    this.inflight.delete(trial.id);
+    this.o.emit({ type: 'trial-finished', t: Date.now(), trial: finished });
+  }
+
+  private async tellUntold(): Promise<void> {
+    const untold = [...this.trials.values()].filter((t) => t.state !== 'RUNNING' && !this.told.has(t.id));
+    for (const t of untold.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))) {
+      this.o.strategy.tell(t);
+      this.told.add(t.id);
+    }
+    if (untold.length > 0) await this.saveStrategy();
+  }
+
+  private async saveStrategy(): Promise<void> {
+    const state: Json = { strategy: this.o.strategy.snapshot(), told: [...this.told] };
+    await this.o.storage.saveStrategyState(this.o.experimentId, this.trials.size, state);
+  }
+}
+
+export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };

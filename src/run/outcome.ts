@@ -1,0 +1,17 @@
+import type { FailureReason, TrialOutcome } from '../core/trial.js';
+import type { TaskOutcome } from './evaluator.js';
+import type { FinishedAs } from './driver.js';
+
+const REASONS: ReadonlySet<string> = new Set<FailureReason>(['diverged', 'invalid', 'out-of-memory', 'timeout', 'cancelled', 'crashed', 'interrupted', 'error']);
+
+/** How a pool outcome is recorded: COMPLETE with its metrics, or FAILED with a reason and message. */
+export function outcomeToFinish(outcome: TaskOutcome): FinishedAs {
+  if (outcome.ok) return { state: 'COMPLETE', outcome: outcome.value as unknown as TrialOutcome };
+  const fromError = outcome.error.reason !== undefined && REASONS.has(outcome.error.reason) ? (outcome.error.reason as FailureReason) : undefined;
+  const reason: FailureReason = outcome.kind === 'error' ? (fromError ?? oomOrError(outcome.error.message)) : outcome.kind;
+  return { state: 'FAILED', reason, message: `${outcome.error.name}: ${outcome.error.message}`.slice(0, 2000) };
+}
+
+function oomOrError(message: string): FailureReason {
+  return /out of memory|OOM|ResourceExhausted|Cannot allocate|Array buffer allocation failed/i.test(message) ? 'out-of-memory' : 'error';
+}

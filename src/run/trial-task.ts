@@ -1,0 +1,25 @@
+import type { Json } from '../core/arch.js';
+import { Rng } from '../core/rng.js';
+import type { Trial } from '../core/trial.js';
+import type { ExperimentConfig } from './config.js';
+
+/** What a worker needs to evaluate one trial: plain data only (it crosses process and thread boundaries). */
+export interface TrialTask {
+  readonly version: 1;
+  readonly trialId: number;
+  readonly number: number;
+  readonly sample: Json;
+  readonly config: ExperimentConfig;
+  /** The trial's own seed: weights, data order, augmentation (from the experiment seed and its number). */
+  readonly seed: number;
+}
+
+/** The seed of trial `number`: independent of every other trial's, fixed by the experiment seed. */
+export function trialSeed(experimentSeed: number, number: number): number {
+  return new Rng(experimentSeed).derive(`trial-${number}`).int32();
+}
+
+/** The task payload of a trial. */
+export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
+  return { version: 1, trialId: trial.id, number: trial.number, sample: trial.sample, config, seed: trialSeed(config.seed, trial.number) };
+}

@@ -1,0 +1,70 @@
+// The worker entry of the trial pool (a Piscina task, run in a worker thread of the pool host):
+// freeze the sample, check it, price it, build, train, measure, and return plain data. Errors are
+// thrown with a `reason` (FailureReason) that the driver records.
+import type { WorkerTask } from '../backend/pool/protocol.js';
+import type { TrialProgress } from '../core/events.js';
+import type { TrialOutcome } from '../core/trial.js';
+import { ArchError } from '../core/errors.js';
+import { costOf } from '../space/cost/index.js';
+import { createSpace } from '../space/spaces/index.js';
+import { assertArch } from '../space/validate.js';
+import { buildModel } from '../eval/build/build-model.js';
+import { measureLatencyMs } from '../eval/latency.js';
+import { train, type TrainConfig } from '../eval/train/index.js';
+import type { TrialTask } from './trial-task.js';
+import { trialData } from './trial-data.js';
+
+export default async function evaluateTrial({ payload, port }: WorkerTask): Promise<TrialOutcome> {
+  const task = payload as unknown as TrialTask;
+  const { config } = task;
+  const started = performance.now();
+  const { data, numClasses, shape } = await trialData(config);
+  const space = createSpace(config.space.name, config.space.options);
+  const issues = space.validate(task.sample);
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw Object.assign(new Error(`not a sample of space ${config.space.name}: ${list}`), { reason: 'invalid' });
+  }
+  let arch;
+  try {
+    arch = assertArch(space.freeze(task.sample), { inputShape: shape, classes: numClasses });
+  } catch (error) {
+    throw Object.assign(error as Error, { reason: error instanceof ArchError ? 'invalid' : 'error' });
+  }
+  const trainConfig: TrainConfig = { ...config.train, seed: task.seed };
+  const cost = costOf(arch, { batch: trainConfig.batchSize ?? 128 });
+  const model = buildModel(arch, { seed: task.seed, init: trainConfig.init ?? 'he' });
+  const send = (progress: TrialProgress) => port.postMessage(progress);
+  try {
+    const result = await train(model, data, { ...trainConfig, test: trainConfig.test ?? false }, {
+      onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
+      onProgress: (p) => send({ kind: 'batch', epoch: p.epoch, fraction: p.step / p.totalSteps, loss: p.loss }),
+    });
+    const last = result.epochs[result.epochs.length - 1];
+    const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, 1, { warmup: 2, repeats: 5 }) : undefined;
+    return {
+      metrics: {
+        validationAccuracy: last?.validationAccuracy ?? Number.NaN,
+        validationLoss: last?.validationLoss ?? Number.NaN,
+        negValidationLoss: -(last?.validationLoss ?? Number.NaN),
+        trainLoss: last?.trainLoss ?? Number.NaN,
+        trainAccuracy: last?.trainAccuracy ?? Number.NaN,
+        ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
+      },
+      cost: {
+        params: cost.params.trainable,
+        paramsTotal: cost.params.total,
+        macs: cost.macs,
+        trainMemoryBytes: cost.memory.trainTotal,
+        inferenceMemoryBytes: cost.memory.inferenceActivations,
+        estimatedLatencyMs: cost.latency.estimatedMs,
+        ...(measuredLatencyMs === undefined ? {} : { measuredLatencyMs }),
+      },
+      epochs: result.epochs,
+      ...(result.diagnostics === undefined ? {} : { diagnostics: result.diagnostics as never }),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { UserError } from '../../../src/core/errors.js';
+import { StorageError, openSqliteStorage } from '../../../src/backend/storage/index.js';
+import { MIGRATIONS, type Migration } from '../../../src/backend/storage/migrations.js';
+import { Db } from '../../../src/backend/storage/sqlite-db.js';
+import { rejection } from './contract.js';
+import { tempDir } from './temp.js';
+
+const dir = tempDir();
+
+/** The schema history of a future nas: today's, plus a second step. */
+const withNotes: Migration[] = [
+  ...MIGRATIONS,
+  { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'" },
+];
+
+async function query<T>(file: string, sql: string): Promise<T[]> {
+  const db = await Db.open(file, true);
+  try {
+    return await db.all<T>(sql);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A database written by today's nas, with one experiment in it. */
+async function todaysFile(name: string): Promise<string> {
+  const file = path.join(dir, name);
+  const storage = await openSqliteStorage(file);
+  await storage.createExperiment({ name: 'kept', config: { a: 1 }, seed: 9 });
+  await storage.close();
+  return file;
+}
+
+describe('schema migrations', () => {
+  it('migrates an older file in one step, keeps its data, and keeps a copy of the old file', async () => {
+    const file = await todaysFile('older.db');
+    const storage = await openSqliteStorage(file, { migrations: withNotes });
+    expect(await storage.getExperiment('kept')).toMatchObject({ name: 'kept', config: { a: 1 }, seed: 9 });
+    await storage.createExperiment({ name: 'new', config: {}, seed: 1 });
+    await storage.close();
+
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: withNotes.length }]);
+    expect(await query(file, 'SELECT name, note FROM experiments ORDER BY id')).toEqual([
+      { name: 'kept', note: 'none' },
+      { name: 'new', note: 'none' },
+    ]);
+    const backup = `${file}.v${MIGRATIONS.length}.bak`;
+    expect(await query(backup, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
+    expect(await query(backup, 'SELECT name FROM experiments')).toEqual([{ name: 'kept' }]);
+  });
+
+  it('refuses a file from a newer nas, naming both versions and the upgrade', async () => {
+    const file = path.join(dir, 'newer.db');
+    await (await openSqliteStorage(file, { migrations: withNotes })).close();
+    for (const readonly of [false, true]) {
+      const error = await rejection(openSqliteStorage(file, { readonly }), StorageError, 'STORAGE_VERSION');
+      expect(error.message).toBe(`${file} has schema version ${withNotes.length}, newer than this nas knows (${MIGRATIONS.length})`);
+      expect((error as UserError).hint).toContain('upgrade nas');
+      expect((error as UserError).hint).toContain('git pull && npm install');
+    }
+  });
+
+  it('does not migrate through a read-only open: it says how to migrate instead', async () => {
+    const file = await todaysFile('older-readonly.db');
+    const error = await rejection(openSqliteStorage(file, { readonly: true, migrations: withNotes }), StorageError, 'STORAGE_VERSION');
+    expect(error.message).toContain(`schema version ${MIGRATIONS.length} and this nas reads version ${withNotes.length}`);
+    expect((error as UserError).hint).toContain('open it once for writing');
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
+  });
+
+  it('leaves the file as it was when a migration fails half-way', async () => {
+    const file = await todaysFile('failing.db');
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'half done', sql: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table' },
+    ];
+    await expect(openSqliteStorage(file, { migrations: broken })).rejects.toThrow(
+      `migration ${broken.length} (half done) of ${file} failed: SQLITE_ERROR: no such table: missing_table; the file is unchanged`,
+    );
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
+    expect((await query<{ name: string }>(file, 'PRAGMA table_info(experiments)')).map((c) => c.name)).not.toContain('x');
+    const storage = await openSqliteStorage(file, { migrations: withNotes });
+    expect((await storage.getExperiment('kept'))?.seed).toBe(9);
+    await storage.close();
+  });
+
+  it('refuses a history whose versions are not 1, 2, 3, ...', async () => {
+    const skipping = [...MIGRATIONS, { version: MIGRATIONS.length + 2, name: 'skips one', sql: 'SELECT 1' }];
+    await expect(openSqliteStorage(path.join(dir, 'skip.db'), { migrations: skipping })).rejects.toThrow('versions are 1, 2, 3');
+    expect(existsSync(`${path.join(dir, 'skip.db')}.v0.bak`)).toBe(false);
+  });
+});

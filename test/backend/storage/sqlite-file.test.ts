@@ -1,0 +1,124 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/core/errors.js';
+import { MemoryStorage, StorageError, StorageMisuseError, openSqliteStorage, type Storage } from '../../../src/backend/storage/index.js';
+import { MIGRATIONS, NAS_APPLICATION_ID } from '../../../src/backend/storage/migrations.js';
+import { Db } from '../../../src/backend/storage/sqlite-db.js';
+import { rejection } from './contract.js';
+import { epoch, outcome, sample, tickingClock } from './values.js';
+import { tempDir } from './temp.js';
+
+const dir = tempDir();
+
+/** Writes the same small search into `storage`: 2 experiments, trials in every state, a snapshot, events. */
+async function fill(storage: Storage): Promise<void> {
+  const a = await storage.createExperiment({ name: 'a', config: { space: 'macro', lr: Number.NaN }, seed: 3 });
+  await storage.createExperiment({ name: 'b', config: [], seed: -5 });
+  for (let n = 0; n < 4; n++) {
+    const t = await storage.createTrial(a.id, { number: n, sample: sample(n), key: `k${n}`, worker: `w${n % 2}` });
+    await storage.addEpoch(t.id, epoch(0, { validationLoss: Infinity }));
+    if (n === 0) await storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(2, { loss: Number.NaN }) });
+    if (n === 1) await storage.finishTrial(t.id, { state: 'FAILED', reason: 'diverged', message: 'NaN loss' });
+    if (n === 2) await storage.finishTrial(t.id, { state: 'PRUNED' });
+  }
+  await storage.saveStrategyState(a.id, 2, { rng: [1, 2, 3] });
+  await storage.appendEvent(a.id, { type: 'trial-finished', payload: { number: 0 } });
+}
+
+/** Everything a storage holds, as plain data. */
+async function dump(storage: Storage): Promise<unknown> {
+  const experiments = await storage.listExperiments();
+  const per = await Promise.all(
+    experiments.map(async (e) => {
+      const trials = await storage.listTrials(e.id);
+      const epochs = await Promise.all(trials.map((t) => storage.listEpochs(t.id)));
+      return { trials, epochs, state: await storage.latestStrategyState(e.id), events: await storage.listEvents(e.id) };
+    }),
+  );
+  return { experiments, per };
+}
+
+describe('SQLite storage file', () => {
+  it('is a WAL-journaled nas database at the latest schema version', async () => {
+    const file = path.join(dir, 'new', 'nested', 'nas.db');
+    const storage = await openSqliteStorage(file);
+    const raw = await Db.open(file, true);
+    expect(await raw.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+    expect(await raw.get('PRAGMA application_id')).toEqual({ application_id: NAS_APPLICATION_ID });
+    expect(await raw.get('PRAGMA user_version')).toEqual({ user_version: MIGRATIONS.length });
+    await raw.close();
+    await storage.close();
+  });
+
+  it('holds exactly what the in-memory twin holds, after close and reopen', async () => {
+    const file = path.join(dir, 'reopen.db');
+    const memory = new MemoryStorage(tickingClock());
+    const first = await openSqliteStorage(file, { now: tickingClock() });
+    await fill(memory);
+    await fill(first);
+    await first.close();
+    const again = await openSqliteStorage(file);
+    expect(await dump(again)).toStrictEqual(await dump(memory));
+    await again.close();
+  });
+
+  it('opens read-only beside a writer, sees its writes, and refuses to write', async () => {
+    const file = path.join(dir, 'readonly.db');
+    const writer = await openSqliteStorage(file);
+    await fill(writer);
+    const reader = await openSqliteStorage(file, { readonly: true });
+    expect((await reader.listExperiments()).map((e) => [e.name, e.trials])).toEqual([
+      ['a', { RUNNING: 1, COMPLETE: 1, FAILED: 1, PRUNED: 1 }],
+      ['b', { RUNNING: 0, COMPLETE: 0, FAILED: 0, PRUNED: 0 }],
+    ]);
+    await writer.createExperiment({ name: 'c', config: {}, seed: 1 });
+    expect(await reader.getExperiment('c')).toMatchObject({ name: 'c', status: 'running' });
+    const error = await rejection(reader.createExperiment({ name: 'd', config: {}, seed: 1 }), StorageMisuseError, 'READONLY');
+    expect(error.message).toContain('read-only');
+    await writer.close();
+    expect((await reader.listExperiments()).length).toBe(3);
+    await reader.close();
+    const afterwards = await openSqliteStorage(file, { readonly: true });
+    expect((await afterwards.listExperiments()).length).toBe(3);
+    await afterwards.close();
+  });
+
+  it('refuses to read a file that is not there', async () => {
+    const error = await rejection(openSqliteStorage(path.join(dir, 'missing.db'), { readonly: true }), StorageError, 'STORAGE_MISSING');
+    expect(error.message).toContain('missing.db');
+  });
+
+  it('refuses a text file, naming it and leaving it untouched', async () => {
+    const file = path.join(dir, 'notes.txt');
+    const text = 'experiment notes\n'.repeat(100);
+    writeFileSync(file, text);
+    for (const readonly of [false, true]) {
+      const error = await rejection(openSqliteStorage(file, { readonly }), StorageError, 'STORAGE_NOT_NAS');
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toBe(`${file} is not a nas database: it is not an SQLite database`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it("refuses another application's SQLite database and does not add tables to it", async () => {
+    const file = path.join(dir, 'other-app.db');
+    const raw = await Db.open(file, false);
+    await raw.exec('CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT)');
+    await raw.close();
+    const error = await rejection(openSqliteStorage(file), StorageError, 'STORAGE_NOT_NAS');
+    expect(error.message).toContain('another application');
+    const check = await Db.open(file, true);
+    expect(await check.all("SELECT name FROM sqlite_schema WHERE type = 'table'")).toEqual([{ name: 'photos' }]);
+    await check.close();
+  });
+
+  it('creates its database in an empty file (0 bytes is an empty SQLite database)', async () => {
+    const file = path.join(dir, 'empty.db');
+    writeFileSync(file, '');
+    await rejection(openSqliteStorage(file, { readonly: true }), StorageError, 'STORAGE_EMPTY');
+    const storage = await openSqliteStorage(file);
+    expect((await storage.createExperiment({ name: 'x', config: {}, seed: 0 })).id).toBe(1);
+    await storage.close();
+  });
+});
