@@ -20,7 +20,7 @@ export type RunOptions = {
   readonly onProgress?: (data: Json) => void;
 };
 
-type Task = { id: number; payload: Json; options: RunOptions; resolve: (o: TaskOutcome) => void; suspect: boolean; timer?: NodeJS.Timeout };
+type Task = { id: number; payload: Json; options: RunOptions; resolve: (o: TaskOutcome) => void; suspect: boolean; timer?: NodeJS.Timeout; onAbort?: () => void };
 
 const require = createRequire(import.meta.url);
 const TSX = pathToFileURL(require.resolve('tsx/esm')).href;
@@ -55,7 +55,8 @@ export class IsolatedPool {
     if (this.closed) return Promise.resolve({ ok: false, kind: 'cancelled', error: { name: 'PoolClosed', message: 'the pool is closed' } });
     return new Promise((resolve) => {
       const task: Task = { id: this.nextId++, payload, options, resolve, suspect: false };
-      options.signal?.addEventListener('abort', () => this.cancel(task, 'cancelled'), { once: true });
+      task.onAbort = () => this.cancel(task, 'cancelled');
+      options.signal?.addEventListener('abort', task.onAbort, { once: true });
       this.queue.push(task);
       this.pump();
     });
@@ -164,6 +165,7 @@ export class IsolatedPool {
 
   private finish(task: Task, outcome: TaskOutcome): void {
     clearTimeout(task.timer);
+    if (task.onAbort) task.options.signal?.removeEventListener('abort', task.onAbort);
     this.inflight.delete(task.id);
     task.resolve(outcome);
   }
