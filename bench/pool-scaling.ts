@@ -49,7 +49,7 @@ async function perMinute(workers: number): Promise<number> {
 
 const cores = availableParallelism();
 const layouts = [1, cores];
-const rates = [];
+const rates: number[] = [];
 for (const workers of layouts) rates.push(await perMinute(workers));
 process.stdout.write(`${count} trials (macro space, MNIST 1,800 images, 1 epoch), ${cores} cores\n`);
 layouts.forEach((workers, i) => {
