@@ -1,10 +1,10 @@
 import type { Json } from '../core/arch.js';
 import type { TrainConfig } from '../eval/train/index.js';
 
-/** Colour augmentation of training batches (design 3.x): crop with padding, flip, cutout. */
 /** One objective: a metric or cost figure, maximised or minimised. */
 export type Objective = { readonly metric: string; readonly direction: 'max' | 'min' };
 
+/** Augmentation of colour training batches: crop with padding, horizontal flip, cutout. */
 export type AugmentConfig = { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
 
 /**

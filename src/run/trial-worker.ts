@@ -38,7 +38,7 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
   try {
     const result = await train(model, data, { ...trainConfig, test: trainConfig.test ?? false }, {
       onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
-      onProgress: (p) => send({ kind: 'batch', epoch: p.epoch, fraction: p.step / p.totalSteps, loss: p.loss }),
+      onProgress: (p) => send({ kind: 'batch', epoch: p.epoch, fraction: epochFraction(p.step, p.totalSteps, p.epoch, p.epochs), loss: p.loss }),
     });
     const last = result.epochs[result.epochs.length - 1];
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, 1, { warmup: 2, repeats: 5 }) : undefined;
@@ -67,4 +67,10 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
   } finally {
     model.dispose();
   }
+}
+
+/** How far the current epoch (from 1) is, from the run's step counts. */
+function epochFraction(step: number, totalSteps: number, epoch: number, epochs: number): number {
+  const perEpoch = totalSteps / epochs;
+  return Math.min(1, Math.max(0, (step - (epoch - 1) * perEpoch) / perEpoch));
 }

@@ -1,0 +1,79 @@
+import type { Json } from '../../core/arch.js';
+import { bytes, si } from '../format/units.js';
+
+/** Shown for a figure that is missing or not finite. */
+export const NONE = '—';
+
+/** 0.73125 → "73.13%". */
+export function percent(x: number, digits = 2): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : NONE;
+}
+
+/** Milliseconds as a short duration: "0s", "42s", "3m05s", "1h02m". */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return NONE;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Milliseconds as a clock "h:mm:ss" (plain-line prefixes). */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+
+/** A metric or cost figure in its usual unit: accuracies in %, counts in K/M/G, bytes, ms. */
+export function metric(name: string, value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return NONE;
+  if (/^(params|paramsTotal|macs)$/.test(name)) return si(value, 2);
+  if (/accuracy/i.test(name)) return percent(value);
+  if (/Bytes$/.test(name)) return bytes(value);
+  if (/Ms$/.test(name)) return `${value.toFixed(2)} ms`;
+  if (/loss/i.test(name)) return value.toFixed(4);
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}
+
+/** Short column titles of the figures the dashboard shows. */
+const TITLES: Readonly<Record<string, string>> = {
+  validationAccuracy: 'val acc',
+  validationLoss: 'val loss',
+  trainAccuracy: 'train acc',
+  trainLoss: 'train loss',
+  testAccuracy: 'test acc',
+  params: 'params',
+  macs: 'MACs',
+  estimatedLatencyMs: 'latency',
+  measuredLatencyMs: 'latency',
+  trainMemoryBytes: 'train mem',
+};
+
+/** The short title of a metric ("val acc" for validationAccuracy); unknown names as they are. */
+export function title(name: string): string {
+  return TITLES[name] ?? name;
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A horizontal bar `width` cells wide, filled to `fraction` in eighths of a cell. */
+export function bar(fraction: number, width: number): string {
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const eighths = Math.round(f * width * 8);
+  const full = Math.floor(eighths / 8);
+  const partial = EIGHTHS[eighths % 8] ?? '';
+  return ('█'.repeat(full) + partial).padEnd(width, '·');
+}
+
+/** Text cut to `width` characters (an ellipsis marks the cut) and padded to it. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
+}
+
+/** A sample in one line when its space gives no format: JSON without quotes. */
+export function compactSample(sample: Json): string {
+  return JSON.stringify(sample).replace(/"/g, '').replace(/,/g, ' ');
+}
