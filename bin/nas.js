@@ -25,5 +25,8 @@ if (!nativeAddonsBuilt()) {
   if (setup.status !== 0) process.exit(setup.status ?? 1);
 }
 
-register();
+// nas's own tsconfig (JSX for the dashboard, module settings), whatever folder nas runs in; the
+// pool's child process inherits it through the environment.
+process.env.TSX_TSCONFIG_PATH = path.join(root, 'tsconfig.json');
+register({ tsconfig: process.env.TSX_TSCONFIG_PATH });
 await import('../src/cli/main.ts');

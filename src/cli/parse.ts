@@ -22,3 +22,10 @@ export function parseShape(value: string): number[] {
   }
   return parts;
 }
+
+/** Commander argument parser for an integer flag (negative allowed), e.g. a seed. */
+export function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || value.trim() === '') throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  return n;
+}

@@ -29,29 +29,41 @@ type ValueOf<O extends OptionSpec> = O['type'] extends 'integer' | 'number'
 /** Resolved options: every option present, defaults filled, paths absolute. */
 export type OptionValues<S extends OptionsSchema> = { readonly [K in keyof S]: ValueOf<S[K]> };
 
+/** One problem of given options: the option's name and what is wrong with it ("expected …, got …"). */
+export type OptionProblem = { readonly key: string; readonly message: string };
+
+/**
+ * Checks `given` against `schema` and fills defaults, making paths absolute (from the working
+ * directory); returns every problem instead of throwing (config validation merges them with its own).
+ */
+export function checkOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>): { values: OptionValues<S>; problems: OptionProblem[] } {
+  const problems: OptionProblem[] = [];
+  const known = Object.keys(schema);
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(schema, key)) problems.push({ key, message: `unknown option (known: ${known.join(', ') || 'none'})` });
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(schema)) {
+    const value = given[key] === undefined ? spec.default : given[key];
+    const problem = value === undefined ? `required (${spec.description}), got nothing` : check(spec, value);
+    if (problem !== undefined) problems.push({ key, message: problem });
+    else values[key] = spec.type === 'path' ? resolve(value as string) : value;
+  }
+  return { values: values as OptionValues<S>, problems };
+}
+
 /**
  * Checks `given` against `schema`, fills defaults and makes paths absolute (from the working
  * directory). Throws one {@link OptionsError} listing every problem, each with what was expected
  * and what was given; `owner` names the entry in its message.
  */
 export function resolveOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>, owner: string): OptionValues<S> {
-  const problems: string[] = [];
-  const known = Object.keys(schema);
-  for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(schema, key)) problems.push(`${key}: unknown option (known: ${known.join(', ') || 'none'})`);
-  }
-  const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(schema)) {
-    const value = given[key] === undefined ? spec.default : given[key];
-    const problem = value === undefined ? `required (${spec.description}), got nothing` : check(spec, value);
-    if (problem !== undefined) problems.push(`${key}: ${problem}`);
-    else values[key] = spec.type === 'path' ? resolve(value as string) : value;
-  }
+  const { values, problems } = checkOptions(schema, given);
   if (problems.length > 0) {
-    const list = problems.map((p) => `\n  • ${p}`).join('');
+    const list = problems.map((p) => `\n  • ${p.key}: ${p.message}`).join('');
     throw new OptionsError(`${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`);
   }
-  return values as OptionValues<S>;
+  return values;
 }
 
 function check(spec: OptionSpec, value: unknown): string | undefined {

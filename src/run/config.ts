@@ -42,6 +42,8 @@ export interface ExperimentConfig {
   readonly trialTimeoutSeconds?: number;
   /** Measure inference latency (batch 1) of every trained candidate. */
   readonly measureLatency: boolean;
+  /** Save each trained model beside the storage file (`<dir>/<experiment>/trial-<n>/`) for `nas export` (default true). */
+  readonly saveModels?: boolean;
   /** The SQLite file (absolute). */
   readonly storage: string;
   /** Answer trials from a benchmark table (absolute path; CSV `index,arch,<metrics…>`) instead of training: `metric` is the column searched. */

@@ -20,7 +20,7 @@ export interface DriverOptions {
   readonly taskFor: (trial: Trial) => Json;
   readonly emit: (event: RunEvent) => void;
   /** Trials to run again first (interrupted trials of a resumed search): their sample, and the number they re-run. */
-  readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number }[];
+  readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number; readonly fidelity?: Readonly<Record<string, number>> }[];
   /** Trial ids the restored strategy has already been told about. */
   readonly told?: ReadonlySet<number>;
 }
@@ -41,7 +41,7 @@ export class Driver {
   /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
   private readonly writes = new Map<number, Promise<void>>();
   private readonly told: Set<number>;
-  private readonly requeue: { readonly sample: Json; readonly retryOf?: number }[];
+  private readonly requeue: { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> }[];
   private readonly controller = new AbortController();
   private stopping: string | undefined;
   private strategyDone: string | undefined;
@@ -85,13 +85,13 @@ export class Driver {
     while (this.inflight.size < this.o.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
       const next = this.requeue.shift() ?? this.ask();
       if (next === undefined) return;
-      await this.dispatch(next.sample, next.retryOf);
+      await this.dispatch(next.sample, next.retryOf, next.fidelity);
     }
   }
 
-  private ask(): { readonly sample: Json; readonly retryOf?: number } | undefined {
+  private ask(): { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> } | undefined {
     const proposal = this.o.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
-    if (proposal.kind === 'propose') return { sample: proposal.sample };
+    if (proposal.kind === 'propose') return { sample: proposal.sample, ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }) };
     if (proposal.kind === 'done') {
       this.strategyDone = proposal.why;
       this.o.emit({ type: 'strategy-done', t: Date.now(), why: proposal.why });
@@ -99,10 +99,10 @@ export class Driver {
     return undefined;
   }
 
-  private async dispatch(sample: Json, retryOf?: number): Promise<void> {
+  private async dispatch(sample: Json, retryOf?: number, fidelity?: Readonly<Record<string, number>>): Promise<void> {
     const number = Math.max(-1, ...[...this.trials.values()].map((t) => t.number)) + 1;
     const key = this.o.space.key(sample);
-    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }) });
+    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
     this.trials.set(trial.id, trial);
     await this.saveStrategy();
     this.o.emit({ type: 'trial-started', t: Date.now(), trial });

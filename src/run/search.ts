@@ -78,7 +78,7 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
   const space = experimentSpace(config);
   const strategy = createStrategy(config.strategy.name, { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives }, config.strategy.options);
   let told: ReadonlySet<number> = new Set();
-  let requeue: { sample: Json; retryOf: number }[] = [];
+  let requeue: { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> }[] = [];
   if (resumed) {
     await storage.markInterrupted(experiment.id);
     const snapshot = await storage.latestStrategyState(experiment.id);
@@ -124,8 +124,8 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
 }
 
 /** Trials the driver cut short (interrupted, cancelled) that are not re-runs themselves and were not run again yet. */
-function toRunAgain(trials: readonly Trial[]): { sample: Json; retryOf: number }[] {
+function toRunAgain(trials: readonly Trial[]): { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> }[] {
   const cutShort = trials.filter((t) => t.state === 'FAILED' && (t.reason === 'interrupted' || t.reason === 'cancelled') && t.retryOf === undefined);
   const retried = new Set(trials.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
-  return cutShort.filter((t) => !retried.has(t.number)).map((t) => ({ sample: t.sample, retryOf: t.number }));
+  return cutShort.filter((t) => !retried.has(t.number)).map((t) => ({ sample: t.sample, retryOf: t.number, ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }) }));
 }

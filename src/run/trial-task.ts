@@ -12,6 +12,8 @@ export interface TrialTask {
   readonly config: ExperimentConfig;
   /** The trial's own seed: weights, data order, augmentation (from the experiment seed and its number). */
   readonly seed: number;
+  /** The fidelity a strategy chose for this trial (epochs, dataFraction); the worker applies it. */
+  readonly fidelity?: Readonly<Record<string, number>>;
 }
 
 /** The seed of trial `number`: independent of every other trial's, fixed by the experiment seed. */
@@ -21,5 +23,6 @@ export function trialSeed(experimentSeed: number, number: number): number {
 
 /** The task payload of a trial. */
 export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
-  return { version: 1, trialId: trial.id, number: trial.number, sample: trial.sample, config, seed: trialSeed(config.seed, trial.number) };
+  const fidelity = trial.fidelity === undefined ? {} : { fidelity: trial.fidelity };
+  return { version: 1, trialId: trial.id, number: trial.number, sample: trial.sample, config, seed: trialSeed(config.seed, trial.number), ...fidelity };
 }

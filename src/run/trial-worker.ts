@@ -1,6 +1,7 @@
 // The worker entry of the trial pool (a Piscina task, run in a worker thread of the pool host):
 // freeze the sample, check it, price it, build, train, measure, and return plain data. Errors are
 // thrown with a `reason` (FailureReason) that the driver records.
+import { mkdir } from 'node:fs/promises';
 import type { WorkerTask } from '../backend/pool/protocol.js';
 import type { TrialProgress } from '../core/events.js';
 import type { TrialOutcome } from '../core/trial.js';
@@ -13,12 +14,16 @@ import { measureLatencyMs } from '../eval/latency.js';
 import { train, type TrainConfig } from '../eval/train/index.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
+import { configAt, dataAt } from './fidelity.js';
+import { trialModelDir } from './model-store.js';
 
 export default async function evaluateTrial({ payload, port }: WorkerTask): Promise<TrialOutcome> {
   const task = payload as unknown as TrialTask;
-  const { config } = task;
+  const config = configAt(task.config, task.fidelity);
   const started = performance.now();
-  const { data, numClasses, shape } = await trialData(config);
+  const loaded = await trialData(config);
+  const { numClasses, shape } = loaded;
+  const data = dataAt(loaded.data, task.fidelity);
   const space = createSpace(config.space.name, config.space.options);
   const issues = space.validate(task.sample);
   if (issues.length > 0) {
@@ -42,6 +47,7 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     });
     const last = result.epochs[result.epochs.length - 1];
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, 1, { warmup: 2, repeats: 5 }) : undefined;
+    if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number));
     return {
       metrics: {
         validationAccuracy: last?.validationAccuracy ?? Number.NaN,
@@ -66,6 +72,16 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     };
   } finally {
     model.dispose();
+  }
+}
+
+/** Saves the trained model for `nas export`; a failure to save never fails the trial (the model is just not exported). */
+async function saveModel(model: ReturnType<typeof buildModel>, dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true }); // tfjs's file:// handler creates only the last folder
+    await model.save(`file://${dir}`);
+  } catch {
+    // NOTE: deliberately ignored — `nas export` reports the missing model when asked for it.
   }
 }
 

@@ -55,5 +55,8 @@ process.on('message', (message: HostRequest) => {
   } else if (message.type === 'close') void pool.destroy().then(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
+// A terminal's Ctrl-C reaches the whole process group: the driver decides what it means (running
+// trials finish; a second one cancels them) and this process ends when the driver closes or leaves.
+process.on('SIGINT', () => undefined);
 
 send({ type: 'ready', v: PROTOCOL_VERSION, workers });

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { displayPath, storagePath } from '../config/loader.js';
+import { experimentJson } from '../format/experiment-json.js';
+import { lsLines, type LsJson } from '../format/ls.js';
+import { printJson, printLine } from '../output.js';
+import { withStorage } from './experiment-lookup.js';
+
+type Flags = { storage?: string; json?: boolean };
+
+/** `nas ls`: the experiments of a storage file with status, progress and best result. */
+export function registerLs(program: Command): void {
+  program
+    .command('ls')
+    .description('list the experiments in the storage file: status, progress against the budget, best result')
+    .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
+    .option('--json', 'print one JSON object (shape in docs/cli.md)')
+    .action(async (flags: Flags) => {
+      const file = await storagePath(flags.storage);
+      const ls: LsJson = await withStorage(file, async (storage) => {
+        const summaries = await storage.listExperiments();
+        const experiments = await Promise.all(summaries.map(async (s) => experimentJson(s, await storage.listTrials(s.id))));
+        return { storage: file, experiments };
+      });
+      if (flags.json) printJson(ls);
+      else for (const line of lsLines(ls, displayPath(file))) printLine(line);
+    });
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Json } from '../../core/arch.js';
+import type { AugmentConfig, ExperimentConfig } from '../../run/config.js';
+// Zod's output types mark absent optional keys `| undefined`; the parsed values never hold such keys, hence the casts below.
+import type { ValidConfig } from './validate.js';
+import { plannedWorkers } from './workers.js';
+
+/** Command-line flags that override a config file's values (`nas search --name --seed --workers`). */
+export interface Overrides {
+  readonly name?: string;
+  readonly seed?: number;
+  readonly workers?: number;
+}
+
+/** Where experiments are stored when a config names no file: relative to the config file's folder. */
+export const DEFAULT_STORAGE = 'runs/nas.sqlite';
+
+/**
+ * The engine's ExperimentConfig from a validated config: every default filled (seed 0, validation
+ * fraction 0.1, objective max validationAccuracy, latency measured, workers planned from the
+ * cores), registry options resolved, paths absolute from `configDir`; deeply frozen.
+ */
+export function resolveConfig({ config: c, options }: ValidConfig, configDir: string): ExperimentConfig {
+  const resolved: ExperimentConfig = {
+    name: c.name,
+    seed: c.seed ?? 0,
+    dataset: {
+      name: c.dataset.name,
+      options: options.dataset as Record<string, Json>,
+      validationFraction: c.dataset.validationFraction ?? 0.1,
+      ...(c.dataset.subset === undefined ? {} : { subset: c.dataset.subset }),
+      ...(c.dataset.augment === undefined ? {} : { augment: c.dataset.augment as AugmentConfig }),
+    },
+    space: { name: c.space.name, options: options.space as Record<string, Json> },
+    strategy: { name: c.strategy.name, options: options.strategy as Record<string, Json> },
+    train: (c.train ?? {}) as ExperimentConfig['train'],
+    objectives: c.objectives ?? [{ metric: 'validationAccuracy', direction: 'max' }],
+    ...(c.constraints === undefined ? {} : { constraints: c.constraints as ExperimentConfig['constraints'] & object }),
+    budget: c.budget as ExperimentConfig['budget'],
+    workers: c.workers ?? plannedWorkers(),
+    ...(c.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: c.trialTimeoutSeconds }),
+    measureLatency: c.measureLatency ?? c.benchmark === undefined,
+    ...(c.saveModels === undefined ? {} : { saveModels: c.saveModels }),
+    storage: path.resolve(configDir, c.storage ?? DEFAULT_STORAGE),
+    ...(c.benchmark === undefined ? {} : { benchmark: { table: path.resolve(configDir, c.benchmark.table), metric: c.benchmark.metric } }),
+  };
+  return deepFreeze(structuredClone(resolved));
+}
+
+/** Applies command-line overrides to a config file's raw default export (before validation, so they are checked too). */
+export function withOverrides(raw: unknown, overrides: Overrides): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const set = Object.entries(overrides).filter(([, v]) => v !== undefined);
+  return set.length === 0 ? raw : { ...raw, ...Object.fromEntries(set) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+// The one schema of a config file's structure and value types (UserConfig in types.ts). Registry
+// names and options, and the training ranges, are checked after it (registry-checks.ts), against
+// the registries themselves. Every message reads "expected …"; problems.ts adds the path and "got …".
+
+const expected = (what: string) => ({ error: `expected ${what}` });
+
+const positiveInt = (what = 'a positive integer') => z.int(expected(what)).positive(expected(what));
+const nonNegativeInt = (what = 'an integer ≥ 0') => z.int(expected(what)).nonnegative(expected(what));
+const positiveNumber = (what = 'a positive number') => z.number(expected(what)).positive(expected(what));
+const bool = () => z.boolean(expected('true or false'));
+const text = (what = 'a non-empty string') => z.string(expected(what)).min(1, expected(what));
+const options = () => z.record(z.string(), z.unknown(), expected('an object of options')).optional();
+
+/** An object that reports unknown keys (a typo) with the keys it knows. */
+function strict<S extends z.ZodRawShape>(shape: S, what = 'an object') {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key (known: ${known})` : `expected ${what}`) });
+}
+
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,99}$/u;
+const NAME_RULE = '1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+const optimizer = z.discriminatedUnion(
+  'kind',
+  [
+    strict({ kind: z.literal('sgd'), momentum: z.number().optional(), nesterov: bool().optional(), weightDecay: z.number().optional(), decoupled: bool().optional(), decayOn: z.enum(['kernels', 'all']).optional() }),
+    strict({ kind: z.enum(['adam', 'adamw']), beta1: z.number().optional(), beta2: z.number().optional(), epsilon: z.number().optional(), weightDecay: z.number().optional(), decayOn: z.enum(['kernels', 'all']).optional() }),
+  ],
+  expected("an optimizer { kind: 'sgd' | 'adam' | 'adamw', … }"),
+);
+
+const schedule = z.discriminatedUnion(
+  'kind',
+  [
+    strict({ kind: z.literal('constant'), lr: z.number() }),
+    strict({
+      kind: z.literal('cosine'),
+      lrMax: z.number(expected('a number (the peak learning rate)')),
+      lrMin: z.number().optional(),
+      warmupEpochs: z.number().optional(),
+      warmupFrom: z.enum(['zero', 'min']).optional(),
+      restart: strict({ t0Epochs: z.number(), tMult: z.number().optional() }).optional(),
+    }),
+    strict({ kind: z.literal('one-cycle'), lrMax: z.number(), lrMin: z.number().optional(), riseFraction: z.number().optional(), finalFraction: z.number().optional() }),
+  ],
+  expected("a schedule { kind: 'constant' | 'cosine' | 'one-cycle', … }"),
+);
+
+const train = strict({
+  epochs: positiveInt().optional(),
+  steps: positiveInt().optional(),
+  dataFraction: z.number().gt(0, expected('a number in (0, 1]')).lte(1, expected('a number in (0, 1]')).optional(),
+  batchSize: positiveInt().optional(),
+  dropLast: bool().optional(),
+  optimizer: optimizer.optional(),
+  schedule: schedule.optional(),
+  labelSmoothing: z.number().optional(),
+  clipNorm: z.number().optional(),
+  evalBatchSize: positiveInt().optional(),
+  test: bool().optional(),
+  init: z.enum(['he', 'glorot'], expected("'he' or 'glorot'")).optional(),
+  diagnostics: strict({ gradients: bool().optional(), activations: bool().optional() }).optional(),
+});
+
+/** The schema of a config file's default export. */
+export const userConfigSchema = strict(
+  {
+    name: z.string(expected(`a name of ${NAME_RULE}`)).regex(NAME, expected(`a name of ${NAME_RULE}`)),
+    seed: z.int(expected('an integer')).optional(),
+    dataset: strict({
+      name: text('a data set name (`nas list datasets`)'),
+      options: options(),
+      subset: positiveInt().optional(),
+      validationFraction: z.number(expected('a number in (0, 1)')).gt(0, expected('a number in (0, 1)')).lt(1, expected('a number in (0, 1)')).optional(),
+      augment: strict({ pad: nonNegativeInt().optional(), flip: bool().optional(), cutout: nonNegativeInt().optional() }).optional(),
+    }),
+    space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
+    strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options() }),
+    train: train.optional(),
+    objectives: z
+      .array(strict({ metric: text('a metric name'), direction: z.enum(['max', 'min'], expected("'max' or 'min'")) }), expected('a list of objectives'))
+      .min(1, expected('at least one objective'))
+      .optional(),
+    constraints: strict({ maxMacs: positiveNumber().optional(), maxParams: positiveNumber().optional(), maxTrainMemoryBytes: positiveNumber().optional() }).optional(),
+    budget: strict({ trials: positiveInt(), seconds: positiveNumber().optional() }, 'a budget { trials, seconds? }'),
+    workers: positiveInt().optional(),
+    trialTimeoutSeconds: positiveNumber().optional(),
+    measureLatency: bool().optional(),
+    saveModels: bool().optional(),
+    storage: text('a file path').optional(),
+    benchmark: strict({ table: text('a file path (a CSV table)'), metric: text('a column of the table') }).optional(),
+  },
+  'a config object (export default defineConfig({...}))',
+);
+
+/** A config that passed {@link userConfigSchema}. */
+export type CheckedConfig = z.infer<typeof userConfigSchema>;

@@ -1,0 +1,31 @@
+import { table } from './units.js';
+import type { ExperimentJson } from './experiment-json.js';
+import { metricText, metricTitle } from './metrics.js';
+
+/** `nas ls --json`: the storage file and its experiments, oldest first. */
+export interface LsJson {
+  readonly storage: string;
+  readonly experiments: readonly ExperimentJson[];
+}
+
+/** `nas ls` as text: one row per experiment with status, progress, best result, space and strategy. */
+export function lsLines(ls: LsJson, shownPath: string): string[] {
+  if (ls.experiments.length === 0) return [`no experiments in ${shownPath} yet; start one with \`nas search\``];
+  const rows = ls.experiments.map((e) => [
+    e.name,
+    e.status,
+    `${e.progress.done}/${e.progress.total}`,
+    failedText(e),
+    e.best === null ? '—' : `${metricText(e.best.metric, e.best.value)} ${metricTitle(e.best.metric)} (#${e.best.trial})`,
+    e.space,
+    e.strategy,
+    e.dataset,
+    e.updatedAt.slice(0, 16).replace('T', ' '),
+  ]);
+  const header = ['experiment', 'status', 'trials', 'failed', 'best', 'space', 'strategy', 'data', 'updated (UTC)'];
+  return [`experiments in ${shownPath}`, ...table([header, ...rows], new Set([2, 3])).map((l) => `  ${l}`)];
+}
+
+function failedText(e: ExperimentJson): string {
+  return e.trials.FAILED === 0 ? '0' : String(e.trials.FAILED);
+}

@@ -1,0 +1,62 @@
+import type { ExperimentConfig } from '../../run/config.js';
+import { clip } from './arch.js';
+import type { TrialJson } from './experiment-json.js';
+import { metricText, metricTitle, NONE } from './metrics.js';
+import type { ShowJson } from './show.js';
+import { table } from './units.js';
+
+/** The figures every trial table shows after the objectives and the sort metric. */
+const STANDARD = ['validationAccuracy', 'params', 'macs'];
+
+/** `nas show` as text: a summary of the config, the trials table, the Pareto front and the failures. */
+export function showLines(show: ShowJson, shownPath: string, width = 120): string[] {
+  const e = show.experiment;
+  const lines = [`experiment ${e.name} (${e.status}) in ${shownPath}`, ...configLines(show.config)];
+  const best = e.best === null ? 'none complete yet' : `#${e.best.trial}, ${metricTitle(e.best.metric)} ${metricText(e.best.metric, e.best.value)}`;
+  const counts = Object.entries(e.trials).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state.toLowerCase()}`).join(', ') || 'none';
+  lines.push(`  trials ${e.progress.done}/${e.progress.total} (${counts}) · best ${best}`, '');
+  const order = show.sort.by === 'number' ? 'by trial number' : `by ${show.sort.metric}, ${show.sort.direction === 'max' ? 'largest' : 'smallest'} first`;
+  lines.push(`trials (${order}${show.sort.reverse ? ', reversed' : ''})`, ...trialTable(show, show.trials, width));
+  if (show.pareto !== null) {
+    const members = show.trials.filter((t) => show.pareto?.trials.includes(t.number));
+    const what = show.pareto.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ');
+    lines.push('', `Pareto front (${what}): ${members.length} trial${members.length === 1 ? '' : 's'}`, ...trialTable(show, members, width));
+  }
+  if (show.failures.length > 0) {
+    lines.push('', `failures (${show.failures.length})`);
+    for (const f of show.failures) lines.push(`  #${f.number} ${f.reason}: ${clip((f.message ?? '').split('\n')[0] ?? '', width - 12)}`);
+  }
+  return lines;
+}
+
+function configLines(c: ExperimentConfig): string[] {
+  const options = (o: Readonly<Record<string, unknown>>) => (Object.keys(o).length === 0 ? '' : ` ${JSON.stringify(o)}`);
+  const data = [`subset ${c.dataset.subset ?? 'all'}`, `validation ${c.dataset.validationFraction * 100}%`, ...(c.dataset.augment ? [`augment ${JSON.stringify(c.dataset.augment)}`] : [])];
+  const fidelity = c.train.steps !== undefined ? `${c.train.steps} steps` : `${c.train.epochs ?? 1} epoch${(c.train.epochs ?? 1) === 1 ? '' : 's'}`;
+  const budget = `${c.budget.trials} trials${c.budget.seconds === undefined ? '' : ` or ${c.budget.seconds} s`}`;
+  const limits = Object.entries(c.constraints ?? {}).map(([k, v]) => `${k} ${v}`);
+  return [
+    `  space ${c.space.name}${clip(options(c.space.options), 100)}`,
+    `  strategy ${c.strategy.name}${options(c.strategy.options)}`,
+    c.benchmark === undefined ? `  data ${c.dataset.name} (${data.join(', ')})` : `  benchmark table ${c.benchmark.table} (column ${c.benchmark.metric})`,
+    ...(c.benchmark === undefined ? [`  train ${fidelity}, batch ${c.train.batchSize ?? 128}, ${c.train.optimizer?.kind ?? 'sgd'}, ${c.train.schedule?.kind ?? 'cosine'}`] : []),
+    `  objectives ${c.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}${limits.length > 0 ? ` · constraints ${limits.join(', ')}` : ''}`,
+    `  budget ${budget} · workers ${c.workers} · seed ${c.seed}`,
+  ];
+}
+
+function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number): string[] {
+  if (trials.length === 0) return ['  (none)'];
+  const sortMetric = show.sort.by === 'metric' ? [show.sort.metric] : [];
+  const metrics = [...new Set([...show.config.objectives.map((o) => o.metric), ...sortMetric, ...STANDARD])];
+  const header = ['#', 'state', ...metrics.map(metricTitle), 'time', 'architecture'];
+  const rows = trials.map((t) => [
+    String(t.number),
+    t.state === 'FAILED' ? `FAILED ${t.reason ?? ''}`.trim() : t.state,
+    ...metrics.map((m) => metricText(m, t.metrics[m] ?? t.cost?.[m])),
+    t.seconds === null ? NONE : `${t.seconds.toFixed(1)} s`,
+    t.arch,
+  ]);
+  const right = new Set(metrics.map((_, i) => i + 2).concat([0, metrics.length + 2]));
+  return table([header, ...rows], right).map((l) => clip(`  ${l}`, width));
+}

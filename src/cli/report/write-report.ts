@@ -1,0 +1,64 @@
+// `nas report`: gather the experiment, draw its charts and best cells, write index.html + PNGs.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ArchSpec } from '../../core/arch.js';
+import type { Trial } from '../../core/trial.js';
+import { createSpace } from '../../space/spaces/index.js';
+import { architectureDot } from './cell-graph.js';
+import { curvesChart, paretoChart, progressChart } from './charts.js';
+import { reportHtml, type Figure } from './html.js';
+import { chartSvg, dotSvg, svgPng } from './render.js';
+import { loadReportData, TOP_DRAWINGS, type ReportData } from './report-data.js';
+
+/** What {@link writeReport} wrote: the folder and the PNG file names in it. */
+export interface ReportResult {
+  readonly out: string;
+  readonly pngs: readonly string[];
+}
+
+/** Writes the report of experiment `name` (SQLite file `file`) into folder `out`. */
+export async function writeReport(file: string, name: string, out: string): Promise<ReportResult> {
+  const data = await loadReportData(file, name);
+  const charts: Figure[] = [
+    { title: 'Best validation accuracy so far, by trial', svg: await chartSvg(progressChart(data.points)), png: 'progress.png' },
+    { title: 'Accuracy vs MACs (Pareto front: max accuracy, min MACs)', svg: await chartSvg(paretoChart(data.points, 'macs')), png: 'pareto-macs.png' },
+    { title: 'Accuracy vs parameters (Pareto front: max accuracy, min parameters)', svg: await chartSvg(paretoChart(data.points, 'params')), png: 'pareto-params.png' },
+    { title: 'Per-epoch validation accuracy and loss of the top trials', svg: await chartSvg(curvesChart(data.curves)), png: 'curves.png' },
+  ];
+  const drawings = await drawBest(data);
+  await fs.mkdir(out, { recursive: true });
+  for (const f of [...charts, ...drawings]) await fs.writeFile(path.join(out, f.png), svgPng(f.svg));
+  await fs.writeFile(path.join(out, 'index.html'), reportHtml(data, charts, drawings));
+  return { out, pngs: [...charts, ...drawings].map((f) => f.png) };
+}
+
+/** The best few trials' architectures drawn with Graphviz. */
+async function drawBest(data: ReportData): Promise<Figure[]> {
+  const space = createSpace(data.config.space.name, data.config.space.options);
+  const figures: Figure[] = [];
+  for (const [i, trial] of data.ranked.slice(0, TOP_DRAWINGS).entries()) {
+    const title = `#${i + 1}: trial ${trial.number}`;
+    const dot = architectureDot(data.config.space.name, trial.sample, frozen(space, trial), `${title} (${caption(trial, data)})`);
+    figures.push({ title: `${title}: ${space.format(trial.sample as never)}`, svg: svgElement(await dotSvg(dot), `t${trial.number}-`), png: `arch-trial-${trial.number}.png` });
+  }
+  return figures;
+}
+
+function frozen(space: ReturnType<typeof createSpace>, trial: Trial): ArchSpec | undefined {
+  try {
+    return space.freeze(trial.sample as never);
+  } catch {
+    return undefined;
+  }
+}
+
+function caption(trial: Trial, data: ReportData): string {
+  const v = trial.outcome?.metrics[data.objective.metric] ?? (trial.outcome?.cost as unknown as Record<string, number> | undefined)?.[data.objective.metric];
+  return v === undefined ? data.objective.metric : `${data.objective.metric} ${/accuracy/i.test(data.objective.metric) ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4)}`;
+}
+
+/** Graphviz's SVG without its XML prolog and doctype, its ids prefixed (unique on the page), for inlining. */
+function svgElement(svg: string, prefix: string): string {
+  const start = svg.indexOf('<svg');
+  return (start < 0 ? svg : svg.slice(start)).replace(/ id="/g, ` id="${prefix}`);
+}

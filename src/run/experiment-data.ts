@@ -1,0 +1,57 @@
+// Reading one finished (or running) experiment back from a storage file, for export and reports.
+import { UserError } from '../core/errors.js';
+import type { EpochMetrics, Trial } from '../core/trial.js';
+import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
+import { metricOf } from '../search/objective.js';
+import type { ExperimentConfig, Objective } from './config.js';
+
+/** An experiment as read from storage: its record, resolved config and trials (by number). */
+export interface ExperimentData {
+  readonly experiment: Experiment;
+  readonly config: ExperimentConfig;
+  readonly trials: readonly Trial[];
+}
+
+/** Opens `file` read-only for `body`, then closes it. */
+export async function readStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openSqliteStorage(file, { readonly: true });
+  try {
+    return await body(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Experiment `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
+export async function loadExperiment(storage: Storage, file: string, name: string): Promise<ExperimentData> {
+  const experiment = await storage.getExperiment(name);
+  if (experiment === undefined) {
+    const known = (await storage.listExperiments()).map((e) => e.name);
+    throw new UserError(
+      'NO_EXPERIMENT',
+      `no experiment "${name}" in ${file}`,
+      known.length > 0 ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE` : 'it has no experiments; start one with `nas search` (or pass --storage FILE)',
+    );
+  }
+  const trials = [...(await storage.listTrials(experiment.id))].sort((a, b) => a.number - b.number);
+  return { experiment, config: experiment.config as unknown as ExperimentConfig, trials };
+}
+
+/** The per-epoch curve of a trial: its outcome's, else what storage recorded live. */
+export async function epochsOf(storage: Storage, trial: Trial): Promise<readonly EpochMetrics[]> {
+  const stored = trial.outcome?.epochs ?? [];
+  return stored.length > 0 ? stored : storage.listEpochs(trial.id);
+}
+
+/** The primary objective (first of the config's), validation accuracy maximised when none is given. */
+export function primaryObjective(config: ExperimentConfig): Objective {
+  return config.objectives[0] ?? { metric: 'validationAccuracy', direction: 'max' };
+}
+
+/** COMPLETE trials with a value of the primary objective, best first (ties: the earlier trial). */
+export function rankTrials(trials: readonly Trial[], objective: Objective): Trial[] {
+  const sign = objective.direction === 'max' ? -1 : 1;
+  return trials
+    .filter((t) => metricOf(t, objective.metric) !== undefined)
+    .sort((a, b) => sign * ((metricOf(a, objective.metric) as number) - (metricOf(b, objective.metric) as number)) || a.number - b.number);
+}

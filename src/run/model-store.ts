@@ -1,0 +1,14 @@
+// Where a trained trial's tfjs model lives: beside the storage file, one folder per experiment and
+// trial (`<dir of storage>/<experiment>/trial-<number>/model.json` + weights.bin).
+import path from 'node:path';
+
+/** The folder of trial `number`'s saved model, from the storage file and the experiment name. */
+export function trialModelDir(storage: string, experiment: string, number: number): string {
+  return path.join(path.dirname(storage), safeName(experiment), `trial-${number}`);
+}
+
+/** An experiment name as one path segment (separators and `..` replaced). */
+function safeName(name: string): string {
+  const cleaned = name.replace(/[/\\:]/g, '_');
+  return cleaned === '.' || cleaned === '..' || cleaned === '' ? `_${cleaned}` : cleaned;
+}

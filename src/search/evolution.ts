@@ -1,0 +1,94 @@
+// Regularized (aging) evolution: Real, Aggarwal, Huang & Le 2019, "Regularized Evolution for Image
+// Classifier Architecture Search", Algorithm 1. A population of the P most recently finished
+// models; each cycle samples S of them at random, mutates the best, and the oldest member leaves
+// (here: by construction, as the population is always the last P finished trials).
+import type { Json } from '../core/arch.js';
+import { OptionsError } from '../core/errors.js';
+import { Rng, type RngState } from '../core/rng.js';
+import type { Trial } from '../core/trial.js';
+import { freshSample, scoredTrials, seenKeys } from './history.js';
+import { primary, scoresOf } from './objective.js';
+import { crowdedCompare, paretoRanks } from './pareto.js';
+import type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+
+const options = {
+  populationSize: { type: 'integer', description: 'P: the population is the P most recently finished trials; the first P proposals are random', min: 2, default: 20 },
+  sampleSize: { type: 'integer', description: 'S: members drawn (with replacement) for each tournament; must be ≤ populationSize', min: 1, default: 10 },
+  selection: { type: 'enum', description: 'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)', choices: ['fitness', 'pareto'], default: 'fitness' },
+  dedupe: { type: 'boolean', description: 'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one', default: true },
+} as const;
+
+type Options = { readonly populationSize: number; readonly sampleSize: number; readonly selection: string; readonly dedupe: boolean };
+type Member = { readonly trial: Trial; readonly rank: number; readonly crowding: number };
+
+const REDRAWS = 100;
+
+/** Regularized (aging) evolution (Real et al. 2019, Alg. 1); the population is rebuilt from the history at every ask. */
+export class RegularizedEvolution implements Strategy {
+  private rng: Rng;
+
+  constructor(private readonly context: StrategyContext, private readonly o: Options) {
+    if (o.sampleSize > o.populationSize) {
+      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${o.populationSize}), got ${o.sampleSize}`);
+    }
+    this.rng = context.rng;
+  }
+
+  ask({ trials, running }: AskContext): Proposal {
+    const seen = seenKeys(trials);
+    const proposed = trials.filter((t) => t.state !== 'FAILED').length;
+    const population = proposed < this.o.populationSize ? [] : this.population(trials);
+    if (population.length === 0 && proposed >= this.o.populationSize && running > 0) return { kind: 'wait' };
+    if (population.length > 0) {
+      for (let i = 0; i < (this.o.dedupe ? REDRAWS : 1); i++) {
+        const parent = this.tournament(population);
+        const child = this.context.space.mutate(parent.sample, this.rng);
+        if (!this.o.dedupe || !seen.has(this.context.space.key(child))) return { kind: 'propose', sample: child };
+      }
+    }
+    const sample = freshSample(this.context.space, this.rng, this.o.dedupe ? seen : new Set());
+    return sample === undefined ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' } : { kind: 'propose', sample };
+  }
+
+  tell(): void {}
+
+  snapshot(): Json {
+    return { rng: this.rng.snapshot() as unknown as Json };
+  }
+
+  restore(state: Json): void {
+    this.rng = Rng.restore((state as { rng: RngState }).rng);
+  }
+
+  /** The P most recently finished COMPLETE trials with their Pareto rank and crowding (rank 0 = primary-objective order). */
+  private population(trials: readonly Trial[]): Member[] {
+    const recent = scoredTrials(trials, primary(this.context.objectives)).slice(-this.o.populationSize);
+    if (this.o.selection === 'fitness') {
+      return recent.map(({ trial, score }) => ({ trial, rank: recent.filter((o) => o.score > score).length, crowding: 0 }));
+    }
+    const members = recent.flatMap(({ trial }) => {
+      const s = scoresOf(trial, this.context.objectives);
+      return s === undefined ? [] : [{ trial, s }];
+    });
+    const { rank, crowding } = paretoRanks(members.map((m) => m.s));
+    return members.map((m, i) => ({ trial: m.trial, rank: rank[i] as number, crowding: crowding[i] as number }));
+  }
+
+  /** S draws with replacement (Alg. 1); the winner has the best rank (ties: larger crowding, then first drawn). */
+  private tournament(population: readonly Member[]): Trial {
+    let best = this.rng.choice(population);
+    for (let i = 1; i < this.o.sampleSize; i++) {
+      const m = this.rng.choice(population);
+      if (crowdedCompare(m, best) < 0) best = m;
+    }
+    return best.trial;
+  }
+}
+
+/** Registry entry of regularized evolution. */
+export const regularizedEvolution: StrategyEntry<typeof options> = {
+  name: 'regularized-evolution',
+  description: 'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection',
+  options,
+  create: (context, o) => new RegularizedEvolution(context, o),
+};

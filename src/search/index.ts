@@ -1,0 +1,11 @@
+export type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+export { metricOf, primary, scoreOf, scoresOf, type Objective } from './objective.js';
+export { RandomSearch, randomSearch } from './random.js';
+export { RegularizedEvolution, regularizedEvolution } from './evolution.js';
+export { LocalSearch, localSearch } from './local-search.js';
+export { Tpe, tpe } from './tpe.js';
+export { Reinforce, reinforce } from './reinforce/index.js';
+export { crowdingDistance, dominates, nonDominatedSort, paretoFront, paretoRanks } from './pareto.js';
+export { withConstraint } from './constrained.js';
+export { halvingOptions, rungs, withSuccessiveHalving, SuccessiveHalving, type HalvingOptions } from './halving.js';
+export { STRATEGIES, createStrategy, findStrategy } from './registry.js';

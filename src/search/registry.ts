@@ -1,0 +1,26 @@
+import { resolveOptions } from '../core/options.js';
+import { OptionsError } from '../core/errors.js';
+import { regularizedEvolution } from './evolution.js';
+import { localSearch } from './local-search.js';
+import { randomSearch } from './random.js';
+import { reinforce } from './reinforce/index.js';
+import { tpe } from './tpe.js';
+import type { Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+
+/** Every multi-trial strategy, in the order `nas list strategies` shows them. */
+export const STRATEGIES: readonly StrategyEntry[] = [randomSearch, regularizedEvolution, reinforce, localSearch, tpe];
+
+/** The registered strategy `name`, or an error listing the known ones. */
+export function findStrategy(name: string): StrategyEntry {
+  const entry = STRATEGIES.find((s) => s.name === name);
+  if (entry === undefined) {
+    throw new OptionsError(`unknown strategy "${name}"`, `use one of: ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  }
+  return entry;
+}
+
+/** A strategy from its registered name and options (checked against its schema, defaults filled). */
+export function createStrategy(name: string, context: StrategyContext, options: Readonly<Record<string, unknown>> = {}): Strategy {
+  const entry = findStrategy(name);
+  return entry.create(context, resolveOptions(entry.options, options, `strategy "${name}"`));
+}
