@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import type { ExperimentConfig } from '../../run/config.js';
 import { UserError } from '../../core/errors.js';
@@ -27,7 +28,9 @@ export async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new UserError('CONFIG_MISSING', `there is no config file at ${shown}`, 'pass one (e.g. `nas search experiments/mnist-evolution.ts`) or write nas.config.ts; docs/config.md shows how');
   }
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: false });
+  // `import { defineConfig } from 'nas'` resolves to this copy of nas, wherever the file lives.
+  const alias = { nas: fileURLToPath(new URL('./index.ts', import.meta.url)) };
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: false, alias });
   let module: Record<string, unknown>;
   try {
     module = (await jiti.import(absolute)) as Record<string, unknown>;
