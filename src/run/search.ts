@@ -114,6 +114,7 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
   try {
     status = await driver.run();
   } finally {
+    strategy.dispose?.();
     await evaluator.close();
     await storage.setExperimentStatus(experiment.id, status);
   }

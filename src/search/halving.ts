@@ -20,6 +20,7 @@ export const halvingOptions = {
   brackets: { type: 'integer', description: 'Hyperband brackets: new samples start at rung 0, 1, … in turn (1 = plain successive halving)', min: 1, default: 1 },
 } as const;
 
+/** Resolved options of the successive-halving wrapper. */
 export type HalvingOptions = OptionValues<typeof halvingOptions>;
 
 /** The fidelity of each rung: min·ηᵏ below max, then max (epochs rounded to integers). */

@@ -30,6 +30,7 @@ export class RandomSearch implements Strategy {
   }
 }
 
+/** Registry entry of random search. */
 export const randomSearch: StrategyEntry = {
   name: 'random',
   description: 'uniform random samples of the space, never the same architecture twice',

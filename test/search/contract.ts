@@ -7,10 +7,10 @@ import { createSpace } from '../../src/space/spaces/index.js';
 import { macroPresets } from '../../src/space/spaces/macro/index.js';
 import { Sim, completed } from './sim.js';
 
-/** The spaces every strategy is checked on: NB201 (independent decisions), macro (irrelevant decisions), DARTS (constrained decisions). */
+/** The spaces every strategy is checked on: NB201 (independent decisions), macro (irrelevant and single-choice decisions), DARTS (constrained decisions). */
 export const CONTRACT_SPACES: readonly SearchSpace[] = [
   createSpace('nb201'),
-  createSpace('macro', macroPresets.cifar),
+  createSpace('macro', { ...macroPresets.cifar, kernels: [3], strides: [2] }),
   createSpace('darts', { nodes: 3, layers: 3 }),
 ];
 

@@ -105,7 +105,9 @@ export class SqliteStorage implements Storage {
     return this.op(async () => {
       const w = new NonFiniteWriter();
       const params = [experimentId, afterTrial, w.json('state', state), this.now(), w.column()];
-      await this.insert('INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES (?, ?, ?, ?, ?)', params, experimentId);
+      const id = await this.insert('INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES (?, ?, ?, ?, ?)', params, experimentId);
+      // Only the latest is ever read: a REINFORCE controller's state is ~400 KB, saved after every ask and tell.
+      await this.db.run('DELETE FROM strategy_states WHERE experiment_id = ? AND id < ?', [experimentId, id]);
     });
   }
 

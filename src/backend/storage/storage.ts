@@ -102,6 +102,7 @@ export interface Storage {
   /** Marks the trials still RUNNING as FAILED 'interrupted' (their process died); returns them. */
   markInterrupted(experimentId: number): Promise<readonly Trial[]>;
 
+  /** Replaces the experiment's saved strategy state (only the latest is kept). */
   saveStrategyState(experimentId: number, afterTrial: number, state: Json): Promise<void>;
   /** The snapshot saved last, if any. */
   latestStrategyState(experimentId: number): Promise<StrategySnapshot | undefined>;

@@ -82,7 +82,8 @@ export class Controller {
       const x = t === 0 ? tf.tile(params[0] as Tensor2D, [m, 1]) : tf.gather(params[3 + 2 * this.shape.choices.length + t - 1] as Tensor2D, actions.map((a) => a[t - 1] as number));
       [c, h] = tf.basicLSTMCell(1, params[1] as Tensor2D, params[2] as Tensor1D, x as Tensor2D, c, h);
       const logSoftmax = tf.logSoftmax(this.logits(t, h, params));
-      const chosen = tf.oneHot(actions.map((a) => a[t] as number), k);
+      // a single-choice decision has log-probability 0 (tf.oneHot needs depth ≥ 2); it stays in the graph
+      const chosen = k === 1 ? tf.onesLike(logSoftmax) : tf.oneHot(actions.map((a) => a[t] as number), k);
       logp = logp.add(tf.sum(tf.mul(chosen, logSoftmax), 1));
       entropy = entropy.sub(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1));
     });

@@ -51,6 +51,18 @@ describe('SQLite storage file', () => {
     await storage.close();
   });
 
+  it('keeps only the latest strategy snapshot of an experiment', async () => {
+    const file = path.join(dir, 'snapshots.db');
+    const storage = await openSqliteStorage(file);
+    const { id } = await storage.createExperiment({ name: 'snap', config: {}, seed: 0 });
+    for (let i = 0; i < 5; i++) await storage.saveStrategyState(id, i, { step: i });
+    expect(await storage.latestStrategyState(id)).toMatchObject({ afterTrial: 4, state: { step: 4 } });
+    const raw = await Db.open(file, true);
+    expect(await raw.get('SELECT COUNT(*) AS n FROM strategy_states')).toEqual({ n: 1 });
+    await raw.close();
+    await storage.close();
+  });
+
   it('holds exactly what the in-memory twin holds, after close and reopen', async () => {
     const file = path.join(dir, 'reopen.db');
     const memory = new MemoryStorage(tickingClock());
