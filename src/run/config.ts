@@ -25,7 +25,8 @@ export interface ExperimentConfig {
     readonly augment?: AugmentConfig;
   };
   readonly space: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
-  readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
+  /** The strategy; `halving` wraps it in successive halving / Hyperband over a fidelity (src/search/halving.ts). */
+  readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, Json>>; readonly halving?: Readonly<Record<string, Json>> };
   /** Training of every trial; `seed` is replaced per trial (derived from the experiment seed and the trial number). */
   readonly train: Omit<TrainConfig, 'seed'>;
   /**

@@ -6,7 +6,8 @@ import type { Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { planThreads } from '../backend/tf.js';
-import { createStrategy } from '../search/index.js';
+import { createStrategy, halvingOptions, withSuccessiveHalving } from '../search/index.js';
+import { resolveOptions } from '../core/options.js';
 import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
 import { constrainSpace, constraintFrom } from '../space/constraint.js';
 import type { SearchSpace } from '../space/search-space.js';
@@ -76,7 +77,10 @@ export function experimentSpace(config: ExperimentConfig): SearchSpace {
 
 async function runExperiment(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
-  const strategy = createStrategy(config.strategy.name, { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives }, config.strategy.options);
+  const context = { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
+  const inner = createStrategy(config.strategy.name, context, config.strategy.options);
+  const halving = config.strategy.halving;
+  const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
   let told: ReadonlySet<number> = new Set();
   let requeue: { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> }[] = [];
   if (resumed) {

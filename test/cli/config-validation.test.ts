@@ -124,3 +124,19 @@ describe('config validation', () => {
     });
   });
 });
+
+describe('strategy.halving (successive halving / Hyperband)', () => {
+  it('is checked like any option, and min ≤ max is required', async () => {
+    const bad = writeConfig(dir, 'halving-bad.ts', body(`strategy: { name: 'random', halving: { eta: 1, fidelity: 'steps' } },`));
+    const { lines } = await problemsOf(bad);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^strategy\.halving\.eta: .*got 1/), expect.stringMatching(/^strategy\.halving\.fidelity: expected one of epochs, dataFraction, got "steps"/)]));
+    const inverted = writeConfig(dir, 'halving-inverted.ts', body(`strategy: { name: 'random', halving: { min: 9, max: 3 } },`));
+    expect((await problemsOf(inverted)).lines).toEqual(['strategy.halving: successive halving needs 0 < min ≤ max, got (min=9, max=3)']);
+  });
+
+  it('resolves with its defaults filled', async () => {
+    const file = writeConfig(dir, 'halving-ok.ts', body(`strategy: { name: 'random', halving: { max: 9 } },`));
+    const config = await loadConfig(file);
+    expect(config.strategy.halving).toEqual({ fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1 });
+  });
+});

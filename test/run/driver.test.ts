@@ -81,3 +81,20 @@ describe('the driver (in-process evaluator, real SQLite file)', () => {
     expect(after.slice(0, before.length).map((t) => t.key)).toEqual(before.map((t) => t.key));
   });
 });
+
+describe('successive halving through the driver (config strategy.halving)', () => {
+  it('runs new samples at the lowest rung and promotes the best to higher epochs, each recorded with its fidelity', async () => {
+    const config = testConfig({ budget: { trials: 18 }, workers: 1, strategy: { name: 'random', options: {}, halving: { fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1 } } });
+    const byEpochs = lookupEvaluator(1, (task) => completed(fakeAccuracy(space.key(task.sample as never)) + (task.fidelity?.epochs ?? 0) / 100));
+    await startSearch(config, { emit: () => undefined, evaluator: byEpochs });
+    const { trials } = await trialsOf(config.storage);
+    expect(trials).toHaveLength(18);
+    const epochs = trials.map((t) => t.fidelity?.epochs);
+    expect(new Set(epochs)).toEqual(new Set([1, 3, 9]));
+    expect(epochs[0]).toBe(1);
+    for (const promoted of trials.filter((t) => (t.fidelity?.epochs ?? 0) > 1)) {
+      const lower = trials.filter((t) => t.key === promoted.key && t.number < promoted.number);
+      expect(lower.map((t) => t.fidelity?.epochs)).toContain((promoted.fidelity?.epochs ?? 0) / 3);
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { checkOptions } from '../../core/options.js';
+import { halvingOptions } from '../../search/index.js';
 import path from 'node:path';
 import type { Json } from '../../core/arch.js';
 import type { AugmentConfig, ExperimentConfig } from '../../run/config.js';
@@ -32,7 +34,7 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
       ...(c.dataset.augment === undefined ? {} : { augment: c.dataset.augment as AugmentConfig }),
     },
     space: { name: c.space.name, options: options.space as Record<string, Json> },
-    strategy: { name: c.strategy.name, options: options.strategy as Record<string, Json> },
+    strategy: { name: c.strategy.name, options: options.strategy as Record<string, Json>, ...halvingOf(c.strategy) },
     train: (c.train ?? {}) as ExperimentConfig['train'],
     objectives: c.objectives ?? [{ metric: 'validationAccuracy', direction: 'max' }],
     ...(c.constraints === undefined ? {} : { constraints: c.constraints as ExperimentConfig['constraints'] & object }),
@@ -60,4 +62,9 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The successive-halving options of a strategy section, defaults filled (checked before). */
+function halvingOf(strategy: { readonly halving?: Readonly<Record<string, unknown>> | undefined }): { halving?: Record<string, Json> } {
+  return strategy.halving === undefined ? {} : { halving: checkOptions(halvingOptions, strategy.halving).values as Record<string, Json> };
 }

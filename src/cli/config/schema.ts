@@ -77,7 +77,7 @@ export const userConfigSchema = strict(
       augment: strict({ pad: nonNegativeInt().optional(), flip: bool().optional(), cutout: nonNegativeInt().optional() }).optional(),
     }),
     space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
-    strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options() }),
+    strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options(), halving: options() }),
     train: train.optional(),
     objectives: z
       .array(strict({ metric: text('a metric name'), direction: z.enum(['max', 'min'], expected("'max' or 'min'")) }), expected('a list of objectives'))

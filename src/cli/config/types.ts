@@ -6,6 +6,7 @@ import type { regularizedEvolution } from '../../search/evolution.js';
 import type { localSearch } from '../../search/local-search.js';
 import type { reinforce } from '../../search/reinforce/index.js';
 import type { tpe } from '../../search/tpe.js';
+import type { halvingOptions } from '../../search/halving.js';
 import type { TrainConfig } from '../../eval/train/index.js';
 import type { OptionsInput } from './option-input.js';
 
@@ -51,12 +52,16 @@ export type SpaceConfig =
  * A multi-trial strategy and its options, typed per strategy from its registry schema
  * (`nas list strategies` shows each one's options and defaults).
  */
-export type StrategyConfig =
+export type StrategyConfig = (
   | { readonly name: 'random'; readonly options?: Record<string, never> }
   | { readonly name: 'regularized-evolution'; readonly options?: OptionsInput<(typeof regularizedEvolution)['options']> }
   | { readonly name: 'local-search'; readonly options?: OptionsInput<(typeof localSearch)['options']> }
   | { readonly name: 'tpe'; readonly options?: OptionsInput<(typeof tpe)['options']> }
-  | { readonly name: 'reinforce'; readonly options?: OptionsInput<(typeof reinforce)['options']> };
+  | { readonly name: 'reinforce'; readonly options?: OptionsInput<(typeof reinforce)['options']> }
+) & {
+  /** Wrap the strategy in successive halving / Hyperband over epochs or data fraction (docs/strategies.md). */
+  readonly halving?: OptionsInput<typeof halvingOptions>;
+};
 
 /** Metrics of a trained trial and cost figures of its architecture, by name. */
 export type MetricName =
