@@ -1,5 +1,5 @@
 import type { Json } from '../../core/arch.js';
-import { bytes, si } from '../format/units.js';
+import { metricText } from '../format/metrics.js';
 
 /** Shown for a figure that is missing or not finite. */
 export const NONE = '—';
@@ -26,15 +26,9 @@ export function clock(ms: number): string {
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** A metric or cost figure in its usual unit: accuracies in %, counts in K/M/G, bytes, ms. */
+/** A metric or cost figure in its usual unit (the same rules as `nas show`). */
 export function metric(name: string, value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return NONE;
-  if (/^(params|paramsTotal|macs)$/.test(name)) return si(value, 2);
-  if (/accuracy/i.test(name)) return percent(value);
-  if (/Bytes$/.test(name)) return bytes(value);
-  if (/Ms$/.test(name)) return `${value.toFixed(2)} ms`;
-  if (/loss/i.test(name)) return value.toFixed(4);
-  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  return metricText(name, value);
 }
 
 /** Short column titles of the figures the dashboard shows. */
