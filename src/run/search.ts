@@ -6,7 +6,7 @@ import type { Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { planThreads } from '../backend/tf.js';
-import { createStrategy, halvingOptions, withSuccessiveHalving } from '../search/index.js';
+import { createStrategy, halvingOptions, paretoFront, withSuccessiveHalving } from '../search/index.js';
 import { resolveOptions } from '../core/options.js';
 import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
 import { constrainSpace, constraintFrom } from '../space/constraint.js';
@@ -122,8 +122,13 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
     await evaluator.close();
     await storage.setExperimentStatus(experiment.id, status);
   }
+  const trials = await storage.listTrials(experiment.id);
   const counts: Record<string, number> = {};
-  for (const t of await storage.listTrials(experiment.id)) counts[t.state] = (counts[t.state] ?? 0) + 1;
+  for (const t of trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
+  if (config.objectives.length > 1) {
+    const front = paretoFront(trials, config.objectives).map((t) => t.number);
+    await storage.appendEvent(experiment.id, { type: 'pareto-front', payload: { objectives: config.objectives as unknown as Json, trials: front } });
+  }
   hooks.emit({ type: 'experiment-finished', t: Date.now(), experiment: config.name, status, counts });
   return status;
 }

@@ -98,3 +98,33 @@ describe('successive halving through the driver (config strategy.halving)', () =
     }
   });
 });
+
+describe('a multi-objective search', () => {
+  it('stores its Pareto front (trial numbers) as an event at the end', async () => {
+    const config = testConfig({ budget: { trials: 10 }, objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'macs', direction: 'min' }] });
+    const evaluator = lookupEvaluator(2, (task) => {
+      const outcome = completed(fakeAccuracy(space.key(task.sample as never)));
+      const value = outcome.ok ? (outcome.value as { cost: Record<string, number> }) : undefined;
+      if (value) value.cost.macs = 1000 + ((task.number * 37) % 10);
+      return outcome;
+    });
+    await startSearch(config, { emit: () => undefined, evaluator });
+    const storage = await openSqliteStorage(config.storage);
+    try {
+      const experiment = await storage.getExperiment('exp');
+      const trials = await storage.listTrials(experiment?.id ?? -1);
+      const [event] = await storage.listEvents(experiment?.id ?? -1, { type: 'pareto-front' });
+      const front = (event?.payload as { trials: number[] }).trials;
+      const score = (n: number) => {
+        const t = trials.find((x) => x.number === n);
+        return [t?.outcome?.metrics.validationAccuracy ?? 0, -(t?.outcome?.cost.macs ?? 0)];
+      };
+      const dominated = (a: number[], b: number[]) => b.every((v, i) => v >= (a[i] as number)) && b.some((v, i) => v > (a[i] as number));
+      expect(front.length).toBeGreaterThan(0);
+      for (const n of front) expect(trials.some((t) => dominated(score(n), score(t.number)))).toBe(false);
+      for (const t of trials.filter((t) => !front.includes(t.number))) expect(trials.some((o) => dominated(score(t.number), score(o.number)))).toBe(true);
+    } finally {
+      await storage.close();
+    }
+  });
+});
