@@ -1,5 +1,5 @@
 import type { Json } from '../../core/arch.js';
-import { metricText } from '../format/metrics.js';
+import { metricText, metricTitle } from '../format/metrics.js';
 
 /** Shown for a figure that is missing or not finite. */
 export const NONE = '—';
@@ -31,23 +31,10 @@ export function metric(name: string, value: number | undefined): string {
   return metricText(name, value);
 }
 
-/** Short column titles of the figures the dashboard shows. */
-const TITLES: Readonly<Record<string, string>> = {
-  validationAccuracy: 'val acc',
-  validationLoss: 'val loss',
-  trainAccuracy: 'train acc',
-  trainLoss: 'train loss',
-  testAccuracy: 'test acc',
-  params: 'params',
-  macs: 'MACs',
-  estimatedLatencyMs: 'latency',
-  measuredLatencyMs: 'latency',
-  trainMemoryBytes: 'train mem',
-};
-
-/** The short title of a metric ("val acc" for validationAccuracy); unknown names as they are. */
+/** The short title of a metric ("val acc" for validationAccuracy), as `nas show` has it; the
+ * dashboard marks estimates with "~" in the cell, so its estimated latency column is just "latency". */
 export function title(name: string): string {
-  return TITLES[name] ?? name;
+  return name === 'estimatedLatencyMs' ? 'latency' : metricTitle(name);
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
