@@ -4,7 +4,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Json } from '../../core/arch.js';
-import { PROTOCOL_VERSION, serializeError, type HostMessage, type HostRequest, type SerializedError, type TaskOutcome } from './protocol.js';
+import { PORT_END, PROTOCOL_VERSION, serializeError, type HostMessage, type HostRequest, type SerializedError, type TaskOutcome } from './protocol.js';
 
 type WorkerResult = { ok: true; value: Json } | { ok: false; error: SerializedError };
 
@@ -29,7 +29,9 @@ async function run(id: number, payload: HostRequest & { type: 'run' }): Promise<
   const entryState = { controller, kind: undefined as 'timeout' | 'cancelled' | undefined };
   running.set(id, entryState);
   const { port1, port2 } = new MessageChannel();
-  port1.on('message', (data) => send({ type: 'progress', v: PROTOCOL_VERSION, id, data }));
+  const drained = new Promise<void>((resolve) => {
+    port1.on('message', (data) => (data === PORT_END ? resolve() : send({ type: 'progress', v: PROTOCOL_VERSION, id, data })));
+  });
   let outcome: TaskOutcome;
   try {
     const result = (await pool.run({ payload: payload.payload, port: port2 }, { transferList: [port2], signal: controller.signal })) as WorkerResult;
@@ -37,6 +39,8 @@ async function run(id: number, payload: HostRequest & { type: 'run' }): Promise<
   } catch (error) {
     outcome = entryState.kind ? { ok: false, kind: entryState.kind, error: serializeError(error) } : { ok: false, kind: 'error', error: serializeError(error) };
   } finally {
+    // A cancelled or crashed worker never sends the end mark: wait a little, not forever.
+    await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
     port1.close();
     running.delete(id);
   }

@@ -32,6 +32,9 @@ export type HostMessage =
   | { readonly type: 'progress'; readonly v: number; readonly id: number; readonly data: Json }
   | { readonly type: 'done'; readonly v: number; readonly id: number; readonly outcome: TaskOutcome };
 
+/** The last message on a task's progress port: everything the task reported has arrived. */
+export const PORT_END = '__nas_port_end__';
+
 /** What a worker module's default export receives: the task payload and a port for progress. */
 export interface WorkerTask {
   readonly payload: Json;

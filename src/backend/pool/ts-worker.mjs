@@ -6,12 +6,16 @@ import { register } from 'tsx/esm/api';
 
 register();
 const entry = await import(workerData.entry);
-const { serializeError } = await import('./protocol.ts');
+const { PORT_END, serializeError } = await import('./protocol.ts');
 
 export default async function run(task) {
   try {
     return { ok: true, value: await entry.default(task) };
   } catch (error) {
     return { ok: false, error: serializeError(error) };
+  } finally {
+    // The result travels on Piscina's channel, progress on this port: mark the port's end so the host
+    // forwards every progress message before it reports the task done.
+    task.port.postMessage(PORT_END);
   }
 }
