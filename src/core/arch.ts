@@ -100,6 +100,8 @@ export interface BatchNormNode extends NodeBase {
   readonly op: 'bn';
   readonly epsilon?: number;
   readonly momentum?: number;
+  /** Learned scale γ and shift β (default true); false in a DARTS supernet's ops, as in the paper. */
+  readonly affine?: boolean;
 }
 export interface ActivationNode extends NodeBase {
   readonly op: 'act';
@@ -147,6 +149,17 @@ export interface AddNode extends NodeBase {
 /** Concatenation along channels; all other dimensions equal. */
 export interface ConcatNode extends NodeBase {
   readonly op: 'concat';
+}
+/**
+ * A one-shot mixed op (DARTS): Σᵢ softmax(α[edge])ᵢ · inputᵢ, over inputs of equal shape (one per
+ * candidate op). α is not a weight of the network: the supernet's trainer owns it, per cell (`alpha`).
+ */
+export interface MixNode extends NodeBase {
+  readonly op: 'mix';
+  /** The architecture parameters' name (the relaxation's cell: "normal", "reduce", "cell"). */
+  readonly alpha: string;
+  /** Row of α: the edge's index in its cell. */
+  readonly edge: number;
 }
 /** Product of two inputs; the second broadcasts ([C] or [H, W, 1] against [H, W, C]). */
 export interface MulNode extends NodeBase {
@@ -208,6 +221,8 @@ export interface FpnNode extends NodeBase {
 export interface FactorizedReduceNode extends NodeBase {
   readonly op: 'factorized_reduce';
   readonly filters: number;
+  /** Affine BatchNorm (default true). */
+  readonly affine?: boolean;
 }
 
 /** Ops that the builder makes directly (one tfjs layer, or a fixed small group of them). */
@@ -215,7 +230,7 @@ export type PrimitiveNode =
   | ConvNode | DepthwiseConvNode | SeparableConvNode | TransposedConvNode
   | MaxPoolNode | AvgPoolNode | GlobalAvgPoolNode | GlobalMaxPoolNode | ChannelPoolNode
   | BatchNormNode | ActivationNode | DropoutNode | DenseNode | FlattenNode
-  | IdentityNode | ZeroNode | CropNode | UpsampleNode | AddNode | ConcatNode | MulNode;
+  | IdentityNode | ZeroNode | CropNode | UpsampleNode | AddNode | ConcatNode | MulNode | MixNode;
 
 /** Ops that `src/space` expands into primitive sub-graphs with ids `<id>/<part>`. */
 export type BlockNode =

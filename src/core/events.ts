@@ -12,10 +12,55 @@ export type RunEvent =
   | { readonly type: 'trial-finished'; readonly t: number; readonly trial: Trial }
   | { readonly type: 'strategy-done'; readonly t: number; readonly why: string }
   | { readonly type: 'stopping'; readonly t: number; readonly why: string }
-  | { readonly type: 'experiment-finished'; readonly t: number; readonly experiment: string; readonly status: 'finished' | 'stopped'; readonly counts: Readonly<Record<string, number>> };
+  | { readonly type: 'experiment-finished'; readonly t: number; readonly experiment: string; readonly status: 'finished' | 'stopped'; readonly counts: Readonly<Record<string, number>> }
+  | { readonly type: 'oneshot-started'; readonly t: number; readonly start: OneShotStart }
+  | { readonly type: 'oneshot-progress'; readonly t: number; readonly epoch: number; readonly fraction: number; readonly loss: number }
+  | { readonly type: 'oneshot-epoch'; readonly t: number; readonly epoch: OneShotEpoch };
 
 /** Progress of a running trial: an epoch finished, or how far the current epoch is. */
 export type TrialProgress =
   | { readonly kind: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
   | { readonly kind: 'note'; readonly text: string; readonly data?: Json };
+
+/** Weights of a relaxation per cell: one row per edge (the relaxation's edge order), one entry per op of the edge. */
+export type CellWeights = Readonly<Record<string, readonly (readonly number[])[]>>;
+
+/**
+ * The one-shot phase of a search (DARTS) as it starts: the relaxed cells (edge ids and the ops on
+ * each, the row and column order of every {@link CellWeights}), and its length. Stored as the
+ * `oneshot-started` event.
+ */
+export type OneShotStart = {
+  readonly strategy: string;
+  readonly order: 'first' | 'second';
+  readonly epochs: number;
+  /** 1 on a fresh start; k + 1 when resumed after epoch k. */
+  readonly startEpoch: number;
+  readonly cells: readonly { readonly name: string; readonly edges: readonly { readonly id: string; readonly from: number; readonly to: number; readonly ops: readonly string[] }[] }[];
+  /** The cost model's training-memory estimate of the supernet, bytes. */
+  readonly estimatedMemoryBytes: number;
+};
+
+/** One finished epoch of supernet training. Stored as the `oneshot-epoch` event. */
+export type OneShotEpoch = {
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Mean loss and accuracy on the weight-training batches of the epoch (training mode). */
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  /** Mean loss on the architecture batches (what α descends; training mode). */
+  readonly alphaLoss: number;
+  /** On the experiment's validation split, inference mode. */
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+  readonly learningRate: number;
+  readonly seconds: number;
+  /** softmax(α) per cell. */
+  readonly weights: CellWeights;
+  /** The architecture derived from α after this epoch (a sample of the space) and its text form. */
+  readonly derived: Json;
+  readonly derivedText: string;
+  /** Peak resident memory of the worker process so far, bytes. */
+  readonly peakMemoryBytes: number;
+};

@@ -88,6 +88,8 @@ export function constrainSpace<S extends Json>(space: SearchSpace<S>, predicate:
 
 function bindAll<S extends Json>(space: SearchSpace<S>): SearchSpace<S> {
   const relax = space.relaxation?.bind(space);
+  const derive = space.derive?.bind(space);
+  const supernet = space.supernet?.bind(space);
   return {
     id: space.id,
     dimensions: () => space.dimensions(),
@@ -103,5 +105,7 @@ function bindAll<S extends Json>(space: SearchSpace<S>): SearchSpace<S> {
     format: (s) => space.format(s),
     parse: (t) => space.parse(t),
     ...(relax === undefined ? {} : { relaxation: relax }),
+    ...(derive === undefined ? {} : { derive }),
+    ...(supernet === undefined ? {} : { supernet }),
   };
 }

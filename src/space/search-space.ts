@@ -26,6 +26,12 @@ export interface Relaxation {
   }[];
 }
 
+/** Weights of a relaxation per cell name: one row per edge, one entry per op of the edge. */
+export type RelaxationWeights = Readonly<Record<string, readonly (readonly number[])[]>>;
+
+/** Size of a supernet: channels (C) and cells (L for DARTS, N per stage for NB201); unset: the space's own. */
+export type SupernetOptions = { readonly channels?: number; readonly layers?: number };
+
 /** What the constraint hook sees: the cost model's figures for a frozen sample. */
 export type CostPredicate = (cost: CostReport) => boolean;
 
@@ -54,6 +60,17 @@ export interface SearchSpace<S extends Json = Json> {
   decode(indices: readonly number[]): S;
   /** The one-shot description, for cell spaces. */
   relaxation?(): Relaxation;
+  /**
+   * The discrete sample a relaxation's weights point to (DARTS's `genotype()`): `weights` holds, per
+   * cell of `relaxation()`, one row per edge in its order, one weight per op of the edge.
+   */
+  derive?(weights: RelaxationWeights): S;
+  /**
+   * The supernet of the relaxation: the space's network with every edge a `mix` node over all its
+   * candidate ops (attribute `alpha` naming the cell, `edge` its row), BatchNorm inside the ops
+   * without affine parameters. `options` override the network's size for the search.
+   */
+  supernet?(options?: SupernetOptions): ArchSpec;
   /** The architecture of a sample, ready for the cost model and the builder. */
   freeze(sample: S): ArchSpec;
   /** The canonical key: a stable string; equal architectures, equal keys. */

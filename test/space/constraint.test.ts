@@ -5,6 +5,7 @@ import { admissible, budgetViolations, constrainSpace, constraintFrom } from '..
 import { estimateCost } from '../../src/space/cost/index.js';
 import { fromBenchmarkString, Nb201Space, type Nb201Sample } from '../../src/space/spaces/nb201/index.js';
 import { describeSpaceContract } from './spaces/contract.js';
+import { macro } from './spaces/macro/helpers.js';
 
 const space = new Nb201Space({ cells: 5, channels: 16 });
 const opts = { inputShape: [32, 32, 3], classes: 10, batch: 1 } as const;
@@ -58,6 +59,16 @@ describe('constraint hook', () => {
     expect(limited.validate(LARGEST)).toEqual([{ path: 'sample', message: 'outside the constraint: the cost model rejects its frozen architecture' }]);
     expect(limited.validate(SMALLEST)).toEqual([]);
     expect(limited.neighbours(LARGEST)).toEqual([]);
+  });
+
+  it('passes relaxation and derive through, and derive only when the inner space has it', () => {
+    const limited = constrainSpace(space, constraintFrom({ maxParams: 400_000 }), opts);
+    expect(limited.relaxation?.()).toEqual(space.relaxation());
+    const weights = { cell: [0, 1, 2, 3, 4, 0].map((best) => [0, 1, 2, 3, 4].map((i) => (i === best ? 1 : 0))) };
+    expect(limited.derive?.(weights)).toEqual(fromBenchmarkString('|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|'));
+    const bare = constrainSpace(macro(), () => true, opts);
+    expect('derive' in bare).toBe(false);
+    expect('relaxation' in bare).toBe(false);
   });
 
   it('says so when nothing in the space is admissible', () => {

@@ -6,7 +6,8 @@ import { bestSoFar, type TrialPoint } from './report-data.js';
 const WIDTH = 520;
 const HEIGHT = 300;
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-const BASE = {
+/** What every chart of the report shares: schema, size, background, fonts, axes. */
+export const BASE = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: WIDTH,
   height: HEIGHT,

@@ -4,6 +4,7 @@ import type { ExperimentConfig, Objective } from '../../run/config.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage } from '../../run/experiment-data.js';
 import { metricOf } from '../../search/objective.js';
 import { createSpace } from '../../space/spaces/index.js';
+import { loadOneShot, type OneShotReport } from './oneshot-data.js';
 
 /** How many top trials get epoch curves and cell drawings. */
 export const TOP_CURVES = 5;
@@ -32,6 +33,8 @@ export interface ReportData {
   readonly curves: readonly { readonly number: number; readonly epochs: readonly EpochMetrics[] }[];
   /** Each listed trial's sample in its space's own text form (NB201's `|op~0|+…|`), by trial number. */
   readonly sampleText: Readonly<Record<number, string>>;
+  /** The one-shot phase (DARTS) from the stored `oneshot-*` events; undefined when there was none. */
+  readonly oneShot: OneShotReport | undefined;
 }
 
 /** Reads experiment `name` of SQLite file `file` into {@link ReportData}. */
@@ -44,7 +47,8 @@ export async function loadReportData(file: string, name: string): Promise<Report
     for (const t of ranked.slice(0, TOP_CURVES)) curves.push({ number: t.number, epochs: await epochsOf(storage, t) });
     const space = createSpace(config.space.name, config.space.options);
     const sampleText = Object.fromEntries(ranked.slice(0, 10).map((t) => [t.number, formatted(() => space.format(t.sample as never), t)]));
-    return { name, config, status: experiment.status, objective, trials, points: trialPoints(trials), ranked, curves, sampleText };
+    const oneShot = await loadOneShot(storage, experiment.id);
+    return { name, config, status: experiment.status, objective, trials, points: trialPoints(trials), ranked, curves, sampleText, oneShot };
   });
 }
 

@@ -7,6 +7,8 @@ import { createSpace } from '../../space/spaces/index.js';
 import { architectureDot } from './cell-graph.js';
 import { curvesChart, paretoChart, progressChart } from './charts.js';
 import { reportHtml, type Figure } from './html.js';
+import { ALPHA_TITLE, alphaChart, searchCurvesChart } from './oneshot-charts.js';
+import { alphaRows, relaxedCells } from './oneshot-data.js';
 import { chartSvg, dotSvg, svgPng } from './render.js';
 import { loadReportData, TOP_DRAWINGS, type ReportData } from './report-data.js';
 
@@ -26,10 +28,27 @@ export async function writeReport(file: string, name: string, out: string): Prom
     { title: 'Per-epoch validation accuracy and loss of the top trials', svg: await chartSvg(curvesChart(data.curves)), png: 'curves.png' },
   ];
   const drawings = await drawBest(data);
+  const oneShot = await drawOneShot(data);
+  const figures = [...charts, ...oneShot, ...drawings];
   await fs.mkdir(out, { recursive: true });
-  for (const f of [...charts, ...drawings]) await fs.writeFile(path.join(out, f.png), svgPng(f.svg));
-  await fs.writeFile(path.join(out, 'index.html'), reportHtml(data, charts, drawings));
-  return { out, pngs: [...charts, ...drawings].map((f) => f.png) };
+  for (const f of figures) await fs.writeFile(path.join(out, f.png), svgPng(f.svg));
+  await fs.writeFile(path.join(out, 'index.html'), reportHtml(data, charts, drawings, oneShot));
+  return { out, pngs: figures.map((f) => f.png) };
+}
+
+/** The one-shot search's figures: α per edge over the epochs (one per cell), then its losses and accuracy. */
+async function drawOneShot(data: ReportData): Promise<Figure[]> {
+  const report = data.oneShot;
+  if (report === undefined) return [];
+  const rows = alphaRows(report);
+  const cells = relaxedCells(report);
+  const figures: Figure[] = [];
+  for (const cell of cells) {
+    const title = cells.length > 1 ? `${ALPHA_TITLE} (${cell.name} cell)` : ALPHA_TITLE;
+    figures.push({ title, svg: await chartSvg(alphaChart(report, rows, cell.name)), png: `alpha-${cell.name.replace(/[^A-Za-z0-9-]+/g, '-')}.png` });
+  }
+  figures.push({ title: 'One-shot search: train loss, alpha loss, validation loss and accuracy per epoch', svg: await chartSvg(searchCurvesChart(report.epochs)), png: 'oneshot-curves.png' });
+  return figures;
 }
 
 /** The best few trials' architectures drawn with Graphviz. */

@@ -1,3 +1,4 @@
+import type { OneShotEpoch, OneShotStart } from '../../core/events.js';
 import type { EpochMetrics, Trial } from '../../core/trial.js';
 import type { Objective } from '../../run/config.js';
 import { trialColumns, type Describe } from './columns.js';
@@ -22,5 +23,25 @@ export function epochText(number: number, m: EpochMetrics, epochs: number | unde
     `train loss ${metric('trainLoss', m.trainLoss)}`,
     `val loss ${metric('validationLoss', m.validationLoss)}`,
     `val acc ${metric('validationAccuracy', m.validationAccuracy)}`,
+  ].join('  ');
+}
+
+/** The one-shot phase starting (or resuming) in one line: strategy, order, epochs, cells, edges, memory estimate. */
+export function oneShotStartText(s: OneShotStart): string {
+  const edges = s.cells.reduce((n, c) => n + c.edges.length, 0);
+  const from = s.startEpoch > 1 ? `resumed at epoch ${s.startEpoch}/${s.epochs}` : `started: ${s.epochs} epochs`;
+  const cells = `${s.cells.length} cell${s.cells.length === 1 ? '' : 's'}`;
+  return `one-shot ${s.strategy} (${s.order} order) ${from}, ${cells}, ${edges} edges, supernet ~${metric('estimatedMemoryBytes', s.estimatedMemoryBytes)}`;
+}
+
+/** A finished supernet epoch in one line: "one-shot epoch 3/10  train loss …  alpha loss …  val acc …  12s  derived …". */
+export function oneShotEpochText(e: OneShotEpoch): string {
+  return [
+    `one-shot epoch ${e.epoch}/${e.epochs}`,
+    `train loss ${metric('trainLoss', e.trainLoss)}`,
+    `alpha loss ${metric('alphaLoss', e.alphaLoss)}`,
+    `val acc ${metric('validationAccuracy', e.validationAccuracy)}`,
+    duration(e.seconds * 1000),
+    `derived ${e.derivedText}`,
   ].join('  ');
 }

@@ -3,6 +3,7 @@ import type { FailureReason, Trial, TrialState } from '../../core/trial.js';
 import { countsAgainstBudget } from '../../run/driver.js';
 import { DEFAULT_OBJECTIVE, type DashboardHeader } from './header.js';
 import { compareTrials, objectiveValue, paretoInsert } from './objectives.js';
+import { reduceOneShot, type OneShotState } from './oneshot.js';
 
 /** A worker lane: one running trial and how far it is. */
 export interface Lane {
@@ -54,6 +55,8 @@ export interface DashboardState {
   readonly trialTime: { readonly totalMs: number; readonly count: number };
   readonly stopping: { readonly why: string; readonly forced: boolean } | undefined;
   readonly strategyDone: string | undefined;
+  /** The one-shot phase (DARTS), once `oneshot-started` came. */
+  readonly oneShot?: OneShotState;
 }
 
 /** The state before any event; `history` (finished trials of a resumed experiment) fills the leaderboard and counts. */
@@ -103,6 +106,12 @@ export function reduce(state: DashboardState, event: RunEvent): DashboardState {
       return { ...state, stopping: { why: state.stopping?.why ?? event.why, forced: state.stopping !== undefined } };
     case 'experiment-finished':
       return { ...state, status: event.status };
+    case 'oneshot-started':
+    case 'oneshot-progress':
+    case 'oneshot-epoch': {
+      const oneShot = reduceOneShot(state.oneShot, event);
+      return oneShot === undefined ? state : { ...state, oneShot };
+    }
   }
 }
 

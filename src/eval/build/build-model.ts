@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs-node';
+import type { LayersModel, Variable } from '@tensorflow/tfjs-node';
 import type { Layer, SymbolicTensor } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { INPUT_ID } from '../../core/arch.js';
 import { Rng } from '../../core/rng.js';
@@ -11,6 +11,8 @@ export type BuildOptions = {
   readonly seed: string | number;
   /** He normal (default, for ReLU networks) or Glorot uniform. */
   readonly init?: 'he' | 'glorot';
+  /** A supernet's architecture parameters, one [edges, ops] variable per cell, read by its `mix` nodes. */
+  readonly alphas?: Readonly<Record<string, Variable>>;
 };
 
 /** A tfjs name for an id: ids like "s1b2/conv1" become "s1b2_conv1". */
@@ -43,7 +45,8 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   for (const { id, node } of arch.nodes) {
     const inputs = node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor);
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? layers.get(node.weightsOf) : undefined;
-    const layer = shared ?? layerFor(node, { name: uniqueName(id, taken), init: { scheme, seed: rng.int32() } });
+    const alphas = options.alphas === undefined ? {} : { alphas: options.alphas };
+    const layer = shared ?? layerFor(node, { name: uniqueName(id, taken), init: { scheme, seed: rng.int32() }, ...alphas });
     if (layer === undefined) {
       tensors.set(id, inputs[0] as SymbolicTensor);
       continue;

@@ -1,13 +1,17 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { Variable } from '@tensorflow/tfjs-node';
 import type { Activation, PrimitiveNode } from '../../core/arch.js';
 import { explicitSides } from '../../space/ops/attrs.js';
 import { pairOf, windowAttrs } from '../../space/ops/window.js';
 import { loadTf } from '../../backend/tf.js';
 import { nasLayers, type InitConfig } from './layers/index.js';
 
-/** What building one node needs besides the node: its layer name and a seeded initialiser config. */
-export type BuildContext = { readonly name: string; readonly init: InitConfig };
+/**
+ * What building one node needs besides the node: its layer name, a seeded initialiser config, and
+ * for a supernet's `mix` nodes the architecture parameters by name.
+ */
+export type BuildContext = { readonly name: string; readonly init: InitConfig; readonly alphas?: Readonly<Record<string, Variable>> };
 
 /** The layer that computes a primitive node; `undefined` for identity (the input passes through). */
 export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefined {
@@ -36,7 +40,7 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
     case 'channel_pool':
       return new L.NasChannelPool({ name, fn: node.fn });
     case 'bn':
-      return new L.FusedBatchNorm({ name, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5 });
+      return new L.FusedBatchNorm({ name, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5, affine: node.affine ?? true });
     case 'act':
       return activationLayer(node.fn, node.alpha, name);
     case 'dropout':
@@ -59,6 +63,11 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
       return tf.layers.concatenate({ name, axis: -1 });
     case 'mul':
       return new L.NasScale({ name });
+    case 'mix': {
+      const alpha = ctx.alphas?.[node.alpha];
+      if (alpha === undefined) throw new Error(`mix node "${name}" needs architecture parameters "${node.alpha}" (build a supernet with alphas)`);
+      return new L.NasMix({ name, alpha, edge: node.edge });
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-export { BatchBuffer, epochOrder, subsetOf, type BatchTransform, type IndexedImages, type TrainData } from './batches.js';
+export { BatchBuffer, epochOrder, subsetOf, type BatchTensors, type BatchTransform, type IndexedImages, type TrainData } from './batches.js';
 export { clipCoefficient, globalNorm } from './clip.js';
 export { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 export { activationStats, type ActivationStat, type GradientEpoch, type TrainDiagnostics } from './diagnostics.js';
@@ -9,3 +9,4 @@ export { train, type TrainHooks, type TrainProgress, type TrainResult } from './
 export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';
 export { cosineAnnealing, lrAt, toStepSchedule, withScheduleDefaults, type ScheduleConfig, type StepSchedule } from './schedule.js';
 export { trainArch } from './train-arch.js';
+export { trainStep, type StepContext, type StepStats } from './step.js';

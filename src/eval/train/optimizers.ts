@@ -55,6 +55,10 @@ export interface Optimizer {
   step(grads: readonly (Tensor | undefined)[], lr: number): void;
   /** Number of slot variables (momentum buffers, moments) it holds. */
   readonly slotCount: number;
+  /** The slot variables, for checkpoints: SGD's momentum buffers, Adam's m then v, each in parameter order. */
+  readonly slots: readonly Variable[];
+  /** Updates taken so far (Adam's bias correction counts them); a checkpoint restores it. */
+  steps: number;
   /** Frees every slot variable. */
   dispose(): void;
 }
@@ -105,6 +109,7 @@ function decayed(p: Param, g: Tensor, lr: number, lambda: number, decoupled: boo
 
 class Sgd implements Optimizer {
   private readonly buffers: Variable[];
+  steps = 0;
 
   constructor(
     private readonly params: readonly Param[],
@@ -120,8 +125,13 @@ class Sgd implements Optimizer {
     return this.buffers.length;
   }
 
+  get slots(): readonly Variable[] {
+    return this.buffers;
+  }
+
   step(grads: readonly (Tensor | undefined)[], lr: number): void {
     const tf = loadTf();
+    this.steps += 1;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const grad = grads[i];
@@ -146,7 +156,7 @@ class Sgd implements Optimizer {
 class Adam implements Optimizer {
   private readonly m: Variable[];
   private readonly v: Variable[];
-  private t = 0;
+  steps = 0;
 
   constructor(
     private readonly params: readonly Param[],
@@ -164,11 +174,15 @@ class Adam implements Optimizer {
     return this.m.length + this.v.length;
   }
 
+  get slots(): readonly Variable[] {
+    return [...this.m, ...this.v];
+  }
+
   step(grads: readonly (Tensor | undefined)[], lr: number): void {
     const tf = loadTf();
-    this.t += 1;
-    const c1 = 1 - this.beta1 ** this.t;
-    const c2 = 1 - this.beta2 ** this.t;
+    this.steps += 1;
+    const c1 = 1 - this.beta1 ** this.steps;
+    const c2 = 1 - this.beta2 ** this.steps;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const grad = grads[i];

@@ -6,7 +6,7 @@ import { factorizedReduce } from './blocks/reduce.js';
 import { basic, bottleneck } from './blocks/residual.js';
 import { conv, deconv, dwconv, sepconv } from './conv.js';
 import { dense, flatten } from './dense.js';
-import { add, concat, mul } from './merge.js';
+import { add, concat, mix, mul } from './merge.js';
 import { act, bn, dropout } from './norm-act.js';
 import { avgpool, channelPool, gap, gmp, maxpool } from './pool.js';
 import { crop, identity, upsample, zeroOp } from './structure.js';
@@ -18,7 +18,7 @@ export const ops: OpCatalog = {
   maxpool, avgpool, gap, gmp, channel_pool: channelPool,
   bn, act, dropout, dense, flatten,
   identity, zero: zeroOp, crop, upsample,
-  add, concat, mul,
+  add, concat, mul, mix,
   basic, bottleneck, inverted_residual: invertedResidual, se, cbam, fpn, factorized_reduce: factorizedReduce,
 };
 

@@ -1,4 +1,5 @@
-import type { AddNode, ConcatNode, MulNode, Shape } from '../../core/arch.js';
+import type { AddNode, ConcatNode, MixNode, MulNode, Shape } from '../../core/arch.js';
+import { NON_NEG_INT, STRING, req } from './attrs.js';
 import { ShapeError, first, fmt, noParams, numel, zero, type PrimitiveDef } from './types.js';
 
 const equal = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -79,4 +80,17 @@ export const mul: PrimitiveDef<MulNode> = {
   params: noParams,
   macs: zero,
   otherOps: (_inputs, _n, out) => numel(out),
+};
+
+/** A DARTS mixed op: the softmax(α)-weighted sum of its inputs (one per candidate op), all of one shape. */
+export const mix: PrimitiveDef<MixNode> = {
+  kind: 'primitive',
+  op: 'mix',
+  summary: 'one-shot mixed op: softmax(α[edge])-weighted sum of inputs of equal shape (DARTS supernets)',
+  attrs: { alpha: req(STRING), edge: req(NON_NEG_INT) },
+  arity: { min: 1 },
+  inferShape: (inputs, n) => add.inferShape(inputs, n as unknown as AddNode),
+  params: noParams,
+  macs: (inputs, _n, out) => inputs.length * numel(out),
+  otherOps: (inputs, _n, out) => (inputs.length - 1) * numel(out),
 };

@@ -1,26 +1,26 @@
 import { ACTIVATIONS, type ActivationNode, type BatchNormNode, type DropoutNode, type Shape } from '../../core/arch.js';
-import { FRACTION, POS_NUMBER, oneOf, opt, req } from './attrs.js';
+import { BOOL, FRACTION, POS_NUMBER, oneOf, opt, req } from './attrs.js';
 import { ShapeError, first, noParams, numel, zero, type PrimitiveDef } from './types.js';
 
 const ONE = { min: 1, max: 1 } as const;
 const same = (inputs: readonly Shape[]): Shape => first(inputs);
 const each = (inputs: readonly Shape[]): number => numel(first(inputs));
 
-/** BatchNorm over the last axis: γ, β trainable (2·C); moving mean and variance non-trainable (2·C). */
+/** BatchNorm over the last axis: γ, β trainable (2·C, none when not affine); moving mean and variance non-trainable (2·C). */
 export const bn: PrimitiveDef<BatchNormNode> = {
   kind: 'primitive',
   op: 'bn',
   summary: 'batch normalisation over channels (2·C trainable, 2·C moving statistics)',
-  attrs: { epsilon: opt(POS_NUMBER, 1e-5), momentum: opt(FRACTION, 0.9) },
+  attrs: { epsilon: opt(POS_NUMBER, 1e-5), momentum: opt(FRACTION, 0.9), affine: opt(BOOL, true) },
   arity: ONE,
   inferShape(inputs) {
     const s = first(inputs);
     if (s.length === 0) throw new ShapeError('bn expects a tensor with a channel axis, got a scalar');
     return s;
   },
-  params(inputs) {
+  params(inputs, n) {
     const c = first(inputs).at(-1) ?? 0;
-    return { trainable: 2 * c, nonTrainable: 2 * c };
+    return { trainable: n.affine === false ? 0 : 2 * c, nonTrainable: 2 * c };
   },
   macs: zero,
   otherOps: (inputs) => 2 * numel(first(inputs)),

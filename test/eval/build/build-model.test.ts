@@ -65,6 +65,7 @@ const REQUIRED: Partial<Record<OpName, { attrs: Record<string, Json>; input?: Sh
   se: { attrs: {} },
   cbam: { attrs: {} },
   fpn: { attrs: { filters: 4 }, inputs: ['input', 'half'], output: ['x', 'x/out1'] },
+  factorized_reduce: { attrs: { filters: 4 } },
 };
 
 const withDefaults = Object.entries(ops).filter(([, def]) => Object.values(def.attrs).some((a) => a.default !== undefined));

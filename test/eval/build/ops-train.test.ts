@@ -21,6 +21,8 @@ interface Case {
   readonly frozen?: readonly string[];
   /** The output does not depend on the input: the input gradient is all zeros. */
   readonly deadInput?: boolean;
+  /** Architecture parameters for `mix` nodes (not weights of the model). */
+  readonly alphas?: Readonly<Record<string, readonly (readonly number[])[]>>;
 }
 
 const gapHead = (...from: string[]): ArchNode[] => {
@@ -54,6 +56,20 @@ const CASES: Case[] = [
   onMap('channel_pool mean', { op: 'channel_pool', fn: 'mean' }),
   onMap('channel_pool max', { op: 'channel_pool', fn: 'max' }),
   onMap('bn', { op: 'bn' }),
+  onMap('bn without affine parameters', { op: 'bn', affine: false }),
+  {
+    name: 'mix of three candidates (DARTS mixed op)',
+    op: 'mix',
+    input: MAP,
+    nodes: [
+      { id: 'a', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
+      { id: 'b', op: 'avgpool', inputs: ['input'], kernel: 3, stride: 1, padding: 1 },
+      { id: 'z', op: 'zero', inputs: ['input'] },
+      { id: 'x', op: 'mix', inputs: ['a', 'b', 'z'], alpha: 'cell', edge: 1 },
+      ...gapHead('x'),
+    ],
+    alphas: { cell: [[0, 0, 0], [0.5, -0.2, 0.1]] },
+  },
   ...ACTIVATIONS.map((fn) => onMap(`act ${fn}`, { op: 'act', fn })),
   onMap('act leaky_relu alpha 0.2', { op: 'act', fn: 'leaky_relu', alpha: 0.2 }),
   onMap('dropout 0.5', { op: 'dropout', rate: 0.5 }),
@@ -148,7 +164,8 @@ interface Built {
 /** Builds and compiles the case's network (SGD 0.1, MSE on the logits) with a seeded batch; disposes it all after `fn`. */
 async function withModel(c: Case, fn: (b: Built) => Promise<void>): Promise<void> {
   const arch = resolve(c.nodes, c.input, { classes: CLASSES, output: 'logits' });
-  const model = buildModel(arch, { seed: `ops-train/${c.name}` });
+  const alphas = c.alphas === undefined ? undefined : { cell: tf.tidy(() => tf.variable(tf.tensor(c.alphas?.cell as number[][]))) };
+  const model = buildModel(arch, { seed: `ops-train/${c.name}`, ...(alphas === undefined ? {} : { alphas }) });
   const optimizer = tf.train.sgd(0.1);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   const rng = new Rng(`ops-train/${c.name}`);
@@ -159,7 +176,7 @@ async function withModel(c: Case, fn: (b: Built) => Promise<void>): Promise<void
   } finally {
     model.dispose();
     optimizer.dispose();
-    tf.dispose([x, y]);
+    tf.dispose([x, y, ...(alphas === undefined ? [] : [alphas.cell])]);
   }
 }
 

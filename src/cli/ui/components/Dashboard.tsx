@@ -4,6 +4,7 @@ import { DEFAULT_OBJECTIVE } from '../header.js';
 import { layoutFor } from '../layout.js';
 import { elapsedMs, etaMs, phase } from '../selectors.js';
 import type { DashboardState } from '../state.js';
+import { AlphaView } from './AlphaView.js';
 import { BestChart } from './BestChart.js';
 import { Failures } from './Failures.js';
 import { FinishedTrial } from './FinishedTrial.js';
@@ -30,7 +31,7 @@ export interface DashboardProps {
   readonly onInterrupt: () => void;
 }
 
-/** The whole dashboard: finished trials scrolled above, then header, progress, lanes, leaderboard, chart, front. */
+/** The whole dashboard: finished trials scrolled above, then header, progress, the one-shot α view, lanes, leaderboard, chart, front. */
 export function Dashboard({ state, now, width, rows, describe, onQuit, onInterrupt }: DashboardProps) {
   const { isRawModeSupported } = useStdin();
   useInput(
@@ -51,6 +52,11 @@ export function Dashboard({ state, now, width, rows, describe, onQuit, onInterru
       <Box flexDirection="column" width={width}>
         <Header header={header} resumed={state.resumed} phase={phase(state)} />
         <ProgressBar done={state.done} total={header.budget.trials} running={state.lanes.length} failed={state.counts.FAILED} elapsedMs={elapsedMs(state, now)} etaMs={etaMs(state, now)} width={width} />
+        {state.oneShot !== undefined && layout.alphaEdges !== undefined && (
+          <Box marginTop={gap}>
+            <AlphaView oneShot={state.oneShot} width={width} edges={layout.alphaEdges} />
+          </Box>
+        )}
         {layout.lanes && (
           <Box marginTop={gap}>
             <Lanes lanes={state.lanes} workers={header.workers} now={now} width={width} describe={describe} />

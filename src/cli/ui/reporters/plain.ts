@@ -2,7 +2,7 @@ import type { RunEvent } from '../../../core/events.js';
 import type { Describe } from '../columns.js';
 import { clock, compactSample, metric, title } from '../format.js';
 import { DEFAULT_OBJECTIVE, unknownHeader, type DashboardHeader } from '../header.js';
-import { epochText, finishedText } from '../lines.js';
+import { epochText, finishedText, oneShotEpochText, oneShotStartText } from '../lines.js';
 import { initialState, reduce, type DashboardState } from '../state.js';
 import { drained, type LineStream, type Reporter } from './reporter.js';
 
@@ -13,8 +13,9 @@ export interface PlainReporterOptions {
 }
 
 /**
- * One readable line per event, no escape codes: for logs, CI and dumb terminals. Batch progress is
- * left out (a line per epoch says enough); each finished trial adds the count and the best so far.
+ * One readable line per event, no escape codes: for logs, CI and dumb terminals. Batch progress (of
+ * trials and of the supernet) is left out (a line per epoch says enough); each finished trial adds
+ * the count and the best so far.
  */
 export function plainReporter(stream: LineStream, options: PlainReporterOptions = {}): Reporter {
   const describe = options.describe ?? compactSample;
@@ -31,7 +32,7 @@ export function plainReporter(stream: LineStream, options: PlainReporterOptions 
   };
 }
 
-/** The line of an event after it has been folded into `state`; undefined for batch progress. */
+/** The line of an event after it has been folded into `state`; undefined for batch and supernet progress. */
 function line(state: DashboardState, event: RunEvent, describe: Describe): string | undefined {
   const { header } = state;
   switch (event.type) {
@@ -58,6 +59,12 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
       const counts = Object.entries(event.counts).map(([s, n]) => `${n} ${s}`).join(', ');
       return `experiment ${event.experiment} ${event.status}: ${counts === '' ? 'no trials' : counts}`;
     }
+    case 'oneshot-started':
+      return oneShotStartText(event.start);
+    case 'oneshot-progress':
+      return undefined;
+    case 'oneshot-epoch':
+      return oneShotEpochText(event.epoch);
   }
 }
 

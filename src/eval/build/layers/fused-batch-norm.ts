@@ -72,21 +72,26 @@ export function defineFusedBatchNorm() {
     static readonly className = 'FusedBatchNorm';
     readonly momentum: number;
     readonly epsilon: number;
-    private gamma!: LayerVariable;
-    private beta!: LayerVariable;
+    /** False: no γ and β (a scale of 1 and shift of 0), as in a DARTS supernet's ops. */
+    readonly affine: boolean;
+    private gamma: LayerVariable | undefined;
+    private beta: LayerVariable | undefined;
     private movingMean!: LayerVariable;
     private movingVariance!: LayerVariable;
 
-    constructor(args: { name?: string; momentum?: number; epsilon?: number } = {}) {
+    constructor(args: { name?: string; momentum?: number; epsilon?: number; affine?: boolean } = {}) {
       super(args.name === undefined ? {} : { name: args.name });
       this.momentum = args.momentum ?? 0.99;
       this.epsilon = args.epsilon ?? 1e-3;
+      this.affine = args.affine ?? true;
     }
 
     override build(inputShape: (number | null)[] | (number | null)[][]): void {
       const c = (inputShape as (number | null)[]).at(-1) as number;
-      this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.ones());
-      this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
+      if (this.affine) {
+        this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.ones());
+        this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
+      }
       this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
       this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tf.initializers.ones(), undefined, false);
       this.built = true;
@@ -95,7 +100,9 @@ export function defineFusedBatchNorm() {
     override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
-        const [gamma, beta] = [this.gamma.read() as Tensor1D, this.beta.read() as Tensor1D];
+        const c = x.shape[x.rank - 1] as number;
+        const gamma = (this.gamma?.read() ?? tf.ones([c])) as Tensor1D;
+        const beta = (this.beta?.read() ?? tf.zeros([c])) as Tensor1D;
         if (kwargs.training !== true) return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, this.epsilon);
         const x4 = (x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, x.shape[x.rank - 1] as number])) as Tensor4D;
         const { y, mean, variance } = fusedBatchNormTraining(x4, gamma, beta, this.epsilon);
@@ -107,7 +114,7 @@ export function defineFusedBatchNorm() {
     }
 
     override getConfig() {
-      return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+      return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, affine: this.affine };
     }
   }
   return FusedBatchNorm;

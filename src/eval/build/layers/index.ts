@@ -2,6 +2,7 @@ import { loadTf } from '../../../backend/tf.js';
 import { defineConvLayer } from './conv.js';
 import { defineDeconvLayer } from './deconv.js';
 import { defineFusedBatchNorm } from './fused-batch-norm.js';
+import { defineMixLayer } from './mix.js';
 import { definePoolLayer } from './pool.js';
 import { defineSmallLayers } from './small.js';
 
@@ -15,7 +16,7 @@ function define() {
   const small = defineSmallLayers();
   const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), FusedBatchNorm: defineFusedBatchNorm(), ...small };
   for (const cls of Object.values(classes)) loadTf().serialization.registerClass(cls);
-  return classes;
+  return { ...classes, NasMix: defineMixLayer() };
 }
 
 let defined: ReturnType<typeof define> | undefined;

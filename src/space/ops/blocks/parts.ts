@@ -18,7 +18,8 @@ export function conv(
   };
 }
 
-export const bn = (id: string, input: string): BatchNormNode => ({ id, op: 'bn', inputs: [input] });
+/** BatchNorm with the catalog's defaults; `affine: false` drops γ and β (DARTS supernets). */
+export const bn = (id: string, input: string, affine = true): BatchNormNode => ({ id, op: 'bn', inputs: [input], ...(affine ? {} : { affine: false }) });
 
 export const act = (id: string, input: string, fn: Activation): ActivationNode => ({ id, op: 'act', inputs: [input], fn });
 

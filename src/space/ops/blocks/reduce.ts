@@ -1,5 +1,5 @@
 import type { FactorizedReduceNode } from '../../../core/arch.js';
-import { POS_INT, req } from '../attrs.js';
+import { BOOL, POS_INT, opt, req } from '../attrs.js';
 import { ShapeError, first, fmt, hwc, type BlockDef } from '../types.js';
 import { act, bn, conv, part } from './parts.js';
 
@@ -11,7 +11,7 @@ export const factorizedReduce: BlockDef<FactorizedReduceNode> = {
   kind: 'block',
   op: 'factorized_reduce',
   summary: 'factorized reduce (stride-2 identity): ReLU, two offset 1×1 stride-2 convs, concat, BN',
-  attrs: { filters: req(POS_INT) },
+  attrs: { filters: req(POS_INT), affine: opt(BOOL, true) },
   arity: { min: 1, max: 1 },
   expand(n, inputs) {
     const shape = first(inputs);
@@ -26,7 +26,7 @@ export const factorizedReduce: BlockDef<FactorizedReduceNode> = {
       { id: p('shift'), op: 'crop', inputs: [p('relu')], crop: [[1, 0], [1, 0]] },
       conv(p('conv_b'), p('shift'), half, 1, { stride: 2 }),
       { id: p('cat'), op: 'concat', inputs: [p('conv_a'), p('conv_b')] },
-      bn(n.id, p('cat')),
+      bn(n.id, p('cat'), n.affine !== false),
     ];
   },
 };

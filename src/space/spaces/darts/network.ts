@@ -28,8 +28,9 @@ export function cellPlan(layers: number, channels: number, nodes: number): CellP
   return plan;
 }
 
-function reluConvBn(id: string, input: string, filters: number): ArchNode[] {
-  return [act(`${id}.relu`, input, 'relu'), conv(`${id}.conv`, `${id}.relu`, filters, 1), bn(id, `${id}.conv`)];
+/** ReLU, 1×1 conv, BN: a cell's preprocessing of an input state (`operations.py` ReLUConvBN). */
+export function reluConvBn(id: string, input: string, filters: number, affine = true): ArchNode[] {
+  return [act(`${id}.relu`, input, 'relu'), conv(`${id}.conv`, `${id}.relu`, filters, 1), bn(id, `${id}.conv`, affine)];
 }
 
 /** The nodes of cell `id`: preprocessing, two ops and a sum per node, concat of the nodes under `id`. */

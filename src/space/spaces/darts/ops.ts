@@ -24,9 +24,12 @@ export interface EdgeSite {
   readonly input: string;
   readonly channels: number;
   readonly stride: 1 | 2;
+  /** Affine BatchNorm (default); false in the supernet, as in DARTS's search model. */
+  readonly affine?: boolean;
 }
 
 const relu = (id: string, input: string): ArchNode => act(id, input, 'relu');
+const affineAttr = (s: EdgeSite): { affine?: false } => (s.affine === false ? { affine: false } : {});
 
 function dw(id: string, input: string, k: number, stride: number, padding: number, dilation = 1): ArchNode {
   return { id, op: 'dwconv', inputs: [input], kernel: k, stride, padding, dilation, multiplier: 1, bias: false };
@@ -40,11 +43,11 @@ function sepConv(s: EdgeSite, k: number): ArchNode[] {
     relu(p('relu1'), s.input),
     dw(p('dw1'), p('relu1'), k, s.stride, pad),
     conv(p('pw1'), p('dw1'), s.channels, 1),
-    bn(p('bn1'), p('pw1')),
+    bn(p('bn1'), p('pw1'), s.affine !== false),
     relu(p('relu2'), p('bn1')),
     dw(p('dw2'), p('relu2'), k, 1, pad),
     conv(p('pw2'), p('dw2'), s.channels, 1),
-    bn(s.id, p('pw2')),
+    bn(s.id, p('pw2'), s.affine !== false),
   ];
 }
 
@@ -55,7 +58,7 @@ function dilConv(s: EdgeSite, k: number): ArchNode[] {
     relu(p('relu'), s.input),
     dw(p('dw'), p('relu'), k, s.stride, k - 1, 2),
     conv(p('pw'), p('dw'), s.channels, 1),
-    bn(s.id, p('pw')),
+    bn(s.id, p('pw'), s.affine !== false),
   ];
 }
 
@@ -67,7 +70,7 @@ function conv7x1(s: EdgeSite): ArchNode[] {
     relu(p('relu'), s.input),
     { ...base, id: p('conv1x7'), inputs: [p('relu')], kernel: [1, 7], stride: [1, s.stride], padding: [0, 3] },
     { ...base, id: p('conv7x1'), inputs: [p('conv1x7')], kernel: [7, 1], stride: [s.stride, 1], padding: [3, 0] },
-    bn(s.id, p('conv7x1')),
+    bn(s.id, p('conv7x1'), s.affine !== false),
   ];
 }
 
@@ -82,7 +85,7 @@ export function dartsOpNodes(op: DartsOpName, site: EdgeSite): ArchNode[] {
     case 'avg_pool_3x3':
       return [{ id, op: 'avgpool', inputs: [input], kernel: 3, stride, padding: 1, includePad: false }];
     case 'skip_connect':
-      return stride === 1 ? [{ id, op: 'identity', inputs: [input] }] : [{ id, op: 'factorized_reduce', inputs: [input], filters: site.channels }];
+      return stride === 1 ? [{ id, op: 'identity', inputs: [input] }] : [{ id, op: 'factorized_reduce', inputs: [input], filters: site.channels, ...affineAttr(site) }];
     case 'sep_conv_3x3':
       return sepConv(site, 3);
     case 'sep_conv_5x5':

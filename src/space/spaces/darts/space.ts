@@ -1,12 +1,14 @@
 import { canonicalKey, type ArchSpec } from '../../../core/arch.js';
 import { UserError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
-import type { Dimension, Relaxation, SampleIssue, SearchSpace } from '../../search-space.js';
+import type { Dimension, Relaxation, RelaxationWeights, SampleIssue, SearchSpace, SupernetOptions } from '../../search-space.js';
+import { deriveGenotype } from './derive.js';
 import { dartsDecode, dartsDimensions, dartsEncode, dartsSize } from './encoding.js';
 import { CELLS, canonicalSample, genotypeIssues, type DartsConfig, type DartsSample } from './genotype.js';
 import { readGenotype } from './genotype-text.js';
 import { dartsCrossover, dartsMutate, dartsNeighbours, dartsSample } from './moves.js';
 import { dartsNetwork } from './network.js';
+import { dartsSupernet } from './supernet.js';
 
 function sampleError(issues: readonly SampleIssue[]): UserError {
   const n = issues.length;
@@ -75,6 +77,16 @@ export class DartsSpace implements SearchSpace<DartsSample> {
         ),
       })),
     };
+  }
+
+  /** DARTS's `genotype()`: per node the two strongest edges ignoring `none`, stronger first, each with its best op (see ./derive.ts). */
+  derive(weights: RelaxationWeights): DartsSample {
+    return deriveGenotype(weights, this.config);
+  }
+
+  /** The search network (`model_search.py`); `size` overrides C and L (the paper searches at C = 16, L = 8). */
+  supernet(size?: SupernetOptions): ArchSpec {
+    return dartsSupernet(this.config, size);
   }
 
   freeze(sample: DartsSample): ArchSpec {

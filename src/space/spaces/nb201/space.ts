@@ -2,9 +2,10 @@ import { canonicalKey, type ArchSpec } from '../../../core/arch.js';
 import { UserError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
 import { crossoverIndices, mutateIndices, neighbourIndices, productSize, sampleIndices, type IndexRules } from '../../categorical.js';
-import type { Dimension, Relaxation, SampleIssue, SearchSpace } from '../../search-space.js';
+import type { Dimension, Relaxation, RelaxationWeights, SampleIssue, SearchSpace, SupernetOptions } from '../../search-space.js';
 import { EDGES, NB201_OPS, NODES, cellIssues, fromBenchmarkString, fromIndices, toBenchmarkString, toIndices, type Nb201Sample } from './conversions.js';
-import { nb201Network, type Nb201Network } from './network.js';
+import { deriveCell } from './derive.js';
+import { nb201Network, nb201Supernet, type Nb201Network } from './network.js';
 
 const DIMENSIONS: readonly Dimension[] = EDGES.map(([to, from]) => ({ label: `node${to}[${from}]`, choices: NB201_OPS }));
 const RULES: IndexRules = { dimensions: DIMENSIONS };
@@ -55,6 +56,16 @@ export class Nb201Space implements SearchSpace<Nb201Sample> {
   relaxation(): Relaxation {
     const edges = EDGES.map(([to, from]) => ({ id: `node${to}[${from}]`, from, to, ops: NB201_OPS }));
     return { cells: [{ name: 'cell', edges }] };
+  }
+
+  /** The argmax op of every edge, `none` included (NB201's DARTS `genotype()`; see ./derive.ts). */
+  derive(weights: RelaxationWeights): Nb201Sample {
+    return deriveCell(weights);
+  }
+
+  /** The benchmark's network with every cell a search cell; `size.layers` is the cells per stage (N). */
+  supernet(size: SupernetOptions = {}): ArchSpec {
+    return nb201Supernet({ cells: size.layers ?? this.network.cells, channels: size.channels ?? this.network.channels });
   }
 
   freeze(sample: Nb201Sample): ArchSpec {

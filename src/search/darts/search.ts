@@ -1,0 +1,168 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Json } from '../../core/arch.js';
+import type { OneShotEpoch } from '../../core/events.js';
+import { Rng } from '../../core/rng.js';
+import type { SearchSpace } from '../../space/search-space.js';
+import type { ResolvedArch } from '../../space/resolve.js';
+import { loadTf } from '../../backend/tf.js';
+import { BatchBuffer, DivergedError, cosineAnnealing, epochOrder, evaluate, trainStep, type BatchTensors, type StepContext, type TrainData } from '../../eval/train/index.js';
+import { firstOrderAlphaGrads, secondOrderAlphaGrads } from './bilevel.js';
+import type { NamedArray } from './checkpoint.js';
+import type { DartsOptions } from './options.js';
+import { disposeState, exportState, importState, searchState, type SearchState } from './state.js';
+import { alphaWeights, createSupernet } from './supernet.js';
+
+/** Callbacks of a search; `onEpoch` is awaited (the caller checkpoints and records before the next epoch). */
+export interface DartsHooks {
+  readonly onEpoch: (record: OneShotEpoch, state: () => { meta: Json; arrays: NamedArray[] }) => Promise<void>;
+  readonly onProgress?: (epoch: number, fraction: number, loss: number) => void;
+  readonly signal?: AbortSignal;
+  /** Default 1000. */
+  readonly progressIntervalMs?: number;
+}
+
+/** A search to run: the space and its supernet, the data (validation: the experiment's split), a seed. */
+export interface DartsRun {
+  readonly space: SearchSpace;
+  readonly arch: ResolvedArch;
+  readonly options: DartsOptions;
+  readonly data: TrainData;
+  readonly seed: number;
+  /** A checkpoint to continue from (the epochs after its own). */
+  readonly resume?: { readonly meta: Json; readonly arrays: ReadonlyMap<string, NamedArray> };
+  /** Peak resident memory of this process so far, bytes (the worker measures it). */
+  readonly peakMemory?: () => number;
+}
+
+/** The seeded halves of the training split: w learns on one, α on the other (`train_portion`). */
+export function splitForBilevel(indices: Uint32Array, weightFraction: number, seed: number): { weights: Uint32Array; alphas: Uint32Array } {
+  const order = epochOrder(indices, new Rng(seed).derive('darts/split'));
+  const cut = Math.min(order.length - 1, Math.max(1, Math.round(weightFraction * order.length)));
+  return { weights: order.subarray(0, cut), alphas: order.subarray(cut) };
+}
+
+/**
+ * Runs DARTS (Liu et al. 2019, Algorithm 1) from epoch 1 or a checkpoint to `options.epochs`: each step
+ * takes an architecture step on an α batch (first or second order), then a weight step (SGD with
+ * momentum, L2 decay, clipping, cosine learning rate per epoch) on a w batch. After each epoch it
+ * evaluates on the validation split, derives the architecture and reports. Returns 'stopped' when the
+ * signal aborts (the epoch in progress is lost; the last reported one is the checkpoint).
+ */
+export async function runDarts(run: DartsRun, hooks: DartsHooks): Promise<'finished' | 'stopped'> {
+  const { options: o, data, space } = run;
+  const split = splitForBilevel(data.train.indices, o.weightFraction, run.seed);
+  const state = searchState(createSupernet(space, run.arch, run.seed), o);
+  try {
+    const first = run.resume === undefined ? 1 : importState(state, run.resume.meta, run.resume.arrays) + 1;
+    const loop = new Loop(run, hooks, state, split);
+    for (let epoch = first; epoch <= o.epochs; epoch++) {
+      if ((await loop.epoch(epoch)) === 'stopped') return 'stopped';
+    }
+    return 'finished';
+  } finally {
+    disposeState(state);
+  }
+}
+
+type Sums = { trainLoss: number; alphaLoss: number; correct: number; seen: number; alphaSeen: number };
+
+class Loop {
+  private readonly wBuffer: BatchBuffer;
+  private readonly alphaBuffer: BatchBuffer;
+  private readonly rng: Rng;
+  private lastProgress = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly run: DartsRun,
+    private readonly hooks: DartsHooks,
+    private readonly s: SearchState,
+    private readonly split: { weights: Uint32Array; alphas: Uint32Array },
+  ) {
+    const shape = run.data.train.set.shape;
+    this.wBuffer = new BatchBuffer(shape, run.options.batchSize);
+    this.alphaBuffer = new BatchBuffer(shape, run.options.batchSize);
+    this.rng = new Rng(run.seed).derive('darts');
+  }
+
+  async epoch(epoch: number): Promise<'done' | 'stopped'> {
+    const { options: o, data } = this.run;
+    const begun = performance.now();
+    const lr = cosineAnnealing(epoch - 1, o.epochs, o.lr, o.lrMin);
+    const wOrder = epochOrder(this.split.weights, this.rng.derive(`w/${epoch}`));
+    const alphaOrder = epochOrder(this.split.alphas, this.rng.derive(`alpha/${epoch}`));
+    const augment = this.rng.derive(`augment/${epoch}`);
+    const steps = Math.ceil(wOrder.length / o.batchSize);
+    const sums: Sums = { trainLoss: 0, alphaLoss: 0, correct: 0, seen: 0, alphaSeen: 0 };
+    for (let step = 0; step < steps; step++) {
+      if (this.hooks.signal?.aborted === true) return 'stopped';
+      const wBatch = this.wBuffer.next(data.train.set, wOrder, step * o.batchSize, data.transform?.train, augment);
+      const alphaStart = (step * o.batchSize) % alphaOrder.length;
+      const alphaBatch = this.alphaBuffer.next(data.train.set, alphaOrder, alphaStart, data.transform?.train, augment);
+      try {
+        this.step(epoch, sums, lr, wBatch, alphaBatch);
+      } finally {
+        loadTf().dispose([wBatch.x, wBatch.labels, alphaBatch.x, alphaBatch.labels]);
+      }
+      this.progress(epoch, (step + 1) / steps, sums.trainLoss / sums.seen);
+      await nextTurn();
+    }
+    await this.report(epoch, lr, sums, (performance.now() - begun) / 1000);
+    return 'done';
+  }
+
+  /** One architecture step, then one weight step (Algorithm 1). */
+  private step(epoch: number, sums: Sums, lr: number, wBatch: BatchTensors, alphaBatch: BatchTensors): void {
+    const tf = loadTf();
+    const { options: o } = this.run;
+    const s = this.s;
+    const alpha =
+      o.order === 'first'
+        ? firstOrderAlphaGrads(s.net, s.alphas, alphaBatch)
+        : secondOrderAlphaGrads(s.net, s.weights, s.alphas, wBatch, alphaBatch, { xi: lr, momentum: o.momentum, buffers: s.wOptimizer.slots, weightDecay: o.weightDecay }, o.finiteDifference);
+    try {
+      if (!Number.isFinite(alpha.loss)) throw new DivergedError(s.wOptimizer.steps + 1, epoch, alpha.loss, []);
+      s.alphaOptimizer.step(alpha.grads, o.alphaLr);
+    } finally {
+      tf.dispose(alpha.grads);
+    }
+    const ctx: StepContext = { model: s.net.model, params: s.weights, optimizer: s.wOptimizer, labelSmoothing: 0, measureNorms: false, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) };
+    const stats = trainStep(ctx, wBatch, lr);
+    if (!Number.isFinite(stats.loss)) throw new DivergedError(s.wOptimizer.steps + 1, epoch, stats.loss, []);
+    sums.trainLoss += stats.loss * wBatch.count;
+    sums.alphaLoss += alpha.loss * alphaBatch.count;
+    sums.correct += stats.correct;
+    sums.seen += wBatch.count;
+    sums.alphaSeen += alphaBatch.count;
+  }
+
+  private async report(epoch: number, lr: number, sums: Sums, seconds: number): Promise<void> {
+    const { data, options: o, space } = this.run;
+    const validation = data.validation === undefined ? undefined : evaluate(this.s.net.model, data.validation, { batchSize: Math.max(o.batchSize, 256), ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }) });
+    const weights = alphaWeights(this.s.net);
+    const derived = (space.derive as NonNullable<SearchSpace['derive']>)(weights);
+    const record: OneShotEpoch = {
+      epoch,
+      epochs: o.epochs,
+      trainLoss: sums.trainLoss / sums.seen,
+      trainAccuracy: sums.correct / sums.seen,
+      alphaLoss: sums.alphaLoss / sums.alphaSeen,
+      validationLoss: validation?.loss ?? Number.NaN,
+      validationAccuracy: validation?.accuracy ?? Number.NaN,
+      learningRate: lr,
+      seconds,
+      weights,
+      derived,
+      derivedText: space.format(derived),
+      peakMemoryBytes: this.run.peakMemory?.() ?? 0,
+    };
+    await this.hooks.onEpoch(record, () => exportState(this.s, epoch));
+  }
+
+  private progress(epoch: number, fraction: number, loss: number): void {
+    const { onProgress, progressIntervalMs = 1000 } = this.hooks;
+    const now = performance.now();
+    if (onProgress === undefined || (now - this.lastProgress < progressIntervalMs && fraction < 1)) return;
+    this.lastProgress = now;
+    onProgress(epoch, fraction, loss);
+  }
+}
