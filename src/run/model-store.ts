@@ -12,3 +12,8 @@ function safeName(name: string): string {
   const cleaned = name.replace(/[/\\:]/g, '_');
   return cleaned === '.' || cleaned === '..' || cleaned === '' ? `_${cleaned}` : cleaned;
 }
+
+/** The folder of an experiment's one-shot checkpoints (`<dir of storage>/<experiment>/oneshot/`). */
+export function oneShotDir(storage: string, experiment: string): string {
+  return path.join(path.dirname(storage), safeName(experiment), 'oneshot');
+}

@@ -6,14 +6,13 @@ import type { Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { planThreads } from '../backend/tf.js';
-import { createStrategy, halvingOptions, paretoFront, withSuccessiveHalving } from '../search/index.js';
-import { resolveOptions } from '../core/options.js';
-import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
-import { constrainSpace, constraintFrom } from '../space/constraint.js';
+import { FixedSamples, createStrategy, findOneShot, halvingOptions, paretoFront, withSuccessiveHalving, type Strategy } from '../search/index.js';
 import type { SearchSpace } from '../space/search-space.js';
-import { createSpace } from '../space/spaces/index.js';
+import { runOneShotPhase } from './oneshot.js';
+import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
 import { Driver } from './driver.js';
+import { experimentSpace } from './experiment-space.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './trial-task.js';
 
@@ -60,66 +59,26 @@ export async function resumeSearch(storagePath: string, name: string, hooks: Sea
   }
 }
 
-/** The experiment's space; with constraints, a view of it that proposes only samples within the limits. */
-export function experimentSpace(config: ExperimentConfig): SearchSpace {
-  const space = createSpace(config.space.name, config.space.options);
-  const limits = config.constraints;
-  if (limits === undefined || Object.keys(limits).length === 0) return space;
-  const dataset = findDataset(config.dataset.name);
-  const options = resolveDatasetOptions(config.dataset.name, config.dataset.options);
-  const budget = {
-    ...(limits.maxMacs === undefined ? {} : { maxMacs: limits.maxMacs }),
-    ...(limits.maxParams === undefined ? {} : { maxParams: limits.maxParams }),
-    ...(limits.maxTrainMemoryBytes === undefined ? {} : { maxTrainMemory: limits.maxTrainMemoryBytes }),
-  };
-  return constrainSpace(space, constraintFrom(budget), { inputShape: dataset.shape(options), classes: dataset.numClasses(options), batch: config.train.batchSize ?? 128 });
+/** What the driver runs: a strategy (restored on resume), the budget, and trials to re-run first. */
+interface TrialPlan {
+  readonly strategy: Strategy;
+  readonly budget: ExperimentConfig['budget'];
+  readonly told: ReadonlySet<number>;
+  readonly requeue: readonly Requeued[];
 }
+
+type Requeued = { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> };
 
 async function runExperiment(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
-  const context = { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
-  const inner = createStrategy(config.strategy.name, context, config.strategy.options);
-  const halving = config.strategy.halving;
-  const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
-  let told: ReadonlySet<number> = new Set();
-  let requeue: { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> }[] = [];
-  if (resumed) {
-    await storage.markInterrupted(experiment.id);
-    const snapshot = await storage.latestStrategyState(experiment.id);
-    if (snapshot !== undefined) {
-      const saved = snapshot.state as { strategy: Json; told: number[] };
-      strategy.restore(saved.strategy);
-      told = new Set(saved.told);
-    }
-    requeue = toRunAgain(await storage.listTrials(experiment.id));
-  }
+  if (resumed) await storage.markInterrupted(experiment.id);
   await storage.setExperimentStatus(experiment.id, 'running');
-  const evaluator = hooks.evaluator ?? trialPool(config);
-  const history = await storage.listTrials(experiment.id);
-  const driver = new Driver(
-    {
-      experimentId: experiment.id,
-      storage,
-      evaluator,
-      space,
-      strategy,
-      budget: config.budget,
-      ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
-      taskFor: (trial) => trialTask(config, trial) as unknown as Json,
-      emit: hooks.emit,
-      requeue,
-      told,
-    },
-    history,
-  );
-  hooks.stop?.onStop((why) => driver.stop(why));
-  hooks.emit({ type: 'experiment-started', t: Date.now(), experiment: config.name, resumed, budget: config.budget, workers: evaluator.concurrency });
+  hooks.emit({ type: 'experiment-started', t: Date.now(), experiment: config.name, resumed, budget: config.budget, workers: hooks.evaluator?.concurrency ?? config.workers });
   let status: 'finished' | 'stopped' | 'failed' = 'failed';
   try {
-    status = await driver.run();
+    const plan = findOneShot(config.strategy.name) === undefined ? await multiTrialPlan(storage, experiment.id, config, space, resumed) : await oneShotPlan(storage, experiment.id, config, space, hooks);
+    status = plan === 'stopped' ? 'stopped' : await runTrials(storage, experiment.id, config, space, hooks, plan);
   } finally {
-    strategy.dispose?.();
-    await evaluator.close();
     await storage.setExperimentStatus(experiment.id, status);
   }
   const trials = await storage.listTrials(experiment.id);
@@ -133,8 +92,64 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
   return status;
 }
 
+/** The config's ask/tell strategy (wrapped in halving if asked), restored from its snapshot on resume. */
+async function multiTrialPlan(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, resumed: boolean): Promise<TrialPlan> {
+  const context = { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
+  const inner = createStrategy(config.strategy.name, context, config.strategy.options);
+  const halving = config.strategy.halving;
+  const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
+  let told: ReadonlySet<number> = new Set();
+  if (resumed) {
+    const snapshot = await storage.latestStrategyState(experimentId);
+    if (snapshot !== undefined) {
+      const saved = snapshot.state as { strategy: Json; told: number[] };
+      strategy.restore(saved.strategy);
+      told = new Set(saved.told);
+    }
+  }
+  return { strategy, budget: config.budget, told, requeue: resumed ? toRunAgain(await storage.listTrials(experimentId)) : [] };
+}
+
+/** Trains the supernet (or finds it trained), then plans one trial per derived architecture. */
+async function oneShotPlan(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, hooks: SearchHooks): Promise<TrialPlan | 'stopped'> {
+  const phase = await runOneShotPhase(storage, experimentId, config, space, hooks);
+  if (phase.status === 'stopped') return 'stopped';
+  const strategy = new FixedSamples(space, phase.candidates, 'every derived architecture was trained');
+  const budget = { ...config.budget, trials: Math.min(config.budget.trials, phase.candidates.length) };
+  return { strategy, budget, told: new Set(), requeue: toRunAgain(await storage.listTrials(experimentId)) };
+}
+
+/** The multi-trial loop on the trial pool (or the hooks' evaluator). */
+async function runTrials(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, hooks: SearchHooks, plan: TrialPlan): Promise<'finished' | 'stopped'> {
+  const evaluator = hooks.evaluator ?? trialPool(config);
+  const history = await storage.listTrials(experimentId);
+  const driver = new Driver(
+    {
+      experimentId,
+      storage,
+      evaluator,
+      space,
+      strategy: plan.strategy,
+      budget: plan.budget,
+      ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
+      taskFor: (trial) => trialTask(config, trial) as unknown as Json,
+      emit: hooks.emit,
+      requeue: plan.requeue,
+      told: plan.told,
+    },
+    history,
+  );
+  hooks.stop?.onStop((why) => driver.stop(why));
+  try {
+    return await driver.run();
+  } finally {
+    plan.strategy.dispose?.();
+    await evaluator.close();
+  }
+}
+
 /** Trials the driver cut short (interrupted, cancelled) that are not re-runs themselves and were not run again yet. */
-function toRunAgain(trials: readonly Trial[]): { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> }[] {
+function toRunAgain(trials: readonly Trial[]): Requeued[] {
   const cutShort = trials.filter((t) => t.state === 'FAILED' && (t.reason === 'interrupted' || t.reason === 'cancelled') && t.retryOf === undefined);
   const retried = new Set(trials.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
   return cutShort.filter((t) => !retried.has(t.number)).map((t) => ({ sample: t.sample, retryOf: t.number, ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }) }));

@@ -8,4 +8,6 @@ export { Reinforce, reinforce } from './reinforce/index.js';
 export { crowdingDistance, dominates, nonDominatedSort, paretoFront, paretoRanks } from './pareto.js';
 export { withConstraint } from './constrained.js';
 export { halvingOptions, rungs, withSuccessiveHalving, SuccessiveHalving, type HalvingOptions } from './halving.js';
-export { STRATEGIES, createStrategy, findStrategy } from './registry.js';
+export { ONE_SHOT_STRATEGIES, STRATEGIES, createStrategy, findOneShot, findStrategy } from './registry.js';
+export { FixedSamples } from './fixed-samples.js';
+export type { OneShotEntry } from './oneshot.js';

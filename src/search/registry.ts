@@ -5,16 +5,27 @@ import { localSearch } from './local-search.js';
 import { randomSearch } from './random.js';
 import { reinforce } from './reinforce/index.js';
 import { tpe } from './tpe.js';
+import { darts } from './darts/index.js';
+import type { OneShotEntry } from './oneshot.js';
 import type { Strategy, StrategyContext, StrategyEntry } from './strategy.js';
 
 /** Every multi-trial strategy, in the order `nas list strategies` shows them. */
 export const STRATEGIES: readonly StrategyEntry[] = [randomSearch, regularizedEvolution, reinforce, localSearch, tpe];
 
-/** The registered strategy `name`, or an error listing the known ones. */
+/** Every one-shot strategy (listed after the multi-trial ones). */
+export const ONE_SHOT_STRATEGIES: readonly OneShotEntry[] = [darts];
+
+/** The one-shot strategy `name`, if it is one. */
+export function findOneShot(name: string): OneShotEntry | undefined {
+  return ONE_SHOT_STRATEGIES.find((s) => s.name === name);
+}
+
+/** The registered multi-trial strategy `name`, or an error listing the known ones. */
 export function findStrategy(name: string): StrategyEntry {
   const entry = STRATEGIES.find((s) => s.name === name);
   if (entry === undefined) {
-    throw new OptionsError(`unknown strategy "${name}"`, `use one of: ${STRATEGIES.map((s) => s.name).join(', ')}`);
+    const oneShot = findOneShot(name) === undefined ? '' : ` ("${name}" is one-shot: it has no ask/tell strategy)`;
+    throw new OptionsError(`unknown strategy "${name}"${oneShot}`, `use one of: ${STRATEGIES.map((s) => s.name).join(', ')}`);
   }
   return entry;
 }

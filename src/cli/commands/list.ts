@@ -1,6 +1,6 @@
 import { Argument, type Command } from 'commander';
 import { DATASETS } from '../../backend/data/index.js';
-import { STRATEGIES } from '../../search/index.js';
+import { ONE_SHOT_STRATEGIES, STRATEGIES } from '../../search/index.js';
 import { listOps } from '../../space/index.js';
 import { SPACES } from '../../space/spaces/index.js';
 import { entryJson, entryLines } from '../format/registry.js';
@@ -24,7 +24,7 @@ export function registerList(program: Command): void {
         else for (const line of table([['op', 'kind', 'summary'], ...ops.map((o) => [o.name, o.kind, o.summary])], new Set())) printLine(line);
         return;
       }
-      const entries = (what === 'spaces' ? SPACES : what === 'strategies' ? STRATEGIES : DATASETS).map(entryJson);
+      const entries = (what === 'spaces' ? SPACES : what === 'strategies' ? [...STRATEGIES, ...ONE_SHOT_STRATEGIES] : DATASETS).map(entryJson);
       if (flags.json) printJson(entries);
       else for (const line of entryLines(entries)) printLine(line);
     });

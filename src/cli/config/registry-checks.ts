@@ -5,7 +5,7 @@ import { Rng } from '../../core/rng.js';
 import { DATASETS } from '../../backend/data/index.js';
 import { SPACES } from '../../space/spaces/index.js';
 import type { SearchSpace, SpaceEntry } from '../../space/search-space.js';
-import { STRATEGIES } from '../../search/index.js';
+import { ONE_SHOT_STRATEGIES, STRATEGIES } from '../../search/index.js';
 import { shown, splitProblem, type Problem } from './problems.js';
 
 type Options = Readonly<Record<string, unknown>>;
@@ -50,11 +50,16 @@ export function registryProblems(config: RegistrySections, configDir: string): {
   };
   const dataset = check('dataset', DATASETS, config.dataset);
   const spaceOptions = check('space', SPACES, config.space);
-  const strategyOptions = check('strategy', STRATEGIES, config.strategy);
+  const strategyOptions = check('strategy', [...STRATEGIES, ...ONE_SHOT_STRATEGIES], config.strategy);
   const spaceEntry = SPACES.find((s) => s.name === config.space?.name);
   const space = spaceOptions === undefined ? undefined : attempt(problems, 'space.options', () => spaceEntry?.create(spaceOptions as never));
   const strategyEntry = STRATEGIES.find((s) => s.name === config.strategy?.name);
-  if (strategyOptions !== undefined) {
+  const oneShot = ONE_SHOT_STRATEGIES.find((s) => s.name === config.strategy?.name);
+  if (oneShot !== undefined && space !== undefined && (space.relaxation === undefined || space.supernet === undefined)) {
+    const cells = SPACES.filter((s) => s.create(checkOptions(s.options, {}).values).relaxation !== undefined).map((s) => s.name);
+    problems.push({ path: 'space.name', message: `strategy "${oneShot.name}" needs a cell space with a one-shot relaxation (${cells.join(', ')}), got ${shown(space.id)}` });
+  }
+  if (strategyOptions !== undefined && strategyEntry !== undefined) {
     // The strategy's own checks need a space; when the config's space is broken, a default one stands in.
     const context = { space: space ?? standIn(), rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
     attempt(problems, 'strategy.options', () => strategyEntry?.create(context, strategyOptions as never));

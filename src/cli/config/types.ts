@@ -6,6 +6,7 @@ import type { regularizedEvolution } from '../../search/evolution.js';
 import type { localSearch } from '../../search/local-search.js';
 import type { reinforce } from '../../search/reinforce/index.js';
 import type { tpe } from '../../search/tpe.js';
+import type { darts } from '../../search/darts/index.js';
 import type { halvingOptions } from '../../search/halving.js';
 import type { TrainConfig } from '../../eval/train/index.js';
 import type { OptionsInput } from './option-input.js';
@@ -58,6 +59,7 @@ export type StrategyConfig = (
   | { readonly name: 'local-search'; readonly options?: OptionsInput<(typeof localSearch)['options']> }
   | { readonly name: 'tpe'; readonly options?: OptionsInput<(typeof tpe)['options']> }
   | { readonly name: 'reinforce'; readonly options?: OptionsInput<(typeof reinforce)['options']> }
+  | { readonly name: 'darts'; readonly options?: OptionsInput<(typeof darts)['options']> }
 ) & {
   /** Wrap the strategy in successive halving / Hyperband over epochs or data fraction (docs/strategies.md). */
   readonly halving?: OptionsInput<typeof halvingOptions>;

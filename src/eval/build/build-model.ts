@@ -43,7 +43,7 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   const uses = new Map<Layer, number>();
   const taken = new Set<string>(['input']);
   for (const { id, node } of arch.nodes) {
-    const inputs = node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor);
+    const inputs = distinct(node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor), id, taken);
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? layers.get(node.weightsOf) : undefined;
     const alphas = options.alphas === undefined ? {} : { alphas: options.alphas };
     const layer = shared ?? layerFor(node, { name: uniqueName(id, taken), init: { scheme, seed: rng.int32() }, ...alphas });
@@ -59,6 +59,23 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   const model = tf.model({ inputs: input, outputs: outputs.length === 1 ? (outputs[0] as SymbolicTensor) : outputs, name: layerName(arch.spec.name ?? 'nas') });
   releaseSharedOnDispose(model, uses);
   return model;
+}
+
+/**
+ * The inputs with each repeat of a tensor passed through a linear activation layer (a copy). tfjs's
+ * executor counts a tensor's consumers once per node but releases it once per input, so a node that
+ * reads one tensor twice (an NB201 cell whose edges are both skip_connect: add(x, x)) would free it
+ * before its other consumers run in inference mode.
+ */
+function distinct(inputs: readonly SymbolicTensor[], id: string, taken: Set<string>): SymbolicTensor[] {
+  const seen = new Set<SymbolicTensor>();
+  return inputs.map((t, i) => {
+    if (!seen.has(t)) {
+      seen.add(t);
+      return t;
+    }
+    return applyLayer(loadTf().layers.activation({ activation: 'linear', name: uniqueName(`${id}.repeat${i}`, taken) }), [t]);
+  });
 }
 
 /**

@@ -26,4 +26,4 @@ export const dartsOptions = {
   maxMemoryMiB: { type: 'integer', description: "refuse a supernet whose estimated training memory exceeds this (0: ¾ of this machine's memory)", min: 0, default: 0 },
 } as const;
 
-export type DartsOptions = OptionValues<typeof dartsOptions>;
+export type DartsOptions = Omit<OptionValues<typeof dartsOptions>, 'order'> & { readonly order: 'first' | 'second' };

@@ -108,3 +108,21 @@ it('counts in the cost model only what the built model holds: an FPN whose coars
   ];
   withBuilt(nodes, MAP, 1, () => undefined, undefined, 'x');
 });
+
+it('builds a cell that reads one tensor twice (NB201 skip, skip: add(x, x)) without freeing it before its other consumers', async () => {
+  const { loadTf } = await import('../../../src/backend/tf.js');
+  const { createSpace } = await import('../../../src/space/spaces/index.js');
+  const { assertArch } = await import('../../../src/space/validate.js');
+  const tf = loadTf();
+  const space = createSpace('nb201', { cells: 1, channels: 4 });
+  const sample = space.parse('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|avg_pool_3x3~0|none~1|skip_connect~2|');
+  const model = buildModel(assertArch(space.freeze(sample), { inputShape: [8, 8, 1], classes: 3 }), { seed: 1 });
+  const input = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 5);
+  try {
+    const logits = tf.tidy(() => (model.apply(input, { training: false }) as import('@tensorflow/tfjs-node').Tensor).arraySync() as number[][]);
+    expect(logits.flat().every(Number.isFinite)).toBe(true);
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
+});

@@ -1,0 +1,50 @@
+// The worker entry of a one-shot search (a Piscina task in the pool host): load the experiment's data,
+// build the supernet, run DARTS from the start or a checkpoint, and after each epoch write a checkpoint
+// file and report the epoch. The host records it; a killed search resumes from the last recorded one.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { WorkerTask } from '../backend/pool/protocol.js';
+import type { Json } from '../core/arch.js';
+import type { OneShotEpoch } from '../core/events.js';
+import { readCheckpoint, runDarts, supernetArch, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
+import type { ExperimentConfig } from './config.js';
+import { experimentSpace } from './experiment-space.js';
+import { trialData } from './trial-data.js';
+
+/** What the host sends: the experiment, the resolved DARTS options, where checkpoints go and which to resume. */
+export interface OneShotTask {
+  readonly config: ExperimentConfig;
+  readonly options: DartsOptions;
+  readonly dir: string;
+  readonly resumeFrom?: string;
+}
+
+/** What the worker posts: progress within an epoch, or a finished epoch with its checkpoint file. */
+export type OneShotMessage =
+  | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
+  | { readonly kind: 'epoch'; readonly record: OneShotEpoch; readonly checkpoint: string };
+
+export default async function runOneShotTask({ payload, port }: WorkerTask): Promise<Json> {
+  const task = payload as unknown as OneShotTask;
+  const { config, options } = task;
+  const { data, numClasses, shape } = await trialData(config);
+  const space = experimentSpace(config);
+  const size = { ...(options.channels > 0 ? { channels: options.channels } : {}), ...(options.layers > 0 ? { layers: options.layers } : {}) };
+  const arch = supernetArch(space, size, { inputShape: shape, classes: numClasses });
+  await mkdir(task.dir, { recursive: true });
+  const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
+  const send = (message: OneShotMessage) => port.postMessage(message);
+  const status = await runDarts(
+    { space, arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024 },
+    {
+      onProgress: (epoch, fraction, loss) => send({ kind: 'batch', epoch, fraction, loss }),
+      onEpoch: async (record, state) => {
+        const checkpoint = path.join(task.dir, `epoch-${record.epoch}.ckpt`);
+        const { meta, arrays } = state();
+        await writeCheckpoint(checkpoint, meta, arrays);
+        send({ kind: 'epoch', record, checkpoint });
+      },
+    },
+  );
+  return { status };
+}

@@ -1,0 +1,13 @@
+import type { OptionsSchema } from '../core/options.js';
+
+/**
+ * A one-shot strategy (STYLE.md point 5): not ask/tell. It trains one supernet in one worker and
+ * ends with derived architectures, which then go through the ordinary trial path. The entry holds
+ * what the registry, config validation and `nas list` need; src/run runs it.
+ */
+export interface OneShotEntry<O extends OptionsSchema = OptionsSchema> {
+  readonly name: string;
+  readonly kind: 'one-shot';
+  readonly description: string;
+  readonly options: O;
+}
