@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { WorkerTask } from '../backend/pool/protocol.js';
 import type { Json } from '../core/arch.js';
 import type { OneShotEpoch } from '../core/events.js';
-import { readCheckpoint, runDarts, supernetArch, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
+import { oneShotSpace, readCheckpoint, runDarts, supernetArch, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
 import type { ExperimentConfig } from './config.js';
 import { experimentSpace } from './experiment-space.js';
 import { trialData } from './trial-data.js';
@@ -35,7 +35,7 @@ export default async function runOneShotTask({ payload, port }: WorkerTask): Pro
   const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
   const send = (message: OneShotMessage) => port.postMessage(message);
   const status = await runDarts(
-    { space, arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024 },
+    { space: oneShotSpace(space), arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024 },
     {
       onProgress: (epoch, fraction, loss) => send({ kind: 'batch', epoch, fraction, loss }),
       onEpoch: async (record, state) => {

@@ -140,3 +140,26 @@ describe('strategy.halving (successive halving / Hyperband)', () => {
     expect(config.strategy.halving).toEqual({ fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1 });
   });
 });
+
+describe('a one-shot strategy (darts)', () => {
+  it('needs a cell space with a relaxation and takes no halving', async () => {
+    const macro = writeConfig(dir, 'darts-macro.ts', body(`space: { name: 'macro' }, strategy: { name: 'darts', halving: { max: 9 } },`));
+    const { lines } = await problemsOf(macro);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'space.name: strategy "darts" needs a cell space with a one-shot relaxation (nb201, darts), got "macro"',
+        'strategy.halving: expected nothing: "darts" is one-shot (it trains one supernet; halving applies to multi-trial strategies)',
+      ]),
+    );
+  });
+
+  it('checks its options like any strategy and resolves with the paper\'s defaults filled', async () => {
+    const bad = writeConfig(dir, 'darts-bad.ts', body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'third', weightFraction: 1.5 } },`));
+    expect((await problemsOf(bad)).lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^strategy\.options\.order: expected one of first, second, got "third"/), expect.stringMatching(/^strategy\.options\.weightFraction: .*got 1\.5/)]),
+    );
+    const ok = writeConfig(dir, 'darts-ok.ts', body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'second' } },`));
+    const config = await loadConfig(ok);
+    expect(config.strategy.options).toMatchObject({ order: 'second', epochs: 50, batchSize: 64, lr: 0.025, lrMin: 0.001, momentum: 0.9, weightDecay: 3e-4, alphaLr: 3e-4, alphaBeta1: 0.5, alphaBeta2: 0.999, alphaWeightDecay: 1e-3 });
+  });
+});

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EntryJson } from '../../src/cli/format/registry.js';
 import { DATASETS } from '../../src/backend/data/index.js';
-import { STRATEGIES, findStrategy } from '../../src/search/index.js';
+import { ONE_SHOT_STRATEGIES, STRATEGIES, findStrategy } from '../../src/search/index.js';
 import { listOps } from '../../src/space/index.js';
 import { SPACES } from '../../src/space/spaces/index.js';
 import { runCli } from './helpers.js';
 
-const registries = { spaces: SPACES, strategies: STRATEGIES, datasets: DATASETS } as const;
+const registries = { spaces: SPACES, strategies: [...STRATEGIES, ...ONE_SHOT_STRATEGIES], datasets: DATASETS } as const;
 
 describe('nas list', () => {
   it.each(Object.keys(registries) as (keyof typeof registries)[])('%s --json: every registry entry with its options and defaults', async (what) => {
@@ -30,7 +30,7 @@ describe('nas list', () => {
   it('prints entries and their options as text', async () => {
     const run = await runCli(['list', 'strategies']);
     expect(run.code).toBe(0);
-    for (const s of STRATEGIES) expect(run.stdout).toContain(`${s.name} — ${s.description}\n`);
+    for (const s of [...STRATEGIES, ...ONE_SHOT_STRATEGIES]) expect(run.stdout).toContain(`${s.name} — ${s.description}\n`);
     const evolution = findStrategy('regularized-evolution').options;
     const sampleSize = evolution.sampleSize as { default: number; description: string };
     expect(run.stdout).toContain(`    sampleSize      integer ≥ ${(sampleSize as { min?: number }).min}, default ${sampleSize.default}\n                    ${sampleSize.description}\n`);

@@ -10,6 +10,6 @@ export const darts: OneShotEntry<typeof dartsOptions> = {
 };
 
 export { dartsOptions, type DartsOptions } from './options.js';
-export { runDarts, splitForBilevel, type DartsHooks, type DartsRun } from './search.js';
+export { oneShotSpace, runDarts, splitForBilevel, type DartsHooks, type DartsRun, type OneShotSpace } from './search.js';
 export { alphaWeights, createSupernet, supernetArch, type Supernet } from './supernet.js';
 export { readCheckpoint, writeCheckpoint, type NamedArray } from './checkpoint.js';

@@ -21,9 +21,19 @@ export interface DartsHooks {
   readonly progressIntervalMs?: number;
 }
 
+/** What DARTS needs of a space: its relaxation, and to derive and print a sample from α. */
+export type OneShotSpace = Required<Pick<SearchSpace, 'relaxation' | 'derive' | 'format'>>;
+
+/** The one-shot view of a cell space; a space without a relaxation is an error naming it. */
+export function oneShotSpace(space: SearchSpace): OneShotSpace {
+  const { relaxation, derive } = space;
+  if (relaxation === undefined || derive === undefined) throw new Error(`space "${space.id}" has no one-shot relaxation`);
+  return { relaxation: relaxation.bind(space), derive: derive.bind(space), format: space.format.bind(space) };
+}
+
 /** A search to run: the space and its supernet, the data (validation: the experiment's split), a seed. */
 export interface DartsRun {
-  readonly space: SearchSpace;
+  readonly space: OneShotSpace;
   readonly arch: ResolvedArch;
   readonly options: DartsOptions;
   readonly data: TrainData;
@@ -51,7 +61,7 @@ export function splitForBilevel(indices: Uint32Array, weightFraction: number, se
 export async function runDarts(run: DartsRun, hooks: DartsHooks): Promise<'finished' | 'stopped'> {
   const { options: o, data, space } = run;
   const split = splitForBilevel(data.train.indices, o.weightFraction, run.seed);
-  const state = searchState(createSupernet(space, run.arch, run.seed), o);
+  const state = searchState(createSupernet(space.relaxation(), run.arch, run.seed), o);
   try {
     const first = run.resume === undefined ? 1 : importState(state, run.resume.meta, run.resume.arrays) + 1;
     const loop = new Loop(run, hooks, state, split);
@@ -139,7 +149,7 @@ class Loop {
     const { data, options: o, space } = this.run;
     const validation = data.validation === undefined ? undefined : evaluate(this.s.net.model, data.validation, { batchSize: Math.max(o.batchSize, 256), ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }) });
     const weights = alphaWeights(this.s.net);
-    const derived = (space.derive as NonNullable<SearchSpace['derive']>)(weights);
+    const derived = space.derive(weights);
     const record: OneShotEpoch = {
       epoch,
       epochs: o.epochs,

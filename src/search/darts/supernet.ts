@@ -23,10 +23,9 @@ export function supernetArch(space: SearchSpace, size: SupernetOptions, data: { 
   return assertArch(space.supernet(size), { inputShape: data.inputShape, classes: data.classes });
 }
 
-/** Builds the supernet with α drawn as in the paper (1e-3 · N(0, 1)), everything from `seed`. */
-export function createSupernet(space: SearchSpace, arch: ResolvedArch, seed: number): Supernet {
+/** Builds the supernet of `relaxation` with α drawn as in the paper (1e-3 · N(0, 1)), everything from `seed`. */
+export function createSupernet(relaxation: Relaxation, arch: ResolvedArch, seed: number): Supernet {
   const tf = loadTf();
-  const relaxation = (space.relaxation as () => Relaxation)();
   const rng = new Rng(seed).derive('alpha');
   const alphas: Record<string, Variable> = {};
   for (const cell of relaxation.cells) {
