@@ -3,7 +3,7 @@ import { loadTf } from '../../../backend/tf.js';
 import { layerBase } from './base.js';
 
 /**
- * The DARTS mixed op (Liu et al. 2019, eq. 1): ō(x) = Σᵢ softmax(α_e)ᵢ · oᵢ(x), the inputs being the
+ * The DARTS mixed op (Liu et al. 2019, eq. 2): ō(x) = Σᵢ softmax(α_e)ᵢ · oᵢ(x), the inputs being the
  * candidate ops' outputs. α is a [edges, ops] variable of the supernet's trainer, read on every
  * call so gradients reach it; it is not a weight of the layer (the model's trainable weights stay
  * the network's w). Not serializable: a supernet is checkpointed, never saved as a model.
