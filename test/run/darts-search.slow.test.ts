@@ -56,6 +56,7 @@ describe('a DARTS search (isolated pool, native backend, SQLite)', () => {
 
     // The derived cells went through the ordinary trial path: built fresh, trained, recorded.
     const space = createSpace('nb201', config.space.options);
+    for (const e of resumed.epochs) expect(space.validate(e.derived)).toEqual([]);
     const derivedKeys = [...new Set(resumed.epochs.map((e) => space.key(e.derived)).reverse())].slice(0, 2);
     expect(resumed.trials.map((t) => t.key)).toEqual(derivedKeys);
     expect(resumed.trials.every((t) => t.state === 'COMPLETE' && (t.outcome?.epochs.length ?? 0) === 1)).toBe(true);
