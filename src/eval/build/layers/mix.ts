@@ -30,9 +30,8 @@ export function defineMixLayer() {
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
         const list = Array.isArray(inputs) ? inputs : [inputs];
-        const ops = this.alpha.shape[1] as number;
-        const weights = tf.softmax(tf.reshape(tf.slice(this.alpha, [this.edge, 0], [1, ops]), [ops]));
-        return tf.addN(list.map((x, i) => tf.mul(x, tf.reshape(tf.slice(weights, [i], [1]), []))));
+        const weights = tf.unstack(tf.softmax(tf.gather(this.alpha, this.edge)));
+        return tf.addN(list.map((x, i) => tf.mul(x, weights[i] as Tensor)));
       });
     }
   }
