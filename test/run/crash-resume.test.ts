@@ -22,10 +22,11 @@ describe('a search killed with SIGKILL', () => {
     const db = tempDb();
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/search-child.ts', import.meta.url).pathname, db, '20'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Kill once 5 trials are done while another runs (the two workers' trials end at different times).
     for (let i = 0; i < 300; i++) {
-      const done = (await trials(db)).filter((t) => t.state === 'COMPLETE').length;
-      if (done >= 5) break;
-      await new Promise((r) => setTimeout(r, 50));
+      const now = await trials(db);
+      if (now.filter((t) => t.state === 'COMPLETE').length >= 5 && now.some((t) => t.state === 'RUNNING')) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGKILL');
     await exited;
