@@ -12,7 +12,7 @@ export interface ExperimentData {
   readonly trials: readonly Trial[];
 }
 
-/** Opens `file` read-only for `body`, then closes it. */
+/** Opens `file` read-only for `body` (a search may be writing it meanwhile), then closes it. */
 export async function readStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openSqliteStorage(file, { readonly: true });
   try {

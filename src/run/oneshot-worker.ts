@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { WorkerTask } from '../backend/pool/protocol.js';
 import type { Json } from '../core/arch.js';
 import type { OneShotEpoch } from '../core/events.js';
-import { oneShotSpace, readCheckpoint, runDarts, supernetArch, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
+import { oneShotSpace, readCheckpoint, runDarts, supernetArch, supernetSize, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
 import type { ExperimentConfig } from './config.js';
 import { experimentSpace } from './experiment-space.js';
 import { trialData } from './trial-data.js';
@@ -29,8 +29,7 @@ export default async function runOneShotTask({ payload, port }: WorkerTask): Pro
   const { config, options } = task;
   const { data, numClasses, shape } = await trialData(config);
   const space = experimentSpace(config);
-  const size = { ...(options.channels > 0 ? { channels: options.channels } : {}), ...(options.layers > 0 ? { layers: options.layers } : {}) };
-  const arch = supernetArch(space, size, { inputShape: shape, classes: numClasses });
+  const arch = supernetArch(space, supernetSize(options), { inputShape: shape, classes: numClasses });
   await mkdir(task.dir, { recursive: true });
   const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
   const send = (message: OneShotMessage) => port.postMessage(message);

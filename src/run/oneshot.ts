@@ -6,7 +6,8 @@ import os from 'node:os';
 import type { Json } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import type { OneShotEpoch, OneShotStart } from '../core/events.js';
-import { resolveOptions } from '../core/options.js';
+import { checkOptions, resolveOptions } from '../core/options.js';
+import { findSpace } from '../space/spaces/index.js';
 import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import type { Storage } from '../backend/storage/index.js';
@@ -51,9 +52,9 @@ export function derivedCandidates(space: SearchSpace, epochs: readonly OneShotEp
   return out;
 }
 
-/** The space's own supernet size (its channels and cells), for the memory message. */
+/** The space's own supernet size (its channels and cells, defaults filled), for the memory message. */
 function spaceSize(config: ExperimentConfig): { channels: number; layers: number } {
-  const o = config.space.options as { channels?: number; layers?: number; cells?: number };
+  const o = checkOptions(findSpace(config.space.name).options, config.space.options).values as { channels?: number; layers?: number; cells?: number };
   return { channels: o.channels ?? 0, layers: o.layers ?? o.cells ?? 0 };
 }
 

@@ -1,17 +1,7 @@
 import { UserError } from '../../core/errors.js';
-import { openSqliteStorage, type ExperimentSummary, type Storage } from '../../backend/storage/index.js';
+import type { ExperimentSummary, Storage } from '../../backend/storage/index.js';
 import type { Trial } from '../../core/trial.js';
 import { displayPath } from '../config/loader.js';
-
-/** Opens the storage file read-only for `body` (a search may be writing it meanwhile), then closes it. */
-export async function withStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openSqliteStorage(file, { readonly: true });
-  try {
-    return await body(storage);
-  } finally {
-    await storage.close();
-  }
-}
 
 /** The experiment called `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
 export async function findExperiment(storage: Storage, file: string, name: string): Promise<{ summary: ExperimentSummary; trials: readonly Trial[] }> {

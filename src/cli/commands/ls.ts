@@ -3,7 +3,7 @@ import { displayPath, storagePath } from '../config/loader.js';
 import { experimentJson } from '../format/experiment-json.js';
 import { lsLines, type LsJson } from '../format/ls.js';
 import { printJson, printLine } from '../output.js';
-import { withStorage } from './experiment-lookup.js';
+import { readStorage } from '../../run/experiment-data.js';
 
 type Flags = { storage?: string; json?: boolean };
 
@@ -16,7 +16,7 @@ export function registerLs(program: Command): void {
     .option('--json', 'print one JSON object (shape in docs/cli.md)')
     .action(async (flags: Flags) => {
       const file = await storagePath(flags.storage);
-      const ls: LsJson = await withStorage(file, async (storage) => {
+      const ls: LsJson = await readStorage(file, async (storage) => {
         const summaries = await storage.listExperiments();
         const experiments = await Promise.all(summaries.map(async (s) => experimentJson(s, await storage.listTrials(s.id))));
         return { storage: file, experiments };

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import type { ExperimentConfig } from '../../run/config.js';
 import { resumeSearch } from '../../run/search.js';
 import { checkDataAvailable, storagePath } from '../config/loader.js';
-import { findExperiment, withStorage } from './experiment-lookup.js';
+import { readStorage } from '../../run/experiment-data.js';
+import { findExperiment } from './experiment-lookup.js';
 import { STOPPED_EXIT_CODE } from './search.js';
 import { REPORTERS, runSession } from './search-session.js';
 
@@ -18,7 +19,7 @@ export function registerResume(program: Command): void {
     .addOption(new Option('--reporter <kind>', 'ink, plain or json (as for `nas search`)').choices(REPORTERS))
     .action(async (name: string, flags: Flags) => {
       const file = await storagePath(flags.storage);
-      const { summary, trials } = await withStorage(file, (storage) => findExperiment(storage, file, name));
+      const { summary, trials } = await readStorage(file, (storage) => findExperiment(storage, file, name));
       const config = summary.config as unknown as ExperimentConfig;
       checkDataAvailable(config, `the config stored with "${name}"`);
       const status = await runSession(config, flags.reporter, (hooks) => resumeSearch(file, name, hooks), trials);

@@ -5,7 +5,8 @@ import { sortKey } from '../format/ranking.js';
 import { showJson } from '../format/show.js';
 import { showLines } from '../format/show-text.js';
 import { printJson, printLine } from '../output.js';
-import { findExperiment, withStorage } from './experiment-lookup.js';
+import { readStorage } from '../../run/experiment-data.js';
+import { findExperiment } from './experiment-lookup.js';
 
 type Flags = { storage?: string; sort?: string; reverse?: boolean; json?: boolean };
 
@@ -21,7 +22,7 @@ export function registerShow(program: Command): void {
     .option('--json', 'print one JSON object (shape in docs/cli.md)')
     .action(async (name: string, flags: Flags) => {
       const file = await storagePath(flags.storage);
-      const show = await withStorage(file, async (storage) => {
+      const show = await readStorage(file, async (storage) => {
         const { summary, trials } = await findExperiment(storage, file, name);
         const config = summary.config as unknown as ExperimentConfig;
         return showJson(file, summary, trials, sortKey(flags.sort, config.objectives), flags.reverse ?? false);

@@ -9,7 +9,7 @@ export const darts: OneShotEntry<typeof dartsOptions> = {
   options: dartsOptions,
 };
 
-export { dartsOptions, type DartsOptions } from './options.js';
+export { dartsOptions, supernetSize, type DartsOptions } from './options.js';
 export { oneShotSpace, runDarts, splitForBilevel, type DartsHooks, type DartsRun, type OneShotSpace } from './search.js';
 export { alphaWeights, createSupernet, supernetArch, type Supernet } from './supernet.js';
 export { readCheckpoint, writeCheckpoint, type NamedArray } from './checkpoint.js';

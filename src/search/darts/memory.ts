@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.js';
 import { costOf } from '../../space/cost/index.js';
 import type { ResolvedArch } from '../../space/resolve.js';
 import type { SearchSpace } from '../../space/search-space.js';
-import type { DartsOptions } from './options.js';
+import { supernetSize, type DartsOptions } from './options.js';
 import { supernetArch } from './supernet.js';
 
 type DataShape = { readonly inputShape: Shape; readonly classes: number };
@@ -36,7 +36,7 @@ export function supernetMemoryBytes(arch: ResolvedArch, batchSize: number, order
 /** The memory of one setting, or undefined when the space cannot build it (too few cells, odd sizes). */
 function memoryAt(space: SearchSpace, data: DataShape, size: Size, order: DartsOptions['order']): number | undefined {
   try {
-    const arch = supernetArch(space, { ...(size.channels > 0 ? { channels: size.channels } : {}), ...(size.layers > 0 ? { layers: size.layers } : {}) }, data);
+    const arch = supernetArch(space, supernetSize(size), data);
     return supernetMemoryBytes(arch, size.batchSize, order);
   } catch {
     return undefined;
@@ -49,8 +49,7 @@ function memoryAt(space: SearchSpace, data: DataShape, size: Size, order: DartsO
  * smaller setting that fits.
  */
 export function checkedSupernet(space: SearchSpace, o: DartsOptions, data: DataShape, limitBytes: number, spaceSize: { channels: number; layers: number }): { arch: ResolvedArch; bytes: number } {
-  const size = { ...(o.channels > 0 ? { channels: o.channels } : {}), ...(o.layers > 0 ? { layers: o.layers } : {}) };
-  const arch = supernetArch(space, size, data);
+  const arch = supernetArch(space, supernetSize(o), data);
   const bytes = supernetMemoryBytes(arch, o.batchSize, o.order);
   if (bytes <= limitBytes) return { arch, bytes };
   const current: Size = { batchSize: o.batchSize, channels: o.channels || spaceSize.channels, layers: o.layers || spaceSize.layers };

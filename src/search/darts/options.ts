@@ -1,4 +1,5 @@
 import type { OptionValues } from '../../core/options.js';
+import type { SupernetOptions } from '../../space/search-space.js';
 
 /**
  * DARTS's options; defaults are the paper's search settings (Liu et al. 2019, §3.1 and `train_search.py`),
@@ -27,3 +28,8 @@ export const dartsOptions = {
 } as const;
 
 export type DartsOptions = Omit<OptionValues<typeof dartsOptions>, 'order'> & { readonly order: 'first' | 'second' };
+
+/** The supernet size the options ask for: channels and cells where set (0 leaves the space's own). */
+export function supernetSize(o: { readonly channels: number; readonly layers: number }): SupernetOptions {
+  return { ...(o.channels > 0 ? { channels: o.channels } : {}), ...(o.layers > 0 ? { layers: o.layers } : {}) };
+}
