@@ -73,3 +73,15 @@ export function loadTf(): Tf {
   loaded = tf;
   return tf;
 }
+
+/**
+ * The protobuf classes of TensorFlow's SavedModel format that tfjs-node ships (SavedModel, GraphDef,
+ * NodeDef, AttrValue, SignatureDef, …): the compiled training path writes its graphs with them.
+ */
+export function savedModelProto(): SavedModelProto {
+  return createRequire(import.meta.url)('@tensorflow/tfjs-node/dist/proto/api_pb.js') as SavedModelProto;
+}
+
+/** The subset of the generated protobuf module's API that nas uses (google-protobuf classes). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SavedModelProto = Record<string, any> & { DataType: Record<string, number> };

@@ -30,6 +30,17 @@ function uniqueName(id: string, taken: Set<string>): string {
 }
 
 /**
+ * The tfjs layer name of every node of an architecture, in node order (unique; "input" is taken).
+ * The compiled path names its weights `<layer>/<weight>` from the same table, so the two paths'
+ * weights correspond by name.
+ */
+export function layerNames(arch: ResolvedArch): { readonly byNode: ReadonlyMap<string, string>; readonly taken: Set<string> } {
+  const taken = new Set<string>(['input']);
+  const byNode = new Map(arch.nodes.map(({ id }) => [id, uniqueName(id, taken)]));
+  return { byNode, taken };
+}
+
+/**
  * Builds the tfjs model (functional API) of a resolved architecture: one layer per primitive node,
  * in its topological order. Nodes with `weightsOf` reuse that node's layer (shared weights).
  */
@@ -41,12 +52,12 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   const tensors = new Map<string, SymbolicTensor>([[INPUT_ID, input]]);
   const layers = new Map<string, Layer>();
   const uses = new Map<Layer, number>();
-  const taken = new Set<string>(['input']);
+  const { byNode, taken } = layerNames(arch);
   for (const { id, node } of arch.nodes) {
     const inputs = distinct(node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor), id, taken);
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? layers.get(node.weightsOf) : undefined;
     const alphas = options.alphas === undefined ? {} : { alphas: options.alphas };
-    const layer = shared ?? layerFor(node, { name: uniqueName(id, taken), init: { scheme, seed: rng.int32() }, ...alphas });
+    const layer = shared ?? layerFor(node, { name: byNode.get(id) as string, init: { scheme, seed: rng.int32() }, ...alphas });
     if (layer === undefined) {
       tensors.set(id, inputs[0] as SymbolicTensor);
       continue;

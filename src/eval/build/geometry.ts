@@ -4,7 +4,7 @@ import type { WindowAttrs } from '../../space/ops/window.js';
 export type Sides = readonly [readonly [number, number], readonly [number, number]];
 
 /** TensorFlow's 'same' padding for one axis: total = max((ceil(n/s) − 1)·s + d·(k−1) + 1 − n, 0), odd extra at the end. */
-function sameSides(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+export function sameSides(size: number, kernel: number, stride: number, dilation: number): [number, number] {
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
   const before = Math.floor(total / 2);

@@ -1,0 +1,92 @@
+/**
+ * A compiled network loaded into one native TensorFlow session (tfjs-node's SavedModel loader):
+ * a training step, an evaluation batch or a prediction is one native call. The variables live in
+ * the session; `readWeights`/`assign` move them in and out as tensors.
+ */
+import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
+import type { TFSavedModel } from '@tensorflow/tfjs-node/dist/saved_model.js';
+import { loadTf } from '../../backend/tf.js';
+import type { CompiledGraph } from './compile.js';
+import { removeSavedModel, writeSavedModel } from './saved-model.js';
+import type { VariableSpec } from './variables.js';
+
+const SIGNATURES = ['train', 'evaluate', 'predict', 'read', 'assign'] as const;
+type SignatureName = (typeof SIGNATURES)[number];
+
+export class CompiledModel {
+  private disposed = false;
+
+  private constructor(
+    private readonly signatures: Readonly<Record<SignatureName, TFSavedModel>>,
+    readonly variables: readonly VariableSpec[],
+    private readonly needsSeed: boolean,
+  ) {}
+
+  /** Loads a compiled graph (the SavedModel goes through a temporary folder, removed once loaded). */
+  static async load(graph: CompiledGraph): Promise<CompiledModel> {
+    const tf = loadTf();
+    const dir = await writeSavedModel(graph.bytes);
+    try {
+      const loaded: Partial<Record<SignatureName, TFSavedModel>> = {};
+      for (const name of SIGNATURES) loaded[name] = await tf.node.loadSavedModel(dir, ['serve'], name);
+      return new CompiledModel(loaded as Record<SignatureName, TFSavedModel>, graph.variables, graph.needsSeed);
+    } finally {
+      await removeSavedModel(dir);
+    }
+  }
+
+  /** One training step at learning rate `lr`: [mean loss, correct count] of the batch, read back. */
+  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number] = [0, 0]): Float32Array {
+    const tf = loadTf();
+    const rate = tf.scalar(lr);
+    const seedTensor = this.needsSeed ? tf.tensor1d([...seed], 'int32') : undefined;
+    try {
+      return this.stats('train', { x, labels, lr: rate, ...(seedTensor === undefined ? {} : { seed: seedTensor }) });
+    } finally {
+      tf.dispose([rate, ...(seedTensor === undefined ? [] : [seedTensor])]);
+    }
+  }
+
+  /** [mean loss, correct count] of a batch in inference mode. */
+  evaluate(x: Tensor4D, labels: Tensor1D): Float32Array {
+    return this.stats('evaluate', { x, labels });
+  }
+
+  /** The logits of a batch in inference mode (the caller disposes them). */
+  predict(x: Tensor4D): Tensor {
+    return (this.run('predict', { x }) as Record<string, Tensor>).logits as Tensor;
+  }
+
+  /** Every variable's value, in `variables` order (the caller disposes them). */
+  readAll(): Tensor[] {
+    const out = this.run('read', {}) as Record<string, Tensor>;
+    return this.variables.map((_, i) => out[`v${i}`] as Tensor);
+  }
+
+  /** Sets every variable, in `variables` order. */
+  assignAll(values: readonly Tensor[]): void {
+    const inputs = Object.fromEntries(values.map((t, i) => [`v${i}`, t]));
+    loadTf().dispose(this.run('assign', inputs) as Record<string, Tensor>);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of SIGNATURES) this.signatures[s].dispose();
+  }
+
+  private stats(name: SignatureName, inputs: Record<string, Tensor>): Float32Array {
+    const out = this.run(name, inputs) as Record<string, Tensor>;
+    const stats = out.stats as Tensor;
+    try {
+      return stats.dataSync() as Float32Array;
+    } finally {
+      stats.dispose();
+    }
+  }
+
+  private run(name: SignatureName, inputs: Record<string, Tensor>) {
+    if (this.disposed) throw new Error('the compiled model was disposed');
+    return this.signatures[name].predict(inputs);
+  }
+}
