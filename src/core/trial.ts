@@ -31,6 +31,17 @@ export interface TrialCost {
   readonly inferenceMemoryBytes: number;
   readonly estimatedLatencyMs: number;
   readonly measuredLatencyMs?: number;
+  /** The same measurement on the compiled graph's `predict` (trials trained by the compiled engine). */
+  readonly compiledLatencyMs?: number;
+}
+
+/**
+ * Which engine trained a trial: the compiled graph, or eager tfjs ops; `fallback` says why a trial
+ * that asked for the compiled engine trained eagerly (an op the compiler does not take, diagnostics).
+ */
+export interface TrialEngine {
+  readonly name: 'compiled' | 'eager';
+  readonly fallback?: string;
 }
 
 /** What a finished trial reports: its final metrics (by name), cost, per-epoch curve, diagnostics. */
@@ -39,6 +50,7 @@ export interface TrialOutcome {
   readonly cost: TrialCost;
   readonly epochs: readonly EpochMetrics[];
   readonly diagnostics?: Json;
+  readonly engine?: TrialEngine;
   readonly seconds: number;
 }
 

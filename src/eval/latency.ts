@@ -1,4 +1,4 @@
-import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
+import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../backend/tf.js';
 
 /** How to time: untimed warm-up runs, then the median of timed runs. */
@@ -28,14 +28,18 @@ export function timeMedian(run: () => void, options: TimingOptions = {}): number
  * reading back one number so the time includes the whole computation (not the tensor transfer).
  */
 export function measureLatencyMs(model: LayersModel, batch: number, options: TimingOptions = {}): number {
-  const tf = loadTf();
   const shape = model.inputs[0]?.shape.slice(1) as number[];
-  const x = tf.zeros([batch, ...shape]);
+  return measureMedianMs((x) => model.predict(x) as Tensor, [batch, ...shape], options);
+}
+
+/** Median ms of `predict` on zeros of `shape`, reading back one number of its output. */
+export function measureMedianMs(predict: (x: Tensor4D) => Tensor, shape: readonly number[], options: TimingOptions = {}): number {
+  const tf = loadTf();
+  const x = tf.zeros([...shape]) as unknown as Tensor4D;
   try {
     return timeMedian(() => {
       tf.tidy(() => {
-        const y = model.predict(x) as Tensor;
-        y.sum().dataSync();
+        predict(x).sum().dataSync();
       });
     }, options);
   } finally {

@@ -11,11 +11,15 @@ import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
 import { buildModel } from '../eval/build/build-model.js';
 import { measureLatencyMs } from '../eval/latency.js';
-import { train, type TrainConfig } from '../eval/train/index.js';
+import { resolveTrainConfig, type TrainHooks } from '../eval/train/index.js';
+import { trainModel } from '../eval/train-model.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
 import { trialModelDir } from './model-store.js';
+
+/** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
+const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;
 
 export default async function evaluateTrial({ payload, port }: WorkerTask): Promise<TrialOutcome> {
   const task = payload as unknown as TrialTask;
@@ -36,17 +40,18 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
   } catch (error) {
     throw Object.assign(error as Error, { reason: error instanceof ArchError ? 'invalid' : 'error' });
   }
-  const trainConfig: TrainConfig = { ...config.train, seed: task.seed };
-  const cost = costOf(arch, { batch: trainConfig.batchSize ?? 128 });
-  const model = buildModel(arch, { seed: task.seed, init: trainConfig.init ?? 'he' });
+  const trainConfig = resolveTrainConfig({ ...config.train, seed: task.seed });
+  const cost = costOf(arch, { batch: trainConfig.batchSize });
+  const model = buildModel(arch, { seed: task.seed, init: trainConfig.init });
   const send = (progress: TrialProgress) => port.postMessage(progress);
   try {
-    const result = await train(model, data, { ...trainConfig, test: trainConfig.test ?? false }, {
+    const hooks: TrainHooks = {
       onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
       onProgress: (p) => send({ kind: 'batch', epoch: p.epoch, fraction: epochFraction(p.step, p.totalSteps, p.epoch, p.epochs), loss: p.loss }),
-    });
+    };
+    const result = await trainModel(arch, model, data, trainConfig, { hooks, ...(config.measureLatency ? { latency: LATENCY } : {}) });
     const last = result.epochs[result.epochs.length - 1];
-    const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, 1, { warmup: 2, repeats: 5 }) : undefined;
+    const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
     if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number));
     return {
       metrics: {
@@ -65,8 +70,10 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
         inferenceMemoryBytes: cost.memory.inferenceActivations,
         estimatedLatencyMs: cost.latency.estimatedMs,
         ...(measuredLatencyMs === undefined ? {} : { measuredLatencyMs }),
+        ...(result.compiledLatencyMs === undefined ? {} : { compiledLatencyMs: result.compiledLatencyMs }),
       },
       epochs: result.epochs,
+      engine: result.engine,
       ...(result.diagnostics === undefined ? {} : { diagnostics: result.diagnostics as never }),
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { StorageError } from './errors.js';
 import { SCHEMA_001 } from './schema-001.js';
+import { SCHEMA_002 } from './schema-002.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 
 /** One step of the schema's history; its version is its place in the list (1-based). */
@@ -11,7 +12,10 @@ export interface Migration {
 }
 
 /** The schema's history. Append only: never edit a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: SCHEMA_001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: SCHEMA_001 },
+  { version: 2, name: 'training engine of each trial', sql: SCHEMA_002 },
+];
 
 /** `PRAGMA application_id` of a nas database ('nas1' in ASCII): tells a nas file from any other SQLite file. */
 export const NAS_APPLICATION_ID = 0x6e617331;

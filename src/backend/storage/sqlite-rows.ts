@@ -1,4 +1,4 @@
-import type { EpochMetrics, FailureReason, Trial, TrialOutcome, TrialState } from '../../core/trial.js';
+import type { EpochMetrics, FailureReason, Trial, TrialEngine, TrialOutcome, TrialState } from '../../core/trial.js';
 import { NonFiniteReader, NonFiniteWriter } from './nonfinite.js';
 import type { NewTrial, TrialResult } from './storage.js';
 
@@ -27,8 +27,10 @@ export interface TrialRow {
   readonly inference_memory_bytes: number | null;
   readonly estimated_latency_ms: number | null;
   readonly measured_latency_ms: number | null;
+  readonly compiled_latency_ms: number | null;
   readonly metrics: string | null;
   readonly diagnostics: string | null;
+  readonly engine: string | null;
   readonly nonfinite: string | null;
 }
 
@@ -82,8 +84,10 @@ export function finishParams(trialId: number, result: TrialResult, now: number, 
     $inferenceMemory: w.real('inference_memory_bytes', o?.cost.inferenceMemoryBytes),
     $estimatedLatency: w.real('estimated_latency_ms', o?.cost.estimatedLatencyMs),
     $measuredLatency: w.real('measured_latency_ms', o?.cost.measuredLatencyMs),
+    $compiledLatency: w.real('compiled_latency_ms', o?.cost.compiledLatencyMs),
     $metrics: w.json('metrics', o?.metrics),
     $diagnostics: w.json('diagnostics', o?.diagnostics),
+    $engine: o?.engine === undefined ? null : JSON.stringify(o.engine),
     $nonfinite: w.column(),
   };
 }
@@ -140,6 +144,7 @@ export function trialFromRow(row: TrialRow, epochs: readonly EpochMetrics[]): Tr
 function outcomeFromRow(row: TrialRow, r: NonFiniteReader, epochs: readonly EpochMetrics[]): TrialOutcome {
   const num = (column: keyof TrialRow): number => required(r.real(column, row[column] as number | null), column);
   const measured = r.real('measured_latency_ms', row.measured_latency_ms);
+  const compiled = r.real('compiled_latency_ms', row.compiled_latency_ms);
   return {
     metrics: r.json('metrics', row.metrics as string),
     cost: {
@@ -150,9 +155,11 @@ function outcomeFromRow(row: TrialRow, r: NonFiniteReader, epochs: readonly Epoc
       inferenceMemoryBytes: num('inference_memory_bytes'),
       estimatedLatencyMs: num('estimated_latency_ms'),
       ...(measured === null ? {} : { measuredLatencyMs: measured }),
+      ...(compiled === null ? {} : { compiledLatencyMs: compiled }),
     },
     epochs,
     ...(row.diagnostics === null ? {} : { diagnostics: r.json('diagnostics', row.diagnostics) }),
+    ...(row.engine === null ? {} : { engine: JSON.parse(row.engine) as TrialEngine }),
     seconds: num('seconds'),
   };
 }

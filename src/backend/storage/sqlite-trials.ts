@@ -13,7 +13,8 @@ const INSERT_TRIAL = `INSERT INTO trials (experiment_id, number, sample, key, fi
 const FINISH_TRIAL = `UPDATE trials SET state = $state, reason = $reason, message = $message, finished_at = $finishedAt,
   seconds = $seconds, params = $params, params_total = $paramsTotal, macs = $macs, train_memory_bytes = $trainMemory,
   inference_memory_bytes = $inferenceMemory, estimated_latency_ms = $estimatedLatency, measured_latency_ms = $measuredLatency,
-  metrics = $metrics, diagnostics = $diagnostics, nonfinite = $nonfinite
+  compiled_latency_ms = $compiledLatency,
+  metrics = $metrics, diagnostics = $diagnostics, engine = $engine, nonfinite = $nonfinite
   WHERE id = $id AND state = 'RUNNING'`;
 
 const INSERT_EPOCH = `INSERT INTO epochs (${EPOCH_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?

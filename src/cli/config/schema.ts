@@ -61,6 +61,7 @@ const train = strict({
   evalBatchSize: positiveInt().optional(),
   test: bool().optional(),
   init: z.enum(['he', 'glorot'], expected("'he' or 'glorot'")).optional(),
+  engine: z.enum(['compiled', 'eager'], expected("'compiled' or 'eager'")).optional(),
   diagnostics: strict({ gradients: bool().optional(), activations: bool().optional() }).optional(),
 });
 

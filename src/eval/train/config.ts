@@ -30,9 +30,17 @@ export type TrainConfig = {
   readonly test?: boolean;
   /** Weight initialisation, used by trainArch when it builds the model; default 'he'. */
   readonly init?: 'he' | 'glorot';
+  /**
+   * What runs the steps: 'compiled' (default; one TensorFlow graph per network, one native call per
+   * step, src/eval/compile) or 'eager' (tfjs ops one by one). Networks the compiler cannot take, and
+   * runs with diagnostics, train eagerly; the trial records which engine trained it.
+   */
+  readonly engine?: TrainEngine;
   /** Design part 6 diagnostics; both off by default. */
   readonly diagnostics?: { readonly gradients?: boolean; readonly activations?: boolean };
 };
+
+export type TrainEngine = 'compiled' | 'eager';
 
 /** A TrainConfig with every default filled in and checked; frozen. */
 export type ResolvedTrainConfig = {
@@ -48,6 +56,7 @@ export type ResolvedTrainConfig = {
   readonly evalBatchSize: number;
   readonly test: boolean;
   readonly init: 'he' | 'glorot';
+  readonly engine: TrainEngine;
   readonly diagnostics: { readonly gradients: boolean; readonly activations: boolean };
 };
 
@@ -69,6 +78,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   positiveInt('batchSize', config.batchSize);
   positiveInt('evalBatchSize', config.evalBatchSize);
   inRange('labelSmoothing', config.labelSmoothing, 0, 1);
+  check(config.engine === undefined || config.engine === 'compiled' || config.engine === 'eager', 'engine', "'compiled' or 'eager'", config.engine);
   check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
   const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
   checkOptimizer(optimizer, check, inRange);
@@ -90,6 +100,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     evalBatchSize: config.evalBatchSize ?? 500,
     test: config.test ?? false,
     init: config.init ?? 'he',
+    engine: config.engine ?? 'compiled',
     diagnostics: { gradients: config.diagnostics?.gradients ?? false, activations: config.diagnostics?.activations ?? false },
   });
 }

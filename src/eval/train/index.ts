@@ -3,7 +3,7 @@ export { clipCoefficient, globalNorm } from './clip.js';
 export { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 export { activationStats, type ActivationStat, type GradientEpoch, type TrainDiagnostics } from './diagnostics.js';
 export { DivergedError, TrainConfigError } from './errors.js';
-export { evaluate, type Evaluation, type EvaluateOptions } from './evaluate.js';
+export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type EvaluateOptions } from './evaluate.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { train, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
 export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';

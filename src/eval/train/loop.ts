@@ -1,14 +1,13 @@
-import type { LayersModel, Variable } from '@tensorflow/tfjs-node';
-import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { LayersModel, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-node';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EpochMetrics } from '../../core/trial.js';
 import { Rng } from '../../core/rng.js';
 import { loadTf } from '../../backend/tf.js';
-import { BatchBuffer, epochOrder, subsetOf, type IndexedImages, type TrainData } from './batches.js';
+import { BatchBuffer, epochOrder, subsetOf, type BatchTensors, type IndexedImages, type TrainData } from './batches.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 import { activationStats, GradientTracker, type ActivationStat, type TrainDiagnostics } from './diagnostics.js';
-import { DivergedError } from './errors.js';
-import { evaluate, type Evaluation } from './evaluate.js';
+import { DivergedError, TrainConfigError } from './errors.js';
+import { evaluateBatches, inferenceStats, type Evaluation } from './evaluate.js';
 import { createOptimizer, decays, type Param } from './optimizers.js';
 import { lrAt, toStepSchedule, type StepSchedule } from './schedule.js';
 import { trainStep, type StepContext, type StepStats } from './step.js';
@@ -47,27 +46,35 @@ export type TrainResult = {
 };
 
 /**
+ * Another engine for the steps and evaluation batches of a run: the compiled graph
+ * (src/eval/compile), one native call per step. `train` returns [mean loss, correct count].
+ */
+export interface CompiledSteps {
+  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number]): ArrayLike<number>;
+  evaluate(x: Tensor4D, labels: Tensor1D): ArrayLike<number>;
+}
+
+/**
  * Trains `model` (logits output) on `data` as `config` says, with our own loop: seeded per-epoch
  * order, training-mode forward, our optimizers and schedules, validation in inference mode after
- * every epoch. Throws {@link DivergedError} on a NaN or infinite loss. The model stays the caller's;
- * everything else the run creates (optimizer slots, batches) is disposed before it returns or throws.
+ * every epoch. With `compiled`, the steps and evaluations run on that graph instead (the model's own
+ * weights are then left alone; the caller copies the trained ones back). Throws
+ * {@link DivergedError} on a NaN or infinite loss. The model stays the caller's; everything else the
+ * run creates (optimizer slots, batches) is disposed before it returns or throws.
  */
-export async function train(model: LayersModel, data: TrainData, config: TrainConfig | ResolvedTrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(model: LayersModel, data: TrainData, config: TrainConfig | ResolvedTrainConfig, hooks: TrainHooks = {}, compiled?: CompiledSteps): Promise<TrainResult> {
   const started = performance.now();
   const cfg = 'budget' in config ? config : resolveTrainConfig(config);
   checkData(model, data, cfg);
+  if (compiled !== undefined && (cfg.diagnostics.gradients || cfg.diagnostics.activations)) {
+    throw new TrainConfigError(['diagnostics: not measured on the compiled engine yet; train with engine "eager"']);
+  }
   const rng = new Rng(cfg.seed);
   const trainIndices = subsetOf(data.train.indices, cfg.dataFraction, rng.derive('subset'));
   const plan = planRun(trainIndices.length, cfg);
-  const params: Param[] = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, cfg.optimizer.decayOn) }));
-  const optimizer = createOptimizer(cfg.optimizer, params);
-  const tracker = cfg.diagnostics.gradients ? new GradientTracker(model.trainableWeights.map((w) => w.originalName)) : undefined;
-  const ctx: StepContext = {
-    model, params, optimizer, labelSmoothing: cfg.labelSmoothing, measureNorms: tracker !== undefined,
-    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
-  };
+  const engine = compiled === undefined ? eagerEngine(model, cfg) : compiledEngine(compiled);
   try {
-    const run = new Run(ctx, data, cfg, plan, hooks, rng, tracker);
+    const run = new Run(model, engine, data, cfg, plan, hooks, rng);
     const stopped = await run.epochs(trainIndices);
     const test = cfg.test && data.test !== undefined && !stopped ? run.evaluate(data.test) : undefined;
     const diagnostics = run.diagnostics();
@@ -80,8 +87,47 @@ export async function train(model: LayersModel, data: TrainData, config: TrainCo
       ...(diagnostics === undefined ? {} : { diagnostics }),
     };
   } finally {
-    optimizer.dispose();
+    engine.dispose();
   }
+}
+
+/** How a run steps and evaluates: the eager model with our optimizer, or a compiled graph. */
+type Engine = {
+  step(batch: BatchTensors, lr: number, dropout: Rng): StepStats;
+  evaluateBatch(batch: BatchTensors): ArrayLike<number>;
+  readonly tracker?: GradientTracker;
+  dispose(): void;
+};
+
+function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engine {
+  const params: Param[] = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, cfg.optimizer.decayOn) }));
+  const optimizer = createOptimizer(cfg.optimizer, params);
+  const tracker = cfg.diagnostics.gradients ? new GradientTracker(model.trainableWeights.map((w) => w.originalName)) : undefined;
+  const ctx: StepContext = {
+    model, params, optimizer, labelSmoothing: cfg.labelSmoothing, measureNorms: tracker !== undefined,
+    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
+  };
+  const dropout = model.layers.filter((l) => l.getClassName() === 'Dropout');
+  return {
+    step: (batch, lr, rng) => {
+      seedDropout(dropout, rng);
+      return trainStep(ctx, batch, lr);
+    },
+    evaluateBatch: (batch) => inferenceStats(model, batch),
+    ...(tracker === undefined ? {} : { tracker }),
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+function compiledEngine(compiled: CompiledSteps): Engine {
+  return {
+    step: (batch, lr, rng) => {
+      const stats = compiled.train(batch.x, batch.labels, lr, [rng.int32(), rng.int32()]);
+      return { loss: stats[0] as number, correct: stats[1] as number };
+    },
+    evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),
+    dispose: () => undefined,
+  };
 }
 
 /** Running sums of an epoch's steps. */
@@ -94,22 +140,22 @@ class Run {
   private readonly schedule: StepSchedule;
   private readonly buffer: BatchBuffer;
   private readonly evalBuffer: BatchBuffer;
-  private readonly dropout: Layer[];
+  private readonly tracker: GradientTracker | undefined;
   private lastProgress = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly ctx: StepContext,
+    private readonly model: LayersModel,
+    private readonly engine: Engine,
     private readonly data: TrainData,
     private readonly cfg: ResolvedTrainConfig,
     private readonly plan: RunPlan,
     private readonly hooks: TrainHooks,
     private readonly rng: Rng,
-    private readonly tracker: GradientTracker | undefined,
   ) {
     this.schedule = toStepSchedule(cfg.schedule, plan.stepsPerEpoch);
     this.buffer = new BatchBuffer(data.train.set.shape, cfg.batchSize);
     this.evalBuffer = new BatchBuffer(data.train.set.shape, cfg.evalBatchSize);
-    this.dropout = ctx.model.layers.filter((l) => l.getClassName() === 'Dropout');
+    this.tracker = engine.tracker;
   }
 
   /** Trains every epoch of the plan; true if a stop was requested. */
@@ -145,11 +191,10 @@ class Run {
     for (let s = 0; s < steps; s++) {
       if (this.hooks.signal?.aborted === true || this.hooks.shouldStop?.() === true) return undefined;
       const lr = lrAt(this.step, this.plan.totalSteps, this.schedule);
-      seedDropout(this.dropout, dropout);
       const batch = this.buffer.next(this.data.train.set, order, s * this.cfg.batchSize, this.data.transform?.train, augment);
       let stats: StepStats;
       try {
-        stats = trainStep(this.ctx, batch, lr);
+        stats = this.engine.step(batch, lr, dropout);
       } finally {
         loadTf().dispose([batch.x, batch.labels]);
       }
@@ -168,7 +213,8 @@ class Run {
 
   evaluate(part: IndexedImages): Evaluation {
     const transform = this.data.transform?.eval;
-    return evaluate(this.ctx.model, part, { batchSize: this.cfg.evalBatchSize, buffer: this.evalBuffer, ...(transform === undefined ? {} : { transform }) });
+    const options = { batchSize: this.cfg.evalBatchSize, buffer: this.evalBuffer, ...(transform === undefined ? {} : { transform }) };
+    return evaluateBatches(part, options, (batch) => this.engine.evaluateBatch(batch));
   }
 
   diagnostics(): TrainDiagnostics | undefined {
@@ -179,7 +225,7 @@ class Run {
     if (activations) {
       const batch = this.evalBuffer.next(probe.set, probe.indices, 0, this.data.transform?.eval, new Rng('evaluate'));
       try {
-        stats = activationStats(this.ctx.model, batch.x);
+        stats = activationStats(this.model, batch.x);
       } finally {
         loadTf().dispose([batch.x, batch.labels]);
       }

@@ -15,8 +15,8 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(running).toStrictEqual({ ...started, state: 'RUNNING', startedAt: 1_000_001 });
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(running);
 
-    const result = { ...outcome(3), diagnostics: { gradientNorms: [0.5, 0.25], dead: { relu1: 0.1 } } };
-    const measured = { ...result, cost: { ...result.cost, measuredLatencyMs: 0.75 } };
+    const result = { ...outcome(3), diagnostics: { gradientNorms: [0.5, 0.25], dead: { relu1: 0.1 } }, engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const };
+    const measured = { ...result, cost: { ...result.cost, measuredLatencyMs: 0.75, compiledLatencyMs: 0.25 } };
     const finished = await ctx.storage.finishTrial(running.id, { state: 'COMPLETE', message: 'fine', outcome: measured });
     const expected = { ...started, state: 'COMPLETE', message: 'fine', outcome: measured, startedAt: 1_000_001, finishedAt: 1_000_002 };
     expect(finished).toStrictEqual(expected);

@@ -17,6 +17,7 @@ describe('resolveTrainConfig', () => {
       evalBatchSize: 500,
       test: false,
       init: 'he',
+      engine: 'compiled',
       diagnostics: { gradients: false, activations: false },
     });
   });

@@ -18,7 +18,7 @@ export const ARRAY_GRADIENTS: Readonly<Record<string, GradientRule>> = {
       ...parts.map((x) => {
         const begin = x.shape.map((_, i) => (i === axis ? offset : 0));
         offset += x.shape[axis] as number;
-        return e.slice(first(dys), begin, x.shape.map((d, i) => (i === 0 ? -1 : d)));
+        return e.slice(first(dys), begin, x.shape);
       }),
       undefined,
     ];
@@ -27,7 +27,8 @@ export const ARRAY_GRADIENTS: Readonly<Record<string, GradientRule>> = {
     const [x, beginConst] = inputs(node);
     const begin = constInts(beginConst);
     const y = node.outputs[0] as Sym;
-    const paddings = x.shape.map((d, i) => (i === 0 ? [0, 0] : [begin[i] as number, d - (begin[i] as number) - (y.shape[i] as number)]) as [number, number]);
+    // A dynamic (batch) axis is never sliced: it is taken whole.
+    const paddings = x.shape.map((d, i) => (d === -1 ? [0, 0] : [begin[i] as number, d - (begin[i] as number) - (y.shape[i] as number)]) as [number, number]);
     return [e.pad(first(dys), paddings), undefined, undefined];
   },
   StridedSlice: (e, node, dys) => {
@@ -57,5 +58,5 @@ export const ARRAY_GRADIENTS: Readonly<Record<string, GradientRule>> = {
 function unpad(e: Emit, node: GraphNode, dys: readonly (Sym | undefined)[]): Sym {
   const [x, paddings] = inputs(node);
   const before = constInts(paddings).filter((_, i) => i % 2 === 0);
-  return e.slice(first(dys), before.map((b, i) => (i === 0 ? 0 : b)), x.shape.map((d, i) => (i === 0 ? -1 : d)));
+  return e.slice(first(dys), before, x.shape);
 }

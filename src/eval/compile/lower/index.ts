@@ -10,6 +10,7 @@ import { biasAdd, matMul, resize } from '../nn.js';
 import { lowerActivation } from './activation.js';
 import { UnsupportedOpError, type LowerContext } from './context.js';
 import { lowerConv } from './conv.js';
+import { lowerDeconv } from './deconv.js';
 import { lowerBatchNorm } from './norm.js';
 import { lowerPool } from './pool.js';
 
@@ -70,6 +71,7 @@ export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode,
       return e.mul(x, b.shape.length === 2 ? e.reshape(b, [-1, 1, 1, b.shape[1] as number]) : b);
     }
     case 'deconv':
+      return lowerDeconv(ctx, layer, node, x);
     case 'mix':
       throw new UnsupportedOpError(node.op);
   }

@@ -1,0 +1,56 @@
+/**
+ * The compiled training path: an architecture becomes one TensorFlow graph per trial (compile.ts),
+ * loaded into one native session (compiled-model.ts). The eager tfjs model of the same architecture
+ * stays the source of the initial weights (the builder's seeded initialisers) and the holder of the
+ * trained ones (export, latency), so both paths start from, and end in, the same model.
+ */
+import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
+import { loadTf } from '../../backend/tf.js';
+import type { ResolvedArch } from '../../space/resolve.js';
+import { compileArch, type CompileTrainConfig } from './compile.js';
+import { CompiledModel } from './compiled-model.js';
+
+export { compileArch, type CompiledGraph, type CompileTrainConfig } from './compile.js';
+export { CompiledModel } from './compiled-model.js';
+export { NoGradientError } from './gradients/index.js';
+export { UnsupportedOpError } from './lower/index.js';
+
+/** Compiles `arch`, loads it and sets its weights to the model's (optimizer slots to zero). */
+export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train: CompileTrainConfig): Promise<CompiledModel> {
+  const compiled = await CompiledModel.load(compileArch(arch, train));
+  try {
+    const tf = loadTf();
+    const weights = modelWeights(model);
+    const zeros: Tensor[] = [];
+    const values = compiled.variables.map((v) => {
+      const w = weights.get(v.name);
+      if (w !== undefined) return w.read();
+      if (v.kind !== 'slot') throw new Error(`compiled weight ${v.name} has no counterpart in the model`);
+      const zero = tf.zeros([...v.shape]);
+      zeros.push(zero);
+      return zero;
+    });
+    compiled.assignAll(values);
+    tf.dispose(zeros);
+    return compiled;
+  } catch (error) {
+    compiled.dispose();
+    throw error;
+  }
+}
+
+/** Copies the compiled graph's weights (not the optimizer's slots) into the model. */
+export function copyWeightsInto(compiled: CompiledModel, model: LayersModel): void {
+  const tf = loadTf();
+  const weights = modelWeights(model);
+  const values = compiled.readAll();
+  try {
+    compiled.variables.forEach((v, i) => weights.get(v.name)?.write(values[i] as Tensor));
+  } finally {
+    tf.dispose(values);
+  }
+}
+
+function modelWeights(model: LayersModel) {
+  return new Map(model.weights.map((w) => [w.originalName, w]));
+}

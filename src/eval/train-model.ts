@@ -1,0 +1,51 @@
+/**
+ * Trains a built model on the engine its config asks for: the compiled graph (src/eval/compile) by
+ * default, or eager tfjs. A network the compiler cannot take, or a run with diagnostics (measured on
+ * the eager engine), trains eagerly and says why; either way the trained weights end in `model`.
+ */
+import type { LayersModel } from '@tensorflow/tfjs-node';
+import type { TrialEngine } from '../core/trial.js';
+import type { ResolvedArch } from '../space/resolve.js';
+import { compileFromModel, copyWeightsInto, type CompiledModel } from './compile/index.js';
+import { measureMedianMs, type TimingOptions } from './latency.js';
+import { train, type ResolvedTrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
+
+export type ModelTraining = TrainResult & {
+  readonly engine: TrialEngine;
+  /** Inference latency of the compiled `predict` at `latencyBatch`, when asked and compiled. */
+  readonly compiledLatencyMs?: number;
+};
+
+export type TrainModelOptions = { readonly hooks?: TrainHooks; readonly latency?: { readonly batch: number } & TimingOptions };
+
+export async function trainModel(arch: ResolvedArch, model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig, options: TrainModelOptions = {}): Promise<ModelTraining> {
+  const hooks = options.hooks ?? {};
+  const { compiled, fallback } = await compiledOrWhyNot(arch, model, cfg);
+  if (compiled === undefined) {
+    const result = await train(model, data, cfg, hooks);
+    return { ...result, engine: { name: 'eager', ...(fallback === undefined ? {} : { fallback }) } };
+  }
+  try {
+    const result = await train(model, data, cfg, hooks, compiled);
+    copyWeightsInto(compiled, model);
+    const latency = options.latency;
+    const compiledLatencyMs = latency === undefined ? undefined : compiledLatency(compiled, arch, latency);
+    return { ...result, engine: { name: 'compiled' }, ...(compiledLatencyMs === undefined ? {} : { compiledLatencyMs }) };
+  } finally {
+    compiled.dispose();
+  }
+}
+
+async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: ResolvedTrainConfig): Promise<{ compiled?: CompiledModel; fallback?: string }> {
+  if (cfg.engine === 'eager') return {};
+  if (cfg.diagnostics.gradients || cfg.diagnostics.activations) return { fallback: 'diagnostics are measured on the eager engine' };
+  try {
+    return { compiled: await compileFromModel(arch, model, cfg) };
+  } catch (error) {
+    return { fallback: (error as Error).message };
+  }
+}
+
+function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, options: { readonly batch: number } & TimingOptions): number {
+  return measureMedianMs((x) => compiled.predict(x), [options.batch, ...arch.inputShape], options);
+}
