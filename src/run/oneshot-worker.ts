@@ -34,7 +34,7 @@ export default async function runOneShotTask({ payload, port }: WorkerTask): Pro
   const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
   const send = (message: OneShotMessage) => port.postMessage(message);
   const status = await runDarts(
-    { space: oneShotSpace(space), arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024 },
+    { space: oneShotSpace(space), arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024, engine: config.train?.engine ?? 'compiled' },
     {
       onProgress: (epoch, fraction, loss) => send({ kind: 'batch', epoch, fraction, loss }),
       onEpoch: async (record, state) => {

@@ -10,14 +10,11 @@ import type { CompiledGraph } from './compile.js';
 import { removeSavedModel, writeSavedModel } from './saved-model.js';
 import type { VariableSpec } from './variables.js';
 
-const SIGNATURES = ['train', 'evaluate', 'predict', 'read', 'assign'] as const;
-type SignatureName = (typeof SIGNATURES)[number];
-
 export class CompiledModel {
   private disposed = false;
 
   private constructor(
-    private readonly signatures: Readonly<Record<SignatureName, TFSavedModel>>,
+    private readonly signatures: ReadonlyMap<string, TFSavedModel>,
     readonly variables: readonly VariableSpec[],
     private readonly needsSeed: boolean,
   ) {}
@@ -27,9 +24,14 @@ export class CompiledModel {
     const tf = loadTf();
     const dir = await writeSavedModel(graph.bytes);
     try {
-      const loaded: Partial<Record<SignatureName, TFSavedModel>> = {};
-      for (const name of SIGNATURES) loaded[name] = await tf.node.loadSavedModel(dir, ['serve'], name);
-      return new CompiledModel(loaded as Record<SignatureName, TFSavedModel>, graph.variables, graph.needsSeed);
+      const loaded = new Map<string, TFSavedModel>();
+      try {
+        for (const name of graph.signatures) loaded.set(name, await tf.node.loadSavedModel(dir, ['serve'], name));
+      } catch (error) {
+        for (const model of loaded.values()) model.dispose();
+        throw error;
+      }
+      return new CompiledModel(loaded, graph.variables, graph.needsSeed);
     } finally {
       await removeSavedModel(dir);
     }
@@ -72,10 +74,11 @@ export class CompiledModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of SIGNATURES) this.signatures[s].dispose();
+    for (const model of this.signatures.values()) model.dispose();
   }
 
-  private stats(name: SignatureName, inputs: Record<string, Tensor>): Float32Array {
+  /** Runs a signature whose one output is `stats` (a small vector) and reads it back. */
+  stats(name: string, inputs: Record<string, Tensor>): Float32Array {
     const out = this.run(name, inputs) as Record<string, Tensor>;
     const stats = out.stats as Tensor;
     try {
@@ -85,8 +88,9 @@ export class CompiledModel {
     }
   }
 
-  private run(name: SignatureName, inputs: Record<string, Tensor>) {
-    if (this.disposed) throw new Error('the compiled model was disposed');
-    return this.signatures[name].predict(inputs);
+  private run(name: string, inputs: Record<string, Tensor>) {
+    const signature = this.signatures.get(name);
+    if (this.disposed || signature === undefined) throw new Error(this.disposed ? 'the compiled model was disposed' : `the compiled model has no signature "${name}"`);
+    return signature.predict(inputs);
   }
 }

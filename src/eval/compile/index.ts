@@ -12,8 +12,9 @@ import { CompiledModel } from './compiled-model.js';
 
 export { compileArch, type CompiledGraph, type CompileTrainConfig } from './compile.js';
 export { CompiledModel } from './compiled-model.js';
+export { compileSupernet, type SupernetTraining } from './supernet.js';
+export type { VariableSpec } from './variables.js';
 export { NoGradientError } from './gradients/index.js';
-export { UnsupportedOpError } from './lower/index.js';
 
 /** Compiles `arch`, loads it and sets its weights to the model's (optimizer slots to zero). */
 export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train: CompileTrainConfig): Promise<CompiledModel> {

@@ -10,7 +10,7 @@ import type { WeightKind } from './lower/index.js';
 export type VariableSpec = {
   readonly name: string;
   readonly shape: readonly number[];
-  /** Trained by the optimizer (not BatchNorm's moving statistics, not a slot). */
+  /** Trained by an optimizer (not BatchNorm's moving statistics, not a slot; α by the architecture's). */
   readonly trainable: boolean;
   readonly kind: WeightKind | 'slot';
 };

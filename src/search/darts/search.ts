@@ -5,12 +5,13 @@ import { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../space/search-space.js';
 import type { ResolvedArch } from '../../space/resolve.js';
 import { loadTf } from '../../backend/tf.js';
-import { BatchBuffer, DivergedError, cosineAnnealing, epochOrder, evaluate, trainStep, type BatchTensors, type StepContext, type TrainData } from '../../eval/train/index.js';
-import { firstOrderAlphaGrads, secondOrderAlphaGrads } from './bilevel.js';
+import { BatchBuffer, DivergedError, cosineAnnealing, epochOrder, type BatchTensors, type TrainData } from '../../eval/train/index.js';
+import { compiledEngine } from './compiled-engine.js';
+import { eagerEngine, type DartsEngine } from './engine.js';
 import type { NamedArray } from './checkpoint.js';
 import type { DartsOptions } from './options.js';
-import { disposeState, exportState, importState, searchState, type SearchState } from './state.js';
-import { alphaWeights, createSupernet } from './supernet.js';
+import { searchState } from './state.js';
+import { createSupernet } from './supernet.js';
 
 /** Callbacks of a search; `onEpoch` is awaited (the caller checkpoints and records before the next epoch). */
 export interface DartsHooks {
@@ -42,6 +43,8 @@ export interface DartsRun {
   readonly resume?: { readonly meta: Json; readonly arrays: ReadonlyMap<string, NamedArray> };
   /** Peak resident memory of this process so far, bytes (the worker measures it). */
   readonly peakMemory?: () => number;
+  /** What trains the supernet: the compiled graph (default) or eager tfjs ops. */
+  readonly engine?: 'compiled' | 'eager';
 }
 
 /** The seeded halves of the training split: w learns on one, α on the other (`train_portion`). */
@@ -62,15 +65,16 @@ export async function runDarts(run: DartsRun, hooks: DartsHooks): Promise<'finis
   const { options: o, data, space } = run;
   const split = splitForBilevel(data.train.indices, o.weightFraction, run.seed);
   const state = searchState(createSupernet(space.relaxation(), run.arch, run.seed), o);
+  const engine = run.engine === 'eager' ? eagerEngine(state, o) : await compiledEngine(state, run.arch, o);
   try {
-    const first = run.resume === undefined ? 1 : importState(state, run.resume.meta, run.resume.arrays) + 1;
-    const loop = new Loop(run, hooks, state, split);
+    const first = run.resume === undefined ? 1 : engine.importState(run.resume.meta, run.resume.arrays) + 1;
+    const loop = new Loop(run, hooks, engine, split);
     for (let epoch = first; epoch <= o.epochs; epoch++) {
       if ((await loop.epoch(epoch)) === 'stopped') return 'stopped';
     }
     return 'finished';
   } finally {
-    disposeState(state);
+    engine.dispose();
   }
 }
 
@@ -85,7 +89,7 @@ class Loop {
   constructor(
     private readonly run: DartsRun,
     private readonly hooks: DartsHooks,
-    private readonly s: SearchState,
+    private readonly engine: DartsEngine,
     private readonly split: { weights: Uint32Array; alphas: Uint32Array },
   ) {
     const shape = run.data.train.set.shape;
@@ -122,24 +126,12 @@ class Loop {
 
   /** One architecture step, then one weight step (Algorithm 1). */
   private step(epoch: number, sums: Sums, lr: number, wBatch: BatchTensors, alphaBatch: BatchTensors): void {
-    const tf = loadTf();
-    const { options: o } = this.run;
-    const s = this.s;
-    const alpha =
-      o.order === 'first'
-        ? firstOrderAlphaGrads(s.net, s.alphas, alphaBatch)
-        : secondOrderAlphaGrads(s.net, s.weights, s.alphas, wBatch, alphaBatch, { xi: lr, momentum: o.momentum, buffers: s.wOptimizer.slots, weightDecay: o.weightDecay }, o.finiteDifference);
-    try {
-      if (!Number.isFinite(alpha.loss)) throw new DivergedError(s.wOptimizer.steps + 1, epoch, alpha.loss, []);
-      s.alphaOptimizer.step(alpha.grads, o.alphaLr);
-    } finally {
-      tf.dispose(alpha.grads);
-    }
-    const ctx: StepContext = { model: s.net.model, params: s.weights, optimizer: s.wOptimizer, labelSmoothing: 0, measureNorms: false, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) };
-    const stats = trainStep(ctx, wBatch, lr);
-    if (!Number.isFinite(stats.loss)) throw new DivergedError(s.wOptimizer.steps + 1, epoch, stats.loss, []);
+    const alphaLoss = this.engine.alphaStep(wBatch, alphaBatch, lr);
+    if (!Number.isFinite(alphaLoss)) throw new DivergedError(this.engine.weightSteps + 1, epoch, alphaLoss, []);
+    const stats = this.engine.weightStep(wBatch, lr);
+    if (!Number.isFinite(stats.loss)) throw new DivergedError(this.engine.weightSteps, epoch, stats.loss, []);
     sums.trainLoss += stats.loss * wBatch.count;
-    sums.alphaLoss += alpha.loss * alphaBatch.count;
+    sums.alphaLoss += alphaLoss * alphaBatch.count;
     sums.correct += stats.correct;
     sums.seen += wBatch.count;
     sums.alphaSeen += alphaBatch.count;
@@ -147,8 +139,8 @@ class Loop {
 
   private async report(epoch: number, lr: number, sums: Sums, seconds: number): Promise<void> {
     const { data, options: o, space } = this.run;
-    const validation = data.validation === undefined ? undefined : evaluate(this.s.net.model, data.validation, { batchSize: Math.max(o.batchSize, 256), ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }) });
-    const weights = alphaWeights(this.s.net);
+    const validation = data.validation === undefined ? undefined : this.engine.validate(data.validation, { batchSize: Math.max(o.batchSize, 256), ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }) });
+    const weights = this.engine.alphaWeights();
     const derived = space.derive(weights);
     const record: OneShotEpoch = {
       epoch,
@@ -165,7 +157,7 @@ class Loop {
       derivedText: space.format(derived),
       peakMemoryBytes: this.run.peakMemory?.() ?? 0,
     };
-    await this.hooks.onEpoch(record, () => exportState(this.s, epoch));
+    await this.hooks.onEpoch(record, () => this.engine.exportState(epoch));
   }
 
   private progress(epoch: number, fraction: number, loss: number): void {

@@ -47,6 +47,14 @@ export const ARRAY_GRADIENTS: Readonly<Record<string, GradientRule>> = {
     const [x, block, crops] = inputs(node) as [Sym, Sym, Sym];
     return [e.g.op('SpaceToBatchND', [first(dys), block, crops], { T: f32, Tblock_shape: { type: 'int32' }, Tpaddings: { type: 'int32' } }, x.shape), undefined, undefined];
   },
+  // A row of a small dense matrix (DARTS α): the row's gradient padded into the matrix's shape.
+  GatherV2: (e, node, dys) => {
+    const [params, index] = inputs(node);
+    const row = constInts(index)[0] as number;
+    const [rows = 0] = params.shape;
+    const grad = e.pad(e.reshape(first(dys), [1, ...params.shape.slice(1)]), [[row, rows - row - 1], ...params.shape.slice(1).map(() => [0, 0] as [number, number])]);
+    return [grad, undefined, undefined];
+  },
   Unpack: (e, node, dys) => {
     const x = inputs(node)[0];
     const parts = node.outputs.map((o, i) => dys[i] ?? e.zerosLike(o));

@@ -2,7 +2,7 @@ import type { Emit } from '../emit.js';
 import type { Sym } from '../graph.js';
 
 /** A weight of a compiled network: its tfjs name (`<layer>/<weight>`, as the eager builder names it) and shape. */
-export type WeightKind = 'kernel' | 'bias' | 'gamma' | 'beta' | 'moving';
+export type WeightKind = 'kernel' | 'bias' | 'gamma' | 'beta' | 'moving' | 'alpha';
 
 /** What lowering one node needs from the compiler: the emitter, the mode, its weights, and the step's randomness. */
 export interface LowerContext {
@@ -15,11 +15,6 @@ export interface LowerContext {
   batchStatistics(layer: string, mean: Sym, variance: Sym): void;
   /** A fresh seed pair for one stateless random op of this step. */
   randomSeed(): Sym;
-}
-
-/** An op the compiler does not lower (yet): the trial trains on the eager path instead. */
-export class UnsupportedOpError extends Error {
-  constructor(readonly op: string, detail = '') {
-    super(`the compiled path does not support op "${op}"${detail === '' ? '' : ` (${detail})`}`);
-  }
+  /** The [edges, ops] shape of a supernet cell's architecture parameters α. */
+  alphaShape(name: string): readonly [number, number];
 }

@@ -8,13 +8,14 @@ import { pairOf } from '../../../space/ops/window.js';
 import type { Sym } from '../graph.js';
 import { biasAdd, matMul, resize } from '../nn.js';
 import { lowerActivation } from './activation.js';
-import { UnsupportedOpError, type LowerContext } from './context.js';
+import type { LowerContext } from './context.js';
 import { lowerConv } from './conv.js';
 import { lowerDeconv } from './deconv.js';
+import { lowerMix } from './mix.js';
 import { lowerBatchNorm } from './norm.js';
 import { lowerPool } from './pool.js';
 
-export { UnsupportedOpError, type LowerContext, type WeightKind } from './context.js';
+export type { LowerContext, WeightKind } from './context.js';
 
 /** The output of `node` (its tfjs layer named `layer`) on `inputs`. */
 export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode, inputs: readonly Sym[]): Sym {
@@ -73,7 +74,7 @@ export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode,
     case 'deconv':
       return lowerDeconv(ctx, layer, node, x);
     case 'mix':
-      throw new UnsupportedOpError(node.op);
+      return lowerMix(ctx, node, inputs);
   }
 }
 

@@ -1,0 +1,121 @@
+/**
+ * A DARTS supernet compiled (Liu et al. 2019; the eager reference is src/search/darts/bilevel.ts):
+ * mix nodes read α variables ("alpha/<cell>"), and these signatures run a whole step each:
+ *
+ * - `weight_step`  x, labels, lr → [loss, correct]: SGD with momentum, L2 decay on kernels, clipping;
+ * - `alpha_first`  vx, vlabels → [loss]: ∇α L_val(w, α), then Adam on α (L2 decay);
+ * - `alpha_second` x, labels, vx, vlabels, lr → [loss at w′]: eq. 7 with the finite-difference
+ *   Hessian-vector product of eq. 8, the virtual step w′ = w − ξ(μb + ∇w L_train + λw) taken in the
+ *   graph (w itself is never moved), then Adam on α;
+ * - `evaluate`, `read`, `assign` as for a trial.
+ *
+ * Every training-mode forward updates the BatchNorm moving averages in order, as the eager layers do.
+ */
+import type { ResolvedArch } from '../../space/resolve.js';
+import { decays, withOptimizerDefaults, type ResolvedOptimizer } from '../train/optimizers.js';
+import { gradients } from './autodiff.js';
+import { batchInputs, evaluationPass, finish, networkGraph, trainableOf, trainingStep, type CompiledGraph, type NetworkGraph } from './compile.js';
+import type { Sym } from './graph.js';
+import { optimizerUpdates } from './optimizer.js';
+import { after, crossEntropy, pack, placeholder } from './parts.js';
+import { forward, movingAverageUpdates, type Pass } from './pass.js';
+
+/** The settings of the two optimizers and of the second-order step (src/search/darts/options.ts). */
+export type SupernetTraining = {
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly clipNorm: number;
+  readonly alphaLr: number;
+  readonly alphaBeta1: number;
+  readonly alphaBeta2: number;
+  readonly alphaWeightDecay: number;
+  readonly finiteDifference: number;
+};
+
+export function compileSupernet(arch: ResolvedArch, o: SupernetTraining): CompiledGraph {
+  const net = networkGraph(arch);
+  const { e } = net;
+  const { x, labels } = batchInputs(net);
+  const { x: vx, labels: vlabels } = batchInputs(net, 'v');
+  const lr = placeholder(e, 'lr', []);
+  const sgd = withOptimizerDefaults({ kind: 'sgd', momentum: o.momentum, nesterov: false, weightDecay: o.weightDecay, decayOn: 'kernels' });
+  const weightStep = e.g.within('weight_step', () => trainingStep(net, x, labels, lr, { optimizer: sgd, labelSmoothing: 0, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) }));
+  const first = e.g.within('alpha_first', () => alphaFirst(net, vx, vlabels, o));
+  const second = e.g.within('alpha_second', () => alphaSecond(net, { x, labels }, { x: vx, labels: vlabels }, lr, o, sgd));
+  const evaluation = e.g.within('eval', () => evaluationPass(net, x, labels));
+  return finish(net, {
+    weight_step: { inputs: { x, labels, lr }, outputs: { stats: weightStep.stats } },
+    alpha_first: { inputs: { vx, vlabels }, outputs: { stats: first } },
+    alpha_second: { inputs: { x, labels, vx, vlabels, lr }, outputs: { stats: second } },
+    evaluate: { inputs: { x, labels }, outputs: { stats: evaluation.stats } },
+  });
+}
+
+type Batch = { readonly x: Sym; readonly labels: Sym };
+
+function trainingPass(net: NetworkGraph, batch: Batch, overrides?: ReadonlyMap<string, Sym>): { pass: Pass; loss: Sym } {
+  const pass = forward(net.e, net.vars, net.arch, net.names, batch.x, { training: true, seed: net.seed, ...(overrides === undefined ? {} : { overrides }) });
+  return { pass, loss: crossEntropy(net.e, pass.logits, batch.labels) };
+}
+
+/** α read by a pass, cell by cell. */
+function alphasOf(net: NetworkGraph, pass: Pass): { name: string; value: Sym }[] {
+  return net.vars.specs.filter((v) => v.kind === 'alpha').map((v) => ({ name: v.name, value: pass.reads.all.get(v.name) as Sym }));
+}
+
+/** The gradients of `loss` with respect to `xs`, zeros where it does not depend on one. */
+function gradientsOrZero(net: NetworkGraph, loss: Sym, xs: readonly Sym[]): Sym[] {
+  return gradients(net.e, loss, xs).map((g, i) => g ?? net.e.zerosLike(xs[i] as Sym));
+}
+
+function adam(o: SupernetTraining): ResolvedOptimizer {
+  return withOptimizerDefaults({ kind: 'adam', beta1: o.alphaBeta1, beta2: o.alphaBeta2, epsilon: 1e-8, weightDecay: o.alphaWeightDecay, decayOn: 'all' });
+}
+
+function alphaUpdate(net: NetworkGraph, pass: Pass, alphas: readonly { name: string; value: Sym }[], grads: readonly Sym[], o: SupernetTraining, passes: readonly Pass[]) {
+  const { e, vars } = net;
+  const params = alphas.map((a, i) => ({ name: a.name, value: a.value, grad: grads[i] as Sym, decay: true }));
+  return [...optimizerUpdates(e, vars, pass.reads, params, adam(o), e.scalar(o.alphaLr)), ...movingAverageUpdates(e, vars, pass.reads, passes)];
+}
+
+/** First order: ∇α L_val(w, α), then Adam on α. */
+function alphaFirst(net: NetworkGraph, vx: Sym, vlabels: Sym, o: SupernetTraining): Sym {
+  const { pass, loss } = trainingPass(net, { x: vx, labels: vlabels });
+  const alphas = alphasOf(net, pass);
+  const grads = gradientsOrZero(net, loss, alphas.map((a) => a.value));
+  return after(net.e, pack(net.e, [loss]), alphaUpdate(net, pass, alphas, grads, o, [pass]));
+}
+
+/** Second order (eq. 7–8) at ξ = lr, then Adam on α. */
+function alphaSecond(net: NetworkGraph, train: Batch, val: Batch, xi: Sym, o: SupernetTraining, sgd: ResolvedOptimizer): Sym {
+  const { e } = net;
+  const first = trainingPass(net, train);
+  const weights = trainableOf(net, first.pass);
+  const gTrain = gradientsOrZero(net, first.loss, weights.map((w) => w.value));
+  // The virtual step of the weights' own optimizer: w′ = w − ξ(μb + g + λw).
+  const moved = weights.map((w, i) => {
+    let d = gTrain[i] as Sym;
+    if (decays(w.spec.name, 'kernels') && o.weightDecay > 0) d = e.add(d, e.mul(w.value, e.scalar(o.weightDecay)));
+    if (sgd.kind === 'sgd' && sgd.momentum > 0) d = e.add(d, e.mul(first.pass.reads.read(`${w.spec.name}/momentum`, w.value.shape, 'slot'), e.scalar(sgd.momentum)));
+    return e.sub(w.value, e.mul(d, xi));
+  });
+  const at = (values: readonly Sym[]) => new Map(weights.map((w, i) => [w.spec.name, values[i] as Sym]));
+  const unrolled = trainingPass(net, val, at(moved));
+  const alphas = alphasOf(net, unrolled.pass);
+  const both = gradientsOrZero(net, unrolled.loss, [...alphas.map((a) => a.value), ...moved]);
+  const dAlpha = both.slice(0, alphas.length);
+  const dW = both.slice(alphas.length);
+  const norm = e.unary('Sqrt', e.addN(dW.map((g) => e.reduce('Sum', e.unary('Square', g), g.shape.map((_, i) => i)))));
+  const epsilon = e.div(e.scalar(o.finiteDifference), e.select(e.compare('Greater', norm, e.scalar(0)), norm, e.scalar(1)));
+  const shifted = (sign: number) => {
+    const at2 = at(weights.map((w, i) => e.add(w.value, e.mul(dW[i] as Sym, e.mul(epsilon, e.scalar(sign))))));
+    const p = trainingPass(net, train, at2);
+    return { pass: p.pass, grads: gradientsOrZero(net, p.loss, alphasOf(net, p.pass).map((a) => a.value)) };
+  };
+  const plus = shifted(1);
+  const minus = shifted(-1);
+  const scale = e.div(xi, e.mul(e.scalar(2), epsilon));
+  const grads = dAlpha.map((g, i) => e.sub(g, e.mul(e.sub(plus.grads[i] as Sym, minus.grads[i] as Sym), scale)));
+  const updates = alphaUpdate(net, unrolled.pass, alphas, grads, o, [first.pass, unrolled.pass, plus.pass, minus.pass]);
+  return after(e, pack(e, [unrolled.loss]), updates);
+}
