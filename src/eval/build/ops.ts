@@ -1,4 +1,4 @@
-import type { Tensor4D } from '@tensorflow/tfjs-node';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../backend/tf.js';
 import { hasPadding, type Sides } from './geometry.js';
 
@@ -31,4 +31,29 @@ export function dilated(x: Tensor4D, dilation: Pair, kernel: Pair, fn: (x: Tenso
   const cropH = hy * dilation[0] - keepH;
   const cropW = wy * dilation[1] - keepW;
   return tf.batchToSpaceND(y, [dilation[0], dilation[1]], [[0, cropH], [0, cropW]]) as Tensor4D;
+}
+
+/**
+ * The maximum over `axes` whose gradient is shared evenly among tied maxima (TensorFlow's rule for
+ * reduce_max, and the compiled path's). tfjs's own max gives every tied element the whole gradient,
+ * k times too much for k ties: a max pool of stride 1 repeats one element in several windows, and a
+ * global max after it (CBAM) then counted its gradient once per window.
+ */
+export function maxSharingTies(x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
+  const tf = loadTf();
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [input, save] = args as [Tensor, (t: Tensor[]) => void];
+    const value = tf.max(input, [...axes], keepDims);
+    save([input, value]);
+    return {
+      value,
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [inp, y] = saved as [Tensor, Tensor];
+        const kept = input.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+        const hits = tf.cast(tf.equal(inp, tf.reshape(y, kept)), 'float32');
+        return tf.mul(tf.div(hits, tf.sum(hits, [...axes], true)), tf.reshape(dy as Tensor, kept));
+      },
+    };
+  });
+  return op(x) as Tensor;
 }

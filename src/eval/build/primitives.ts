@@ -36,7 +36,7 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
     case 'gap':
       return tf.layers.globalAveragePooling2d({ name });
     case 'gmp':
-      return tf.layers.globalMaxPooling2d({ name });
+      return new L.NasGlobalMaxPool({ name });
     case 'channel_pool':
       return new L.NasChannelPool({ name, fn: node.fn });
     case 'bn':

@@ -101,8 +101,10 @@ export function trainableOf(net: NetworkGraph, pass: Pass): { spec: VariableSpec
 function weightUpdates(net: NetworkGraph, pass: Pass, loss: Sym, train: CompileTrainConfig, lr: Sym): GraphNode[] {
   const { e, vars } = net;
   const trainable = trainableOf(net, pass);
+  // A weight read by the pass whose only way to the loss is through zeros (an NB201 "none" edge) gets
+  // a zero gradient, as in tfjs and PyTorch: weight decay and momentum still move it.
   const grads = gradients(e, loss, trainable.map((t) => t.value));
-  const withGrad = trainable.flatMap((t, i) => (grads[i] === undefined ? [] : [{ ...t, grad: grads[i] as Sym }]));
+  const withGrad = trainable.map((t, i) => ({ ...t, grad: grads[i] ?? e.zerosLike(t.value) }));
   const clipped = train.clipNorm === undefined ? withGrad.map((p) => p.grad) : clipByGlobalNorm(e, withGrad.map((p) => p.grad), train.clipNorm);
   const params: ParamStep[] = withGrad.map((p, i) => ({ name: p.spec.name, value: p.value, grad: clipped[i] as Sym, decay: decays(p.spec.name, train.optimizer.decayOn) }));
   return optimizerUpdates(e, vars, pass.reads, params, train.optimizer, lr);

@@ -44,6 +44,9 @@ const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['avgpool include pad', net({ op: 'avgpool', kernel: 3, stride: 1, padding: 1 })],
   ['avgpool count real', net({ op: 'avgpool', kernel: 3, stride: 2, padding: 1, includePad: false })],
   ['avgpool valid', net({ op: 'avgpool', kernel: 2 })],
+  // Ties: a stride-1 max pool repeats one element in several windows; the global max shares its gradient among them.
+  ['gmp after a stride-1 max pool (tied maxima)', net({ op: 'maxpool', kernel: 3, stride: 1, padding: 'same' }, [{ id: 'gmp', op: 'gmp', inputs: ['op'] }, { id: 'gate', op: 'act', fn: 'sigmoid', inputs: ['gmp'] }, { id: 'scaled', op: 'mul', inputs: ['stem', 'gate'] }])],
+  ['channel_pool max after a stride-1 max pool (tied maxima)', net({ op: 'maxpool', kernel: 3, stride: 1, padding: 'same' }, [{ id: 'cp', op: 'channel_pool', fn: 'max', inputs: ['op'] }, { id: 'gate', op: 'act', fn: 'sigmoid', inputs: ['cp'] }, { id: 'scaled', op: 'mul', inputs: ['stem', 'gate'] }])],
   ['channel_pool mean', net({ op: 'channel_pool', fn: 'mean' }, [{ id: 'widen', op: 'conv', inputs: ['op'], filters: 3, kernel: 1 }])],
   ['channel_pool max', net({ op: 'channel_pool', fn: 'max' }, [{ id: 'widen', op: 'conv', inputs: ['op'], filters: 3, kernel: 1 }])],
   ['bn non-affine', net({ op: 'bn', affine: false, momentum: 0.8, epsilon: 1e-3 })],

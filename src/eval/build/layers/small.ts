@@ -1,8 +1,9 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../../backend/tf.js';
+import { maxSharingTies } from '../ops.js';
 import { layerBase } from './base.js';
 
-/** The small layers tfjs lacks (it has no Lambda layer): channel pooling, zero, broadcasting product. */
+/** The small layers tfjs lacks (it has no Lambda layer): channel pooling, global max pooling, zero, broadcasting product. */
 export function defineSmallLayers() {
   const tf = loadTf();
   const Base = layerBase();
@@ -20,10 +21,21 @@ export function defineSmallLayers() {
       return [s[0] ?? null, s[1] ?? null, s[2] ?? null, 1];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => (this.fn === 'mean' ? tf.mean(one(inputs), -1, true) : tf.max(one(inputs), -1, true)));
+      return tf.tidy(() => (this.fn === 'mean' ? tf.mean(one(inputs), -1, true) : maxSharingTies(one(inputs), [3], true)));
     }
     override getConfig() {
       return { ...super.getConfig(), fn: this.fn };
+    }
+  }
+
+  /** Global max pooling [H, W, C] → [C], with tied maxima sharing the gradient. */
+  class NasGlobalMaxPool extends Base {
+    static readonly className = 'NasGlobalMaxPool';
+    override computeOutputShape(s: (number | null)[]): (number | null)[] {
+      return [s[0] ?? null, s[3] ?? null];
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => maxSharingTies(one(inputs), [1, 2], false));
     }
   }
 
@@ -65,5 +77,5 @@ export function defineSmallLayers() {
     }
   }
 
-  return { NasChannelPool, NasZero, NasScale };
+  return { NasChannelPool, NasGlobalMaxPool, NasZero, NasScale };
 }
