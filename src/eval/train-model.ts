@@ -46,6 +46,7 @@ async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: Res
   }
 }
 
-function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, options: { readonly batch: number } & TimingOptions): number {
+/** Median ms of the compiled `predict` on zeros at a batch size (src/eval/latency.ts's measurement). */
+export function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, options: { readonly batch: number } & TimingOptions): number {
   return measureMedianMs((x) => compiled.predict(x), [options.batch, ...arch.inputShape], options);
 }

@@ -8,6 +8,8 @@ import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
 import { buildModel } from '../eval/build/build-model.js';
 import { measureLatencyMs, measurePeakFlops } from '../eval/latency.js';
+import { compileFromModel } from '../eval/compile/index.js';
+import { compiledLatency } from '../eval/train-model.js';
 
 export type EstimateRequest = {
   /** A path to an ArchSpec JSON file, or the name of a reference network; with `space`, a sample in the space's text form. */
@@ -27,7 +29,7 @@ export type EstimateRequest = {
 
 export type EstimateResult = {
   readonly report: CostReport;
-  readonly measured?: { readonly batch1Ms: number; readonly batchMs: number; readonly batch: number; readonly peakFlops: number };
+  readonly measured?: MeasuredLatency;
 };
 
 function readSpec(target: string, inputShape: Shape | undefined, classes: number | undefined): { spec: unknown; inputShape?: Shape; classes?: number } {
@@ -60,8 +62,18 @@ function readSample(request: EstimateRequest & { space: string }): { spec: unkno
   return { spec: space.freeze(sample), inputShape: request.inputShape ?? [32, 32, 3], classes: request.classes ?? 10 };
 }
 
+/** Latency measured on the built model (eager tfjs) and on its compiled graph, and the machine's peak. */
+export type MeasuredLatency = {
+  readonly batch1Ms: number;
+  readonly batchMs: number;
+  readonly compiledBatch1Ms: number;
+  readonly compiledBatchMs: number;
+  readonly batch: number;
+  readonly peakFlops: number;
+};
+
 /** The cost model's figures for an architecture (and, with `measure`, its measured latency). */
-export function estimate(request: EstimateRequest): EstimateResult {
+export async function estimate(request: EstimateRequest): Promise<EstimateResult> {
   const { space } = request;
   const { spec, inputShape, classes } = space === undefined ? readSpec(request.target, request.inputShape, request.classes) : readSample({ ...request, space });
   const arch = assertArch(spec, { ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
@@ -70,11 +82,21 @@ export function estimate(request: EstimateRequest): EstimateResult {
   }
   const peakFlops = request.peakFlops ?? measurePeakFlops();
   const model = buildModel(arch, { seed: 0 });
+  const compiled = await compileFromModel(arch, model);
   try {
-    const measured = { batch1Ms: measureLatencyMs(model, 1), batchMs: measureLatencyMs(model, request.batch, { warmup: 1, repeats: 5 }), batch: request.batch, peakFlops };
+    const atBatch = { batch: request.batch, warmup: 1, repeats: 5 };
+    const measured = {
+      batch1Ms: measureLatencyMs(model, 1),
+      batchMs: measureLatencyMs(model, request.batch, atBatch),
+      compiledBatch1Ms: compiledLatency(compiled, arch, { batch: 1 }),
+      compiledBatchMs: compiledLatency(compiled, arch, atBatch),
+      batch: request.batch,
+      peakFlops,
+    };
     const report = costOf(arch, { batch: request.batch, peakFlops, ...(request.efficiency ? { efficiency: request.efficiency } : {}) });
     return { report, measured };
   } finally {
+    compiled.dispose();
     model.dispose();
   }
 }

@@ -30,10 +30,10 @@ export function registerEstimate(program: Command): void {
     .option('--batch <B>', 'training batch size for activation memory (and measured latency)', parsePositiveInt, 32)
     .option('--peak-flops <F>', 'hardware peak in FLOP/s for the latency estimate (default 1e11, or measured with --measure)', parsePositiveNumber)
     .option('--efficiency <E>', 'fraction of the peak reached (default 0.15)', parsePositiveNumber)
-    .option('--measure', 'build the model and measure latency at batch 1 and B, and the machine peak')
+    .option('--measure', 'build the model and measure latency at batch 1 and B, eager and compiled, and the machine peak')
     .option('--json', 'print one JSON object')
-    .action((target: string, flags: Flags) => {
-      const { report, measured } = estimate({
+    .action(async (target: string, flags: Flags) => {
+      const { report, measured } = await estimate({
         target,
         ...(flags.space ? { space: flags.space, spaceOptions: flags.spaceOptions ?? {} } : {}),
         batch: flags.batch,

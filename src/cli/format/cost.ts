@@ -1,8 +1,6 @@
+import type { MeasuredLatency } from '../../run/estimate.js';
 import type { CostReport } from '../../space/cost/index.js';
 import { bytes, int, si, table } from './units.js';
-
-/** Latency figures measured on a built model (`nas estimate --measure`). */
-export type MeasuredLatency = { readonly batch1Ms: number; readonly batchMs: number; readonly batch: number; readonly peakFlops: number };
 
 /** The stable `nas estimate --json` shape (snake_case, a contract for scripts). */
 export function costJson(report: CostReport, batch: number, measured?: MeasuredLatency): object {
@@ -25,7 +23,9 @@ export function costJson(report: CostReport, batch: number, measured?: MeasuredL
       estimated_ms: report.latency.estimatedMs,
       peak_flops: report.latency.peakFlops,
       efficiency: report.latency.efficiency,
-      ...(measured ? { measured_ms: measured.batch1Ms, measured_batch_ms: measured.batchMs, measured_peak_flops: measured.peakFlops } : {}),
+      ...(measured
+        ? { measured_ms: measured.batch1Ms, measured_batch_ms: measured.batchMs, compiled_ms: measured.compiledBatch1Ms, compiled_batch_ms: measured.compiledBatchMs, measured_peak_flops: measured.peakFlops }
+        : {}),
     },
     outputs: report.outputs,
     layers: report.layers.map((l) => ({
@@ -58,7 +58,10 @@ export function costLines(report: CostReport, batch: number, measured?: Measured
     `                peak inference activations (batch 1): ${bytes(m.inferenceActivations)}`,
     `latency         estimated ${report.latency.estimatedMs.toFixed(2)} ms at batch 1 (FLOPs / (${si(report.latency.peakFlops)}FLOP/s × ${report.latency.efficiency}))`,
     ...(measured
-      ? [`                measured ${measured.batch1Ms.toFixed(2)} ms at batch 1, ${measured.batchMs.toFixed(2)} ms at batch ${measured.batch} (median after warm-up); machine peak ${si(measured.peakFlops)}FLOP/s`]
+      ? [
+          `                measured ${measured.batch1Ms.toFixed(2)} ms at batch 1, ${measured.batchMs.toFixed(2)} ms at batch ${measured.batch} (eager tfjs; median after warm-up); machine peak ${si(measured.peakFlops)}FLOP/s`,
+          `                compiled ${measured.compiledBatch1Ms.toFixed(2)} ms at batch 1, ${measured.compiledBatchMs.toFixed(2)} ms at batch ${measured.batch} (one TensorFlow graph)`,
+        ]
       : []),
   ];
 }

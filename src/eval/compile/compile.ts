@@ -55,18 +55,20 @@ export function batchInputs(net: NetworkGraph, prefix = ''): { x: Sym; labels: S
   return { x: placeholder(net.e, `${prefix}x`, [-1, ...net.arch.inputShape]), labels: placeholder(net.e, `${prefix}labels`, [-1], 'int32') };
 }
 
-export function compileArch(arch: ResolvedArch, train: CompileTrainConfig): CompiledGraph {
+/** Compiles a network; without `train`, for inference only (no `train` signature, no optimizer slots). */
+export function compileArch(arch: ResolvedArch, train?: CompileTrainConfig): CompiledGraph {
   const net = networkGraph(arch);
   const { e } = net;
   const { x, labels } = batchInputs(net);
-  const lr = placeholder(e, 'lr', []);
-  const step = e.g.within('train', () => trainingStep(net, x, labels, lr, train));
   const evaluation = e.g.within('eval', () => evaluationPass(net, x, labels));
-  return finish(net, {
-    train: { inputs: { x, labels, lr, ...(step.usedSeed ? { seed: net.seed } : {}) }, outputs: { stats: step.stats } },
+  const inference = {
     evaluate: { inputs: { x, labels }, outputs: { stats: evaluation.stats } },
     predict: { inputs: { x }, outputs: { logits: evaluation.logits } },
-  });
+  };
+  if (train === undefined) return finish(net, inference);
+  const lr = placeholder(e, 'lr', []);
+  const step = e.g.within('train', () => trainingStep(net, x, labels, lr, train));
+  return finish(net, { ...inference, train: { inputs: { x, labels, lr, ...(step.usedSeed ? { seed: net.seed } : {}) }, outputs: { stats: step.stats } } });
 }
 
 /** Adds the `read` and `assign` signatures and writes the SavedModel. */

@@ -16,8 +16,11 @@ export { compileSupernet, type SupernetTraining } from './supernet.js';
 export type { VariableSpec } from './variables.js';
 export { NoGradientError } from './gradients/index.js';
 
-/** Compiles `arch`, loads it and sets its weights to the model's (optimizer slots to zero). */
-export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train: CompileTrainConfig): Promise<CompiledModel> {
+/**
+ * Compiles `arch`, loads it and sets its weights to the model's (optimizer slots to zero). Without
+ * `train` it compiles for inference only (`predict`, `evaluate`).
+ */
+export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train?: CompileTrainConfig): Promise<CompiledModel> {
   const compiled = await CompiledModel.load(compileArch(arch, train));
   try {
     const tf = loadTf();

@@ -20,6 +20,13 @@ describe('nas estimate --space nb201 (the real command)', () => {
     expect(out.params.trainable).toBe(73_306 + 65 * 90 + (16 * 18 + 32 * 34 + 64 * 66));
   });
 
+  it('--measure times the eager model and its compiled graph, at batch 1 and --batch', () => {
+    const out = JSON.parse(nas('estimate', '--space', 'nb201', '|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|none~2|', '--space-options', '{"cells":1}', '--measure', '--batch', '4', '--json')) as { latency: Record<string, number> };
+    for (const key of ['measured_ms', 'measured_batch_ms', 'compiled_ms', 'compiled_batch_ms', 'measured_peak_flops']) {
+      expect(out.latency[key], key).toBeGreaterThan(0);
+    }
+  });
+
   it('fails with the problem and a hint on a bad string', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/nas.js'), 'estimate', '--space', 'nb201', '|none~0|+|none~0|'], { cwd: root, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
