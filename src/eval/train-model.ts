@@ -8,7 +8,8 @@ import type { TrialEngine } from '../core/trial.js';
 import type { ResolvedArch } from '../space/resolve.js';
 import { compileFromModel, copyWeightsInto, type CompiledModel } from './compile/index.js';
 import { measureMedianMs, type TimingOptions } from './latency.js';
-import { train, type ResolvedTrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
+import { buildModel } from './build/build-model.js';
+import { resolveTrainConfig, train, type ResolvedTrainConfig, type TrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
 
 export type ModelTraining = TrainResult & {
   readonly engine: TrialEngine;
@@ -49,4 +50,19 @@ async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: Res
 /** Median ms of the compiled `predict` on zeros at a batch size (src/eval/latency.ts's measurement). */
 export function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, options: { readonly batch: number } & TimingOptions): number {
   return measureMedianMs((x) => compiled.predict(x), [options.batch, ...arch.inputShape], options);
+}
+
+/**
+ * Builds an architecture (weights initialised by `config.init`, seeded by `config.seed`), trains it
+ * on the config's engine and disposes it: the tensor count is back to where it was, also on a throw.
+ */
+export async function trainArch(arch: ResolvedArch, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}): Promise<ModelTraining & { readonly params: number }> {
+  const cfg = resolveTrainConfig(config);
+  const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
+  try {
+    const result = await trainModel(arch, model, data, cfg, { hooks });
+    return { ...result, params: model.countParams() };
+  } finally {
+    model.dispose();
+  }
 }

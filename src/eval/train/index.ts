@@ -8,5 +8,4 @@ export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { train, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
 export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';
 export { cosineAnnealing, lrAt, toStepSchedule, withScheduleDefaults, type ScheduleConfig, type StepSchedule } from './schedule.js';
-export { trainArch } from './train-arch.js';
 export { trainStep, type StepContext, type StepStats } from './step.js';

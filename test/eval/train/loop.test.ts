@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LayersModel } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
-import { DivergedError, lrAt, toStepSchedule, train, trainArch, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import { DivergedError, lrAt, toStepSchedule, train, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import { trainArch } from '../../../src/eval/train-model.js';
 import { part, patternSet, smallCnn } from './helpers.js';
 
 const tf = loadTf();
