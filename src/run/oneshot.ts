@@ -69,7 +69,7 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
   const datasetOptions = resolveDatasetOptions(config.dataset.name, config.dataset.options);
   const data = { inputShape: dataset.shape(datasetOptions), classes: dataset.numClasses(datasetOptions) };
   const limit = options.maxMemoryMiB > 0 ? options.maxMemoryMiB * 2 ** 20 : 0.75 * os.totalmem();
-  const { bytes } = checkedSupernet(space, options, data, limit, spaceSize(config));
+  const { bytes } = checkedSupernet(space, options, config.train?.engine ?? 'compiled', data, limit, spaceSize(config));
   const last = (await storedEpochs(storage, experimentId)).at(-1);
   if (last === undefined || last.epoch < options.epochs) {
     const cells = space.relaxation?.().cells ?? [];

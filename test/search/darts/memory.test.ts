@@ -9,38 +9,41 @@ import { createSpace } from '../../../src/space/spaces/index.js';
 const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
 const space = createSpace('nb201', { cells: 2, channels: 16 });
 const options = (given: Record<string, unknown>): DartsOptions => checkOptions(dartsOptions, given).values as DartsOptions;
+const FIRST = { order: 'first', engine: 'compiled' } as const;
 
 describe('the supernet memory check', () => {
   it('prices weights, gradients, momentum and the tape of one batch; the second order keeps three more copies of w', () => {
     const arch = supernetArch(space, {}, CIFAR);
     const m = costOf(arch, { batch: 64, optimizer: 'momentum' }).memory;
-    expect(supernetMemoryBytes(arch, 64, 'first')).toBe(m.weights + 2 * m.gradients + TAPE_FACTOR.first * m.trainActivations);
-    expect(supernetMemoryBytes(arch, 64, 'second')).toBe(m.weights + 5 * m.gradients + TAPE_FACTOR.second * m.trainActivations);
+    for (const engine of ['compiled', 'eager'] as const) {
+      expect(supernetMemoryBytes(arch, 64, { order: 'first', engine })).toBe(m.weights + 2 * m.gradients + TAPE_FACTOR[engine].first * m.trainActivations);
+      expect(supernetMemoryBytes(arch, 64, { order: 'second', engine })).toBe(m.weights + 5 * m.gradients + TAPE_FACTOR[engine].second * m.trainActivations);
+    }
   });
 
   it('passes a supernet under the limit', () => {
     const o = options({});
-    const { bytes } = checkedSupernet(space, o, CIFAR, 64 * 2 ** 30, { channels: 16, layers: 2 });
-    expect(bytes).toBe(supernetMemoryBytes(supernetArch(space, {}, CIFAR), 64, 'first'));
+    const { bytes } = checkedSupernet(space, o, 'compiled', CIFAR, 64 * 2 ** 30, { channels: 16, layers: 2 });
+    expect(bytes).toBe(supernetMemoryBytes(supernetArch(space, {}, CIFAR), 64, FIRST));
   });
 
   it('refuses one above it, naming the estimate, the limit and, one at a time, the largest smaller settings that fit', () => {
     const o = options({ batchSize: 64 });
-    const need = supernetMemoryBytes(supernetArch(space, {}, CIFAR), 64, 'first');
+    const need = supernetMemoryBytes(supernetArch(space, {}, CIFAR), 64, FIRST);
     const limit = Math.floor(need / 3);
     let error: unknown;
     try {
-      checkedSupernet(space, o, CIFAR, limit, { channels: 16, layers: 2 });
+      checkedSupernet(space, o, 'compiled', CIFAR, limit, { channels: 16, layers: 2 });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(UserError);
     const { message, hint } = error as UserError;
-    expect(message).toContain(`needs about ${(need / 2 ** 30).toFixed(2)} GiB to train (cost model at batchSize 64, channels 16, layers 2, first order)`);
+    expect(message).toContain(`needs about ${(need / 2 ** 30).toFixed(2)} GiB to train (cost model at batchSize 64, channels 16, layers 2, first order, compiled engine)`);
     expect(message).toContain(`above the limit of ${(limit / 2 ** 30).toFixed(2)} GiB`);
     const batch = Number(/batchSize (\d+)/.exec(hint ?? '')?.[1]);
     const channels = Number(/channels (\d+)/.exec(hint ?? '')?.[1]);
-    const at = (size: { channels?: number; layers?: number }, b: number) => supernetMemoryBytes(supernetArch(space, size, CIFAR), b, 'first');
+    const at = (size: { channels?: number; layers?: number }, b: number) => supernetMemoryBytes(supernetArch(space, size, CIFAR), b, FIRST);
     expect(at({}, batch)).toBeLessThanOrEqual(limit);
     expect(at({}, batch + 1)).toBeGreaterThan(limit);
     expect(at({ channels }, 64)).toBeLessThanOrEqual(limit);
