@@ -4,7 +4,7 @@ import type { ShowJson } from '../../src/cli/format/show.js';
 import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import type { Trial } from '../../src/core/trial.js';
 import { paretoFront } from '../../src/search/pareto.js';
-import { fixtureStorage } from './fixture-storage.js';
+import { FALLBACK, fixtureStorage } from './fixture-storage.js';
 import { runCli } from './helpers.js';
 
 let storage = '';
@@ -60,6 +60,9 @@ describe('nas show', () => {
     expect(show.pareto?.trials).toEqual(paretoFront(alphaTrials, show.config.objectives).map((t) => t.number));
     expect(show.pareto?.trials.length).toBeGreaterThan(1);
     expect(show.failures).toEqual([{ number: 2, reason: 'diverged', message: 'DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN' }]);
+    expect(show.trials.find((t) => t.number === 5)?.engine).toEqual({ name: 'eager', fallback: FALLBACK });
+    expect(show.trials.find((t) => t.number === 0)?.engine).toEqual({ name: 'compiled' });
+    expect(show.trials.find((t) => t.number === 2)?.engine).toBeNull();
   });
 
   it('sorts by any metric, smallest first for costs, or by trial number', async () => {
@@ -82,6 +85,7 @@ describe('nas show', () => {
     expect(text).toMatch(/\n {2}2 +FAILED diverged +— +— +— +\d+\.\d s +\|/);
     expect(text).toMatch(/\nPareto front \(max validationAccuracy, min macs\): \d+ trials\n/);
     expect(text).toContain('\nfailures (1)\n  #2 diverged: DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN\n');
+    expect(text).toContain(`\ntrained on the eager engine instead of the compiled one (1)\n  #5: ${FALLBACK}\n`);
   });
 
   it('names the known experiments when asked for an unknown one (exit 1)', async () => {

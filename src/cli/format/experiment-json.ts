@@ -1,5 +1,5 @@
 import type { Json } from '../../core/arch.js';
-import type { Trial, TrialState } from '../../core/trial.js';
+import type { Trial, TrialEngine, TrialState } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
 import { countsAgainstBudget } from '../../run/driver.js';
@@ -48,6 +48,8 @@ export interface TrialJson {
   readonly key: string;
   readonly metrics: Readonly<Record<string, number>>;
   readonly cost: Readonly<Record<string, number>> | null;
+  /** Which engine trained it (null: no outcome, or a file older than the engine record). */
+  readonly engine: TrialEngine | null;
   readonly seconds: number | null;
   readonly retryOf: number | null;
   readonly startedAt: string;
@@ -92,6 +94,7 @@ export function trialJson(trial: Trial, format: (sample: Json) => string): Trial
     key: trial.key,
     metrics: outcome?.metrics ?? {},
     cost: outcome === undefined ? null : (outcome.cost as unknown as Readonly<Record<string, number>>),
+    engine: outcome?.engine ?? null,
     seconds: outcome?.seconds ?? (trial.finishedAt === undefined ? null : (trial.finishedAt - trial.startedAt) / 1000),
     retryOf: trial.retryOf ?? null,
     startedAt: new Date(trial.startedAt).toISOString(),

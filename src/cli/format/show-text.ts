@@ -22,6 +22,11 @@ export function showLines(show: ShowJson, shownPath: string, width = 120): strin
     const what = show.pareto.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ');
     lines.push('', `Pareto front (${what}): ${members.length} trial${members.length === 1 ? '' : 's'}`, ...trialTable(show, members, width));
   }
+  const eager = show.trials.filter((t) => t.engine?.fallback !== undefined);
+  if (eager.length > 0) {
+    lines.push('', `trained on the eager engine instead of the compiled one (${eager.length})`);
+    for (const t of eager) lines.push(`  #${t.number}: ${clip(t.engine?.fallback ?? '', width - 10)}`);
+  }
   if (show.failures.length > 0) {
     lines.push('', `failures (${show.failures.length})`);
     for (const f of show.failures) lines.push(`  #${f.number} ${f.reason}: ${clip((f.message ?? '').split('\n')[0] ?? '', width - 12)}`);
