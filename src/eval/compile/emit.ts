@@ -85,10 +85,6 @@ export class Emit {
     const first = xs[0] as Sym;
     return this.g.op('AddN', xs, { T: { type: first.dtype }, N: { i: xs.length } }, first.shape, first.dtype);
   }
-  /** dy passed through with control dependencies (an Identity). */
-  identity(x: Sym, name?: string): Sym {
-    return this.g.op('Identity', [x], { T: { type: x.dtype } }, x.shape, x.dtype, name);
-  }
   cast(x: Sym, to: DType): Sym {
     return this.g.op('Cast', [x], { SrcT: { type: x.dtype }, DstT: { type: to }, Truncate: { b: false } }, x.shape, to);
   }
