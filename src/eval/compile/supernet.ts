@@ -3,13 +3,15 @@
  * mix nodes read α variables ("alpha/<cell>"), and these signatures run a whole step each:
  *
  * - `weight_step`  x, labels, lr → [loss, correct]: SGD with momentum, L2 decay on kernels, clipping;
- * - `alpha_first`  vx, vlabels → [loss]: ∇α L_val(w, α), then Adam on α (L2 decay);
- * - `alpha_second` x, labels, vx, vlabels, lr → [loss at w′]: eq. 7 with the finite-difference
+ * - `alpha_first`  vx, vlabels → [loss, finite]: ∇α L_val(w, α), then Adam on α (L2 decay);
+ * - `alpha_second` x, labels, vx, vlabels, lr → [loss at w′, finite]: eq. 7 with the finite-difference
  *   Hessian-vector product of eq. 8, the virtual step w′ = w − ξ(μb + ∇w L_train + λw) taken in the
  *   graph (w itself is never moved), then Adam on α;
  * - `evaluate`, `read`, `assign` as for a trial.
  *
  * Every training-mode forward updates the BatchNorm moving averages in order, as the eager layers do.
+ * `finite` is 1 when every architecture gradient is finite: weights blown up by a diverging weight
+ * step can still give a finite (huge) loss through BatchNorm while α's gradient is already NaN.
  */
 import type { ResolvedArch } from '../../space/resolve.js';
 import { decays, withOptimizerDefaults, type ResolvedOptimizer } from '../train/optimizers.js';
@@ -72,10 +74,14 @@ function adam(o: SupernetTraining): ResolvedOptimizer {
   return withOptimizerDefaults({ kind: 'adam', beta1: o.alphaBeta1, beta2: o.alphaBeta2, epsilon: 1e-8, weightDecay: o.alphaWeightDecay, decayOn: 'all' });
 }
 
-function alphaUpdate(net: NetworkGraph, pass: Pass, alphas: readonly { name: string; value: Sym }[], grads: readonly Sym[], o: SupernetTraining, passes: readonly Pass[]) {
+/** Adam on α and the passes' moving averages; the output [loss, 1 if every gradient is finite]. */
+function alphaUpdate(net: NetworkGraph, loss: Sym, pass: Pass, alphas: readonly { name: string; value: Sym }[], grads: readonly Sym[], o: SupernetTraining, passes: readonly Pass[]): Sym {
   const { e, vars } = net;
   const params = alphas.map((a, i) => ({ name: a.name, value: a.value, grad: grads[i] as Sym, decay: true }));
-  return [...optimizerUpdates(e, vars, pass.reads, params, adam(o), e.scalar(o.alphaLr)), ...movingAverageUpdates(e, vars, pass.reads, passes)];
+  const updates = [...optimizerUpdates(e, vars, pass.reads, params, adam(o), e.scalar(o.alphaLr)), ...movingAverageUpdates(e, vars, pass.reads, passes)];
+  const total = e.addN(grads.map((g) => e.reduce('Sum', g, g.shape.map((_, i) => i))));
+  const finite = e.cast(e.g.op('IsFinite', [total], { T: { type: 'float32' } }, [], 'bool'), 'float32');
+  return after(e, pack(e, [loss, finite]), updates);
 }
 
 /** First order: ∇α L_val(w, α), then Adam on α. */
@@ -83,7 +89,7 @@ function alphaFirst(net: NetworkGraph, vx: Sym, vlabels: Sym, o: SupernetTrainin
   const { pass, loss } = trainingPass(net, { x: vx, labels: vlabels });
   const alphas = alphasOf(net, pass);
   const grads = gradientsOrZero(net, loss, alphas.map((a) => a.value));
-  return after(net.e, pack(net.e, [loss]), alphaUpdate(net, pass, alphas, grads, o, [pass]));
+  return alphaUpdate(net, loss, pass, alphas, grads, o, [pass]);
 }
 
 /** Second order (eq. 7–8) at ξ = lr, then Adam on α. */
@@ -116,6 +122,5 @@ function alphaSecond(net: NetworkGraph, train: Batch, val: Batch, xi: Sym, o: Su
   const minus = shifted(-1);
   const scale = e.div(xi, e.mul(e.scalar(2), epsilon));
   const grads = dAlpha.map((g, i) => e.sub(g, e.mul(e.sub(plus.grads[i] as Sym, minus.grads[i] as Sym), scale)));
-  const updates = alphaUpdate(net, unrolled.pass, alphas, grads, o, [first.pass, unrolled.pass, plus.pass, minus.pass]);
-  return after(e, pack(e, [unrolled.loss]), updates);
+  return alphaUpdate(net, unrolled.loss, unrolled.pass, alphas, grads, o, [first.pass, unrolled.pass, plus.pass, minus.pass]);
 }

@@ -53,11 +53,13 @@ function engineOn(model: CompiledModel, names: readonly string[], o: DartsOption
     }
   };
   return {
+    // A non-finite architecture gradient is a diverged step, reported as a NaN loss.
     alphaStep(wBatch, alphaBatch, lr) {
-      if (o.order === 'first') return model.stats('alpha_first', { vx: alphaBatch.x, vlabels: alphaBatch.labels })[0] as number;
       const rate = tf.scalar(lr);
       try {
-        return model.stats('alpha_second', { x: wBatch.x, labels: wBatch.labels, vx: alphaBatch.x, vlabels: alphaBatch.labels, lr: rate })[0] as number;
+        const valBatch = { vx: alphaBatch.x, vlabels: alphaBatch.labels };
+        const stats = o.order === 'first' ? model.stats('alpha_first', valBatch) : model.stats('alpha_second', { x: wBatch.x, labels: wBatch.labels, ...valBatch, lr: rate });
+        return stats[1] === 1 ? (stats[0] as number) : Number.NaN;
       } finally {
         rate.dispose();
       }
