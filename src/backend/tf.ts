@@ -10,14 +10,17 @@ export type ThreadPlan = { readonly intraOp: number; readonly interOp: number };
 
 /**
  * Splits the machine's cores between concurrent workers so that N workers on C cores do not
- * oversubscribe: each worker's TensorFlow gets floor(C / N) intra-op threads (at least one) and one
- * inter-op thread (a training step is a chain of ops; parallelism lives inside each op).
+ * oversubscribe: each worker's TensorFlow gets floor(C / N) intra-op threads (at least one), and the
+ * process C inter-op threads. A compiled graph runs independent ops (an NB201 cell's edges) at once
+ * on the inter-op pool, which all sessions of the process share: with one inter-op thread a compiled
+ * quick-start trial trained 22% slower, and two workers' sessions could not run at the same time.
+ * (Eager tfjs runs one op at a time, inside the intra-op pool.)
  */
 export function planThreads(workers: number, cores = availableParallelism()): ThreadPlan {
   if (!Number.isInteger(workers) || workers < 1) {
     throw new RangeError(`workers must be a positive integer, got ${workers}`);
   }
-  return { intraOp: Math.max(1, Math.floor(cores / workers)), interOp: 1 };
+  return { intraOp: Math.max(1, Math.floor(cores / workers)), interOp: Math.max(1, cores) };
 }
 
 const THREAD_ENV = { intraOp: 'TF_NUM_INTRAOP_THREADS', interOp: 'TF_NUM_INTEROP_THREADS' } as const;

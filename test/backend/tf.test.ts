@@ -26,10 +26,10 @@ describe('the native TensorFlow backend', () => {
 
 describe('planThreads', () => {
   it('splits the cores between workers without oversubscribing', () => {
-    expect(planThreads(1, 2)).toEqual({ intraOp: 2, interOp: 1 });
-    expect(planThreads(2, 2)).toEqual({ intraOp: 1, interOp: 1 });
-    expect(planThreads(3, 8)).toEqual({ intraOp: 2, interOp: 1 });
-    expect(planThreads(4, 2)).toEqual({ intraOp: 1, interOp: 1 });
+    expect(planThreads(1, 2)).toEqual({ intraOp: 2, interOp: 2 });
+    expect(planThreads(2, 2)).toEqual({ intraOp: 1, interOp: 2 });
+    expect(planThreads(3, 8)).toEqual({ intraOp: 2, interOp: 8 });
+    expect(planThreads(4, 2)).toEqual({ intraOp: 1, interOp: 2 });
   });
 
   it('rejects a worker count that is not a positive integer', () => {
