@@ -2,8 +2,9 @@
 // call per step) against the eager engine (tfjs ops one by one) and PyTorch on the same CPU, same
 // network, same batch, in one run.
 //
-//   npx tsx bench/compiled-training.ts            # 3 rounds × 8 steps per network and engine, RSS, quick start
-//   npx tsx bench/compiled-training.ts --quick    # 1 round × 3 steps, no quick start
+//   npx tsx bench/compiled-training.ts                   # 3 rounds × 8 steps per network and engine, RSS, quick start
+//   npx tsx bench/compiled-training.ts --quick           # 1 round × 3 steps, no quick start
+//   npx tsx bench/compiled-training.ts --quickstart-only
 //
 // Networks (32×32×3, 10 classes, SGD with momentum 0.9, no weight decay, as the PyTorch script trains):
 // the NAS-Bench-201 network around its best cell (C=16, N=5, 1,073,466 trainable parameters) at
@@ -13,7 +14,8 @@
 // row is skipped when no torch is found.
 // Peak RSS: a fresh process trains 20 steps of the NB201 network on each engine (maxRSS of the process).
 // Quick start: the README's `npx nas search` (nas.config.ts) with train.engine eager and compiled, each
-// into its own temporary SQLite file; wall time of the whole command.
+// into its own temporary SQLite file; wall time of the whole command, and the best validation
+// accuracy each search found.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,7 +129,8 @@ function quickStart(): void {
     const run = spawnSync(process.execPath, [new URL('../bin/nas.js', import.meta.url).pathname, 'search', file, '--reporter', 'plain'], { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
     seconds[kind] = (performance.now() - t) / 1000;
     const last = run.stdout.trim().split('\n').at(-1) ?? run.stderr.slice(-200);
-    out(`  ${kind.padEnd(9)} ${(seconds[kind] as number).toFixed(1)} s   ${last.replace(/^\[[^\]]*\] /, '')}`);
+    const best = [...run.stdout.matchAll(/best val acc ([\d.]+%)/g)].at(-1)?.[1] ?? 'n/a';
+    out(`  ${kind.padEnd(9)} ${(seconds[kind] as number).toFixed(1)} s   best val acc ${best}   ${last.replace(/^\[[^\]]*\] /, '')}`);
   }
   out(`  compiled vs eager: ${((seconds.eager as number) / (seconds.compiled as number)).toFixed(2)}× faster`);
 }
@@ -135,6 +138,8 @@ function quickStart(): void {
 const rss = process.argv.indexOf('--rss');
 if (rss >= 0) {
   await rssChild(process.argv[rss + 1] as 'eager' | 'compiled');
+} else if (process.argv.includes('--quickstart-only')) {
+  quickStart();
 } else {
   out(`compiled vs eager vs PyTorch: ${ROUNDS} round(s) × ${STEPS} steps, median round`);
   await throughput('NAS-Bench-201 network, best cell (C=16, N=5)', nb201(), 64);
