@@ -5,6 +5,7 @@ export { activationStats, type ActivationStat, type GradientEpoch, type TrainDia
 export { DivergedError, TrainConfigError } from './errors.js';
 export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type EvaluateOptions } from './evaluate.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
+export { type CompiledSteps } from './engines.js';
 export { train, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
 export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';
 export { cosineAnnealing, lrAt, toStepSchedule, withScheduleDefaults, type ScheduleConfig, type StepSchedule } from './schedule.js';

@@ -1,17 +1,17 @@
-import type { LayersModel, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-node';
+import type { LayersModel } from '@tensorflow/tfjs-node';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EpochMetrics } from '../../core/trial.js';
 import { Rng } from '../../core/rng.js';
 import { loadTf } from '../../backend/tf.js';
-import { BatchBuffer, epochOrder, subsetOf, type BatchTensors, type IndexedImages, type TrainData } from './batches.js';
+import { BatchBuffer, epochOrder, subsetOf, type IndexedImages, type TrainData } from './batches.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
-import { activationStats, GradientTracker, type ActivationStat, type TrainDiagnostics } from './diagnostics.js';
+import { activationStats, type ActivationStat, type GradientTracker, type TrainDiagnostics } from './diagnostics.js';
+import { compiledEngine, eagerEngine, type CompiledSteps, type Engine } from './engines.js';
 import { DivergedError, TrainConfigError } from './errors.js';
-import { evaluateBatches, inferenceStats, type Evaluation } from './evaluate.js';
-import { createOptimizer, decays, type Param } from './optimizers.js';
+import { evaluateBatches, type Evaluation } from './evaluate.js';
 import { lrAt, toStepSchedule, type StepSchedule } from './schedule.js';
-import { trainStep, type StepContext, type StepStats } from './step.js';
-import { checkData, planRun, seedDropout, type RunPlan } from './plan.js';
+import type { StepStats } from './step.js';
+import { checkData, planRun, type RunPlan } from './plan.js';
 
 /** Where a run is, sent at most every `progressIntervalMs` while it trains. */
 export type TrainProgress = {
@@ -44,15 +44,6 @@ export type TrainResult = {
   readonly stopped: boolean;
   readonly diagnostics?: TrainDiagnostics;
 };
-
-/**
- * Another engine for the steps and evaluation batches of a run: the compiled graph
- * (src/eval/compile), one native call per step. `train` returns [mean loss, correct count].
- */
-export interface CompiledSteps {
-  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number]): ArrayLike<number>;
-  evaluate(x: Tensor4D, labels: Tensor1D): ArrayLike<number>;
-}
 
 /**
  * Trains `model` (logits output) on `data` as `config` says, with our own loop: seeded per-epoch
@@ -89,45 +80,6 @@ export async function train(model: LayersModel, data: TrainData, config: TrainCo
   } finally {
     engine.dispose();
   }
-}
-
-/** How a run steps and evaluates: the eager model with our optimizer, or a compiled graph. */
-type Engine = {
-  step(batch: BatchTensors, lr: number, dropout: Rng): StepStats;
-  evaluateBatch(batch: BatchTensors): ArrayLike<number>;
-  readonly tracker?: GradientTracker;
-  dispose(): void;
-};
-
-function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engine {
-  const params: Param[] = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, cfg.optimizer.decayOn) }));
-  const optimizer = createOptimizer(cfg.optimizer, params);
-  const tracker = cfg.diagnostics.gradients ? new GradientTracker(model.trainableWeights.map((w) => w.originalName)) : undefined;
-  const ctx: StepContext = {
-    model, params, optimizer, labelSmoothing: cfg.labelSmoothing, measureNorms: tracker !== undefined,
-    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
-  };
-  const dropout = model.layers.filter((l) => l.getClassName() === 'Dropout');
-  return {
-    step: (batch, lr, rng) => {
-      seedDropout(dropout, rng);
-      return trainStep(ctx, batch, lr);
-    },
-    evaluateBatch: (batch) => inferenceStats(model, batch),
-    ...(tracker === undefined ? {} : { tracker }),
-    dispose: () => optimizer.dispose(),
-  };
-}
-
-function compiledEngine(compiled: CompiledSteps): Engine {
-  return {
-    step: (batch, lr, rng) => {
-      const stats = compiled.train(batch.x, batch.labels, lr, [rng.int32(), rng.int32()]);
-      return { loss: stats[0] as number, correct: stats[1] as number };
-    },
-    evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),
-    dispose: () => undefined,
-  };
 }
 
 /** Running sums of an epoch's steps. */

@@ -1,0 +1,59 @@
+// How a run's steps and evaluation batches are computed: the eager model with our optimizer
+// (tfjs ops one by one), or a compiled graph (src/eval/compile, one native call per step).
+import type { LayersModel, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-node';
+import type { Rng } from '../../core/rng.js';
+import type { BatchTensors } from './batches.js';
+import type { ResolvedTrainConfig } from './config.js';
+import { GradientTracker } from './diagnostics.js';
+import { inferenceStats } from './evaluate.js';
+import { createOptimizer, decays, type Param } from './optimizers.js';
+import { seedDropout } from './plan.js';
+import { trainStep, type StepContext, type StepStats } from './step.js';
+
+/**
+ * Another engine for the steps and evaluation batches of a run: the compiled graph
+ * (src/eval/compile), one native call per step. `train` returns [mean loss, correct count].
+ */
+export interface CompiledSteps {
+  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number]): ArrayLike<number>;
+  evaluate(x: Tensor4D, labels: Tensor1D): ArrayLike<number>;
+}
+
+/** How a run steps and evaluates: the eager model with our optimizer, or a compiled graph. */
+export type Engine = {
+  step(batch: BatchTensors, lr: number, dropout: Rng): StepStats;
+  evaluateBatch(batch: BatchTensors): ArrayLike<number>;
+  readonly tracker?: GradientTracker;
+  dispose(): void;
+};
+
+export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engine {
+  const params: Param[] = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, cfg.optimizer.decayOn) }));
+  const optimizer = createOptimizer(cfg.optimizer, params);
+  const tracker = cfg.diagnostics.gradients ? new GradientTracker(model.trainableWeights.map((w) => w.originalName)) : undefined;
+  const ctx: StepContext = {
+    model, params, optimizer, labelSmoothing: cfg.labelSmoothing, measureNorms: tracker !== undefined,
+    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
+  };
+  const dropout = model.layers.filter((l) => l.getClassName() === 'Dropout');
+  return {
+    step: (batch, lr, rng) => {
+      seedDropout(dropout, rng);
+      return trainStep(ctx, batch, lr);
+    },
+    evaluateBatch: (batch) => inferenceStats(model, batch),
+    ...(tracker === undefined ? {} : { tracker }),
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+export function compiledEngine(compiled: CompiledSteps): Engine {
+  return {
+    step: (batch, lr, rng) => {
+      const stats = compiled.train(batch.x, batch.labels, lr, [rng.int32(), rng.int32()]);
+      return { loss: stats[0] as number, correct: stats[1] as number };
+    },
+    evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),
+    dispose: () => undefined,
+  };
+}
