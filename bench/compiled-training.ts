@@ -25,32 +25,17 @@ import { loadTf } from '../src/backend/tf.js';
 import { buildModel } from '../src/eval/build/build-model.js';
 import { compileFromModel, type CompiledModel } from '../src/eval/compile/index.js';
 import { createOptimizer, decays, resolveTrainConfig, trainStep } from '../src/eval/train/index.js';
-import { macroPresets, type MacroStage } from '../src/space/spaces/macro/index.js';
-import { createSpace } from '../src/space/spaces/index.js';
-import { assertArch } from '../src/space/validate.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
+import { nb201Best, resnet20 } from './fixtures/networks.js';
 import { torchImagesPerSecond } from './torch-reference.js';
 
 const tf = loadTf();
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
 const STEPS = quick ? 3 : 8;
-const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
-/** The benchmark's CIFAR-10 optimum (index 13,714): 1,073,466 trainable parameters. */
-const NB201_BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|';
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-function nb201(): ResolvedArch {
-  const space = createSpace('nb201', {});
-  return assertArch(space.freeze(space.parse(NB201_BEST)), CIFAR);
-}
-
-function resnet20(): ResolvedArch {
-  const space = createSpace('macro', macroPresets.cifar);
-  const stage = (width: number, stride: number): MacroStage => ({ block: 'basic', kernel: 3, expansion: 1, width, depth: 3, stride, attention: 'none' });
-  return assertArch(space.freeze({ stages: [stage(16, 1), stage(32, 2), stage(64, 2)] }), CIFAR);
-}
 
 const config = resolveTrainConfig({ seed: 1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 } });
 
@@ -99,7 +84,7 @@ async function throughput(name: string, arch: ResolvedArch, batch: number): Prom
 
 /** In a child process: 20 steps of the NB201 network on one engine; prints the peak RSS. */
 async function rssChild(kind: 'eager' | 'compiled'): Promise<void> {
-  const arch = nb201();
+  const arch = nb201Best();
   const model = buildModel(arch, { seed: 1 });
   const engine = kind === 'eager' ? eager(model) : compiled(await compileFromModel(arch, model, config));
   const x = tf.randomNormal([64, 32, 32, 3], 0, 1, 'float32', 1) as Tensor4D;
@@ -142,7 +127,7 @@ if (rss >= 0) {
   quickStart();
 } else {
   out(`compiled vs eager vs PyTorch: ${ROUNDS} round(s) × ${STEPS} steps, median round`);
-  await throughput('NAS-Bench-201 network, best cell (C=16, N=5)', nb201(), 64);
+  await throughput('NAS-Bench-201 network, best cell (C=16, N=5)', nb201Best(), 64);
   await throughput('macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', resnet20(), 128);
   peakRss();
   if (!quick) quickStart();

@@ -22,30 +22,16 @@ import { compileFromModel, type CompiledModel } from '../src/eval/compile/index.
 import { foldBatchNorm, modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
 import { measureLatencyMs, type TimingOptions } from '../src/eval/latency.js';
 import { compiledLatency } from '../src/eval/train-model.js';
-import { macroPresets, type MacroStage } from '../src/space/spaces/macro/index.js';
-import { createSpace } from '../src/space/spaces/index.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
-import { assertArch } from '../src/space/validate.js';
+import { nb201Best, resnet20 } from './fixtures/networks.js';
 
 const tf = loadTf();
 const ROUNDS = process.argv.includes('--quick') ? 1 : 5;
 const BATCHES = [1, 32] as const;
-const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
-const NB201_BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|';
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const timing = (batch: number): TimingOptions => (batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 });
 
-function nb201(): ResolvedArch {
-  const space = createSpace('nb201', {});
-  return assertArch(space.freeze(space.parse(NB201_BEST)), CIFAR);
-}
-
-function resnet20(): ResolvedArch {
-  const space = createSpace('macro', macroPresets.cifar);
-  const stage = (width: number, stride: number): MacroStage => ({ block: 'basic', kernel: 3, expansion: 1, width, depth: 3, stride, attention: 'none' });
-  return assertArch(space.freeze({ stages: [stage(16, 1), stage(32, 2), stage(64, 2)] }), CIFAR);
-}
 
 /** Seeded γ and β, then moving statistics of the network's own activations (see the header). */
 function trainedLike(arch: ResolvedArch): Map<string, WeightArray> {
@@ -118,7 +104,7 @@ async function bench(name: string, arch: ResolvedArch): Promise<void> {
 
 async function main(): Promise<void> {
   out(`BatchNorm folding: inference latency, median of ${ROUNDS} round(s); tfjs-node ${tf.version.tfjs}`);
-  await bench('NB201 best cell (C=16, N=5)', nb201());
+  await bench('NB201 best cell (C=16, N=5)', nb201Best());
   await bench('macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', resnet20());
 }
 
