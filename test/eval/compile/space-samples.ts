@@ -4,14 +4,13 @@
 // statistics included) and the inference-mode loss agree. Every op a sampled network uses compiles
 // so a sample that fails to compile fails here, with its text.
 //
-// The networks are small (few cells, narrow): the file takes ~110 s on 2 cores (80 samples, 0.4–3.6 s
-// each, mostly compiling and loading the SavedModel).
+// The networks are small (few cells, narrow): 80 samples take ~110 s on 2 cores (0.4–3.6 s each,
+// mostly compiling and loading the SavedModel), one test file per space (spaces-*.slow.test.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../../src/core/arch.js';
 import { Rng } from '../../../src/core/rng.js';
 import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
 import type { SearchSpace } from '../../../src/space/search-space.js';
-import { createSpace } from '../../../src/space/spaces/index.js';
 import { compareSteps, type StepComparison } from './helpers.js';
 
 /**
@@ -35,10 +34,10 @@ const SAMPLES = 20;
 const BATCH = 4;
 const CLASSES = 10;
 
-type Case = { readonly label: string; readonly text: string; readonly arch: ResolvedArch };
+export type Case = { readonly label: string; readonly text: string; readonly arch: ResolvedArch };
 
 /** `SAMPLES` seeded samples of one space (or of several variants, taken in turn), resolved. */
-function samples(name: string, spaces: readonly SearchSpace[], inputShape: readonly [number, number, number], seed: string): Case[] {
+export function samples(name: string, spaces: readonly SearchSpace[], inputShape: readonly [number, number, number], seed: string): Case[] {
   const rng = new Rng(seed);
   return Array.from({ length: SAMPLES }, (_, i) => {
     const space = spaces[i % spaces.length] as SearchSpace;
@@ -48,33 +47,6 @@ function samples(name: string, spaces: readonly SearchSpace[], inputShape: reado
   });
 }
 
-const SPACES: readonly [string, Case[]][] = [
-  ['nb201', samples('nb201', [createSpace('nb201', { cells: 1, channels: 4 })], [32, 32, 3], 'nb201')],
-  ['darts', samples('darts', [createSpace('darts', { layers: 3, nodes: 4, channels: 4 })], [32, 32, 3], 'darts')],
-  [
-    'macro',
-    samples(
-      'macro',
-      [
-        createSpace('macro', {
-          stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16, 16], widthMultipliers: ['0.5', '1'], divisor: 4,
-          kernels: [3, 5], expansions: [1, 2, 4], depths: [1, 2], strides: [1, 2], head: 'classifier',
-        }),
-      ],
-      [28, 28, 1],
-      'macro',
-    ),
-  ],
-  [
-    'layerwise',
-    samples(
-      'layerwise',
-      (['sum', 'concat'] as const).map((merge) => createSpace('layerwise', { layers: 6, channels: 4, reductions: [1, 3], merge })),
-      [28, 28, 1],
-      'layerwise',
-    ),
-  ],
-];
 
 function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
@@ -82,7 +54,9 @@ function relative(a: number, b: number): number {
 
 const worst = new Map<string, { loss: number; weights: number; evaluation: number; ms: number }>();
 
-describe.each(SPACES)('compiled %s samples against the eager builder (one step, batch 4)', (space, cases) => {
+/** The test of one space's samples: one training step each, compiled against eager. */
+export function describeSamples(space: string, cases: readonly Case[]): void {
+  describe(`compiled ${space} samples against the eager builder (one step, batch 4)`, () => {
   it.each(cases.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
     const started = performance.now();
     let r: StepComparison;
@@ -105,4 +79,5 @@ describe.each(SPACES)('compiled %s samples against the eager builder (one step, 
     const w = worst.get(space);
     if (w !== undefined) console.log(`${space}: worst relative differences: loss ${w.loss.toExponential(1)}, weights ${w.weights.toExponential(1)}, evaluation ${w.evaluation.toExponential(1)}; ${(w.ms / 1000).toFixed(1)} s`);
   });
-});
+  });
+}
