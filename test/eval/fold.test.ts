@@ -235,7 +235,7 @@ describe('foldBatchNorm: one producer + BN', () => {
   });
 });
 
-/** Small variants (test/eval/compile/spaces.slow.test.ts); layerwise's merges are taken in turn. */
+/** Small variants (test/eval/compile/spaces-*.slow.test.ts); layerwise's merges are taken in turn. */
 const SPACES: readonly (readonly [string, readonly SearchSpace[]])[] = [
   ['nb201', [createSpace('nb201', { cells: 1, channels: 4 })]],
   ['darts', [createSpace('darts', { layers: 3, nodes: 4, channels: 4 })]],
