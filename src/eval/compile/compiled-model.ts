@@ -1,7 +1,7 @@
 /**
  * A compiled network loaded into one native TensorFlow session (tfjs-node's SavedModel loader):
  * a training step, an evaluation batch or a prediction is one native call. The variables live in
- * the session; `readWeights`/`assign` move them in and out as tensors.
+ * the session; `readAll`/`assignAll` move them in and out as tensors.
  */
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import type { TFSavedModel } from '@tensorflow/tfjs-node/dist/saved_model.js';

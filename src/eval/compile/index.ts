@@ -24,7 +24,7 @@ export async function compileFromModel(arch: ResolvedArch, model: LayersModel, t
   const compiled = await CompiledModel.load(compileArch(arch, train));
   try {
     const tf = loadTf();
-    const weights = modelWeights(model);
+    const weights = variablesByName(model);
     const zeros: Tensor[] = [];
     const values = compiled.variables.map((v) => {
       const w = weights.get(v.name);
@@ -46,7 +46,7 @@ export async function compileFromModel(arch: ResolvedArch, model: LayersModel, t
 /** Copies the compiled graph's weights (not the optimizer's slots) into the model. */
 export function copyWeightsInto(compiled: CompiledModel, model: LayersModel): void {
   const tf = loadTf();
-  const weights = modelWeights(model);
+  const weights = variablesByName(model);
   const values = compiled.readAll();
   try {
     compiled.variables.forEach((v, i) => weights.get(v.name)?.write(values[i] as Tensor));
@@ -55,6 +55,7 @@ export function copyWeightsInto(compiled: CompiledModel, model: LayersModel): vo
   }
 }
 
-function modelWeights(model: LayersModel) {
+/** The model's weight variables by `originalName` (the compiled variables' names). */
+function variablesByName(model: LayersModel) {
   return new Map(model.weights.map((w) => [w.originalName, w]));
 }
