@@ -29,3 +29,19 @@ export function parseInteger(value: string): number {
   if (!Number.isSafeInteger(n) || value.trim() === '') throw new InvalidArgumentError(`expected an integer, got "${value}"`);
   return n;
 }
+
+/** Commander argument parser for one of a fixed list of words (e.g. --precision fp32|bf16|fp16). */
+export function parseOneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${value}"`);
+    return value as T;
+  };
+}
+
+/** Commander argument parser for a gradient checkpointing segment count: a positive integer or "sqrt". */
+export function parseSegments(value: string): number | 'sqrt' {
+  if (value === 'sqrt') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer or "sqrt", got "${value}"`);
+  return n;
+}

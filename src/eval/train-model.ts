@@ -39,11 +39,12 @@ export async function trainModel(arch: ResolvedArch, model: LayersModel, data: T
 
 async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: ResolvedTrainConfig): Promise<{ compiled?: CompiledModel; fallback?: string }> {
   if (cfg.engine === 'eager') return {};
-  if (cfg.diagnostics.gradients || cfg.diagnostics.activations) return { fallback: 'diagnostics are measured on the eager engine' };
+  const withoutCheckpointing = cfg.checkpointing === undefined ? '' : ' (without gradient checkpointing)';
+  if (cfg.diagnostics.gradients || cfg.diagnostics.activations) return { fallback: `diagnostics are measured on the eager engine${withoutCheckpointing}` };
   try {
     return { compiled: await compileFromModel(arch, model, cfg) };
   } catch (error) {
-    return { fallback: (error as Error).message };
+    return { fallback: `${(error as Error).message}${withoutCheckpointing}` };
   }
 }
 

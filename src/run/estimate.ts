@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Shape } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
-import { costOf, type CostReport } from '../space/cost/index.js';
+import { costOf, type CostOptions, type CostReport, type OptimizerName, type Precision, type SegmentSpec } from '../space/cost/index.js';
 import { reference, references } from '../space/reference/index.js';
 import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
@@ -21,6 +21,10 @@ export type EstimateRequest = {
   readonly inputShape?: Shape;
   readonly classes?: number;
   readonly batch: number;
+  /** The cost model's defaults otherwise: 'momentum' (the default training optimizer), 'fp32', no checkpointing. */
+  readonly optimizer?: OptimizerName;
+  readonly precision?: Precision;
+  readonly segments?: SegmentSpec;
   readonly peakFlops?: number;
   readonly efficiency?: number;
   /** Build the model and time it (batch 1 and batch B); the estimate then uses the measured peak. */
@@ -77,9 +81,15 @@ export async function estimate(request: EstimateRequest): Promise<EstimateResult
   const { space } = request;
   const { spec, inputShape, classes } = space === undefined ? readSpec(request.target, request.inputShape, request.classes) : readSample({ ...request, space });
   const arch = assertArch(spec, { ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
-  if (!request.measure) {
-    return { report: costOf(arch, { batch: request.batch, ...(request.peakFlops ? { peakFlops: request.peakFlops } : {}), ...(request.efficiency ? { efficiency: request.efficiency } : {}) }) };
-  }
+  const options: CostOptions = {
+    batch: request.batch,
+    ...(request.optimizer === undefined ? {} : { optimizer: request.optimizer }),
+    ...(request.precision === undefined ? {} : { precision: request.precision }),
+    ...(request.segments === undefined ? {} : { segments: request.segments }),
+    ...(request.peakFlops ? { peakFlops: request.peakFlops } : {}),
+    ...(request.efficiency ? { efficiency: request.efficiency } : {}),
+  };
+  if (!request.measure) return { report: costOf(arch, options) };
   const peakFlops = request.peakFlops ?? measurePeakFlops();
   const model = buildModel(arch, { seed: 0 });
   const compiled = await compileFromModel(arch, model);
@@ -93,7 +103,7 @@ export async function estimate(request: EstimateRequest): Promise<EstimateResult
       batch: request.batch,
       peakFlops,
     };
-    const report = costOf(arch, { batch: request.batch, peakFlops, ...(request.efficiency ? { efficiency: request.efficiency } : {}) });
+    const report = costOf(arch, { ...options, peakFlops });
     return { report, measured };
   } finally {
     compiled.dispose();

@@ -1,8 +1,10 @@
 import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
+import { resolveTrainConfig } from '../eval/train/config.js';
 import { constrainSpace, constraintFrom } from '../space/constraint.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { createSpace } from '../space/spaces/index.js';
 import type { ExperimentConfig } from './config.js';
+import { trainCostOptions } from './train-cost.js';
 
 /** The experiment's space; with constraints, a view of it that proposes only samples within the limits. */
 export function experimentSpace(config: ExperimentConfig): SearchSpace {
@@ -16,5 +18,6 @@ export function experimentSpace(config: ExperimentConfig): SearchSpace {
     ...(limits.maxParams === undefined ? {} : { maxParams: limits.maxParams }),
     ...(limits.maxTrainMemoryBytes === undefined ? {} : { maxTrainMemory: limits.maxTrainMemoryBytes }),
   };
-  return constrainSpace(space, constraintFrom(budget), { inputShape: dataset.shape(options), classes: dataset.numClasses(options), batch: config.train.batchSize ?? 128 });
+  const train = trainCostOptions(resolveTrainConfig({ ...config.train, seed: config.seed }));
+  return constrainSpace(space, constraintFrom(budget), { inputShape: dataset.shape(options), classes: dataset.numClasses(options), ...train });
 }

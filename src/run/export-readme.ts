@@ -1,17 +1,25 @@
-// The README.md of an exported trial: what it is, its figures, how to load it.
+// The README.md of an exported trial: what it is, its figures, its exported variants, what the models
+// take and give, and how to load each format.
 import type { Trial } from '../core/trial.js';
 import { metricOf } from '../search/objective.js';
+import type { ExportFormat } from '../eval/export/formats.js';
 import { primaryObjective, type ExperimentData } from './experiment-data.js';
+import type { ExportInput } from './export.js';
+import type { Variant } from './export-variants.js';
 
 const FIGURES = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'testAccuracy', 'params', 'macs', 'estimatedLatencyMs', 'measuredLatencyMs'];
 
+/** What was exported: the variants with their measured figures, the models' input, why accuracy is missing. */
+export type ExportedVariants = { readonly variants: readonly Variant[]; readonly input: ExportInput; readonly accuracyNote?: string };
+
 /** A short Markdown description of exported trial `trial`. */
-export function exportReadme(data: ExperimentData, trial: Trial): string {
+export function exportReadme(data: ExperimentData, trial: Trial, exported: ExportedVariants): string {
   const objective = primaryObjective(data.config);
   const rows = FIGURES.flatMap((name) => {
     const v = metricOf(trial, name);
     return v === undefined ? [] : [`| ${name} | ${Number.isInteger(v) ? v : v.toPrecision(5)} |`];
   });
+  const formats = new Set(exported.variants.map((v) => v.format));
   return [
     `# ${data.experiment.name}, trial ${trial.number}`,
     '',
@@ -22,15 +30,59 @@ export function exportReadme(data: ExperimentData, trial: Trial): string {
     '| --- | --- |',
     ...rows,
     '',
+    ...variantTable(exported),
+    ...inputSection(exported.input),
     '## Files',
     '',
-    '- `model.json` + weights: the trained tfjs LayersModel (no optimizer state).',
+    ...(formats.has('tfjs-layers') ? ['- `model.json` + weights: the trained tfjs LayersModel (no optimizer state).'] : []),
+    ...(formats.has('saved-model') ? ['- `saved-model/`: a TensorFlow SavedModel (`saved_model.pb`, an empty `variables/`): the inference graph, BatchNorms folded, weights as constants; signature `serving_default`, input `x`, output `logits`.'] : []),
+    ...(formats.has('tfjs-graph') ? ['- `tfjs-graph/`: the same graph as a tfjs graph model (`model.json` + `weights.bin`).'] : []),
     '- `architecture.json`: the space, the sample, its canonical key and the frozen ArchSpec.',
     '- `trial.json`: metrics, cost figures and the per-epoch curve.',
+    '- `variants.json`: the table above, machine-readable.',
     '',
     '## Loading',
     '',
-    'The model uses nas\'s custom layers; register them before loading:',
+    ...[...formats].flatMap((f) => LOADING[f]),
+  ].join('\n');
+}
+
+function variantTable({ variants, accuracyNote }: ExportedVariants): string[] {
+  const rows = variants.map((v) =>
+    `| ${v.format} | \`${v.path}\` | ${count(v.bytes)} B (${(v.bytes / 1024).toFixed(1)} KiB) | ${count(v.params)} | ${count(v.macs)} | ${v.latencyMs === null ? '–' : `${v.latencyMs.toFixed(v.latencyMs < 10 ? 2 : 1)} ms`} | ${v.accuracy === null ? '–' : `${(v.accuracy * 100).toFixed(2)} %`} |`,
+  );
+  const folded = variants.some((v) => v.format !== 'tfjs-layers')
+    ? ' saved-model and tfjs-graph hold the trained network with its BatchNorms folded into the layers before them (docs/inference.md), so they store fewer numbers.'
+    : '';
+  return [
+    '## Exported variants',
+    '',
+    '| format | load | size | params | MACs | latency, batch 1 | test accuracy |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `Measured at export on each file as loaded below: latency is the median of 10 predictions of one image after 3 warm-up runs (this machine); test accuracy is the artefact's on the experiment's test set${accuracyNote === undefined ? '' : ` (${accuracyNote})`}. Params count every stored number (BatchNorm statistics included).${folded}`,
+    '',
+  ];
+}
+
+function inputSection(input: ExportInput): string[] {
+  const shape = input.shape.join(', ');
+  const normalization =
+    input.normalization === null
+      ? 'normalised per channel as in training (the data set could not be loaded at export to state the statistics)'
+      : `normalised per channel as (x − mean) / std with mean [${input.normalization.mean.map(fixed).join(', ')}] and std [${input.normalization.std.map(fixed).join(', ')}] (the training split's)`;
+  return [
+    '## Input and output',
+    '',
+    `Input \`x\`: float32 [N, ${shape}] (NHWC), pixel values in [0, 1] ${normalization}. Output \`logits\`: float32 [N, classes], before softmax.`,
+    '',
+  ];
+}
+
+const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
+  'tfjs-layers': [
+    'tfjs-layers: the model uses nas\'s custom layers; register them before loading:',
     '',
     '```ts',
     "import { nasLayers } from 'nas/src/eval/build/layers/index.js';",
@@ -39,5 +91,36 @@ export function exportReadme(data: ExperimentData, trial: Trial): string {
     "const model = await loadTf().loadLayersModel('file://./model.json');",
     '```',
     '',
-  ].join('\n');
+  ],
+  'saved-model': [
+    'saved-model, with tfjs-node, TensorFlow for Python, or TF Serving (copy `saved-model/` to `models/<name>/1/`):',
+    '',
+    '```js',
+    "const model = await tf.node.loadSavedModel('saved-model'); // tf = require('@tensorflow/tfjs-node')",
+    'const logits = model.predict(x);',
+    '```',
+    '',
+    '```python',
+    "model = tf.saved_model.load('saved-model')",
+    "logits = model.signatures['serving_default'](x=tf.constant(images))['logits']",
+    '```',
+    '',
+  ],
+  'tfjs-graph': [
+    'tfjs-graph, with any tfjs (no nas code):',
+    '',
+    '```js',
+    "const model = await tf.loadGraphModel('file://./tfjs-graph/model.json');",
+    'const logits = model.predict(x);',
+    '```',
+    '',
+  ],
+};
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function fixed(v: number): string {
+  return v.toFixed(4);
 }

@@ -1,6 +1,6 @@
 import type { Dataset } from '../core/data.js';
 import { Rng } from '../core/rng.js';
-import { augmentBatch, channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../backend/data/index.js';
+import { augmentBatch, channelStats, loadDataset, normalizeBatch, splitTrainValidation, type ChannelStats } from '../backend/data/index.js';
 import type { TrainData } from '../eval/train/index.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -19,10 +19,10 @@ function datasetOf(config: ExperimentConfig): Promise<Dataset> {
 
 /**
  * The training data of every trial of an experiment: the same seeded train/validation split (from
- * the experiment seed), per-channel normalisation from the training part, and the configured
- * augmentation of training batches.
+ * the experiment seed), per-channel normalisation from the training part (`stats`), and the
+ * configured augmentation of training batches.
  */
-export async function trialData(config: ExperimentConfig): Promise<{ data: TrainData; numClasses: number; shape: readonly number[] }> {
+export async function trialData(config: ExperimentConfig): Promise<{ data: TrainData; numClasses: number; shape: readonly number[]; stats: ChannelStats }> {
   const dataset = await datasetOf(config);
   const { train, validation } = splitTrainValidation(dataset.train, {
     seed: config.seed,
@@ -44,5 +44,5 @@ export async function trialData(config: ExperimentConfig): Promise<{ data: Train
       },
     },
   };
-  return { data, numClasses: dataset.numClasses, shape };
+  return { data, numClasses: dataset.numClasses, shape, stats };
 }

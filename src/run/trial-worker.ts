@@ -16,6 +16,7 @@ import { trainModel } from '../eval/train-model.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
+import { trainCostOptions } from './train-cost.js';
 import { trialModelDir } from './model-store.js';
 
 /** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
@@ -41,7 +42,6 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     throw Object.assign(error as Error, { reason: error instanceof ArchError ? 'invalid' : 'error' });
   }
   const trainConfig = resolveTrainConfig({ ...config.train, seed: task.seed });
-  const cost = costOf(arch, { batch: trainConfig.batchSize });
   const model = buildModel(arch, { seed: task.seed, init: trainConfig.init });
   const send = (progress: TrialProgress) => port.postMessage(progress);
   try {
@@ -51,6 +51,7 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     };
     const result = await trainModel(arch, model, data, trainConfig, { hooks, ...(config.measureLatency ? { latency: LATENCY } : {}) });
     const last = result.epochs[result.epochs.length - 1];
+    const cost = costOf(arch, trainCostOptions(trainConfig, result.engine.name));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
     if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number));
     return {

@@ -8,6 +8,7 @@ import { nasLayers } from '../../src/eval/build/layers/index.js';
 import { evaluate } from '../../src/eval/train/evaluate.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { exportTrial } from '../../src/run/export.js';
+import type { Variant } from '../../src/run/export-variants.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { startSearch } from '../../src/run/search.js';
 import { trialData } from '../../src/run/trial-data.js';
@@ -22,12 +23,20 @@ const config: ExperimentConfig = testConfig({
   space: { name: 'nb201', options: { cells: 1, channels: 4 } },
   budget: { trials: 3 },
   workers: 1,
-  train: { epochs: 1, batchSize: 32 },
+  train: { epochs: 1, batchSize: 32, test: true },
 });
 
 beforeAll(async () => {
   await startSearch(config, { emit: eventLog().emit });
 }, 120_000);
+
+/** stderr less TensorFlow's native log lines (the native library of some builds logs at start-up whatever TF_CPP_MIN_LOG_LEVEL says). */
+function nasErrors(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && !/^(WARNING: All log messages before absl|[IWE]\d{4} )/.test(line))
+    .join('\n');
+}
 
 async function load(dir: string): Promise<LayersModel> {
   nasLayers();
@@ -62,6 +71,47 @@ describe('nas export', () => {
     after.dispose();
   });
 
+  it('exports every format: the Layers model at the top, the frozen graphs in their folders, each measured', async () => {
+    const out = tempDir('nas-export-formats-');
+    const result = await exportTrial(config.storage, 'tiny', { best: true }, out, { formats: ['saved-model,tfjs-graph', 'tfjs-layers', 'saved-model'] });
+    expect(result.files).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'saved-model/saved_model.pb', 'saved-model/variables/', 'tfjs-graph/model.json', 'tfjs-graph/weights.bin', 'variants.json', 'README.md']));
+    expect(fs.statSync(path.join(out, 'saved-model', 'variables')).isDirectory()).toBe(true);
+    const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { input: { shape: number[]; normalization: { mean: number[] } }; variants: Variant[] };
+    expect(listed.variants).toEqual(result.variants);
+    expect(listed.variants.map((v) => [v.format, v.path])).toEqual([['tfjs-layers', 'model.json'], ['saved-model', 'saved-model'], ['tfjs-graph', 'tfjs-graph/model.json']]);
+    expect(listed.input.shape).toEqual([8, 8, 1]);
+    expect(listed.input.normalization.mean).toHaveLength(1);
+    const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as { metrics: Record<string, number> };
+    const [layers, saved, graph] = listed.variants as [Variant, Variant, Variant];
+    for (const v of listed.variants) {
+      expect(v.bytes).toBeGreaterThan(0);
+      expect(v.latencyMs).toBeGreaterThan(0);
+      expect(v.macs).toBeGreaterThan(0);
+    }
+    // The Layers model is the trained model: it scores what the trial recorded. The folded graphs
+    // hold fewer numbers (the folded BNs' four vectors each) and predict the same classes.
+    expect(layers.accuracy).toBeCloseTo(trial.metrics.testAccuracy ?? Number.NaN, 6);
+    expect(saved.params).toBeLessThan(layers.params);
+    expect(graph.params).toBe(saved.params);
+    for (const v of [saved, graph]) expect(Math.abs((v.accuracy ?? Number.NaN) - (layers.accuracy ?? Number.NaN))).toBeLessThanOrEqual(0.01);
+    const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(readme).toMatch(/## Exported variants[\s\S]*\| saved-model \| `saved-model` \| [\d,]+ B \([\d.]+ KiB\) \|/);
+    expect(readme).toMatch(/tf\.node\.loadSavedModel\('saved-model'\)/);
+    expect(readme).toMatch(/tf\.loadGraphModel\('file:\/\/\.\/tfjs-graph\/model\.json'\)/);
+    expect(readme).toMatch(/normalised per channel as \(x − mean\) \/ std with mean \[/);
+  });
+
+  it('exports one frozen format into its folder alone, and skips the accuracy when asked', async () => {
+    const out = tempDir('nas-export-graph-');
+    const result = await exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['tfjs-graph'], accuracy: false });
+    expect(fs.existsSync(path.join(out, 'model.json'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'tfjs-graph', 'model.json'))).toBe(true);
+    expect(result.variants).toHaveLength(1);
+    expect(result.variants[0]?.accuracy).toBeNull();
+    expect(result.accuracyNote).toMatch(/not measured/);
+    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph .*got "onnx"/);
+  });
+
   it('names the known trials and experiments when asked for an unknown one', async () => {
     const out = tempDir('nas-export-out-');
     await expect(exportTrial(config.storage, 'tiny', { trial: 9 }, out)).rejects.toThrow(/no trial 9 in experiment "tiny"/);
@@ -73,11 +123,23 @@ describe('nas export', () => {
   it('runs from the command line, and exits 1 with the known names on an unknown experiment', async () => {
     const out = tempDir('nas-export-cli-');
     const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage]);
-    expect(ok.stderr).toBe('');
+    expect(nasErrors(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
     expect(fs.existsSync(path.join(out, 'model.json'))).toBe(true);
     const bad = await runCli(['export', 'nope', '--out', out, '--storage', config.storage]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no experiment "nope"[\s\S]*experiments there: tiny/);
+  });
+
+  it('takes --format repeated or comma-separated, and exits 2 naming the flag, the formats and the bad value', async () => {
+    const out = tempDir('nas-export-cli-formats-');
+    const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', 'saved-model,tfjs-graph', '--format', 'tfjs-layers', '--no-accuracy']);
+    expect(nasErrors(ok.stderr)).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/saved-model \(saved-model\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1/);
+    for (const file of ['model.json', 'saved-model/saved_model.pb', 'tfjs-graph/model.json', 'variants.json']) expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model,onnx']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format[\s\S]*expected tfjs-layers, saved-model, tfjs-graph[\s\S]*got "onnx"/);
   });
 });

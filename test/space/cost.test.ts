@@ -46,13 +46,11 @@ describe('estimateCost on a hand-counted network', () => {
 });
 
 describe('estimateCost options', () => {
-  it('Adam keeps two slots; sgd none; fp16 halves every byte figure', () => {
+  it('Adam keeps two slots; sgd none; the default is SGD with momentum, one slot', () => {
     expect(estimateCost(small, { batch: 1, optimizer: 'adam' }).memory.optimizerState).toBe(2 * 118 * 4);
     expect(estimateCost(small, { batch: 1, optimizer: 'sgd' }).memory.optimizerState).toBe(0);
-    const half = estimateCost(small, { batch: 1, bytesPerElement: 2 });
-    const full = estimateCost(small, { batch: 1 });
-    expect(half.memory.weights * 2).toBe(full.memory.weights);
-    expect(half.memory.inferenceActivations * 2).toBe(full.memory.inferenceActivations);
+    expect(estimateCost(small, { batch: 1 }).memory.optimizerState).toBe(118 * 4);
+    expect(estimateCost(small, { batch: 1 }).training).toEqual({ optimizer: 'momentum', optimizerSlots: 1, precision: 'fp32' });
   });
 
   it('a skip connection keeps its source alive', () => {
@@ -62,19 +60,21 @@ describe('estimateCost options', () => {
       { id: 'b', op: 'conv', filters: 2, kernel: 1 },
       { id: 's', op: 'add', inputs: ['b', 'a'] },
     );
-    expect(estimateCost(skip, { batch: 1, bytesPerElement: 1 }).memory.inferenceActivations).toBe(96);
+    expect(estimateCost(skip, { batch: 1 }).memory.inferenceActivations).toBe(96 * 4);
   });
 
   it('views (identity, flatten) store nothing', () => {
     const view = chain([2, 2, 2], { id: 'i', op: 'identity' }, { id: 'f', op: 'flatten' });
-    const c = estimateCost(view, { batch: 1, bytesPerElement: 1 });
-    expect(c.memory.trainActivations).toBe(8);
-    expect(c.memory.inferenceActivations).toBe(8);
+    const c = estimateCost(view, { batch: 1 });
+    expect(c.memory.trainActivations).toBe(8 * 4);
+    expect(c.memory.inferenceActivations).toBe(8 * 4);
   });
 
   it('rejects bad options and bad specs with an ArchError', () => {
     expect(() => estimateCost(small, { batch: 0 })).toThrow(ArchError);
     expect(() => estimateCost(small, { batch: 1, optimizer: 'lion' as never })).toThrow(/options.optimizer/);
+    expect(() => estimateCost(small, { batch: 1, precision: 'fp8' as never })).toThrow(/options.precision: expected one of fp32, bf16, fp16, got "fp8"/);
+    expect(() => estimateCost(small, { batch: 1, segments: 0 })).toThrow(/options.segments: expected a positive integer or 'sqrt', got 0/);
     expect(() => estimateCost({ version: 2 }, { batch: 1 })).toThrow(/version: expected 1, got 2/);
   });
 

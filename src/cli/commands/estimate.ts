@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { estimate } from '../../run/estimate.js';
+import { OPTIMIZER_SLOTS, PRECISIONS, type OptimizerName, type Precision, type SegmentSpec } from '../../space/cost/index.js';
 import { costJson, costLines } from '../format/cost.js';
 import { printJson, printLine } from '../output.js';
-import { parsePositiveInt, parsePositiveNumber, parseShape } from '../parse.js';
+import { parseOneOf, parsePositiveInt, parsePositiveNumber, parseSegments, parseShape } from '../parse.js';
 
 function parseJsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;
@@ -15,7 +16,20 @@ function parseJsonObject(value: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-type Flags = { space?: string; spaceOptions?: Record<string, unknown>; input?: number[]; classes?: number; batch: number; peakFlops?: number; efficiency?: number; measure?: boolean; json?: boolean };
+type Flags = {
+  space?: string;
+  spaceOptions?: Record<string, unknown>;
+  input?: number[];
+  classes?: number;
+  batch: number;
+  optimizer?: OptimizerName;
+  precision?: Precision;
+  segments?: SegmentSpec;
+  peakFlops?: number;
+  efficiency?: number;
+  measure?: boolean;
+  json?: boolean;
+};
 
 /** `nas estimate`: the cost model's per-layer table and totals, without training. */
 export function registerEstimate(program: Command): void {
@@ -28,6 +42,9 @@ export function registerEstimate(program: Command): void {
     .option('--input <HxWxC>', 'input shape, e.g. 32x32x3 (references default to 224x224x3, spaces to 32x32x3)', parseShape)
     .option('--classes <K>', 'number of classes (references default to 1000, files and spaces to 10)', parsePositiveInt)
     .option('--batch <B>', 'training batch size for activation memory (and measured latency)', parsePositiveInt, 32)
+    .option('--optimizer <name>', 'optimizer state in training memory: sgd (no momentum, 0 slots), momentum (SGD with momentum, 1 slot; the default, as in training), adam or adamw (2 slots)', parseOneOf(Object.keys(OPTIMIZER_SLOTS) as OptimizerName[]))
+    .option('--precision <p>', 'fp32 (default), or bf16 / fp16 mixed precision: float32 master weights, gradients and optimizer state, 2-byte weight copy and activations', parseOneOf(PRECISIONS))
+    .option('--segments <K>', 'gradient checkpointing with K segments, or sqrt for ⌈√N⌉ of N stored nodes (as train.checkpointing.segments): kept activations and the recompute cost', parseSegments)
     .option('--peak-flops <F>', 'hardware peak in FLOP/s for the latency estimate (default 1e11, or measured with --measure)', parsePositiveNumber)
     .option('--efficiency <E>', 'fraction of the peak reached (default 0.15)', parsePositiveNumber)
     .option('--measure', 'build the model and measure latency at batch 1 and B, eager and compiled, and the machine peak')
@@ -37,6 +54,9 @@ export function registerEstimate(program: Command): void {
         target,
         ...(flags.space ? { space: flags.space, spaceOptions: flags.spaceOptions ?? {} } : {}),
         batch: flags.batch,
+        ...(flags.optimizer ? { optimizer: flags.optimizer } : {}),
+        ...(flags.precision ? { precision: flags.precision } : {}),
+        ...(flags.segments ? { segments: flags.segments } : {}),
         measure: flags.measure ?? false,
         ...(flags.input ? { inputShape: flags.input } : {}),
         ...(flags.classes ? { classes: flags.classes } : {}),

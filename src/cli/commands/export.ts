@@ -1,29 +1,48 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../../core/errors.js';
+import { EXPORT_FORMATS, formatNames, unknownFormats } from '../../eval/export/formats.js';
 import { exportTrial, type TrialChoice } from '../../run/export.js';
+import type { Variant } from '../../run/export-variants.js';
 import { displayPath, storagePath } from '../config/loader.js';
 import { printLine } from '../output.js';
 
-type Flags = { trial?: number; best?: boolean; out: string; storage?: string };
+type Flags = { trial?: number; best?: boolean; out: string; storage?: string; format: string[]; accuracy: boolean };
 
-/** `nas export <experiment> [--trial N | --best] --out DIR`: a trained trial's tfjs model, architecture and figures. */
+/** `nas export <experiment> [--trial N | --best] --out DIR [--format F…]`: a trained trial's model in the formats asked, its architecture and figures. */
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description("copy a trial's trained tfjs model into a folder, with its architecture (architecture.json), figures (trial.json) and a README")
+    .description("write a trial's trained model into a folder (tfjs Layers model, frozen SavedModel, tfjs graph model), with its architecture (architecture.json), figures (trial.json, variants.json) and a README")
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--trial <n>', 'the trial number', trialNumber)
     .option('--best', 'the best trial by the primary objective (the default)')
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
+    .addOption(new Option('--format <formats>', `${EXPORT_FORMATS.join(', ')}; repeat the flag or separate with commas`).argParser(collectFormats).default([], 'tfjs-layers'))
+    .option('--no-accuracy', "skip measuring each exported model's accuracy on the experiment's test set")
     .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
     .action(async (name: string, flags: Flags) => {
       if (flags.trial !== undefined && flags.best) throw new UserError('USAGE', 'give --trial N or --best, not both');
       const choice: TrialChoice = flags.trial === undefined ? { best: true } : { trial: flags.trial };
       const file = await storagePath(flags.storage);
-      const result = await exportTrial(file, name, choice, path.resolve(flags.out));
+      const result = await exportTrial(file, name, choice, path.resolve(flags.out), { formats: flags.format, accuracy: flags.accuracy });
       printLine(`exported trial ${result.trial} of ${name} to ${displayPath(result.out)}: ${result.files.join(', ')}`);
+      for (const v of result.variants) printLine(`  ${variantLine(v)}`);
+      if (result.accuracyNote !== undefined) printLine(`  test accuracy ${result.accuracyNote}`);
     });
+}
+
+function collectFormats(value: string, previous: string[]): string[] {
+  const names = formatNames([value]);
+  const problem = unknownFormats(names);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return [...previous, ...names];
+}
+
+function variantLine(v: Variant): string {
+  const latency = v.latencyMs === null ? '' : `, ${v.latencyMs.toFixed(2)} ms at batch 1`;
+  const accuracy = v.accuracy === null ? '' : `, test accuracy ${(v.accuracy * 100).toFixed(2)} %`;
+  return `${v.format} (${v.path}): ${(v.bytes / 1024).toFixed(1)} KiB, ${v.params.toLocaleString('en-US')} params${latency}${accuracy}`;
 }
 
 function trialNumber(value: string): number {

@@ -62,6 +62,7 @@ const train = strict({
   test: bool().optional(),
   init: z.enum(['he', 'glorot'], expected("'he' or 'glorot'")).optional(),
   engine: z.enum(['compiled', 'eager'], expected("'compiled' or 'eager'")).optional(),
+  checkpointing: strict({ segments: z.union([positiveInt(), z.literal('sqrt')], expected("a positive integer or 'sqrt'")) }).optional(),
   diagnostics: strict({ gradients: bool().optional(), activations: bool().optional() }).optional(),
 });
 

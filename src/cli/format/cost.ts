@@ -1,5 +1,6 @@
 import type { MeasuredLatency } from '../../run/estimate.js';
 import type { CostReport } from '../../space/cost/index.js';
+import { checkpointingText, optimizerLabel, precisionLabel } from './training-setting.js';
 import { bytes, int, si, table } from './units.js';
 
 /** The stable `nas estimate --json` shape (snake_case, a contract for scripts). */
@@ -11,14 +12,26 @@ export function costJson(report: CostReport, batch: number, measured?: MeasuredL
     flops_note: 'FLOPs = 2 × MACs of convolution and dense layers; other_ops (BatchNorm, activations, pooling, additions) counted apart',
     other_ops: report.otherOps,
     batch,
+    training: { optimizer: report.training.optimizer, optimizer_slots: report.training.optimizerSlots, precision: report.training.precision },
     memory: {
       weights: report.memory.weights,
+      low_precision_weights: report.memory.lowPrecisionWeights,
       gradients: report.memory.gradients,
       optimizer_state: report.memory.optimizerState,
       train_activations: report.memory.trainActivations,
       inference_activations: report.memory.inferenceActivations,
       train_total: report.memory.trainTotal,
     },
+    checkpointing: report.checkpointing
+      ? {
+          segments: report.checkpointing.spec,
+          segment_count: report.checkpointing.segments,
+          kept_elements: report.checkpointing.keptElements,
+          largest_segment_elements: report.checkpointing.largestSegmentElements,
+          recompute_macs: report.checkpointing.recomputeMacs,
+          compute_overhead: report.checkpointing.computeOverhead,
+        }
+      : null,
     latency: {
       estimated_ms: report.latency.estimatedMs,
       peak_flops: report.latency.peakFlops,
@@ -53,8 +66,10 @@ export function costLines(report: CostReport, batch: number, measured?: Measured
     '',
     `parameters      ${int(report.params.trainable)} trainable (PyTorch convention), ${int(report.params.total)} total (tfjs countParams, with BatchNorm moving statistics)`,
     `MACs            ${int(report.macs)} (${si(report.macs)}); FLOPs = 2 × MACs = ${si(report.flops)} (convolution and dense; other ops ${si(report.otherOps)} apart)`,
-    `memory          weights ${bytes(m.weights)}, gradients ${bytes(m.gradients)}, optimizer state ${bytes(m.optimizerState)}`,
-    `                training activations at batch ${batch}: ${bytes(m.trainActivations)}; training total ${bytes(m.trainTotal)}`,
+    `training        optimizer: ${optimizerLabel(report.training.optimizer, report.training.optimizerSlots)}; precision: ${precisionLabel(report.training.precision)}`,
+    `checkpointing   ${checkpointingText(report, batch)}`,
+    `memory          weights ${bytes(m.weights)}${m.lowPrecisionWeights > 0 ? ` + ${report.training.precision} copy ${bytes(m.lowPrecisionWeights)}` : ''}, gradients ${bytes(m.gradients)}, optimizer state ${bytes(m.optimizerState)}`,
+    `                training activations at batch ${batch}${report.checkpointing ? ' (checkpointed)' : ''}: ${bytes(m.trainActivations)}; training total ${bytes(m.trainTotal)}`,
     `                peak inference activations (batch 1): ${bytes(m.inferenceActivations)}`,
     `latency         estimated ${report.latency.estimatedMs.toFixed(2)} ms at batch 1 (FLOPs / (${si(report.latency.peakFlops)}FLOP/s × ${report.latency.efficiency}))`,
     ...(measured

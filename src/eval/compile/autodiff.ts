@@ -4,12 +4,17 @@
  * rule (gradients/), which emits TensorFlow's gradient kernels (Conv2DBackpropInput, ReluGrad, …).
  * Partial gradients reaching one tensor from several consumers are summed with AddN.
  */
+import { recomputeSegment, type Recompute } from './checkpoint.js';
 import type { Emit } from './emit.js';
 import { tensorName, type GraphNode, type Sym } from './graph.js';
 import { gradientRule } from './gradients/index.js';
 
-/** The gradients of scalar `y` with respect to each of `xs` (undefined where y does not depend on it). */
-export function gradients(e: Emit, y: Sym, xs: readonly Sym[], seed?: Sym): (Sym | undefined)[] {
+/**
+ * The gradients of scalar `y` with respect to each of `xs` (undefined where y does not depend on it).
+ * With `recompute` (gradient checkpointing, checkpoint.ts), the rules of a segment's ops read that
+ * segment's activations recomputed once its gradients are known, not the first forward's.
+ */
+export function gradients(e: Emit, y: Sym, xs: readonly Sym[], seed?: Sym, recompute?: Recompute): (Sym | undefined)[] {
   const relevant = between(e.g.nodes, xs, y);
   const partials = new Map<string, Sym[]>();
   const push = (s: Sym, g: Sym) => {
@@ -25,14 +30,27 @@ export function gradients(e: Emit, y: Sym, xs: readonly Sym[], seed?: Sym): (Sym
     return sum;
   };
   push(y, seed ?? e.scalar(1));
+  const copies = new Map<GraphNode, GraphNode>();
+  const recomputed = new Set<number>();
+  // Recomputes a segment once the gradients reaching it (every partial summed so far) are computed.
+  const recomputeFor = (node: GraphNode): void => {
+    const segment = recompute?.segmentOf.get(node);
+    if (segment === undefined || recomputed.has(segment)) return;
+    recomputed.add(segment);
+    const nodes = recompute?.segments[segment] ?? [];
+    const arrived = nodes.flatMap((n) => n.outputs.map(total)).filter((g): g is Sym => g !== undefined);
+    for (const [original, copy] of recomputeSegment(e, nodes, arrived.map((g) => g.node))) copies.set(original, copy);
+  };
   e.g.within('grad', () => {
     for (let i = e.g.nodes.length - 1; i >= 0; i--) {
       const node = e.g.nodes[i] as GraphNode;
       if (!relevant.has(node)) continue;
       const dys = node.outputs.map(total);
       if (dys.every((d) => d === undefined)) continue;
+      recomputeFor(node);
       const rule = gradientRule(node.op);
-      const dxs = e.g.within(node.name.split('/').slice(-2).join('_'), () => rule(e, node, dys));
+      const seen = copies.get(node) ?? node;
+      const dxs = e.g.within(node.name.split('/').slice(-2).join('_'), () => rule(e, seen, dys));
       node.inputs.forEach((input, j) => {
         const dx = dxs[j];
         if (dx !== undefined && input.dtype === 'float32' && (relevant.has(input.node) || xs.includes(input))) push(input, dx);

@@ -14,6 +14,7 @@ import { layerNames } from '../build/build-model.js';
 import type { ResolvedTrainConfig } from '../train/config.js';
 import { decays } from '../train/optimizers.js';
 import { gradients } from './autodiff.js';
+import { recomputePlan, type Recompute } from './checkpoint.js';
 import { Emit } from './emit.js';
 import { Graph, type GraphNode, type Sym } from './graph.js';
 import { clipByGlobalNorm, optimizerUpdates, type ParamStep } from './optimizer.js';
@@ -23,7 +24,7 @@ import { savedModelBytes, type Signature } from './saved-model.js';
 import { Variables, type VariableSpec } from './variables.js';
 
 /** The training settings the graph bakes in (the learning rate is an input of every step). */
-export type CompileTrainConfig = Pick<ResolvedTrainConfig, 'optimizer' | 'labelSmoothing' | 'clipNorm'>;
+export type CompileTrainConfig = Pick<ResolvedTrainConfig, 'optimizer' | 'labelSmoothing' | 'clipNorm' | 'checkpointing'>;
 
 /** A compiled network: the SavedModel's bytes, its variables in `read`/`assign` order, and whether `train` takes a seed. */
 export type CompiledGraph = {
@@ -84,7 +85,8 @@ export function trainingStep(net: NetworkGraph, x: Sym, labels: Sym, lr: Sym, tr
   const { e, vars } = net;
   const pass = forward(e, vars, net.arch, net.names, x, { training: true, seed: net.seed });
   const loss = crossEntropy(e, pass.logits, labels, train.labelSmoothing);
-  const updates = [...weightUpdates(net, pass, loss, train, lr), ...movingAverageUpdates(e, vars, pass.reads, [pass])];
+  const recompute = train.checkpointing === undefined ? undefined : recomputePlan(e, net.arch, pass, x, train.checkpointing.segments);
+  const updates = [...weightUpdates(net, pass, loss, train, lr, recompute), ...movingAverageUpdates(e, vars, pass.reads, [pass])];
   return { stats: after(e, pack(e, [loss, correctCount(e, pass.logits, labels)]), updates), usedSeed: pass.usedSeed };
 }
 
@@ -100,12 +102,12 @@ export function trainableOf(net: NetworkGraph, pass: Pass): { spec: VariableSpec
 }
 
 /** Gradients of the loss, clipped if asked, and the optimizer's updates of every trainable weight that has one. */
-function weightUpdates(net: NetworkGraph, pass: Pass, loss: Sym, train: CompileTrainConfig, lr: Sym): GraphNode[] {
+function weightUpdates(net: NetworkGraph, pass: Pass, loss: Sym, train: CompileTrainConfig, lr: Sym, recompute?: Recompute): GraphNode[] {
   const { e, vars } = net;
   const trainable = trainableOf(net, pass);
   // A weight read by the pass whose only way to the loss is through zeros (an NB201 "none" edge) gets
   // a zero gradient, as in tfjs and PyTorch: weight decay and momentum still move it.
-  const grads = gradients(e, loss, trainable.map((t) => t.value));
+  const grads = gradients(e, loss, trainable.map((t) => t.value), undefined, recompute);
   const withGrad = trainable.map((t, i) => ({ ...t, grad: grads[i] ?? e.zerosLike(t.value) }));
   const clipped = train.clipNorm === undefined ? withGrad.map((p) => p.grad) : clipByGlobalNorm(e, withGrad.map((p) => p.grad), train.clipNorm);
   const params: ParamStep[] = withGrad.map((p, i) => ({ name: p.spec.name, value: p.value, grad: clipped[i] as Sym, decay: decays(p.spec.name, train.optimizer.decayOn) }));

@@ -71,6 +71,11 @@ export class CompiledModel {
     loadTf().dispose(this.run('assign', inputs) as Record<string, Tensor>);
   }
 
+  /** Every output of a signature by its key (the caller disposes them). */
+  outputs(name: string, inputs: Record<string, Tensor>): Record<string, Tensor> {
+    return this.run(name, inputs) as Record<string, Tensor>;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -91,6 +96,26 @@ export class CompiledModel {
   private run(name: string, inputs: Record<string, Tensor>) {
     const signature = this.signatures.get(name);
     if (this.disposed || signature === undefined) throw new Error(this.disposed ? 'the compiled model was disposed' : `the compiled model has no signature "${name}"`);
-    return signature.predict(inputs);
+    const tf = loadTf();
+    const owned = Object.fromEntries(Object.entries(inputs).map(([key, t]) => [key, nativeCopy(t)]));
+    try {
+      return signature.predict(owned);
+    } finally {
+      tf.dispose(Object.values(owned));
+    }
   }
+}
+
+/**
+ * A copy of `t` in TensorFlow's own memory. tfjs-node hands TensorFlow the JavaScript array of a
+ * tensor made from JS data without copying it, and frees it through N-API when TensorFlow drops its
+ * last reference. A session can drop its reference to an input on one of its worker threads after
+ * the call has returned, and N-API called off the JavaScript thread corrupts memory: a test process
+ * aborted now and then in a kernel reading a garbage tensor, only under CPU contention. An eager add
+ * allocates its output in TensorFlow's allocator (it cannot reuse a buffer it does not own), so the
+ * session only ever sees memory it can free from any thread; it costs one copy of each input.
+ */
+function nativeCopy(t: Tensor): Tensor {
+  const tf = loadTf();
+  return tf.add(t, tf.scalar(0, t.dtype));
 }

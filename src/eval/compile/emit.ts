@@ -33,8 +33,9 @@ export class Emit {
   constructor(readonly g: Graph) {}
 
   // ---- constants and shapes ----
-  constF(values: ArrayLike<number>, shape: readonly number[] = []): Sym {
-    return this.g.op('Const', [], { dtype: f32, value: { tensor: { dtype: 'float32', shape, values } } }, shape, 'float32', 'const');
+  /** A float32 constant; `name` names its node (a frozen graph's weights keep their layer names). */
+  constF(values: ArrayLike<number>, shape: readonly number[] = [], name = 'const'): Sym {
+    return this.g.op('Const', [], { dtype: f32, value: { tensor: { dtype: 'float32', shape, values } } }, shape, 'float32', name);
   }
   constI(values: ArrayLike<number>, shape: readonly number[] = [values.length]): Sym {
     return this.g.op('Const', [], { dtype: { type: 'int32' }, value: { tensor: { dtype: 'int32', shape, values } } }, shape, 'int32', 'const');

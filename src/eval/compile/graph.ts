@@ -6,7 +6,7 @@
  */
 
 /** Element types the compiler uses. */
-export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'resource';
+export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'resource' | 'int8';
 
 /** An attribute value of a node, tagged by its protobuf field. */
 export type Attr =
@@ -19,8 +19,8 @@ export type Attr =
   | { readonly ints: readonly number[] }
   | { readonly tensor: ConstValue };
 
-/** A constant's value: float32 or int32 data and its shape. */
-export type ConstValue = { readonly dtype: 'float32' | 'int32'; readonly shape: readonly number[]; readonly values: ArrayLike<number> };
+/** A constant's value: float32, int32 or int8 (quantized weights) data and its shape. */
+export type ConstValue = { readonly dtype: 'float32' | 'int32' | 'int8'; readonly shape: readonly number[]; readonly values: ArrayLike<number> };
 
 /** One output of a node. */
 export interface Sym {

@@ -16,6 +16,8 @@ export type PassOptions = {
   readonly seed: Sym;
   /** Values to use instead of reading these variables. */
   readonly overrides?: ReadonlyMap<string, Sym>;
+  /** Replaces each node's output by what it returns (quantization inserts its fake-quant ops here). */
+  readonly afterNode?: (id: string, value: Sym, layer: string) => Sym;
 };
 
 export type Pass = {
@@ -24,6 +26,8 @@ export type Pass = {
   readonly usedSeed: boolean;
   /** Training mode: each BatchNorm's batch mean and biased variance, with its momentum. */
   readonly batchStatistics: readonly BatchStatistics[];
+  /** Each node's graph nodes: indices [start, end) into the graph's nodes (gradient checkpointing). */
+  readonly spans: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
 };
 
 export type BatchStatistics = { readonly layer: string; readonly mean: Sym; readonly variance: Sym; readonly momentum: number };
@@ -36,6 +40,7 @@ export function forward(e: Emit, vars: Variables, arch: ResolvedArch, names: Rea
   const owner = new Map<string, string>();
   let seeds = 0;
   const alphas = alphaShapes(arch);
+  const spans = new Map<string, { start: number; end: number }>();
   for (const { id, node } of arch.nodes) {
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? owner.get(node.weightsOf) : undefined;
     const layer = shared ?? (names.get(id) as string);
@@ -50,9 +55,12 @@ export function forward(e: Emit, vars: Variables, arch: ResolvedArch, names: Rea
       alphaShape: (name) => alphas.get(name) as [number, number],
     };
     const inputs = node.inputs.map((ref) => tensors.get(ref) as Sym);
-    tensors.set(id, e.g.within(layer, () => lowerNode(ctx, layer, node, inputs)));
+    const start = e.g.nodes.length;
+    const value = e.g.within(layer, () => lowerNode(ctx, layer, node, inputs));
+    tensors.set(id, o.afterNode === undefined ? value : o.afterNode(id, value, layer));
+    spans.set(id, { start, end: e.g.nodes.length });
   }
-  return { logits: tensors.get(arch.outputs[0] as string) as Sym, reads, usedSeed: seeds > 0, batchStatistics };
+  return { logits: tensors.get(arch.outputs[0] as string) as Sym, reads, usedSeed: seeds > 0, batchStatistics, spans };
 }
 
 /** The [edges, ops] shape of every α a supernet's mix nodes read. */

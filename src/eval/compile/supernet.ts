@@ -16,6 +16,7 @@
 import type { ResolvedArch } from '../../space/resolve.js';
 import { decays, withOptimizerDefaults, type ResolvedOptimizer } from '../train/optimizers.js';
 import { gradients } from './autodiff.js';
+import { recomputePlan, type Recompute } from './checkpoint.js';
 import { batchInputs, evaluationPass, finish, networkGraph, trainableOf, trainingStep, type CompiledGraph, type NetworkGraph } from './compile.js';
 import type { Sym } from './graph.js';
 import { optimizerUpdates } from './optimizer.js';
@@ -32,6 +33,8 @@ export type SupernetTraining = {
   readonly alphaBeta2: number;
   readonly alphaWeightDecay: number;
   readonly finiteDifference: number;
+  /** Gradient checkpointing of every training pass (checkpoint.ts): K segments; 0 or absent for none. */
+  readonly checkpointSegments?: number;
 };
 
 export function compileSupernet(arch: ResolvedArch, o: SupernetTraining): CompiledGraph {
@@ -41,7 +44,8 @@ export function compileSupernet(arch: ResolvedArch, o: SupernetTraining): Compil
   const { x: vx, labels: vlabels } = batchInputs(net, 'v');
   const lr = placeholder(e, 'lr', []);
   const sgd = withOptimizerDefaults({ kind: 'sgd', momentum: o.momentum, nesterov: false, weightDecay: o.weightDecay, decayOn: 'kernels' });
-  const weightStep = e.g.within('weight_step', () => trainingStep(net, x, labels, lr, { optimizer: sgd, labelSmoothing: 0, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) }));
+  const checkpointing = segmentsOf(o) === undefined ? {} : { checkpointing: { segments: segmentsOf(o) as number } };
+  const weightStep = e.g.within('weight_step', () => trainingStep(net, x, labels, lr, { optimizer: sgd, labelSmoothing: 0, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}), ...checkpointing }));
   const first = e.g.within('alpha_first', () => alphaFirst(net, vx, vlabels, o));
   const second = e.g.within('alpha_second', () => alphaSecond(net, { x, labels }, { x: vx, labels: vlabels }, lr, o, sgd));
   const evaluation = e.g.within('eval', () => evaluationPass(net, x, labels));
@@ -55,9 +59,18 @@ export function compileSupernet(arch: ResolvedArch, o: SupernetTraining): Compil
 
 type Batch = { readonly x: Sym; readonly labels: Sym };
 
-function trainingPass(net: NetworkGraph, batch: Batch, overrides?: ReadonlyMap<string, Sym>): { pass: Pass; loss: Sym } {
+function segmentsOf(o: SupernetTraining): number | undefined {
+  return o.checkpointSegments === undefined || o.checkpointSegments === 0 ? undefined : o.checkpointSegments;
+}
+
+/** A training-mode pass and its loss, with the recompute plan its gradients use when checkpointing. */
+type TrainingPass = { readonly pass: Pass; readonly loss: Sym; readonly recompute?: Recompute };
+
+function trainingPass(net: NetworkGraph, batch: Batch, o: SupernetTraining, overrides?: ReadonlyMap<string, Sym>): TrainingPass {
   const pass = forward(net.e, net.vars, net.arch, net.names, batch.x, { training: true, seed: net.seed, ...(overrides === undefined ? {} : { overrides }) });
-  return { pass, loss: crossEntropy(net.e, pass.logits, batch.labels) };
+  const loss = crossEntropy(net.e, pass.logits, batch.labels);
+  const segments = segmentsOf(o);
+  return { pass, loss, ...(segments === undefined ? {} : { recompute: recomputePlan(net.e, net.arch, pass, batch.x, segments) }) };
 }
 
 /** α read by a pass, cell by cell. */
@@ -65,9 +78,9 @@ function alphasOf(net: NetworkGraph, pass: Pass): { name: string; value: Sym }[]
   return net.vars.specs.filter((v) => v.kind === 'alpha').map((v) => ({ name: v.name, value: pass.reads.all.get(v.name) as Sym }));
 }
 
-/** The gradients of `loss` with respect to `xs`, zeros where it does not depend on one. */
-function gradientsOrZero(net: NetworkGraph, loss: Sym, xs: readonly Sym[]): Sym[] {
-  return gradients(net.e, loss, xs).map((g, i) => g ?? net.e.zerosLike(xs[i] as Sym));
+/** The gradients of a pass's loss with respect to `xs`, zeros where it does not depend on one. */
+function gradientsOrZero(net: NetworkGraph, p: TrainingPass, xs: readonly Sym[]): Sym[] {
+  return gradients(net.e, p.loss, xs, undefined, p.recompute).map((g, i) => g ?? net.e.zerosLike(xs[i] as Sym));
 }
 
 function adam(o: SupernetTraining): ResolvedOptimizer {
@@ -86,18 +99,18 @@ function alphaUpdate(net: NetworkGraph, loss: Sym, pass: Pass, alphas: readonly 
 
 /** First order: ∇α L_val(w, α), then Adam on α. */
 function alphaFirst(net: NetworkGraph, vx: Sym, vlabels: Sym, o: SupernetTraining): Sym {
-  const { pass, loss } = trainingPass(net, { x: vx, labels: vlabels });
-  const alphas = alphasOf(net, pass);
-  const grads = gradientsOrZero(net, loss, alphas.map((a) => a.value));
-  return alphaUpdate(net, loss, pass, alphas, grads, o, [pass]);
+  const p = trainingPass(net, { x: vx, labels: vlabels }, o);
+  const alphas = alphasOf(net, p.pass);
+  const grads = gradientsOrZero(net, p, alphas.map((a) => a.value));
+  return alphaUpdate(net, p.loss, p.pass, alphas, grads, o, [p.pass]);
 }
 
 /** Second order (eq. 7–8) at ξ = lr, then Adam on α. */
 function alphaSecond(net: NetworkGraph, train: Batch, val: Batch, xi: Sym, o: SupernetTraining, sgd: ResolvedOptimizer): Sym {
   const { e } = net;
-  const first = trainingPass(net, train);
+  const first = trainingPass(net, train, o);
   const weights = trainableOf(net, first.pass);
-  const gTrain = gradientsOrZero(net, first.loss, weights.map((w) => w.value));
+  const gTrain = gradientsOrZero(net, first, weights.map((w) => w.value));
   // The virtual step of the weights' own optimizer: w′ = w − ξ(μb + g + λw).
   const moved = weights.map((w, i) => {
     let d = gTrain[i] as Sym;
@@ -106,17 +119,17 @@ function alphaSecond(net: NetworkGraph, train: Batch, val: Batch, xi: Sym, o: Su
     return e.sub(w.value, e.mul(d, xi));
   });
   const at = (values: readonly Sym[]) => new Map(weights.map((w, i) => [w.spec.name, values[i] as Sym]));
-  const unrolled = trainingPass(net, val, at(moved));
+  const unrolled = trainingPass(net, val, o, at(moved));
   const alphas = alphasOf(net, unrolled.pass);
-  const both = gradientsOrZero(net, unrolled.loss, [...alphas.map((a) => a.value), ...moved]);
+  const both = gradientsOrZero(net, unrolled, [...alphas.map((a) => a.value), ...moved]);
   const dAlpha = both.slice(0, alphas.length);
   const dW = both.slice(alphas.length);
   const norm = e.unary('Sqrt', e.addN(dW.map((g) => e.reduce('Sum', e.unary('Square', g), g.shape.map((_, i) => i)))));
   const epsilon = e.div(e.scalar(o.finiteDifference), e.select(e.compare('Greater', norm, e.scalar(0)), norm, e.scalar(1)));
   const shifted = (sign: number) => {
     const at2 = at(weights.map((w, i) => e.add(w.value, e.mul(dW[i] as Sym, e.mul(epsilon, e.scalar(sign))))));
-    const p = trainingPass(net, train, at2);
-    return { pass: p.pass, grads: gradientsOrZero(net, p.loss, alphasOf(net, p.pass).map((a) => a.value)) };
+    const p = trainingPass(net, train, o, at2);
+    return { pass: p.pass, grads: gradientsOrZero(net, p, alphasOf(net, p.pass).map((a) => a.value)) };
   };
   const plus = shifted(1);
   const minus = shifted(-1);

@@ -1,3 +1,4 @@
+import type { SegmentSpec } from '../../space/cost/segments.js';
 import { TrainConfigError } from './errors.js';
 import { withOptimizerDefaults, type OptimizerConfig, type ResolvedOptimizer } from './optimizers.js';
 import { withScheduleDefaults, type ScheduleConfig } from './schedule.js';
@@ -36,6 +37,11 @@ export type TrainConfig = {
    * runs with diagnostics, train eagerly; the trial records which engine trained it.
    */
   readonly engine?: TrainEngine;
+  /**
+   * Gradient checkpointing (compiled engine): keep only the tensors crossing the cuts between K
+   * segments and recompute each segment in the backward pass; `'sqrt'` for ⌈√N⌉ of N nodes.
+   */
+  readonly checkpointing?: { readonly segments: SegmentSpec };
   /** Design part 6 diagnostics; both off by default. */
   readonly diagnostics?: { readonly gradients?: boolean; readonly activations?: boolean };
 };
@@ -57,6 +63,7 @@ export type ResolvedTrainConfig = {
   readonly test: boolean;
   readonly init: 'he' | 'glorot';
   readonly engine: TrainEngine;
+  readonly checkpointing?: { readonly segments: SegmentSpec };
   readonly diagnostics: { readonly gradients: boolean; readonly activations: boolean };
 };
 
@@ -79,6 +86,9 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   positiveInt('evalBatchSize', config.evalBatchSize);
   inRange('labelSmoothing', config.labelSmoothing, 0, 1);
   check(config.engine === undefined || config.engine === 'compiled' || config.engine === 'eager', 'engine', "'compiled' or 'eager'", config.engine);
+  const segments = config.checkpointing?.segments;
+  check(config.checkpointing === undefined || segments === 'sqrt' || (Number.isInteger(segments) && (segments as number) > 0), 'checkpointing.segments', "a positive integer or 'sqrt'", segments);
+  check(config.checkpointing === undefined || config.engine !== 'eager', 'checkpointing', "no checkpointing with engine 'eager' (only the compiled engine recomputes segments)", config.checkpointing);
   check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
   const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
   checkOptimizer(optimizer, check, inRange);
@@ -101,6 +111,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     test: config.test ?? false,
     init: config.init ?? 'he',
     engine: config.engine ?? 'compiled',
+    ...(config.checkpointing === undefined ? {} : { checkpointing: { segments: config.checkpointing.segments } }),
     diagnostics: { gradients: config.diagnostics?.gradients ?? false, activations: config.diagnostics?.activations ?? false },
   });
 }

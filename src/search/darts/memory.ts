@@ -1,6 +1,6 @@
 import type { Shape } from '../../core/arch.js';
 import { UserError } from '../../core/errors.js';
-import { costOf } from '../../space/cost/index.js';
+import { costOf, optimizerName, type SegmentSpec } from '../../space/cost/index.js';
 import type { ResolvedArch } from '../../space/resolve.js';
 import type { SearchSpace } from '../../space/search-space.js';
 import { supernetSize, type DartsOptions } from './options.js';
@@ -12,8 +12,15 @@ type Size = { readonly batchSize: number; readonly channels: number; readonly la
 const MiB = 2 ** 20;
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
-/** How a supernet trains: the architecture step's order and the engine (src/search/darts/engine.ts). */
-export type SupernetTraining = { readonly order: DartsOptions['order']; readonly engine: 'compiled' | 'eager' };
+/** How a supernet trains: the architecture step's order, the engine (src/search/darts/engine.ts) and w's optimizer. */
+export type SupernetTraining = {
+  readonly order: DartsOptions['order'];
+  readonly engine: 'compiled' | 'eager';
+  /** w's SGD momentum (`strategy.options.momentum`): one buffer per weight when above 0. */
+  readonly momentum: number;
+  /** Gradient checkpointing's segments (the compiled supernet's `checkpointSegments`). */
+  readonly segments?: SegmentSpec;
+};
 
 /**
  * What the backend holds beyond the cost model's stored activations while a supernet trains, as a
@@ -28,13 +35,15 @@ export type SupernetTraining = { readonly order: DartsOptions['order']; readonly
 export const TAPE_FACTOR = { eager: { first: 4.6, second: 5.2 }, compiled: { first: 1.1, second: 1.9 } } as const;
 
 /**
- * Training memory of a supernet: weights, gradients and the SGD momentum buffer by the cost model,
- * and its stored activations of one batch times {@link TAPE_FACTOR} (the architecture and weight
- * steps run one after the other, so one batch's tape is alive at a time). The second order keeps
- * three more copies of w: the saved weights, ∇w′ L_val and ∇w L_train.
+ * Training memory of a supernet: weights, gradients and w's SGD state (a momentum buffer, or none
+ * without momentum) by the cost model, and its stored activations of one batch times
+ * {@link TAPE_FACTOR} (the architecture and weight steps run one after the other, so one batch's tape
+ * is alive at a time). The second order keeps three more copies of w: the saved weights, ∇w′ L_val
+ * and ∇w L_train. α and its Adam moments are not counted (α is not in the cost model's parameters).
  */
 export function supernetMemoryBytes(arch: ResolvedArch, batchSize: number, how: SupernetTraining): number {
-  const m = costOf(arch, { batch: batchSize, optimizer: 'momentum' }).memory;
+  const optimizer = optimizerName({ kind: 'sgd', momentum: how.momentum });
+  const m = costOf(arch, { batch: batchSize, optimizer, ...(how.segments === undefined ? {} : { segments: how.segments }) }).memory;
   const extra = how.order === 'second' ? 3 * m.gradients : 0;
   return m.weights + m.gradients + m.optimizerState + extra + TAPE_FACTOR[how.engine][how.order] * m.trainActivations;
 }
@@ -56,7 +65,7 @@ function memoryAt(space: SearchSpace, data: DataShape, size: Size, how: Supernet
  */
 export function checkedSupernet(space: SearchSpace, o: DartsOptions, engine: SupernetTraining['engine'], data: DataShape, limitBytes: number, spaceSize: { channels: number; layers: number }): { arch: ResolvedArch; bytes: number } {
   const arch = supernetArch(space, supernetSize(o), data);
-  const how = { order: o.order, engine };
+  const how = { order: o.order, engine, momentum: o.momentum, ...(engine === 'compiled' && o.checkpointSegments > 0 ? { segments: o.checkpointSegments } : {}) };
   const bytes = supernetMemoryBytes(arch, o.batchSize, how);
   if (bytes <= limitBytes) return { arch, bytes };
   const current: Size = { batchSize: o.batchSize, channels: o.channels || spaceSize.channels, layers: o.layers || spaceSize.layers };

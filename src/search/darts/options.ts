@@ -24,6 +24,7 @@ export const dartsOptions = {
   alphaWeightDecay: { type: 'number', description: 'α: L2 weight decay', min: 0, default: 1e-3 },
   finiteDifference: { type: 'number', description: 'second order: ε = this / ‖∇w′ L_val‖ in the Hessian-vector product (eq. 8)', min: 1e-6, default: 0.01 },
   candidates: { type: 'integer', description: 'derived architectures trained afterwards: the last epoch\'s, then distinct ones of earlier epochs', min: 1, default: 1 },
+  checkpointSegments: { type: 'integer', description: 'compiled engine: gradient checkpointing of the supernet in K segments, recomputed in the backward pass (0: off)', min: 0, default: 0 },
   maxMemoryMiB: { type: 'integer', description: "refuse a supernet whose estimated training memory exceeds this (0: ¾ of this machine's memory)", min: 0, default: 0 },
 } as const;
 

@@ -2,19 +2,25 @@ import type { ArchIssue, Shape } from '../../core/arch.js';
 import { ArchError } from '../../core/errors.js';
 import { resolveArch, type ResolveOptions, type ResolvedArch } from '../resolve.js';
 import { DEFAULT_EFFICIENCY, DEFAULT_PEAK_FLOPS, estimateLatencyMs } from './latency.js';
-import { OPTIMIZER_SLOTS, peakInferenceElements, storedActivationElements, type OptimizerName } from './memory.js';
+import { memoryReport, type MemoryReport } from './memory-report.js';
+import { OPTIMIZER_SLOTS, type OptimizerName } from './optimizer.js';
+import { elementBytes, PRECISIONS, type Precision } from './precision.js';
+import { checkpointCost, type CheckpointCost } from './recompute.js';
+import type { SegmentSpec } from './segments.js';
 import { layerTable, type LayerRow } from './table.js';
 
-/** What to estimate for: shapes (from the data set), batch, optimizer, precision and hardware. */
+/** What to estimate for: shapes (from the data set), batch, optimizer, precision, checkpointing and hardware. */
 export interface CostOptions extends ResolveOptions {
   /** Training batch size (activation memory for training). */
   readonly batch: number;
   /** Batch of one inference (peak inference memory and latency); default 1. */
   readonly inferenceBatch?: number;
-  /** Default 'adam' (2 slots). */
+  /** Default 'momentum' (1 slot), as the default training optimizer (SGD, momentum 0.9). */
   readonly optimizer?: OptimizerName;
-  /** Default 4 (FP32). */
-  readonly bytesPerElement?: number;
+  /** Default 'fp32'; 'bf16' and 'fp16' are mixed precision. */
+  readonly precision?: Precision;
+  /** Gradient checkpointing's segments (`train.checkpointing.segments`); default none. */
+  readonly segments?: SegmentSpec;
   /** Hardware peak FLOP/s; default 1e11. */
   readonly peakFlops?: number;
   /** Fraction of the peak reached; default 0.15 (CPU). */
@@ -29,15 +35,11 @@ export interface CostReport {
   readonly flops: number;
   /** Element-wise, pooling and normalisation operations, not in MACs / FLOPs. */
   readonly otherOps: number;
-  readonly memory: {
-    readonly weights: number;
-    readonly gradients: number;
-    readonly optimizerState: number;
-    readonly trainActivations: number;
-    readonly inferenceActivations: number;
-    /** weights + gradients + optimizer state + training activations. */
-    readonly trainTotal: number;
-  };
+  readonly memory: MemoryReport;
+  /** The training setting the memory figures assume. */
+  readonly training: { readonly optimizer: OptimizerName; readonly optimizerSlots: number; readonly precision: Precision };
+  /** With gradient checkpointing: what it keeps and what it recomputes. */
+  readonly checkpointing?: CheckpointCost;
   readonly latency: { readonly estimatedMs: number; readonly peakFlops: number; readonly efficiency: number };
   readonly outputs: readonly { readonly id: string; readonly shape: Shape }[];
   readonly layers: readonly LayerRow[];
@@ -53,7 +55,8 @@ function checkOptions(o: CostOptions): ArchIssue[] {
   need(posInt(o.batch), 'batch', 'a positive integer', o.batch);
   need(o.inferenceBatch === undefined || posInt(o.inferenceBatch), 'inferenceBatch', 'a positive integer', o.inferenceBatch);
   need(o.optimizer === undefined || Object.hasOwn(OPTIMIZER_SLOTS, o.optimizer), 'optimizer', `one of ${Object.keys(OPTIMIZER_SLOTS).join(', ')}`, o.optimizer);
-  need(o.bytesPerElement === undefined || pos(o.bytesPerElement), 'bytesPerElement', 'a positive number', o.bytesPerElement);
+  need(o.precision === undefined || PRECISIONS.includes(o.precision), 'precision', `one of ${PRECISIONS.join(', ')}`, o.precision);
+  need(o.segments === undefined || o.segments === 'sqrt' || posInt(o.segments), 'segments', "a positive integer or 'sqrt'", o.segments);
   need(o.peakFlops === undefined || pos(o.peakFlops), 'peakFlops', 'a positive number', o.peakFlops);
   need(o.efficiency === undefined || (pos(o.efficiency) && o.efficiency <= 1), 'efficiency', 'a number in (0, 1]', o.efficiency);
   return issues;
@@ -61,31 +64,30 @@ function checkOptions(o: CostOptions): ArchIssue[] {
 
 /** Costs of an already resolved architecture. */
 export function costOf(arch: ResolvedArch, o: CostOptions): CostReport {
-  const bpe = o.bytesPerElement ?? 4;
   const inferenceBatch = o.inferenceBatch ?? 1;
+  const optimizer = o.optimizer ?? 'momentum';
+  const precision = o.precision ?? 'fp32';
   const sum = (f: (n: ResolvedArch['nodes'][number]) => number): number => arch.nodes.reduce((s, n) => s + f(n), 0);
   const trainable = sum((n) => n.params.trainable);
   const nonTrainable = sum((n) => n.params.nonTrainable);
+  const params = { trainable, nonTrainable, total: trainable + nonTrainable };
   const macs = sum((n) => n.macs);
-  const memory = {
-    weights: (trainable + nonTrainable) * bpe,
-    gradients: trainable * bpe,
-    optimizerState: OPTIMIZER_SLOTS[o.optimizer ?? 'adam'] * trainable * bpe,
-    trainActivations: storedActivationElements(arch) * o.batch * bpe,
-    inferenceActivations: peakInferenceElements(arch) * inferenceBatch * bpe,
-  };
+  const checkpointing = o.segments === undefined ? undefined : checkpointCost(arch, o.segments);
+  const memory = memoryReport(arch, params, { batch: o.batch, inferenceBatch, optimizer, precision, ...(checkpointing ? { checkpoint: checkpointing } : {}) });
   const peakFlops = o.peakFlops ?? DEFAULT_PEAK_FLOPS;
   const efficiency = o.efficiency ?? DEFAULT_EFFICIENCY;
   const shapes = new Map<string, Shape>([['input', arch.inputShape], ...arch.nodes.map((n) => [n.id, n.shape] as const)]);
   return {
-    params: { trainable, nonTrainable, total: trainable + nonTrainable },
+    params,
     macs,
     flops: 2 * macs,
     otherOps: sum((n) => n.otherOps),
-    memory: { ...memory, trainTotal: memory.weights + memory.gradients + memory.optimizerState + memory.trainActivations },
+    memory,
+    training: { optimizer, optimizerSlots: OPTIMIZER_SLOTS[optimizer], precision },
+    ...(checkpointing ? { checkpointing } : {}),
     latency: { estimatedMs: estimateLatencyMs(2 * macs * inferenceBatch, peakFlops, efficiency), peakFlops, efficiency },
     outputs: arch.outputs.map((id) => ({ id, shape: shapes.get(id) ?? [] })),
-    layers: layerTable(arch, o.batch, bpe),
+    layers: layerTable(arch, o.batch, elementBytes(precision).activation),
   };
 }
 

@@ -2,18 +2,6 @@ import { INPUT_ID } from '../../core/arch.js';
 import { numel } from '../ops/types.js';
 import type { ResolvedArch } from '../resolve.js';
 
-/** Optimizer state slots per trainable parameter, as tfjs keeps them. */
-export const OPTIMIZER_SLOTS = {
-  sgd: 0,
-  momentum: 1,
-  adagrad: 1,
-  rmsprop: 2,
-  adam: 2,
-  adamax: 2,
-  adadelta: 2,
-} as const;
-export type OptimizerName = keyof typeof OPTIMIZER_SLOTS;
-
 /** Per-sample elements of every stored activation: the input and each non-view op output. */
 export function storedActivationElements(arch: ResolvedArch): number {
   return arch.nodes.reduce((sum, n) => sum + (n.alias ? 0 : numel(n.shape)), numel(arch.inputShape));

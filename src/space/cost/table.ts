@@ -15,13 +15,13 @@ export interface LayerRow {
   readonly nonTrainableParams: number;
   readonly macs: number;
   readonly otherOps: number;
-  /** Bytes of the stored output at the training batch (0 for views). */
+  /** Bytes of the stored output at the training batch and activation width (0 for views). */
   readonly activationBytes: number;
 }
 
-/** The input row followed by one row per primitive; activation bytes sum to the training activations. */
-export function layerTable(arch: ResolvedArch, batch: number, bytesPerElement: number): LayerRow[] {
-  const bytes = (shape: Shape): number => numel(shape) * batch * bytesPerElement;
+/** The input row followed by one row per primitive; without checkpointing, activation bytes sum to the training activations. */
+export function layerTable(arch: ResolvedArch, batch: number, activationBytesPerElement: number): LayerRow[] {
+  const bytes = (shape: Shape): number => numel(shape) * batch * activationBytesPerElement;
   const input: LayerRow = {
     name: 'input', op: 'input', outputShape: arch.inputShape,
     params: 0, nonTrainableParams: 0, macs: 0, otherOps: 0, activationBytes: bytes(arch.inputShape),

@@ -1,6 +1,6 @@
 // The compiled DARTS engine against the eager one: from one seed, three steps (an architecture step
 // then a weight step each) give the same α, the same losses and the same checkpoint, first and second
-// order; and a checkpoint of one engine resumes on the other.
+// order, with and without gradient checkpointing; and a checkpoint of one engine resumes on the other.
 import { describe, expect, it } from 'vitest';
 import { checkOptions } from '../../../src/core/options.js';
 import { BatchBuffer } from '../../../src/eval/train/index.js';
@@ -59,6 +59,22 @@ describe.each(['first', 'second'] as const)('compiled DARTS, %s order', (order) 
       expect([...saved.keys()].sort()).toEqual(a.state.arrays.map((x) => x.name).sort());
       for (const x of a.state.arrays) expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
       expect(b.state.meta).toEqual(a.state.meta);
+    } finally {
+      eager.dispose();
+      compiled.dispose();
+    }
+  });
+
+  it('with gradient checkpointing (3 segments, every pass recomputed) takes the same steps', async () => {
+    const eager = await engine('eager', o);
+    const compiled = await engine('compiled', { ...o, checkpointSegments: 3 });
+    try {
+      const a = steps(eager);
+      const b = steps(compiled);
+      expect(maxDifference(a.losses, b.losses).rel).toBeLessThan(TOLERANCE);
+      for (const cell of Object.keys(a.alphas)) expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
+      const saved = new Map(b.state.arrays.map((x) => [x.name, x.data]));
+      for (const x of a.state.arrays) expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
     } finally {
       eager.dispose();
       compiled.dispose();

@@ -9,16 +9,36 @@ import { createSpace } from '../../../src/space/spaces/index.js';
 const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
 const space = createSpace('nb201', { cells: 2, channels: 16 });
 const options = (given: Record<string, unknown>): DartsOptions => checkOptions(dartsOptions, given).values as DartsOptions;
-const FIRST = { order: 'first', engine: 'compiled' } as const;
+const FIRST = { order: 'first', engine: 'compiled', momentum: 0.9 } as const;
 
 describe('the supernet memory check', () => {
   it('prices weights, gradients, momentum and the tape of one batch; the second order keeps three more copies of w', () => {
     const arch = supernetArch(space, {}, CIFAR);
     const m = costOf(arch, { batch: 64, optimizer: 'momentum' }).memory;
     for (const engine of ['compiled', 'eager'] as const) {
-      expect(supernetMemoryBytes(arch, 64, { order: 'first', engine })).toBe(m.weights + 2 * m.gradients + TAPE_FACTOR[engine].first * m.trainActivations);
-      expect(supernetMemoryBytes(arch, 64, { order: 'second', engine })).toBe(m.weights + 5 * m.gradients + TAPE_FACTOR[engine].second * m.trainActivations);
+      expect(supernetMemoryBytes(arch, 64, { order: 'first', engine, momentum: 0.9 })).toBe(m.weights + 2 * m.gradients + TAPE_FACTOR[engine].first * m.trainActivations);
+      expect(supernetMemoryBytes(arch, 64, { order: 'second', engine, momentum: 0.9 })).toBe(m.weights + 5 * m.gradients + TAPE_FACTOR[engine].second * m.trainActivations);
     }
+  });
+
+  it("w's optimizer is the search's: no momentum, no buffer", () => {
+    const arch = supernetArch(space, {}, CIFAR);
+    const m = costOf(arch, { batch: 64, optimizer: 'sgd' }).memory;
+    expect(m.optimizerState).toBe(0);
+    expect(supernetMemoryBytes(arch, 64, { ...FIRST, momentum: 0 })).toBe(m.weights + m.gradients + TAPE_FACTOR.compiled.first * m.trainActivations);
+    expect(supernetMemoryBytes(arch, 64, { ...FIRST, momentum: 0 })).toBe(supernetMemoryBytes(arch, 64, FIRST) - m.gradients);
+  });
+
+  it('with checkpointing segments, the tape factor multiplies the checkpointed activations', () => {
+    const arch = supernetArch(space, {}, CIFAR);
+    const m = costOf(arch, { batch: 64, segments: 'sqrt' }).memory;
+    expect(m.trainActivations).toBeLessThan(costOf(arch, { batch: 64 }).memory.trainActivations);
+    expect(supernetMemoryBytes(arch, 64, { ...FIRST, segments: 'sqrt' })).toBe(m.weights + 2 * m.gradients + TAPE_FACTOR.compiled.first * m.trainActivations);
+  });
+
+  it('the check prices the options\' momentum', () => {
+    const { bytes } = checkedSupernet(space, options({ momentum: 0 }), 'compiled', CIFAR, 64 * 2 ** 30, { channels: 16, layers: 2 });
+    expect(bytes).toBe(supernetMemoryBytes(supernetArch(space, {}, CIFAR), 64, { ...FIRST, momentum: 0 }));
   });
 
   it('passes a supernet under the limit', () => {

@@ -1,0 +1,136 @@
+// The export formats of `nas export` (docs/inference.md, "Export formats") on the bench networks:
+// size on disk, latency at batch 1 and 32 of each artefact loaded as its user would load it
+// (src/eval/export/load.ts), and the largest difference of its logits from the eager model's.
+// Then, if TensorFlow for Python is installed (`python3 -c "import tensorflow"`), the manual check
+// that it loads the SavedModel with `tf.saved_model.load` and predicts the same logits.
+//
+//   npx tsx bench/export-formats.ts
+//
+// Networks (32×32×3, 10 classes) as in bench/fold.ts: NB201 around its best cell (C=16, N=5) and a
+// ResNet-20-style macro sample, with seeded γ/β and moving statistics of their own activations.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
+import { loadTf } from '../src/backend/tf.js';
+import { Rng } from '../src/core/rng.js';
+import { buildModel } from '../src/eval/build/build-model.js';
+import { compileFrozen } from '../src/eval/compile/frozen.js';
+import { EXPORT_FORMATS, FORMAT_FOLDERS, type ExportFormat } from '../src/eval/export/formats.js';
+import { loadExported } from '../src/eval/export/load.js';
+import { writeFrozenSavedModel } from '../src/eval/export/saved-model.js';
+import { writeTfjsGraphModel } from '../src/eval/export/tfjs-graph.js';
+import { foldBatchNorm, modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
+import { measureMedianMs } from '../src/eval/latency.js';
+import type { ResolvedArch } from '../src/space/resolve.js';
+import { nb201Best, resnet20 } from './fixtures/networks.js';
+
+const tf = loadTf();
+const out = (s: string) => void process.stdout.write(`${s}\n`);
+
+/** Seeded γ and β, then moving statistics of the network's own activations (as bench/fold.ts). */
+function trainedLike(arch: ResolvedArch): Map<string, WeightArray> {
+  const model = buildModel(arch, { seed: 1 });
+  try {
+    const rng = new Rng('bench-export');
+    const draw: Record<string, () => number> = { gamma: () => 0.5 + rng.next(), beta: () => 0.2 * rng.normal() };
+    setModelWeights(model, new Map([...modelWeights(model)].map(([name, w]) => {
+      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
+      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
+    })));
+    const shape = [16, ...arch.inputShape] as [number, number, number, number];
+    for (let i = 0; i < 40; i++) tf.tidy(() => void model.apply(tf.randomNormal(shape, 0, 1, 'float32', 100 + i), { training: true }));
+    return modelWeights(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+function bytesUnder(file: string): number {
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.size;
+  return fs.readdirSync(file).reduce((n, f) => n + bytesUnder(path.join(file, f)), 0);
+}
+
+/** Writes the three formats into `dir` as `nas export` lays them out. */
+async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, dir: string): Promise<Record<ExportFormat, number>> {
+  const model = buildModel(arch, { seed: 1 });
+  setModelWeights(model, weights);
+  fs.mkdirSync(dir, { recursive: true });
+  await model.save(`file://${dir}`);
+  model.dispose();
+  const folded = foldBatchNorm(arch, weights);
+  const frozen = compileFrozen(folded.arch, folded.weights);
+  await writeFrozenSavedModel(frozen, path.join(dir, 'saved-model'));
+  await writeTfjsGraphModel(frozen, path.join(dir, 'tfjs-graph'));
+  return {
+    'tfjs-layers': bytesUnder(path.join(dir, 'model.json')) + bytesUnder(path.join(dir, 'weights.bin')),
+    'saved-model': bytesUnder(path.join(dir, 'saved-model')),
+    'tfjs-graph': bytesUnder(path.join(dir, 'tfjs-graph')),
+  };
+}
+
+function pythonTensorflow(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import tensorflow'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Logits of the SavedModel through Python's tf.saved_model.load (the manual check). */
+function pythonLogits(savedModel: string, input: Float32Array, shape: readonly number[]): Float32Array {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-py-'));
+  fs.writeFileSync(path.join(dir, 'x.f32'), input);
+  const script = [
+    'import sys, numpy as np, tensorflow as tf',
+    `x = np.fromfile(sys.argv[2], dtype=np.float32).reshape(${JSON.stringify(shape)})`,
+    "model = tf.saved_model.load(sys.argv[1])",
+    "logits = model.signatures['serving_default'](x=tf.constant(x))['logits'].numpy()",
+    'logits.astype(np.float32).tofile(sys.argv[3])',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, savedModel, path.join(dir, 'x.f32'), path.join(dir, 'y.f32')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const bytes = fs.readFileSync(path.join(dir, 'y.f32'));
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+async function bench(name: string, arch: ResolvedArch, python: boolean): Promise<void> {
+  const weights = trainedLike(arch);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-export-'));
+  const sizes = await exportAll(arch, weights, dir);
+  const eager = buildModel(arch, { seed: 1 });
+  setModelWeights(eager, weights);
+  const x = tf.randomNormal([8, ...arch.inputShape] as [number, number, number, number], 0, 1, 'float32', 1) as Tensor4D;
+  const reference = tf.tidy(() => (eager.predict(x) as Tensor).dataSync() as Float32Array);
+  eager.dispose();
+  out(`\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)`);
+  out('format        KiB   batch 1 ms  batch 32 ms  max |diff|');
+  for (const format of EXPORT_FORMATS) {
+    const model = await loadExported(format, path.join(dir, FORMAT_FOLDERS[format]));
+    const logits = tf.tidy(() => model.predict(x).dataSync() as Float32Array);
+    const ms = [1, 32].map((batch) => measureMedianMs((input) => model.predict(input), [batch, ...arch.inputShape], batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 }));
+    out(`${format.padEnd(12)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
+    model.dispose();
+  }
+  if (python) out(`python tf.saved_model.load: max |diff| ${maxAbs(reference, pythonLogits(path.join(dir, 'saved-model'), x.dataSync() as Float32Array, x.shape)).toExponential(1)}`);
+  x.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const python = pythonTensorflow();
+  out(`Export formats: size, latency (median after warm-up) and logits against the eager model; tfjs-node ${tf.version.tfjs}`);
+  out(python ? 'TensorFlow for Python found: checking the SavedModel with tf.saved_model.load' : 'TensorFlow for Python not installed here: the tf.saved_model.load check is skipped');
+  await bench('NB201 best cell (C=16, N=5)', nb201Best(), python);
+  await bench('macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', resnet20(), python);
+}
+
+await main();
