@@ -22,6 +22,16 @@ export async function readStorage<T>(file: string, body: (storage: Storage) => P
   }
 }
 
+/** Opens `file` read-write for `body` (a short write beside a running search: SQLite's busy timeout waits for its lock), then closes it. */
+export async function writeStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openSqliteStorage(file);
+  try {
+    return await body(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
 /** Experiment `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
 export async function loadExperiment(storage: Storage, file: string, name: string): Promise<ExperimentData> {
   const experiment = await storage.getExperiment(name);

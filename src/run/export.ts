@@ -1,7 +1,8 @@
 // `nas export`: one trial of an experiment as a folder — its model in the formats asked for (the saved
 // tfjs Layers model, a frozen SavedModel, a tfjs graph model; docs/inference.md "Export formats"),
 // its architecture (frozen ArchSpec, sample, space) as JSON, its trial record, the variants' measured
-// figures (variants.json) and a README.
+// figures (variants.json) and a README. The export is then recorded in the experiment's event log
+// (an `export` event) for `nas report`.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, UserError } from '../core/errors.js';
@@ -13,6 +14,7 @@ import { checkFormats, type ExportFormat } from '../eval/export/formats.js';
 import { loadLayersModelDir } from '../eval/export/load.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from './experiment-data.js';
 import { trialModelDir } from './model-store.js';
+import { recordExport } from './export-event.js';
 import { exportReadme } from './export-readme.js';
 import { writeVariants, type TestSet, type Variant } from './export-variants.js';
 import { trialData } from './trial-data.js';
@@ -41,7 +43,10 @@ export interface ExportResult {
 /** What the exported models expect: the input shape and the normalisation of pixel values in [0, 1]. */
 export type ExportInput = { readonly shape: readonly number[]; readonly normalization: ChannelStats | null };
 
-/** Writes trial `choice` of experiment `name` (in SQLite file `storage`) into folder `out`. */
+/**
+ * Writes trial `choice` of experiment `name` (in SQLite file `storage`) into folder `out`, then
+ * records the export in `storage`; a storage that cannot be written then is a `StorageError`.
+ */
 export async function exportTrial(storage: string, name: string, choice: TrialChoice, out: string, options: ExportOptions = {}): Promise<ExportResult> {
   const formats: ExportFormat[] = checkFormats(options.formats ?? []);
   const { data, trial, epochs } = await readStorage(storage, async (s) => {
@@ -75,6 +80,7 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
     'README.md': exportReadme(data, trial, { variants: written.variants, input, ...note }),
   };
   for (const [file, text] of Object.entries(files)) await fs.writeFile(path.join(out, file), text);
+  await recordExport(storage, data.experiment.id, { trial: trial.number, out: path.resolve(out), input, variants: written.variants, ...note });
   return { trial: trial.number, out, files: [...written.files, ...Object.keys(files)], variants: written.variants, ...note };
 }
 

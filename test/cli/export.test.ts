@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { UserError } from '../../src/core/errors.js';
 import { nasLayers } from '../../src/eval/build/layers/index.js';
 import { evaluate } from '../../src/eval/train/evaluate.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { exportTrial } from '../../src/run/export.js';
+import { EXPORT_EVENT } from '../../src/run/export-event.js';
 import type { Variant } from '../../src/run/export-variants.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { startSearch } from '../../src/run/search.js';
@@ -36,6 +38,18 @@ function nasErrors(stderr: string): string {
     .split('\n')
     .filter((line) => line !== '' && !/^(WARNING: All log messages before absl|[IWE]\d{4} )/.test(line))
     .join('\n');
+}
+
+/** The `export` events of "tiny" stored after event `afterId` (0: all), and the id of the last event. */
+async function exportEvents(afterId = 0): Promise<{ payloads: unknown[]; lastId: number }> {
+  const storage = await openSqliteStorage(config.storage, { readonly: true });
+  try {
+    const experiment = await storage.getExperiment('tiny');
+    const all = await storage.listEvents(experiment?.id ?? -1, { afterId });
+    return { payloads: all.filter((e) => e.type === EXPORT_EVENT).map((e) => e.payload), lastId: all.at(-1)?.id ?? afterId };
+  } finally {
+    await storage.close();
+  }
 }
 
 async function load(dir: string): Promise<LayersModel> {
@@ -73,6 +87,7 @@ describe('nas export', () => {
 
   it('exports every format: the Layers model at the top, the frozen graphs in their folders, each measured', async () => {
     const out = tempDir('nas-export-formats-');
+    const before = await exportEvents();
     const result = await exportTrial(config.storage, 'tiny', { best: true }, out, { formats: ['saved-model,tfjs-graph', 'tfjs-layers', 'saved-model'] });
     expect(result.files).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'saved-model/saved_model.pb', 'saved-model/variables/', 'tfjs-graph/model.json', 'tfjs-graph/weights.bin', 'variants.json', 'README.md']));
     expect(fs.statSync(path.join(out, 'saved-model', 'variables')).isDirectory()).toBe(true);
@@ -81,6 +96,8 @@ describe('nas export', () => {
     expect(listed.variants.map((v) => [v.format, v.path])).toEqual([['tfjs-layers', 'model.json'], ['saved-model', 'saved-model'], ['tfjs-graph', 'tfjs-graph/model.json']]);
     expect(listed.input.shape).toEqual([8, 8, 1]);
     expect(listed.input.normalization.mean).toHaveLength(1);
+    // The export is recorded for `nas report`: one event holding variants.json and the folder.
+    expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out: path.resolve(out) }]);
     const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as { metrics: Record<string, number> };
     const [layers, saved, graph] = listed.variants as [Variant, Variant, Variant];
     for (const v of listed.variants) {
@@ -133,11 +150,15 @@ describe('nas export', () => {
 
   it('takes --format repeated or comma-separated, and exits 2 naming the flag, the formats and the bad value', async () => {
     const out = tempDir('nas-export-cli-formats-');
+    const before = await exportEvents();
     const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', 'saved-model,tfjs-graph', '--format', 'tfjs-layers', '--no-accuracy']);
     expect(nasErrors(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/saved-model \(saved-model\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1/);
     for (const file of ['model.json', 'saved-model/saved_model.pb', 'tfjs-graph/model.json', 'variants.json']) expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { accuracyNote: string };
+    expect(listed.accuracyNote).toMatch(/--no-accuracy/);
+    expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out }]);
     const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model,onnx']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--format[\s\S]*expected tfjs-layers, saved-model, tfjs-graph[\s\S]*got "onnx"/);

@@ -13,7 +13,7 @@ type Flags = { trial?: number; best?: boolean; out: string; storage?: string; fo
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description("write a trial's trained model into a folder (tfjs Layers model, frozen SavedModel, tfjs graph model), with its architecture (architecture.json), figures (trial.json, variants.json) and a README")
+    .description("write a trial's trained model into a folder (tfjs Layers model, frozen SavedModel, tfjs graph model), with its architecture (architecture.json), figures (trial.json, variants.json) and a README; the export is recorded in the storage file for `nas report`")
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--trial <n>', 'the trial number', trialNumber)
     .option('--best', 'the best trial by the primary objective (the default)')

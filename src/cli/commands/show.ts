@@ -5,6 +5,7 @@ import { sortKey } from '../format/ranking.js';
 import { showJson } from '../format/show.js';
 import { showLines } from '../format/show-text.js';
 import { printJson, printLine } from '../output.js';
+import { listExports } from '../../run/export-event.js';
 import { readStorage } from '../../run/experiment-data.js';
 import { findExperiment } from './experiment-lookup.js';
 
@@ -25,7 +26,7 @@ export function registerShow(program: Command): void {
       const show = await readStorage(file, async (storage) => {
         const { summary, trials } = await findExperiment(storage, file, name);
         const config = summary.config as unknown as ExperimentConfig;
-        return showJson(file, summary, trials, sortKey(flags.sort, config.objectives), flags.reverse ?? false);
+        return showJson(file, summary, trials, sortKey(flags.sort, config.objectives), flags.reverse ?? false, await listExports(storage, summary.id));
       });
       if (flags.json) printJson(show);
       else for (const line of showLines(show, displayPath(file), process.stdout.columns || 160)) printLine(line);

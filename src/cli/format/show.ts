@@ -2,11 +2,15 @@ import type { Json } from '../../core/arch.js';
 import type { Trial } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
+import type { ExportRecord } from '../../run/export-event.js';
 import { sampleFormatter } from './arch.js';
 import { experimentJson, trialJson, type ExperimentJson, type TrialJson } from './experiment-json.js';
 import { paretoTrials, sortTrials, type SortKey } from './ranking.js';
 
-/** `nas show --json`: the experiment, its resolved config, its trials in the asked order, the Pareto front, the failures. */
+/** One recorded `nas export`: its stored payload, with the time it was recorded as ISO 8601. */
+export type ExportJson = Omit<ExportRecord, 'at'> & { readonly at: string };
+
+/** `nas show --json`: the experiment, its resolved config, its trials in the asked order, the Pareto front, the failures, the exports. */
 export interface ShowJson {
   readonly storage: string;
   readonly experiment: ExperimentJson;
@@ -16,10 +20,12 @@ export interface ShowJson {
   /** With two objectives or more: the non-dominated COMPLETE trials, by number; otherwise null. */
   readonly pareto: { readonly objectives: readonly Objective[]; readonly trials: readonly number[] } | null;
   readonly failures: readonly { readonly number: number; readonly reason: string; readonly message: string | null }[];
+  /** What `nas export` recorded, newest first. */
+  readonly exports: readonly ExportJson[];
 }
 
-/** Everything `nas show` prints, from an experiment and its trials. */
-export function showJson(storage: string, summary: ExperimentSummary, trials: readonly Trial[], sort: SortKey, reverse: boolean): ShowJson {
+/** Everything `nas show` prints, from an experiment, its trials and its recorded exports (newest first). */
+export function showJson(storage: string, summary: ExperimentSummary, trials: readonly Trial[], sort: SortKey, reverse: boolean, exports: readonly ExportRecord[] = []): ShowJson {
   const config = summary.config as unknown as ExperimentConfig;
   const format = sampleFormatter(config);
   const front = paretoTrials(trials, config.objectives);
@@ -31,5 +37,6 @@ export function showJson(storage: string, summary: ExperimentSummary, trials: re
     trials: sortTrials(trials, sort, reverse).map((t) => trialJson(t, format as (s: Json) => string)),
     pareto: front === undefined ? null : { objectives: config.objectives, trials: front.map((t) => t.number) },
     failures: trials.filter((t) => t.state === 'FAILED').map((t) => ({ number: t.number, reason: t.reason ?? 'error', message: t.message ?? null })),
+    exports: exports.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   };
 }

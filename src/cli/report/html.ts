@@ -3,6 +3,8 @@ import type { OneShotEpoch } from '../../core/events.js';
 import type { Trial } from '../../core/trial.js';
 import { metricOf } from '../../search/objective.js';
 import { metricText } from '../format/metrics.js';
+import { esc } from './escape.js';
+import { exportsSection } from './exports-html.js';
 import type { ReportData } from './report-data.js';
 
 /** One picture of the page: its heading, inline SVG and the PNG file beside the page. */
@@ -16,7 +18,7 @@ const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
 .meta{color:#555}.figs{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-size:.85rem;color:#666}
 figure svg{max-width:100%;height:auto}table{border-collapse:collapse;font-size:.9rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #e4e4e4;text-align:right}
-th{background:#f4f6f8}td.l,th.l{text-align:left}code{font-size:.85rem}`;
+th{background:#f4f6f8}td.l,th.l{text-align:left}code{font-size:.85rem}h3{font-size:1rem;margin:1.4rem 0 .5rem}`;
 
 /** The whole page for `data`, with `charts`, `drawings` and the one-shot search's figures (`oneShot`) inline. */
 export function reportHtml(data: ReportData, charts: readonly Figure[], drawings: readonly Figure[], oneShot: readonly Figure[] = []): string {
@@ -31,7 +33,7 @@ ${data.trials.length} trials (${done} complete, ${failed.length} failed or prune
 <h2>Search progress and cost</h2><div class="figs">${charts.map(figure).join('\n')}</div>
 ${data.oneShot === undefined ? '' : `<h2>One-shot search</h2><div class="figs">${oneShot.map(figure).join('\n')}</div>\n${oneShotTable(data.oneShot.epochs)}\n`}<h2>Best architectures</h2><div class="figs">${drawings.length > 0 ? drawings.map(figure).join('\n') : '<p>No complete trial yet.</p>'}</div>
 <h2>Top trials</h2>${topTable(data)}
-<h2>Failures</h2>${failureTable(failed)}
+${exportsSection(data.exports)}<h2>Failures</h2>${failureTable(failed)}
 </body></html>
 `;
 }
@@ -69,9 +71,4 @@ function failureTable(failed: readonly Trial[]): string {
   if (failed.length === 0) return '<p>None.</p>';
   const rows = failed.map((t) => `<tr><td>${t.number}</td><td class="l">${esc(t.state)}</td><td class="l">${esc(t.reason ?? '')}</td><td class="l">${esc(t.message ?? '')}</td></tr>`);
   return `<table><tr><th>trial</th><th class="l">state</th><th class="l">reason</th><th class="l">message</th></tr>${rows.join('')}</table>`;
-}
-
-/** Text escaped for HTML. */
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

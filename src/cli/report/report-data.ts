@@ -1,6 +1,7 @@
 // What a report shows, gathered from storage into plain data (the charts and the page take only this).
 import type { EpochMetrics, Trial } from '../../core/trial.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
+import { listExports, type ExportRecord } from '../../run/export-event.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage } from '../../run/experiment-data.js';
 import { metricOf } from '../../search/objective.js';
 import { createSpace } from '../../space/spaces/index.js';
@@ -35,6 +36,8 @@ export interface ReportData {
   readonly sampleText: Readonly<Record<number, string>>;
   /** The one-shot phase (DARTS) from the stored `oneshot-*` events; undefined when there was none. */
   readonly oneShot: OneShotReport | undefined;
+  /** What `nas export` recorded (`export` events), newest first. */
+  readonly exports: readonly ExportRecord[];
 }
 
 /** Reads experiment `name` of SQLite file `file` into {@link ReportData}. */
@@ -48,7 +51,8 @@ export async function loadReportData(file: string, name: string): Promise<Report
     const space = createSpace(config.space.name, config.space.options);
     const sampleText = Object.fromEntries(ranked.slice(0, 10).map((t) => [t.number, formatted(() => space.format(t.sample as never), t)]));
     const oneShot = await loadOneShot(storage, experiment.id);
-    return { name, config, status: experiment.status, objective, trials, points: trialPoints(trials), ranked, curves, sampleText, oneShot };
+    const exports = await listExports(storage, experiment.id);
+    return { name, config, status: experiment.status, objective, trials, points: trialPoints(trials), ranked, curves, sampleText, oneShot, exports };
   });
 }
 

@@ -117,5 +117,6 @@ export class CompiledModel {
  */
 function nativeCopy(t: Tensor): Tensor {
   const tf = loadTf();
-  return tf.add(t, tf.scalar(0, t.dtype));
+  // In a tidy, so the zero scalar is disposed (kept outside, it leaked one tensor per input per call).
+  return tf.tidy(() => tf.add(t, tf.scalar(0, t.dtype)));
 }
