@@ -1,13 +1,16 @@
 // Gradient checkpointing (design part 5.1): peak memory against step time of compiled training, for
-// K = 1, ⌈√N⌉ and N segments and without checkpointing, on a deep macro network and a DARTS supernet.
+// K = 1, ⌈√N⌉ and N segments and without checkpointing, on two deep networks and a DARTS supernet.
 //
 //   npx tsx bench/checkpointing.ts            # 10 timed steps per figure
 //   npx tsx bench/checkpointing.ts --quick    # 3
 //
-// Each figure runs in its own process (peak RSS is a per-process high-water mark): compile, load,
-// one warm-up step, then the kernel's high-water mark is reset (/proc/self/clear_refs) and the timed
-// steps run; "step peak" is the resident set's high-water mark over those steps minus the resident
-// set before them, the memory the steps themselves needed. TensorFlow's allocator statistics are not
+// Each figure runs in its own process (peak RSS is a per-process high-water mark): compile, load and
+// assign the weights, reset the kernel's high-water mark (/proc/self/clear_refs), run the steps (the
+// first untimed: TensorFlow optimises the graph on its first run); "step peak" is the resident set's
+// high-water mark over the steps minus the resident set before them. TensorFlow's oneDNN CPU
+// allocator keeps freed blocks for reuse (a BFC pool), so the resident set grows to the largest
+// amount a step had alive and stays there: the high-water mark is that amount. TensorFlow's allocator
+// statistics are not
 // reachable through tfjs-node, so the resident set is the measure. "estimate" is the cost model's
 // training activations for the same K (src/space/cost/segments.ts); ratios are against no
 // checkpointing in the same run.
@@ -15,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../src/backend/tf.js';
+import type { ArchNode } from '../src/core/arch.js';
 import { Rng } from '../src/core/rng.js';
 import { buildModel } from '../src/eval/build/build-model.js';
 import { CompiledModel, compileFromModel, compileSupernet } from '../src/eval/compile/index.js';
@@ -39,11 +43,24 @@ function resnet56(): ResolvedArch {
   return assertArch(space.freeze({ stages: [stage(16, 1), stage(32, 2), stage(64, 2)] } as never), { inputShape: [32, 32, 3], classes: 10 });
 }
 
+/** A plain deep stage: 24 × (3×3 conv 32 → BN → ReLU) at 64×64, GAP, dense (N = 74): activations dominate. */
+function deepChain(): ResolvedArch {
+  const nodes: ArchNode[] = [];
+  let last = 'input';
+  for (let i = 0; i < 24; i++) {
+    nodes.push({ id: `c${i}`, op: 'conv', inputs: [last], filters: 32, kernel: 3, padding: 'same', bias: false }, { id: `b${i}`, op: 'bn', inputs: [`c${i}`] }, { id: `r${i}`, op: 'act', fn: 'relu', inputs: [`b${i}`] });
+    last = `r${i}`;
+  }
+  nodes.push({ id: 'gap', op: 'gap', inputs: [last] }, { id: 'logits', op: 'dense', units: 'classes', inputs: ['gap'] });
+  return assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: [64, 64, 3], classes: 10 });
+}
+
 function dartsSupernet(): ResolvedArch {
   return supernetArch(createSpace('darts', {}), { channels: 8, layers: 5 }, { inputShape: [32, 32, 3], classes: 10 });
 }
 
 const NETWORKS: Readonly<Record<string, Network>> = {
+  chain: { label: 'plain deep stage: 24 × (3×3 conv 32, BN, ReLU) at 64×64×3, batch 64', batch: 64, arch: deepChain, supernet: false },
   resnet56: { label: 'macro ResNet-56 layout (basic blocks [9, 9, 9], widths 16/32/64), batch 128', batch: 128, arch: resnet56, supernet: false },
   darts: { label: 'DARTS supernet (C = 8, 5 cells, 8 ops per edge), weight step, batch 32', batch: 32, arch: dartsSupernet, supernet: true },
 };
@@ -65,11 +82,18 @@ async function child(name: string, segments: number | 'none'): Promise<void> {
   let compiled: CompiledModel;
   if (n.supernet) {
     compiled = await CompiledModel.load(compileSupernet(arch, { momentum: 0.9, weightDecay: 3e-4, clipNorm: 5, alphaLr: 3e-4, alphaBeta1: 0.5, alphaBeta2: 0.999, alphaWeightDecay: 1e-3, finiteDifference: 0.01, ...(segments === 'none' ? {} : { checkpointSegments: segments }) }));
-    const model = buildModel(arch, { seed: 1 });
-    const byName = new Map(model.weights.map((w) => [w.originalName, w.read()]));
-    const rng = new Rng('alpha');
-    const zeros = compiled.variables.map((v) => byName.get(v.name) ?? (v.kind === 'alpha' ? tf.tensor(Array.from({ length: v.shape.reduce((a, b) => a * b, 1) }, () => 1e-3 * rng.normal()), [...v.shape]) : tf.zeros([...v.shape])));
-    compiled.assignAll(zeros);
+    // Seeded values by kind (the eager builder takes no supernet without its α): He-scaled kernels, γ and
+    // moving variances 1, α near uniform, the rest (β, biases, means, optimizer slots) 0.
+    const rng = new Rng('supernet');
+    const value = (v: (typeof compiled.variables)[number]): number => {
+      const fanIn = v.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      if (v.kind === 'kernel') return rng.normal() * Math.sqrt(2 / fanIn);
+      if (v.kind === 'alpha') return 1e-3 * rng.normal();
+      return v.kind === 'gamma' || v.name.endsWith('moving_variance') ? 1 : 0;
+    };
+    const initial = compiled.variables.map((v) => tf.tensor(Array.from({ length: v.shape.reduce((a, b) => a * b, 1) }, () => value(v)), [...v.shape]));
+    compiled.assignAll(initial);
+    tf.dispose(initial);
     const lr = tf.scalar(0.025);
     step = () => void compiled.stats('weight_step', { x, labels, lr });
   } else {
@@ -77,14 +101,13 @@ async function child(name: string, segments: number | 'none'): Promise<void> {
     compiled = await compileFromModel(arch, model, { ...resolveTrainConfig({ seed: 1 }), ...(checkpointing === undefined ? {} : { checkpointing }) });
     step = () => void compiled.train(x, labels, 0.05);
   }
-  step();
   const before = status('VmRSS');
   fs.writeFileSync('/proc/self/clear_refs', '5');
   const times: number[] = [];
-  for (let i = 0; i < STEPS; i++) {
+  for (let i = 0; i <= STEPS; i++) {
     const started = performance.now();
     step();
-    times.push(performance.now() - started);
+    if (i > 0) times.push(performance.now() - started);
   }
   const peak = status('VmHWM') - before;
   const estimate = costOf(arch, { batch: n.batch, ...(checkpointing === undefined ? {} : { segments: checkpointing.segments }) }).memory.trainActivations;

@@ -1,6 +1,8 @@
 // The export formats of `nas export` (docs/inference.md, "Export formats") on the bench networks:
 // size on disk, latency at batch 1 and 32 of each artefact loaded as its user would load it
-// (src/eval/export/load.ts), and the largest difference of its logits from the eager model's.
+// (src/eval/export/load.ts), and the largest difference of its logits from the eager model's (for the
+// quantized formats, their quantization error; the full-integer one calibrated with min/max on 256
+// images of the bench's input distribution).
 // Then, if TensorFlow for Python is installed (`python3 -c "import tensorflow"`), the manual check
 // that it loads the SavedModel with `tf.saved_model.load` and predicts the same logits.
 //
@@ -14,19 +16,21 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../src/backend/tf.js';
+import { createImageSet, type ImageSet } from '../src/backend/data/types.js';
 import { Rng } from '../src/core/rng.js';
 import { buildModel } from '../src/eval/build/build-model.js';
-import { compileFrozen } from '../src/eval/compile/frozen.js';
 import { EXPORT_FORMATS, FORMAT_FOLDERS, type ExportFormat } from '../src/eval/export/formats.js';
 import { loadExported } from '../src/eval/export/load.js';
-import { writeFrozenSavedModel } from '../src/eval/export/saved-model.js';
-import { writeTfjsGraphModel } from '../src/eval/export/tfjs-graph.js';
-import { foldBatchNorm, modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
+import { ExportNetworks } from '../src/eval/export/networks.js';
+import { writeFormat } from '../src/eval/export/write-format.js';
+import { modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
 import { measureMedianMs } from '../src/eval/latency.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
 import { nb201Best, resnet20 } from './fixtures/networks.js';
 
 const tf = loadTf();
+/** Images the full-integer format is calibrated on (nas export's default is 512 training images). */
+const CALIBRATION_IMAGES = 256;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 
 /** Seeded γ and β, then moving statistics of the network's own activations (as bench/fold.ts). */
@@ -53,22 +57,33 @@ function bytesUnder(file: string): number {
   return fs.readdirSync(file).reduce((n, f) => n + bytesUnder(path.join(file, f)), 0);
 }
 
-/** Writes the three formats into `dir` as `nas export` lays them out. */
-async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, dir: string): Promise<Record<ExportFormat, number>> {
+/**
+ * Writes every format into `dir` as `nas export` lays them out (writeFormat), the full-integer one
+ * calibrated with min/max on `calibration` (images as the bench feeds them); bytes of each.
+ */
+async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, calibration: ImageSet, dir: string): Promise<Record<ExportFormat, number>> {
   const model = buildModel(arch, { seed: 1 });
   setModelWeights(model, weights);
-  fs.mkdirSync(dir, { recursive: true });
-  await model.save(`file://${dir}`);
+  const saved = path.join(dir, 'trained');
+  fs.mkdirSync(saved, { recursive: true });
+  await model.save(`file://${saved}`);
   model.dispose();
-  const folded = foldBatchNorm(arch, weights);
-  const frozen = compileFrozen(folded.arch, folded.weights);
-  await writeFrozenSavedModel(frozen, path.join(dir, 'saved-model'));
-  await writeTfjsGraphModel(frozen, path.join(dir, 'tfjs-graph'));
-  return {
-    'tfjs-layers': bytesUnder(path.join(dir, 'model.json')) + bytesUnder(path.join(dir, 'weights.bin')),
-    'saved-model': bytesUnder(path.join(dir, 'saved-model')),
-    'tfjs-graph': bytesUnder(path.join(dir, 'tfjs-graph')),
-  };
+  const layers = { dir: saved, files: ['model.json', 'weights.bin'] };
+  const networks = new ExportNetworks({ arch, weights }, { images: { set: calibration, indices: Uint32Array.from({ length: calibration.count }, (_, i) => i) }, observer: 'minmax' });
+  const sizes = {} as Record<ExportFormat, number>;
+  for (const format of EXPORT_FORMATS) {
+    const written = await writeFormat(format, path.join(dir, FORMAT_FOLDERS[format]), networks, layers);
+    sizes[format] = written.files.reduce((n, f) => n + bytesUnder(path.join(dir, FORMAT_FOLDERS[format], f)), 0);
+  }
+  return sizes;
+}
+
+/** `count` images of standard normal pixels (the bench's inputs are such), seeded. */
+function normalImages(count: number, shape: readonly [number, number, number], seed: string): ImageSet {
+  const set = createImageSet(count, shape);
+  const rng = new Rng(seed);
+  for (let i = 0; i < set.images.length; i++) set.images[i] = rng.normal();
+  return set;
 }
 
 function pythonTensorflow(): boolean {
@@ -105,19 +120,19 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 async function bench(name: string, arch: ResolvedArch, python: boolean): Promise<void> {
   const weights = trainedLike(arch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-export-'));
-  const sizes = await exportAll(arch, weights, dir);
+  const sizes = await exportAll(arch, weights, normalImages(CALIBRATION_IMAGES, arch.inputShape as [number, number, number], 'bench-export-calibration'), dir);
   const eager = buildModel(arch, { seed: 1 });
   setModelWeights(eager, weights);
   const x = tf.randomNormal([8, ...arch.inputShape] as [number, number, number, number], 0, 1, 'float32', 1) as Tensor4D;
   const reference = tf.tidy(() => (eager.predict(x) as Tensor).dataSync() as Float32Array);
   eager.dispose();
   out(`\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)`);
-  out('format        KiB   batch 1 ms  batch 32 ms  max |diff|');
+  out('format                KiB   batch 1 ms  batch 32 ms  max |diff|');
   for (const format of EXPORT_FORMATS) {
     const model = await loadExported(format, path.join(dir, FORMAT_FOLDERS[format]));
     const logits = tf.tidy(() => model.predict(x).dataSync() as Float32Array);
     const ms = [1, 32].map((batch) => measureMedianMs((input) => model.predict(input), [batch, ...arch.inputShape], batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 }));
-    out(`${format.padEnd(12)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
+    out(`${format.padEnd(20)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
     model.dispose();
   }
   if (python) out(`python tf.saved_model.load: max |diff| ${maxAbs(reference, pythonLogits(path.join(dir, 'saved-model'), x.dataSync() as Float32Array, x.shape)).toExponential(1)}`);

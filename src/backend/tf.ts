@@ -88,3 +88,4 @@ export function savedModelProto(): SavedModelProto {
 /** The subset of the generated protobuf module's API that nas uses (google-protobuf classes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SavedModelProto = Record<string, any> & { DataType: Record<string, number> };
+export { bf16Unsupported } from './bf16.js';

@@ -42,6 +42,8 @@ export interface TrialCost {
 export interface TrialEngine {
   readonly name: 'compiled' | 'eager';
   readonly fallback?: string;
+  /** Set when the config asked for `precision: 'bf16'`: what ran, and why float32 when not bf16. */
+  readonly precision?: { readonly used: 'bf16' | 'fp32'; readonly reason?: string };
 }
 
 /** What a finished trial reports: its final metrics (by name), cost, per-epoch curve, diagnostics. */

@@ -37,6 +37,16 @@ const PRODUCERS: ReadonlySet<string> = new Set(['conv', 'dwconv', 'sepconv', 'de
  * Computed in float64, stored as float32.
  */
 export function foldBatchNorm(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): FoldResult {
+  const structure = foldedStructure(arch);
+  const pairs = new Map(structure.folded.map(({ bn, into }) => [bn, into]));
+  return { ...structure, weights: foldedWeights(arch, structure.arch, structure.ids, pairs, weights) };
+}
+
+/**
+ * The folded architecture, pairs and ids of {@link foldBatchNorm} without the weights: which BNs fold
+ * depends on the graph only (quantization-aware training plans its fake quantization on it).
+ */
+export function foldedStructure(arch: ResolvedArch): Omit<FoldResult, 'weights'> {
   const pairs = foldablePairs(arch);
   const producers = new Set(pairs.values());
   const ids = newIds(arch, new Set(pairs.keys()));
@@ -53,10 +63,8 @@ export function foldBatchNorm(arch: ResolvedArch, weights: ReadonlyMap<string, W
     nodes,
     output: outputs.length === 1 ? (outputs[0] as string) : outputs,
   };
-  const folded = assertArch(spec, { inputShape: arch.inputShape });
   return {
-    arch: folded,
-    weights: foldedWeights(arch, folded, ids, pairs, weights),
+    arch: assertArch(spec, { inputShape: arch.inputShape }),
     folded: [...pairs].map(([bn, producer]) => ({ bn, into: producer })),
     ids,
   };

@@ -34,9 +34,7 @@ export function exportReadme(data: ExperimentData, trial: Trial, exported: Expor
     ...inputSection(exported.input),
     '## Files',
     '',
-    ...(formats.has('tfjs-layers') ? ['- `model.json` + weights: the trained tfjs LayersModel (no optimizer state).'] : []),
-    ...(formats.has('saved-model') ? ['- `saved-model/`: a TensorFlow SavedModel (`saved_model.pb`, an empty `variables/`): the inference graph, BatchNorms folded, weights as constants; signature `serving_default`, input `x`, output `logits`.'] : []),
-    ...(formats.has('tfjs-graph') ? ['- `tfjs-graph/`: the same graph as a tfjs graph model (`model.json` + `weights.bin`).'] : []),
+    ...[...formats].map((f) => FILES[f]),
     '- `architecture.json`: the space, the sample, its canonical key and the frozen ArchSpec.',
     '- `trial.json`: metrics, cost figures and the per-epoch curve.',
     '- `variants.json`: the table above, machine-readable.',
@@ -52,7 +50,7 @@ function variantTable({ variants, accuracyNote }: ExportedVariants): string[] {
     `| ${v.format} | \`${v.path}\` | ${count(v.bytes)} B (${(v.bytes / 1024).toFixed(1)} KiB) | ${count(v.params)} | ${count(v.macs)} | ${v.latencyMs === null ? '–' : `${v.latencyMs.toFixed(v.latencyMs < 10 ? 2 : 1)} ms`} | ${v.accuracy === null ? '–' : `${(v.accuracy * 100).toFixed(2)} %`} |`,
   );
   const folded = variants.some((v) => v.format !== 'tfjs-layers')
-    ? ' saved-model and tfjs-graph hold the trained network with its BatchNorms folded into the layers before them (docs/inference.md), so they store fewer numbers.'
+    ? ' The other formats hold the trained network with its BatchNorms folded into the layers before them (docs/inference.md), so they store fewer numbers; the quantized ones store their kernels in 8 bits, so the same count takes fewer bytes.'
     : '';
   return [
     '## Exported variants',
@@ -80,6 +78,15 @@ function inputSection(input: ExportInput): string[] {
   ];
 }
 
+const FILES: Readonly<Record<ExportFormat, string>> = {
+  'tfjs-layers': '- `model.json` + weights: the trained tfjs LayersModel (no optimizer state).',
+  'saved-model': '- `saved-model/`: a TensorFlow SavedModel (`saved_model.pb`, an empty `variables/`): the inference graph, BatchNorms folded, weights as constants; signature `serving_default`, input `x`, output `logits`.',
+  'tfjs-graph': '- `tfjs-graph/`: the same graph as a tfjs graph model (`model.json` + `weights.bin`).',
+  'saved-model-dynamic': '- `saved-model-dynamic/`: the same SavedModel with its conv, depthwise and dense kernels stored as int8 per output channel and dequantized in the graph (dynamic range: activations in float).',
+  'saved-model-int8': '- `saved-model-int8/`: the full-integer SavedModel: int8 kernels, int32 biases, every activation through its calibrated 8-bit fake quantization, so it computes what an int8 runtime computes; `quantization.json` holds the calibration (observer, images) and each activation\'s range, scale and zero point.',
+  'tfjs-graph-uint8': '- `tfjs-graph-uint8/`: the tfjs graph model with its kernels stored as uint8, one affine grid per tensor (tfjs dequantizes them when it loads the model).',
+};
+
 const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
   'tfjs-layers': [
     'tfjs-layers: the model uses nas\'s custom layers; register them before loading:',
@@ -106,16 +113,19 @@ const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
     '```',
     '',
   ],
-  'tfjs-graph': [
-    'tfjs-graph, with any tfjs (no nas code):',
-    '',
-    '```js',
-    "const model = await tf.loadGraphModel('file://./tfjs-graph/model.json');",
-    'const logits = model.predict(x);',
-    '```',
-    '',
-  ],
+  'tfjs-graph': graphModelLoading('tfjs-graph'),
+  'saved-model-dynamic': savedModelLoading('saved-model-dynamic'),
+  'saved-model-int8': savedModelLoading('saved-model-int8'),
+  'tfjs-graph-uint8': graphModelLoading('tfjs-graph-uint8'),
 };
+
+function savedModelLoading(folder: string): string[] {
+  return [`${folder}, as saved-model: \`tf.node.loadSavedModel('${folder}')\`, \`tf.saved_model.load('${folder}')\` (the same signature, input and output).`, ''];
+}
+
+function graphModelLoading(folder: string): string[] {
+  return [`${folder}, with any tfjs (no nas code):`, '', '```js', `const model = await tf.loadGraphModel('file://./${folder}/model.json');`, 'const logits = model.predict(x);', '```', ''];
+}
 
 function count(n: number): string {
   return n.toLocaleString('en-US');

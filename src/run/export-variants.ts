@@ -1,18 +1,19 @@
 // The model files of `nas export`, one variant per format (docs/inference.md, "Export formats"): the
-// trained Layers model as saved, and the frozen graphs of its BatchNorm-folded network. Each written
-// variant is then loaded back the way its user would load it and measured.
+// trained Layers model as saved, the frozen graphs of its BatchNorm-folded network and their
+// quantized forms. Each written variant is then loaded back the way its user would load it and
+// measured.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-node';
 import type { ResolvedArch } from '../space/resolve.js';
-import { compileFrozen } from '../eval/compile/frozen.js';
-import { foldBatchNorm, modelWeights, type WeightArray } from '../eval/fold.js';
-import { FORMAT_ENTRIES, FORMAT_FOLDERS, type ExportFormat } from '../eval/export/formats.js';
+import { modelWeights, type WeightArray } from '../eval/fold.js';
+import { FORMAT_ENTRIES, FORMAT_FOLDERS, FORMAT_LOADERS, type ExportFormat } from '../eval/export/formats.js';
 import { loadExported } from '../eval/export/load.js';
 import { exportedAccuracy, exportedLatencyMs } from '../eval/export/measure.js';
-import { writeFrozenSavedModel } from '../eval/export/saved-model.js';
-import { writeTfjsGraphModel } from '../eval/export/tfjs-graph.js';
+import { ExportNetworks } from '../eval/export/networks.js';
 import { assertTfjsGraphOps } from '../eval/export/tfjs-graph-ops.js';
+import { writeFormat, type VariantCalibration } from '../eval/export/write-format.js';
+import type { NetworkCalibration } from '../eval/quantize/index.js';
 import type { BatchTransform, IndexedImages } from '../eval/train/batches.js';
 
 /** One exported format, as variants.json lists it. */
@@ -29,47 +30,35 @@ export type Variant = {
   readonly latencyMs: number | null;
   /** Accuracy of the loaded artefact on the experiment's test set; null when not measured. */
   readonly accuracy: number | null;
+  /** A full-integer variant's calibration: observer, training images, and the file of its activation grids (relative to the export folder). */
+  readonly calibration?: VariantCalibration;
 };
 
 /** The experiment's test set and the normalisation its evaluation batches get. */
 export type TestSet = { readonly part: IndexedImages; readonly transform: BatchTransform };
 
-/** A trained network: its architecture (resolved for the model's input and classes) and its weights. */
-type Network = { readonly arch: ResolvedArch; readonly weights: ReadonlyMap<string, WeightArray> };
+/** The trained model and where its saved files are. */
+type Trained = { readonly arch: ResolvedArch; readonly model: LayersModel; readonly modelDir: string; readonly layersFiles: readonly string[] };
 
 /**
  * Writes `formats` into `out` (the Layers model's files are copied from `modelDir`, listed in
- * `layersFiles`), then measures each. Returns the variants and the files written, relative to `out`.
+ * `layersFiles`), then measures each on `test`. `calibration` (a sample of training images) is
+ * required for saved-model-int8. Returns the variants and the files written, relative to `out`.
  */
-export async function writeVariants(
-  formats: readonly ExportFormat[],
-  trained: { readonly arch: ResolvedArch; readonly model: LayersModel; readonly modelDir: string; readonly layersFiles: readonly string[] },
-  out: string,
-  test: TestSet | undefined,
-): Promise<{ variants: Variant[]; files: string[] }> {
-  const layers: Network = { arch: trained.arch, weights: modelWeights(trained.model) };
-  const folded = formats.some((f) => f !== 'tfjs-layers') ? foldBatchNorm(layers.arch, layers.weights) : undefined;
-  const frozen = folded === undefined ? undefined : compileFrozen(folded.arch, folded.weights);
+export async function writeVariants(formats: readonly ExportFormat[], trained: Trained, out: string, data: { readonly test?: TestSet; readonly calibration?: NetworkCalibration }): Promise<{ variants: Variant[]; files: string[] }> {
+  const networks = new ExportNetworks({ arch: trained.arch, weights: modelWeights(trained.model) }, data.calibration);
   // Refuse a network tfjs cannot run before writing anything.
-  if (frozen !== undefined && formats.includes('tfjs-graph')) assertTfjsGraphOps(frozen.nodes);
+  if (formats.some((f) => FORMAT_LOADERS[f] === 'graph-model')) assertTfjsGraphOps(networks.frozen().nodes);
   const variants: Variant[] = [];
   const files: string[] = [];
   for (const format of formats) {
     const dir = path.join(out, FORMAT_FOLDERS[format]);
-    let written: string[];
-    if (format === 'tfjs-layers') {
-      for (const file of trained.layersFiles) await fs.copyFile(path.join(trained.modelDir, file), path.join(dir, file));
-      written = [...trained.layersFiles];
-    } else if (format === 'saved-model') {
-      written = await writeFrozenSavedModel(frozen as NonNullable<typeof frozen>, dir);
-    } else {
-      written = await writeTfjsGraphModel(frozen as NonNullable<typeof frozen>, dir);
-    }
-    const relative = written.map((f) => path.join(FORMAT_FOLDERS[format], f));
+    const written = await writeFormat(format, dir, networks, { dir: trained.modelDir, files: trained.layersFiles });
+    const relative = written.files.map((f) => path.join(FORMAT_FOLDERS[format], f));
     files.push(...relative);
-    const network = format === 'tfjs-layers' ? layers : (folded as Network);
-    const measured = await measure(format, dir, network.arch.inputShape, test);
-    variants.push({ format, path: FORMAT_ENTRIES[format], bytes: await bytesOf(out, relative), params: paramsOf(network.weights), macs: macsOf(network.arch), ...measured });
+    const { network, calibration } = written;
+    const measured = await measure(format, dir, network.arch.inputShape, data.test);
+    variants.push({ format, path: FORMAT_ENTRIES[format], bytes: await bytesOf(out, relative), params: paramsOf(network.weights), macs: macsOf(network.arch), ...measured, ...(calibration === undefined ? {} : { calibration }) });
   }
   return { variants, files };
 }

@@ -1,5 +1,6 @@
 // `nas export`: one trial of an experiment as a folder — its model in the formats asked for (the saved
-// tfjs Layers model, a frozen SavedModel, a tfjs graph model; docs/inference.md "Export formats"),
+// tfjs Layers model, a frozen SavedModel, a tfjs graph model and their quantized forms;
+// docs/inference.md "Export formats"),
 // its architecture (frozen ArchSpec, sample, space) as JSON, its trial record, the variants' measured
 // figures (variants.json) and a README. The export is then recorded in the experiment's event log
 // (an `export` event) for `nas report`.
@@ -12,6 +13,9 @@ import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
 import { checkFormats, type ExportFormat } from '../eval/export/formats.js';
 import { loadLayersModelDir } from '../eval/export/load.js';
+import { checkCalibration, type CalibrationOptions } from '../eval/export/calibration-options.js';
+import type { NetworkCalibration } from '../eval/quantize/index.js';
+import type { BatchTransform, IndexedImages } from '../eval/train/batches.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from './experiment-data.js';
 import { trialModelDir } from './model-store.js';
 import { recordExport } from './export-event.js';
@@ -27,6 +31,8 @@ export type ExportOptions = {
   readonly formats?: readonly string[];
   /** Measure each variant's accuracy on the experiment's test set (default true). */
   readonly accuracy?: boolean;
+  /** How saved-model-int8 is calibrated (ignored by the other formats); a bad value is a {@link UserError}. */
+  readonly calibration?: CalibrationOptions;
 };
 
 /** What {@link exportTrial} wrote. */
@@ -49,6 +55,8 @@ export type ExportInput = { readonly shape: readonly number[]; readonly normaliz
  */
 export async function exportTrial(storage: string, name: string, choice: TrialChoice, out: string, options: ExportOptions = {}): Promise<ExportResult> {
   const formats: ExportFormat[] = checkFormats(options.formats ?? []);
+  const calibration = checkCalibration(options.calibration ?? {});
+  const calibrate = formats.includes('saved-model-int8') ? calibration : undefined;
   const { data, trial, epochs } = await readStorage(storage, async (s) => {
     const data = await loadExperiment(s, storage, name);
     const trial = chooseTrial(data, choice);
@@ -60,7 +68,7 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
   const space = data.config.space;
   const searchSpace = createSpace(space.name, space.options);
   const spec = searchSpace.freeze(trial.sample as never);
-  const experiment = await experimentData(data, options.accuracy ?? true);
+  const experiment = await experimentData(data, options.accuracy ?? true, calibrate);
   const note = experiment.note === undefined ? {} : { accuracyNote: experiment.note };
   const model = await loadLayersModelDir(modelDir);
   let written: { variants: Variant[]; files: string[] };
@@ -69,7 +77,7 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
     const inputShape = model.inputs[0]?.shape.slice(1) as number[];
     const classes = model.outputs[0]?.shape.at(-1) as number;
     input = { shape: inputShape, normalization: experiment.stats };
-    written = await writeVariants(formats, { arch: assertArch(spec, { inputShape, classes }), model, modelDir, layersFiles }, out, experiment.test);
+    written = await writeVariants(formats, { arch: assertArch(spec, { inputShape, classes }), model, modelDir, layersFiles }, out, experiment);
   } finally {
     model.dispose();
   }
@@ -84,23 +92,34 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
   return { trial: trial.number, out, files: [...written.files, ...Object.keys(files)], variants: written.variants, ...note };
 }
 
+type LoadedExperimentData = { stats: ChannelStats | null; test?: TestSet; calibration?: NetworkCalibration; note?: string };
+
 /**
- * The normalisation the experiment's models expect (from its training split) and, when `measure`,
- * its test set to measure the variants on. A data set that cannot be loaded here leaves both out,
- * with a note saying why.
+ * The normalisation the experiment's models expect (from its training split), when `measure` its
+ * test set to measure the variants on, and when `calibrate` the sample of training images to
+ * calibrate on (normalised as the trial's evaluation batches, not augmented). A data set that cannot
+ * be loaded here leaves the test set out, with a note saying why; calibration needs it, so that is
+ * then a {@link UserError}.
  */
-async function experimentData(data: ExperimentData, measure: boolean): Promise<{ stats: ChannelStats | null; test?: TestSet; note?: string }> {
+async function experimentData(data: ExperimentData, measure: boolean, calibrate: Required<CalibrationOptions> | undefined): Promise<LoadedExperimentData> {
   let loaded;
   try {
     loaded = await trialData(data.config);
   } catch (error) {
-    if (error instanceof DatasetError) return { stats: null, note: `not measured: the data set could not be loaded here (${error.message})` };
-    throw error;
+    if (!(error instanceof DatasetError)) throw error;
+    if (calibrate !== undefined) throw new UserError('NO_CALIBRATION_DATA', `saved-model-int8 is calibrated on the experiment's training images, and the data set could not be loaded here: ${error.message}`, 'export it where the data set loads, or pick the other formats (saved-model-dynamic needs no data)', { cause: error });
+    return { stats: null, note: `not measured: the data set could not be loaded here (${error.message})` };
   }
-  const { test, transform } = loaded.data;
-  if (!measure) return { stats: loaded.stats, note: 'not measured (--no-accuracy)' };
-  if (test === undefined || transform?.eval === undefined) return { stats: loaded.stats, note: 'not measured: the data set has no test part' };
-  return { stats: loaded.stats, test: { part: test, transform: transform.eval } };
+  const { train, test, transform } = loaded.data;
+  const calibration = calibrate === undefined ? {} : { calibration: calibrationSample(train, transform?.eval, calibrate) };
+  if (!measure) return { stats: loaded.stats, ...calibration, note: 'not measured (--no-accuracy)' };
+  if (test === undefined || transform?.eval === undefined) return { stats: loaded.stats, ...calibration, note: 'not measured: the data set has no test part' };
+  return { stats: loaded.stats, ...calibration, test: { part: test, transform: transform.eval } };
+}
+
+/** The first `images` of the training part (in its seeded random order, so a random sample), normalised as evaluation batches are. */
+function calibrationSample(train: IndexedImages, normalize: BatchTransform | undefined, c: Required<CalibrationOptions>): NetworkCalibration {
+  return { images: { set: train.set, indices: train.indices.subarray(0, c.images) }, ...(normalize === undefined ? {} : { transform: normalize }), observer: c.observer };
 }
 
 /** The chosen trial; it must be COMPLETE. Unknown numbers and empty experiments are {@link UserError}s. */

@@ -12,7 +12,8 @@ import { assertArch } from '../space/validate.js';
 import { buildModel } from '../eval/build/build-model.js';
 import { measureLatencyMs } from '../eval/latency.js';
 import { resolveTrainConfig, type TrainHooks } from '../eval/train/index.js';
-import { trainModel } from '../eval/train-model.js';
+import { trainModel, type QuantizationAwareResult } from '../eval/train-model.js';
+import { writeQatRanges } from '../eval/quantize/qat-ranges.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
@@ -51,9 +52,9 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     };
     const result = await trainModel(arch, model, data, trainConfig, { hooks, ...(config.measureLatency ? { latency: LATENCY } : {}) });
     const last = result.epochs[result.epochs.length - 1];
-    const cost = costOf(arch, trainCostOptions(trainConfig, result.engine.name));
+    const cost = costOf(arch, trainCostOptions(trainConfig, result.engine));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
-    if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number));
+    if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
     return {
       metrics: {
         validationAccuracy: last?.validationAccuracy ?? Number.NaN,
@@ -62,6 +63,7 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
         trainLoss: last?.trainLoss ?? Number.NaN,
         trainAccuracy: last?.trainAccuracy ?? Number.NaN,
         ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
+        ...fullIntegerMetrics(result.quantizationAware),
       },
       cost: {
         params: cost.params.trainable,
@@ -83,11 +85,23 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
   }
 }
 
-/** Saves the trained model for `nas export`; a failure to save never fails the trial (the model is just not exported). */
-async function saveModel(model: ReturnType<typeof buildModel>, dir: string): Promise<void> {
+/** The full-integer network's accuracy and loss after quantization-aware training (docs/training.md). */
+function fullIntegerMetrics(qat: QuantizationAwareResult | undefined): Record<string, number> {
+  return {
+    ...(qat?.validation === undefined ? {} : { fullIntegerValidationAccuracy: qat.validation.accuracy, fullIntegerValidationLoss: qat.validation.loss }),
+    ...(qat?.test === undefined ? {} : { fullIntegerTestAccuracy: qat.test.accuracy }),
+  };
+}
+
+/**
+ * Saves the trained model for `nas export`, with the ranges quantization-aware training learned
+ * (qat-ranges.json); a failure to save never fails the trial (the model is just not exported).
+ */
+async function saveModel(model: ReturnType<typeof buildModel>, dir: string, qat: QuantizationAwareResult | undefined): Promise<void> {
   try {
     await mkdir(dir, { recursive: true }); // tfjs's file:// handler creates only the last folder
     await model.save(`file://${dir}`);
+    if (qat !== undefined) await writeQatRanges(dir, qat.ranges);
   } catch {
     // NOTE: deliberately ignored — `nas export` reports the missing model when asked for it.
   }

@@ -125,6 +125,32 @@ describe('config validation', () => {
   });
 });
 
+describe('train.qat (quantization-aware training)', () => {
+  it('names the field, what it expects and what it got', async () => {
+    const file = writeConfig(dir, 'qat-bad.ts', body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3, momentum: 1.5, every: 2 } },`));
+    expect((await problemsOf(file)).lines).toEqual([
+      'train.qat.momentum: expected a number in [0, 1), got 1.5',
+      'train.qat.every: unknown key (known: epochs, fraction, momentum)',
+    ]);
+    const ranges = writeConfig(dir, 'qat-ranges.ts', body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3 } },`));
+    expect((await problemsOf(ranges)).lines).toEqual([
+      "train.qat.epochs: expected an integer in [1, 2] (at most the run's epochs), got 3",
+      `train.qat: expected no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step), got {"epochs":3}`,
+    ]);
+    const steps = writeConfig(dir, 'qat-steps.ts', body(`train: { steps: 100, qat: { epochs: 1 } },`));
+    expect((await problemsOf(steps)).lines).toEqual(['train.qat.epochs: expected qat.fraction with a budget in steps (the last fraction of the steps), got 1']);
+  });
+
+  it('with halving on epochs, takes at most the lowest rung\'s epochs', async () => {
+    const file = writeConfig(dir, 'qat-halving.ts', body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { epochs: 2 } },`));
+    expect((await problemsOf(file)).lines).toEqual([
+      "train.qat.epochs: expected at most 1, the epochs of strategy.halving's lowest rung (or qat.fraction, which scales with a trial's epochs), got 2",
+    ]);
+    const fine = writeConfig(dir, 'qat-fine.ts', body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { fraction: 0.3 } },`));
+    await expect(loadConfig(fine)).resolves.toBeDefined();
+  });
+});
+
 describe('strategy.halving (successive halving / Hyperband)', () => {
   it('is checked like any option, and min ≤ max is required', async () => {
     const bad = writeConfig(dir, 'halving-bad.ts', body(`strategy: { name: 'random', halving: { eta: 1, fidelity: 'steps' } },`));

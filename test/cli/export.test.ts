@@ -126,7 +126,7 @@ describe('nas export', () => {
     expect(result.variants).toHaveLength(1);
     expect(result.variants[0]?.accuracy).toBeNull();
     expect(result.accuracyNote).toMatch(/not measured/);
-    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph .*got "onnx"/);
+    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph, saved-model-dynamic, saved-model-int8, tfjs-graph-uint8 .*got "onnx"/);
   });
 
   it('names the known trials and experiments when asked for an unknown one', async () => {
@@ -162,5 +162,51 @@ describe('nas export', () => {
     const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model,onnx']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--format[\s\S]*expected tfjs-layers, saved-model, tfjs-graph[\s\S]*got "onnx"/);
+  });
+
+  it('exports the quantized formats: each measured, the int8 SavedModel calibrated on training images and within 2 points of the float one', async () => {
+    const out = tempDir('nas-export-quantized-');
+    const before = await exportEvents();
+    const formats = 'saved-model,saved-model-dynamic,saved-model-int8,tfjs-graph-uint8';
+    const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', formats, '--calibration', '64']);
+    expect(nasErrors(ok.stderr)).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/saved-model-int8 \(saved-model-int8\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1, test accuracy [\d.]+ %, calibrated on 64 training images \(minmax\)/);
+    for (const file of ['saved-model-dynamic/saved_model.pb', 'saved-model-int8/saved_model.pb', 'saved-model-int8/quantization.json', 'tfjs-graph-uint8/model.json']) expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { variants: Variant[] };
+    expect(listed.variants.map((v) => [v.format, v.path])).toEqual([
+      ['saved-model', 'saved-model'],
+      ['saved-model-dynamic', 'saved-model-dynamic'],
+      ['saved-model-int8', 'saved-model-int8'],
+      ['tfjs-graph-uint8', 'tfjs-graph-uint8/model.json'],
+    ]);
+    const [float, ...quantized] = listed.variants as [Variant, ...Variant[]];
+    console.log(listed.variants.map((v) => `${v.format}: ${v.bytes} B, ${v.params} params, ${v.latencyMs?.toFixed(2)} ms, accuracy ${((v.accuracy ?? Number.NaN) * 100).toFixed(2)} %`).join('\n'));
+    for (const v of quantized) {
+      expect(v.latencyMs, v.format).toBeGreaterThan(0);
+      expect(Math.abs((v.accuracy ?? Number.NaN) - (float.accuracy ?? Number.NaN)), v.format).toBeLessThanOrEqual(0.02);
+    }
+    const int8 = listed.variants[2] as Variant;
+    expect(int8.calibration).toEqual({ observer: 'minmax', images: 64, file: 'saved-model-int8/quantization.json' });
+    expect(int8.params).toBe(float.params);
+    const grids = JSON.parse(fs.readFileSync(path.join(out, 'saved-model-int8', 'quantization.json'), 'utf8')) as { observer: string; calibrationImages: number; activations: { id: string; min: number; max: number; scale: number; zeroPoint: number }[] };
+    expect(grids).toMatchObject({ observer: 'minmax', calibrationImages: 64 });
+    expect(grids.activations[0]).toMatchObject({ id: 'input', scale: expect.any(Number), zeroPoint: expect.any(Number) });
+    // The export event holds variants.json's content, the int8 variant's calibration included.
+    expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out }]);
+    const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(readme).toMatch(/\| saved-model-int8 \| `saved-model-int8` \|/);
+    expect(readme).toMatch(/tf\.loadGraphModel\('file:\/\/\.\/tfjs-graph-uint8\/model\.json'\)/);
+  });
+
+  it('exits 2 on a bad --observer or --calibration, naming the flag, the expected values and the given one', async () => {
+    const out = tempDir('nas-export-cli-observer-');
+    const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model-int8', '--observer', 'kl']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--observer[\s\S]*expected minmax, percentile, mse[\s\S]*got "kl"/);
+    const zero = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model-int8', '--calibration', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--calibration[\s\S]*expected a number of training images, 1 or more[\s\S]*got "0"/);
+    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['saved-model-int8'], calibration: { images: 1.5 } })).rejects.toThrow(UserError);
   });
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage, StorageError } from '../../src/backend/storage/index.js';
 import type { Json } from '../../src/core/arch.js';
 import type { ShowJson } from '../../src/cli/format/show.js';
+import { exportsSection } from '../../src/cli/report/exports-html.js';
 import { loadReportData } from '../../src/cli/report/report-data.js';
 import { variantChange } from '../../src/cli/report/variant-change.js';
 import { writeReport } from '../../src/cli/report/write-report.js';
@@ -77,6 +78,13 @@ describe('nas report with recorded exports', () => {
     // The section sits between the top trials and the failures.
     expect(html.indexOf('<h2>Top trials</h2>')).toBeLessThan(html.indexOf('<h2>Exported models</h2>'));
     expect(html.indexOf('<h2>Exported models</h2>')).toBeLessThan(html.indexOf('<h2>Failures</h2>'));
+  });
+
+  it('says how a full-integer variant was calibrated and where its activation ranges are', () => {
+    const int8 = { format: 'saved-model-int8', path: 'saved-model-int8', bytes: 12800, params: 12001, macs: 1200000, latencyMs: 0.45, accuracy: 0.9801, calibration: { observer: 'percentile', images: 512, file: 'saved-model-int8/quantization.json' } } as Variant;
+    const html = exportsSection([{ ...NEWER, variants: [VARIANTS[1] as Variant, int8], at: NEWER_AT }]);
+    expect(html).toContain('<td class="l">saved-model-int8</td><td>12.5</td><td>12,001</td><td>1,200,000</td><td>0.45</td><td>98.01%</td><td>−0.05</td><td>0.31×</td><td>1.07×</td></tr></table>');
+    expect(html).toContain('<p class="meta">saved-model-int8: calibrated on 512 training images with the percentile observer; activation ranges in <code>saved-model-int8/quantization.json</code>.</p>');
   });
 
   it('has no section for an experiment without exports', async () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../src/core/arch.js';
 import type { TrialOutcome } from '../../src/core/trial.js';
@@ -6,6 +8,8 @@ import type { ExperimentConfig } from '../../src/run/config.js';
 import { outcomeToFinish } from '../../src/run/outcome.js';
 import { trialPool } from '../../src/run/search.js';
 import type { TrialTask } from '../../src/run/trial-task.js';
+import { trialModelDir } from '../../src/run/model-store.js';
+import { QAT_RANGES_FILE, readQatRanges } from '../../src/eval/quantize/index.js';
 import { testConfig } from './helpers.js';
 
 const config: ExperimentConfig = testConfig({
@@ -39,5 +43,18 @@ describe('the trial pool (real worker threads in a child process, native backend
     expect(progress.some((p) => (p as { kind: string }).kind === 'epoch')).toBe(true);
     expect(outcomeToFinish(diverged)).toMatchObject({ state: 'FAILED', reason: 'diverged' });
     expect(outcomeToFinish(invalid)).toMatchObject({ state: 'FAILED', reason: 'invalid' });
+  });
+
+  it('records the full-integer accuracy after quantization-aware training and saves the learned ranges beside the model', async () => {
+    const good = space.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|');
+    const result = await pool.run(task(3, good, { train: { epochs: 2, batchSize: 64, qat: { epochs: 1 } }, saveModels: true }));
+    expect(result.ok).toBe(true);
+    const { metrics } = (result as { value: unknown }).value as TrialOutcome;
+    console.log(`QAT trial: validation accuracy ${metrics.validationAccuracy} (float), ${metrics.fullIntegerValidationAccuracy} (full integer, QAT ranges)`);
+    expect(metrics.fullIntegerValidationAccuracy).toBeGreaterThan(0.3);
+    expect(Math.abs((metrics.fullIntegerValidationAccuracy as number) - (metrics.validationAccuracy as number))).toBeLessThanOrEqual(0.05);
+    const dir = trialModelDir(config.storage, config.name, 3);
+    expect(existsSync(path.join(dir, QAT_RANGES_FILE))).toBe(true);
+    expect((await readQatRanges(dir))?.size).toBeGreaterThan(3);
   });
 });

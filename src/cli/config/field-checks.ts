@@ -33,9 +33,12 @@ export function objectiveProblems(config: Partial<CheckedConfig>): Problem[] {
   });
 }
 
-/** Rules between sections: a subset too small to train on after the validation split. */
+/**
+ * Rules between sections: a subset too small to train on after the validation split; QAT epochs more
+ * than the lowest rung of successive halving on epochs trains (its trials' epochs vary by rung).
+ */
 export function crossProblems(config: Partial<CheckedConfig>): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...qatHalvingProblems(config)];
   if (config.dataset === undefined) return problems;
   const batch = config.train?.batchSize ?? 128;
   const subset = config.dataset.subset;
@@ -46,4 +49,13 @@ export function crossProblems(config: Partial<CheckedConfig>): Problem[] {
     problems.push({ path: 'dataset.subset', message: `with train.dropLast every batch is dropped: expected ≥ ${Math.ceil(batch / (1 - validation))} images, got ${subset}` });
   }
   return problems;
+}
+
+function qatHalvingProblems(config: Partial<CheckedConfig>): Problem[] {
+  const qatEpochs = config.train?.qat?.epochs;
+  const halving = config.strategy?.halving as { fidelity?: unknown; min?: unknown } | undefined;
+  if (qatEpochs === undefined || halving === undefined || halving.fidelity === 'dataFraction') return [];
+  const lowest = Math.max(1, Math.round(typeof halving.min === 'number' ? halving.min : 1));
+  if (qatEpochs <= lowest) return [];
+  return [{ path: 'train.qat.epochs', message: `expected at most ${lowest}, the epochs of strategy.halving's lowest rung (or qat.fraction, which scales with a trial's epochs), got ${qatEpochs}` }];
 }

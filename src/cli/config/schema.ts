@@ -62,7 +62,13 @@ const train = strict({
   test: bool().optional(),
   init: z.enum(['he', 'glorot'], expected("'he' or 'glorot'")).optional(),
   engine: z.enum(['compiled', 'eager'], expected("'compiled' or 'eager'")).optional(),
+  precision: z.enum(['fp32', 'bf16'], expected("'fp32' or 'bf16'")).optional(),
   checkpointing: strict({ segments: z.union([positiveInt(), z.literal('sqrt')], expected("a positive integer or 'sqrt'")) }).optional(),
+  qat: strict({
+    epochs: positiveInt().optional(),
+    fraction: z.number(expected('a number in (0, 1]')).gt(0, expected('a number in (0, 1]')).lte(1, expected('a number in (0, 1]')).optional(),
+    momentum: z.number(expected('a number in [0, 1)')).gte(0, expected('a number in [0, 1)')).lt(1, expected('a number in [0, 1)')).optional(),
+  }).optional(),
   diagnostics: strict({ gradients: bool().optional(), activations: bool().optional() }).optional(),
 });
 

@@ -18,7 +18,14 @@ export function exportsSection(exports: readonly ExportRecord[]): string {
 function exportBlock(e: ExportRecord): string {
   const heading = `<h3>Trial ${e.trial} · <code>${esc(e.out)}</code> · ${esc(utcMinute(e.at))}</h3>`;
   const note = e.accuracyNote === undefined ? '' : `<p class="meta">Test accuracy ${esc(e.accuracyNote)}.</p>`;
-  return `${heading}${variantTable(e.variants)}${note}`;
+  return `${heading}${variantTable(e.variants)}${note}${e.variants.map(calibrationNote).join('')}`;
+}
+
+/** How a full-integer variant was calibrated, where its activation grids are. */
+function calibrationNote(v: Variant): string {
+  const c = v.calibration;
+  if (c === undefined) return '';
+  return `<p class="meta">${esc(v.format)}: calibrated on ${esc(String(c.images))} training images with the ${esc(String(c.observer))} observer; activation ranges in <code>${esc(String(c.file))}</code>.</p>`;
 }
 
 /** The variants' figures and their change against the first (reference) variant. */

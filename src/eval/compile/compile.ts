@@ -5,6 +5,8 @@
  * - `train`   x, labels, lr (and seed with dropout) → stats [loss, correct]: forward in training
  *             mode, smoothed cross-entropy, gradients (autodiff.ts), clipping, the optimizer update
  *             and the BatchNorm moving averages, all in one call;
+ * - `train_qat` (with `train.qat`) the same step with the forward pass fake-quantized as the
+ *             full-integer network will be (qat.ts), and the moving activation ranges updated;
  * - `evaluate` x, labels → stats [loss, correct]: inference mode (moving statistics, no dropout);
  * - `predict` x → logits, inference mode;
  * - `read` → every variable; `assign` every variable → done (initial weights, checkpoints, export).
@@ -14,27 +16,33 @@ import { layerNames } from '../build/build-model.js';
 import type { ResolvedTrainConfig } from '../train/config.js';
 import { decays } from '../train/optimizers.js';
 import { gradients } from './autodiff.js';
+import { qatPlan } from '../quantize/qat-plan.js';
 import { recomputePlan, type Recompute } from './checkpoint.js';
 import { Emit } from './emit.js';
 import { Graph, type GraphNode, type Sym } from './graph.js';
 import { clipByGlobalNorm, optimizerUpdates, type ParamStep } from './optimizer.js';
 import { after, correctCount, crossEntropy, pack, placeholder, variableIo } from './parts.js';
 import { forward, movingAverageUpdates, type Pass } from './pass.js';
+import { qatRangeVariables, quantizationAwarePass, type QatGraphSettings } from './qat.js';
 import { savedModelBytes, type Signature } from './saved-model.js';
 import { Variables, type VariableSpec } from './variables.js';
 
 /** The training settings the graph bakes in (the learning rate is an input of every step). */
-export type CompileTrainConfig = Pick<ResolvedTrainConfig, 'optimizer' | 'labelSmoothing' | 'clipNorm' | 'checkpointing'>;
+export type CompileTrainConfig = Pick<ResolvedTrainConfig, 'optimizer' | 'labelSmoothing' | 'clipNorm' | 'checkpointing'> & Partial<Pick<ResolvedTrainConfig, 'qat'>>;
 
 /** A compiled network: the SavedModel's bytes, its variables in `read`/`assign` order, and whether `train` takes a seed. */
 export type CompiledGraph = {
   readonly bytes: Uint8Array;
+  /** The graph the bytes were written from (its tensors' dtypes and shapes; precision.ts rewrites the bytes by them). */
+  readonly nodes: readonly GraphNode[];
   readonly variables: readonly VariableSpec[];
   /** The training signatures take a `seed` (int32 [2]) for their dropout masks. */
   readonly needsSeed: boolean;
   readonly nodeCount: number;
   /** The signatures to load. */
   readonly signatures: readonly string[];
+  /** With `train_qat`: the range variable of each quantized activation, by its id in the prepared network (qat.ts). */
+  readonly qatRanges?: ReadonlyMap<string, string>;
 };
 
 /** The parts of a compiled network's graph that every kind of signature set starts from. */
@@ -68,8 +76,14 @@ export function compileArch(arch: ResolvedArch, train?: CompileTrainConfig): Com
   };
   if (train === undefined) return finish(net, inference);
   const lr = placeholder(e, 'lr', []);
+  const trainInputs = (usedSeed: boolean) => ({ x, labels, lr, ...(usedSeed ? { seed: net.seed } : {}) });
   const step = e.g.within('train', () => trainingStep(net, x, labels, lr, train));
-  return finish(net, { ...inference, train: { inputs: { x, labels, lr, ...(step.usedSeed ? { seed: net.seed } : {}) }, outputs: { stats: step.stats } } });
+  const signatures = { ...inference, train: { inputs: trainInputs(step.usedSeed), outputs: { stats: step.stats } } };
+  if (train.qat === undefined) return finish(net, signatures);
+  const qat: QatGraphSettings = { plan: qatPlan(arch), momentum: train.qat.momentum };
+  const qatStep = e.g.within('train_qat', () => trainingStep(net, x, labels, lr, train, qat));
+  const compiled = finish(net, { ...signatures, train_qat: { inputs: trainInputs(qatStep.usedSeed), outputs: { stats: qatStep.stats } } });
+  return { ...compiled, qatRanges: qatRangeVariables(qat.plan, net.names) };
 }
 
 /** Adds the `read` and `assign` signatures and writes the SavedModel. */
@@ -77,16 +91,21 @@ export function finish(net: NetworkGraph, signatures: Readonly<Record<string, Si
   const io = net.e.g.within('io', () => variableIo(net.e, net.vars));
   const all = { ...signatures, read: { inputs: {}, outputs: io.read }, assign: { inputs: io.assignInputs, outputs: { done: io.done } } };
   const needsSeed = Object.values(signatures).some((s) => 'seed' in s.inputs);
-  return { bytes: savedModelBytes(net.e.g, all), variables: net.vars.specs, needsSeed, nodeCount: net.e.g.nodes.length, signatures: Object.keys(all) };
+  return { bytes: savedModelBytes(net.e.g, all), nodes: net.e.g.nodes, variables: net.vars.specs, needsSeed, nodeCount: net.e.g.nodes.length, signatures: Object.keys(all) };
 }
 
-/** One optimizer step of the weights on a batch: [loss, correct] once every update has run. */
-export function trainingStep(net: NetworkGraph, x: Sym, labels: Sym, lr: Sym, train: CompileTrainConfig): { stats: Sym; usedSeed: boolean } {
+/**
+ * One optimizer step of the weights on a batch: [loss, correct] once every update has run. With
+ * `qat`, the forward pass is fake-quantized and its activation ranges are updated too.
+ */
+export function trainingStep(net: NetworkGraph, x: Sym, labels: Sym, lr: Sym, train: CompileTrainConfig, qat?: QatGraphSettings): { stats: Sym; usedSeed: boolean } {
   const { e, vars } = net;
-  const pass = forward(e, vars, net.arch, net.names, x, { training: true, seed: net.seed });
+  const quantization = qat === undefined ? undefined : quantizationAwarePass(net, x, qat);
+  const input = quantization?.input ?? x;
+  const pass = forward(e, vars, net.arch, net.names, input, { training: true, seed: net.seed, ...quantization?.options });
   const loss = crossEntropy(e, pass.logits, labels, train.labelSmoothing);
-  const recompute = train.checkpointing === undefined ? undefined : recomputePlan(e, net.arch, pass, x, train.checkpointing.segments);
-  const updates = [...weightUpdates(net, pass, loss, train, lr, recompute), ...movingAverageUpdates(e, vars, pass.reads, [pass])];
+  const recompute = train.checkpointing === undefined ? undefined : recomputePlan(e, net.arch, pass, input, train.checkpointing.segments);
+  const updates = [...weightUpdates(net, pass, loss, train, lr, recompute), ...movingAverageUpdates(e, vars, pass.reads, [pass]), ...(quantization?.updates() ?? [])];
   return { stats: after(e, pack(e, [loss, correctCount(e, pass.logits, labels)]), updates), usedSeed: pass.usedSeed };
 }
 

@@ -17,10 +17,12 @@ export class CompiledModel {
     private readonly signatures: ReadonlyMap<string, TFSavedModel>,
     readonly variables: readonly VariableSpec[],
     private readonly needsSeed: boolean,
+    /** With a `train_qat` signature: each quantized activation's range variable, by its id in the prepared network. */
+    readonly qatRanges: ReadonlyMap<string, string>,
   ) {}
 
   /** Loads a compiled graph (the SavedModel goes through a temporary folder, removed once loaded). */
-  static async load(graph: CompiledGraph): Promise<CompiledModel> {
+  static async load(graph: Omit<CompiledGraph, 'nodes'>): Promise<CompiledModel> {
     const tf = loadTf();
     const dir = await writeSavedModel(graph.bytes);
     try {
@@ -31,19 +33,22 @@ export class CompiledModel {
         for (const model of loaded.values()) model.dispose();
         throw error;
       }
-      return new CompiledModel(loaded, graph.variables, graph.needsSeed);
+      return new CompiledModel(loaded, graph.variables, graph.needsSeed, graph.qatRanges ?? new Map());
     } finally {
       await removeSavedModel(dir);
     }
   }
 
-  /** One training step at learning rate `lr`: [mean loss, correct count] of the batch, read back. */
-  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number] = [0, 0]): Float32Array {
+  /**
+   * One training step at learning rate `lr`: [mean loss, correct count] of the batch, read back;
+   * `quantizationAware` runs the fake-quantized step (`train_qat`) instead.
+   */
+  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number] = [0, 0], quantizationAware = false): Float32Array {
     const tf = loadTf();
     const rate = tf.scalar(lr);
     const seedTensor = this.needsSeed ? tf.tensor1d([...seed], 'int32') : undefined;
     try {
-      return this.stats('train', { x, labels, lr: rate, ...(seedTensor === undefined ? {} : { seed: seedTensor }) });
+      return this.stats(quantizationAware ? 'train_qat' : 'train', { x, labels, lr: rate, ...(seedTensor === undefined ? {} : { seed: seedTensor }) });
     } finally {
       tf.dispose([rate, ...(seedTensor === undefined ? [] : [seedTensor])]);
     }

@@ -105,7 +105,7 @@ export class Emit {
   reshapeLike(x: Sym, like: Sym): Sym {
     return this.g.op('Reshape', [x, this.shapeTensor(like.shape, like)], { T: { type: x.dtype }, Tshape: { type: 'int32' } }, like.shape, x.dtype);
   }
-  reduce(op: 'Sum' | 'Mean' | 'Max' | 'Prod', x: Sym, axes: readonly number[], keepDims = false): Sym {
+  reduce(op: 'Sum' | 'Mean' | 'Max' | 'Min' | 'Prod', x: Sym, axes: readonly number[], keepDims = false): Sym {
     const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     return this.g.op(op, [x, this.constI(axes)], { T: { type: x.dtype }, Tidx: { type: 'int32' }, keep_dims: { b: keepDims } }, shape, x.dtype);
   }

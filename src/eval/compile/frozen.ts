@@ -5,13 +5,9 @@
  * variables, no seed and no training ops: TensorFlow's and tfjs's loaders run it as it is.
  */
 import type { ResolvedArch } from '../../space/resolve.js';
-import { layerNames } from '../build/build-model.js';
 import type { WeightArray } from '../weights.js';
-import { Emit } from './emit.js';
-import { Graph, type GraphNode, type Sym } from './graph.js';
-import { placeholder } from './parts.js';
-import { forward } from './pass.js';
-import { Variables } from './variables.js';
+import type { GraphNode, Sym } from './graph.js';
+import { inferencePass, type ConstantWeight, type FakeQuantRanges } from './inference-pass.js';
 
 export type FrozenGraph = {
   /** The nodes the logits depend on, in topological order. */
@@ -22,24 +18,32 @@ export type FrozenGraph = {
   readonly logits: Sym;
 };
 
+/** A frozen graph and where its weights and activations are in it. */
+export type FrozenNetwork = FrozenGraph & {
+  /** Each weight's value in the graph (a Const `weights/<layer>/<weight>` for a float one), by `<layer>/<weight>`. */
+  readonly weights: ReadonlyMap<string, Sym>;
+  /** The input's and every node's output, after its fake quantization if it has one, by node id. */
+  readonly activations: ReadonlyMap<string, Sym>;
+};
+
 /**
  * Compiles `arch` for inference with `weights` (by `<layer>/<weight>`, as `modelWeights` gives them;
- * for a folded model, `foldBatchNorm`'s) baked in as constants. Throws naming any weight the network
- * reads that `weights` lacks.
+ * for a folded model, `foldBatchNorm`'s) baked in as float32 constants. Throws naming any weight the
+ * network reads that `weights` lacks.
  */
-export function compileFrozen(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): FrozenGraph {
-  if (arch.outputs.length !== 1) throw new Error(`cannot freeze a network with ${arch.outputs.length} outputs (${arch.outputs.join(', ')}): the export has one, logits`);
-  const e = new Emit(new Graph());
-  const x = placeholder(e, 'x', [-1, ...arch.inputShape]);
-  const overrides = new Map<string, Sym>();
-  e.g.within('weights', () => {
-    for (const [name, w] of weights) overrides.set(name, e.constF(w.data, w.shape, name));
-  });
-  const vars = new Variables(e);
-  const pass = forward(e, vars, arch, layerNames(arch).byNode, x, { training: false, seed: e.constI([0, 0]), overrides });
-  if (vars.specs.length > 0) throw new Error(`cannot freeze the network: no value for weights ${vars.specs.map((v) => v.name).join(', ')}`);
-  const logits = e.g.op('Identity', [pass.logits], { T: { type: 'float32' } }, pass.logits.shape, 'float32', 'logits');
-  return { nodes: needed(e.g.nodes, logits.node), input: x, logits };
+export function compileFrozen(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): FrozenNetwork {
+  const constants = new Map<string, ConstantWeight>([...weights].map(([name, w]) => [name, { kind: 'float', shape: w.shape, data: w.data }]));
+  return freezeNetwork(arch, { weights: constants });
+}
+
+/**
+ * The frozen graph of a network in any quantization form: its constants (float, int8 or int32, as
+ * src/eval/quantize's `networkConstants` gives them) and its fake-quantized activations.
+ */
+export function freezeNetwork(arch: ResolvedArch, constants: { readonly weights: ReadonlyMap<string, ConstantWeight>; readonly fakeQuant?: FakeQuantRanges }): FrozenNetwork {
+  const pass = inferencePass(arch, constants.weights, constants.fakeQuant);
+  const logits = pass.e.g.op('Identity', [pass.logits], { T: { type: 'float32' } }, pass.logits.shape, 'float32', 'logits');
+  return { nodes: needed(pass.e.g.nodes, logits.node), input: pass.x, logits, weights: pass.weights, activations: pass.activations };
 }
 
 /** The nodes `output` depends on (through inputs and control edges), in their original order. */

@@ -7,8 +7,10 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../backend/tf.js';
 import type { ResolvedArch } from '../../space/resolve.js';
-import { compileArch, type CompileTrainConfig } from './compile.js';
+import { compileArch, type CompiledGraph, type CompileTrainConfig } from './compile.js';
 import { CompiledModel } from './compiled-model.js';
+import { lowerPrecision, trainActivationOp } from './precision.js';
+import type { TrainPrecision } from '../train/config.js';
 
 export { compileArch, type CompiledGraph, type CompileTrainConfig } from './compile.js';
 export { CompiledModel } from './compiled-model.js';
@@ -17,11 +19,17 @@ export type { VariableSpec } from './variables.js';
 export { NoGradientError } from './gradients/index.js';
 
 /**
- * Compiles `arch`, loads it and sets its weights to the model's (optimizer slots to zero). Without
- * `train` it compiles for inference only (`predict`, `evaluate`).
+ * Compiles `arch`, loads it and sets its weights to the model's (optimizer slots and QAT ranges to
+ * zero). Without `train` it compiles for inference only (`predict`, `evaluate`).
  */
-export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train?: CompileTrainConfig): Promise<CompiledModel> {
-  const compiled = await CompiledModel.load(compileArch(arch, train));
+export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train?: CompileTrainConfig & { readonly precision?: TrainPrecision }): Promise<CompiledModel> {
+  const graph = compileArch(arch, train);
+  return loadFromModel(train?.precision === 'bf16' ? { ...graph, bytes: lowerPrecision(graph.bytes, graph, trainActivationOp, 'bfloat16').bytes } : graph, model);
+}
+
+/** Loads a compiled graph and sets its weights to the model's (optimizer slots and QAT ranges to zero). */
+export async function loadFromModel(graph: CompiledGraph, model: LayersModel): Promise<CompiledModel> {
+  const compiled = await CompiledModel.load(graph);
   try {
     const tf = loadTf();
     const weights = variablesByName(model);
@@ -29,7 +37,7 @@ export async function compileFromModel(arch: ResolvedArch, model: LayersModel, t
     const values = compiled.variables.map((v) => {
       const w = weights.get(v.name);
       if (w !== undefined) return w.read();
-      if (v.kind !== 'slot') throw new Error(`compiled weight ${v.name} has no counterpart in the model`);
+      if (v.kind !== 'slot' && v.kind !== 'range') throw new Error(`compiled weight ${v.name} has no counterpart in the model`);
       const zero = tf.zeros([...v.shape]);
       zeros.push(zero);
       return zero;
@@ -43,7 +51,7 @@ export async function compileFromModel(arch: ResolvedArch, model: LayersModel, t
   }
 }
 
-/** Copies the compiled graph's weights (not the optimizer's slots) into the model. */
+/** Copies the compiled graph's weights (not the optimizer's slots, not QAT ranges) into the model. */
 export function copyWeightsInto(compiled: CompiledModel, model: LayersModel): void {
   const tf = loadTf();
   const weights = variablesByName(model);

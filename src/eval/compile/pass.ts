@@ -18,6 +18,10 @@ export type PassOptions = {
   readonly overrides?: ReadonlyMap<string, Sym>;
   /** Replaces each node's output by what it returns (quantization inserts its fake-quant ops here). */
   readonly afterNode?: (id: string, value: Sym, layer: string) => Sym;
+  /** Replaces each weight's value (read or overridden) by what it returns, named `<layer>/<weight>` (quantization-aware training). */
+  readonly afterWeight?: (name: string, value: Sym) => Sym;
+  /** Replaces the depthwise output inside separable conv `id` (quantization-aware training). */
+  readonly afterDepthwise?: (id: string, value: Sym) => Sym;
 };
 
 export type Pass = {
@@ -41,6 +45,7 @@ export function forward(e: Emit, vars: Variables, arch: ResolvedArch, names: Rea
   let seeds = 0;
   const alphas = alphaShapes(arch);
   const spans = new Map<string, { start: number; end: number }>();
+  const afterDepthwise = o.afterDepthwise;
   for (const { id, node } of arch.nodes) {
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? owner.get(node.weightsOf) : undefined;
     const layer = shared ?? (names.get(id) as string);
@@ -49,10 +54,14 @@ export function forward(e: Emit, vars: Variables, arch: ResolvedArch, names: Rea
     const ctx: LowerContext = {
       e,
       training: o.training,
-      weight: (l, name, shape, kind) => o.overrides?.get(`${l}/${name}`) ?? reads.read(`${l}/${name}`, shape, kind),
+      weight: (l, name, shape, kind) => {
+        const value = o.overrides?.get(`${l}/${name}`) ?? reads.read(`${l}/${name}`, shape, kind);
+        return o.afterWeight === undefined ? value : o.afterWeight(`${l}/${name}`, value);
+      },
       batchStatistics: (l, mean, variance) => batchStatistics.push({ layer: l, mean, variance, momentum }),
       randomSeed: () => e.add(o.seed, e.constI([0, ++seeds])),
       alphaShape: (name) => alphas.get(name) as [number, number],
+      ...(afterDepthwise === undefined ? {} : { separableMiddle: (value: Sym) => afterDepthwise(id, value) }),
     };
     const inputs = node.inputs.map((ref) => tensors.get(ref) as Sym);
     const start = e.g.nodes.length;

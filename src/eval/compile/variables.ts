@@ -7,12 +7,19 @@ import type { Emit } from './emit.js';
 import type { GraphNode, Sym } from './graph.js';
 import type { WeightKind } from './lower/index.js';
 
+/**
+ * What a variable holds besides the network's weights: an optimizer's `slot`, or a `range` of
+ * quantization-aware training (an activation's moving [min, max], the count of QAT steps; qat.ts).
+ * Both start at zero and have no counterpart in the eager model.
+ */
+export type StateKind = 'slot' | 'range';
+
 export type VariableSpec = {
   readonly name: string;
   readonly shape: readonly number[];
-  /** Trained by an optimizer (not BatchNorm's moving statistics, not a slot; α by the architecture's). */
+  /** Trained by an optimizer (not BatchNorm's moving statistics, not a slot or a range; α by the architecture's). */
   readonly trainable: boolean;
-  readonly kind: WeightKind | 'slot';
+  readonly kind: WeightKind | StateKind;
 };
 
 export class Variables {
@@ -22,14 +29,14 @@ export class Variables {
   constructor(private readonly e: Emit) {}
 
   /** The handle of a variable, created on first use. */
-  handle(name: string, shape: readonly number[], kind: WeightKind | 'slot'): Sym {
+  handle(name: string, shape: readonly number[], kind: WeightKind | StateKind): Sym {
     const known = this.handles.get(name);
     if (known !== undefined) return known;
     const handle = this.e.g.within('vars', () =>
       this.e.g.op('VarHandleOp', [], { dtype: { type: 'float32' }, shape: { shape }, shared_name: { s: name }, container: { s: '' } }, [], 'resource', name),
     );
     this.handles.set(name, handle);
-    this.specs.push({ name, shape, trainable: kind !== 'moving' && kind !== 'slot', kind });
+    this.specs.push({ name, shape, trainable: kind !== 'moving' && kind !== 'slot' && kind !== 'range', kind });
     return handle;
   }
 
@@ -46,7 +53,7 @@ export class Reads {
 
   constructor(private readonly e: Emit, private readonly vars: Variables) {}
 
-  read(name: string, shape: readonly number[], kind: WeightKind | 'slot'): Sym {
+  read(name: string, shape: readonly number[], kind: WeightKind | StateKind): Sym {
     const known = this.values.get(name);
     if (known !== undefined) return known;
     const value = this.e.readVariable(this.vars.handle(name, shape, kind), shape);

@@ -1,11 +1,13 @@
 /**
  * The formats `nas export` writes (design part 5.2, docs/inference.md "Export formats"): the trained
- * tfjs Layers model as saved, and two frozen graphs of the BatchNorm-folded network that TensorFlow's
- * and tfjs's own loaders run without nas.
+ * tfjs Layers model as saved, frozen graphs of the BatchNorm-folded network that TensorFlow's and
+ * tfjs's own loaders run without nas, and their quantized variants (docs/inference.md
+ * "Quantization"): SavedModels with int8 kernels, float activations (dynamic range) or calibrated
+ * 8-bit ones (full integer), and the tfjs graph model with uint8 kernels.
  */
 import { UserError } from '../../core/errors.js';
 
-export const EXPORT_FORMATS = ['tfjs-layers', 'saved-model', 'tfjs-graph'] as const;
+export const EXPORT_FORMATS = ['tfjs-layers', 'saved-model', 'tfjs-graph', 'saved-model-dynamic', 'saved-model-int8', 'tfjs-graph-uint8'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const DEFAULT_FORMATS: readonly ExportFormat[] = ['tfjs-layers'];
@@ -15,10 +17,36 @@ export const DEFAULT_FORMATS: readonly ExportFormat[] = ['tfjs-layers'];
  * other formats existed; each other format has its own folder. A format's place never depends on which
  * others were asked for, so a script that loads one keeps working when formats are added.
  */
-export const FORMAT_FOLDERS: Readonly<Record<ExportFormat, string>> = { 'tfjs-layers': '.', 'saved-model': 'saved-model', 'tfjs-graph': 'tfjs-graph' };
+export const FORMAT_FOLDERS: Readonly<Record<ExportFormat, string>> = {
+  'tfjs-layers': '.',
+  'saved-model': 'saved-model',
+  'tfjs-graph': 'tfjs-graph',
+  'saved-model-dynamic': 'saved-model-dynamic',
+  'saved-model-int8': 'saved-model-int8',
+  'tfjs-graph-uint8': 'tfjs-graph-uint8',
+};
+
+/** Which loader reads a format: nas's Layers model, TensorFlow's SavedModel loader, tfjs's graph model loader. */
+export type FormatLoader = 'layers' | 'saved-model' | 'graph-model';
+
+export const FORMAT_LOADERS: Readonly<Record<ExportFormat, FormatLoader>> = {
+  'tfjs-layers': 'layers',
+  'saved-model': 'saved-model',
+  'tfjs-graph': 'graph-model',
+  'saved-model-dynamic': 'saved-model',
+  'saved-model-int8': 'saved-model',
+  'tfjs-graph-uint8': 'graph-model',
+};
 
 /** What a loader is given, relative to the export folder: a model.json, or the SavedModel's folder. */
-export const FORMAT_ENTRIES: Readonly<Record<ExportFormat, string>> = { 'tfjs-layers': 'model.json', 'saved-model': 'saved-model', 'tfjs-graph': 'tfjs-graph/model.json' };
+export const FORMAT_ENTRIES: Readonly<Record<ExportFormat, string>> = {
+  'tfjs-layers': 'model.json',
+  'saved-model': 'saved-model',
+  'tfjs-graph': 'tfjs-graph/model.json',
+  'saved-model-dynamic': 'saved-model-dynamic',
+  'saved-model-int8': 'saved-model-int8',
+  'tfjs-graph-uint8': 'tfjs-graph-uint8/model.json',
+};
 
 export function isExportFormat(name: string): name is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(name);

@@ -3,7 +3,8 @@
  * "graph-model"`, the GraphDef in protobuf's JSON mapping as `modelTopology`, a `signature`, and a
  * weights manifest) and weights.bin. Every Const node's value goes to the manifest under the node's
  * name, as the converter does: tfjs's graph executor takes Consts from the weights, never from the
- * topology, whose Const nodes keep only dtype and shape.
+ * topology, whose Const nodes keep only dtype and shape. Chosen float constants (the kernels, for
+ * `tfjs-graph-uint8`) can be stored as uint8 with tfjs's own per-tensor quantization (uint8-weights.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,16 +12,22 @@ import { PRODUCER } from '../compile/saved-model.js';
 import type { FrozenGraph } from '../compile/frozen.js';
 import type { Attr, ConstValue, DType, GraphNode, Sym } from '../compile/graph.js';
 import { assertTfjsGraphOps } from './tfjs-graph-ops.js';
+import { quantizeUint8, type Uint8Quantization } from './uint8-weights.js';
 
 export const WEIGHTS_FILE = 'weights.bin';
 
 const DTYPES: Record<DType, string> = { float32: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL', resource: 'DT_RESOURCE', int8: 'DT_INT8' };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type WeightEntry = { name: string; shape: number[]; dtype: 'float32' | 'int32' };
+type WeightEntry = { name: string; shape: number[]; dtype: 'float32' | 'int32'; quantization?: Uint8Quantization };
+
+export type TfjsGraphOptions = {
+  /** Names of float32 Const nodes to store as uint8 (one affine grid per tensor), dequantized by tfjs at load. */
+  readonly uint8?: ReadonlySet<string>;
+};
 
 /** model.json (as an object) and the bytes of weights.bin. Throws a UserError on an op tfjs cannot run. */
-export function tfjsGraphModel(frozen: FrozenGraph): { modelJson: Record<string, Json>; weights: Uint8Array } {
+export function tfjsGraphModel(frozen: FrozenGraph, options: TfjsGraphOptions = {}): { modelJson: Record<string, Json>; weights: Uint8Array } {
   assertTfjsGraphOps(frozen.nodes);
   const entries: WeightEntry[] = [];
   const chunks: Uint8Array[] = [];
@@ -30,8 +37,15 @@ export function tfjsGraphModel(frozen: FrozenGraph): { modelJson: Record<string,
     // tfjs's weights hold float32 and int32 (int8 would need the converter's quantization scheme).
     if (value.dtype === 'int8') throw new Error(`the tfjs-graph format has no int8 constants (node ${n.name})`);
     const dtype = value.dtype;
-    entries.push({ name: n.name, shape: [...value.shape], dtype });
-    chunks.push(bytesOf(value.values, dtype));
+    if (options.uint8?.has(n.name) === true) {
+      if (dtype !== 'float32') throw new Error(`only float32 constants are stored as uint8 (node ${n.name} is ${dtype})`);
+      const { q, quantization } = quantizeUint8(Float32Array.from(value.values));
+      entries.push({ name: n.name, shape: [...value.shape], dtype, quantization });
+      chunks.push(q);
+    } else {
+      entries.push({ name: n.name, shape: [...value.shape], dtype });
+      chunks.push(bytesOf(value.values, dtype));
+    }
     // The converter keeps a Const's dtype and shape in the topology, its values in the weights.
     return nodeJson(n, { dtype: { type: value.dtype }, value: { tensor: { ...value, values: [] } } });
   });
@@ -47,8 +61,8 @@ export function tfjsGraphModel(frozen: FrozenGraph): { modelJson: Record<string,
 }
 
 /** Writes model.json and weights.bin into `dir` (created if missing); returns the files' names. */
-export async function writeTfjsGraphModel(frozen: FrozenGraph, dir: string): Promise<string[]> {
-  const { modelJson, weights } = tfjsGraphModel(frozen);
+export async function writeTfjsGraphModel(frozen: FrozenGraph, dir: string, options: TfjsGraphOptions = {}): Promise<string[]> {
+  const { modelJson, weights } = tfjsGraphModel(frozen, options);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
   await writeFile(join(dir, WEIGHTS_FILE), weights);

@@ -15,7 +15,7 @@ import type { WeightArray } from '../weights.js';
 import { activationPlan } from './activation-plan.js';
 import { calibrate } from './calibrate.js';
 import { networkConstants, parameterBytes, type NetworkConstants, type QuantizationMode } from './network.js';
-import { createObserver, type ObserverKind, type Range } from './observers/index.js';
+import { createObserver, DEFAULT_OBSERVER, type ObserverKind, type Range } from './observers/index.js';
 import { prepareForQuantization, type PreparedNetwork } from './prepare.js';
 
 export type QuantizationData = {
@@ -58,7 +58,7 @@ export type QuantizationFigures = {
 };
 
 export async function measureQuantization(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, data: QuantizationData, options: QuantizationOptions = {}): Promise<QuantizationFigures> {
-  const observer = options.observer ?? 'minmax';
+  const observer = options.observer ?? DEFAULT_OBSERVER;
   const batchSize = options.batchSize ?? 100;
   const net = prepareForQuantization(arch, weights);
   const points = activationPlan(net.arch).points;

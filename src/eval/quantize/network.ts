@@ -15,7 +15,7 @@
  */
 import type { ResolvedArch } from '../../space/resolve.js';
 import { layerNames } from '../build/build-model.js';
-import type { ConstantWeight } from '../compile/quantized.js';
+import type { ConstantWeight } from '../compile/inference-pass.js';
 import type { WeightArray } from '../weights.js';
 import { activationPlan, type ActivationPlan } from './activation-plan.js';
 import { affineParams, usableRange } from './affine.js';

@@ -42,11 +42,34 @@ export type TrainConfig = {
    * segments and recompute each segment in the backward pass; `'sqrt'` for ⌈√N⌉ of N nodes.
    */
   readonly checkpointing?: { readonly segments: SegmentSpec };
+  /**
+   * 'bf16' (compiled engine): the training step's activation ops in bfloat16, float32 master weights,
+   * BatchNorm statistics, loss and optimizer; where the machine cannot run it fast, float32 (the
+   * trial records why). Default 'fp32'.
+   */
+  readonly precision?: TrainPrecision;
+  /** Quantization-aware training for the last part of the run (compiled engine; docs/training.md). */
+  readonly qat?: QatConfig;
   /** Design part 6 diagnostics; both off by default. */
   readonly diagnostics?: { readonly gradients?: boolean; readonly activations?: boolean };
 };
 
 export type TrainEngine = 'compiled' | 'eager';
+
+export type TrainPrecision = 'fp32' | 'bf16';
+
+/**
+ * Quantization-aware training: the last `epochs` epochs (an epochs budget), or the last `fraction` of
+ * the steps (either budget), train with the full-integer network's fake quantization in the forward
+ * pass. `momentum` (default 0.99) is that of the activations' moving ranges.
+ */
+export type QatConfig = { readonly epochs?: number; readonly fraction?: number; readonly momentum?: number };
+
+/** A checked QatConfig: exactly one of `epochs` and `fraction`. */
+export type ResolvedQat = ({ readonly epochs: number; readonly fraction?: undefined } | { readonly fraction: number; readonly epochs?: undefined }) & { readonly momentum: number };
+
+/** The moving ranges' momentum when `qat.momentum` is not given. */
+export const DEFAULT_QAT_MOMENTUM = 0.99;
 
 /** A TrainConfig with every default filled in and checked; frozen. */
 export type ResolvedTrainConfig = {
@@ -64,6 +87,8 @@ export type ResolvedTrainConfig = {
   readonly init: 'he' | 'glorot';
   readonly engine: TrainEngine;
   readonly checkpointing?: { readonly segments: SegmentSpec };
+  readonly precision: TrainPrecision;
+  readonly qat?: ResolvedQat;
   readonly diagnostics: { readonly gradients: boolean; readonly activations: boolean };
 };
 
@@ -88,8 +113,11 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   check(config.engine === undefined || config.engine === 'compiled' || config.engine === 'eager', 'engine', "'compiled' or 'eager'", config.engine);
   const segments = config.checkpointing?.segments;
   check(config.checkpointing === undefined || segments === 'sqrt' || (Number.isInteger(segments) && (segments as number) > 0), 'checkpointing.segments', "a positive integer or 'sqrt'", segments);
+  check(config.precision === undefined || config.precision === 'fp32' || config.precision === 'bf16', 'precision', "'fp32' or 'bf16'", config.precision);
+  check(config.precision !== 'bf16' || config.engine !== 'eager', 'precision', "'fp32' with engine 'eager' (only the compiled engine trains in bf16)", config.precision);
   check(config.checkpointing === undefined || config.engine !== 'eager', 'checkpointing', "no checkpointing with engine 'eager' (only the compiled engine recomputes segments)", config.checkpointing);
   check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
+  if (config.qat !== undefined) checkQat(config, check, inRange);
   const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
   checkOptimizer(optimizer, check, inRange);
   const schedule = withScheduleDefaults(config.schedule ?? { kind: 'cosine', lrMax: optimizer.kind === 'sgd' ? 0.1 : 1e-3 });
@@ -111,13 +139,35 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     test: config.test ?? false,
     init: config.init ?? 'he',
     engine: config.engine ?? 'compiled',
+    precision: config.precision ?? 'fp32',
     ...(config.checkpointing === undefined ? {} : { checkpointing: { segments: config.checkpointing.segments } }),
+    ...(config.qat === undefined ? {} : { qat: resolvedQat(config.qat) }),
     diagnostics: { gradients: config.diagnostics?.gradients ?? false, activations: config.diagnostics?.activations ?? false },
   });
 }
 
 type Check = (ok: boolean, path: string, expected: string, got: unknown) => void;
 type InRange = (path: string, v: number | undefined, lo: number, hi: number, hiOpen?: boolean) => void;
+
+function checkQat(config: TrainConfig, check: Check, inRange: InRange): void {
+  const qat = config.qat as QatConfig;
+  const { epochs, fraction } = qat;
+  check((epochs === undefined) !== (fraction === undefined), 'qat', 'exactly one of qat.epochs (the last epochs) or qat.fraction (the last fraction of the steps)', qat);
+  if (epochs !== undefined && config.steps !== undefined) {
+    check(false, 'qat.epochs', 'qat.fraction with a budget in steps (the last fraction of the steps)', epochs);
+  } else if (epochs !== undefined) {
+    const total = config.epochs ?? 1;
+    check(Number.isInteger(epochs) && epochs >= 1 && epochs <= total, 'qat.epochs', `an integer in [1, ${total}] (at most the run's epochs)`, epochs);
+  }
+  check(fraction === undefined || (fraction > 0 && fraction <= 1), 'qat.fraction', 'a number in (0, 1]', fraction);
+  inRange('qat.momentum', qat.momentum, 0, 1);
+  check(config.engine !== 'eager', 'qat', "no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step)", qat);
+}
+
+function resolvedQat(qat: QatConfig): ResolvedQat {
+  const momentum = qat.momentum ?? DEFAULT_QAT_MOMENTUM;
+  return qat.epochs !== undefined ? { epochs: qat.epochs, momentum } : { fraction: qat.fraction as number, momentum };
+}
 
 function checkOptimizer(o: ResolvedOptimizer, check: Check, inRange: InRange): void {
   check(['sgd', 'adam', 'adamw'].includes(o.kind), 'optimizer.kind', "'sgd', 'adam' or 'adamw'", o.kind);

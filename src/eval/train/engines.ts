@@ -12,16 +12,18 @@ import { trainStep, type StepContext, type StepStats } from './step.js';
 
 /**
  * Another engine for the steps and evaluation batches of a run: the compiled graph
- * (src/eval/compile), one native call per step. `train` returns [mean loss, correct count].
+ * (src/eval/compile), one native call per step. `train` returns [mean loss, correct count]; with
+ * `quantizationAware` it runs the fake-quantized step (`train_qat`).
  */
 export interface CompiledSteps {
-  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number]): ArrayLike<number>;
+  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number], quantizationAware?: boolean): ArrayLike<number>;
   evaluate(x: Tensor4D, labels: Tensor1D): ArrayLike<number>;
 }
 
 /** How a run steps and evaluates: the eager model with our optimizer, or a compiled graph. */
 export type Engine = {
-  step(batch: BatchTensors, lr: number, dropout: Rng): StepStats;
+  /** One step; `quantizationAware` only on an engine that has a fake-quantized step (the compiled one). */
+  step(batch: BatchTensors, lr: number, dropout: Rng, quantizationAware: boolean): StepStats;
   evaluateBatch(batch: BatchTensors): ArrayLike<number>;
   readonly tracker?: GradientTracker;
   dispose(): void;
@@ -37,7 +39,8 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engin
   };
   const dropout = model.layers.filter((l) => l.getClassName() === 'Dropout');
   return {
-    step: (batch, lr, rng) => {
+    step: (batch, lr, rng, quantizationAware) => {
+      if (quantizationAware) throw new Error('bug: the eager engine has no quantization-aware step');
       seedDropout(dropout, rng);
       return trainStep(ctx, batch, lr);
     },
@@ -49,8 +52,8 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engin
 
 export function compiledEngine(compiled: CompiledSteps): Engine {
   return {
-    step: (batch, lr, rng) => {
-      const stats = compiled.train(batch.x, batch.labels, lr, [rng.int32(), rng.int32()]);
+    step: (batch, lr, rng, quantizationAware) => {
+      const stats = compiled.train(batch.x, batch.labels, lr, [rng.int32(), rng.int32()], quantizationAware);
       return { loss: stats[0] as number, correct: stats[1] as number };
     },
     evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),

@@ -1,6 +1,6 @@
 export { BatchBuffer, epochOrder, subsetOf, type BatchTensors, type BatchTransform, type IndexedImages, type TrainData } from './batches.js';
 export { clipCoefficient, globalNorm } from './clip.js';
-export { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
+export { DEFAULT_QAT_MOMENTUM, resolveTrainConfig, type QatConfig, type ResolvedQat, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 export { activationStats, type ActivationStat, type GradientEpoch, type TrainDiagnostics } from './diagnostics.js';
 export { DivergedError, TrainConfigError } from './errors.js';
 export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type EvaluateOptions } from './evaluate.js';

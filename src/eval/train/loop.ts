@@ -11,7 +11,7 @@ import { DivergedError, TrainConfigError } from './errors.js';
 import { evaluateBatches, type Evaluation } from './evaluate.js';
 import { lrAt, toStepSchedule, type StepSchedule } from './schedule.js';
 import type { StepStats } from './step.js';
-import { checkData, planRun, type RunPlan } from './plan.js';
+import { checkData, planRun, qatStartStep, type RunPlan } from './plan.js';
 
 /** Where a run is, sent at most every `progressIntervalMs` while it trains. */
 export type TrainProgress = {
@@ -43,6 +43,8 @@ export type TrainResult = {
   readonly steps: number;
   readonly stopped: boolean;
   readonly diagnostics?: TrainDiagnostics;
+  /** With `qat`: how many of the steps were quantization-aware. */
+  readonly qatSteps?: number;
 };
 
 /**
@@ -60,6 +62,9 @@ export async function train(model: LayersModel, data: TrainData, config: TrainCo
   if (compiled !== undefined && (cfg.diagnostics.gradients || cfg.diagnostics.activations)) {
     throw new TrainConfigError(['diagnostics: not measured on the compiled engine yet; train with engine "eager"']);
   }
+  if (compiled === undefined && cfg.qat !== undefined) {
+    throw new TrainConfigError(['qat: quantization-aware training needs the compiled engine (trainModel compiles the network)']);
+  }
   const rng = new Rng(cfg.seed);
   const trainIndices = subsetOf(data.train.indices, cfg.dataFraction, rng.derive('subset'));
   const plan = planRun(trainIndices.length, cfg);
@@ -76,6 +81,7 @@ export async function train(model: LayersModel, data: TrainData, config: TrainCo
       steps: run.step,
       stopped,
       ...(diagnostics === undefined ? {} : { diagnostics }),
+      ...(run.qatFrom === undefined ? {} : { qatSteps: Math.max(0, run.step - run.qatFrom) }),
     };
   } finally {
     engine.dispose();
@@ -89,6 +95,8 @@ type EpochSums = { lossSum: number; correct: number; seen: number; lastLr: numbe
 class Run {
   readonly metrics: EpochMetrics[] = [];
   step = 0;
+  /** The first quantization-aware step, with `qat`. */
+  readonly qatFrom: number | undefined;
   private readonly schedule: StepSchedule;
   private readonly buffer: BatchBuffer;
   private readonly evalBuffer: BatchBuffer;
@@ -108,6 +116,7 @@ class Run {
     this.buffer = new BatchBuffer(data.train.set.shape, cfg.batchSize);
     this.evalBuffer = new BatchBuffer(data.train.set.shape, cfg.evalBatchSize);
     this.tracker = engine.tracker;
+    this.qatFrom = qatStartStep(plan, cfg);
   }
 
   /** Trains every epoch of the plan; true if a stop was requested. */
@@ -146,7 +155,7 @@ class Run {
       const batch = this.buffer.next(this.data.train.set, order, s * this.cfg.batchSize, this.data.transform?.train, augment);
       let stats: StepStats;
       try {
-        stats = this.engine.step(batch, lr, dropout);
+        stats = this.engine.step(batch, lr, dropout, this.qatFrom !== undefined && this.step >= this.qatFrom);
       } finally {
         loadTf().dispose([batch.x, batch.labels]);
       }

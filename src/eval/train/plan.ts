@@ -18,6 +18,18 @@ export function planRun(trainCount: number, cfg: ResolvedTrainConfig): RunPlan {
   return { stepsPerEpoch, totalSteps: cfg.budget.count, epochs: Math.ceil(cfg.budget.count / stepsPerEpoch) };
 }
 
+/**
+ * The 0-based step from which a run trains quantization-aware (`qat`): the first step of its last
+ * `qat.epochs` epochs, or of its last ⌈fraction·T⌉ steps (at least one); undefined without `qat`.
+ */
+export function qatStartStep(plan: RunPlan, cfg: ResolvedTrainConfig): number | undefined {
+  const qat = cfg.qat;
+  if (qat === undefined) return undefined;
+  if (qat.epochs !== undefined) return Math.max(0, (plan.epochs - qat.epochs) * plan.stepsPerEpoch);
+  // The small slack keeps a product such as 0.3 × 10 = 3.0000000000000004 at 3.
+  return plan.totalSteps - Math.max(1, Math.ceil(qat.fraction * plan.totalSteps - 1e-9));
+}
+
 /** Checks that the model has one logits output [B, K] and that the data fit it; throws every problem at once. */
 export function checkData(model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig): void {
   const problems: string[] = [];

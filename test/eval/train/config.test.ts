@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig, TrainConfigError, type TrainConfig } from '../../../src/eval/train/index.js';
 import { subsetOf } from '../../../src/eval/train/batches.js';
+import { qatStartStep } from '../../../src/eval/train/plan.js';
 import { Rng } from '../../../src/core/rng.js';
 
 describe('resolveTrainConfig', () => {
@@ -18,8 +19,15 @@ describe('resolveTrainConfig', () => {
       test: false,
       init: 'he',
       engine: 'compiled',
+      precision: 'fp32',
       diagnostics: { gradients: false, activations: false },
     });
+  });
+
+  it('precision: fp32 or bf16, and bf16 only on the compiled engine', () => {
+    expect(resolveTrainConfig({ seed: 1, precision: 'bf16' }).precision).toBe('bf16');
+    expect(() => resolveTrainConfig({ seed: 1, precision: 'fp16' as never })).toThrow(`precision: expected 'fp32' or 'bf16', got "fp16"`);
+    expect(() => resolveTrainConfig({ seed: 1, precision: 'bf16', engine: 'eager' })).toThrow(`precision: expected 'fp32' with engine 'eager' (only the compiled engine trains in bf16), got "bf16"`);
   });
 
   it('defaults Adam and AdamW to lr 1e-3 and decay 0 / 0.01', () => {
@@ -61,6 +69,43 @@ describe('resolveTrainConfig', () => {
     expect(() => resolveTrainConfig({ seed: 1, epochs: 2, steps: 10 })).toThrow(/steps: expected epochs or steps, not both/);
     expect(() => resolveTrainConfig({ seed: 1, epochs: 2, schedule: { kind: 'cosine', lrMax: 0.1, warmupEpochs: 2 } })).toThrow(/warmupEpochs: expected < epochs \(2\), got 2/);
     expect(() => resolveTrainConfig({ seed: 1, schedule: { kind: 'step' } as never })).toThrow(/schedule.kind: expected 'constant', 'cosine' or 'one-cycle', got "step"/);
+  });
+});
+
+describe('quantization-aware training (qat)', () => {
+  const problems = (config: Omit<TrainConfig, 'seed'>): string[] => {
+    try {
+      resolveTrainConfig({ seed: 1, ...config });
+      return [];
+    } catch (error) {
+      return (error as TrainConfigError).problems as string[];
+    }
+  };
+
+  it('resolves the last epochs or the last fraction of the steps, with the moving ranges\' momentum', () => {
+    expect(resolveTrainConfig({ seed: 1, epochs: 3, qat: { epochs: 1 } }).qat).toEqual({ epochs: 1, momentum: 0.99 });
+    expect(resolveTrainConfig({ seed: 1, steps: 50, qat: { fraction: 0.2, momentum: 0.9 } }).qat).toEqual({ fraction: 0.2, momentum: 0.9 });
+    expect(resolveTrainConfig({ seed: 1 }).qat).toBeUndefined();
+  });
+
+  it('names the field, what it expects and what it got', () => {
+    expect(problems({ epochs: 2, qat: { epochs: 3 } })).toEqual(["qat.epochs: expected an integer in [1, 2] (at most the run's epochs), got 3"]);
+    expect(problems({ epochs: 2, qat: { epochs: 0.5 } })).toEqual(["qat.epochs: expected an integer in [1, 2] (at most the run's epochs), got 0.5"]);
+    expect(problems({ steps: 40, qat: { epochs: 1 } })).toEqual(['qat.epochs: expected qat.fraction with a budget in steps (the last fraction of the steps), got 1']);
+    expect(problems({ qat: { fraction: 0 } })).toEqual(['qat.fraction: expected a number in (0, 1], got 0']);
+    expect(problems({ qat: { epochs: 1, momentum: 1 } })).toEqual(['qat.momentum: expected a number in [0, 1), got 1']);
+    expect(problems({ qat: {} })).toEqual(['qat: expected exactly one of qat.epochs (the last epochs) or qat.fraction (the last fraction of the steps), got {}']);
+    expect(problems({ qat: { epochs: 1, fraction: 0.5 } })[0]).toMatch(/^qat: expected exactly one of qat.epochs .*, got \{"epochs":1,"fraction":0.5\}$/);
+    expect(problems({ engine: 'eager', qat: { epochs: 1 } })).toEqual([`qat: expected no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step), got {"epochs":1}`]);
+  });
+
+  it('starts at the first step of the last epochs, or of the last ⌈f·T⌉ steps', () => {
+    const plan = { stepsPerEpoch: 10, totalSteps: 30, epochs: 3 };
+    expect(qatStartStep(plan, resolveTrainConfig({ seed: 1, epochs: 3, qat: { epochs: 1 } }))).toBe(20);
+    expect(qatStartStep(plan, resolveTrainConfig({ seed: 1, epochs: 3, qat: { epochs: 3 } }))).toBe(0);
+    expect(qatStartStep(plan, resolveTrainConfig({ seed: 1, epochs: 3, qat: { fraction: 0.1 } }))).toBe(27);
+    expect(qatStartStep({ stepsPerEpoch: 10, totalSteps: 25, epochs: 3 }, resolveTrainConfig({ seed: 1, steps: 25, qat: { fraction: 0.01 } }))).toBe(24);
+    expect(qatStartStep(plan, resolveTrainConfig({ seed: 1, epochs: 3 }))).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import { loadTf } from '../../../src/backend/tf.js';
 import { channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../../../src/backend/data/index.js';
 import { assertArch } from '../../../src/space/index.js';
 import { type BatchTransform, type TrainData } from '../../../src/eval/train/index.js';
+import { bf16Unsupported } from '../../../src/backend/tf.js';
 import { trainArch } from '../../../src/eval/train-model.js';
 
 // A small CNN as an ArchSpec: (conv3×3-BN-ReLU) ×2 with a max-pool between, flatten, dense. (With a
@@ -44,6 +45,18 @@ describe('the trainer on MNIST (real training, native backend)', () => {
     // over 157 steps moves the test accuracy by a few hundredths of a point (measured over seeds 0, 1,
     // 2: compiled 97.29 / 97.24 / 97.35 %, eager 97.25 / 97.25 / 97.32 %).
     expect(Math.abs((compiled.testAccuracy ?? 0) - (eager.testAccuracy ?? 0))).toBeLessThan(0.005);
+  });
+
+  it.skipIf(bf16Unsupported() !== undefined)('converges in bf16 as in float32: test accuracy within half a point (the times are printed, not asserted)', async () => {
+    const { data, shape, classes } = await mnistData();
+    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: shape, classes });
+    const config = { seed: 0, epochs: 1, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } } as const;
+    const fp32 = await trainArch(arch, data, config);
+    const bf16 = await trainArch(arch, data, { ...config, precision: 'bf16' });
+    expect(bf16.engine).toEqual({ name: 'compiled', precision: { used: 'bf16' } });
+    console.log(`MNIST, one epoch: test accuracy fp32 ${((fp32.testAccuracy ?? 0) * 100).toFixed(2)} %, bf16 ${((bf16.testAccuracy ?? 0) * 100).toFixed(2)} %; seconds ${fp32.seconds.toFixed(1)} vs ${bf16.seconds.toFixed(1)}`);
+    expect(bf16.testAccuracy).toBeGreaterThan(0.9);
+    expect(Math.abs((bf16.testAccuracy ?? 0) - (fp32.testAccuracy ?? 0))).toBeLessThan(0.005);
   });
 
   it('trains a small CNN ArchSpec for one epoch on 10,000 images to > 90% validation accuracy, leaking nothing', async () => {

@@ -1,17 +1,19 @@
 /**
  * Gradient rules by TensorFlow op type, as in TensorFlow's `python/ops/nn_grad.py`, `math_grad.py`
- * and `array_grad.py`: each takes the forward node and the gradients of its outputs and emits the
- * gradients of its inputs (undefined for an input that gets none, such as a shape or an index).
+ * and `array_grad.py` (its fake-quantization gradients: quantization.ts): each takes the forward node
+ * and the gradients of its outputs and emits the gradients of its inputs (undefined for an input
+ * that gets none, such as a shape or an index).
  */
 import type { Emit } from '../emit.js';
 import type { GraphNode, Sym } from '../graph.js';
 import { ARRAY_GRADIENTS } from './array.js';
 import { MATH_GRADIENTS } from './math.js';
 import { NN_GRADIENTS } from './nn.js';
+import { QUANTIZATION_GRADIENTS } from './quantization.js';
 
 export type GradientRule = (e: Emit, node: GraphNode, dys: readonly (Sym | undefined)[]) => readonly (Sym | undefined)[];
 
-const RULES: Readonly<Record<string, GradientRule>> = { ...MATH_GRADIENTS, ...ARRAY_GRADIENTS, ...NN_GRADIENTS };
+const RULES: Readonly<Record<string, GradientRule>> = { ...MATH_GRADIENTS, ...ARRAY_GRADIENTS, ...NN_GRADIENTS, ...QUANTIZATION_GRADIENTS };
 
 /** Thrown when the loss depends on an op that has no gradient rule: the compiler's gap, not the user's. */
 export class NoGradientError extends Error {

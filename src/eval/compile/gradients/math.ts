@@ -28,6 +28,8 @@ export const MATH_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   Identity: (_e, _n, dys) => [first(dys)],
   // Zeros do not depend on their input's values (DARTS "none").
   ZerosLike: () => [undefined],
+  // Quantization ranges computed from the values they quantize are constants to the gradient.
+  StopGradient: () => [undefined],
   AddN: passThrough,
   AddV2: (e, node, dys) => [e.sumTo(first(dys), inputs(node)[0].shape), e.sumTo(first(dys), inputs(node)[1].shape)],
   Sub: (e, node, dys) => [e.sumTo(first(dys), inputs(node)[0].shape), e.unary('Neg', e.sumTo(first(dys), inputs(node)[1].shape))],

@@ -17,4 +17,9 @@ export interface LowerContext {
   randomSeed(): Sym;
   /** The [edges, ops] shape of a supernet cell's architecture parameters α. */
   alphaShape(name: string): readonly [number, number];
+  /**
+   * Replaces a separable convolution's depthwise output before its pointwise conv (quantization-aware
+   * training fake-quantizes it: an int8 runtime runs the two as separate layers).
+   */
+  separableMiddle?(value: Sym): Sym;
 }

@@ -41,7 +41,7 @@ export function lowerConv(ctx: LowerContext, layer: string, node: Conv, x: Sym):
     y = groupedConv(ctx, x, kernel, groups, stride, window.dilation, sides);
   }
   if (both[0] === true || both[1] === true) y = e.subsample(y, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1]);
-  if (pointwise !== undefined) y = conv2d(e, y, pointwise, [1, 1], [1, 1], [[0, 0], [0, 0]]);
+  if (pointwise !== undefined) y = conv2d(e, ctx.separableMiddle?.(y) ?? y, pointwise, [1, 1], [1, 1], [[0, 0], [0, 0]]);
   return bias === undefined ? y : biasAdd(e, y, bias);
 }
 

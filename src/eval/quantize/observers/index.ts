@@ -1,7 +1,7 @@
 export { GrowingHistogram } from './histogram.js';
 export { MinMaxObserver } from './min-max.js';
 export { MseObserver } from './mse.js';
-export type { ObserverKind, Range, RangeObserver } from './observer.js';
+export { DEFAULT_OBSERVER, OBSERVER_KINDS, type ObserverKind, type Range, type RangeObserver } from './observer.js';
 export { PercentileObserver, percentileRanks } from './percentile.js';
 import { MinMaxObserver } from './min-max.js';
 import { MseObserver } from './mse.js';

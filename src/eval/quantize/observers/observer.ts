@@ -8,7 +8,11 @@ export interface RangeObserver {
   range(): Range;
 }
 
-export type ObserverKind = 'minmax' | 'percentile' | 'mse';
+export const OBSERVER_KINDS = ['minmax', 'percentile', 'mse'] as const;
+export type ObserverKind = (typeof OBSERVER_KINDS)[number];
+
+/** The observer calibration uses when none is asked for. */
+export const DEFAULT_OBSERVER: ObserverKind = 'minmax';
 
 export function assertFinite(values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
