@@ -2,29 +2,11 @@
 // weights, two SGD steps on one batch give the same losses and the same weights (moving statistics
 // included), and inference-mode evaluation agrees. Measured tolerance: see TOLERANCE.
 import { describe, expect, it } from 'vitest';
-import type { ArchNode } from '../../../src/core/arch.js';
-import { assertArch } from '../../../src/space/index.js';
 import { compareSteps } from './helpers.js';
+import { net } from './op-net.js';
 
 /** Relative difference allowed (float32 kernels in another order: oneDNN fused vs tfjs op by op). */
 const TOLERANCE = 1e-4;
-
-const INPUT = [9, 9, 4] as const;
-
-/** input → the op under test (named "op") → extra nodes → BN → ReLU → GAP → dense logits (5 classes). */
-function net(op: Record<string, unknown>, extra: readonly ArchNode[] = [], inputShape: readonly number[] = INPUT) {
-  const last = extra.at(-1)?.id ?? 'op';
-  const nodes = [
-    { id: 'stem', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same', bias: false },
-    { inputs: ['stem'], ...op, id: 'op' } as unknown as ArchNode,
-    ...extra,
-    { id: 'head_bn', op: 'bn', inputs: [last] },
-    { id: 'head_relu', op: 'act', fn: 'relu', inputs: ['head_bn'] },
-    { id: 'gap', op: 'gap', inputs: ['head_relu'] },
-    { id: 'logits', op: 'dense', units: 'classes', inputs: ['gap'] },
-  ] as ArchNode[];
-  return assertArch({ version: 1, nodes, output: 'logits' }, { inputShape, classes: 5 });
-}
 
 const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['conv 3×3 same', net({ op: 'conv', filters: 6, kernel: 3, padding: 'same' })],

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArchNode } from '../../../src/core/arch.js';
 import { TFJS_GRAPH_OPS } from '../../../src/eval/export/tfjs-graph-ops.js';
 import { assertArch } from '../../../src/space/index.js';
+import { INPUT, net } from '../compile/op-net.js';
 import { childModels, exportNetwork, maxAbsDiff, predictInChild, tempRoot, type ChildResult, type Exported } from './helpers.js';
 
 /**
@@ -17,23 +17,6 @@ import { childModels, exportNetwork, maxAbsDiff, predictInChild, tempRoot, type 
  * to |6.6|: float32 rounding of the folded weights and of another kernel order.
  */
 const TOLERANCE = 1e-4;
-
-const INPUT = [9, 9, 4] as const;
-
-/** input → the op under test (named "op") → extra nodes → BN → ReLU → GAP → dense logits (5 classes), as test/eval/compile/ops.test.ts. */
-function net(op: Record<string, unknown>, extra: readonly ArchNode[] = [], inputShape: readonly number[] = INPUT) {
-  const last = extra.at(-1)?.id ?? 'op';
-  const nodes = [
-    { id: 'stem', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same', bias: false },
-    { inputs: ['stem'], ...op, id: 'op' } as unknown as ArchNode,
-    ...extra,
-    { id: 'head_bn', op: 'bn', inputs: [last] },
-    { id: 'head_relu', op: 'act', fn: 'relu', inputs: ['head_bn'] },
-    { id: 'gap', op: 'gap', inputs: ['head_relu'] },
-    { id: 'logits', op: 'dense', units: 'classes', inputs: ['gap'] },
-  ] as ArchNode[];
-  return assertArch({ version: 1, nodes, output: 'logits' }, { inputShape, classes: 5 });
-}
 
 const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['conv 3×3 same', net({ op: 'conv', filters: 6, kernel: 3, padding: 'same' })],

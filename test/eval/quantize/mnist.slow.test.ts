@@ -4,10 +4,10 @@
 // full-integer form calibrated on 1,000 training images with each observer. Checked: dynamic range
 // within 1 point of float, full integer within 2 points, no tensor left behind; the figures are
 // printed (docs/inference.md). ~15 s.
+import { SMALL_CNN_NODES } from '../small-cnn.js';
 import { describe, expect, it } from 'vitest';
 import { loadTf } from '../../../src/backend/tf.js';
 import { channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../../../src/backend/data/index.js';
-import type { ArchNode } from '../../../src/core/arch.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { measureQuantization, type FormFigures, type ObserverKind } from '../../../src/eval/quantize/index.js';
 import { resolveTrainConfig, type BatchTransform } from '../../../src/eval/train/index.js';
@@ -15,17 +15,7 @@ import { trainModel } from '../../../src/eval/train-model.js';
 import { modelWeights } from '../../../src/eval/weights.js';
 import { assertArch } from '../../../src/space/index.js';
 
-const nodes: ArchNode[] = [
-  { id: 'c1', op: 'conv', inputs: ['input'], filters: 16, kernel: 3, padding: 'same', bias: false },
-  { id: 'b1', op: 'bn', inputs: ['c1'] },
-  { id: 'r1', op: 'act', fn: 'relu', inputs: ['b1'] },
-  { id: 'p1', op: 'maxpool', inputs: ['r1'], kernel: 2, stride: 2 },
-  { id: 'c2', op: 'conv', inputs: ['p1'], filters: 32, kernel: 3, padding: 'same', bias: false },
-  { id: 'b2', op: 'bn', inputs: ['c2'] },
-  { id: 'r2', op: 'act', fn: 'relu', inputs: ['b2'] },
-  { id: 'flat', op: 'flatten', inputs: ['r2'] },
-  { id: 'logits', op: 'dense', units: 'classes', inputs: ['flat'] },
-];
+const nodes = SMALL_CNN_NODES;
 
 const line = (name: string, f: FormFigures) =>
   `${name.padEnd(22)} accuracy ${(100 * f.accuracy).toFixed(2)} %  loss ${f.loss.toFixed(4)}  parameters ${f.parameterBytes} B  SavedModel ${f.graphBytes} B  batch-1 latency ${f.latencyMs.toFixed(3)} ms`;
@@ -39,7 +29,7 @@ describe('post-training quantization on MNIST (real training, native backend)', 
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
     const test = { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) };
-    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
     const cfg = resolveTrainConfig({ seed: 0, epochs: 1, batchSize: 64, schedule: { kind: 'one-cycle', lrMax: 0.1 } });
     const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
     let weights;

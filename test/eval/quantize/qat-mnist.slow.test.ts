@@ -5,10 +5,10 @@
 // comparison (docs/inference.md): the same network and seed trained without QAT, quantized after
 // training (min/max calibration on 1,000 training images), and the QAT-trained weights calibrated
 // instead of using the learned ranges; and the seconds of a plain and of a QAT epoch. ~60 s.
+import { SMALL_CNN_NODES } from '../small-cnn.js';
 import { describe, expect, it } from 'vitest';
 import { loadTf } from '../../../src/backend/tf.js';
 import { channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../../../src/backend/data/index.js';
-import type { ArchNode } from '../../../src/core/arch.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { measureQuantization, type QuantizationData } from '../../../src/eval/quantize/index.js';
 import { resolveTrainConfig, type BatchTransform, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
@@ -16,17 +16,7 @@ import { trainModel, type ModelTraining } from '../../../src/eval/train-model.js
 import { modelWeights, type WeightArray } from '../../../src/eval/weights.js';
 import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
 
-const nodes: ArchNode[] = [
-  { id: 'c1', op: 'conv', inputs: ['input'], filters: 16, kernel: 3, padding: 'same', bias: false },
-  { id: 'b1', op: 'bn', inputs: ['c1'] },
-  { id: 'r1', op: 'act', fn: 'relu', inputs: ['b1'] },
-  { id: 'p1', op: 'maxpool', inputs: ['r1'], kernel: 2, stride: 2 },
-  { id: 'c2', op: 'conv', inputs: ['p1'], filters: 32, kernel: 3, padding: 'same', bias: false },
-  { id: 'b2', op: 'bn', inputs: ['c2'] },
-  { id: 'r2', op: 'act', fn: 'relu', inputs: ['b2'] },
-  { id: 'flat', op: 'flatten', inputs: ['r2'] },
-  { id: 'logits', op: 'dense', units: 'classes', inputs: ['flat'] },
-];
+const nodes = SMALL_CNN_NODES;
 
 const tf = loadTf();
 const pct = (v: number | undefined) => `${(100 * (v ?? Number.NaN)).toFixed(2)} %`;
@@ -49,7 +39,7 @@ describe('quantization-aware training on MNIST (real training, native backend)',
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
     const test = { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) };
-    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
     const data: TrainData = { train, validation, test, transform: { train: normalize, eval: normalize } };
     const config: TrainConfig = { seed: 0, epochs: 2, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } };
 

@@ -1,5 +1,5 @@
+import { SMALL_CNN_NODES } from '../small-cnn.js';
 import { describe, expect, it } from 'vitest';
-import type { ArchNode } from '../../../src/core/arch.js';
 import { loadTf } from '../../../src/backend/tf.js';
 import { channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../../../src/backend/data/index.js';
 import { assertArch } from '../../../src/space/index.js';
@@ -7,20 +7,7 @@ import { type BatchTransform, type TrainData } from '../../../src/eval/train/ind
 import { bf16Unsupported } from '../../../src/backend/tf.js';
 import { trainArch } from '../../../src/eval/train-model.js';
 
-// A small CNN as an ArchSpec: (conv3×3-BN-ReLU) ×2 with a max-pool between, flatten, dense. (With a
-// global average pool instead of flatten this net reaches only about 50% after one epoch, with our
-// loop and with tfjs's model.fit alike: too shallow for GAP.)
-const nodes: ArchNode[] = [
-  { id: 'c1', op: 'conv', inputs: ['input'], filters: 16, kernel: 3, padding: 'same', bias: false },
-  { id: 'b1', op: 'bn', inputs: ['c1'] },
-  { id: 'r1', op: 'act', fn: 'relu', inputs: ['b1'] },
-  { id: 'p1', op: 'maxpool', inputs: ['r1'], kernel: 2, stride: 2 },
-  { id: 'c2', op: 'conv', inputs: ['p1'], filters: 32, kernel: 3, padding: 'same', bias: false },
-  { id: 'b2', op: 'bn', inputs: ['c2'] },
-  { id: 'r2', op: 'act', fn: 'relu', inputs: ['b2'] },
-  { id: 'flat', op: 'flatten', inputs: ['r2'] },
-  { id: 'logits', op: 'dense', units: 'classes', inputs: ['flat'] },
-];
+const nodes = SMALL_CNN_NODES;
 
 async function mnistData(): Promise<{ data: TrainData; shape: readonly number[]; classes: number }> {
   const mnist = await loadDataset('mnist');
@@ -34,7 +21,7 @@ async function mnistData(): Promise<{ data: TrainData; shape: readonly number[];
 describe('the trainer on MNIST (real training, native backend)', () => {
   it('reaches the same test accuracy on the compiled and the eager engine, within noise', async () => {
     const { data, shape, classes } = await mnistData();
-    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: shape, classes });
+    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: shape, classes });
     const config = { seed: 0, epochs: 1, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } } as const;
     const compiled = await trainArch(arch, data, config);
     const eager = await trainArch(arch, data, { ...config, engine: 'eager' });
@@ -49,7 +36,7 @@ describe('the trainer on MNIST (real training, native backend)', () => {
 
   it.skipIf(bf16Unsupported() !== undefined)('converges in bf16 as in float32: test accuracy within half a point (the times are printed, not asserted)', async () => {
     const { data, shape, classes } = await mnistData();
-    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: shape, classes });
+    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: shape, classes });
     const config = { seed: 0, epochs: 1, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } } as const;
     const fp32 = await trainArch(arch, data, config);
     const bf16 = await trainArch(arch, data, { ...config, precision: 'bf16' });
@@ -66,7 +53,7 @@ describe('the trainer on MNIST (real training, native backend)', () => {
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
     const data: TrainData = { train, validation, test: { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) }, transform: { train: normalize, eval: normalize } };
-    const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
     const before = tf.memory().numTensors;
     const result = await trainArch(arch, data, {
       seed: 0, epochs: 1, batchSize: 64, test: true,
