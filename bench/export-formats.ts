@@ -7,6 +7,8 @@
 // that it loads the SavedModel with `tf.saved_model.load` and predicts the same logits.
 //
 //   npx tsx bench/export-formats.ts
+//   npx tsx bench/export-formats.ts --int8-kernels   # saved-model, saved-model-int8 and
+//       saved-model-int8-kernels only, on the ResNet-style sample and a plain conv-BN-ReLU ×6 network
 //
 // Networks (32×32×3, 10 classes) as in bench/fold.ts: NB201 around its best cell (C=16, N=5) and a
 // ResNet-20-style macro sample, with seeded γ/β and moving statistics of their own activations.
@@ -26,12 +28,14 @@ import { writeFormat } from '../src/eval/export/write-format.js';
 import { modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
 import { measureMedianMs } from '../src/eval/latency.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
-import { nb201Best, resnet20 } from './fixtures/networks.js';
+import { convReluChain, nb201Best, resnet20 } from './fixtures/networks.js';
 
 const tf = loadTf();
 /** Images the full-integer format is calibrated on (nas export's default is 512 training images). */
 const CALIBRATION_IMAGES = 256;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
+const INT8_KERNELS = process.argv.includes('--int8-kernels');
+const FORMATS: readonly ExportFormat[] = INT8_KERNELS ? ['saved-model', 'saved-model-int8', 'saved-model-int8-kernels'] : EXPORT_FORMATS;
 
 /** Seeded γ and β, then moving statistics of the network's own activations (as bench/fold.ts). */
 function trainedLike(arch: ResolvedArch): Map<string, WeightArray> {
@@ -61,7 +65,7 @@ function bytesUnder(file: string): number {
  * Writes every format into `dir` as `nas export` lays them out (writeFormat), the full-integer one
  * calibrated with min/max on `calibration` (images as the bench feeds them); bytes of each.
  */
-async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, calibration: ImageSet, dir: string): Promise<Record<ExportFormat, number>> {
+async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, calibration: ImageSet, dir: string): Promise<{ sizes: Record<ExportFormat, number>; integerOps?: string }> {
   const model = buildModel(arch, { seed: 1 });
   setModelWeights(model, weights);
   const saved = path.join(dir, 'trained');
@@ -71,11 +75,13 @@ async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, Weight
   const layers = { dir: saved, files: ['model.json', 'weights.bin'] };
   const networks = new ExportNetworks({ arch, weights }, { images: { set: calibration, indices: Uint32Array.from({ length: calibration.count }, (_, i) => i) }, observer: 'minmax' });
   const sizes = {} as Record<ExportFormat, number>;
-  for (const format of EXPORT_FORMATS) {
+  let integerOps: string | undefined;
+  for (const format of FORMATS) {
     const written = await writeFormat(format, path.join(dir, FORMAT_FOLDERS[format]), networks, layers);
     sizes[format] = written.files.reduce((n, f) => n + bytesUnder(path.join(dir, FORMAT_FOLDERS[format], f)), 0);
+    integerOps ??= written.integerOps;
   }
-  return sizes;
+  return { sizes, ...(integerOps === undefined ? {} : { integerOps }) };
 }
 
 /** `count` images of standard normal pixels (the bench's inputs are such), seeded. */
@@ -120,21 +126,25 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 async function bench(name: string, arch: ResolvedArch, python: boolean): Promise<void> {
   const weights = trainedLike(arch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-export-'));
-  const sizes = await exportAll(arch, weights, normalImages(CALIBRATION_IMAGES, arch.inputShape as [number, number, number], 'bench-export-calibration'), dir);
+  const { sizes, integerOps } = await exportAll(arch, weights, normalImages(CALIBRATION_IMAGES, arch.inputShape as [number, number, number], 'bench-export-calibration'), dir);
   const eager = buildModel(arch, { seed: 1 });
   setModelWeights(eager, weights);
   const x = tf.randomNormal([8, ...arch.inputShape] as [number, number, number, number], 0, 1, 'float32', 1) as Tensor4D;
   const reference = tf.tidy(() => (eager.predict(x) as Tensor).dataSync() as Float32Array);
   eager.dispose();
-  out(`\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)`);
-  out('format                KiB   batch 1 ms  batch 32 ms  max |diff|');
-  for (const format of EXPORT_FORMATS) {
+  out(`\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)${integerOps === undefined ? '' : `; integer kernels: ${integerOps}`}`);
+  out('format                    KiB   batch 1 ms  batch 32 ms  max |diff|');
+  const byFormat = new Map<ExportFormat, Float32Array>();
+  for (const format of FORMATS) {
     const model = await loadExported(format, path.join(dir, FORMAT_FOLDERS[format]));
     const logits = tf.tidy(() => model.predict(x).dataSync() as Float32Array);
     const ms = [1, 32].map((batch) => measureMedianMs((input) => model.predict(input), [batch, ...arch.inputShape], batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 }));
-    out(`${format.padEnd(20)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
+    out(`${format.padEnd(24)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
     model.dispose();
+    byFormat.set(format, logits);
   }
+  const [int8, kernels] = [byFormat.get('saved-model-int8'), byFormat.get('saved-model-int8-kernels')];
+  if (int8 !== undefined && kernels !== undefined) out(`saved-model-int8-kernels against saved-model-int8: max |diff| ${maxAbs(int8, kernels).toExponential(1)}`);
   if (python) out(`python tf.saved_model.load: max |diff| ${maxAbs(reference, pythonLogits(path.join(dir, 'saved-model'), x.dataSync() as Float32Array, x.shape)).toExponential(1)}`);
   x.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -144,8 +154,9 @@ async function main(): Promise<void> {
   const python = pythonTensorflow();
   out(`Export formats: size, latency (median after warm-up) and logits against the eager model; tfjs-node ${tf.version.tfjs}`);
   out(python ? 'TensorFlow for Python found: checking the SavedModel with tf.saved_model.load' : 'TensorFlow for Python not installed here: the tf.saved_model.load check is skipped');
-  await bench('NB201 best cell (C=16, N=5)', nb201Best(), python);
+  if (!INT8_KERNELS) await bench('NB201 best cell (C=16, N=5)', nb201Best(), python);
   await bench('macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', resnet20(), python);
+  if (INT8_KERNELS) await bench('conv-BN-ReLU ×6 (3×3, widths 32, 32, 64 /2, 64, 128 /2, 128), GAP, dense', convReluChain(), python);
 }
 
 await main();

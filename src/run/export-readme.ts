@@ -84,6 +84,7 @@ const FILES: Readonly<Record<ExportFormat, string>> = {
   'tfjs-graph': '- `tfjs-graph/`: the same graph as a tfjs graph model (`model.json` + `weights.bin`).',
   'saved-model-dynamic': '- `saved-model-dynamic/`: the same SavedModel with its conv, depthwise and dense kernels stored as int8 per output channel and dequantized in the graph (dynamic range: activations in float).',
   'saved-model-int8': '- `saved-model-int8/`: the full-integer SavedModel: int8 kernels, int32 biases, every activation through its calibrated 8-bit fake quantization, so it computes what an int8 runtime computes; `quantization.json` holds the calibration (observer, images) and each activation\'s range, scale and zero point.',
+  'saved-model-int8-kernels': '- `saved-model-int8-kernels/`: the same full-integer graph with each conv that feeds only a ReLU and reads a grid with zero point 0 run on TensorFlow\'s oneDNN integer kernel (QuantizedConv2DWithBiasAndReluAndRequantize), the rest as in saved-model-int8; `quantization.json` as there. Needs a TensorFlow build with oneDNN (the stock Linux x86 ones).',
   'tfjs-graph-uint8': '- `tfjs-graph-uint8/`: the tfjs graph model with its kernels stored as uint8, one affine grid per tensor (tfjs dequantizes them when it loads the model).',
 };
 
@@ -116,6 +117,7 @@ const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
   'tfjs-graph': graphModelLoading('tfjs-graph'),
   'saved-model-dynamic': savedModelLoading('saved-model-dynamic'),
   'saved-model-int8': savedModelLoading('saved-model-int8'),
+  'saved-model-int8-kernels': savedModelLoading('saved-model-int8-kernels'),
   'tfjs-graph-uint8': graphModelLoading('tfjs-graph-uint8'),
 };
 

@@ -32,6 +32,8 @@ export type Variant = {
   readonly accuracy: number | null;
   /** A full-integer variant's calibration: observer, training images, and the file of its activation grids (relative to the export folder). */
   readonly calibration?: VariantCalibration;
+  /** saved-model-int8-kernels: how many convs run on TensorFlow's integer kernels, "n of m convs". */
+  readonly integerOps?: string;
 };
 
 /** The experiment's test set and the normalisation its evaluation batches get. */
@@ -43,7 +45,7 @@ type Trained = { readonly arch: ResolvedArch; readonly model: LayersModel; reado
 /**
  * Writes `formats` into `out` (the Layers model's files are copied from `modelDir`, listed in
  * `layersFiles`), then measures each on `test`. `calibration` (a sample of training images) is
- * required for saved-model-int8. Returns the variants and the files written, relative to `out`.
+ * required for saved-model-int8 and saved-model-int8-kernels. Returns the variants and the files written, relative to `out`.
  */
 export async function writeVariants(formats: readonly ExportFormat[], trained: Trained, out: string, data: { readonly test?: TestSet; readonly calibration?: NetworkCalibration }): Promise<{ variants: Variant[]; files: string[] }> {
   const networks = new ExportNetworks({ arch: trained.arch, weights: modelWeights(trained.model) }, data.calibration);
@@ -56,9 +58,9 @@ export async function writeVariants(formats: readonly ExportFormat[], trained: T
     const written = await writeFormat(format, dir, networks, { dir: trained.modelDir, files: trained.layersFiles });
     const relative = written.files.map((f) => path.join(FORMAT_FOLDERS[format], f));
     files.push(...relative);
-    const { network, calibration } = written;
+    const { network, calibration, integerOps } = written;
     const measured = await measure(format, dir, network.arch.inputShape, data.test);
-    variants.push({ format, path: FORMAT_ENTRIES[format], bytes: await bytesOf(out, relative), params: paramsOf(network.weights), macs: macsOf(network.arch), ...measured, ...(calibration === undefined ? {} : { calibration }) });
+    variants.push({ format, path: FORMAT_ENTRIES[format], bytes: await bytesOf(out, relative), params: paramsOf(network.weights), macs: macsOf(network.arch), ...measured, ...(calibration === undefined ? {} : { calibration }), ...(integerOps === undefined ? {} : { integerOps }) });
   }
   return { variants, files };
 }

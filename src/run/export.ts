@@ -11,7 +11,7 @@ import type { Trial } from '../core/trial.js';
 import type { ChannelStats } from '../backend/data/index.js';
 import { createSpace } from '../space/spaces/index.js';
 import { assertArch } from '../space/validate.js';
-import { checkFormats, type ExportFormat } from '../eval/export/formats.js';
+import { CALIBRATED_FORMATS, checkFormats, type ExportFormat } from '../eval/export/formats.js';
 import { loadLayersModelDir } from '../eval/export/load.js';
 import { checkCalibration, type CalibrationOptions } from '../eval/export/calibration-options.js';
 import type { NetworkCalibration } from '../eval/quantize/index.js';
@@ -56,7 +56,7 @@ export type ExportInput = { readonly shape: readonly number[]; readonly normaliz
 export async function exportTrial(storage: string, name: string, choice: TrialChoice, out: string, options: ExportOptions = {}): Promise<ExportResult> {
   const formats: ExportFormat[] = checkFormats(options.formats ?? []);
   const calibration = checkCalibration(options.calibration ?? {});
-  const calibrate = formats.includes('saved-model-int8') ? calibration : undefined;
+  const calibrate = formats.some((f) => CALIBRATED_FORMATS.includes(f)) ? calibration : undefined;
   const { data, trial, epochs } = await readStorage(storage, async (s) => {
     const data = await loadExperiment(s, storage, name);
     const trial = chooseTrial(data, choice);
@@ -107,7 +107,7 @@ async function experimentData(data: ExperimentData, measure: boolean, calibrate:
     loaded = await trialData(data.config);
   } catch (error) {
     if (!(error instanceof DatasetError)) throw error;
-    if (calibrate !== undefined) throw new UserError('NO_CALIBRATION_DATA', `saved-model-int8 is calibrated on the experiment's training images, and the data set could not be loaded here: ${error.message}`, 'export it where the data set loads, or pick the other formats (saved-model-dynamic needs no data)', { cause: error });
+    if (calibrate !== undefined) throw new UserError('NO_CALIBRATION_DATA', `saved-model-int8 and saved-model-int8-kernels are calibrated on the experiment's training images, and the data set could not be loaded here: ${error.message}`, 'export it where the data set loads, or pick the other formats (saved-model-dynamic needs no data)', { cause: error });
     return { stats: null, note: `not measured: the data set could not be loaded here (${error.message})` };
   }
   const { train, test, transform } = loaded.data;

@@ -126,7 +126,7 @@ describe('nas export', () => {
     expect(result.variants).toHaveLength(1);
     expect(result.variants[0]?.accuracy).toBeNull();
     expect(result.accuracyNote).toMatch(/not measured/);
-    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph, saved-model-dynamic, saved-model-int8, tfjs-graph-uint8 .*got "onnx"/);
+    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph, saved-model-dynamic, saved-model-int8, saved-model-int8-kernels, tfjs-graph-uint8 .*got "onnx"/);
   });
 
   it('names the known trials and experiments when asked for an unknown one', async () => {
@@ -167,7 +167,7 @@ describe('nas export', () => {
   it('exports the quantized formats: each measured, the int8 SavedModel calibrated on training images and within 2 points of the float one', async () => {
     const out = tempDir('nas-export-quantized-');
     const before = await exportEvents();
-    const formats = 'saved-model,saved-model-dynamic,saved-model-int8,tfjs-graph-uint8';
+    const formats = 'saved-model,saved-model-dynamic,saved-model-int8,saved-model-int8-kernels,tfjs-graph-uint8';
     const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', formats, '--calibration', '64']);
     expect(nasErrors(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
@@ -178,8 +178,13 @@ describe('nas export', () => {
       ['saved-model', 'saved-model'],
       ['saved-model-dynamic', 'saved-model-dynamic'],
       ['saved-model-int8', 'saved-model-int8'],
+      ['saved-model-int8-kernels', 'saved-model-int8-kernels'],
       ['tfjs-graph-uint8', 'tfjs-graph-uint8/model.json'],
     ]);
+    const kernels = listed.variants[3] as Variant;
+    expect(kernels.calibration).toEqual({ observer: 'minmax', images: 64, file: 'saved-model-int8-kernels/quantization.json' });
+    expect(kernels.integerOps).toMatch(/^\d+ of \d+ convs$/);
+    expect(ok.stdout).toMatch(/saved-model-int8-kernels \(saved-model-int8-kernels\): .*calibrated on 64 training images \(minmax\), \d+ of \d+ convs on integer kernels/);
     const [float, ...quantized] = listed.variants as [Variant, ...Variant[]];
     console.log(listed.variants.map((v) => `${v.format}: ${v.bytes} B, ${v.params} params, ${v.latencyMs?.toFixed(2)} ms, accuracy ${((v.accuracy ?? Number.NaN) * 100).toFixed(2)} %`).join('\n'));
     for (const v of quantized) {

@@ -21,8 +21,8 @@ export function registerExport(program: Command): void {
     .option('--best', 'the best trial by the primary objective (the default)')
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
     .addOption(new Option('--format <formats>', `${EXPORT_FORMATS.join(', ')}; repeat the flag or separate with commas`).argParser(collectFormats).default([], 'tfjs-layers'))
-    .option('--calibration <n>', `training images saved-model-int8 is calibrated on (default ${DEFAULT_CALIBRATION_IMAGES})`, calibrationImages)
-    .option('--observer <kind>', `how saved-model-int8 picks each activation's range from the calibration images: ${OBSERVER_KINDS.join(', ')} (default ${DEFAULT_OBSERVER})`, observerKind)
+    .option('--calibration <n>', `training images saved-model-int8 and saved-model-int8-kernels are calibrated on (default ${DEFAULT_CALIBRATION_IMAGES})`, calibrationImages)
+    .option('--observer <kind>', `how saved-model-int8 and saved-model-int8-kernels pick each activation's range from the calibration images: ${OBSERVER_KINDS.join(', ')} (default ${DEFAULT_OBSERVER})`, observerKind)
     .option('--no-accuracy', "skip measuring each exported model's accuracy on the experiment's test set")
     .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
     .action(async (name: string, flags: Flags) => {
@@ -63,7 +63,8 @@ function variantLine(v: Variant): string {
   const latency = v.latencyMs === null ? '' : `, ${v.latencyMs.toFixed(2)} ms at batch 1`;
   const accuracy = v.accuracy === null ? '' : `, test accuracy ${(v.accuracy * 100).toFixed(2)} %`;
   const calibration = v.calibration === undefined ? '' : `, calibrated on ${v.calibration.images} training images (${v.calibration.observer})`;
-  return `${v.format} (${v.path}): ${(v.bytes / 1024).toFixed(1)} KiB, ${v.params.toLocaleString('en-US')} params${latency}${accuracy}${calibration}`;
+  const integerOps = v.integerOps === undefined ? '' : `, ${v.integerOps} on integer kernels`;
+  return `${v.format} (${v.path}): ${(v.bytes / 1024).toFixed(1)} KiB, ${v.params.toLocaleString('en-US')} params${latency}${accuracy}${calibration}${integerOps}`;
 }
 
 function trialNumber(value: string): number {

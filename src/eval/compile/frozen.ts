@@ -47,7 +47,7 @@ export function freezeNetwork(arch: ResolvedArch, constants: { readonly weights:
 }
 
 /** The nodes `output` depends on (through inputs and control edges), in their original order. */
-function needed(nodes: readonly GraphNode[], output: GraphNode): GraphNode[] {
+export function needed(nodes: readonly GraphNode[], output: GraphNode): GraphNode[] {
   const keep = new Set<GraphNode>();
   const stack = [output];
   while (stack.length > 0) {

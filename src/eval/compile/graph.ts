@@ -6,7 +6,8 @@
  */
 
 /** Element types the compiler uses. */
-export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'resource' | 'int8';
+/** quint8, qint8, qint32: TensorFlow's quantized types (the integer kernels of integer-kernels.ts). */
+export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'resource' | 'int8' | 'quint8' | 'qint8' | 'qint32';
 
 /** An attribute value of a node, tagged by its protobuf field. */
 export type Attr =
@@ -19,8 +20,8 @@ export type Attr =
   | { readonly ints: readonly number[] }
   | { readonly tensor: ConstValue };
 
-/** A constant's value: float32, int32 or int8 (quantized weights) data and its shape. */
-export type ConstValue = { readonly dtype: 'float32' | 'int32' | 'int8'; readonly shape: readonly number[]; readonly values: ArrayLike<number> };
+/** A constant's value: float32, int32 or int8 (quantized weights; qint8, qint32 for the integer kernels) data and its shape. */
+export type ConstValue = { readonly dtype: 'float32' | 'int32' | 'int8' | 'qint8' | 'qint32'; readonly shape: readonly number[]; readonly values: ArrayLike<number> };
 
 /** One output of a node. */
 export interface Sym {

@@ -3,11 +3,12 @@
  * tfjs Layers model as saved, frozen graphs of the BatchNorm-folded network that TensorFlow's and
  * tfjs's own loaders run without nas, and their quantized variants (docs/inference.md
  * "Quantization"): SavedModels with int8 kernels, float activations (dynamic range) or calibrated
- * 8-bit ones (full integer), and the tfjs graph model with uint8 kernels.
+ * 8-bit ones (full integer; simulated, or on TensorFlow's integer kernels where they exist), and the
+ * tfjs graph model with uint8 kernels.
  */
 import { UserError } from '../../core/errors.js';
 
-export const EXPORT_FORMATS = ['tfjs-layers', 'saved-model', 'tfjs-graph', 'saved-model-dynamic', 'saved-model-int8', 'tfjs-graph-uint8'] as const;
+export const EXPORT_FORMATS = ['tfjs-layers', 'saved-model', 'tfjs-graph', 'saved-model-dynamic', 'saved-model-int8', 'saved-model-int8-kernels', 'tfjs-graph-uint8'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const DEFAULT_FORMATS: readonly ExportFormat[] = ['tfjs-layers'];
@@ -23,6 +24,7 @@ export const FORMAT_FOLDERS: Readonly<Record<ExportFormat, string>> = {
   'tfjs-graph': 'tfjs-graph',
   'saved-model-dynamic': 'saved-model-dynamic',
   'saved-model-int8': 'saved-model-int8',
+  'saved-model-int8-kernels': 'saved-model-int8-kernels',
   'tfjs-graph-uint8': 'tfjs-graph-uint8',
 };
 
@@ -35,6 +37,7 @@ export const FORMAT_LOADERS: Readonly<Record<ExportFormat, FormatLoader>> = {
   'tfjs-graph': 'graph-model',
   'saved-model-dynamic': 'saved-model',
   'saved-model-int8': 'saved-model',
+  'saved-model-int8-kernels': 'saved-model',
   'tfjs-graph-uint8': 'graph-model',
 };
 
@@ -45,8 +48,12 @@ export const FORMAT_ENTRIES: Readonly<Record<ExportFormat, string>> = {
   'tfjs-graph': 'tfjs-graph/model.json',
   'saved-model-dynamic': 'saved-model-dynamic',
   'saved-model-int8': 'saved-model-int8',
+  'saved-model-int8-kernels': 'saved-model-int8-kernels',
   'tfjs-graph-uint8': 'tfjs-graph-uint8/model.json',
 };
+
+/** The formats calibrated on training images (the full-integer ones, sharing one calibration). */
+export const CALIBRATED_FORMATS: readonly ExportFormat[] = ['saved-model-int8', 'saved-model-int8-kernels'];
 
 export function isExportFormat(name: string): name is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(name);

@@ -2,12 +2,14 @@
 // first needs it: the BatchNorm-folded network (saved-model, tfjs-graph, tfjs-graph-uint8) and the
 // network prepared as an int8 deployment prepares it (BatchNorms folded, separable convolutions
 // split: saved-model-dynamic, saved-model-int8), calibrated on training images for the full-integer
-// form (docs/inference.md, "Quantization").
+// form (docs/inference.md, "Quantization"), and the same full-integer graph with TensorFlow's integer
+// kernels where they exist (saved-model-int8-kernels, on the same calibration).
 import type { ResolvedArch } from '../../space/resolve.js';
 import { compileFrozen, freezeNetwork, type FrozenNetwork } from '../compile/frozen.js';
+import { withIntegerKernels } from '../compile/integer-kernels.js';
 import type { Sym } from '../compile/graph.js';
 import { foldBatchNorm, type WeightArray } from '../fold.js';
-import { calibrateNetwork, networkConstants, prepareForQuantization, quantizedKernels, type NetworkCalibration, type NetworkConstants, type PreparedNetwork } from '../quantize/index.js';
+import { calibrateNetwork, integerKernelPlan, networkConstants, prepareForQuantization, quantizedKernels, type NetworkCalibration, type NetworkConstants, type PreparedNetwork } from '../quantize/index.js';
 import { quantizationFile, type QuantizationFile } from './quantization-file.js';
 
 /** A trained network: its architecture (resolved for the model's input and classes) and its weights. */
@@ -15,6 +17,9 @@ export type Network = { readonly arch: ResolvedArch; readonly weights: ReadonlyM
 
 /** The full-integer network: its constants and activation ranges, its frozen graph and its calibration record. */
 export type FullIntegerNetwork = { readonly constants: NetworkConstants; readonly frozen: FrozenNetwork; readonly quantization: QuantizationFile };
+
+/** The full-integer network with integer kernels: its frozen graph, and how many of its convs run on them. */
+export type IntegerKernelNetwork = { readonly frozen: FrozenNetwork; readonly quantization: QuantizationFile; readonly integerOps: number; readonly convs: number };
 
 /** The trained network's forms for export, each computed once, when first asked for. */
 export class ExportNetworks {
@@ -57,6 +62,15 @@ export class ExportNetworks {
   /** Full integer: int8 kernels, int32 biases, every activation through its calibrated fake quantization. */
   fullInteger(): Promise<FullIntegerNetwork> {
     return (this.fullIntegerNetwork ??= this.calibrated());
+  }
+
+  /** Full integer on TensorFlow's integer kernels where they exist (src/eval/compile/integer-kernels.ts), simulated elsewhere. */
+  async integerKernels(): Promise<IntegerKernelNetwork> {
+    const full = await this.fullInteger();
+    const { candidates, convs } = integerKernelPlan(this.prepared().arch, full.constants.fakeQuant);
+    const { frozen, layers } = withIntegerKernels(full.frozen, full.constants.weights, candidates);
+    const quantization = quantizationFile(frozen, full.constants.fakeQuant, { observer: full.quantization.observer, images: full.quantization.calibrationImages });
+    return { frozen, quantization, integerOps: layers.length, convs };
   }
 
   private async calibrated(): Promise<FullIntegerNetwork> {

@@ -16,7 +16,7 @@ export const QUANTIZATION_FILE = 'quantization.json';
 export type ActivationGrid = {
   /** Node id of the (prepared) network, or "input". */
   readonly id: string;
-  /** The FakeQuant output in the graph, "node:index". */
+  /** The FakeQuant output in the graph, "node:index" (in saved-model-int8-kernels, a covered ReLU's: its integer kernel's quint8 output). */
   readonly tensor: string;
   /** The range the FakeQuant gets: the calibrated one widened to contain 0. */
   readonly min: number;

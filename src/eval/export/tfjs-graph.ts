@@ -8,15 +8,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRODUCER } from '../compile/saved-model.js';
+import { DTYPES, PRODUCER } from '../compile/saved-model.js';
 import type { FrozenGraph } from '../compile/frozen.js';
-import type { Attr, ConstValue, DType, GraphNode, Sym } from '../compile/graph.js';
+import type { Attr, ConstValue, GraphNode, Sym } from '../compile/graph.js';
 import { assertTfjsGraphOps } from './tfjs-graph-ops.js';
 import { quantizeUint8, type Uint8Quantization } from './uint8-weights.js';
 
 export const WEIGHTS_FILE = 'weights.bin';
-
-const DTYPES: Record<DType, string> = { float32: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL', resource: 'DT_RESOURCE', int8: 'DT_INT8' };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type WeightEntry = { name: string; shape: number[]; dtype: 'float32' | 'int32'; quantization?: Uint8Quantization };
@@ -35,7 +33,7 @@ export function tfjsGraphModel(frozen: FrozenGraph, options: TfjsGraphOptions = 
     if (n.op !== 'Const') return nodeJson(n, n.attrs);
     const value = (n.attrs.value as { tensor: ConstValue }).tensor;
     // tfjs's weights hold float32 and int32 (int8 would need the converter's quantization scheme).
-    if (value.dtype === 'int8') throw new Error(`the tfjs-graph format has no int8 constants (node ${n.name})`);
+    if (value.dtype !== 'float32' && value.dtype !== 'int32') throw new Error(`the tfjs-graph format has no ${value.dtype} constants (node ${n.name})`);
     const dtype = value.dtype;
     if (options.uint8?.has(n.name) === true) {
       if (dtype !== 'float32') throw new Error(`only float32 constants are stored as uint8 (node ${n.name} is ${dtype})`);

@@ -1,14 +1,16 @@
 /**
  * Writes one export format into its folder from the networks of an export (networks.ts): the Layers
  * model's saved files copied as they are, the frozen graphs through the SavedModel and tfjs graph
- * model writers, the full-integer SavedModel with its quantization.json.
+ * model writers, the full-integer SavedModels (simulated, and on integer kernels) with their
+ * quantization.json.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { FrozenNetwork } from '../compile/frozen.js';
 import type { ObserverKind } from '../quantize/observers/index.js';
 import { FORMAT_FOLDERS, type ExportFormat } from './formats.js';
 import type { ExportNetworks, Network } from './networks.js';
-import { QUANTIZATION_FILE } from './quantization-file.js';
+import { QUANTIZATION_FILE, type QuantizationFile } from './quantization-file.js';
 import { writeFrozenSavedModel } from './saved-model.js';
 import { writeTfjsGraphModel } from './tfjs-graph.js';
 
@@ -19,7 +21,8 @@ export type VariantCalibration = { readonly observer: ObserverKind; readonly ima
 export type SavedLayersModel = { readonly dir: string; readonly files: readonly string[] };
 
 /** What one format wrote: its files (relative to its folder), the network it holds, its calibration. */
-export type WrittenFormat = { readonly files: string[]; readonly network: Network; readonly calibration?: VariantCalibration };
+/** The integer-kernel variant's count: "n of m convs" run on TensorFlow's integer kernels. */
+export type WrittenFormat = { readonly files: string[]; readonly network: Network; readonly calibration?: VariantCalibration; readonly integerOps?: string };
 
 /** Writes `format` into `dir` (its folder in the export, created if missing). */
 export async function writeFormat(format: ExportFormat, dir: string, networks: ExportNetworks, layers: SavedLayersModel): Promise<WrittenFormat> {
@@ -38,10 +41,19 @@ export async function writeFormat(format: ExportFormat, dir: string, networks: E
       return { files: await writeFrozenSavedModel(networks.dynamic(), dir), network: networks.prepared() };
     case 'saved-model-int8': {
       const { frozen, quantization } = await networks.fullInteger();
-      const files = await writeFrozenSavedModel(frozen, dir);
-      await fs.writeFile(path.join(dir, QUANTIZATION_FILE), `${JSON.stringify(quantization, null, 2)}\n`);
-      const calibration = { observer: quantization.observer, images: quantization.calibrationImages, file: path.posix.join(FORMAT_FOLDERS[format], QUANTIZATION_FILE) };
-      return { files: [...files, QUANTIZATION_FILE], network: networks.prepared(), calibration };
+      return { ...(await writeFullInteger(format, dir, frozen, quantization)), network: networks.prepared() };
+    }
+    case 'saved-model-int8-kernels': {
+      const { frozen, quantization, integerOps, convs } = await networks.integerKernels();
+      return { ...(await writeFullInteger(format, dir, frozen, quantization)), network: networks.prepared(), integerOps: `${integerOps} of ${convs} convs` };
     }
   }
+}
+
+/** A full-integer SavedModel and its quantization.json. */
+async function writeFullInteger(format: ExportFormat, dir: string, frozen: FrozenNetwork, quantization: QuantizationFile): Promise<Pick<WrittenFormat, 'files' | 'calibration'>> {
+  const files = await writeFrozenSavedModel(frozen, dir);
+  await fs.writeFile(path.join(dir, QUANTIZATION_FILE), `${JSON.stringify(quantization, null, 2)}\n`);
+  const calibration = { observer: quantization.observer, images: quantization.calibrationImages, file: path.posix.join(FORMAT_FOLDERS[format], QUANTIZATION_FILE) };
+  return { files: [...files, QUANTIZATION_FILE], calibration };
 }

@@ -10,6 +10,7 @@ export { affineParams, dequantizeAffine, fakeQuantize, gridRange, INT8, quantize
 export { calibrate } from './calibrate.js';
 export { calibrateNetwork, type NetworkCalibration } from './calibrate-network.js';
 export { imageBatches, measureQuantization, withForm, type FormFigures, type QuantizationData, type QuantizationFigures, type QuantizationOptions } from './measure.js';
+export { integerKernelPlan } from './integer-kernel-plan.js';
 export { networkConstants, parameterBytes, quantizeBias, quantizedKernels, type NetworkConstants, type QuantizationMode } from './network.js';
 export * from './observers/index.js';
 export { dequantizePerChannel, quantizePerChannel, type PerChannelWeights } from './per-channel.js';
