@@ -25,10 +25,11 @@ import { EXPORT_FORMATS, FORMAT_FOLDERS, type ExportFormat } from '../src/eval/e
 import { loadExported } from '../src/eval/export/load.js';
 import { ExportNetworks } from '../src/eval/export/networks.js';
 import { writeFormat } from '../src/eval/export/write-format.js';
-import { modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
+import { setModelWeights, type WeightArray } from '../src/eval/fold.js';
 import { measureMedianMs } from '../src/eval/latency.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
 import { convReluChain, nb201Best, resnet20 } from './fixtures/networks.js';
+import { trainedLike as trainedLikeWeights } from './fixtures/trained-like.js';
 
 const tf = loadTf();
 /** Images the full-integer format is calibrated on (nas export's default is 512 training images). */
@@ -37,23 +38,7 @@ const out = (s: string) => void process.stdout.write(`${s}\n`);
 const INT8_KERNELS = process.argv.includes('--int8-kernels');
 const FORMATS: readonly ExportFormat[] = INT8_KERNELS ? ['saved-model', 'saved-model-int8', 'saved-model-int8-kernels'] : EXPORT_FORMATS;
 
-/** Seeded γ and β, then moving statistics of the network's own activations (as bench/fold.ts). */
-function trainedLike(arch: ResolvedArch): Map<string, WeightArray> {
-  const model = buildModel(arch, { seed: 1 });
-  try {
-    const rng = new Rng('bench-export');
-    const draw: Record<string, () => number> = { gamma: () => 0.5 + rng.next(), beta: () => 0.2 * rng.normal() };
-    setModelWeights(model, new Map([...modelWeights(model)].map(([name, w]) => {
-      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-    })));
-    const shape = [16, ...arch.inputShape] as [number, number, number, number];
-    for (let i = 0; i < 40; i++) tf.tidy(() => void model.apply(tf.randomNormal(shape, 0, 1, 'float32', 100 + i), { training: true }));
-    return modelWeights(model);
-  } finally {
-    model.dispose();
-  }
-}
+const trainedLike = (arch: ResolvedArch) => trainedLikeWeights(arch, 'bench-export');
 
 function bytesUnder(file: string): number {
   const stat = fs.statSync(file);

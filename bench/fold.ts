@@ -16,14 +16,14 @@
 // The max output difference is over a seeded batch of 8 (eager unfolded vs eager and compiled folded).
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../src/backend/tf.js';
-import { Rng } from '../src/core/rng.js';
 import { buildModel } from '../src/eval/build/build-model.js';
 import { compileFromModel, type CompiledModel } from '../src/eval/compile/index.js';
-import { foldBatchNorm, modelWeights, setModelWeights, type WeightArray } from '../src/eval/fold.js';
+import { foldBatchNorm, setModelWeights, type WeightArray } from '../src/eval/fold.js';
 import { measureLatencyMs, type TimingOptions } from '../src/eval/latency.js';
 import { compiledLatency } from '../src/eval/train-model.js';
 import type { ResolvedArch } from '../src/space/resolve.js';
 import { nb201Best, resnet20 } from './fixtures/networks.js';
+import { trainedLike } from './fixtures/trained-like.js';
 
 const tf = loadTf();
 const ROUNDS = process.argv.includes('--quick') ? 1 : 5;
@@ -33,23 +33,6 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 const timing = (batch: number): TimingOptions => (batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 });
 
 
-/** Seeded γ and β, then moving statistics of the network's own activations (see the header). */
-function trainedLike(arch: ResolvedArch): Map<string, WeightArray> {
-  const model = buildModel(arch, { seed: 1 });
-  try {
-    const rng = new Rng('bench-fold');
-    const draw: Record<string, () => number> = { gamma: () => 0.5 + rng.next(), beta: () => 0.2 * rng.normal() };
-    setModelWeights(model, new Map([...modelWeights(model)].map(([name, w]) => {
-      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-    })));
-    const shape = [16, ...arch.inputShape] as [number, number, number, number];
-    for (let i = 0; i < 40; i++) tf.tidy(() => void model.apply(tf.randomNormal(shape, 0, 1, 'float32', 100 + i), { training: true }));
-    return modelWeights(model);
-  } finally {
-    model.dispose();
-  }
-}
 
 function maxAbsDifference(a: Tensor, b: Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);

@@ -6,13 +6,14 @@
 // whose outputs reach |77|: 1.2e-7 relative, float32 rounding). The BNs left unfolded there read an
 // add (NB201's last BN, layerwise sums), a concat (the factorized reduce of DARTS and layerwise) or a
 // pool (layerwise). ~1.5 s.
+import { randomised } from './export/helpers.js';
 import { describe, expect, it } from 'vitest';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs-node';
 import type { ArchNode, Json, Shape } from '../../src/core/arch.js';
 import { Rng } from '../../src/core/rng.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { buildModel, layerNames } from '../../src/eval/build/build-model.js';
-import { foldBatchNorm, modelWeights, setModelWeights, type FoldResult, type WeightArray } from '../../src/eval/fold.js';
+import { foldBatchNorm, modelWeights, setModelWeights, type FoldResult } from '../../src/eval/fold.js';
 import { assertArch, type ResolvedArch } from '../../src/space/index.js';
 import type { SearchSpace } from '../../src/space/search-space.js';
 import { createSpace } from '../../src/space/spaces/index.js';
@@ -21,23 +22,6 @@ import { maxDifference } from './compile/helpers.js';
 const tf = loadTf();
 const TOLERANCE = 1e-4;
 
-/** The weights with BN statistics, γ, β and biases drawn from a seeded Rng (γ sometimes negative). */
-function randomised(weights: ReadonlyMap<string, WeightArray>, seed: number): Map<string, WeightArray> {
-  const rng = new Rng(seed).derive('bn');
-  const draw: Record<string, () => number> = {
-    gamma: () => (rng.next() < 0.2 ? -1 : 1) * (0.5 + rng.next()),
-    beta: () => 0.5 * rng.normal(),
-    moving_mean: () => 0.5 * rng.normal(),
-    moving_variance: () => 0.3 + 1.5 * rng.next(),
-    bias: () => 0.2 * rng.normal(),
-  };
-  return new Map(
-    [...weights].map(([name, w]) => {
-      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-    }),
-  );
-}
 
 const params = (arch: ResolvedArch) => arch.nodes.reduce((s, n) => s + n.params.trainable + n.params.nonTrainable, 0);
 const bnCount = (arch: ResolvedArch) => arch.nodes.filter((n) => n.node.op === 'bn').length;

@@ -20,7 +20,7 @@ const PREDICT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture
 /** Frozen formats, as the child process names them. */
 export type FrozenFormat = 'saved-model' | 'tfjs-graph';
 
-/** The weights with BN statistics, γ, β and biases drawn from a seeded Rng (as test/eval/fold.test.ts). */
+/** The weights with BN statistics, γ, β and biases drawn from a seeded Rng (γ sometimes negative; also test/eval/fold.test.ts's). */
 export function randomised(weights: ReadonlyMap<string, WeightArray>, seed: number): Map<string, WeightArray> {
   const rng = new Rng(seed).derive('bn');
   const draw: Record<string, () => number> = {
