@@ -1,7 +1,7 @@
 /**
  * Whether bfloat16 training can be fast here: TensorFlow's oneDNN kernels (on unless
  * TF_ENABLE_ONEDNN_OPTS=0) on a CPU with bfloat16 instructions (AMX-BF16 or AVX512-BF16). Without
- * either, TensorFlow's bfloat16 kernels exist but were measured 9× slower than float32
+ * either, TensorFlow's bfloat16 kernels exist but were measured 8× slower than float32
  * (bench/precision.ts), so a run asking for bf16 trains in float32 and records this reason.
  */
 import fs from 'node:fs';
