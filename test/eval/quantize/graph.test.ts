@@ -1,6 +1,7 @@
 // Quantized inference graphs (src/eval/compile/quantized.ts, src/eval/quantize/network.ts) on the
 // native backend, against bounds derived from the weight error and against an independent JS
 // reference of the full-integer network. Bounds and measured figures are stated at each test.
+import { drawnStatistics } from './samples.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { INPUT_ID, type Json } from '../../../src/core/arch.js';
@@ -23,18 +24,7 @@ const tf = loadTf();
 function trainedLike(arch: ResolvedArch, seed: number): Map<string, WeightArray> {
   const model = buildModel(arch, { seed });
   try {
-    const rng = new Rng(seed).derive('weights');
-    const draw: Record<string, () => number> = {
-      bias: () => 0.3 * rng.normal(),
-      gamma: () => 0.5 + rng.next(),
-      beta: () => 0.3 * rng.normal(),
-      moving_mean: () => 0.3 * rng.normal(),
-      moving_variance: () => 0.5 + rng.next(),
-    };
-    return new Map([...modelWeights(model)].map(([name, w]) => {
-      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-    }));
+    return drawnStatistics(modelWeights(model), new Rng(seed).derive('weights'), { bias: 0.3, beta: 0.3, mean: 0.3 });
   } finally {
     model.dispose();
   }

@@ -5,9 +5,10 @@
 // network, and in float inference each site's tensor in the unfolded network equals the prepared
 // network's activation at its point (within 1e-4·max(1, |y|), fold.test.ts's bound); a depthwise site
 // is a separable conv whose prepared depthwise half reads what the separable conv reads.
+import { drawnStatistics, quantizeSamples } from './samples.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
-import { INPUT_ID, type Json } from '../../../src/core/arch.js';
+import { INPUT_ID } from '../../../src/core/arch.js';
 import { Rng } from '../../../src/core/rng.js';
 import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
@@ -15,41 +16,19 @@ import { CompiledModel } from '../../../src/eval/compile/compiled-model.js';
 import { compileInference } from '../../../src/eval/compile/quantized.js';
 import { activationPlan, networkConstants, prepareForQuantization, qatPlan, quantizedKernels } from '../../../src/eval/quantize/index.js';
 import { modelWeights, type WeightArray } from '../../../src/eval/weights.js';
-import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
-import { createSpace } from '../../../src/space/spaces/index.js';
+import type { ResolvedArch } from '../../../src/space/index.js';
 
 const tf = loadTf();
 const loaded: CompiledModel[] = [];
 afterAll(() => loaded.forEach((m) => m.dispose()));
 
-const SAMPLES: [string, ResolvedArch][] = [
-  ['macro', createSpace('macro', {
-    stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16, 16], widthMultipliers: ['0.5', '1'], divisor: 4,
-    kernels: [3, 5], expansions: [1, 2, 4], depths: [1, 2], strides: [1, 2], head: 'classifier',
-  })],
-  ['layerwise', createSpace('layerwise', { layers: 6, channels: 8, reductions: [1, 3], merge: 'concat' })],
-].map(([name, space]) => {
-  const s = space as ReturnType<typeof createSpace>;
-  const sample: Json = s.sample(new Rng(`qat plan ${name as string}`));
-  return [name as string, assertArch(s.freeze(sample), { inputShape: [12, 12, 3], classes: 10 })];
-});
+const SAMPLES = quantizeSamples('qat plan', [12, 12, 3]);
 
 /** The builder's weights with BN statistics, γ, β and biases drawn, so that folding changes values. */
 function weightsOf(arch: ResolvedArch): Map<string, WeightArray> {
   const model = buildModel(arch, { seed: 5 });
   try {
-    const rng = new Rng('qat plan').derive('weights');
-    const draw: Record<string, () => number> = {
-      bias: () => 0.1 * rng.normal(),
-      gamma: () => 0.5 + rng.next(),
-      beta: () => 0.2 * rng.normal(),
-      moving_mean: () => 0.2 * rng.normal(),
-      moving_variance: () => 0.5 + rng.next(),
-    };
-    return new Map([...modelWeights(model)].map(([name, w]) => {
-      const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-    }));
+    return drawnStatistics(modelWeights(model), new Rng('qat plan').derive('weights'), { bias: 0.1, beta: 0.2, mean: 0.2 });
   } finally {
     model.dispose();
   }

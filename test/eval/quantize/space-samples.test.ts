@@ -6,9 +6,9 @@
 //   and pick the same class on (nearly) every image;
 // - full integer holds every 8-bit activation exactly on its grid: v/s + z is an integer in [0, 255]
 //   (within 1e-3, float rounding), the same-grid ones on their source's grid.
+import { drawnStatistics, quantizeSamples } from './samples.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
-import type { Json } from '../../../src/core/arch.js';
 import { Rng } from '../../../src/core/rng.js';
 import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
@@ -16,8 +16,6 @@ import { CompiledModel } from '../../../src/eval/compile/compiled-model.js';
 import { compileInference, type InferenceGraph } from '../../../src/eval/compile/quantized.js';
 import { activationPlan, affineParams, calibrate, MinMaxObserver, networkConstants, prepareForQuantization, quantizedKernels, type QuantizationMode, type Range } from '../../../src/eval/quantize/index.js';
 import { modelWeights, setModelWeights, type WeightArray } from '../../../src/eval/weights.js';
-import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
-import { createSpace } from '../../../src/space/spaces/index.js';
 
 const tf = loadTf();
 
@@ -34,32 +32,9 @@ const FULL_BOUND = 1e-1;
 const loaded: CompiledModel[] = [];
 afterAll(() => loaded.forEach((m) => m.dispose()));
 
-const SAMPLES: [string, ResolvedArch][] = [
-  ['macro', createSpace('macro', {
-    stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16, 16], widthMultipliers: ['0.5', '1'], divisor: 4,
-    kernels: [3, 5], expansions: [1, 2, 4], depths: [1, 2], strides: [1, 2], head: 'classifier',
-  })],
-  ['layerwise', createSpace('layerwise', { layers: 6, channels: 8, reductions: [1, 3], merge: 'concat' })],
-].map(([name, space]) => {
-  const s = space as ReturnType<typeof createSpace>;
-  const sample: Json = s.sample(new Rng(`quantize ${name as string}`));
-  return [name as string, assertArch(s.freeze(sample), { inputShape: [16, 16, 3], classes: 10 })];
-});
+const SAMPLES = quantizeSamples('quantize', [16, 16, 3]);
 
-function randomised(weights: ReadonlyMap<string, WeightArray>, seed: number): Map<string, WeightArray> {
-  const rng = new Rng(seed).derive('weights');
-  const draw: Record<string, () => number> = {
-    bias: () => 0.1 * rng.normal(),
-    gamma: () => 0.5 + rng.next(),
-    beta: () => 0.2 * rng.normal(),
-    moving_mean: () => 0.2 * rng.normal(),
-    moving_variance: () => 0.5 + rng.next(),
-  };
-  return new Map([...weights].map(([name, w]) => {
-    const f = draw[name.slice(name.lastIndexOf('/') + 1)];
-    return [name, f === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => f()) }];
-  }));
-}
+const randomised = (weights: ReadonlyMap<string, WeightArray>, seed: number) => drawnStatistics(weights, new Rng(seed).derive('weights'), { bias: 0.1, beta: 0.2, mean: 0.2 });
 
 function run(model: CompiledModel, x: Tensor4D): Float32Array {
   const y = model.predict(x);
