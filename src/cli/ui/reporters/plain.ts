@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../../core/events.js';
+import type { Trial } from '../../../core/trial.js';
 import type { Describe } from '../columns.js';
 import { clock, compactSample, metric, title } from '../format.js';
 import { DEFAULT_OBJECTIVE, unknownHeader, type DashboardHeader } from '../header.js';
@@ -10,16 +11,18 @@ import { drained, type LineStream, type Reporter } from './reporter.js';
 export interface PlainReporterOptions {
   readonly header?: DashboardHeader;
   readonly describe?: Describe;
+  /** The finished trials of a resumed experiment: the count and the best go on from them. */
+  readonly history?: readonly Trial[];
 }
 
 /**
  * One readable line per event, no escape codes: for logs, CI and dumb terminals. Batch progress (of
  * trials and of the supernet) is left out (a line per epoch says enough); each finished trial adds
- * the count and the best so far.
+ * the count and the best so far (of the whole experiment, when resumed).
  */
 export function plainReporter(stream: LineStream, options: PlainReporterOptions = {}): Reporter {
   const describe = options.describe ?? compactSample;
-  let state = initialState(options.header ?? unknownHeader());
+  let state = initialState(options.header ?? unknownHeader(), options.history === undefined ? {} : { history: options.history });
   let origin: number | undefined;
   return {
     emit: (event: RunEvent) => {

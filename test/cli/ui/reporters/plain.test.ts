@@ -51,4 +51,14 @@ describe('plainReporter', () => {
       '[0:00:10] #0  COMPLETE  in 10s  val acc 50.00%  params 100.00 K  MACs 10.00 M  latency ~1.00 ms  {n:0}  [1/20 done, best val acc 50.00%]\n',
     ]);
   });
+
+  it('after a resume, counts and the best go on from the stored trials', async () => {
+    const out = new Collect();
+    const history = [complete(0, 0.8, 100_000, 10), failed(1, 'error', 'boom', 2, 11_000)];
+    const reporter = plainReporter(out, { header: HEADER, describe: (s) => JSON.stringify(s), history });
+    reporter.emit({ ...EXPERIMENT_STARTED, resumed: true });
+    reporter.emit(finished(complete(2, 0.7, 200_000, 30)));
+    await reporter.close();
+    expect(out.text().split('\n')[1]).toContain('[3/20 done, best val acc 80.00%]');
+  });
 });
