@@ -2,6 +2,8 @@
 // Classifier Architecture Search", Algorithm 1. A population of the P most recently finished
 // models; each cycle samples S of them at random, mutates the best, and the oldest member leaves
 // (here: by construction, as the population is always the last P finished trials).
+// NOTE(deviation): optional crossover (`crossoverRate`, off by default), as in a genetic algorithm
+// (Holland 1975; Goldberg 1989): the child of two tournament winners, then mutated like any child.
 import type { Json } from '../core/arch.js';
 import { OptionsError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
@@ -16,9 +18,10 @@ const options = {
   sampleSize: { type: 'integer', description: 'S: members drawn (with replacement) for each tournament; must be ≤ populationSize', min: 1, default: 10 },
   selection: { type: 'enum', description: 'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)', choices: ['fitness', 'pareto'], default: 'fitness' },
   dedupe: { type: 'boolean', description: 'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one', default: true },
+  crossoverRate: { type: 'number', description: "probability that a child is the space's crossover of two tournament winners (then mutated) instead of a mutant of one; 0: mutation only, as in the paper", min: 0, max: 1, default: 0 },
 } as const;
 
-type Options = { readonly populationSize: number; readonly sampleSize: number; readonly selection: string; readonly dedupe: boolean };
+type Options = { readonly populationSize: number; readonly sampleSize: number; readonly selection: string; readonly dedupe: boolean; readonly crossoverRate: number };
 type Member = { readonly trial: Trial; readonly rank: number; readonly crowding: number };
 
 const REDRAWS = 100;
@@ -26,10 +29,15 @@ const REDRAWS = 100;
 /** Regularized (aging) evolution (Real et al. 2019, Alg. 1); the population is rebuilt from the history at every ask. */
 export class RegularizedEvolution implements Strategy {
   private rng: Rng;
+  private readonly crossover: ((a: Json, b: Json, rng: Rng) => Json) | undefined;
 
   constructor(private readonly context: StrategyContext, private readonly o: Options) {
     if (o.sampleSize > o.populationSize) {
       throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${o.populationSize}), got ${o.sampleSize}`);
+    }
+    this.crossover = context.space.crossover?.bind(context.space);
+    if (o.crossoverRate > 0 && this.crossover === undefined) {
+      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • crossoverRate: space "${context.space.id}" has no crossover, so it must be 0, got ${o.crossoverRate}`);
     }
     this.rng = context.rng;
   }
@@ -41,8 +49,7 @@ export class RegularizedEvolution implements Strategy {
     if (population.length === 0 && proposed >= this.o.populationSize && running > 0) return { kind: 'wait' };
     if (population.length > 0) {
       for (let i = 0; i < (this.o.dedupe ? REDRAWS : 1); i++) {
-        const parent = this.tournament(population);
-        const child = this.context.space.mutate(parent.sample, this.rng);
+        const child = this.context.space.mutate(this.parent(population), this.rng);
         if (!this.o.dedupe || !seen.has(this.context.space.key(child))) return { kind: 'propose', sample: child };
       }
     }
@@ -74,6 +81,21 @@ export class RegularizedEvolution implements Strategy {
     return members.map((m, i) => ({ trial: m.trial, rank: rank[i] as number, crowding: crowding[i] as number }));
   }
 
+  /**
+   * What the child mutates: one tournament winner, or with probability `crossoverRate` the crossover
+   * of two winners of independent tournaments, the second held among the members that are not the
+   * first's architecture (over the whole population when all are). At rate 0 no Rng draw is added,
+   * so proposals stay those of mutation-only evolution.
+   */
+  private parent(population: readonly Member[]): Json {
+    const cross = this.crossover;
+    if (cross === undefined || this.o.crossoverRate === 0 || this.rng.next() >= this.o.crossoverRate) return this.tournament(population).sample;
+    const a = this.tournament(population);
+    const others = population.filter((m) => m.trial.key !== a.key);
+    const b = this.tournament(others.length > 0 ? others : population);
+    return cross(a.sample, b.sample, this.rng);
+  }
+
   /** S draws with replacement (Alg. 1); the winner has the best rank (ties: larger crowding, then first drawn). */
   private tournament(population: readonly Member[]): Trial {
     let best = this.rng.choice(population);
@@ -88,7 +110,7 @@ export class RegularizedEvolution implements Strategy {
 /** Registry entry of regularized evolution. */
 export const regularizedEvolution: StrategyEntry<typeof options> = {
   name: 'regularized-evolution',
-  description: 'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection',
+  description: 'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection and crossover',
   options,
   create: (context, o) => new RegularizedEvolution(context, o),
 };
