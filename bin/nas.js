@@ -20,8 +20,9 @@ function nativeAddonsBuilt() {
   return tf && sqlite;
 }
 
+// stdout is data (`nas … --json`): the setup's messages, and any its own children print, go to stderr.
 if (!nativeAddonsBuilt()) {
-  const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-native.mjs')], { stdio: 'inherit', cwd: root });
+  const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-native.mjs')], { stdio: ['ignore', 2, 'inherit'], cwd: root });
   if (setup.status !== 0) process.exit(setup.status ?? 1);
 }
 

@@ -11,6 +11,8 @@
 //          eager C API the binding uses): pip download, extract the two libraries and the headers
 //          once into a cache, link them where binding.gyp looks, build the addon with node-gyp.
 // Idempotent: when both addons are built and load, it only checks and exits (about a second).
+// It writes nothing to stdout, nor do the programs it runs: it runs before `nas … --json` (bin/nas.js),
+// whose stdout is data, so every message goes to stderr.
 //
 // Usage: node scripts/setup-native.mjs [--force] [--route auto|stock|wheel]   (--force rebuilds both)
 // Environment: NAS_TF_ROUTE (same as --route), NAS_CACHE_DIR (default $XDG_CACHE_HOME/nas or
@@ -37,6 +39,8 @@ class SetupError extends Error {
 }
 
 const log = (line) => process.stderr.write(`[setup-native] ${line}\n`);
+/** A child's stdout given this file descriptor writes to our stderr. */
+const STDERR = 2;
 
 function parseArgs(argv) {
   const args = { force: false, route: process.env.NAS_TF_ROUTE ?? 'auto' };
@@ -80,9 +84,9 @@ async function hostAnswers(host) {
   }
 }
 
-/** Runs a command; its output is shown only when it fails (or always, with `verbose`). */
+/** Runs a command; its output is shown (on stderr) only when it fails, or always with `verbose`. */
 function run(command, args, { verbose = false, ...options } = {}) {
-  const stdio = verbose ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
+  const stdio = verbose ? ['ignore', STDERR, STDERR] : ['ignore', 'pipe', 'pipe'];
   const result = spawnSync(command, args, { stdio, encoding: 'utf8', maxBuffer: 64 << 20, ...options });
   if (result.error) throw result.error;
   if (result.status !== 0 && !verbose) process.stderr.write(`${result.stdout}${result.stderr}`);
@@ -145,7 +149,7 @@ with zipfile.ZipFile(wheel) as z:
         z.extract(member, out)
         text = z.read(member).decode('utf-8', 'replace')
         todo.extend(re.findall(r'^\\s*#\\s*include\\s+"([^"]+)"', text, re.M))
-    print(len(seen), 'headers')
+    print(len(seen))
 `;
 
 /** Extracts the C libraries and headers of the wheel into the cache once; returns their folder. */
@@ -164,12 +168,13 @@ function cachedLibtensorflow() {
     const wheel = downloadWheel(python, work);
     log(`extracting ${LIBS.join(', ')} and the C headers from ${path.basename(wheel)}`);
     const staged = path.join(work, 'out');
-    execFileSync(python, ['-c', EXTRACT_PY, wheel, staged, ...LIBS], { stdio: 'inherit' });
+    const headers = execFileSync(python, ['-c', EXTRACT_PY, wheel, staged, ...LIBS], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }).trim();
     for (const lib of LIBS) {
       if (!fs.existsSync(path.join(staged, 'tensorflow', lib))) {
         throw new SetupError(`${path.basename(wheel)} has no tensorflow/${lib}`, `use tensorflow-cpu ${WHEEL_VERSION} (NAS_TF_WHEEL_VERSION), whose wheel ships it`);
       }
     }
+    log(`extracted ${LIBS.join(', ')} and ${headers} C headers`);
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(path.join(staged, 'tensorflow'), dir);

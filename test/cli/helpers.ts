@@ -30,10 +30,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `node bin/nas.js …args` in `cwd` (not a terminal: stdout is a pipe). */
-export function runCli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
+/**
+ * Runs `node bin/nas.js …args` in `cwd` (not a terminal: stdout is a pipe); `checkout`: another
+ * copy of nas to run, `env`: variables added to the environment.
+ */
+export function runCli(args: readonly string[], cwd = ROOT, { checkout = ROOT, env = {} }: { checkout?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/nas.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(checkout, 'bin/nas.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
