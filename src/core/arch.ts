@@ -113,6 +113,14 @@ export interface DropoutNode extends NodeBase {
   readonly op: 'dropout';
   readonly rate: number;
 }
+/**
+ * Drop-path (stochastic depth, Huang et al. 2016): in training each example's whole input is zeroed
+ * with probability `rate` and the kept ones scaled by 1 / (1 − rate); the identity at inference.
+ */
+export interface DropPathNode extends NodeBase {
+  readonly op: 'drop_path';
+  readonly rate: number;
+}
 /** Fully connected on a vector; units 'classes' is filled in with the data set's class count. */
 export interface DenseNode extends NodeBase {
   readonly op: 'dense';
@@ -168,6 +176,8 @@ export interface MulNode extends NodeBase {
 
 /** How a residual block joins its input: 'auto' projects (1×1 conv + BN) only when the shape changes. */
 export type Shortcut = 'auto' | 'projection' | 'identity';
+/** Attention module inside a block, on its residual branch ('none': no module). */
+export type BranchAttention = 'none' | 'se' | 'cbam';
 
 /** Basic residual block (ResNet-18/34): 3×3 conv-BN-ReLU, 3×3 conv-BN, add, ReLU. */
 export interface BasicBlockNode extends NodeBase {
@@ -175,6 +185,12 @@ export interface BasicBlockNode extends NodeBase {
   readonly filters: number;
   readonly stride?: number;
   readonly shortcut?: Shortcut;
+  /** SE or CBAM after the branch's last BN, before the add (Hu et al. 2018, Woo et al. 2018). */
+  readonly attention?: BranchAttention;
+  /** Reduction ratio of the attention MLP (default 16). */
+  readonly attentionRatio?: number;
+  /** Drop-path rate of the residual branch, before the addition (default 0: none). */
+  readonly dropPath?: number;
 }
 /** Bottleneck block (ResNet-50+, ResNeXt with groups): 1×1 → 3×3 → 1×1 (filters = output channels). */
 export interface BottleneckNode extends NodeBase {
@@ -187,6 +203,12 @@ export interface BottleneckNode extends NodeBase {
   /** Where the stride goes: '3x3' (torchvision, "ResNet v1.5") or '1x1' (original paper). */
   readonly strideOn?: '1x1' | '3x3';
   readonly shortcut?: Shortcut;
+  /** SE or CBAM after the branch's last BN, before the add (Hu et al. 2018, Woo et al. 2018). */
+  readonly attention?: BranchAttention;
+  /** Reduction ratio of the attention MLP (default 16). */
+  readonly attentionRatio?: number;
+  /** Drop-path rate of the residual branch, before the addition (default 0: none). */
+  readonly dropPath?: number;
 }
 /** MobileNetV2 inverted residual: 1×1 expand (if expansion ≠ 1), k×k depthwise, 1×1 linear project. */
 export interface InvertedResidualNode extends NodeBase {
@@ -196,6 +218,12 @@ export interface InvertedResidualNode extends NodeBase {
   readonly stride?: number;
   readonly kernel?: number;
   readonly act?: Activation;
+  /** SE or CBAM on the expanded map after the depthwise conv, before the projection (MobileNetV3). */
+  readonly attention?: BranchAttention;
+  /** Reduction ratio of the attention MLP, of the expanded channels (default 4, MobileNetV3). */
+  readonly attentionRatio?: number;
+  /** Drop-path rate of the branch when the block has a shortcut, before the addition (default 0: none). */
+  readonly dropPath?: number;
 }
 /** Squeeze-excitation: GAP, dense C/ratio, ReLU, dense C, sigmoid, scale. */
 export interface SqueezeExcitationNode extends NodeBase {
@@ -210,12 +238,15 @@ export interface CbamNode extends NodeBase {
 }
 /**
  * Feature-pyramid fusion of inputs ordered finest to coarsest: lateral 1×1, top-down upsampling and
- * addition, 3×3 smoothing. The node's own id is the finest output; `<id>/out<i>` the others.
+ * addition, 3×3 smoothing; with path 'bidirectional' also PANet's bottom-up path (Liu et al. 2018).
+ * The node's own id is the finest output; `<id>/out<i>` the others.
  */
 export interface FpnNode extends NodeBase {
   readonly op: 'fpn';
   readonly filters: number;
   readonly interpolation?: 'nearest' | 'bilinear';
+  /** 'top-down' (Lin et al. 2017, the default) or 'bidirectional' (top-down then bottom-up, PANet). */
+  readonly path?: 'top-down' | 'bidirectional';
 }
 /** DARTS factorized reduce: ReLU, two offset 1×1 stride-2 convs, concat, BN (a stride-2 identity). */
 export interface FactorizedReduceNode extends NodeBase {
@@ -229,7 +260,7 @@ export interface FactorizedReduceNode extends NodeBase {
 export type PrimitiveNode =
   | ConvNode | DepthwiseConvNode | SeparableConvNode | TransposedConvNode
   | MaxPoolNode | AvgPoolNode | GlobalAvgPoolNode | GlobalMaxPoolNode | ChannelPoolNode
-  | BatchNormNode | ActivationNode | DropoutNode | DenseNode | FlattenNode
+  | BatchNormNode | ActivationNode | DropoutNode | DropPathNode | DenseNode | FlattenNode
   | IdentityNode | ZeroNode | CropNode | UpsampleNode | AddNode | ConcatNode | MulNode | MixNode;
 
 /** Ops that `src/space` expands into primitive sub-graphs with ids `<id>/<part>`. */
@@ -252,6 +283,14 @@ export interface ArchSpec {
   readonly input?: { readonly shape?: Shape };
   readonly nodes: readonly ArchNode[];
   readonly output: string | readonly string[];
+  /** Momentum and epsilon of every `bn` node (blocks' parts included) that does not set its own. */
+  readonly batchNorm?: BatchNormSettings;
+}
+
+/** BatchNorm settings for a whole network (the `bn` op's defaults: momentum 0.9, epsilon 1e-5). */
+export interface BatchNormSettings {
+  readonly momentum?: number;
+  readonly epsilon?: number;
 }
 
 /** One problem found in an architecture: where (`nodes[3] (id "b2_add").filters`) and what. */

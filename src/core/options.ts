@@ -9,7 +9,8 @@ export type OptionSpec =
   | { readonly type: 'boolean'; readonly description: string; readonly default?: boolean }
   | { readonly type: 'enum'; readonly description: string; readonly choices: readonly string[]; readonly default?: string }
   | { readonly type: 'subset'; readonly description: string; readonly choices: readonly string[]; readonly default?: readonly string[] }
-  | { readonly type: 'integers'; readonly description: string; readonly min?: number; readonly default?: readonly number[] };
+  | { readonly type: 'integers'; readonly description: string; readonly min?: number; readonly default?: readonly number[] }
+  | { readonly type: 'numbers'; readonly description: string; readonly min?: number; readonly max?: number; readonly default?: readonly number[] };
 
 /** The options an entry takes, by name. */
 export type OptionsSchema = Readonly<Record<string, OptionSpec>>;
@@ -22,7 +23,7 @@ type ValueOf<O extends OptionSpec> = O['type'] extends 'integer' | 'number'
       ? boolean
       : O['type'] extends 'subset'
         ? readonly string[]
-        : O['type'] extends 'integers'
+        : O['type'] extends 'integers' | 'numbers'
           ? readonly number[]
           : string;
 
@@ -84,6 +85,10 @@ function check(spec: OptionSpec, value: unknown): string | undefined {
     case 'integers': {
       const ok = Array.isArray(value) && value.length > 0 && value.every((v) => Number.isSafeInteger(v) && v >= (spec.min ?? -Infinity));
       return ok ? undefined : `expected a non-empty list of integers${range(spec.min, undefined)}, got ${JSON.stringify(value)}`;
+    }
+    case 'numbers': {
+      const ok = Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= (spec.min ?? -Infinity) && v <= (spec.max ?? Infinity));
+      return ok ? undefined : `expected a list of numbers${range(spec.min, spec.max)}, got ${JSON.stringify(value)}`;
     }
     case 'integer':
     case 'number': {

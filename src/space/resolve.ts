@@ -1,4 +1,4 @@
-import { INPUT_ID, canonicalKey, type ArchIssue, type ArchNode, type ArchSpec, type BlockNode, type PrimitiveNode, type Shape } from '../core/arch.js';
+import { INPUT_ID, canonicalKey, type ArchIssue, type ArchNode, type ArchSpec, type BatchNormSettings, type BlockNode, type PrimitiveNode, type Shape } from '../core/arch.js';
 import { defOf, ops } from './ops/index.js';
 import { ShapeError, fmt, type ParamCount } from './ops/types.js';
 import { ownerOf, topologicalOrder } from './order.js';
@@ -45,7 +45,7 @@ class Resolver {
   readonly failed = new Set<string>();
   private readonly byId = new Map<string, ResolvedNode>();
 
-  constructor(inputShape: Shape, private readonly classes: number | undefined) {
+  constructor(inputShape: Shape, private readonly classes: number | undefined, private readonly batchNorm: BatchNormSettings | undefined) {
     this.shapes.set(INPUT_ID, inputShape);
   }
 
@@ -86,7 +86,7 @@ class Resolver {
   }
 
   private primitive(raw: PrimitiveNode, inputs: readonly Shape[], block: string | undefined): void {
-    const node = raw.op === 'dense' && raw.units === 'classes' && this.classes !== undefined ? { ...raw, units: this.classes } : raw;
+    const node = this.filledIn(raw);
     const def = defOf(node);
     if (def.kind !== 'primitive') throw new Error(`bug: ${node.op} is not a primitive`);
     const shape = def.inferShape(inputs, node);
@@ -105,6 +105,13 @@ class Resolver {
     this.nodes.push(resolved);
     this.byId.set(node.id, resolved);
     this.shapes.set(node.id, shape);
+  }
+
+  /** The node with what the network decides: `units: "classes"` sized, a bn's unset momentum and epsilon from the spec's `batchNorm`. */
+  private filledIn(raw: PrimitiveNode): PrimitiveNode {
+    if (raw.op === 'dense' && raw.units === 'classes' && this.classes !== undefined) return { ...raw, units: this.classes };
+    if (raw.op === 'bn' && this.batchNorm !== undefined) return { ...this.batchNorm, ...raw };
+    return raw;
   }
 
   private sharedWith(node: PrimitiveNode, inputs: readonly Shape[]): boolean {
@@ -146,7 +153,7 @@ export function resolveArch(raw: unknown, opts: ResolveOptions = {}): { arch?: R
   const { order, issues: graphIssues } = topologicalOrder(spec.nodes);
   issues.push(...graphIssues);
   if (issues.length > 0 || inputShape === undefined) return { issues };
-  const r = new Resolver(inputShape, opts.classes);
+  const r = new Resolver(inputShape, opts.classes, spec.batchNorm);
   for (const i of order) {
     const node = spec.nodes[i] as ArchNode;
     r.emit(node, nodePath(i, node.id), undefined);

@@ -3,7 +3,7 @@ import { ops, isOpName } from './ops/index.js';
 import type { AttrSchema } from './ops/attrs.js';
 
 const NODE_KEYS = new Set(['id', 'op', 'inputs']);
-const SPEC_KEYS = new Set(['version', 'name', 'input', 'nodes', 'output']);
+const SPEC_KEYS = new Set(['version', 'name', 'input', 'nodes', 'output', 'batchNorm']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
@@ -69,6 +69,19 @@ export function checkInputShape(v: unknown, path: string): ArchIssue[] {
   return ok ? [] : [{ path, message: `expected [H, W, C] (or [N]) of positive integers, got ${show(v)}` }];
 }
 
+/** Issues of the network's BatchNorm settings: momentum and epsilon, checked as the `bn` op checks its own. */
+function checkBatchNorm(v: unknown): ArchIssue[] {
+  if (v === undefined) return [];
+  if (!isRecord(v)) return [{ path: 'batchNorm', message: `expected { momentum?, epsilon? }, got ${show(v)}` }];
+  const issues: ArchIssue[] = [];
+  for (const [key, value] of Object.entries(v)) {
+    const spec = key === 'momentum' || key === 'epsilon' ? ops.bn.attrs[key] : undefined;
+    if (spec === undefined) issues.push({ path: `batchNorm.${key}`, message: 'unknown field; expected momentum, epsilon' });
+    else if (value !== undefined && !spec.ok(value)) issues.push({ path: `batchNorm.${key}`, message: `expected ${spec.expected}, got ${show(value)}` });
+  }
+  return issues;
+}
+
 /** Checks everything that needs no shapes: the spec's form, ids, ops, arity and attributes. */
 export function checkStructure(raw: unknown): ArchIssue[] {
   if (!isRecord(raw)) return [{ path: '(spec)', message: `expected an object { version, nodes, output }, got ${show(raw)}` }];
@@ -85,6 +98,7 @@ export function checkStructure(raw: unknown): ArchIssue[] {
     if (!isRecord(input)) issues.push({ path: 'input', message: `expected { shape?: [H, W, C] }, got ${show(input)}` });
     else if (input['shape'] !== undefined) issues.push(...checkInputShape(input['shape'], 'input.shape'));
   }
+  issues.push(...checkBatchNorm(raw['batchNorm']));
   const nodes = raw['nodes'];
   if (!Array.isArray(nodes) || nodes.length === 0) {
     issues.push({ path: 'nodes', message: `expected a non-empty array of nodes, got ${show(nodes)}` });

@@ -16,7 +16,7 @@ type InputOf<O extends OptionSpec> = O extends { readonly type: 'integer' | 'num
           ? C
           : O extends { readonly type: 'subset'; readonly choices: readonly (infer C)[] }
             ? readonly C[]
-            : O extends { readonly type: 'integers' }
+            : O extends { readonly type: 'integers' | 'numbers' }
               ? readonly number[]
               : never;
 

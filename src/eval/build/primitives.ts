@@ -45,6 +45,8 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
       return activationLayer(node.fn, node.alpha, name);
     case 'dropout':
       return tf.layers.dropout({ name, rate: node.rate });
+    case 'drop_path':
+      return new L.NasDropPath({ name, rate: node.rate });
     case 'dense':
       return tf.layers.dense({ name, units: node.units as number, useBias: node.bias ?? true, kernelInitializer: denseInit(init) });
     case 'flatten':

@@ -4,8 +4,8 @@
  *
  * - `quantized`: the node's output gets its own calibrated range (requantized by its op);
  * - `same-grid`: an op that only moves, picks or drops values (max pools, flatten, crop, identity,
- *   inference dropout, zero, nearest upsampling) keeps its input's grid: its values are already on
- *   it, and the runtime gives it the same scale and zero point;
+ *   inference dropout and drop-path, zero, nearest upsampling) keeps its input's grid: its values
+ *   are already on it, and the runtime gives it the same scale and zero point;
  * - `fused`: a linear op (conv, dwconv, sepconv, dense, add, mul, bn) read only by a ReLU or ReLU6
  *   is fused with it: its int32 accumulator goes straight to the activation, which is requantized.
  */
@@ -32,6 +32,7 @@ function keepsGrid(node: PrimitiveNode): boolean {
     case 'identity':
     case 'crop':
     case 'dropout':
+    case 'drop_path':
     case 'zero':
       return true;
     case 'channel_pool':

@@ -7,7 +7,7 @@ import type { ResolvedTrainConfig } from './config.js';
 import { GradientTracker } from './diagnostics.js';
 import { inferenceStats } from './evaluate.js';
 import { createOptimizer, decays, type Param } from './optimizers.js';
-import { seedDropout } from './plan.js';
+import { MASK_LAYERS, seedDropout } from './plan.js';
 import { trainStep, type StepContext, type StepStats } from './step.js';
 
 /**
@@ -37,7 +37,7 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig): Engin
     model, params, optimizer, labelSmoothing: cfg.labelSmoothing, measureNorms: tracker !== undefined,
     ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
   };
-  const dropout = model.layers.filter((l) => l.getClassName() === 'Dropout');
+  const dropout = model.layers.filter((l) => MASK_LAYERS.has(l.getClassName()));
   return {
     step: (batch, lr, rng, quantizationAware) => {
       if (quantizationAware) throw new Error('bug: the eager engine has no quantization-aware step');

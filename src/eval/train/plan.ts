@@ -46,6 +46,9 @@ export function checkData(model: LayersModel, data: TrainData, cfg: ResolvedTrai
   if (problems.length > 0) throw new TrainConfigError(problems, 'training data');
 }
 
+/** Class names of the layers that draw a seeded random mask in training: tfjs's Dropout and drop-path. */
+export const MASK_LAYERS: ReadonlySet<string> = new Set(['Dropout', 'NasDropPath']);
+
 /**
  * Gives every dropout layer a fresh seed from `rng` before a step. tfjs's Dropout draws its mask from
  * Math.random without a seed, and from the same seed every call with one; a seed per step makes the

@@ -6,6 +6,7 @@ import { factorizedReduce } from './blocks/reduce.js';
 import { basic, bottleneck } from './blocks/residual.js';
 import { conv, deconv, dwconv, sepconv } from './conv.js';
 import { dense, flatten } from './dense.js';
+import { dropPath } from './drop-path.js';
 import { add, concat, mix, mul } from './merge.js';
 import { act, bn, dropout } from './norm-act.js';
 import { avgpool, channelPool, gap, gmp, maxpool } from './pool.js';
@@ -16,7 +17,7 @@ import type { BlockDef, OpCatalog, PrimitiveDef } from './types.js';
 export const ops: OpCatalog = {
   conv, dwconv, sepconv, deconv,
   maxpool, avgpool, gap, gmp, channel_pool: channelPool,
-  bn, act, dropout, dense, flatten,
+  bn, act, dropout, drop_path: dropPath, dense, flatten,
   identity, zero: zeroOp, crop, upsample,
   add, concat, mul, mix,
   basic, bottleneck, inverted_residual: invertedResidual, se, cbam, fpn, factorized_reduce: factorizedReduce,

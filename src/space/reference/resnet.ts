@@ -1,7 +1,9 @@
-import type { ArchSpec } from '../../core/arch.js';
+import type { ArchSpec, BottleneckNode } from '../../core/arch.js';
 import { Chain, IMAGENET, type ReferenceOptions } from './common.js';
 
 type Kind = 'basic' | 'bottleneck';
+/** What a variant changes in every bottleneck: where the stride goes, the attention on the branch. */
+type Variant = Pick<BottleneckNode, 'strideOn' | 'attention'>;
 
 /** torchvision stem: 7×7/2 conv (padding 3) → BN → ReLU → 3×3/2 max pool (padding 1): 224 → 56. */
 function stem(c: Chain): void {
@@ -12,7 +14,7 @@ function stem(c: Chain): void {
 }
 
 /** ResNet (He et al. 2016) in torchvision's layout: stages of blocks, GAP, dense. */
-function resnet(name: string, kind: Kind, depths: readonly number[], o: ReferenceOptions): ArchSpec {
+function resnet(name: string, kind: Kind, depths: readonly number[], o: ReferenceOptions, variant: Variant = {}): ArchSpec {
   const c = new Chain();
   stem(c);
   const expansion = kind === 'basic' ? 1 : 4;
@@ -22,7 +24,7 @@ function resnet(name: string, kind: Kind, depths: readonly number[], o: Referenc
       const stride = b === 0 && stage > 0 ? 2 : 1;
       const id = `layer${stage + 1}.${b}`;
       if (kind === 'basic') c.add({ id, op: 'basic', filters, stride });
-      else c.add({ id, op: 'bottleneck', filters, stride });
+      else c.add({ id, op: 'bottleneck', filters, stride, ...variant });
     }
   });
   c.add({ id: 'avgpool', op: 'gap' });
@@ -38,3 +40,14 @@ export const resnet34 = (o: ReferenceOptions = {}): ArchSpec => resnet('resnet34
 export const resnet50 = (o: ReferenceOptions = {}): ArchSpec => resnet('resnet50', 'bottleneck', [3, 4, 6, 3], o);
 /** ResNet-101: bottlenecks [3, 4, 23, 3]. */
 export const resnet101 = (o: ReferenceOptions = {}): ArchSpec => resnet('resnet101', 'bottleneck', [3, 4, 23, 3], o);
+
+/**
+ * SE-ResNet-50 (Hu et al. 2018): ResNet-50 with SE (reduction 16) on every bottleneck's branch, after
+ * its last BN and before the addition; the stride on the first 1×1, as in the authors' models and the
+ * paper's ResNet-50 (3.86 GFLOPs) it compares with.
+ */
+export const seResnet50 = (o: ReferenceOptions = {}): ArchSpec =>
+  resnet('se_resnet50', 'bottleneck', [3, 4, 6, 3], o, { strideOn: '1x1', attention: 'se' });
+/** CBAM-ResNet-50 (Woo et al. 2018): as SE-ResNet-50 with CBAM (reduction 16, 7×7 spatial conv) on the branch. */
+export const cbamResnet50 = (o: ReferenceOptions = {}): ArchSpec =>
+  resnet('cbam_resnet50', 'bottleneck', [3, 4, 6, 3], o, { strideOn: '1x1', attention: 'cbam' });

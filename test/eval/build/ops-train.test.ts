@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type ArchNode, type OpName, type Shape } from '../../../src/core/arch.js';
 import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
+import { MASK_LAYERS, seedDropout } from '../../../src/eval/train/plan.js';
 import { ops } from '../../../src/space/index.js';
 import { Rng, costTotal, costTrainable, modelTrainable, randomNd, resolve, toTensor } from './helpers.js';
 
@@ -73,6 +74,8 @@ const CASES: Case[] = [
   ...ACTIVATIONS.map((fn) => onMap(`act ${fn}`, { op: 'act', fn })),
   onMap('act leaky_relu alpha 0.2', { op: 'act', fn: 'leaky_relu', alpha: 0.2 }),
   onMap('dropout 0.5', { op: 'dropout', rate: 0.5 }),
+  onMap('drop_path 0.5', { op: 'drop_path', rate: 0.5 }),
+  onMap('basic with drop-path on the branch', { op: 'basic', filters: 4, dropPath: 0.2 }),
   {
     name: 'dense',
     op: 'dense',
@@ -143,6 +146,20 @@ const CASES: Case[] = [
       ...gapHead('x', 'x/out1', 'x/out2'),
     ],
   },
+  {
+    name: 'fpn over three levels, bidirectional',
+    op: 'fpn',
+    input: [8, 8, 4],
+    nodes: [
+      { id: 'p1', op: 'maxpool', inputs: ['input'], kernel: 2 },
+      { id: 'p2', op: 'maxpool', inputs: ['p1'], kernel: 2 },
+      { id: 'x', op: 'fpn', inputs: ['input', 'p1', 'p2'], filters: 6, path: 'bidirectional' },
+      ...gapHead('x', 'x/out1', 'x/out2'),
+    ],
+  },
+  onMap('basic with SE on the branch', { op: 'basic', filters: 4, attention: 'se', attentionRatio: 2 }),
+  onMap('bottleneck with CBAM on the branch', { op: 'bottleneck', filters: 8, width: 2, attention: 'cbam', attentionRatio: 2 }),
+  onMap('inverted_residual with SE after the depthwise conv', { op: 'inverted_residual', filters: 4, expansion: 2, attention: 'se' }),
   onMap('factorized_reduce', { op: 'factorized_reduce', filters: 6 }),
 ];
 
@@ -166,6 +183,8 @@ async function withModel(c: Case, fn: (b: Built) => Promise<void>): Promise<void
   const arch = resolve(c.nodes, c.input, { classes: CLASSES, output: 'logits' });
   const alphas = c.alphas === undefined ? undefined : { cell: tf.tidy(() => tf.variable(tf.tensor(c.alphas?.cell as number[][]))) };
   const model = buildModel(arch, { seed: `ops-train/${c.name}`, ...(alphas === undefined ? {} : { alphas }) });
+  // Masks drawn from a seed, as the trainer draws them: a drop-path over a batch of 2 would else drop both examples one time in four.
+  seedDropout(model.layers.filter((l) => MASK_LAYERS.has(l.getClassName())), new Rng(`ops-train/masks/${c.name}`));
   const optimizer = tf.train.sgd(0.1);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   const rng = new Rng(`ops-train/${c.name}`);

@@ -13,6 +13,8 @@ describe('reference networks at 224×224×3, 1000 classes, built', () => {
     ['resnet18', 11_689_512, 11_699_112],
     ['resnet50', 25_557_032, 25_610_152],
     ['mobilenetv2', 3_504_872, 3_538_984],
+    // A public implementation's count; CBAM in every bottleneck (nested blocks, the shared MLP built once): ResNet-50's BN statistics + 16 one-channel spatial BNs.
+    ['cbam_resnet50', 28_089_624, 28_089_624 + 53_120 + 16 * 2],
   ])('%s: countParams() is the cost model total and one forward pass gives [1, 1000]', (name, published, total) => {
     const ref = references[name];
     if (ref === undefined) throw new Error(`no reference network ${name}`);

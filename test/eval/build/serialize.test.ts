@@ -25,10 +25,11 @@ const NODES: ArchNode[] = [
   { id: 'none', op: 'zero', inputs: ['excited'], stride: 2 },
   { id: 'half', op: 'maxpool', inputs: ['excited'], kernel: 2, padding: 'same' },
   { id: 'sum', op: 'add', inputs: ['half', 'none'] },
-  { id: 'head', op: 'gap', inputs: ['sum'] },
+  { id: 'dropped', op: 'drop_path', inputs: ['sum'], rate: 0.3 },
+  { id: 'head', op: 'gap', inputs: ['dropped'] },
   { id: 'logits', op: 'dense', inputs: ['head'], units: 'classes' },
 ];
-const CUSTOM = ['NasChannelPool', 'NasConv', 'NasConvTranspose', 'NasPool', 'NasScale', 'NasZero'];
+const CUSTOM = ['NasChannelPool', 'NasConv', 'NasConvTranspose', 'NasDropPath', 'NasPool', 'NasScale', 'NasZero'];
 
 describe('a model of every custom layer survives save and load', () => {
   let dir = '';
@@ -59,6 +60,7 @@ describe('a model of every custom layer survives save and load', () => {
       loaded = await tf.loadLayersModel(`file://${join(dir, 'model.json')}`);
 
       expect(loaded.layers.map((l) => [l.name, l.getClassName()])).toEqual(built.layers.map((l) => [l.name, l.getClassName()]));
+      expect(loaded.layers.find((l) => l.getClassName() === 'NasDropPath')?.getConfig()).toMatchObject({ rate: 0.3 });
       expect(loaded.countParams()).toBe(costTotal(arch));
       const before = built.getWeights().map((w) => w.dataSync() as Float32Array);
       const after = loaded.getWeights().map((w) => w.dataSync() as Float32Array);

@@ -35,6 +35,8 @@ const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['zero stride 1 beside a conv', net({ op: 'zero' }, [{ id: 'sum', op: 'add', inputs: ['op', 'stem'] }])],
   ['zero stride 2 beside a strided conv', net({ op: 'zero', stride: 2 }, [{ id: 'c2', op: 'conv', inputs: ['stem'], filters: 4, kernel: 1, stride: 2 }, { id: 'sum', op: 'add', inputs: ['op', 'c2'] }])],
   ['identity and add(x, x)', net({ op: 'identity' }, [{ id: 'twice', op: 'add', inputs: ['op', 'op'] }])],
+  // A drop-path mask draws from another generator on each engine (test/eval/compile/drop-path.test.ts): equal at rate 0.
+  ['drop_path rate 0', net({ op: 'drop_path', rate: 0 })],
   ['crop', net({ op: 'crop', crop: [[1, 0], [0, 2]] })],
   ['upsample nearest', net({ op: 'upsample', scale: 2 })],
   ['upsample bilinear', net({ op: 'upsample', scale: [2, 1], interpolation: 'bilinear' })],
@@ -51,6 +53,16 @@ const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['inverted residual', net({ op: 'inverted_residual', filters: 4, expansion: 3, kernel: 3 })],
   ['factorized reduce', net({ op: 'factorized_reduce', filters: 6 }, [], [8, 8, 4])],
   ['fpn', net({ op: 'conv', filters: 4, kernel: 3, stride: 2, padding: 1 }, [{ id: 'fpn', op: 'fpn', filters: 4, inputs: ['stem', 'op'] }], [8, 8, 4])],
+  // Three levels, the coarsest output read (it depends on every bottom-up step) beside the finest.
+  ['fpn bidirectional (PANet bottom-up path)', net({ op: 'conv', filters: 4, kernel: 3, stride: 2, padding: 1 }, [
+    { id: 'op2', op: 'conv', inputs: ['op'], filters: 4, kernel: 3, stride: 2, padding: 1 },
+    { id: 'fpn', op: 'fpn', filters: 4, inputs: ['stem', 'op', 'op2'], path: 'bidirectional' },
+    { id: 'up', op: 'upsample', inputs: ['fpn/out2'], scale: 4 },
+    { id: 'sum', op: 'add', inputs: ['fpn', 'up'] },
+  ], [8, 8, 4])],
+  ['basic block with SE on the branch', net({ op: 'basic', filters: 4, attention: 'se', attentionRatio: 2 })],
+  ['bottleneck with CBAM on the branch, stride 2', net({ op: 'bottleneck', filters: 8, stride: 2, attention: 'cbam', attentionRatio: 2 })],
+  ['inverted residual with SE after the depthwise conv', net({ op: 'inverted_residual', filters: 4, expansion: 3, attention: 'se' })],
   ...(['relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'gelu', 'sigmoid', 'tanh', 'swish', 'softplus', 'softmax', 'linear'] as const).map(
     (fn) => [`act ${fn}`, net({ op: 'act', fn, ...(fn === 'leaky_relu' ? { alpha: 0.2 } : {}) })] as [string, ReturnType<typeof net>],
   ),

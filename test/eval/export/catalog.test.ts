@@ -3,7 +3,7 @@
 // @tensorflow/tfjs-node (fixtures/predict.mjs: tf.node.loadSavedModel, tf.loadGraphModel) and
 // compared with the eager model's logits on a seeded batch of 3, with non-trivial BN statistics and
 // biases; and the same SavedModel without its empty variables/ folder. Largest absolute difference
-// over the 55 networks: see TOLERANCE. ~4 s (one child process loads the 111 models).
+// over the 56 networks: see TOLERANCE. ~4 s (one child process loads the 113 models).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,7 @@ const CASES: readonly [string, ReturnType<typeof net>][] = [
   ['zero stride 2 beside a strided conv', net({ op: 'zero', stride: 2 }, [{ id: 'c2', op: 'conv', inputs: ['stem'], filters: 4, kernel: 1, stride: 2 }, { id: 'sum', op: 'add', inputs: ['op', 'c2'] }])],
   ['identity and add(x, x)', net({ op: 'identity' }, [{ id: 'twice', op: 'add', inputs: ['op', 'op'] }])],
   ['dropout (inference: identity)', net({ op: 'dropout', rate: 0.3 })],
+  ['drop_path (inference: identity)', net({ op: 'drop_path', rate: 0.3 })],
   ['crop', net({ op: 'crop', crop: [[1, 0], [0, 2]] })],
   ['upsample nearest', net({ op: 'upsample', scale: 2 })],
   ['upsample bilinear', net({ op: 'upsample', scale: [2, 1], interpolation: 'bilinear' })],

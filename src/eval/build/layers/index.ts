@@ -1,6 +1,7 @@
 import { loadTf } from '../../../backend/tf.js';
 import { defineConvLayer } from './conv.js';
 import { defineDeconvLayer } from './deconv.js';
+import { defineDropPathLayer } from './drop-path.js';
 import { defineFusedBatchNorm } from './fused-batch-norm.js';
 import { defineMixLayer } from './mix.js';
 import { definePoolLayer } from './pool.js';
@@ -14,7 +15,7 @@ export { fusedBatchNormTraining } from './fused-batch-norm.js';
 
 function define() {
   const small = defineSmallLayers();
-  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), FusedBatchNorm: defineFusedBatchNorm(), ...small };
+  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), FusedBatchNorm: defineFusedBatchNorm(), NasDropPath: defineDropPathLayer(), ...small };
   for (const cls of Object.values(classes)) loadTf().serialization.registerClass(cls);
   return { ...classes, NasMix: defineMixLayer() };
 }

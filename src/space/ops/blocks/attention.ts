@@ -1,9 +1,22 @@
-import type { CbamNode, SqueezeExcitationNode } from '../../../core/arch.js';
-import { POS_INT, opt } from '../attrs.js';
+import type { ArchNode, BranchAttention, CbamNode, SqueezeExcitationNode } from '../../../core/arch.js';
+import { POS_INT, oneOf, opt, type AttrSchema } from '../attrs.js';
 import { first, hwc, type BlockDef } from '../types.js';
 import { act, bn, conv, halfPad, part, reduced } from './parts.js';
 
 const ONE = { min: 1, max: 1 } as const;
+
+/** The attributes of a block that can hold an attention module on its branch, with its default ratio. */
+export const branchAttentionAttrs = (ratio: number): AttrSchema => ({
+  attention: opt(oneOf(['none', 'se', 'cbam']), 'none'),
+  attentionRatio: opt(POS_INT, ratio),
+});
+
+/** A block's attention module on `input`, named `<block>/se` or `<block>/cbam`; `output` is what follows it. */
+export function branchAttention(block: string, input: string, kind: BranchAttention | undefined, ratio: number): { nodes: ArchNode[]; output: string } {
+  if (kind === undefined || kind === 'none') return { nodes: [], output: input };
+  const id = part(block, kind);
+  return { nodes: [{ id, op: kind, inputs: [input], ratio }], output: id };
+}
 
 /** Squeeze-and-excitation (Hu et al. 2018): GAP → dense C/r → ReLU → dense C → sigmoid → scale the input. */
 export const se: BlockDef<SqueezeExcitationNode> = {

@@ -1,4 +1,5 @@
-import type { Activation, ActivationNode, BatchNormNode, ConvNode, ExplicitPadding } from '../../../core/arch.js';
+import type { Activation, ActivationNode, ArchNode, BatchNormNode, ConvNode, ExplicitPadding } from '../../../core/arch.js';
+import { FRACTION, opt } from '../attrs.js';
 import { ShapeError } from '../types.js';
 
 /** The id of a part inside block `id`. */
@@ -31,3 +32,13 @@ export function halfPad(kernel: number): number {
 
 /** Hidden width of an attention MLP: max(1, floor(C / ratio)). */
 export const reduced = (channels: number, ratio: number): number => Math.max(1, Math.floor(channels / ratio));
+
+/** The `dropPath` attribute of a residual block: the drop-path rate of its branch (0: none). */
+export const DROP_PATH = opt(FRACTION, 0);
+
+/** A residual branch's drop-path (stochastic depth) on `input`, named `<block>/drop_path`; nothing at rate 0. */
+export function branchDropPath(block: string, input: string, rate: number | undefined): { nodes: ArchNode[]; output: string } {
+  if (rate === undefined || rate === 0) return { nodes: [], output: input };
+  const id = part(block, 'drop_path');
+  return { nodes: [{ id, op: 'drop_path', inputs: [input], rate }], output: id };
+}

@@ -1,13 +1,21 @@
 import { OptionsError } from '../../../core/errors.js';
 import type { OptionsSchema, OptionValues } from '../../../core/options.js';
 import { makeDivisible } from '../../reference/index.js';
+import { settingChoices, type Setting } from './settings.js';
 
 /** The block kinds a stage can be made of. */
 export const MACRO_BLOCKS = ['basic', 'bottleneck', 'inverted_residual', 'separable'] as const;
 export type MacroBlock = (typeof MACRO_BLOCKS)[number];
-/** Attention after every block of a stage. */
+/** Attention in every block of a stage. */
 export const MACRO_ATTENTION = ['none', 'se', 'cbam'] as const;
 export type MacroAttention = (typeof MACRO_ATTENTION)[number];
+/**
+ * Where a stage's attention goes: on the block's branch (SE-ResNet, CBAM: after the branch's last BN,
+ * before the addition; MobileNetV3: after the depthwise conv of inverted residual and separable
+ * blocks) or after the whole block (the only placement before this decision existed).
+ */
+export const MACRO_PLACEMENTS = ['branch', 'after'] as const;
+export type MacroPlacement = (typeof MACRO_PLACEMENTS)[number];
 /** Stems: torchvision ResNet (7×7/2 + max pool), torchvision MobileNetV2 (3×3/2, ReLU6), CIFAR style (3×3/1). */
 export const MACRO_STEMS = ['resnet', 'mobilenetv2', 'conv3x3'] as const;
 /** Heads: GAP + dense, or MobileNetV2's 1×1 conv + BN + ReLU6, GAP, dropout 0.2, dense. */
@@ -26,9 +34,15 @@ export const macroOptions = {
   expansions: { type: 'integers', description: 'expansion ratios: inverted residual hidden ÷ input channels, bottleneck output ÷ width', min: 1, default: [1, 4, 6] },
   depths: { type: 'integers', description: 'blocks per stage (0 leaves the stage out)', min: 0, default: [1, 2, 3, 4, 6] },
   strides: { type: 'integers', description: 'stride of the first block of a stage', min: 1, default: [1, 2] },
-  attention: { type: 'subset', description: 'attention after every block of a stage', choices: MACRO_ATTENTION, default: MACRO_ATTENTION },
+  groups: { type: 'integers', description: 'group counts of a bottleneck\'s 3×3 conv (ResNeXt cardinality: width ÷ groups channels per group); each must divide every width of every stage', min: 1, default: [1] },
+  attention: { type: 'subset', description: 'attention module in every block of a stage (where: attentionPlacement)', choices: MACRO_ATTENTION, default: MACRO_ATTENTION },
+  attentionPlacement: { type: 'subset', description: 'where attention goes: branch (on the residual branch before the addition; after the depthwise conv in inverted residual and separable blocks) or after (after the whole block); both make it a per-stage decision', choices: MACRO_PLACEMENTS, default: ['branch'] },
   head: { type: 'enum', description: 'the head: classifier (GAP, dense) or mobilenetv2 (1×1 conv, BN, ReLU6, GAP, dropout, dense)', choices: MACRO_HEADS, default: 'classifier' },
   headChannels: { type: 'integer', description: 'channels of the mobilenetv2 head convolution', min: 1, max: 8192, default: 1280 },
+  dropPathRates: { type: 'numbers', description: 'maximum drop-path rates in [0, 1) (stochastic depth on residual branches, rising linearly to it with depth); several make it a decision', min: 0, max: 1, default: [0] },
+  dropoutRates: { type: 'numbers', description: 'dropout rates in [0, 1) before the head\'s dense layer; [] keeps the head\'s own (classifier none, mobilenetv2 0.2)', min: 0, max: 1, default: [] },
+  bnMomenta: { type: 'numbers', description: 'momenta in [0, 1) of every BatchNorm (moving = m·moving + (1 − m)·batch; PyTorch\'s 0.1 is 0.9 here)', min: 0, max: 1, default: [0.9] },
+  bnEpsilons: { type: 'numbers', description: 'epsilons (above 0) of every BatchNorm', min: 0, default: [1e-5] },
 } as const satisfies OptionsSchema;
 
 export type MacroOptions = OptionValues<typeof macroOptions>;
@@ -57,24 +71,41 @@ export interface MacroConfig {
   readonly depths: readonly number[];
   readonly strides: readonly number[];
   readonly attention: readonly MacroAttention[];
+  readonly placements: readonly MacroPlacement[];
+  readonly groups: readonly number[];
+  /** The choices of each network-wide setting (settings.ts). */
+  readonly settings: Readonly<Record<Setting, readonly number[]>>;
 }
 
 function distinctProblem(name: string, values: readonly number[]): string[] {
   return new Set(values).size === values.length ? [] : [`${name}: expected distinct values, got [${values.join(', ')}]`];
 }
 
-/** Checks what the schema cannot (odd kernels, distinct values) and resolves the width choices. */
+/** Group counts that do not divide a width a bottleneck stage can take (its 3×3 conv is width → width), one problem per stage. */
+function groupProblems(groups: readonly number[], widths: readonly (readonly number[])[], blocks: readonly string[]): string[] {
+  if (!blocks.includes('bottleneck')) return [];
+  return widths.flatMap((choices, i) => {
+    const bad = groups.flatMap((g) => choices.filter((w) => w % g !== 0).map((w) => `${g} ∤ ${w}`));
+    return bad.length === 0 ? [] : [`groups: every group count must divide every width of stage ${i + 1} (${choices.join(', ')}), got ${bad.join(', ')}`];
+  });
+}
+
+/** Checks what the schema cannot (odd kernels, distinct values, groups that divide the widths) and resolves the width choices. */
 export function macroConfig(o: MacroOptions): MacroConfig {
-  const problems = [
-    ...['kernels', 'expansions', 'depths', 'strides'].flatMap((k) => distinctProblem(k, o[k as 'kernels'])),
-    ...(o.kernels.every((k) => k % 2 === 1) ? [] : [`kernels: expected odd sizes (symmetric padding), got [${o.kernels.join(', ')}]`]),
-  ];
-  if (problems.length > 0) throw new OptionsError(`macro has invalid options (${problems.length}):${problems.map((p) => `\n  • ${p}`).join('')}`);
   const multipliers = o.widthMultipliers.map(Number).sort((a, b) => a - b);
   const widths = o.stageWidths.map((base) => [...new Set(multipliers.map((m) => makeDivisible(base * m, o.divisor)))].sort((a, b) => a - b));
+  const settings = settingChoices(o);
+  const problems = [
+    ...['kernels', 'expansions', 'depths', 'strides', 'groups'].flatMap((k) => distinctProblem(k, o[k as 'kernels'])),
+    ...(o.kernels.every((k) => k % 2 === 1) ? [] : [`kernels: expected odd sizes (symmetric padding), got [${o.kernels.join(', ')}]`]),
+    ...groupProblems(o.groups, widths, o.blocks),
+    ...settings.problems,
+  ];
+  if (problems.length > 0) throw new OptionsError(`macro has invalid options (${problems.length}):${problems.map((p) => `\n  • ${p}`).join('')}`);
   return {
     stem: o.stem as MacroConfig['stem'], stemChannels: o.stemChannels, head: o.head as MacroConfig['head'], headChannels: o.headChannels, widths,
     blocks: o.blocks as readonly MacroBlock[], kernels: o.kernels, expansions: o.expansions, depths: o.depths, strides: o.strides,
-    attention: o.attention as readonly MacroAttention[],
+    attention: o.attention as readonly MacroAttention[], placements: o.attentionPlacement as readonly MacroPlacement[],
+    groups: o.groups, settings: settings.choices,
   };
 }

@@ -3,13 +3,19 @@ import { UserError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
 import { sampleIndices } from '../../categorical.js';
 import type { Choice, Dimension, SampleIssue, SearchSpace } from '../../search-space.js';
+import { macroKeyForm } from './key-form.js';
 import { macroNetwork } from './network.js';
 import type { MacroConfig } from './options.js';
-import { DECISIONS, canonicalMacro, choicesOf, isRelevant, macroIssues, stageLabel, stageSize, type Decision, type MacroSample, type MacroStage } from './stage.js';
+import { SETTINGS, isSettingRelevant, settingDimension, settingOf, type MacroSettings, type Setting } from './settings.js';
+import { DECISIONS, canonicalMacro, choicesOf, decisionOf, isRelevant, macroIssues, stageLabel, stageSize, type Decision, type MacroSample, type MacroStage } from './stage.js';
 
 /** A stage with its decisions in encoding order. */
 const stageOf = (value: (d: Decision, j: number) => Choice): MacroStage =>
   Object.fromEntries(DECISIONS.map((d, j) => [d, value(d, j)])) as MacroStage;
+
+/** The network-wide settings in encoding order. */
+const settingsOf = (value: (s: Setting, j: number) => number): Required<MacroSettings> =>
+  Object.fromEntries(SETTINGS.map((s, j) => [s, value(s, j)])) as Required<MacroSettings>;
 
 function sampleError(issues: readonly SampleIssue[]): UserError {
   const n = issues.length;
@@ -18,7 +24,7 @@ function sampleError(issues: readonly SampleIssue[]): UserError {
 }
 
 /**
- * The macro space (ResNet / MobileNet style): stages of blocks, seven decisions per stage. Every
+ * The macro space (ResNet / MobileNet style): stages of blocks, the decisions of DECISIONS per stage. Every
  * stage has every decision; those its block does not use (a basic block's kernel and expansion, all
  * of a depth-0 stage's) are irrelevant: a sample keeps them (a later block change brings them back),
  * key and freeze read them at their first choice, so equal architectures have equal keys.
@@ -27,16 +33,26 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   readonly id = 'macro';
   private readonly dims: readonly Dimension[];
 
+  /** Dimensions of the stages' decisions; the settings' follow them. */
+  private readonly stageDims: number;
+
   constructor(readonly config: MacroConfig) {
-    this.dims = config.widths.flatMap((_, i) => DECISIONS.map((d) => ({ label: stageLabel(i, d), choices: choicesOf(config, i, d) })));
+    const stages = config.widths.flatMap((_, i) => DECISIONS.map((d) => ({ label: stageLabel(i, d), choices: choicesOf(config, i, d) })));
+    this.stageDims = stages.length;
+    this.dims = [...stages, ...SETTINGS.map((s) => settingDimension(config, s))];
   }
 
   dimensions(): readonly Dimension[] {
     return this.dims;
   }
 
+  /** Stage architectures times settings; drop-path counts only where a stage has a residual block (not in networks of separable units). */
   size(): bigint {
-    return this.config.widths.reduce((acc, _, i) => acc * stageSize(this.config, i), 1n);
+    const c = this.config;
+    const stages = (cfg: MacroConfig): bigint => cfg.widths.reduce((acc, _, i) => acc * stageSize(cfg, i), 1n);
+    const n = (s: Setting): bigint => BigInt(c.settings[s].length);
+    const withoutResidual = stages({ ...c, blocks: c.blocks.filter((b) => b === 'separable') });
+    return (stages(c) * n('dropPath') - withoutResidual * (n('dropPath') - 1n)) * n('dropout') * n('bnMomentum') * n('bnEpsilon');
   }
 
   validate(sample: unknown): SampleIssue[] {
@@ -66,13 +82,15 @@ export class MacroSpace implements SearchSpace<MacroSample> {
     );
   }
 
-  /** Stage-wise crossover: every stage, all its decisions, from one parent or the other. */
+  /** Stage-wise crossover: every stage, all its decisions, from one parent or the other; then each setting from one or the other. */
   crossover(a: MacroSample, b: MacroSample, rng: Rng): MacroSample {
-    return { stages: a.stages.map((st, i) => (rng.next() < 0.5 ? st : (b.stages[i] as MacroStage))) };
+    const stages = a.stages.map((st, i) => (rng.next() < 0.5 ? st : (b.stages[i] as MacroStage)));
+    return { stages, ...settingsOf((s) => settingOf(rng.next() < 0.5 ? a : b, s, this.config)) };
   }
 
   encode(sample: MacroSample): number[] {
-    return sample.stages.flatMap((st, i) => DECISIONS.map((d) => choicesOf(this.config, i, d).indexOf(st[d])));
+    const stages = sample.stages.flatMap((st, i) => DECISIONS.map((d) => choicesOf(this.config, i, d).indexOf(decisionOf(st, d, this.config, i) as Choice)));
+    return [...stages, ...SETTINGS.map((s) => this.config.settings[s].indexOf(settingOf(sample, s, this.config)))];
   }
 
   /** Every in-range index vector is a sample (the decisions are independent). */
@@ -84,7 +102,8 @@ export class MacroSpace implements SearchSpace<MacroSample> {
       if (v === undefined) throw new RangeError(`${d.label}: expected a choice index in 0..${d.choices.length - 1}, got ${c}`);
       return v;
     });
-    return { stages: this.config.widths.map((_, s) => stageOf((d, j) => values[s * DECISIONS.length + j] as Choice)) };
+    const stages = this.config.widths.map((_, s) => stageOf((d, j) => values[s * DECISIONS.length + j] as Choice));
+    return { stages, ...settingsOf((_, j) => values[this.stageDims + j] as number) };
   }
 
   freeze(sample: MacroSample): ArchSpec {
@@ -92,12 +111,12 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   }
 
   key(sample: MacroSample): string {
-    return canonicalKey(canonicalMacro(sample, this.config));
+    return canonicalKey(macroKeyForm(canonicalMacro(sample, this.config), this.config));
   }
 
-  /** Compact JSON `{"stages":[{"block":…,"kernel":…,…},…]}`, decisions in encoding order. */
+  /** Compact JSON `{"stages":[{"block":…,"kernel":…,…},…],"dropPath":…,…}`, decisions and settings in encoding order. */
   format(sample: MacroSample): string {
-    return JSON.stringify({ stages: sample.stages.map((st) => stageOf((d) => st[d])) });
+    return JSON.stringify(this.spelled(sample));
   }
 
   parse(text: string): MacroSample {
@@ -109,13 +128,21 @@ export class MacroSpace implements SearchSpace<MacroSample> {
     }
     const issues = macroIssues(value, this.config);
     if (issues.length > 0) throw sampleError(issues);
-    return { stages: (value as MacroSample).stages.map((st) => stageOf((d) => st[d])) };
+    return this.spelled(value as MacroSample);
+  }
+
+  /** Every decision and setting written out (left-out ones as they read), in encoding order. */
+  private spelled(sample: MacroSample): MacroSample {
+    const stages = sample.stages.map((st, i) => stageOf((d) => decisionOf(st, d, this.config, i) as Choice));
+    return { stages, ...settingsOf((s) => settingOf(sample, s, this.config)) };
   }
 
   private relevantDims(sample: MacroSample): number[] {
     return this.dims.flatMap((d, i) => {
+      if (d.choices.length < 2) return [];
+      if (i >= this.stageDims) return isSettingRelevant(sample.stages, SETTINGS[i - this.stageDims] as Setting) ? [i] : [];
       const stage = sample.stages[Math.floor(i / DECISIONS.length)] as MacroStage;
-      return d.choices.length > 1 && isRelevant(stage, DECISIONS[i % DECISIONS.length] as Decision) ? [i] : [];
+      return isRelevant(stage, DECISIONS[i % DECISIONS.length] as Decision) ? [i] : [];
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Choice, SampleIssue } from '../../search-space.js';
-import type { MacroAttention, MacroBlock, MacroConfig } from './options.js';
+import type { MacroAttention, MacroBlock, MacroConfig, MacroPlacement } from './options.js';
+import { SETTINGS, canonicalSettings, settingIssues, type MacroSettings } from './settings.js';
 
 /** The decisions of one stage. `width` is the output width (a bottleneck's inner width; it outputs width × expansion). */
 export type MacroStage = {
@@ -10,14 +11,26 @@ export type MacroStage = {
   readonly depth: number;
   readonly stride: number;
   readonly attention: MacroAttention;
+  /** Left out in samples stored before it was a decision: {@link MISSING} says what that means. */
+  readonly placement?: MacroPlacement;
+  /** A bottleneck's 3×3 conv groups (ResNeXt); left out in samples stored before it was a decision. */
+  readonly groups?: number;
 };
 
-/** A macro sample: one set of decisions per stage, stem and head being fixed by the options. */
-export type MacroSample = { readonly stages: readonly MacroStage[] };
+/** A macro sample: one set of decisions per stage and the network-wide settings (settings.ts), stem and head being fixed by the options. */
+export type MacroSample = { readonly stages: readonly MacroStage[] } & MacroSettings;
 
 /** The decisions of a stage, in encoding order. */
-export const DECISIONS = ['block', 'kernel', 'expansion', 'width', 'depth', 'stride', 'attention'] as const;
+export const DECISIONS = ['block', 'kernel', 'expansion', 'width', 'depth', 'stride', 'attention', 'placement', 'groups'] as const;
 export type Decision = (typeof DECISIONS)[number];
+
+/**
+ * What a relevant decision left out of a sample means: samples stored before the decision existed
+ * lack it and keep their meaning (`placement`: 'after', where attention was before it could go on
+ * the branch; `groups`: 1, an ungrouped bottleneck). A left-out irrelevant decision takes its first
+ * choice, as in the canonical form.
+ */
+export const MISSING: Readonly<Partial<Record<Decision, Choice>>> = { placement: 'after', groups: 1 };
 
 /** The choices of one decision of stage `i` (0-based). */
 export function choicesOf(cfg: MacroConfig, i: number, d: Decision): readonly Choice[] {
@@ -29,7 +42,16 @@ export function choicesOf(cfg: MacroConfig, i: number, d: Decision): readonly Ch
     case 'depth': return cfg.depths;
     case 'stride': return cfg.strides;
     case 'attention': return cfg.attention;
+    case 'placement': return cfg.placements;
+    case 'groups': return cfg.groups;
   }
+}
+
+/** Stage `i`'s value of decision `d`, a left-out one read as {@link MISSING} says (undefined if it has no such value). */
+export function decisionOf(stage: MacroStage, d: Decision, cfg: MacroConfig, i: number): Choice | undefined {
+  const value = (stage as Partial<Record<Decision, Choice>>)[d];
+  if (value !== undefined || MISSING[d] === undefined) return value;
+  return isRelevant(stage, d) ? MISSING[d] : choicesOf(cfg, i, d)[0];
 }
 
 /** Whether a decision shapes the architecture: a stage of depth 0 has none; kernels and expansions only where the block has them. */
@@ -37,19 +59,22 @@ export function isRelevant(stage: MacroStage, d: Decision): boolean {
   if (stage.depth === 0) return d === 'depth';
   if (d === 'kernel') return stage.block === 'inverted_residual' || stage.block === 'separable';
   if (d === 'expansion') return stage.block === 'inverted_residual' || stage.block === 'bottleneck';
+  if (d === 'placement') return stage.attention !== 'none';
+  if (d === 'groups') return stage.block === 'bottleneck';
   return true;
 }
 
 /** The stage with every irrelevant decision at its first choice: equal architectures, equal stages. */
 export function canonicalStage(stage: MacroStage, cfg: MacroConfig, i: number): MacroStage {
   const out: Record<string, Choice> = { ...stage };
-  for (const d of DECISIONS) if (!isRelevant(stage, d)) out[d] = choicesOf(cfg, i, d)[0] as Choice;
+  for (const d of DECISIONS) out[d] = (isRelevant(stage, d) ? decisionOf(stage, d, cfg, i) : choicesOf(cfg, i, d)[0]) as Choice;
   return out as MacroStage;
 }
 
-/** The one spelling of a sample's architecture. */
+/** The one spelling of a sample's architecture: every decision and setting given. */
 export function canonicalMacro(s: MacroSample, cfg: MacroConfig): MacroSample {
-  return { stages: s.stages.map((st, i) => canonicalStage(st, cfg, i)) };
+  const stages = s.stages.map((st, i) => canonicalStage(st, cfg, i));
+  return { stages, ...canonicalSettings({ ...s, stages }, cfg) };
 }
 
 /** `stage1.kernel`: stages are numbered from 1, like torchvision's `layer1`. */
@@ -67,7 +92,10 @@ function stageIssues(cfg: MacroConfig, i: number, raw: unknown): SampleIssue[] {
     ...unknown.map((k) => ({ path: `stage${i + 1}.${k}`, message: `unknown decision; expected ${DECISIONS.join(', ')}` })),
     ...DECISIONS.flatMap((d) => {
       const choices = choicesOf(cfg, i, d);
-      return choices.includes(stage[d] as Choice) ? [] : [{ path: stageLabel(i, d), message: `expected one of ${choices.join(', ')}, got ${show(stage[d])}` }];
+      const value = decisionOf(stage as MacroStage, d, cfg, i);
+      if (choices.includes(value as Choice)) return [];
+      const got = stage[d] === undefined && value !== undefined ? `nothing, which means ${show(value)} (a sample stored before ${d} was a decision)` : show(stage[d]);
+      return [{ path: stageLabel(i, d), message: `expected one of ${choices.join(', ')}, got ${got}` }];
     }),
   ];
 }
@@ -79,9 +107,11 @@ export function macroIssues(value: unknown, cfg: MacroConfig): SampleIssue[] {
     return [{ path: 'sample', message: `expected { stages: [${n} stage objects] }, got ${show(value)}` }];
   }
   const record = value as Record<string, unknown>;
+  const fields: readonly string[] = ['stages', ...SETTINGS];
   const issues: SampleIssue[] = Object.keys(record)
-    .filter((k) => k !== 'stages')
-    .map((k) => ({ path: k, message: 'unknown field; expected stages' }));
+    .filter((k) => !fields.includes(k))
+    .map((k) => ({ path: k, message: `unknown field; expected ${fields.join(', ')}` }));
+  issues.push(...settingIssues(record, cfg));
   const stages = record['stages'];
   if (!Array.isArray(stages) || stages.length !== n) {
     const got = Array.isArray(stages) ? `${stages.length} stages` : show(stages);
@@ -90,11 +120,13 @@ export function macroIssues(value: unknown, cfg: MacroConfig): SampleIssue[] {
   return [...issues, ...stages.flatMap((st, i) => stageIssues(cfg, i, st))];
 }
 
-/** Distinct architectures of stage `i`: one for depth 0, else per block its kernels × expansions, times width, depth, stride, attention. */
+/** Distinct architectures of stage `i`: one for depth 0, else per block its kernels × expansions × groups, times width, depth, stride, attention (each module in each placement). */
 export function stageSize(cfg: MacroConfig, i: number): bigint {
   const n = (d: Decision): bigint => BigInt(choicesOf(cfg, i, d).length);
-  const probe = (block: MacroBlock): MacroStage => ({ block, kernel: 0, expansion: 0, width: 0, depth: 1, stride: 0, attention: 'none' });
-  const perBlock = cfg.blocks.reduce((acc, b) => acc + (isRelevant(probe(b), 'kernel') ? n('kernel') : 1n) * (isRelevant(probe(b), 'expansion') ? n('expansion') : 1n), 0n);
+  const probe = (block: MacroBlock): MacroStage => ({ block, kernel: 0, expansion: 0, width: 0, depth: 1, stride: 0, attention: 'none', placement: 'branch' });
+  const used = (b: MacroBlock, d: Decision): bigint => (isRelevant(probe(b), d) ? n(d) : 1n);
+  const perBlock = cfg.blocks.reduce((acc, b) => acc + used(b, 'kernel') * used(b, 'expansion') * used(b, 'groups'), 0n);
   const deep = BigInt(cfg.depths.filter((d) => d > 0).length);
-  return (cfg.depths.includes(0) ? 1n : 0n) + deep * perBlock * n('width') * n('stride') * n('attention');
+  const attention = cfg.attention.reduce((acc, a) => acc + (a === 'none' ? 1n : n('placement')), 0n);
+  return (cfg.depths.includes(0) ? 1n : 0n) + deep * perBlock * n('width') * n('stride') * attention;
 }

@@ -4,7 +4,7 @@ import { OptionsError, UserError } from '../../../../src/core/errors.js';
 import { resolveOptions } from '../../../../src/core/options.js';
 import { Rng } from '../../../../src/core/rng.js';
 import { archKey, assertArch, estimateCost } from '../../../../src/space/index.js';
-import { DECISIONS, macroPresets, macroSpace, type MacroSample } from '../../../../src/space/spaces/macro/index.js';
+import { DECISIONS, SETTINGS, macroPresets, macroSpace, type MacroSample } from '../../../../src/space/spaces/macro/index.js';
 import { macro, stage } from './helpers.js';
 
 const FC = { seed: 11, numRuns: 60 } as const;
@@ -14,10 +14,10 @@ const tiny = macro({ stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16], wid
 const RESNET18: MacroSample = { stages: [64, 128, 256, 512].map((w, i) => stage('basic', w, 2, i === 0 ? 1 : 2)) };
 
 describe('macro space: decisions and size', () => {
-  it('has seven decisions per stage, labelled stage<i>.<decision>, widths from base × multiplier', () => {
+  it('has the decisions of DECISIONS per stage, labelled stage<i>.<decision>, widths from base × multiplier', () => {
     const dims = space.dimensions();
-    expect(dims.length).toBe(4 * 7);
-    expect(dims.slice(0, 7).map((d) => d.label)).toEqual(DECISIONS.map((d) => `stage1.${d}`));
+    expect(dims.length).toBe(4 * DECISIONS.length + SETTINGS.length);
+    expect(dims.slice(0, DECISIONS.length).map((d) => d.label)).toEqual(DECISIONS.map((d) => `stage1.${d}`));
     expect(dims.filter((d) => d.label.endsWith('.width')).map((d) => d.choices)).toEqual([[32, 64], [64, 128], [128, 256], [256, 512]]);
     expect(dims[0]?.choices).toEqual(['basic', 'bottleneck', 'inverted_residual', 'separable']);
   });
@@ -98,10 +98,10 @@ describe('macro space: moves', () => {
       const changed = i.flatMap((v, k) => (v === j[k] ? [] : [k]));
       expect(changed.length).toBe(1);
       const dim = changed[0] ?? 0;
-      const original = s.stages[Math.floor(dim / 7)] ?? stage('basic', 0, 0, 0);
-      const decision = DECISIONS[dim % 7] ?? 'block';
+      const original = s.stages[Math.floor(dim / DECISIONS.length)] ?? stage('basic', 0, 0, 0);
+      const decision = DECISIONS[dim % DECISIONS.length] ?? 'block';
       const uses: Record<string, readonly string[]> = { basic: [], bottleneck: ['expansion'], inverted_residual: ['kernel', 'expansion'], separable: ['kernel'] };
-      const relevant = (decision !== 'kernel' && decision !== 'expansion') || (uses[original.block] ?? []).includes(decision);
+      const relevant = decision === 'placement' ? original.attention !== 'none' : (decision !== 'kernel' && decision !== 'expansion') || (uses[original.block] ?? []).includes(decision);
       expect(relevant, `${decision} of a ${original.block} stage changed`).toBe(true);
       expect(space.key(m)).not.toBe(space.key(s));
     }), FC);
@@ -140,8 +140,9 @@ describe('macro network', () => {
     expect(at(s).nodes.find((n) => n.id === 'layer2.0/conv2')?.shape).toEqual([16, 16, 32]);
   });
 
-  it('attention follows each block of its stage and feeds the next block', () => {
-    const s: MacroSample = { stages: [stage('basic', 16, 2, 1, { attention: 'cbam' }), stage('inverted_residual', 32, 1, 2, { attention: 'se', expansion: 6 }), stage('basic', 64, 1, 1)] };
+  it('attention placed after follows each block of its stage and feeds the next block', () => {
+    const after = { placement: 'after' } as const;
+    const s: MacroSample = { stages: [stage('basic', 16, 2, 1, { attention: 'cbam', ...after }), stage('inverted_residual', 32, 1, 2, { attention: 'se', expansion: 6, ...after }), stage('basic', 64, 1, 1)] };
     const spec = cifar.freeze(s);
     const chain = spec.nodes.filter((n) => n.op !== 'bn' && n.op !== 'act' && n.op !== 'conv').map((n) => `${n.id}<${n.inputs.join(',')}`);
     expect(chain).toEqual([
@@ -187,6 +188,6 @@ describe('macro options and samples', () => {
   it('format is compact JSON with the decisions in encoding order, whatever order the sample has', () => {
     const reordered = { stages: RESNET18.stages.map((st) => Object.fromEntries(Object.entries(st).reverse())) } as unknown as MacroSample;
     expect(space.format(reordered)).toBe(space.format(RESNET18));
-    expect(space.format(RESNET18).startsWith('{"stages":[{"block":"basic","kernel":3,"expansion":1,"width":64,"depth":2,"stride":1,"attention":"none"}')).toBe(true);
+    expect(space.format(RESNET18).startsWith('{"stages":[{"block":"basic","kernel":3,"expansion":1,"width":64,"depth":2,"stride":1,"attention":"none","placement":"branch","groups":1}')).toBe(true);
   });
 });
