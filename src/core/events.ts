@@ -15,7 +15,8 @@ export type RunEvent =
   | { readonly type: 'experiment-finished'; readonly t: number; readonly experiment: string; readonly status: 'finished' | 'stopped'; readonly counts: Readonly<Record<string, number>> }
   | { readonly type: 'oneshot-started'; readonly t: number; readonly start: OneShotStart }
   | { readonly type: 'oneshot-progress'; readonly t: number; readonly epoch: number; readonly fraction: number; readonly loss: number }
-  | { readonly type: 'oneshot-epoch'; readonly t: number; readonly epoch: OneShotEpoch };
+  | { readonly type: 'oneshot-epoch'; readonly t: number; readonly epoch: OneShotEpoch }
+  | { readonly type: 'owner-takeover'; readonly t: number; readonly experiment: string; readonly takeover: OwnerTakeover };
 
 /** Progress of a running trial: an epoch finished, or how far the current epoch is. */
 export type TrialProgress =
@@ -63,4 +64,20 @@ export type OneShotEpoch = {
   readonly derivedText: string;
   /** Peak resident memory of the worker process so far, bytes. */
   readonly peakMemoryBytes: number;
+};
+
+/**
+ * A driver took an experiment over from a stale owner (docs/storage.md, "Owner lease"). Stored as
+ * the `owner-takeover` event. Times in ms since 1970.
+ */
+export type OwnerTakeover = {
+  /** The owner taken over: its host and pid, when it started driving, its last heartbeat. */
+  readonly previous: { readonly host: string; readonly pid: number; readonly startedAt: number; readonly heartbeatAt: number };
+  /** `owner-dead`: its process on this host is gone; `heartbeat-timeout`: no heartbeat for `timeoutMs`. */
+  readonly why: 'owner-dead' | 'heartbeat-timeout';
+  /** How old the previous owner's heartbeat was when it was taken over. */
+  readonly heartbeatAgeMs: number;
+  readonly timeoutMs: number;
+  /** The new owner. */
+  readonly owner: { readonly host: string; readonly pid: number };
 };

@@ -7,9 +7,16 @@ export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
  * Why a trial failed. `diverged`: NaN or infinite loss; `invalid`: the architecture cannot be built;
  * `out-of-memory`; `timeout`: over the per-trial time limit; `cancelled`: the search stopped;
  * `crashed`: the trial killed its process (native abort, OOM killer); `interrupted`: the driver died
- * while it ran (found RUNNING on resume); `error`: anything else thrown.
+ * while it ran (found RUNNING on resume); `disk-full`, `read-only`: its model could not be saved
+ * because the disk is full or refuses writes (the search stops); `error`: anything else thrown.
  */
-export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'error';
+export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'disk-full' | 'read-only' | 'error';
+
+/**
+ * Failures that cut a trial short without judging its architecture (a stop, a dead driver, a disk
+ * that refused a write): they do not count against the budget, and a resume runs them again once.
+ */
+export const CUT_SHORT: ReadonlySet<FailureReason> = new Set<FailureReason>(['interrupted', 'cancelled', 'disk-full', 'read-only']);
 
 /** Metrics of one training epoch. Losses may be NaN (a diverged epoch). */
 export interface EpochMetrics {

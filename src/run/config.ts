@@ -4,6 +4,9 @@ import type { TrainConfig } from '../eval/train/index.js';
 /** One objective: a metric or cost figure, maximised or minimised. */
 export type Objective = { readonly metric: string; readonly direction: 'max' | 'min' };
 
+/** Which saved models a search keeps: every one, none, or those of the k best complete trials. */
+export type KeepModels = 'all' | 'none' | { readonly best: number };
+
 /** Augmentation of colour training batches: crop with padding, horizontal flip, cutout. */
 export type AugmentConfig = { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
 
@@ -43,7 +46,13 @@ export interface ExperimentConfig {
   readonly trialTimeoutSeconds?: number;
   /** Measure inference latency (batch 1) of every trained candidate. */
   readonly measureLatency: boolean;
-  /** Save each trained model beside the storage file (`<dir>/<experiment>/trial-<n>/`) for `nas export` (default true). */
+  /**
+   * Which trained models stay saved beside the storage file (`<dir>/<experiment>/trial-<n>/`) for
+   * `nas export`: all, none, or those of the `best` complete trials by the primary objective
+   * (src/run/model-retention.ts). Absent in experiments stored before it: `saveModels` then says.
+   */
+  readonly keepModels?: KeepModels;
+  /** The older form of keepModels, in experiments stored before it: false is keepModels 'none'. */
   readonly saveModels?: boolean;
   /** The SQLite file (absolute). */
   readonly storage: string;

@@ -1,7 +1,8 @@
 import type { Json } from '../core/arch.js';
 import type { RunEvent, TrialProgress } from '../core/events.js';
-import type { FailureReason, Trial, TrialOutcome } from '../core/trial.js';
+import { CUT_SHORT, type FailureReason, type Trial, type TrialOutcome } from '../core/trial.js';
 import type { Storage } from '../backend/storage/index.js';
+import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Strategy } from '../search/strategy.js';
 import type { Evaluator, TaskOutcome } from './evaluator.js';
@@ -23,17 +24,22 @@ export interface DriverOptions {
   readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number; readonly fidelity?: Readonly<Record<string, number>> }[];
   /** Trial ids the restored strategy has already been told about. */
   readonly told?: ReadonlySet<number>;
+  /** The restored strategy's last proposal, whose trial was never recorded (the driver died in between): run first. */
+  readonly unrecorded?: Proposal;
+  /** Deletes saved models that keepModels does not keep (src/run/model-retention.ts), after each recorded trial and at the start. */
+  readonly models?: { readonly prune: (trials: readonly Trial[]) => Promise<void> };
 }
 
 /** Trials that count against the budget: all finished ones except those the driver itself cut short. */
 export function countsAgainstBudget(t: Trial): boolean {
-  return t.state !== 'RUNNING' && !(t.state === 'FAILED' && (t.reason === 'interrupted' || t.reason === 'cancelled'));
+  return t.state !== 'RUNNING' && !(t.state === 'FAILED' && t.reason !== undefined && CUT_SHORT.has(t.reason));
 }
 
 /**
  * The multi-trial loop (ARCHITECTURE.md, data flow): ask the strategy while workers are free and
  * the budget is not spent; record each trial RUNNING before dispatch and its result after; tell the
- * strategy; snapshot its state after every ask and tell, so a resumed search continues exactly.
+ * strategy; snapshot its state at every ask (before the record, with the proposal) and after every
+ * tell, so a resumed search continues exactly.
  */
 export class Driver {
   private readonly trials = new Map<number, Trial>();
@@ -41,16 +47,25 @@ export class Driver {
   /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
   private readonly writes = new Map<number, Promise<void>>();
   private readonly told: Set<number>;
-  private readonly requeue: { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> }[];
+  private readonly requeue: Proposal[];
+  /**
+   * The strategy's last proposal, with the number its trial gets, until that trial is recorded.
+   * Snapshots carry it and are saved before the record, so a resume runs it whether or not the
+   * driver died in between: the restored strategy has already made it.
+   */
+  private unrecorded: (Proposal & { readonly number: number }) | undefined;
   private readonly controller = new AbortController();
   private stopping: string | undefined;
   private strategyDone: string | undefined;
+  /** The first write the disk refused (full, read-only): the search stops on it and {@link run} throws it. */
+  private refused: DiskRefusal | undefined;
   private started = 0;
 
   constructor(private readonly o: DriverOptions, history: readonly Trial[]) {
     for (const t of history) this.trials.set(t.id, t);
     this.told = new Set(o.told);
     this.requeue = [...(o.requeue ?? [])];
+    if (o.unrecorded !== undefined) this.unrecorded = { ...o.unrecorded, number: this.nextNumber() };
   }
 
   /** Asks for a graceful stop: no new trials; running ones finish. A second call cancels them. */
@@ -60,15 +75,17 @@ export class Driver {
     this.o.emit({ type: 'stopping', t: Date.now(), why });
   }
 
-  /** Runs until the budget is spent, the strategy is done, or a stop; returns how it ended. */
+  /** Runs until the budget is spent, the strategy is done, or a stop; returns how it ended. A write the disk refused stops it and is thrown. */
   async run(): Promise<'finished' | 'stopped'> {
     this.started = Date.now();
     await this.tellUntold();
+    await this.o.models?.prune([...this.trials.values()]);
     for (;;) {
       await this.fill();
       if (this.inflight.size === 0) break;
       await Promise.race(this.inflight.values());
     }
+    if (this.refused !== undefined) throw this.refused;
     return this.stopping !== undefined && !this.budgetSpent() && this.strategyDone === undefined ? 'stopped' : 'finished';
   }
 
@@ -83,15 +100,18 @@ export class Driver {
 
   private async fill(): Promise<void> {
     while (this.inflight.size < this.o.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
-      const next = this.requeue.shift() ?? this.ask();
+      const next = this.unrecorded ?? this.requeue.shift() ?? this.ask();
       if (next === undefined) return;
-      await this.dispatch(next.sample, next.retryOf, next.fidelity);
+      await this.dispatch(next.sample, next.retryOf, next.fidelity).catch((error: unknown) => this.refuse(error));
     }
   }
 
-  private ask(): { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> } | undefined {
+  private ask(): Proposal | undefined {
     const proposal = this.o.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
-    if (proposal.kind === 'propose') return { sample: proposal.sample, ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }) };
+    if (proposal.kind === 'propose') {
+      this.unrecorded = { sample: proposal.sample, number: this.nextNumber(), ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }) };
+      return this.unrecorded;
+    }
     if (proposal.kind === 'done') {
       this.strategyDone = proposal.why;
       this.o.emit({ type: 'strategy-done', t: Date.now(), why: proposal.why });
@@ -100,11 +120,12 @@ export class Driver {
   }
 
   private async dispatch(sample: Json, retryOf?: number, fidelity?: Readonly<Record<string, number>>): Promise<void> {
-    const number = Math.max(-1, ...[...this.trials.values()].map((t) => t.number)) + 1;
+    const number = this.nextNumber();
     const key = this.o.space.key(sample);
-    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
-    this.trials.set(trial.id, trial);
     await this.saveStrategy();
+    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
+    if (retryOf === undefined) this.unrecorded = undefined;
+    this.trials.set(trial.id, trial);
     this.o.emit({ type: 'trial-started', t: Date.now(), trial });
     const running = this.o.evaluator
       .run(this.o.taskFor(trial), {
@@ -112,14 +133,18 @@ export class Driver {
         onProgress: (data) => this.progress(trial, data as TrialProgress),
         ...(this.o.trialTimeoutMs === undefined ? {} : { timeoutMs: this.o.trialTimeoutMs }),
       })
-      .then((outcome) => this.finish(trial, outcome));
+      .then((outcome) => this.finish(trial, outcome))
+      .catch((error: unknown) => {
+        this.inflight.delete(trial.id);
+        this.refuse(error);
+      });
     this.inflight.set(trial.id, running);
   }
 
   private progress(trial: Trial, progress: TrialProgress): void {
     if (progress.kind === 'epoch') {
       const previous = this.writes.get(trial.id) ?? Promise.resolve();
-      this.writes.set(trial.id, previous.then(() => this.o.storage.addEpoch(trial.id, progress.metrics)));
+      this.writes.set(trial.id, previous.then(() => this.o.storage.addEpoch(trial.id, progress.metrics)).catch((error: unknown) => this.refuse(error)));
     }
     this.o.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
   }
@@ -133,8 +158,23 @@ export class Driver {
     this.o.strategy.tell(finished);
     this.told.add(trial.id);
     await this.saveStrategy();
+    await this.o.models?.prune([...this.trials.values()]);
     this.inflight.delete(trial.id);
     this.o.emit({ type: 'trial-finished', t: Date.now(), trial: finished });
+    const refusal = outcome.ok ? undefined : trialRefusal(finished.reason, outcome.error.message);
+    if (refusal !== undefined) this.refuse(refusal);
+  }
+
+  /**
+   * A write the disk refused (the storage file's, or a trial's model): stop at once, cancelling the
+   * running trials, whose results could not be stored either; anything else is rethrown.
+   */
+  private refuse(error: unknown): void {
+    if (!isDiskRefusal(error)) throw error;
+    if (this.refused !== undefined) return;
+    this.refused = error;
+    this.stop(error.message);
+    if (!this.controller.signal.aborted) this.stop(error.message); // the second stop cancels, and reporters say so
   }
 
   private async tellUntold(): Promise<void> {
@@ -146,10 +186,17 @@ export class Driver {
     if (untold.length > 0) await this.saveStrategy();
   }
 
+  private nextNumber(): number {
+    return Math.max(-1, ...[...this.trials.values()].map((t) => t.number)) + 1;
+  }
+
   private async saveStrategy(): Promise<void> {
-    const state: Json = { strategy: this.o.strategy.snapshot(), told: [...this.told] };
+    const state: Json = { strategy: this.o.strategy.snapshot(), told: [...this.told], ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded as unknown as Json }) };
     await this.o.storage.saveStrategyState(this.o.experimentId, this.trials.size, state);
   }
 }
+
+/** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
+export type Proposal = { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> };
 
 export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };

@@ -4,6 +4,7 @@ import type { EpochMetrics, Trial } from '../core/trial.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { metricOf } from '../search/objective.js';
 import type { ExperimentConfig, Objective } from './config.js';
+import { storedConfig } from './stored-config.js';
 
 /** An experiment as read from storage: its record, resolved config and trials (by number). */
 export interface ExperimentData {
@@ -44,7 +45,7 @@ export async function loadExperiment(storage: Storage, file: string, name: strin
     );
   }
   const trials = [...(await storage.listTrials(experiment.id))].sort((a, b) => a.number - b.number);
-  return { experiment, config: experiment.config as unknown as ExperimentConfig, trials };
+  return { experiment, config: storedConfig(experiment), trials };
 }
 
 /** The per-epoch curve of a trial: its outcome's, else what storage recorded live. */

@@ -18,6 +18,7 @@ import type { NetworkCalibration } from '../eval/quantize/index.js';
 import type { BatchTransform, IndexedImages } from '../eval/train/batches.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from './experiment-data.js';
 import { trialModelDir } from './model-store.js';
+import { noModelError } from './model-retention.js';
 import { recordExport } from './export-event.js';
 import { exportReadme } from './export-readme.js';
 import { writeVariants, type TestSet, type Variant } from './export-variants.js';
@@ -63,7 +64,7 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
     return { data, trial, epochs: await epochsOf(s, trial) };
   });
   const modelDir = trialModelDir(storage, name, trial.number);
-  const layersFiles = await modelFilesIn(modelDir, trial.number);
+  const layersFiles = await modelFilesIn(modelDir, (manifest) => noModelError(data.config, data.trials, trial.number, manifest));
   await fs.mkdir(out, { recursive: true });
   const space = data.config.space;
   const searchSpace = createSpace(space.name, space.options);
@@ -140,14 +141,14 @@ export function chooseTrial(data: ExperimentData, choice: TrialChoice): Trial {
   return trial;
 }
 
-/** The saved model's files (model.json and its weight shards); a missing model is a {@link UserError}. */
-async function modelFilesIn(dir: string, number: number): Promise<string[]> {
+/** The saved model's files (model.json and its weight shards); a missing model is `missing(manifest)`. */
+async function modelFilesIn(dir: string, missing: (manifest: string) => UserError): Promise<string[]> {
   const manifest = path.join(dir, 'model.json');
   let text: string;
   try {
     text = await fs.readFile(manifest, 'utf8');
   } catch {
-    throw new UserError('NO_MODEL', `trial ${number} has no saved model (looked for ${manifest})`, 'models are saved by searches run with saveModels (the default); re-run the search, or export another trial');
+    throw missing(manifest);
   }
   const groups = (JSON.parse(text) as { weightsManifest?: { paths: string[] }[] }).weightsManifest ?? [];
   return ['model.json', ...groups.flatMap((g) => g.paths)];

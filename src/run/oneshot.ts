@@ -1,8 +1,9 @@
 // The one-shot phase of a search (ARCHITECTURE.md: one-shot has its own contract): check the
 // supernet's memory, train it in one isolated worker, record every epoch (α, losses, the derived
 // architecture, the checkpoint file) as events, and hand the derived architectures to the trial path.
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Json } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import type { OneShotEpoch, OneShotStart } from '../core/events.js';
@@ -71,6 +72,7 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
   const limit = options.maxMemoryMiB > 0 ? options.maxMemoryMiB * 2 ** 20 : 0.75 * os.totalmem();
   const { bytes } = checkedSupernet(space, options, config.train?.engine ?? 'compiled', data, limit, spaceSize(config));
   const last = (await storedEpochs(storage, experimentId)).at(-1);
+  await removeStrayCheckpoints(oneShotDir(config.storage, config.name), last);
   if (last === undefined || last.epoch < options.epochs) {
     const cells = space.relaxation?.().cells ?? [];
     const start: OneShotStart = { strategy: config.strategy.name, order: options.order, epochs: options.epochs, startEpoch: (last?.epoch ?? 0) + 1, cells, estimatedMemoryBytes: bytes };
@@ -80,6 +82,16 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
     if ((await trainSupernet(storage, experimentId, task, last?.checkpoint, hooks)) === 'stopped') return { status: 'stopped', candidates: [] };
   }
   return { status: 'finished', candidates: derivedCandidates(space, await storedEpochs(storage, experimentId), options.candidates) };
+}
+
+/**
+ * Leaves in the checkpoint folder only the checkpoint of the last recorded epoch. A search killed
+ * while the worker wrote a checkpoint (its temporary file), after it wrote one but before the epoch
+ * was recorded, or before the previous one was deleted, leaves files no resume reads.
+ */
+async function removeStrayCheckpoints(dir: string, last: StoredOneShotEpoch | undefined): Promise<void> {
+  const keep = last === undefined ? undefined : path.basename(last.checkpoint);
+  for (const file of await readdir(dir).catch(() => [])) if (file !== keep) await rm(path.join(dir, file), { recursive: true, force: true });
 }
 
 async function trainSupernet(storage: Storage, experimentId: number, task: OneShotTask, previous: string | undefined, hooks: SearchHooks): Promise<'finished' | 'stopped'> {

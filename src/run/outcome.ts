@@ -2,7 +2,7 @@ import type { FailureReason, TrialOutcome } from '../core/trial.js';
 import type { TaskOutcome } from './evaluator.js';
 import type { FinishedAs } from './driver.js';
 
-const REASONS: ReadonlySet<string> = new Set<FailureReason>(['diverged', 'invalid', 'out-of-memory', 'timeout', 'cancelled', 'crashed', 'interrupted', 'error']);
+const REASONS: ReadonlySet<string> = new Set<FailureReason>(['diverged', 'invalid', 'out-of-memory', 'timeout', 'cancelled', 'crashed', 'interrupted', 'disk-full', 'read-only', 'error']);
 
 /** How a pool outcome is recorded: COMPLETE with its metrics, or FAILED with a reason and message. */
 export function outcomeToFinish(outcome: TaskOutcome): FinishedAs {

@@ -2,17 +2,22 @@ import type { Json } from '../core/arch.js';
 import type { RunEvent } from '../core/events.js';
 import { UserError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import type { Trial } from '../core/trial.js';
+import { CUT_SHORT, type Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
+import { isDiskRefusal, searchStoppedBy } from '../backend/storage/disk-refusal.js';
 import { planThreads } from '../backend/tf.js';
 import { FixedSamples, createStrategy, findOneShot, halvingOptions, paretoFront, withSuccessiveHalving, type Strategy } from '../search/index.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { runOneShotPhase } from './oneshot.js';
 import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
-import { Driver } from './driver.js';
+import { configToStore, storedConfig } from './stored-config.js';
+import { Driver, type Proposal } from './driver.js';
+import { runAsOwner, type LeaseTiming } from './owner-lease.js';
+import { ModelRetention } from './model-retention.js';
 import { experimentSpace } from './experiment-space.js';
+import { removeStrayModels } from './stray-models.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './trial-task.js';
 
@@ -25,6 +30,8 @@ export interface SearchHooks {
   readonly stop?: { readonly onStop: (listener: (why: string) => void) => void };
   /** For tests and benchmarks: evaluate in-process instead of on the isolated pool. */
   readonly evaluator?: Evaluator;
+  /** For tests: the owner lease's heartbeat, timeout and host name (default LEASE_TIMING, this machine). */
+  readonly lease?: LeaseTiming;
 }
 
 /** The pool that trains trials: Piscina worker threads in a watched child process. */
@@ -34,11 +41,12 @@ export function trialPool(config: ExperimentConfig): Evaluator {
 }
 
 /** Starts a new experiment in the config's SQLite file and runs it to its end or a stop. */
-export async function startSearch(config: ExperimentConfig, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
+export async function startSearch(given: ExperimentConfig, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
+  const config = configToStore(given);
   const storage = await openSqliteStorage(config.storage);
   try {
     const experiment = await storage.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
-    return await runExperiment(storage, experiment, config, hooks, false);
+    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) => runExperiment(owned, experiment, config, ownedHooks, false));
   } finally {
     await storage.close();
   }
@@ -53,7 +61,8 @@ export async function resumeSearch(storagePath: string, name: string, hooks: Sea
       const known = (await storage.listExperiments()).map((e) => e.name);
       throw new UserError('NO_EXPERIMENT', `no experiment "${name}" in ${storagePath}`, known.length > 0 ? `known: ${known.join(', ')}` : 'start one with `nas search`');
     }
-    return await runExperiment(storage, experiment, experiment.config as unknown as ExperimentConfig, hooks, true);
+    const config = storedConfig(experiment);
+    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) => runExperiment(owned, experiment, config, ownedHooks, true));
   } finally {
     await storage.close();
   }
@@ -65,19 +74,36 @@ interface TrialPlan {
   readonly budget: ExperimentConfig['budget'];
   readonly told: ReadonlySet<number>;
   readonly requeue: readonly Requeued[];
+  /** The restored strategy's last proposal, if its trial was never recorded. */
+  readonly unrecorded?: Proposal;
 }
 
 type Requeued = { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> };
 
+/** Runs the experiment; a write the disk refused stops it resumably, with an error that says so and how to go on. */
 async function runExperiment(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
+  try {
+    return await runToEnd(storage, experiment, config, hooks, resumed);
+  } catch (error) {
+    throw isDiskRefusal(error) ? searchStoppedBy(error, config.name) : error;
+  }
+}
+
+async function runToEnd(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
-  if (resumed) await storage.markInterrupted(experiment.id);
+  if (resumed) {
+    await storage.markInterrupted(experiment.id);
+    await removeStrayModels(config.storage, config.name, await storage.listTrials(experiment.id));
+  }
   await storage.setExperimentStatus(experiment.id, 'running');
   hooks.emit({ type: 'experiment-started', t: Date.now(), experiment: config.name, resumed, budget: config.budget, workers: hooks.evaluator?.concurrency ?? config.workers });
   let status: 'finished' | 'stopped' | 'failed' = 'failed';
   try {
     const plan = findOneShot(config.strategy.name) === undefined ? await multiTrialPlan(storage, experiment.id, config, space, resumed) : await oneShotPlan(storage, experiment.id, config, space, hooks);
     status = plan === 'stopped' ? 'stopped' : await runTrials(storage, experiment.id, config, space, hooks, plan);
+  } catch (error) {
+    if (isDiskRefusal(error)) status = 'stopped'; // the disk may refuse this write too: the experiment then stays 'running', as after a crash
+    throw error;
   } finally {
     await storage.setExperimentStatus(experiment.id, status);
   }
@@ -98,16 +124,12 @@ async function multiTrialPlan(storage: Storage, experimentId: number, config: Ex
   const inner = createStrategy(config.strategy.name, context, config.strategy.options);
   const halving = config.strategy.halving;
   const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
-  let told: ReadonlySet<number> = new Set();
-  if (resumed) {
-    const snapshot = await storage.latestStrategyState(experimentId);
-    if (snapshot !== undefined) {
-      const saved = snapshot.state as { strategy: Json; told: number[] };
-      strategy.restore(saved.strategy);
-      told = new Set(saved.told);
-    }
-  }
-  return { strategy, budget: config.budget, told, requeue: resumed ? toRunAgain(await storage.listTrials(experimentId)) : [] };
+  if (!resumed) return { strategy, budget: config.budget, told: new Set(), requeue: [] };
+  const trials = await storage.listTrials(experimentId);
+  const saved = (await storage.latestStrategyState(experimentId))?.state as { strategy: Json; told: number[]; unrecorded?: Proposal & { number: number } } | undefined;
+  if (saved !== undefined) strategy.restore(saved.strategy);
+  const unrecorded = unrecordedProposal(saved?.unrecorded, trials);
+  return { strategy, budget: config.budget, told: new Set(saved?.told), requeue: toRunAgain(trials), ...(unrecorded === undefined ? {} : { unrecorded }) };
 }
 
 /** Trains the supernet (or finds it trained), then plans one trial per derived architecture. */
@@ -136,6 +158,8 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
       emit: hooks.emit,
       requeue: plan.requeue,
       told: plan.told,
+      ...(plan.unrecorded === undefined ? {} : { unrecorded: plan.unrecorded }),
+      models: new ModelRetention(config),
     },
     history,
   );
@@ -148,9 +172,20 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
   }
 }
 
-/** Trials the driver cut short (interrupted, cancelled) that are not re-runs themselves and were not run again yet. */
+/** The snapshot's last proposal if no trial has its number: the driver died after the snapshot, before the record. */
+function unrecordedProposal(saved: (Proposal & { number: number }) | undefined, trials: readonly Trial[]): Proposal | undefined {
+  if (saved === undefined || trials.some((t) => t.number === saved.number)) return undefined;
+  const { number: _number, ...proposal } = saved;
+  return proposal;
+}
+
+/**
+ * Trials the driver cut short (interrupted, cancelled, refused by the disk) that were not run again
+ * yet. A re-run cut short in turn is run again too: else its architecture would never be evaluated,
+ * and a one-shot search, whose candidates are fixed, would end short of its budget.
+ */
 function toRunAgain(trials: readonly Trial[]): Requeued[] {
-  const cutShort = trials.filter((t) => t.state === 'FAILED' && (t.reason === 'interrupted' || t.reason === 'cancelled') && t.retryOf === undefined);
+  const cutShort = trials.filter((t) => t.state === 'FAILED' && t.reason !== undefined && CUT_SHORT.has(t.reason));
   const retried = new Set(trials.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
   return cutShort.filter((t) => !retried.has(t.number)).map((t) => ({ sample: t.sample, retryOf: t.number, ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }) }));
 }

@@ -1,7 +1,7 @@
 // The worker entry of the trial pool (a Piscina task, run in a worker thread of the pool host):
 // freeze the sample, check it, price it, build, train, measure, and return plain data. Errors are
 // thrown with a `reason` (FailureReason) that the driver records.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { WorkerTask } from '../backend/pool/protocol.js';
 import type { TrialProgress } from '../core/events.js';
 import type { TrialOutcome } from '../core/trial.js';
@@ -18,7 +18,8 @@ import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
 import { trainCostOptions } from './train-cost.js';
-import { trialModelDir } from './model-store.js';
+import { keepModelsOf, trialModelDir } from './model-store.js';
+import { DISK_REFUSALS, diskRefusal } from '../backend/storage/disk-refusal.js';
 
 /** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
 const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;
@@ -54,7 +55,7 @@ export default async function evaluateTrial({ payload, port }: WorkerTask): Prom
     const last = result.epochs[result.epochs.length - 1];
     const cost = costOf(arch, trainCostOptions(trainConfig, result.engine));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
-    if (config.saveModels ?? true) await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
+    if (keepModelsOf(config) !== 'none') await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
     return {
       metrics: {
         validationAccuracy: last?.validationAccuracy ?? Number.NaN,
@@ -95,15 +96,20 @@ function fullIntegerMetrics(qat: QuantizationAwareResult | undefined): Record<st
 
 /**
  * Saves the trained model for `nas export`, with the ranges quantization-aware training learned
- * (qat-ranges.json); a failure to save never fails the trial (the model is just not exported).
+ * (qat-ranges.json). A disk that is full or read-only fails the trial with reason `disk-full` or
+ * `read-only`, on which the driver stops the search resumably; any other failure to save leaves the
+ * trial as it is (the model is just not exported). A half-written folder is removed either way.
  */
 async function saveModel(model: ReturnType<typeof buildModel>, dir: string, qat: QuantizationAwareResult | undefined): Promise<void> {
   try {
     await mkdir(dir, { recursive: true }); // tfjs's file:// handler creates only the last folder
     await model.save(`file://${dir}`);
     if (qat !== undefined) await writeQatRanges(dir, qat.ranges);
-  } catch {
-    // NOTE: deliberately ignored — `nas export` reports the missing model when asked for it.
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    const refusal = diskRefusal(`cannot save the trial's model in ${dir}`, error);
+    if (refusal !== undefined) throw Object.assign(refusal, { reason: DISK_REFUSALS[refusal.code] });
+    // NOTE: other failures are deliberately ignored — `nas export` reports the missing model when asked for it.
   }
 }
 

@@ -30,6 +30,7 @@ describe('config resolution', () => {
       budget: { trials: 4 },
       workers: plannedWorkers(),
       measureLatency: true,
+      keepModels: 'all',
       storage: path.join(dir, 'runs/x.sqlite'),
     });
     expect(Object.isFrozen(config) && Object.isFrozen(config.dataset.options)).toBe(true);

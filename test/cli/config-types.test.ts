@@ -11,12 +11,13 @@ describe('UserConfig types', () => {
       ...base,
       seed: 3,
       dataset: { name: 'cifar10', options: { dir: 'data' }, subset: 100, validationFraction: 0.2, augment: { pad: 4, flip: true } },
-      space: { name: 'macro', options: { stem: 'conv3x3', blocks: ['basic', 'separable'], kernels: [3] } },
+      space: { name: 'macro', options: { stem: 'conv3x3', blocks: ['basic', 'separable'], kernels: [3], groups: [1, 32], dropPathRates: [0, 0.1], bnEpsilons: [1e-5] } },
       strategy: { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 2, selection: 'pareto' } },
       train: { epochs: 2, optimizer: { kind: 'adamw', weightDecay: 0.01 }, schedule: { kind: 'one-cycle', lrMax: 0.01 }, diagnostics: { gradients: true } },
       objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'macs', direction: 'min' }],
       constraints: { maxMacs: 50e6 },
       workers: 1,
+      keepModels: { best: 3 },
       storage: 'runs/x.sqlite',
     });
     expect(full.name).toBe('typed');
@@ -27,6 +28,8 @@ describe('UserConfig types', () => {
     defineConfig({ ...base, space: { name: 'nb201', options: { layers: 3 } } });
     // @ts-expect-error an enum option outside its choices
     defineConfig({ ...base, space: { name: 'macro', options: { stem: 'vgg' } } });
+    // @ts-expect-error a list of numbers written as strings
+    defineConfig({ ...base, space: { name: 'macro', options: { dropPathRates: ['0.1'] } } });
     // @ts-expect-error a strategy option of the wrong type
     defineConfig({ ...base, strategy: { name: 'tpe', options: { gamma: '0.1' } } });
     // @ts-expect-error cifar10 needs its directory
@@ -35,5 +38,7 @@ describe('UserConfig types', () => {
     defineConfig({ ...base, train: { epochs: '1' } });
     // @ts-expect-error a misspelt field
     defineConfig({ ...base, budget: { trial: 3 } });
+    // @ts-expect-error keepModels is 'all', 'none' or { best: k }
+    defineConfig({ ...base, keepModels: 'some' });
   });
 });

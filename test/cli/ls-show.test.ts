@@ -40,9 +40,10 @@ describe('nas ls', () => {
     const run = await runCli(['ls', '--storage', storage]);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`experiments in ${storage}`);
-    expect(lines[1]).toMatch(/^ {2}experiment +status +trials +failed +best +space +strategy +data +updated \(UTC\)$/);
-    expect(lines[2]).toMatch(/^ {2}alpha +finished +8\/8 +1 +\d+\.\d\d% val acc \(#\d+\) +nb201 +random +synthetic +\d{4}-/);
+    expect(lines[0]).toMatch(/^experiments in \S+ \(\d+\.\d KiB\)$/);
+    expect(lines[0]?.startsWith(`experiments in ${storage} (`)).toBe(true);
+    expect(lines[1]).toMatch(/^ {2}experiment +status +trials +failed +best +space +strategy +data +disk +updated \(UTC\)$/);
+    expect(lines[2]).toMatch(/^ {2}alpha +finished +8\/8 +1 +\d+\.\d\d% val acc \(#\d+\) +nb201 +random +synthetic +0 B +\d{4}-/);
     expect(lines[3]).toMatch(/^ {2}beta +finished +3\/3 +0 +70\.00% val acc \(#2\) +nb201/);
   });
 });

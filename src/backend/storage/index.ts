@@ -1,11 +1,15 @@
 // The storage module: one interface, a SQLite file and an in-memory twin (docs/storage.md).
 export type {
   Experiment,
+  ExperimentLease,
   ExperimentStatus,
   ExperimentSummary,
+  LeaseClaim,
+  LeaseClaimant,
   NewEvent,
   NewExperiment,
   NewTrial,
+  StaleReason,
   Storage,
   StoredEvent,
   StrategySnapshot,
@@ -16,3 +20,4 @@ export { StorageError, StorageMisuseError, type StorageMisuse } from './errors.j
 export { MemoryStorage } from './memory-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './sqlite-open.js';
 export { INTERRUPTED } from './records.js';
+export { staleReason } from './lease-rules.js';

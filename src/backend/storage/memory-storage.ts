@@ -1,9 +1,24 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
 import { StorageMisuseError } from './errors.js';
+import { checkClaim, staleReason } from './lease-rules.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
 import { checkEpoch, checkFinish, checkNewExperiment, checkNewTrial, checkStatus, duplicateEpoch, duplicateTrial, emptyCounts, experimentExists, unknownExperiment, unknownTrial } from './rules.js';
-import type { Experiment, ExperimentStatus, ExperimentSummary, NewEvent, NewExperiment, NewTrial, Storage, StoredEvent, StrategySnapshot, TrialResult } from './storage.js';
+import type {
+  Experiment,
+  ExperimentLease,
+  ExperimentStatus,
+  ExperimentSummary,
+  LeaseClaim,
+  LeaseClaimant,
+  NewEvent,
+  NewExperiment,
+  NewTrial,
+  Storage,
+  StoredEvent,
+  StrategySnapshot,
+  TrialResult,
+} from './storage.js';
 
 interface TrialEntry {
   experimentId: number;
@@ -25,6 +40,7 @@ export class MemoryStorage implements Storage {
   private readonly numbered = new Map<number, Map<number, TrialEntry>>();
   private readonly snapshots = new Map<number, StrategySnapshot>();
   private readonly events: (StoredEvent & { experimentId: number })[] = [];
+  private readonly leases = new Map<number, ExperimentLease>();
   private readonly ids = { experiment: 0, trial: 0, event: 0 };
   private closed = false;
 
@@ -153,6 +169,39 @@ export class MemoryStorage implements Storage {
     return this.events
       .filter((e) => e.experimentId === experimentId && (filter.type === undefined || e.type === filter.type) && e.id > (filter.afterId ?? 0))
       .map(({ id, type, payload, at }) => copy({ id, type, payload, at }));
+  }
+
+  async acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim> {
+    this.open();
+    checkClaim(claimant, options.staleAfterMs);
+    const now = this.now();
+    this.experiment(experimentId);
+    const holder = this.leases.get(experimentId);
+    const why = holder === undefined ? undefined : staleReason(holder, claimant, now, options.staleAfterMs);
+    if (holder !== undefined && why === undefined) return { acquired: false, holder: copy(holder), checkedAt: now };
+    const lease: ExperimentLease = { host: claimant.host, pid: claimant.pid, token: claimant.token, startedAt: now, heartbeatAt: now };
+    this.leases.set(experimentId, lease);
+    return holder === undefined || why === undefined ? { acquired: true, lease: copy(lease) } : { acquired: true, lease: copy(lease), takenOver: { previous: holder, why } };
+  }
+
+  async renewLease(experimentId: number, token: string): Promise<boolean> {
+    this.open();
+    const now = this.now();
+    const lease = this.leases.get(experimentId);
+    if (lease?.token !== token) return false;
+    this.leases.set(experimentId, { ...lease, heartbeatAt: now });
+    return true;
+  }
+
+  async releaseLease(experimentId: number, token: string): Promise<boolean> {
+    this.open();
+    return this.leases.get(experimentId)?.token === token && this.leases.delete(experimentId);
+  }
+
+  async readLease(experimentId: number): Promise<ExperimentLease | undefined> {
+    this.open();
+    const lease = this.leases.get(experimentId);
+    return lease === undefined ? undefined : copy(lease);
   }
 
   async close(): Promise<void> {

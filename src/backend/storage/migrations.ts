@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { StorageError } from './errors.js';
 import { SCHEMA_001 } from './schema-001.js';
 import { SCHEMA_002 } from './schema-002.js';
+import { SCHEMA_003 } from './schema-003.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 
 /** One step of the schema's history; its version is its place in the list (1-based). */
@@ -15,6 +16,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: SCHEMA_001 },
   { version: 2, name: 'training engine of each trial', sql: SCHEMA_002 },
+  { version: 3, name: 'owner lease of each experiment', sql: SCHEMA_003 },
 ];
 
 /** `PRAGMA application_id` of a nas database ('nas1' in ASCII): tells a nas file from any other SQLite file. */

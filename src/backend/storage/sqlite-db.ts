@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Database, RunResult, Statement } from 'sqlite3';
+import { pathToFileURL } from 'node:url';
+import { diskRefusal } from './disk-refusal.js';
 import { StorageError } from './errors.js';
 
 type Sqlite3 = typeof import('sqlite3');
@@ -40,13 +42,19 @@ export class Db {
     readonly readonly: boolean,
   ) {}
 
-  /** Opens (read-write: creating) a database file. */
-  static open(path: string, readonly: boolean): Promise<Db> {
+  /** Opens (read-write: creating) a database file; `immutable` (read-only opens): as a file nobody changes, without the -shm file (docs/storage.md). */
+  static open(path: string, readonly: boolean, immutable = false): Promise<Db> {
     const sqlite3 = loadSqlite3();
     const mode = readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    const name = immutable ? `${pathToFileURL(path).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
-      const raw = new sqlite3.Database(path, mode, (error) => (error ? reject(error) : resolve(new Db(raw, path, readonly))));
+      const raw = new sqlite3.Database(name, immutable ? mode | sqlite3.OPEN_URI : mode, (error) => (error ? reject(error) : resolve(new Db(raw, path, readonly))));
     });
+  }
+
+  /** A write the disk refused (full, read-only) as a `StorageError` naming the file; any other error as it is. */
+  private failure(error: Error): Error {
+    return this.readonly ? error : (diskRefusal(`cannot write ${this.path}`, error) ?? error);
   }
 
   /** Runs `operation` after every operation queued before it has settled. */
@@ -59,9 +67,10 @@ export class Db {
   run(sql: string, params: Params = []): Promise<{ lastID: number; changes: number }> {
     let statement = this.statements.get(sql);
     if (statement === undefined) this.statements.set(sql, (statement = this.raw.prepare(sql)));
+    const fail = (error: Error) => this.failure(error);
     return new Promise((resolve, reject) => {
       statement.run(params, function (this: RunResult, error: Error | null) {
-        if (error) reject(error);
+        if (error) reject(fail(error));
         else resolve({ lastID: this.lastID, changes: this.changes });
       });
     });
@@ -69,19 +78,19 @@ export class Db {
 
   get<T>(sql: string, params: Params = []): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
-      this.raw.get<T>(sql, params, (error, row) => (error ? reject(error) : resolve(row)));
+      this.raw.get<T>(sql, params, (error, row) => (error ? reject(this.failure(error)) : resolve(row)));
     });
   }
 
   all<T>(sql: string, params: Params = []): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.raw.all<T>(sql, params, (error, rows) => (error ? reject(error) : resolve(rows)));
+      this.raw.all<T>(sql, params, (error, rows) => (error ? reject(this.failure(error)) : resolve(rows)));
     });
   }
 
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.raw.exec(sql, (error) => (error ? reject(error) : resolve()));
+      this.raw.exec(sql, (error) => (error ? reject(this.failure(error)) : resolve()));
     });
   }
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { StorageError, StorageMisuseError } from './errors.js';
+import { ensureWritable, readsAsImmutable } from './file-access.js';
 import { MIGRATIONS, inspectFile, migrate, mustMigrate, type Migration } from './migrations.js';
 import { Db } from './sqlite-db.js';
 import { SqliteStorage } from './sqlite-storage.js';
@@ -28,8 +28,8 @@ export async function openSqliteStorage(file: string, options: SqliteStorageOpti
   const readonly = options.readonly ?? false;
   if (!readonly && !isMainThread) throw new StorageMisuseError('NOT_MAIN_THREAD', 'only the main thread writes the database; open it with { readonly: true } here');
   if (readonly && !existsSync(file)) throw new StorageError('STORAGE_MISSING', `there is no nas database at ${file}`, 'a `nas search` creates it');
-  if (!readonly) mkdirSync(path.dirname(file), { recursive: true });
-  const db = await Db.open(file, readonly).catch((cause: unknown) => {
+  if (!readonly) ensureWritable(file);
+  const db = await Db.open(file, readonly, readonly && readsAsImmutable(file)).catch((cause: unknown) => {
     throw new StorageError('STORAGE_OPEN', `cannot open ${file}: ${(cause as Error).message}`, 'check that the path names a file you may read (and write)', { cause });
   });
   try {

@@ -4,8 +4,23 @@ import { StorageMisuseError } from './errors.js';
 import { NonFiniteReader, NonFiniteWriter } from './nonfinite.js';
 import { checkNewExperiment, checkStatus, emptyCounts, experimentExists, unknownExperiment } from './rules.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
+import { claimLease, readLeaseRow, releaseLeaseRow, renewLeaseRow } from './sqlite-leases.js';
 import { finishTrialRow, insertEpoch, insertTrial, interruptTrials, readEpochs, readTrial, readTrials } from './sqlite-trials.js';
-import type { Experiment, ExperimentStatus, ExperimentSummary, NewEvent, NewExperiment, NewTrial, Storage, StoredEvent, StrategySnapshot, TrialResult } from './storage.js';
+import type {
+  Experiment,
+  ExperimentLease,
+  ExperimentStatus,
+  ExperimentSummary,
+  LeaseClaim,
+  LeaseClaimant,
+  NewEvent,
+  NewExperiment,
+  NewTrial,
+  Storage,
+  StoredEvent,
+  StrategySnapshot,
+  TrialResult,
+} from './storage.js';
 
 interface ExperimentRow {
   readonly id: number;
@@ -140,6 +155,22 @@ export class SqliteStorage implements Storage {
       );
       return rows.map((r) => ({ id: r.id, type: r.type, payload: new NonFiniteReader(r.nonfinite).json<Json>('payload', r.payload), at: r.at }));
     });
+  }
+
+  acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim> {
+    return this.op(() => claimLease(this.db, experimentId, claimant, options.staleAfterMs, this.now));
+  }
+
+  renewLease(experimentId: number, token: string): Promise<boolean> {
+    return this.op(() => renewLeaseRow(this.db, experimentId, token, this.now()));
+  }
+
+  releaseLease(experimentId: number, token: string): Promise<boolean> {
+    return this.op(() => releaseLeaseRow(this.db, experimentId, token));
+  }
+
+  readLease(experimentId: number): Promise<ExperimentLease | undefined> {
+    return this.op(() => readLeaseRow(this.db, experimentId));
   }
 
   async close(): Promise<void> {

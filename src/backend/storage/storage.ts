@@ -75,6 +75,27 @@ export interface StoredEvent extends NewEvent {
   readonly at: number;
 }
 
+/** Who asks to drive an experiment: `host` is `os.hostname()`, `token` is random per driver. */
+export interface LeaseClaimant {
+  readonly host: string;
+  readonly pid: number;
+  readonly token: string;
+}
+
+/** The owner lease of an experiment: its driver since `startedAt`, alive as of `heartbeatAt` (docs/storage.md). */
+export interface ExperimentLease extends LeaseClaimant {
+  readonly startedAt: number;
+  readonly heartbeatAt: number;
+}
+
+/** Why a lease held by another driver was free to take: its heartbeat is too old, or its process is gone. */
+export type StaleReason = 'heartbeat-timeout' | 'owner-dead';
+
+/** What {@link Storage.acquireLease} found: the lease is now the claimant's (perhaps taken over), or another driver holds it. */
+export type LeaseClaim =
+  | { readonly acquired: true; readonly lease: ExperimentLease; readonly takenOver?: { readonly previous: ExperimentLease; readonly why: StaleReason } }
+  | { readonly acquired: false; readonly holder: ExperimentLease; readonly checkedAt: number };
+
 /**
  * Everything a search records, behind one interface (Optuna's storages): a SQLite file
  * (`openSqliteStorage`) or memory (`MemoryStorage`); both pass one contract suite.
@@ -110,6 +131,19 @@ export interface Storage {
   appendEvent(experimentId: number, event: NewEvent): Promise<StoredEvent>;
   /** Events in append order; `afterId` keeps only those appended after that event. */
   listEvents(experimentId: number, filter?: { readonly type?: string; readonly afterId?: number }): Promise<readonly StoredEvent[]>;
+
+  /**
+   * Makes `claimant` the experiment's owner, atomically (also across processes sharing the file),
+   * when no one holds the lease or its holder is stale: no heartbeat for `staleAfterMs`, or a holder
+   * on the claimant's host whose pid is gone. Otherwise changes nothing and returns the holder.
+   */
+  acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim>;
+  /** Stamps the heartbeat of the lease `token` holds; false when it holds none (released, or taken over). */
+  renewLease(experimentId: number, token: string): Promise<boolean>;
+  /** Gives the lease up if `token` holds it (returns whether it did); another holder's lease is left alone. */
+  releaseLease(experimentId: number, token: string): Promise<boolean>;
+  /** The experiment's lease, if anyone holds it (stale or not). */
+  readLease(experimentId: number): Promise<ExperimentLease | undefined>;
 
   /** Waits for pending calls, then closes; later calls fail. Closing twice is harmless. */
   close(): Promise<void>;

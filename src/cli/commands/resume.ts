@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { ExperimentConfig } from '../../run/config.js';
+import { storedConfig } from '../../run/stored-config.js';
 import { resumeSearch } from '../../run/search.js';
 import { checkDataAvailable, storagePath } from '../config/loader.js';
-import { readStorage } from '../../run/experiment-data.js';
+import { readStorage, writeStorage } from '../../run/experiment-data.js';
+import { busyError } from '../../run/owner-lease.js';
 import { findExperiment } from './experiment-lookup.js';
 import { STOPPED_EXIT_CODE } from './search.js';
 import { REPORTERS, runSession } from './search-session.js';
@@ -19,8 +21,17 @@ export function registerResume(program: Command): void {
     .addOption(new Option('--reporter <kind>', 'ink, plain or json (as for `nas search`)').choices(REPORTERS))
     .action(async (name: string, flags: Flags) => {
       const file = await storagePath(flags.storage);
-      const { summary, trials } = await readStorage(file, (storage) => findExperiment(storage, file, name));
-      const config = summary.config as unknown as ExperimentConfig;
+      // Read-write, so that an older file is migrated (a read-only open refuses it); read-only when
+      // there is no file, which says so instead of creating one. A driven experiment is refused
+      // before the dashboard starts; resumeSearch's claim of the lease decides for good.
+      const open = existsSync(file) ? writeStorage : readStorage;
+      const { summary, trials } = await open(file, async (storage) => {
+        const found = await findExperiment(storage, file, name);
+        const busy = await busyError(storage, found.summary);
+        if (busy !== undefined) throw busy;
+        return found;
+      });
+      const config = storedConfig(summary);
       checkDataAvailable(config, `the config stored with "${name}"`);
       const status = await runSession(config, flags.reporter, (hooks) => resumeSearch(file, name, hooks), trials);
       if (status === 'stopped') process.exitCode = STOPPED_EXIT_CODE;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ExperimentConfig } from '../../run/config.js';
+import { storedConfig } from '../../run/stored-config.js';
 import { displayPath, storagePath } from '../config/loader.js';
 import { sortKey } from '../format/ranking.js';
 import { showJson } from '../format/show.js';
@@ -25,7 +25,7 @@ export function registerShow(program: Command): void {
       const file = await storagePath(flags.storage);
       const show = await readStorage(file, async (storage) => {
         const { summary, trials } = await findExperiment(storage, file, name);
-        const config = summary.config as unknown as ExperimentConfig;
+        const config = storedConfig(summary);
         return showJson(file, summary, trials, sortKey(flags.sort, config.objectives), flags.reverse ?? false, await listExports(storage, summary.id));
       });
       if (flags.json) printJson(show);

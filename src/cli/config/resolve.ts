@@ -2,7 +2,7 @@ import { checkOptions } from '../../core/options.js';
 import { halvingOptions } from '../../search/index.js';
 import path from 'node:path';
 import type { Json } from '../../core/arch.js';
-import type { AugmentConfig, ExperimentConfig } from '../../run/config.js';
+import type { AugmentConfig, ExperimentConfig, KeepModels } from '../../run/config.js';
 // Zod's output types mark absent optional keys `| undefined`; the parsed values never hold such keys, hence the casts below.
 import type { ValidConfig } from './validate.js';
 import { plannedWorkers } from './workers.js';
@@ -19,8 +19,8 @@ export const DEFAULT_STORAGE = 'runs/nas.sqlite';
 
 /**
  * The engine's ExperimentConfig from a validated config: every default filled (seed 0, validation
- * fraction 0.1, objective max validationAccuracy, latency measured, workers planned from the
- * cores), registry options resolved, paths absolute from `configDir`; deeply frozen.
+ * fraction 0.1, objective max validationAccuracy, latency measured, every model kept, workers
+ * planned from the cores), registry options resolved, paths absolute from `configDir`; deeply frozen.
  */
 export function resolveConfig({ config: c, options }: ValidConfig, configDir: string): ExperimentConfig {
   const resolved: ExperimentConfig = {
@@ -42,7 +42,7 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
     workers: c.workers ?? plannedWorkers(),
     ...(c.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: c.trialTimeoutSeconds }),
     measureLatency: c.measureLatency ?? c.benchmark === undefined,
-    ...(c.saveModels === undefined ? {} : { saveModels: c.saveModels }),
+    keepModels: (c.keepModels ?? (c.saveModels === false ? 'none' : 'all')) as KeepModels,
     storage: path.resolve(configDir, c.storage ?? DEFAULT_STORAGE),
     ...(c.benchmark === undefined ? {} : { benchmark: { table: path.resolve(configDir, c.benchmark.table), metric: c.benchmark.metric } }),
   };

@@ -96,12 +96,19 @@ export const userConfigSchema = strict(
     workers: positiveInt().optional(),
     trialTimeoutSeconds: positiveNumber().optional(),
     measureLatency: bool().optional(),
+    keepModels: z
+      .union([z.literal('all'), z.literal('none'), strict({ best: positiveInt() })], expected("'all', 'none' or { best: k } with k a positive integer"))
+      .optional(),
     saveModels: bool().optional(),
     storage: text('a file path').optional(),
     benchmark: strict({ table: text('a file path (a CSV table)'), metric: text('a column of the table') }).optional(),
   },
   'a config object (export default defineConfig({...}))',
-);
+).superRefine((config, context) => {
+  if (config.saveModels !== undefined && config.keepModels !== undefined) {
+    context.addIssue({ code: 'custom', path: ['saveModels'], input: config.saveModels, message: "expected keepModels alone (saveModels is its older form: false is keepModels 'none')" });
+  }
+});
 
 /** A config that passed {@link userConfigSchema}. */
 export type CheckedConfig = z.infer<typeof userConfigSchema>;

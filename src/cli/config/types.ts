@@ -9,6 +9,7 @@ import type { tpe } from '../../search/tpe.js';
 import type { darts } from '../../search/darts/index.js';
 import type { halvingOptions } from '../../search/halving.js';
 import type { TrainConfig } from '../../eval/train/index.js';
+import type { KeepModels } from '../../run/config.js';
 import type { OptionsInput } from './option-input.js';
 
 // What a config file (nas.config.ts, experiments/*.ts) writes: `export default defineConfig({...})`.
@@ -108,7 +109,12 @@ export interface UserConfig {
   readonly trialTimeoutSeconds?: number;
   /** Measure every trained candidate's inference latency at batch 1. Default true. */
   readonly measureLatency?: boolean;
-  /** Save each trained model beside the storage file, for `nas export`. Default true. */
+  /**
+   * Which trained models stay saved beside the storage file, for `nas export`: 'all' (the default),
+   * 'none', or `{ best: k }`, the models of the k best complete trials by the primary objective.
+   */
+  readonly keepModels?: KeepModels;
+  /** The older form of keepModels: false is keepModels 'none', true is 'all'. Not with keepModels. */
   readonly saveModels?: boolean;
   /** The SQLite file, relative to the config file's folder. Default `runs/nas.sqlite`. */
   readonly storage?: string;

@@ -1,7 +1,8 @@
 import type { Json } from '../../core/arch.js';
 import type { Trial, TrialEngine, TrialState } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
-import type { ExperimentConfig, Objective } from '../../run/config.js';
+import type { Objective } from '../../run/config.js';
+import { storedConfig } from '../../run/stored-config.js';
 import { countsAgainstBudget } from '../../run/driver.js';
 import { valueOf } from './metrics.js';
 import { bestTrial } from './ranking.js';
@@ -58,7 +59,7 @@ export interface TrialJson {
 
 /** The `nas ls` entry of an experiment, from its summary and trials. */
 export function experimentJson(summary: ExperimentSummary, trials: readonly Trial[]): ExperimentJson {
-  const config = summary.config as unknown as ExperimentConfig;
+  const config = storedConfig(summary);
   const best = bestTrial(trials, config.objectives);
   const primary = config.objectives[0];
   return {

@@ -1,14 +1,19 @@
-import { table } from './units.js';
+import { bytes, table } from './units.js';
 import type { ExperimentJson } from './experiment-json.js';
 import { metricText, metricTitle } from './metrics.js';
+import type { ExperimentDisk } from '../../run/disk-usage.js';
 
-/** `nas ls --json`: the storage file and its experiments, oldest first. */
+/** An experiment of `nas ls --json`: its `nas show --json` entry and the bytes of its saved models and checkpoints. */
+export type LsExperimentJson = ExperimentJson & { readonly disk: ExperimentDisk };
+
+/** `nas ls --json`: the storage file (its bytes with its -wal and -shm files) and its experiments, oldest first. */
 export interface LsJson {
   readonly storage: string;
-  readonly experiments: readonly ExperimentJson[];
+  readonly storageBytes: number;
+  readonly experiments: readonly LsExperimentJson[];
 }
 
-/** `nas ls` as text: one row per experiment with status, progress, best result, space and strategy. */
+/** `nas ls` as text: one row per experiment with status, progress, best result, space, strategy and disk use. */
 export function lsLines(ls: LsJson, shownPath: string): string[] {
   if (ls.experiments.length === 0) return [`no experiments in ${shownPath} yet; start one with \`nas search\``];
   const rows = ls.experiments.map((e) => [
@@ -20,10 +25,11 @@ export function lsLines(ls: LsJson, shownPath: string): string[] {
     e.space,
     e.strategy,
     e.dataset,
+    bytes(e.disk.models + e.disk.checkpoints),
     e.updatedAt.slice(0, 16).replace('T', ' '),
   ]);
-  const header = ['experiment', 'status', 'trials', 'failed', 'best', 'space', 'strategy', 'data', 'updated (UTC)'];
-  return [`experiments in ${shownPath}`, ...table([header, ...rows], new Set([2, 3])).map((l) => `  ${l}`)];
+  const header = ['experiment', 'status', 'trials', 'failed', 'best', 'space', 'strategy', 'data', 'disk', 'updated (UTC)'];
+  return [`experiments in ${shownPath} (${bytes(ls.storageBytes)})`, ...table([header, ...rows], new Set([2, 3, 8])).map((l) => `  ${l}`)];
 }
 
 function failedText(e: ExperimentJson): string {

@@ -10,7 +10,7 @@ export interface EntryJson {
 /** One option of an entry: its type, bounds, choices, default (null when required) and description. */
 export interface OptionJson {
   readonly name: string;
-  /** integer, number, integers, seed, path, boolean, enum or subset. */
+  /** integer, number, integers, numbers, seed, path, boolean, enum or subset. */
   readonly type: string;
   readonly min: number | null;
   readonly max: number | null;

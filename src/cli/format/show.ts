@@ -2,6 +2,7 @@ import type { Json } from '../../core/arch.js';
 import type { Trial } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
+import { storedConfig } from '../../run/stored-config.js';
 import type { ExportRecord } from '../../run/export-event.js';
 import { sampleFormatter } from './arch.js';
 import { experimentJson, trialJson, type ExperimentJson, type TrialJson } from './experiment-json.js';
@@ -26,7 +27,7 @@ export interface ShowJson {
 
 /** Everything `nas show` prints, from an experiment, its trials and its recorded exports (newest first). */
 export function showJson(storage: string, summary: ExperimentSummary, trials: readonly Trial[], sort: SortKey, reverse: boolean, exports: readonly ExportRecord[] = []): ShowJson {
-  const config = summary.config as unknown as ExperimentConfig;
+  const config = storedConfig(summary);
   const format = sampleFormatter(config);
   const front = paretoTrials(trials, config.objectives);
   return {

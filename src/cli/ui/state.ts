@@ -106,6 +106,8 @@ export function reduce(state: DashboardState, event: RunEvent): DashboardState {
       return { ...state, stopping: { why: state.stopping?.why ?? event.why, forced: state.stopping !== undefined } };
     case 'experiment-finished':
       return { ...state, status: event.status };
+    case 'owner-takeover':
+      return state;
     case 'oneshot-started':
     case 'oneshot-progress':
     case 'oneshot-epoch': {

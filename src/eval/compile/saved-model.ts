@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { savedModelProto, type SavedModelProto } from '../../backend/tf.js';
+import { removeStaleFolders } from './stale-folders.js';
 import { tensorName, type Attr, type ConstValue, type DType, type Graph, type Sym } from './graph.js';
 
 /** A signature: named input placeholders and named outputs. */
@@ -54,9 +55,12 @@ export function savedModelBytes(graph: Pick<Graph, 'nodes'>, signatures: Readonl
   return model.serializeBinary() as Uint8Array;
 }
 
-/** Writes the SavedModel into a new temporary folder and returns it; `removeSavedModel` deletes it. */
+const TEMPORARY_PREFIX = 'nas-compiled-';
+
+/** Writes the SavedModel into a new temporary folder (named with this process's id) and returns it; `removeSavedModel` deletes it. */
 export async function writeSavedModel(bytes: Uint8Array): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'nas-compiled-'));
+  await removeStaleFolders(TEMPORARY_PREFIX);
+  const dir = await mkdtemp(join(tmpdir(), `${TEMPORARY_PREFIX}${process.pid}-`));
   await writeFile(join(dir, 'saved_model.pb'), bytes);
   return dir;
 }

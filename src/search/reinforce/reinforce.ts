@@ -5,7 +5,7 @@ import type { Tensor } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../backend/tf.js';
 import type { Json } from '../../core/arch.js';
 import { Rng, type RngState } from '../../core/rng.js';
-import type { Trial } from '../../core/trial.js';
+import { CUT_SHORT, type Trial } from '../../core/trial.js';
 import { bestByKey, freshSample, scoredTrials, seenKeys, tryDecode } from '../history.js';
 import { primary } from '../objective.js';
 import type { AskContext, Proposal, Strategy, StrategyContext } from '../strategy.js';
@@ -87,7 +87,7 @@ export class Reinforce implements Strategy {
     for (const e of this.batch) {
       if (e.key !== trial.key || e.reward !== null) continue;
       if (score !== undefined) e.reward = score;
-      else if (trial.state !== 'RUNNING' && trial.reason !== 'interrupted' && trial.reason !== 'cancelled') e.failed = true;
+      else if (trial.state !== 'RUNNING' && !(trial.reason !== undefined && CUT_SHORT.has(trial.reason))) e.failed = true;
     }
   }
 

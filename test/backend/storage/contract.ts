@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import type { Trial } from '../../../src/core/trial.js';
 import { StorageError, StorageMisuseError, type Experiment, type Storage } from '../../../src/backend/storage/index.js';
+import { describeLeaseContract } from './contract-leases.js';
 import { describeLogContract } from './contract-logs.js';
 import { describeTrialContract } from './contract-trials.js';
 import { epoch, outcome, sample, tickingClock } from './values.js';
@@ -45,6 +46,7 @@ export function describeStorageContract(name: string, open: OpenStorage): void {
     describe('experiments', () => experimentCases(ctx));
     describe('trials', () => describeTrialContract(ctx));
     describe('snapshots, events, lifecycle', () => describeLogContract(ctx));
+    describe('owner leases', () => describeLeaseContract(ctx));
   });
 }
 

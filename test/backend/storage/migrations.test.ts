@@ -93,3 +93,23 @@ describe('schema migrations', () => {
     expect(existsSync(`${path.join(dir, 'skip.db')}.v0.bak`)).toBe(false);
   });
 });
+
+describe('migration 3 (owner leases)', () => {
+  it('brings a version-2 file to version 3: its data kept, a copy of it beside it, leases usable', async () => {
+    const file = path.join(dir, 'version-2.db');
+    const old = await openSqliteStorage(file, { migrations: MIGRATIONS.slice(0, 2) });
+    const experiment = await old.createExperiment({ name: 'from-v2', config: { a: 2 }, seed: 3 });
+    await old.close();
+    expect(await query(file, "SELECT name FROM sqlite_schema WHERE name = 'leases'")).toEqual([]);
+
+    const storage = await openSqliteStorage(file);
+    expect(await storage.getExperiment('from-v2')).toMatchObject({ id: experiment.id, config: { a: 2 }, seed: 3 });
+    const claim = await storage.acquireLease(experiment.id, { host: 'h', pid: process.pid, token: 't' }, { staleAfterMs: 1000 });
+    expect(claim.acquired).toBe(true);
+    await storage.close();
+
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: 3 }]);
+    expect(await query(file, 'SELECT experiment_id, host, pid, token FROM leases')).toEqual([{ experiment_id: experiment.id, host: 'h', pid: process.pid, token: 't' }]);
+    expect(await query(`${file}.v2.bak`, 'PRAGMA user_version')).toEqual([{ user_version: 2 }]);
+  });
+});

@@ -6,6 +6,7 @@ import { DEFAULT_OBJECTIVE, unknownHeader, type DashboardHeader } from '../heade
 import { epochText, finishedText, oneShotEpochText, oneShotStartText } from '../lines.js';
 import { initialState, reduce, type DashboardState } from '../state.js';
 import { drained, type LineStream, type Reporter } from './reporter.js';
+import { takeoverText } from '../../../run/owner-text.js';
 
 /** Options of {@link plainReporter}; without a header, objectives default to max validation accuracy. */
 export interface PlainReporterOptions {
@@ -68,6 +69,8 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
       return undefined;
     case 'oneshot-epoch':
       return oneShotEpochText(event.epoch);
+    case 'owner-takeover':
+      return takeoverText(event.experiment, event.takeover);
   }
 }
 
