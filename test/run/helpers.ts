@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import type { Json } from '../../src/core/arch.js';
 import type { RunEvent } from '../../src/core/events.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
@@ -68,4 +69,15 @@ export function completed(accuracy: number): TaskOutcome {
 export function eventLog(): { events: RunEvent[]; emit: (e: RunEvent) => void } {
   const events: RunEvent[] = [];
   return { events, emit: (e) => events.push(e) };
+}
+
+/** The trials stored for the config's experiment (none before it exists), read with a fresh connection. */
+export async function storedTrials(config: Pick<ExperimentConfig, 'storage' | 'name'>) {
+  const storage = await openSqliteStorage(config.storage);
+  try {
+    const experiment = await storage.getExperiment(config.name);
+    return experiment === undefined ? [] : await storage.listTrials(experiment.id);
+  } finally {
+    await storage.close();
+  }
 }

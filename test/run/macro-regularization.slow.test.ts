@@ -4,13 +4,12 @@
 // for (the compiled one without falling back), and the proposals use every new decision.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import { loadConfig } from '../../src/cli/config/loader.js';
-import type { ExperimentConfig } from '../../src/run/config.js';
 import { startSearch } from '../../src/run/search.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import type { MacroSample } from '../../src/space/spaces/macro/index.js';
 import { tempDir, writeConfig } from '../cli/helpers.js';
+import { storedTrials } from './helpers.js';
 
 const TRIALS = 6;
 const dir = tempDir('nas-macro-regularization-');
@@ -38,15 +37,6 @@ const configFile = (engine: 'compiled' | 'eager'): string =>
   storage: './runs/nas.sqlite',
 }`);
 
-async function trialsOf(config: ExperimentConfig) {
-  const storage = await openSqliteStorage(config.storage);
-  try {
-    const experiment = await storage.getExperiment(config.name);
-    return experiment === undefined ? [] : await storage.listTrials(experiment.id);
-  } finally {
-    await storage.close();
-  }
-}
 
 describe('a macro search over groups, drop-path, dropout and BatchNorm settings', () => {
   it('trains on both engines: the same proposals, every trial complete on its engine', async () => {
@@ -54,7 +44,7 @@ describe('a macro search over groups, drop-path, dropout and BatchNorm settings'
     for (const engine of ['compiled', 'eager'] as const) {
       const config = await loadConfig(configFile(engine));
       expect(await startSearch(config, { emit: () => undefined })).toBe('finished');
-      runs.push({ engine, config, trials: await trialsOf(config) });
+      runs.push({ engine, config, trials: await storedTrials(config) });
     }
     const [compiled, eager] = runs as [(typeof runs)[0], (typeof runs)[0]];
     for (const run of runs) {

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { resumeSearch } from '../../src/run/search.js';
-import { eventLog, testConfig } from './helpers.js';
+import { eventLog, storedTrials, testConfig } from './helpers.js';
 
 /** A random search of 20 trials on MNIST in a small macro space: 1 epoch on 1,200 images each (about 19 SGD steps: above chance, far from trained). */
 const config: ExperimentConfig = testConfig({
@@ -22,15 +21,7 @@ const config: ExperimentConfig = testConfig({
   measureLatency: true,
 });
 
-async function trials() {
-  const storage = await openSqliteStorage(config.storage);
-  try {
-    const experiment = await storage.getExperiment(config.name);
-    return experiment === undefined ? [] : await storage.listTrials(experiment.id);
-  } finally {
-    await storage.close();
-  }
-}
+const trials = () => storedTrials(config);
 
 describe('a real search (isolated pool, native backend, MNIST, SQLite)', () => {
   it('killed with SIGKILL mid-run and resumed, ends with exactly 20 completed trials', async () => {

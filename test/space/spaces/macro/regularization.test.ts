@@ -4,7 +4,7 @@ import { OptionsError } from '../../../../src/core/errors.js';
 import { Rng } from '../../../../src/core/rng.js';
 import { archKey, assertArch, estimateCost } from '../../../../src/space/index.js';
 import { SETTINGS, macroPresets, type MacroSample } from '../../../../src/space/spaces/macro/index.js';
-import { macro, stage } from './helpers.js';
+import { bruteForce, macro, stage } from './helpers.js';
 
 const IMAGENET = { inputShape: [224, 224, 3], classes: 1000, batch: 1 } as const;
 const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
@@ -193,16 +193,8 @@ describe('the settings in a search', () => {
     // Per stage: depth 0, or basic, bottleneck × 2 groups, separable: 5; 25 stage pairs, 4 of them without a residual block
     // (depth 0 or separable): dropPath doubles 21 of them: 46; × dropout 2 × momentum 2 = 184.
     expect(tiny.size()).toBe(184n);
-    const vectors = tiny.dimensions().reduce<number[][]>((acc, d) => acc.flatMap((v) => d.choices.map((_, c) => [...v, c])), [[]]);
-    expect(vectors.length).toBe((3 * 2 * 2) ** 2 * 2 * 2 * 2);
-    const byKey = new Map<string, string>();
-    for (const v of vectors) {
-      const s = tiny.decode(v);
-      const arch = archKey(tiny.freeze(s));
-      const seen = byKey.get(tiny.key(s));
-      if (seen !== undefined) expect(arch).toBe(seen);
-      byKey.set(tiny.key(s), arch);
-    }
+    const { vectors, archByKey: byKey } = bruteForce(tiny, (actual, expected) => expect(actual).toBe(expected));
+    expect(vectors).toBe((3 * 2 * 2) ** 2 * 2 * 2 * 2);
     expect(byKey.size).toBe(184);
     expect(new Set(byKey.values()).size).toBe(184);
   });

@@ -5,7 +5,7 @@ import { resolveOptions } from '../../../../src/core/options.js';
 import { Rng } from '../../../../src/core/rng.js';
 import { archKey, assertArch, estimateCost } from '../../../../src/space/index.js';
 import { DECISIONS, SETTINGS, macroPresets, macroSpace, type MacroSample } from '../../../../src/space/spaces/macro/index.js';
-import { macro, stage } from './helpers.js';
+import { bruteForce, macro, stage } from './helpers.js';
 
 const FC = { seed: 11, numRuns: 60 } as const;
 const space = macro();
@@ -31,17 +31,8 @@ describe('macro space: decisions and size', () => {
   });
 
   it('brute force over the tiny space: 4,096 decision vectors, 361 keys, 361 distinct frozen architectures', () => {
-    const dims = tiny.dimensions();
-    const vectors = dims.reduce<number[][]>((acc, d) => acc.flatMap((v) => d.choices.map((_, c) => [...v, c])), [[]]);
-    expect(vectors.length).toBe((4 * 2 * 2 * 1 * 2 * 1 * 2) ** 2);
-    const byKey = new Map<string, string>();
-    for (const v of vectors) {
-      const s = tiny.decode(v);
-      const arch = archKey(tiny.freeze(s));
-      const seen = byKey.get(tiny.key(s));
-      if (seen !== undefined) expect(arch).toBe(seen);
-      byKey.set(tiny.key(s), arch);
-    }
+    const { vectors, archByKey: byKey } = bruteForce(tiny, (actual, expected) => expect(actual).toBe(expected));
+    expect(vectors).toBe((4 * 2 * 2 * 1 * 2 * 1 * 2) ** 2);
     expect(byKey.size).toBe(361);
     expect(new Set(byKey.values()).size).toBe(361);
   });
