@@ -79,7 +79,8 @@ describe('nas show', () => {
     expect(run.code).toBe(0);
     const text = run.stdout;
     expect(text).toContain(`experiment alpha (finished) in ${storage}`);
-    expect(text).toMatch(/\n {2}space nb201\n {2}strategy random\n {2}data synthetic \(subset all, validation 20%\)\n {2}train 1 epoch, batch 32, sgd, cosine\n/);
+    // The stored space options have their defaults filled in (src/run/stored-config.ts).
+    expect(text).toMatch(/\n {2}space nb201 \{"cells":5,"channels":16\}\n {2}strategy random\n {2}data synthetic \(subset all, validation 20%\)\n {2}train 1 epoch, batch 32, sgd, cosine\n/);
     expect(text).toContain('  objectives max validationAccuracy, min macs\n');
     expect(text).toContain('trials (by validationAccuracy, largest first)\n');
     expect(text).toMatch(/\n {2}# +state +val acc +MACs +params +time +architecture\n/);
