@@ -2,7 +2,7 @@ import type { Json } from '../core/arch.js';
 import { OptionsError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { Trial, TrialCost } from '../core/trial.js';
-import { createStrategy } from '../search/index.js';
+import { createStrategy, metricOf } from '../search/index.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { BenchmarkTable } from './table-evaluator.js';
 
@@ -67,8 +67,8 @@ export function benchRun(o: Omit<BenchOptions, 'runs' | 'evals' | 'onRun'>, eval
       const trial = lookUp(o, trials.length, proposal.sample);
       trials.push(trial);
       strategy.tell(trial);
-      const value = trial.outcome?.metrics[o.metric];
-      if (value !== undefined && Number.isFinite(value) && !(value <= top)) top = value;
+      const value = metricOf(trial, o.metric);
+      if (value !== undefined && !(value <= top)) top = value;
       best.push(top);
     }
   } finally {

@@ -3,7 +3,11 @@ import type { Trial } from '../core/trial.js';
 /** One objective: a metric of the outcome (validationAccuracy, …) or a cost figure (macs, params, …), maximised or minimised. */
 export type Objective = { readonly metric: string; readonly direction: 'max' | 'min' };
 
-/** The raw value of `metric` for a COMPLETE trial (outcome metrics first, then cost figures); undefined otherwise. */
+/**
+ * The raw value of `metric` for a COMPLETE trial (outcome metrics first, then cost figures);
+ * undefined otherwise, and when the value is not finite. The one lookup of a trial's objective
+ * value: strategies, the dashboard, `nas show`, the report and the export README all read it here.
+ */
 export function metricOf(trial: Trial, metric: string): number | undefined {
   if (trial.state !== 'COMPLETE' || trial.outcome === undefined) return undefined;
   const value = trial.outcome.metrics[metric] ?? (trial.outcome.cost as unknown as Readonly<Record<string, number | undefined>>)[metric];

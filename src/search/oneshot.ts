@@ -1,9 +1,10 @@
 import type { OptionsSchema } from '../core/options.js';
 
 /**
- * A one-shot strategy (STYLE.md point 5): not ask/tell. It trains one supernet in one worker and
- * ends with derived architectures, which then go through the ordinary trial path. The entry holds
- * what the registry, config validation and `nas list` need; src/run runs it.
+ * A one-shot strategy (docs/conventions.md, *One-shot strategies have their own contract*): not
+ * ask/tell. It trains one supernet in one worker and ends with derived architectures, which then go
+ * through the ordinary trial path. The entry holds what the registry, config validation and
+ * `nas list` need; src/run runs it.
  */
 export interface OneShotEntry<O extends OptionsSchema = OptionsSchema> {
   readonly name: string;

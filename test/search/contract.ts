@@ -30,8 +30,9 @@ const context = (space: SearchSpace, seed: string): StrategyContext => ({ space,
 const keysOf = (space: SearchSpace, samples: readonly Json[]): string[] => samples.map((s) => space.key(s));
 
 /**
- * The contract of a multi-trial strategy (STYLE.md 4, 6, 14; Optuna's sampler tests): samples always
- * inside the space, `tell` accepted after any ask (out of order, failures, trials it never proposed),
+ * The contract of a multi-trial strategy (docs/conventions.md: *Ask and tell*, *One seed*, *One
+ * contract suite per interface*; Optuna's sampler tests): samples always inside the space, `tell`
+ * accepted after any ask (out of order, failures, trials it never proposed),
  * `wait` only while trials run, snapshot / restore mid-search gives the same future proposals, same
  * seed → same proposals, other seed → other proposals.
  */

@@ -14,8 +14,8 @@ export interface SimOptions {
 
 /**
  * A search without a driver, for contract tests: up to `concurrency` trials run at once and finish in
- * a seeded random order (results out of order), each scored by a hash of its key (the lookup of
- * ARCHITECTURE.md) with a second, independent figure as `cost.params`. Cloneable mid-run.
+ * a seeded random order (results out of order), each scored by a hash of its key (docs/conventions.md,
+ * *Testable against a lookup*) with a second, independent figure as `cost.params`. Cloneable mid-run.
  */
 export class Sim {
   trials: Trial[] = [];

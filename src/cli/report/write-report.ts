@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchSpec } from '../../core/arch.js';
 import type { Trial } from '../../core/trial.js';
+import { metricOf } from '../../search/objective.js';
 import { createSpace } from '../../space/spaces/index.js';
 import { architectureDot } from './cell-graph.js';
 import { curvesChart, paretoChart, progressChart } from './charts.js';
@@ -72,7 +73,7 @@ function frozen(space: ReturnType<typeof createSpace>, trial: Trial): ArchSpec |
 }
 
 function caption(trial: Trial, data: ReportData): string {
-  const v = trial.outcome?.metrics[data.objective.metric] ?? (trial.outcome?.cost as unknown as Record<string, number> | undefined)?.[data.objective.metric];
+  const v = metricOf(trial, data.objective.metric);
   return v === undefined ? data.objective.metric : `${data.objective.metric} ${/accuracy/i.test(data.objective.metric) ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4)}`;
 }
 

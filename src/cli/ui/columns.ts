@@ -1,8 +1,8 @@
 import type { Trial } from '../../core/trial.js';
 import type { Objective } from '../../run/config.js';
+import { metricOf } from '../../search/objective.js';
 import { table } from '../format/units.js';
 import { fit, metric, NONE, title } from './format.js';
-import { objectiveValue } from './objectives.js';
 
 /** A column of a trial table: its title and how a trial's cell reads. */
 export interface Column {
@@ -20,7 +20,7 @@ export function latency(trial: Trial): string {
 
 /** A column of one metric or cost figure. */
 export function metricColumn(name: string): Column {
-  return { title: title(name), cell: (t) => metric(name, objectiveValue(t, name)) };
+  return { title: title(name), cell: (t) => metric(name, metricOf(t, name)) };
 }
 
 const LATENCY: Column = { title: 'latency', cell: latency };

@@ -1,17 +1,10 @@
 import type { Trial } from '../../core/trial.js';
 import type { Objective } from '../../run/config.js';
-
-/** A finished trial's value of a metric or cost figure (metrics first); undefined when it has none. */
-export function objectiveValue(trial: Trial, metric: string): number | undefined {
-  const outcome = trial.outcome;
-  if (outcome === undefined) return undefined;
-  const value = outcome.metrics[metric] ?? (outcome.cost as unknown as Readonly<Record<string, number | undefined>>)[metric];
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
-}
+import { metricOf } from '../../search/objective.js';
 
 /** The trial's values of every objective, or undefined if one is missing (such a trial is not ranked). */
 export function objectiveValues(trial: Trial, objectives: readonly Objective[]): number[] | undefined {
-  const values = objectives.map((o) => objectiveValue(trial, o.metric));
+  const values = objectives.map((o) => metricOf(trial, o.metric));
   return values.every((v): v is number => v !== undefined) ? values : undefined;
 }
 
@@ -22,7 +15,7 @@ export function compareValues(a: number, b: number, objective: Objective): numbe
 
 /** Best first by the objective; ties go to the earlier trial. Both trials must have a value. */
 export function compareTrials(objective: Objective): (a: Trial, b: Trial) => number {
-  return (a, b) => compareValues(objectiveValue(a, objective.metric) ?? 0, objectiveValue(b, objective.metric) ?? 0, objective) || a.number - b.number;
+  return (a, b) => compareValues(metricOf(a, objective.metric) ?? 0, metricOf(b, objective.metric) ?? 0, objective) || a.number - b.number;
 }
 
 /** True when `a` is at least as good as `b` on every objective and better on one. */

@@ -3,6 +3,7 @@ import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Variable } from '@tensorflow/tfjs-node';
 import type { Activation, PrimitiveNode } from '../../core/arch.js';
 import { explicitSides } from '../../space/ops/attrs.js';
+import { unhandledOp } from '../../space/ops/unhandled-op.js';
 import { pairOf, windowAttrs } from '../../space/ops/window.js';
 import { loadTf } from '../../backend/tf.js';
 import { nasLayers, type InitConfig } from './layers/index.js';
@@ -13,7 +14,10 @@ import { nasLayers, type InitConfig } from './layers/index.js';
  */
 export type BuildContext = { readonly name: string; readonly init: InitConfig; readonly alphas?: Readonly<Record<string, Variable>> };
 
-/** The layer that computes a primitive node; `undefined` for identity (the input passes through). */
+/**
+ * The layer that computes a primitive node; `undefined` for identity (the input passes through).
+ * Every op has its case: a new op without one does not compile (`unhandledOp`).
+ */
 export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefined {
   const tf = loadTf();
   const L = nasLayers();
@@ -70,6 +74,8 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
       if (alpha === undefined) throw new Error(`mix node "${name}" needs architecture parameters "${node.alpha}" (build a supernet with alphas)`);
       return new L.NasMix({ name, alpha, edge: node.edge });
     }
+    default:
+      return unhandledOp(node, 'the builder (layerFor, src/eval/build/primitives.ts)');
   }
 }
 

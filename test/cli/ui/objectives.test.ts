@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compareTrials, dominates, objectiveValue, paretoInsert } from '../../../src/cli/ui/objectives.js';
+import { compareTrials, dominates, objectiveValues, paretoInsert } from '../../../src/cli/ui/objectives.js';
 import { complete, failed, MULTI } from './fixtures.js';
 
 const MAX = { metric: 'validationAccuracy', direction: 'max' } as const;
 const MIN = { metric: 'params', direction: 'min' } as const;
 
 describe('objectives', () => {
-  it('reads metrics first, then cost figures; nothing from a failed trial', () => {
-    const t = complete(0, 0.8, 1234);
-    expect([objectiveValue(t, 'validationAccuracy'), objectiveValue(t, 'params'), objectiveValue(t, 'macs'), objectiveValue(t, 'nope')]).toEqual([0.8, 1234, 123_400, undefined]);
-    expect(objectiveValue(failed(1, 'diverged'), 'validationAccuracy')).toBeUndefined();
-    expect(objectiveValue(complete(2, Number.NaN), 'validationAccuracy')).toBeUndefined();
+  it('reads every objective through the one lookup (test/search/objective.test.ts); nothing from a failed trial', () => {
+    expect(objectiveValues(complete(0, 0.8, 1234), [MAX, MIN, { metric: 'macs', direction: 'min' }])).toEqual([0.8, 1234, 123_400]);
+    expect(objectiveValues(failed(1, 'diverged'), [MAX])).toBeUndefined();
+    expect(objectiveValues(complete(2, Number.NaN), [MIN, MAX])).toBeUndefined();
   });
 
   it('sorts best first and breaks ties by trial number', () => {

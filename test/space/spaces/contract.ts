@@ -81,7 +81,8 @@ const differingPositions = (a: readonly number[], b: readonly number[]): number 
   a.reduce((n, ai, i) => n + (ai === b[i] ? 0 : 1), 0) + Math.abs(a.length - b.length);
 
 /**
- * The contract every search space passes (STYLE.md 2, 3, 6, 14): seeded fast-check properties over
+ * The contract every search space passes (docs/conventions.md: *Samples are plain JSON*, *Keys are
+ * canonical*, *One seed*, *One contract suite per interface*): seeded fast-check properties over
  * sample, mutate, neighbours, crossover, encode/decode, freeze, key, format/parse, validate, size.
  */
 export function describeSpaceContract<S extends Json>(name: string, make: () => SearchSpace<S>, opts: ContractOptions = {}): void {

@@ -4,6 +4,7 @@
  */
 import type { PrimitiveNode } from '../../../core/arch.js';
 import { explicitSides } from '../../../space/ops/attrs.js';
+import { unhandledOp } from '../../../space/ops/unhandled-op.js';
 import { pairOf } from '../../../space/ops/window.js';
 import type { Sym } from '../graph.js';
 import { biasAdd, matMul, resize } from '../nn.js';
@@ -17,7 +18,7 @@ import { lowerPool } from './pool.js';
 
 export type { LowerContext, WeightKind } from './context.js';
 
-/** The output of `node` (its tfjs layer named `layer`) on `inputs`. */
+/** The output of `node` (its tfjs layer named `layer`) on `inputs`. Every op has its case (`unhandledOp`). */
 export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode, inputs: readonly Sym[]): Sym {
   const { e } = ctx;
   const x = inputs[0] as Sym;
@@ -78,6 +79,8 @@ export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode,
       return lowerDeconv(ctx, layer, node, x);
     case 'mix':
       return lowerMix(ctx, node, inputs);
+    default:
+      return unhandledOp(node, 'the compiler (lowerNode, src/eval/compile/lower/index.ts)');
   }
 }
 

@@ -6,7 +6,7 @@ const root = path.resolve(import.meta.dirname, '../../../..');
 const nas = (...args: string[]): string => execFileSync(process.execPath, [path.join(root, 'bin/nas.js'), ...args], { cwd: root, encoding: 'utf8' });
 
 describe('nas estimate --space nb201 (the real command)', () => {
-  it('prices the benchmark string: 802,426 trainable params for the issue example, the JSON shape of ARCHITECTURE.md', () => {
+  it('prices the benchmark string: 802,426 trainable params for the issue example, the JSON shape of docs/cli.md', () => {
     const out = JSON.parse(nas('estimate', '--space', 'nb201', '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', '--json')) as Record<string, unknown>;
     // three 3×3 conv edges per cell: 73,306 + 5·3·Σ_C (9C² + 2C) over C = 16, 32, 64
     expect(out['params']).toMatchObject({ trainable: 802_426 });
