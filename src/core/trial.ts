@@ -1,6 +1,6 @@
 import type { Json } from './arch.js';
 
-/** Life of a trial: RUNNING from dispatch until its result is stored. PRUNED: stopped early by a strategy. */
+/** Life of a trial: RUNNING from dispatch until its result is stored. PRUNED: stopped early by the pruner (docs/strategies.md, *Pruners*). */
 export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
 
 /**

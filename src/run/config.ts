@@ -56,6 +56,11 @@ export interface ExperimentConfig {
   readonly saveModels?: boolean;
   /** The SQLite file (absolute). */
   readonly storage: string;
+  /**
+   * Stops a trial early when its epoch curve of the primary objective (an epoch metric) looks worse
+   * than the others' (src/search/pruners, docs/strategies.md "Pruners"); such a trial is PRUNED.
+   */
+  readonly pruner?: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
   /** Answer trials from a benchmark table (absolute path; CSV `index,arch,<metrics…>`) instead of training: `metric` is the column searched. */
   readonly benchmark?: { readonly table: string; readonly metric: string };
 }

@@ -1,12 +1,13 @@
 import type { Json } from '../core/arch.js';
 import type { RunEvent, TrialProgress } from '../core/events.js';
-import { CUT_SHORT, type FailureReason, type Trial, type TrialOutcome } from '../core/trial.js';
+import { CUT_SHORT, type EpochMetrics, type FailureReason, type Trial, type TrialOutcome } from '../core/trial.js';
 import type { Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Strategy } from '../search/strategy.js';
 import type { Evaluator, TaskOutcome } from './evaluator.js';
 import { outcomeToFinish } from './outcome.js';
+import { prunedMessage, type PrunedAt, type TrialPruner } from './trial-pruner.js';
 
 /** Everything one search needs; the driver owns none of it (the caller opens and closes). */
 export interface DriverOptions {
@@ -28,6 +29,8 @@ export interface DriverOptions {
   readonly unrecorded?: Proposal;
   /** Deletes saved models that keepModels does not keep (src/run/model-retention.ts), after each recorded trial and at the start. */
   readonly models?: { readonly prune: (trials: readonly Trial[]) => Promise<void> };
+  /** Judges each running trial after every epoch; a trial it prunes is cancelled and recorded PRUNED. */
+  readonly pruner?: TrialPruner;
 }
 
 /** Trials that count against the budget: all finished ones except those the driver itself cut short. */
@@ -36,16 +39,22 @@ export function countsAgainstBudget(t: Trial): boolean {
 }
 
 /**
- * The multi-trial loop (ARCHITECTURE.md, data flow): ask the strategy while workers are free and
- * the budget is not spent; record each trial RUNNING before dispatch and its result after; tell the
- * strategy; snapshot its state at every ask (before the record, with the proposal) and after every
- * tell, so a resumed search continues exactly.
+ * The multi-trial loop (docs/architecture.md, *A multi-trial search, end to end*): ask the strategy
+ * while workers are free and the budget is not spent; record each trial RUNNING before dispatch and
+ * its result after; tell the strategy; snapshot its state at every ask (before the record, with the
+ * proposal) and after every tell, so a resumed search continues exactly.
  */
 export class Driver {
   private readonly trials = new Map<number, Trial>();
   private readonly inflight = new Map<number, Promise<void>>();
   /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
   private readonly writes = new Map<number, Promise<void>>();
+  /** Per running trial, the epochs it reported (what the pruner judges). */
+  private readonly curves = new Map<number, EpochMetrics[]>();
+  /** Running trials the pruner stopped, with where; their later epochs are not recorded. */
+  private readonly pruned = new Map<number, PrunedAt>();
+  /** Per running trial, the cancel of its task alone (a stop's cancel reaches every trial). */
+  private readonly cancels = new Map<number, AbortController>();
   private readonly told: Set<number>;
   private readonly requeue: Proposal[];
   /**
@@ -127,9 +136,11 @@ export class Driver {
     if (retryOf === undefined) this.unrecorded = undefined;
     this.trials.set(trial.id, trial);
     this.o.emit({ type: 'trial-started', t: Date.now(), trial });
+    const cancel = new AbortController();
+    this.cancels.set(trial.id, cancel);
     const running = this.o.evaluator
       .run(this.o.taskFor(trial), {
-        signal: this.controller.signal,
+        signal: AbortSignal.any([this.controller.signal, cancel.signal]),
         onProgress: (data) => this.progress(trial, data as TrialProgress),
         ...(this.o.trialTimeoutMs === undefined ? {} : { timeoutMs: this.o.trialTimeoutMs }),
       })
@@ -142,17 +153,35 @@ export class Driver {
   }
 
   private progress(trial: Trial, progress: TrialProgress): void {
+    if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
       const previous = this.writes.get(trial.id) ?? Promise.resolve();
       this.writes.set(trial.id, previous.then(() => this.o.storage.addEpoch(trial.id, progress.metrics)).catch((error: unknown) => this.refuse(error)));
+      this.judge(trial, progress.metrics);
     }
     this.o.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
   }
 
+  /** Asks the pruner about a trial's new epoch; a pruned trial's task is cancelled (the pool stops its worker). */
+  private judge(trial: Trial, metrics: EpochMetrics): void {
+    if (this.o.pruner === undefined) return;
+    const curve = [...(this.curves.get(trial.id) ?? []), metrics];
+    this.curves.set(trial.id, curve);
+    const at = this.o.pruner.judge(curve, this.trials.values());
+    if (at === undefined) return;
+    this.pruned.set(trial.id, at);
+    this.cancels.get(trial.id)?.abort();
+  }
+
   private async finish(trial: Trial, outcome: TaskOutcome): Promise<void> {
-    const result = outcomeToFinish(outcome);
+    const at = this.pruned.get(trial.id);
+    // A pruned trial is PRUNED however its task ended (cancelled, or done before the cancel arrived): its record stops at the pruned epoch.
+    const result: FinishedAs = at === undefined ? outcomeToFinish(outcome) : { state: 'PRUNED', message: prunedMessage(at) };
     await this.writes.get(trial.id);
     this.writes.delete(trial.id);
+    this.curves.delete(trial.id);
+    this.pruned.delete(trial.id);
+    this.cancels.delete(trial.id);
     const finished = await this.o.storage.finishTrial(trial.id, result);
     this.trials.set(trial.id, finished);
     this.o.strategy.tell(finished);
@@ -161,7 +190,7 @@ export class Driver {
     await this.o.models?.prune([...this.trials.values()]);
     this.inflight.delete(trial.id);
     this.o.emit({ type: 'trial-finished', t: Date.now(), trial: finished });
-    const refusal = outcome.ok ? undefined : trialRefusal(finished.reason, outcome.error.message);
+    const refusal = outcome.ok || at !== undefined ? undefined : trialRefusal(finished.reason, outcome.error.message);
     if (refusal !== undefined) this.refuse(refusal);
   }
 
@@ -199,4 +228,4 @@ export class Driver {
 /** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
 export type Proposal = { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> };
 
-export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };
+export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED' | 'PRUNED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };

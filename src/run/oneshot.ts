@@ -1,6 +1,7 @@
-// The one-shot phase of a search (ARCHITECTURE.md: one-shot has its own contract): check the
-// supernet's memory, train it in one isolated worker, record every epoch (α, losses, the derived
-// architecture, the checkpoint file) as events, and hand the derived architectures to the trial path.
+// The one-shot phase of a search (docs/conventions.md, *One-shot strategies have their own
+// contract*): check the supernet's memory, train it in one isolated worker, record every epoch (α,
+// losses, the derived architecture, the checkpoint file) as events, and hand the derived
+// architectures to the trial path.
 import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -20,6 +20,7 @@ import { experimentSpace } from './experiment-space.js';
 import { removeStrayModels } from './stray-models.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './trial-task.js';
+import { TrialPruner } from './trial-pruner.js';
 
 const TRIAL_WORKER = new URL('./trial-worker.ts', import.meta.url).href;
 
@@ -160,6 +161,7 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
       told: plan.told,
       ...(plan.unrecorded === undefined ? {} : { unrecorded: plan.unrecorded }),
       models: new ModelRetention(config),
+      ...(config.pruner === undefined ? {} : { pruner: new TrialPruner(config.pruner, config.objectives[0] as ExperimentConfig['objectives'][number]) }),
     },
     history,
   );

@@ -39,8 +39,9 @@ export function fakeAccuracy(key: string): number {
 }
 
 /**
- * An in-process evaluator (ARCHITECTURE.md: strategies and the driver are testable in milliseconds
- * against a lookup): the outcome of a task is `decide(task)`, after `delayMs`.
+ * An in-process evaluator (docs/conventions.md, *Testable against a lookup*: strategies and the
+ * driver are testable in milliseconds against a lookup): the outcome of a task is `decide(task)`,
+ * after `delayMs`.
  */
 export function lookupEvaluator(concurrency: number, decide: (task: TrialTask) => TaskOutcome, delayMs: (task: TrialTask) => number = () => 0): Evaluator {
   return {

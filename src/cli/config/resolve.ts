@@ -1,5 +1,6 @@
 import { checkOptions } from '../../core/options.js';
 import { halvingOptions } from '../../search/index.js';
+import { findPruner } from '../../search/pruners/index.js';
 import path from 'node:path';
 import type { Json } from '../../core/arch.js';
 import type { AugmentConfig, ExperimentConfig, KeepModels } from '../../run/config.js';
@@ -37,6 +38,7 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
     strategy: { name: c.strategy.name, options: options.strategy as Record<string, Json>, ...halvingOf(c.strategy) },
     train: (c.train ?? {}) as ExperimentConfig['train'],
     objectives: c.objectives ?? [{ metric: 'validationAccuracy', direction: 'max' }],
+    ...(c.pruner === undefined ? {} : { pruner: { name: c.pruner.name, options: checkOptions(findPruner(c.pruner.name).options, c.pruner.options ?? {}).values as Record<string, Json> } }),
     ...(c.constraints === undefined ? {} : { constraints: c.constraints as ExperimentConfig['constraints'] & object }),
     budget: c.budget as ExperimentConfig['budget'],
     workers: c.workers ?? plannedWorkers(),

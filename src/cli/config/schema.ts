@@ -86,6 +86,7 @@ export const userConfigSchema = strict(
     }),
     space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
     strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options(), halving: options() }),
+    pruner: strict({ name: text('a pruner name (median, percentile, patience)'), options: options() }).optional(),
     train: train.optional(),
     objectives: z
       .array(strict({ metric: text('a metric name'), direction: z.enum(['max', 'min'], expected("'max' or 'min'")) }), expected('a list of objectives'))

@@ -8,6 +8,9 @@ import type { reinforce } from '../../search/reinforce/index.js';
 import type { tpe } from '../../search/tpe.js';
 import type { darts } from '../../search/darts/index.js';
 import type { halvingOptions } from '../../search/halving.js';
+import type { medianPruner } from '../../search/pruners/median.js';
+import type { percentilePruner } from '../../search/pruners/percentile.js';
+import type { patiencePruner } from '../../search/pruners/patience.js';
 import type { TrainConfig } from '../../eval/train/index.js';
 import type { KeepModels } from '../../run/config.js';
 import type { OptionsInput } from './option-input.js';
@@ -95,6 +98,8 @@ export interface UserConfig {
   readonly dataset: DatasetConfig;
   readonly space: SpaceConfig;
   readonly strategy: StrategyConfig;
+  /** Stop trials early on their epoch curve of the primary objective; they are recorded PRUNED. */
+  readonly pruner?: PrunerConfig;
   /** Default: 1 epoch, batch 128, SGD with Nesterov momentum, cosine schedule. */
   readonly train?: TrainSettings;
   /** What the search optimises, the first one primary. Default: maximise validationAccuracy. */
@@ -121,3 +126,9 @@ export interface UserConfig {
   /** Answer trials from a benchmark table (CSV with an `arch` column) instead of training them. */
   readonly benchmark?: { readonly table: string; readonly metric: string };
 }
+
+/** A pruner and its options (docs/strategies.md, "Pruners"): stops trials whose epoch curve looks bad. */
+export type PrunerConfig =
+  | { readonly name: 'median'; readonly options?: OptionsInput<(typeof medianPruner)['options']> }
+  | { readonly name: 'percentile'; readonly options?: OptionsInput<(typeof percentilePruner)['options']> }
+  | { readonly name: 'patience'; readonly options?: OptionsInput<(typeof patiencePruner)['options']> };

@@ -1,6 +1,7 @@
 import type { Json } from '../../core/arch.js';
 import { crossProblems, objectiveProblems, trainProblems } from './field-checks.js';
 import { halvingProblems } from './halving-checks.js';
+import { prunerProblems } from './pruner-checks.js';
 import { ConfigError, fallbackMessage, notCovered, zodProblems, type Problem } from './problems.js';
 import { registryProblems, type EntryOptions, type NamedEntry } from './registry-checks.js';
 import { userConfigSchema, type CheckedConfig } from './schema.js';
@@ -32,7 +33,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): V
     },
     configDir,
   );
-  const later: Problem[] = [...registry.problems, ...halvingProblems(raw.strategy), ...trainProblems(withoutRejected(raw.train, 'train', first)), ...objectiveProblems(sections), ...crossProblems(sections)];
+  const later: Problem[] = [...registry.problems, ...halvingProblems(raw.strategy), ...prunerProblems(raw), ...trainProblems(withoutRejected(raw.train, 'train', first)), ...objectiveProblems(sections), ...crossProblems(sections)];
   const order = Object.keys(userConfigSchema.shape);
   const rank = (p: Problem) => order.indexOf(p.path.split(/[.[]/)[0] ?? '');
   const problems = [...first, ...notCovered(later, first)].map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);

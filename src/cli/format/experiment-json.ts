@@ -4,6 +4,7 @@ import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { Objective } from '../../run/config.js';
 import { storedConfig } from '../../run/stored-config.js';
 import { countsAgainstBudget } from '../../run/driver.js';
+import { prunedAtOf } from '../../run/trial-pruner.js';
 import { valueOf } from './metrics.js';
 import { bestTrial } from './ranking.js';
 
@@ -53,6 +54,8 @@ export interface TrialJson {
   readonly engine: TrialEngine | null;
   readonly seconds: number | null;
   readonly retryOf: number | null;
+  /** A PRUNED trial: the epoch it was stopped at and its value of the followed metric there; otherwise null. */
+  readonly pruned: { readonly epoch: number; readonly metric: string; readonly value: number } | null;
   readonly startedAt: string;
   readonly finishedAt: string | null;
 }
@@ -98,7 +101,13 @@ export function trialJson(trial: Trial, format: (sample: Json) => string): Trial
     engine: outcome?.engine ?? null,
     seconds: outcome?.seconds ?? (trial.finishedAt === undefined ? null : (trial.finishedAt - trial.startedAt) / 1000),
     retryOf: trial.retryOf ?? null,
+    pruned: prunedJson(trial),
     startedAt: new Date(trial.startedAt).toISOString(),
     finishedAt: trial.finishedAt === undefined ? null : new Date(trial.finishedAt).toISOString(),
   };
+}
+
+function prunedJson(trial: Trial): TrialJson['pruned'] {
+  const at = prunedAtOf(trial);
+  return at === undefined ? null : { epoch: at.step, metric: at.metric, value: at.value };
 }

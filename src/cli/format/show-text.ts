@@ -27,6 +27,11 @@ export function showLines(show: ShowJson, shownPath: string, width = 120): strin
     lines.push('', `trained on the eager engine instead of the compiled one (${eager.length})`);
     for (const t of eager) lines.push(`  #${t.number}: ${clip(t.engine?.fallback ?? '', width - 10)}`);
   }
+  const pruned = show.trials.filter((t) => t.state === 'PRUNED');
+  if (pruned.length > 0) {
+    lines.push('', `pruned (${pruned.length})`);
+    for (const t of pruned) lines.push(`  #${t.number}: ${clip(t.message ?? '', width - 10)}`);
+  }
   if (show.failures.length > 0) {
     lines.push('', `failures (${show.failures.length})`);
     for (const f of show.failures) lines.push(`  #${f.number} ${f.reason}: ${clip((f.message ?? '').split('\n')[0] ?? '', width - 12)}`);
@@ -43,11 +48,18 @@ function configLines(c: ExperimentConfig): string[] {
   return [
     `  space ${c.space.name}${clip(options(c.space.options), 100)}`,
     `  strategy ${c.strategy.name}${options(c.strategy.options)}`,
+    ...(c.pruner === undefined ? [] : [`  pruner ${c.pruner.name}${options(c.pruner.options)}`]),
     c.benchmark === undefined ? `  data ${c.dataset.name} (${data.join(', ')})` : `  benchmark table ${c.benchmark.table} (column ${c.benchmark.metric})`,
     ...(c.benchmark === undefined ? [`  train ${fidelity}, batch ${c.train.batchSize ?? 128}, ${c.train.optimizer?.kind ?? 'sgd'}, ${c.train.schedule?.kind ?? 'cosine'}`] : []),
     `  objectives ${c.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}${limits.length > 0 ? ` · constraints ${limits.join(', ')}` : ''}`,
     `  budget ${budget} · workers ${c.workers} · seed ${c.seed}`,
   ];
+}
+
+/** A trial's state cell: FAILED with its reason, PRUNED with the epoch it was stopped at. */
+function stateText(t: TrialJson): string {
+  if (t.state === 'FAILED') return `FAILED ${t.reason ?? ''}`.trim();
+  return t.pruned === null ? t.state : `PRUNED @${t.pruned.epoch}`;
 }
 
 function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number): string[] {
@@ -57,7 +69,7 @@ function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number)
   const header = ['#', 'state', ...metrics.map(metricTitle), 'time', 'architecture'];
   const rows = trials.map((t) => [
     String(t.number),
-    t.state === 'FAILED' ? `FAILED ${t.reason ?? ''}`.trim() : t.state,
+    stateText(t),
     ...metrics.map((m) => metricText(m, t.metrics[m] ?? t.cost?.[m])),
     t.seconds === null ? NONE : `${t.seconds.toFixed(1)} s`,
     t.arch,

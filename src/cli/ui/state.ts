@@ -1,8 +1,9 @@
 import type { RunEvent, TrialProgress } from '../../core/events.js';
 import type { FailureReason, Trial, TrialState } from '../../core/trial.js';
 import { countsAgainstBudget } from '../../run/driver.js';
+import { metricOf } from '../../search/objective.js';
 import { DEFAULT_OBJECTIVE, type DashboardHeader } from './header.js';
-import { compareTrials, objectiveValue, paretoInsert } from './objectives.js';
+import { compareTrials, paretoInsert } from './objectives.js';
 import { reduceOneShot, type OneShotState } from './oneshot.js';
 
 /** A worker lane: one running trial and how far it is. */
@@ -161,11 +162,11 @@ function finish(state: DashboardState, trial: Trial): DashboardState {
 /** Counts, failures, leaderboard, best-so-far and front after a finished trial (lanes untouched). */
 function recordResult(state: DashboardState, trial: Trial): DashboardState {
   const primary = state.header.objectives[0] ?? DEFAULT_OBJECTIVE;
-  const value = trial.state === 'COMPLETE' ? objectiveValue(trial, primary.metric) : undefined;
+  const value = metricOf(trial, primary.metric);
   const failure: Failure = { number: trial.number, reason: trial.reason, message: trial.message };
   const ranked = value === undefined ? state.leaderboard : [...state.leaderboard, trial].sort(compareTrials(primary)).slice(0, state.top);
   const leader = ranked[0];
-  const best = value === undefined || leader === undefined ? state.best : [...state.best, objectiveValue(leader, primary.metric) ?? value];
+  const best = value === undefined || leader === undefined ? state.best : [...state.best, metricOf(leader, primary.metric) ?? value];
   return {
     ...state,
     finished: [...state.finished, trial],

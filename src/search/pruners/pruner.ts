@@ -1,0 +1,43 @@
+import type { OptionsSchema, OptionValues } from '../../core/options.js';
+
+/** One trial's intermediate values: the value reported at each step (epoch), in step order. */
+export type Curve = readonly { readonly step: number; readonly value: number }[];
+
+/**
+ * What a pruner decides from: the curve of the trial being judged up to its latest step, the curves
+ * of the finished (COMPLETE) trials, and which way is better. Plain data, so a decision is a pure
+ * function of the stored epochs and a resumed search decides the same.
+ */
+export interface PruneInput {
+  readonly direction: 'max' | 'min';
+  readonly current: Curve;
+  readonly completed: readonly Curve[];
+}
+
+/** Prune, with why (a sentence for the record), or keep training. */
+export type PruneDecision = { readonly prune: true; readonly why: string } | { readonly prune: false };
+
+/** A pruning rule (Optuna's pruners): judges the current trial at its latest step. */
+export type Pruner = (input: PruneInput) => PruneDecision;
+
+/** A registered pruner: its name, a one-line description, its options and its constructor. */
+export interface PrunerEntry<O extends OptionsSchema = OptionsSchema> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: O;
+  create(options: OptionValues<O>): Pruner;
+}
+
+export const KEEP: PruneDecision = { prune: false };
+
+/** The best value of a curve so far (NaN values ignored; NaN when none is finite). */
+export function bestOf(curve: Curve, direction: 'max' | 'min'): number {
+  const values = curve.map((p) => p.value).filter((v) => !Number.isNaN(v));
+  if (values.length === 0) return Number.NaN;
+  return direction === 'max' ? Math.max(...values) : Math.min(...values);
+}
+
+/** A number as the record shows it. */
+export function shown(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}

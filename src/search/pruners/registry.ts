@@ -1,0 +1,22 @@
+import { resolveOptions } from '../../core/options.js';
+import { OptionsError } from '../../core/errors.js';
+import { medianPruner } from './median.js';
+import { patiencePruner } from './patience.js';
+import { percentilePruner } from './percentile.js';
+import type { Pruner, PrunerEntry } from './pruner.js';
+
+/** Every pruner, in the order docs and listings show them. */
+export const PRUNERS: readonly PrunerEntry[] = [medianPruner, percentilePruner, patiencePruner];
+
+/** The registered pruner `name`, or an error listing the known ones. */
+export function findPruner(name: string): PrunerEntry {
+  const entry = PRUNERS.find((p) => p.name === name);
+  if (entry === undefined) throw new OptionsError(`unknown pruner "${name}"`, `use one of: ${PRUNERS.map((p) => p.name).join(', ')}`);
+  return entry;
+}
+
+/** A pruner from its registered name and options (checked against its schema, defaults filled). */
+export function createPruner(name: string, options: Readonly<Record<string, unknown>> = {}): Pruner {
+  const entry = findPruner(name);
+  return entry.create(resolveOptions(entry.options, options, `pruner "${name}"`));
+}
