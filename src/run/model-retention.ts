@@ -1,8 +1,10 @@
-// keepModels { best: k } (docs/config.md): only the k best complete trials by the primary objective
-// keep their saved models. The workers save every trained model; the driver, on the main thread,
-// deletes the folders of finished trials that are not among the k best, after each trial is
-// recorded and once when it starts. Deleting is idempotent, so a crash between a record and its
-// deletion leaves only a folder too many, which the resume deletes.
+// Which saved models stay on disk (docs/config.md, keepModels). The workers save every trained model;
+// the driver, on the main thread, deletes the folders of finished trials whose model is not kept,
+// after each trial is recorded and once when it starts: a trial that did not complete (interrupted,
+// pruned, failed after its model was saved) keeps none, and under { best: k } only the k best
+// COMPLETE trials by the primary objective keep theirs. Deleting is idempotent, so a driver killed
+// between a record and its deletion (or while a worker saved a model) leaves folders too many, which
+// the resume's first pass deletes.
 import { rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import type { Trial } from '../core/trial.js';
@@ -10,29 +12,30 @@ import type { ExperimentConfig } from './config.js';
 import { primaryObjective, rankTrials } from './experiment-data.js';
 import { keepModelsOf, trialModelDir } from './model-store.js';
 
-/** The numbers of the trials whose models keepModels keeps, when it keeps the best k; undefined for 'all' and 'none'. */
-export function keptModels(trials: readonly Trial[], config: ExperimentConfig): ReadonlySet<number> | undefined {
+/** The numbers of the trials whose saved models keepModels keeps: the COMPLETE ones, or their best k. */
+export function keptModels(trials: readonly Trial[], config: ExperimentConfig): ReadonlySet<number> {
   const keep = keepModelsOf(config);
-  if (typeof keep === 'string') return undefined;
-  return new Set(rankTrials(trials, primaryObjective(config)).slice(0, keep.best).map((t) => t.number));
+  const complete = trials.filter((t) => t.state === 'COMPLETE');
+  if (keep === 'none') return new Set();
+  return new Set((keep === 'all' ? complete : rankTrials(complete, primaryObjective(config)).slice(0, keep.best)).map((t) => t.number));
 }
 
-/** Deletes the saved models keepModels does not keep (a no-op unless it is { best: k }). */
+/** Deletes the saved models keepModels does not keep (nothing to delete under 'none': nothing is saved). */
 export class ModelRetention {
-  /** Trials whose folder is gone: a trial out of the best k never comes back (the ranking only gains trials). */
-  private readonly pruned = new Set<number>();
+  /** Trials whose folder is gone: a finished trial not kept never comes back (the ranking only gains trials). */
+  private readonly deleted = new Set<number>();
 
   constructor(private readonly config: ExperimentConfig) {}
 
-  /** Deletes the model folders of the finished trials among `trials` that are not among the best k. */
+  /** Deletes the model folders of the finished trials among `trials` whose model is not kept. */
   async prune(trials: readonly Trial[]): Promise<void> {
+    if (keepModelsOf(this.config) === 'none') return;
     const kept = keptModels(trials, this.config);
-    if (kept === undefined) return;
     for (const t of trials) {
-      if (t.state === 'RUNNING' || kept.has(t.number) || this.pruned.has(t.number)) continue;
+      if (t.state === 'RUNNING' || kept.has(t.number) || this.deleted.has(t.number)) continue;
       // NOTE: a folder that cannot be deleted only stays on disk; the next resume tries again.
       await rm(trialModelDir(this.config.storage, this.config.name, t.number), { recursive: true, force: true }).catch(() => undefined);
-      this.pruned.add(t.number);
+      this.deleted.add(t.number);
     }
   }
 }
@@ -44,7 +47,7 @@ export function noModelError(config: ExperimentConfig, trials: readonly Trial[],
     return new UserError('NO_MODEL', `trial ${number} has no saved model: experiment "${config.name}" ran with keepModels: 'none' (no model is saved)`, "re-run the search with keepModels 'all' or { best: k } to export its models");
   }
   const kept = keptModels(trials, config);
-  if (typeof keep === 'object' && kept !== undefined && !kept.has(number)) {
+  if (typeof keep === 'object' && !kept.has(number)) {
     return new UserError(
       'NO_MODEL',
       `trial ${number}'s model was not kept: experiment "${config.name}" keeps only the models of its ${keep.best} best complete trials by ${primaryObjective(config).metric} (keepModels: { best: ${keep.best} })`,

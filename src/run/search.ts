@@ -17,7 +17,6 @@ import { Driver, type Proposal } from './driver.js';
 import { runAsOwner, type LeaseTiming } from './owner-lease.js';
 import { ModelRetention } from './model-retention.js';
 import { experimentSpace } from './experiment-space.js';
-import { removeStrayModels } from './stray-models.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './trial-task.js';
 import { TrialPruner } from './trial-pruner.js';
@@ -92,10 +91,7 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
 
 async function runToEnd(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
-  if (resumed) {
-    await storage.markInterrupted(experiment.id);
-    await removeStrayModels(config.storage, config.name, await storage.listTrials(experiment.id));
-  }
+  if (resumed) await storage.markInterrupted(experiment.id);
   await storage.setExperimentStatus(experiment.id, 'running');
   hooks.emit({ type: 'experiment-started', t: Date.now(), experiment: config.name, resumed, budget: config.budget, workers: hooks.evaluator?.concurrency ?? config.workers });
   let status: 'finished' | 'stopped' | 'failed' = 'failed';

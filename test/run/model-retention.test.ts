@@ -78,8 +78,8 @@ describe('keepModels', () => {
     await startSearch(all, { emit: () => undefined, evaluator: savingEvaluator(2) });
     expect(savedModels(all)).toEqual([0, 1, 2, 3, 4]);
     const trials = await trialsOf(all);
-    expect(keptModels(trials, all)).toBeUndefined();
-    expect(keptModels(trials, { ...all, keepModels: 'none' })).toBeUndefined();
+    expect(keptModels(trials, all)).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(keptModels(trials, { ...all, keepModels: 'none' })).toEqual(new Set());
     expect(keptModels(trials, { ...all, keepModels: { best: 2 } })).toEqual(new Set(bestNumbers(trials, 2)));
   });
 

@@ -6,7 +6,7 @@ import type { Json } from '../../src/core/arch.js';
 import { Rng } from '../../src/core/rng.js';
 import { oneShotDir, trialModelDir } from '../../src/run/model-store.js';
 import { runOneShotPhase } from '../../src/run/oneshot.js';
-import { removeStrayModels } from '../../src/run/stray-models.js';
+import { ModelRetention } from '../../src/run/model-retention.js';
 import { resumeSearch } from '../../src/run/search.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import { completed, lookupEvaluator, testConfig } from './helpers.js';
@@ -35,9 +35,9 @@ describe('files a killed search leaves, removed when it resumes', () => {
     } finally {
       await storage.close();
     }
-    // Trial 0 completed; trial 1 was RUNNING with its model saved; trial 2 was never recorded but has a half-written folder.
-    for (const n of [0, 1]) for (const f of ['model.json', 'weights.bin']) touch(path.join(trialModelDir(config.storage, config.name, n), f));
-    touch(path.join(trialModelDir(config.storage, config.name, 2), 'model.json'));
+    // Trial 0 completed with its model saved; trial 1 was RUNNING, its model half written.
+    for (const f of ['model.json', 'weights.bin']) touch(path.join(trialModelDir(config.storage, config.name, 0), f));
+    touch(path.join(trialModelDir(config.storage, config.name, 1), 'model.json'));
 
     expect(await resumeSearch(config.storage, config.name, { emit: () => undefined, evaluator: lookupEvaluator(1, () => completed(0.5)) })).toBe('finished');
     const root = path.dirname(trialModelDir(config.storage, config.name, 0));
@@ -46,12 +46,12 @@ describe('files a killed search leaves, removed when it resumes', () => {
     expect(fs.readdirSync(path.join(root, 'trial-0')).sort()).toEqual(['model.json', 'weights.bin']);
   });
 
-  it('removeStrayModels keeps the folders of COMPLETE trials and other files of the experiment folder', async () => {
+  it('keepModels all keeps the folders of COMPLETE trials and other files of the experiment folder', async () => {
     const config = testConfig({ name: 'keep' });
     const root = path.dirname(trialModelDir(config.storage, config.name, 0));
     for (const f of ['trial-3/model.json', 'trial-4/model.json', 'trial-10/weights.bin', 'oneshot/epoch-1.ckpt', 'notes.txt']) touch(path.join(root, f));
     const trial = (number: number, state: 'COMPLETE' | 'FAILED') => ({ id: number, number, sample: {}, key: `k${number}`, state, startedAt: 0 }) as const;
-    await removeStrayModels(config.storage, config.name, [trial(3, 'COMPLETE'), trial(4, 'FAILED'), trial(10, 'COMPLETE')]);
+    await new ModelRetention(config).prune([trial(3, 'COMPLETE'), trial(4, 'FAILED'), trial(10, 'COMPLETE')]);
     expect(fs.readdirSync(root).sort()).toEqual(['notes.txt', 'oneshot', 'trial-10', 'trial-3']);
   });
 

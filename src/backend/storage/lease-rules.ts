@@ -1,3 +1,4 @@
+import { processAlive } from '../../core/process-alive.js';
 import { StorageMisuseError } from './errors.js';
 import type { ExperimentLease, LeaseClaimant, StaleReason } from './storage.js';
 
@@ -20,16 +21,6 @@ export function staleReason(holder: ExperimentLease, claimant: LeaseClaimant, no
   if (holder.host === claimant.host && !processAlive(holder.pid)) return 'owner-dead';
   if (now - holder.heartbeatAt >= staleAfterMs) return 'heartbeat-timeout';
   return undefined;
-}
-
-/** Whether a process with this pid runs on this host (EPERM: it runs, under another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 function invalid(message: string): StorageMisuseError {

@@ -5,6 +5,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../core/process-alive.js';
 
 let swept: Promise<void> | undefined;
 
@@ -18,16 +19,6 @@ async function sweep(prefix: string): Promise<void> {
   const dir = tmpdir();
   for (const entry of await readdir(dir).catch(() => [])) {
     const pid = entry.startsWith(prefix) ? /^(\d+)-/.exec(entry.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !running(Number(pid))) await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, under another user). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid !== undefined && !processAlive(Number(pid))) await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
   }
 }
