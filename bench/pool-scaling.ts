@@ -10,7 +10,7 @@ import type { Json } from '../src/core/arch.js';
 import { Rng } from '../src/core/rng.js';
 import type { ExperimentConfig } from '../src/run/config.js';
 import { trialPool } from '../src/run/search.js';
-import type { TrialTask } from '../src/run/trial-task.js';
+import type { TrialTask } from '../src/run/worker/trial-task.js';
 import { createSpace } from '../src/space/spaces/index.js';
 import { planThreads } from '../src/backend/tf.js';
 

@@ -4,8 +4,8 @@
 // (never shipped with the project); the figures go to docs/strategies.md.
 //
 //   npx tsx bench/strategies.ts [--table FILE] [--runs 200] [--evals 50,100,150] [--only random,tpe,…] [--seed 0]
-import { benchStrategy, type BenchResult } from '../src/run/bench-strategies.js';
-import { readBenchmarkTable } from '../src/run/table-evaluator.js';
+import { benchStrategy, type BenchResult } from '../src/cli/commands/bench/bench-strategies.js';
+import { readBenchmarkTable } from '../src/space/benchmark-table.js';
 import { createSpace } from '../src/space/spaces/index.js';
 
 const arg = (name: string, fallback: string): string => {

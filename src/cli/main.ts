@@ -1,12 +1,12 @@
 import { CommanderError, Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerBaseline } from './commands/baseline.js';
-import { registerBench } from './commands/bench.js';
-import { registerEstimate } from './commands/estimate.js';
-import { registerExport } from './commands/export.js';
+import { registerBench } from './commands/bench/index.js';
+import { registerEstimate } from './commands/estimate/index.js';
+import { registerExport } from './commands/export/index.js';
 import { registerReport } from './commands/report.js';
 import { registerList } from './commands/list.js';
-import { registerLs } from './commands/ls.js';
+import { registerLs } from './commands/ls/index.js';
 import { registerResume } from './commands/resume.js';
 import { registerSearch } from './commands/search.js';
 import { registerShow } from './commands/show.js';

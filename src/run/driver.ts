@@ -1,12 +1,12 @@
 import type { Json } from '../core/arch.js';
 import type { RunEvent, TrialProgress } from '../core/events.js';
-import { CUT_SHORT, type EpochMetrics, type FailureReason, type Trial, type TrialOutcome } from '../core/trial.js';
+import { CUT_SHORT, type EpochMetrics, type Trial } from '../core/trial.js';
 import type { Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Strategy } from '../search/strategy.js';
 import type { Evaluator, TaskOutcome } from './evaluator.js';
-import { outcomeToFinish } from './outcome.js';
+import { outcomeToFinish, type FinishedAs } from './outcome.js';
 import { prunedMessage, type PrunedAt, type TrialPruner } from './trial-pruner.js';
 
 /** Everything one search needs; the driver owns none of it (the caller opens and closes). */
@@ -227,5 +227,3 @@ export class Driver {
 
 /** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
 export type Proposal = { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> };
-
-export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED' | 'PRUNED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };

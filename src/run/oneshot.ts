@@ -19,10 +19,10 @@ import { checkedSupernet } from '../search/darts/memory.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { ExperimentConfig } from './config.js';
 import { oneShotDir } from './model-store.js';
-import type { OneShotMessage, OneShotTask } from './oneshot-worker.js';
-import type { SearchHooks } from './search.js';
+import type { OneShotMessage, OneShotTask } from './worker/oneshot-worker.js';
+import type { SearchHooks } from './search-hooks.js';
 
-const ONESHOT_WORKER = new URL('./oneshot-worker.ts', import.meta.url).href;
+const ONESHOT_WORKER = new URL('./worker/oneshot-worker.ts', import.meta.url).href;
 
 /** An epoch as stored: the record and the checkpoint file written after it. */
 export type StoredOneShotEpoch = OneShotEpoch & { readonly checkpoint: string };

@@ -1,6 +1,8 @@
 import type { FailureReason, TrialOutcome } from '../core/trial.js';
 import type { TaskOutcome } from './evaluator.js';
-import type { FinishedAs } from './driver.js';
+
+/** How the driver records a finished trial. */
+export type FinishedAs = { readonly state: 'COMPLETE' | 'FAILED' | 'PRUNED'; readonly reason?: FailureReason; readonly message?: string; readonly outcome?: TrialOutcome };
 
 const REASONS: ReadonlySet<string> = new Set<FailureReason>(['diverged', 'invalid', 'out-of-memory', 'timeout', 'cancelled', 'crashed', 'interrupted', 'disk-full', 'read-only', 'error']);
 

@@ -1,5 +1,4 @@
 import type { Json } from '../core/arch.js';
-import type { RunEvent } from '../core/events.js';
 import { UserError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { CUT_SHORT, type Trial } from '../core/trial.js';
@@ -14,25 +13,15 @@ import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
 import { configToStore, storedConfig } from './stored-config.js';
 import { Driver, type Proposal } from './driver.js';
-import { runAsOwner, type LeaseTiming } from './owner-lease.js';
+import { runAsOwner } from './owner-lease.js';
+import type { SearchHooks } from './search-hooks.js';
 import { ModelRetention } from './model-retention.js';
 import { experimentSpace } from './experiment-space.js';
 import type { Evaluator } from './evaluator.js';
-import { trialTask } from './trial-task.js';
+import { trialTask } from './worker/trial-task.js';
 import { TrialPruner } from './trial-pruner.js';
 
-const TRIAL_WORKER = new URL('./trial-worker.ts', import.meta.url).href;
-
-/** How a search is watched and stopped: an event sink and a stop signal (SIGINT in the CLI). */
-export interface SearchHooks {
-  readonly emit: (event: RunEvent) => void;
-  /** Aborted once: stop gracefully; aborted twice (a second signal): cancel running trials. */
-  readonly stop?: { readonly onStop: (listener: (why: string) => void) => void };
-  /** For tests and benchmarks: evaluate in-process instead of on the isolated pool. */
-  readonly evaluator?: Evaluator;
-  /** For tests: the owner lease's heartbeat, timeout and host name (default LEASE_TIMING, this machine). */
-  readonly lease?: LeaseTiming;
-}
+const TRIAL_WORKER = new URL('./worker/trial-worker.ts', import.meta.url).href;
 
 /** The pool that trains trials: Piscina worker threads in a watched child process. */
 export function trialPool(config: ExperimentConfig): Evaluator {

@@ -8,12 +8,12 @@ import { UserError } from '../../src/core/errors.js';
 import { nasLayers } from '../../src/eval/build/layers/index.js';
 import { evaluate } from '../../src/eval/train/evaluate.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
-import { exportTrial } from '../../src/run/export.js';
-import { EXPORT_EVENT } from '../../src/run/export-event.js';
-import type { Variant } from '../../src/run/export-variants.js';
+import { exportTrial } from '../../src/cli/commands/export/write-export.js';
+import { EXPORT_EVENT } from '../../src/cli/commands/export/export-event.js';
+import type { Variant } from '../../src/cli/commands/export/variants.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { startSearch } from '../../src/run/search.js';
-import { trialData } from '../../src/run/trial-data.js';
+import { trialData } from '../../src/run/worker/trial-data.js';
 import { eventLog, testConfig } from '../run/helpers.js';
 import { runCli, tempDir } from './helpers.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LsJson } from '../../src/cli/format/ls.js';
-import { experimentDisk, storageBytes } from '../../src/run/disk-usage.js';
+import { experimentDisk, storageBytes } from '../../src/cli/commands/ls/disk-usage.js';
 import { fixtureStorage } from './fixture-storage.js';
 import { runCli } from './helpers.js';
 

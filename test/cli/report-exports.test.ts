@@ -8,8 +8,8 @@ import { exportsSection } from '../../src/cli/report/exports-html.js';
 import { loadReportData } from '../../src/cli/report/report-data.js';
 import { variantChange } from '../../src/cli/report/variant-change.js';
 import { writeReport } from '../../src/cli/report/write-report.js';
-import { EXPORT_EVENT, listExports, recordExport, type ExportPayload } from '../../src/run/export-event.js';
-import type { Variant } from '../../src/run/export-variants.js';
+import { EXPORT_EVENT, listExports, recordExport, type ExportPayload } from '../../src/cli/commands/export/export-event.js';
+import type { Variant } from '../../src/cli/commands/export/variants.js';
 import { fixtureStorage } from './fixture-storage.js';
 import { runCli, tempDir } from './helpers.js';
 

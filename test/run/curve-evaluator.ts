@@ -1,7 +1,7 @@
 import type { Json } from '../../src/core/arch.js';
 import type { EpochMetrics } from '../../src/core/trial.js';
 import type { Evaluator } from '../../src/run/evaluator.js';
-import type { TrialTask } from '../../src/run/trial-task.js';
+import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { completed, fakeAccuracy } from './helpers.js';
 
 export const EPOCHS = 4;

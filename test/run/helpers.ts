@@ -6,7 +6,7 @@ import type { Json } from '../../src/core/arch.js';
 import type { RunEvent } from '../../src/core/events.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import type { Evaluator, TaskOutcome } from '../../src/run/evaluator.js';
-import type { TrialTask } from '../../src/run/trial-task.js';
+import type { TrialTask } from '../../src/run/worker/trial-task.js';
 
 /** A fresh temp folder for a SQLite file. */
 export function tempDb(): string {

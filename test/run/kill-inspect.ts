@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import type { Trial } from '../../src/core/trial.js';
-import { EXPORT_EVENT } from '../../src/run/export-event.js';
+import { EXPORT_EVENT } from '../../src/cli/commands/export/export-event.js';
 import { oneShotDir, trialModelDir } from '../../src/run/model-store.js';
 import { storedEpochs } from '../../src/run/oneshot.js';
 

@@ -5,7 +5,7 @@ import { Db } from '../../src/backend/storage/sqlite-db.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import type { Evaluator } from '../../src/run/evaluator.js';
 import { startSearch } from '../../src/run/search.js';
-import type { TrialTask } from '../../src/run/trial-task.js';
+import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import { completed, fakeAccuracy, lookupEvaluator, testConfig } from './helpers.js';
 

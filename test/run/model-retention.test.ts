@@ -5,11 +5,11 @@ import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import { UserError } from '../../src/core/errors.js';
 import type { Trial } from '../../src/core/trial.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
-import { exportTrial } from '../../src/run/export.js';
+import { exportTrial } from '../../src/cli/commands/export/write-export.js';
 import { ModelRetention, keptModels, noModelError } from '../../src/run/model-retention.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { resumeSearch, startSearch } from '../../src/run/search.js';
-import type { TrialTask } from '../../src/run/trial-task.js';
+import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import { completed, fakeAccuracy, lookupEvaluator, testConfig } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { createSpace } from '../../src/space/spaces/index.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { outcomeToFinish } from '../../src/run/outcome.js';
 import { trialPool } from '../../src/run/search.js';
-import type { TrialTask } from '../../src/run/trial-task.js';
+import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { QAT_RANGES_FILE, readQatRanges } from '../../src/eval/quantize/index.js';
 import { testConfig } from './helpers.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runBaseline, type BaselineResult } from '../../run/baseline.js';
+import { loadDataset } from '../../backend/data/index.js';
+import { fitBaseline, type BaselineResult } from '../../eval/fit-baseline.js';
 import { parsePositiveInt } from '../parse.js';
 import { printJson, printLine } from '../output.js';
 
@@ -18,7 +19,7 @@ export function registerBaseline(program: Command): void {
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: Flags) => {
       if (!flags.json) printLine(`training the baseline CNN on ${flags.dataset} (${flags.epochs} epoch(s), batch ${flags.batch})…`);
-      const result = await runBaseline(flags.dataset, {
+      const result = await fitBaseline(await loadDataset(flags.dataset), {
         epochs: flags.epochs,
         batchSize: flags.batch,
         seed: flags.seed,

@@ -1,8 +1,9 @@
 import type { Trial } from '../../core/trial.js';
 import type { ExperimentConfig } from '../../run/config.js';
 import type { Evaluator } from '../../run/evaluator.js';
-import type { SearchHooks } from '../../run/search.js';
-import { readBenchmarkTable, tableEvaluator } from '../../run/table-evaluator.js';
+import type { SearchHooks } from '../../run/search-hooks.js';
+import { readBenchmarkTable } from '../../space/benchmark-table.js';
+import { tableEvaluator } from '../../run/table-evaluator.js';
 import { findDataset, resolveDatasetOptions } from '../../backend/data/index.js';
 import { createSpace } from '../../space/spaces/index.js';
 import { sampleFormatter } from '../format/arch.js';

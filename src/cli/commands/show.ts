@@ -5,7 +5,7 @@ import { sortKey } from '../format/ranking.js';
 import { showJson } from '../format/show.js';
 import { showLines } from '../format/show-text.js';
 import { printJson, printLine } from '../output.js';
-import { listExports } from '../../run/export-event.js';
+import { listExports } from './export/export-event.js';
 import { readStorage } from '../../run/experiment-data.js';
 import { findExperiment } from './experiment-lookup.js';
 

@@ -1,4 +1,4 @@
-import type { MeasuredLatency } from '../../run/estimate.js';
+import type { MeasuredLatency } from '../commands/estimate/estimate-config.js';
 import type { CostReport } from '../../space/cost/index.js';
 import { checkpointingText, optimizerLabel, precisionLabel } from './training-setting.js';
 import { bytes, int, si, table } from './units.js';

@@ -1,7 +1,7 @@
 import { bytes, table } from './units.js';
 import type { ExperimentJson } from './experiment-json.js';
 import { metricText, metricTitle } from './metrics.js';
-import type { ExperimentDisk } from '../../run/disk-usage.js';
+import type { ExperimentDisk } from '../commands/ls/disk-usage.js';
 
 /** An experiment of `nas ls --json`: its `nas show --json` entry and the bytes of its saved models and checkpoints. */
 export type LsExperimentJson = ExperimentJson & { readonly disk: ExperimentDisk };

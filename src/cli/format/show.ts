@@ -3,7 +3,7 @@ import type { Trial } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
 import { storedConfig } from '../../run/stored-config.js';
-import type { ExportRecord } from '../../run/export-event.js';
+import type { ExportRecord } from '../commands/export/export-event.js';
 import { sampleFormatter } from './arch.js';
 import { experimentJson, trialJson, type ExperimentJson, type TrialJson } from './experiment-json.js';
 import { paretoTrials, sortTrials, type SortKey } from './ranking.js';

@@ -1,7 +1,7 @@
 // The report's "Exported models" section: one table per recorded export, a row per variant, each
 // compared with the export's first variant. Formats are shown as stored, whichever they are.
-import type { Variant } from '../../run/export-variants.js';
-import type { ExportRecord } from '../../run/export-event.js';
+import type { Variant } from '../commands/export/variants.js';
+import type { ExportRecord } from '../commands/export/export-event.js';
 import { esc } from './escape.js';
 import { variantChange } from './variant-change.js';
 

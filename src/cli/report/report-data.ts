@@ -1,7 +1,7 @@
 // What a report shows, gathered from storage into plain data (the charts and the page take only this).
 import type { EpochMetrics, Trial } from '../../core/trial.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
-import { listExports, type ExportRecord } from '../../run/export-event.js';
+import { listExports, type ExportRecord } from '../commands/export/export-event.js';
 import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage } from '../../run/experiment-data.js';
 import { metricOf } from '../../search/objective.js';
 import { createSpace } from '../../space/spaces/index.js';

@@ -1,5 +1,5 @@
 // How an exported variant compares with the export's first (reference) variant, from the raw figures.
-import type { Variant } from '../../run/export-variants.js';
+import type { Variant } from '../commands/export/variants.js';
 
 /** A variant against the reference: null where either figure was not measured. */
 export interface VariantChange {

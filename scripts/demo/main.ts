@@ -1,11 +1,11 @@
 // The dashboard demo: a seeded synthetic search played in real time into the reporter that
 // `--reporter` (or the terminal) picks, so the UI can be checked without training anything.
-//   npx tsx src/cli/ui/demo/main.ts [--seed 7] [--trials 24] [--workers 4] [--epochs 4]
+//   npx tsx scripts/demo/main.ts [--seed 7] [--trials 24] [--workers 4] [--epochs 4]
 //                                   [--epoch-ms 1500] [--multi] [--reporter dashboard|plain|json]
 import { parseArgs } from 'node:util';
-import { createSpace } from '../../../space/spaces/index.js';
-import type { DashboardHeader } from '../header.js';
-import { chooseReporter, createReporter, stopRelay } from '../reporters/index.js';
+import { createSpace } from '../../src/space/spaces/index.js';
+import type { DashboardHeader } from '../../src/cli/ui/header.js';
+import { chooseReporter, createReporter, stopRelay } from '../../src/cli/ui/reporters/index.js';
 import { play } from './player.js';
 import { demoSchedule } from './schedule.js';
 

@@ -1,8 +1,8 @@
-import type { Dataset } from '../core/data.js';
-import { Rng } from '../core/rng.js';
-import { augmentBatch, channelStats, loadDataset, normalizeBatch, splitTrainValidation, type ChannelStats } from '../backend/data/index.js';
-import type { TrainData } from '../eval/train/index.js';
-import type { ExperimentConfig } from './config.js';
+import type { Dataset } from '../../core/data.js';
+import { Rng } from '../../core/rng.js';
+import { augmentBatch, channelStats, loadDataset, normalizeBatch, splitTrainValidation, type ChannelStats } from '../../backend/data/index.js';
+import type { TrainData } from '../../eval/train/index.js';
+import type { ExperimentConfig } from '../config.js';
 
 const cache = new Map<string, Promise<Dataset>>();
 

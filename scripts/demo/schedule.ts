@@ -1,9 +1,9 @@
-import type { Json } from '../../../core/arch.js';
-import type { RunEvent } from '../../../core/events.js';
-import { Rng } from '../../../core/rng.js';
-import type { EpochMetrics, Trial, TrialOutcome } from '../../../core/trial.js';
-import { estimateCost } from '../../../space/cost/index.js';
-import type { SearchSpace } from '../../../space/search-space.js';
+import type { Json } from '../../src/core/arch.js';
+import type { RunEvent } from '../../src/core/events.js';
+import { Rng } from '../../src/core/rng.js';
+import type { EpochMetrics, Trial, TrialOutcome } from '../../src/core/trial.js';
+import { estimateCost } from '../../src/space/cost/index.js';
+import type { SearchSpace } from '../../src/space/search-space.js';
 
 /** What a synthetic run looks like: its size, pace and seed. */
 export interface DemoOptions {

@@ -5,16 +5,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-node';
-import type { ResolvedArch } from '../space/resolve.js';
-import { modelWeights, type WeightArray } from '../eval/fold.js';
-import { FORMAT_ENTRIES, FORMAT_FOLDERS, FORMAT_LOADERS, type ExportFormat } from '../eval/export/formats.js';
-import { loadExported } from '../eval/export/load.js';
-import { exportedAccuracy, exportedLatencyMs } from '../eval/export/measure.js';
-import { ExportNetworks } from '../eval/export/networks.js';
-import { assertTfjsGraphOps } from '../eval/export/tfjs-graph-ops.js';
-import { writeFormat, type VariantCalibration } from '../eval/export/write-format.js';
-import type { NetworkCalibration } from '../eval/quantize/index.js';
-import type { BatchTransform, IndexedImages } from '../eval/train/batches.js';
+import type { ResolvedArch } from '../../../space/resolve.js';
+import { modelWeights, type WeightArray } from '../../../eval/fold.js';
+import { FORMAT_ENTRIES, FORMAT_FOLDERS, FORMAT_LOADERS, type ExportFormat } from '../../../eval/export/formats.js';
+import { loadExported } from '../../../eval/export/load.js';
+import { exportedAccuracy, exportedLatencyMs } from '../../../eval/export/measure.js';
+import { ExportNetworks } from '../../../eval/export/networks.js';
+import { assertTfjsGraphOps } from '../../../eval/export/tfjs-graph-ops.js';
+import { writeFormat, type VariantCalibration } from '../../../eval/export/write-format.js';
+import type { NetworkCalibration } from '../../../eval/quantize/index.js';
+import type { BatchTransform, IndexedImages } from '../../../eval/train/batches.js';
 
 /** One exported format, as variants.json lists it. */
 export type Variant = {

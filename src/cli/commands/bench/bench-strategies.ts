@@ -1,10 +1,10 @@
-import type { Json } from '../core/arch.js';
-import { OptionsError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
-import type { Trial, TrialCost } from '../core/trial.js';
-import { createStrategy, metricOf } from '../search/index.js';
-import type { SearchSpace } from '../space/search-space.js';
-import type { BenchmarkTable } from './table-evaluator.js';
+import type { Json } from '../../../core/arch.js';
+import { OptionsError } from '../../../core/errors.js';
+import { Rng } from '../../../core/rng.js';
+import type { Trial, TrialCost } from '../../../core/trial.js';
+import { createStrategy, metricOf } from '../../../search/index.js';
+import type { SearchSpace } from '../../../space/search-space.js';
+import type { BenchmarkTable } from '../../../space/benchmark-table.js';
 
 /** What `nas bench` runs: one strategy, R seeded runs of up to max(evals) table look-ups each. */
 export interface BenchOptions {

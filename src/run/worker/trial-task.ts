@@ -1,7 +1,7 @@
-import type { Json } from '../core/arch.js';
-import { Rng } from '../core/rng.js';
-import type { Trial } from '../core/trial.js';
-import type { ExperimentConfig } from './config.js';
+import type { Json } from '../../core/arch.js';
+import { Rng } from '../../core/rng.js';
+import type { Trial } from '../../core/trial.js';
+import type { ExperimentConfig } from '../config.js';
 
 /** What a worker needs to evaluate one trial: plain data only (it crosses process and thread boundaries). */
 export interface TrialTask {

@@ -3,12 +3,12 @@
 // file and report the epoch. The host records it; a killed search resumes from the last recorded one.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkerTask } from '../backend/pool/protocol.js';
-import type { Json } from '../core/arch.js';
-import type { OneShotEpoch } from '../core/events.js';
-import { oneShotSpace, readCheckpoint, runDarts, supernetArch, supernetSize, writeCheckpoint, type DartsOptions } from '../search/darts/index.js';
-import type { ExperimentConfig } from './config.js';
-import { experimentSpace } from './experiment-space.js';
+import type { WorkerTask } from '../../backend/pool/protocol.js';
+import type { Json } from '../../core/arch.js';
+import type { OneShotEpoch } from '../../core/events.js';
+import { oneShotSpace, readCheckpoint, runDarts, supernetArch, supernetSize, writeCheckpoint, type DartsOptions } from '../../search/darts/index.js';
+import type { ExperimentConfig } from '../config.js';
+import { experimentSpace } from '../experiment-space.js';
 import { trialData } from './trial-data.js';
 
 /** What the host sends: the experiment, the resolved DARTS options, where checkpoints go and which to resume. */

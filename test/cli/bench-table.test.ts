@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { benchRun, benchStrategy } from '../../src/run/bench-strategies.js';
-import { readBenchmarkTable } from '../../src/run/table-evaluator.js';
+import { benchRun, benchStrategy } from '../../src/cli/commands/bench/bench-strategies.js';
+import { readBenchmarkTable } from '../../src/space/benchmark-table.js';
 import { createSpace } from '../../src/space/spaces/index.js';
-import { smoothAccuracy, writeNb201Table } from './table-fixture.js';
+import { smoothAccuracy, writeNb201Table } from '../run/table-fixture.js';
 
 const space = createSpace('nb201');
 const file = writeNb201Table((s) => [smoothAccuracy(s)], ['acc']);

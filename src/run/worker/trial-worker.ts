@@ -2,24 +2,24 @@
 // freeze the sample, check it, price it, build, train, measure, and return plain data. Errors are
 // thrown with a `reason` (FailureReason) that the driver records.
 import { mkdir, rm } from 'node:fs/promises';
-import type { WorkerTask } from '../backend/pool/protocol.js';
-import type { TrialProgress } from '../core/events.js';
-import type { TrialOutcome } from '../core/trial.js';
-import { ArchError } from '../core/errors.js';
-import { costOf } from '../space/cost/index.js';
-import { createSpace } from '../space/spaces/index.js';
-import { assertArch } from '../space/validate.js';
-import { buildModel } from '../eval/build/build-model.js';
-import { measureLatencyMs } from '../eval/latency.js';
-import { resolveTrainConfig, type TrainHooks } from '../eval/train/index.js';
-import { trainModel, type QuantizationAwareResult } from '../eval/train-model.js';
-import { writeQatRanges } from '../eval/quantize/qat-ranges.js';
+import type { WorkerTask } from '../../backend/pool/protocol.js';
+import type { TrialProgress } from '../../core/events.js';
+import type { TrialOutcome } from '../../core/trial.js';
+import { ArchError } from '../../core/errors.js';
+import { costOf } from '../../space/cost/index.js';
+import { createSpace } from '../../space/spaces/index.js';
+import { assertArch } from '../../space/validate.js';
+import { buildModel } from '../../eval/build/build-model.js';
+import { measureLatencyMs } from '../../eval/latency.js';
+import { resolveTrainConfig, type TrainHooks } from '../../eval/train/index.js';
+import { trainModel, type QuantizationAwareResult } from '../../eval/train-model.js';
+import { writeQatRanges } from '../../eval/quantize/qat-ranges.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
-import { trainCostOptions } from './train-cost.js';
-import { keepModelsOf, trialModelDir } from './model-store.js';
-import { DISK_REFUSALS, diskRefusal } from '../backend/storage/disk-refusal.js';
+import { trainCostOptions } from '../train-cost.js';
+import { keepModelsOf, trialModelDir } from '../model-store.js';
+import { DISK_REFUSALS, diskRefusal } from '../../backend/storage/disk-refusal.js';
 
 /** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
 const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;

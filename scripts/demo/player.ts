@@ -1,5 +1,5 @@
-import type { RunEvent } from '../../../core/events.js';
-import type { Trial } from '../../../core/trial.js';
+import type { RunEvent } from '../../src/core/events.js';
+import type { Trial } from '../../src/core/trial.js';
 import type { Scheduled } from './schedule.js';
 
 /** A script being played: stop it like the driver (once: no new trials; twice: cancel running ones). */

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../../core/errors.js';
-import { calibrationImagesProblem, DEFAULT_CALIBRATION_IMAGES, observerProblem } from '../../eval/export/calibration-options.js';
-import { EXPORT_FORMATS, formatNames, unknownFormats } from '../../eval/export/formats.js';
-import { DEFAULT_OBSERVER, OBSERVER_KINDS, type ObserverKind } from '../../eval/quantize/index.js';
-import { exportTrial, type TrialChoice } from '../../run/export.js';
-import type { Variant } from '../../run/export-variants.js';
-import { displayPath, storagePath } from '../config/loader.js';
-import { printLine } from '../output.js';
+import { UserError } from '../../../core/errors.js';
+import { calibrationImagesProblem, DEFAULT_CALIBRATION_IMAGES, observerProblem } from '../../../eval/export/calibration-options.js';
+import { EXPORT_FORMATS, formatNames, unknownFormats } from '../../../eval/export/formats.js';
+import { DEFAULT_OBSERVER, OBSERVER_KINDS, type ObserverKind } from '../../../eval/quantize/index.js';
+import { exportTrial, type TrialChoice } from './write-export.js';
+import type { Variant } from './variants.js';
+import { displayPath, storagePath } from '../../config/loader.js';
+import { printLine } from '../../output.js';
 
 type Flags = { trial?: number; best?: boolean; out: string; storage?: string; format: string[]; accuracy: boolean; calibration?: number; observer?: ObserverKind };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { demoSchedule, type DemoOptions } from '../../../../src/cli/ui/demo/schedule.js';
-import { initialState, reduce } from '../../../../src/cli/ui/state.js';
-import { createSpace } from '../../../../src/space/spaces/index.js';
-import { HEADER } from '../fixtures.js';
+import { demoSchedule, type DemoOptions } from '../../../scripts/demo/schedule.js';
+import { initialState, reduce } from '../../../src/cli/ui/state.js';
+import { createSpace } from '../../../src/space/spaces/index.js';
+import { HEADER } from '../../cli/ui/fixtures.js';
 
 const OPTIONS: DemoOptions = { experiment: 'demo', space: createSpace('nb201'), seed: 7, trials: 12, workers: 3, epochs: 3, epochMs: 1000, tickMs: 250 };
 

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { displayPath, storagePath } from '../config/loader.js';
-import { experimentJson } from '../format/experiment-json.js';
-import { lsLines, type LsJson } from '../format/ls.js';
-import { printJson, printLine } from '../output.js';
-import { readStorage } from '../../run/experiment-data.js';
-import { experimentDisk, storageBytes } from '../../run/disk-usage.js';
+import { displayPath, storagePath } from '../../config/loader.js';
+import { experimentJson } from '../../format/experiment-json.js';
+import { lsLines, type LsJson } from '../../format/ls.js';
+import { printJson, printLine } from '../../output.js';
+import { readStorage } from '../../../run/experiment-data.js';
+import { experimentDisk, storageBytes } from './disk-usage.js';
 
 type Flags = { storage?: string; json?: boolean };
 

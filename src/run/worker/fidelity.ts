@@ -1,5 +1,5 @@
-import type { TrainData } from '../eval/train/index.js';
-import type { ExperimentConfig } from './config.js';
+import type { TrainData } from '../../eval/train/index.js';
+import type { ExperimentConfig } from '../config.js';
 
 /** A trial's fidelity (from `Proposal.fidelity`): `epochs` replaces the training epochs, `dataFraction` keeps that share of the training images. */
 export type Fidelity = Readonly<Record<string, number>>;

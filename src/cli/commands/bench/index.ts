@@ -1,10 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { benchStrategy, type BenchResult } from '../../run/bench-strategies.js';
-import { readBenchmarkTable } from '../../run/table-evaluator.js';
-import { findStrategy } from '../../search/index.js';
-import { createSpace } from '../../space/spaces/index.js';
-import { printJson, printLine } from '../output.js';
-import { parsePositiveInt } from '../parse.js';
+import { benchStrategy, type BenchResult } from './bench-strategies.js';
+import { readBenchmarkTable } from '../../../space/benchmark-table.js';
+import { findStrategy } from '../../../search/index.js';
+import { createSpace } from '../../../space/spaces/index.js';
+import { printJson, printLine } from '../../output.js';
+import { parsePositiveInt } from '../../parse.js';
 
 function parseOptions(value: string): Record<string, unknown> {
   let parsed: unknown;

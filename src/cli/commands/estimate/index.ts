@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { estimate } from '../../run/estimate.js';
-import { OPTIMIZER_SLOTS, PRECISIONS, type OptimizerName, type Precision, type SegmentSpec } from '../../space/cost/index.js';
-import { costJson, costLines } from '../format/cost.js';
-import { printJson, printLine } from '../output.js';
-import { parseOneOf, parsePositiveInt, parsePositiveNumber, parseSegments, parseShape } from '../parse.js';
+import { estimate } from './estimate-config.js';
+import { OPTIMIZER_SLOTS, PRECISIONS, type OptimizerName, type Precision, type SegmentSpec } from '../../../space/cost/index.js';
+import { costJson, costLines } from '../../format/cost.js';
+import { printJson, printLine } from '../../output.js';
+import { parseOneOf, parsePositiveInt, parsePositiveNumber, parseSegments, parseShape } from '../../parse.js';
 
 function parseJsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;

@@ -6,23 +6,23 @@
 // (an `export` event) for `nas report`.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DatasetError, UserError } from '../core/errors.js';
-import type { Trial } from '../core/trial.js';
-import type { ChannelStats } from '../backend/data/index.js';
-import { createSpace } from '../space/spaces/index.js';
-import { assertArch } from '../space/validate.js';
-import { CALIBRATED_FORMATS, checkFormats, type ExportFormat } from '../eval/export/formats.js';
-import { loadLayersModelDir } from '../eval/export/load.js';
-import { checkCalibration, type CalibrationOptions } from '../eval/export/calibration-options.js';
-import type { NetworkCalibration } from '../eval/quantize/index.js';
-import type { BatchTransform, IndexedImages } from '../eval/train/batches.js';
-import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from './experiment-data.js';
-import { trialModelDir } from './model-store.js';
-import { noModelError } from './model-retention.js';
+import { DatasetError, UserError } from '../../../core/errors.js';
+import type { Trial } from '../../../core/trial.js';
+import type { ChannelStats } from '../../../backend/data/index.js';
+import { createSpace } from '../../../space/spaces/index.js';
+import { assertArch } from '../../../space/validate.js';
+import { CALIBRATED_FORMATS, checkFormats, type ExportFormat } from '../../../eval/export/formats.js';
+import { loadLayersModelDir } from '../../../eval/export/load.js';
+import { checkCalibration, type CalibrationOptions } from '../../../eval/export/calibration-options.js';
+import type { NetworkCalibration } from '../../../eval/quantize/index.js';
+import type { BatchTransform, IndexedImages } from '../../../eval/train/batches.js';
+import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from '../../../run/experiment-data.js';
+import { trialModelDir } from '../../../run/model-store.js';
+import { noModelError } from '../../../run/model-retention.js';
 import { recordExport } from './export-event.js';
-import { exportReadme } from './export-readme.js';
-import { writeVariants, type TestSet, type Variant } from './export-variants.js';
-import { trialData } from './trial-data.js';
+import { exportReadme } from './readme.js';
+import { writeVariants, type TestSet, type Variant } from './variants.js';
+import { trialData } from '../../../run/worker/trial-data.js';
 
 /** Which trial to export: a number, or the best by the primary objective. */
 export type TrialChoice = { readonly trial: number } | { readonly best: true };

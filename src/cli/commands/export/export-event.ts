@@ -1,10 +1,10 @@
 // The `export` event: `nas export` records each export in the experiment's event log, so that
 // `nas report` and `nas show --json` list the exported models with their measured variants.
-import type { Json } from '../core/arch.js';
-import { StorageError, type Storage } from '../backend/storage/index.js';
-import type { ExportInput } from './export.js';
-import type { Variant } from './export-variants.js';
-import { writeStorage } from './experiment-data.js';
+import type { Json } from '../../../core/arch.js';
+import { StorageError, type Storage } from '../../../backend/storage/index.js';
+import type { ExportInput } from './write-export.js';
+import type { Variant } from './variants.js';
+import { writeStorage } from '../../../run/experiment-data.js';
 
 export const EXPORT_EVENT = 'export';
 

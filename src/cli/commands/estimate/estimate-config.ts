@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Shape } from '../core/arch.js';
-import { UserError } from '../core/errors.js';
-import { costOf, type CostOptions, type CostReport, type OptimizerName, type Precision, type SegmentSpec } from '../space/cost/index.js';
-import { reference, references } from '../space/reference/index.js';
-import { createSpace } from '../space/spaces/index.js';
-import { assertArch } from '../space/validate.js';
-import { buildModel } from '../eval/build/build-model.js';
-import { measureLatencyMs, measurePeakFlops } from '../eval/latency.js';
-import { compileFromModel } from '../eval/compile/index.js';
-import { compiledLatency } from '../eval/train-model.js';
+import type { Shape } from '../../../core/arch.js';
+import { UserError } from '../../../core/errors.js';
+import { costOf, type CostOptions, type CostReport, type OptimizerName, type Precision, type SegmentSpec } from '../../../space/cost/index.js';
+import { reference, references } from '../../../space/reference/index.js';
+import { createSpace } from '../../../space/spaces/index.js';
+import { assertArch } from '../../../space/validate.js';
+import { buildModel } from '../../../eval/build/build-model.js';
+import { measureLatencyMs, measurePeakFlops } from '../../../eval/latency.js';
+import { compileFromModel } from '../../../eval/compile/index.js';
+import { compiledLatency } from '../../../eval/train-model.js';
 
 export type EstimateRequest = {
   /** A path to an ArchSpec JSON file, or the name of a reference network; with `space`, a sample in the space's text form. */

@@ -3,7 +3,7 @@
 // Sizes are the files' lengths in bytes (what deleting them gives back, give or take a block each).
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { experimentDir, oneShotDir } from './model-store.js';
+import { experimentDir, oneShotDir } from '../../../run/model-store.js';
 
 /** Bytes of an experiment's saved models and one-shot checkpoints. */
 export interface ExperimentDisk {

@@ -1,11 +1,11 @@
 // The README.md of an exported trial: what it is, its figures, its exported variants, what the models
 // take and give, and how to load each format.
-import type { Trial } from '../core/trial.js';
-import { metricOf } from '../search/objective.js';
-import type { ExportFormat } from '../eval/export/formats.js';
-import { primaryObjective, type ExperimentData } from './experiment-data.js';
-import type { ExportInput } from './export.js';
-import type { Variant } from './export-variants.js';
+import type { Trial } from '../../../core/trial.js';
+import { metricOf } from '../../../search/objective.js';
+import type { ExportFormat } from '../../../eval/export/formats.js';
+import { primaryObjective, type ExperimentData } from '../../../run/experiment-data.js';
+import type { ExportInput } from './write-export.js';
+import type { Variant } from './variants.js';
 
 const FIGURES = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'testAccuracy', 'params', 'macs', 'estimatedLatencyMs', 'measuredLatencyMs'];
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunEvent } from '../../../../src/core/events.js';
-import { play } from '../../../../src/cli/ui/demo/player.js';
-import { demoSchedule } from '../../../../src/cli/ui/demo/schedule.js';
-import { createSpace } from '../../../../src/space/spaces/index.js';
+import type { RunEvent } from '../../../src/core/events.js';
+import { play } from '../../../scripts/demo/player.js';
+import { demoSchedule } from '../../../scripts/demo/schedule.js';
+import { createSpace } from '../../../src/space/spaces/index.js';
 
 const SCRIPT = demoSchedule({ experiment: 'demo', space: createSpace('nb201'), seed: 3, trials: 8, workers: 2, epochs: 2, epochMs: 1000, tickMs: 250 });
 
