@@ -1,5 +1,10 @@
 import type { Storage } from '../backend/storage/index.js';
-import type { OwnerLease } from './owner-lease.js';
+
+/** What a call waits for before it reaches the storage (the owner lease, src/run/owner-lease.ts). */
+export interface Fence {
+  /** Undefined: go on at once; a promise: go on when it resolves, stop when it rejects. */
+  before(write: boolean): Promise<void> | undefined;
+}
 
 /** Every call of {@link Storage}, read or write: a new call must be listed here (the compiler asks). */
 const CALLS: Readonly<Record<keyof Storage, 'read' | 'write'>> = {
@@ -27,9 +32,9 @@ const CALLS: Readonly<Record<keyof Storage, 'read' | 'write'>> = {
 
 /**
  * The storage as the owner of one experiment sees it: each call first passes the lease
- * ({@link OwnerLease.before}), so that a driver that lost its experiment writes nothing more.
+ * (`OwnerLease.before`), so that a driver that lost its experiment writes nothing more.
  */
-export function fencedStorage(storage: Storage, lease: OwnerLease): Storage {
+export function fencedStorage(storage: Storage, lease: Fence): Storage {
   return new Proxy(storage, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

@@ -2,7 +2,7 @@
 // `nas report` and `nas show --json` list the exported models with their measured variants.
 import type { Json } from '../../../core/arch.js';
 import { StorageError, type Storage } from '../../../backend/storage/index.js';
-import type { ExportInput } from './write-export.js';
+import type { ExportInput } from './export-input.js';
 import type { Variant } from './variants.js';
 import { writeStorage } from '../../../run/experiment-data.js';
 

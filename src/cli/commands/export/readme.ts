@@ -4,7 +4,7 @@ import type { Trial } from '../../../core/trial.js';
 import { metricOf } from '../../../search/objective.js';
 import type { ExportFormat } from '../../../eval/export/formats.js';
 import { primaryObjective, type ExperimentData } from '../../../run/experiment-data.js';
-import type { ExportInput } from './write-export.js';
+import type { ExportInput } from './export-input.js';
 import type { Variant } from './variants.js';
 
 const FIGURES = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'testAccuracy', 'params', 'macs', 'estimatedLatencyMs', 'measuredLatencyMs'];

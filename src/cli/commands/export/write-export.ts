@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DatasetError, UserError } from '../../../core/errors.js';
 import type { Trial } from '../../../core/trial.js';
 import type { ChannelStats } from '../../../backend/data/index.js';
+import type { ExportInput } from './export-input.js';
 import { createSpace } from '../../../space/spaces/index.js';
 import { assertArch } from '../../../space/validate.js';
 import { CALIBRATED_FORMATS, checkFormats, type ExportFormat } from '../../../eval/export/formats.js';
@@ -46,9 +47,6 @@ export interface ExportResult {
   /** Why the variants' accuracy was not measured, if it was not. */
   readonly accuracyNote?: string;
 }
-
-/** What the exported models expect: the input shape and the normalisation of pixel values in [0, 1]. */
-export type ExportInput = { readonly shape: readonly number[]; readonly normalization: ChannelStats | null };
 
 /**
  * Writes trial `choice` of experiment `name` (in SQLite file `storage`) into folder `out`, then

@@ -1,7 +1,7 @@
 /** Gradients of shape and indexing ops (TensorFlow's `array_grad.py`). */
 import type { Emit } from '../emit.js';
 import type { Attr, GraphNode, Sym } from '../graph.js';
-import type { GradientRule } from './index.js';
+import type { GradientRule } from './rule.js';
 import { constInts } from './math.js';
 
 const inputs = (node: GraphNode) => node.inputs as readonly Sym[] as [Sym, Sym, ...Sym[]];

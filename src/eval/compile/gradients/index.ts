@@ -4,14 +4,13 @@
  * and the gradients of its outputs and emits the gradients of its inputs (undefined for an input
  * that gets none, such as a shape or an index).
  */
-import type { Emit } from '../emit.js';
-import type { GraphNode, Sym } from '../graph.js';
 import { ARRAY_GRADIENTS } from './array.js';
 import { MATH_GRADIENTS } from './math.js';
 import { NN_GRADIENTS } from './nn.js';
 import { QUANTIZATION_GRADIENTS } from './quantization.js';
+import type { GradientRule } from './rule.js';
 
-export type GradientRule = (e: Emit, node: GraphNode, dys: readonly (Sym | undefined)[]) => readonly (Sym | undefined)[];
+export type { GradientRule } from './rule.js';
 
 const RULES: Readonly<Record<string, GradientRule>> = { ...MATH_GRADIENTS, ...ARRAY_GRADIENTS, ...NN_GRADIENTS, ...QUANTIZATION_GRADIENTS };
 

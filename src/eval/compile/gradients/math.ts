@@ -1,7 +1,7 @@
 /** Gradients of elementwise and reduction ops (TensorFlow's `math_grad.py`). */
 import type { Emit } from '../emit.js';
 import type { GraphNode, Sym } from '../graph.js';
-import type { GradientRule } from './index.js';
+import type { GradientRule } from './rule.js';
 
 const inputs = (node: GraphNode) => node.inputs as readonly Sym[] as [Sym, Sym, ...Sym[]];
 const output = (node: GraphNode) => node.outputs[0] as Sym;

@@ -1,7 +1,7 @@
 /** Gradients of the network ops (TensorFlow's `nn_grad.py`), by TensorFlow's own gradient kernels. */
 import type { Emit } from '../emit.js';
 import type { Attr, GraphNode, Sym } from '../graph.js';
-import type { GradientRule } from './index.js';
+import type { GradientRule } from './rule.js';
 
 const inputs = (node: GraphNode) => node.inputs as readonly Sym[] as [Sym, Sym, ...Sym[]];
 const output = (node: GraphNode) => node.outputs[0] as Sym;

@@ -5,7 +5,7 @@
  * goes to `min` or `max` instead (summed, per channel for the per-channel op).
  */
 import type { Attr, GraphNode, Sym } from '../graph.js';
-import type { GradientRule } from './index.js';
+import type { GradientRule } from './rule.js';
 
 const first = (dys: readonly (Sym | undefined)[]) => dys[0] as Sym;
 

@@ -1,25 +1,12 @@
 import { OptionsError } from '../../../core/errors.js';
 import type { OptionsSchema, OptionValues } from '../../../core/options.js';
 import { makeDivisible } from '../../reference/index.js';
-import { settingChoices, type Setting } from './settings.js';
+import { settingChoices } from './settings.js';
+import type { MacroAttention, MacroBlock, MacroConfig, MacroPlacement } from './types.js';
+import { MACRO_ATTENTION, MACRO_BLOCKS, MACRO_HEADS, MACRO_PLACEMENTS, MACRO_STEMS } from './types.js';
 
-/** The block kinds a stage can be made of. */
-export const MACRO_BLOCKS = ['basic', 'bottleneck', 'inverted_residual', 'separable'] as const;
-export type MacroBlock = (typeof MACRO_BLOCKS)[number];
-/** Attention in every block of a stage. */
-export const MACRO_ATTENTION = ['none', 'se', 'cbam'] as const;
-export type MacroAttention = (typeof MACRO_ATTENTION)[number];
-/**
- * Where a stage's attention goes: on the block's branch (SE-ResNet, CBAM: after the branch's last BN,
- * before the addition; MobileNetV3: after the depthwise conv of inverted residual and separable
- * blocks) or after the whole block (the only placement before this decision existed).
- */
-export const MACRO_PLACEMENTS = ['branch', 'after'] as const;
-export type MacroPlacement = (typeof MACRO_PLACEMENTS)[number];
-/** Stems: torchvision ResNet (7×7/2 + max pool), torchvision MobileNetV2 (3×3/2, ReLU6), CIFAR style (3×3/1). */
-export const MACRO_STEMS = ['resnet', 'mobilenetv2', 'conv3x3'] as const;
-/** Heads: GAP + dense, or MobileNetV2's 1×1 conv + BN + ReLU6, GAP, dropout 0.2, dense. */
-export const MACRO_HEADS = ['classifier', 'mobilenetv2'] as const;
+export { MACRO_ATTENTION, MACRO_BLOCKS, MACRO_HEADS, MACRO_PLACEMENTS, MACRO_STEMS, type MacroAttention, type MacroBlock, type MacroConfig, type MacroPlacement } from './types.js';
+
 const MULTIPLIERS = ['0.25', '0.5', '0.75', '1', '1.25', '1.5', '2'] as const;
 
 /** The macro space's options; the defaults are the ResNet layout, where ResNet-18 and ResNet-50 are points. */
@@ -56,26 +43,6 @@ export const macroPresets = {
   },
   cifar: { stem: 'conv3x3', stemChannels: 16, stageWidths: [16, 32, 64], widthMultipliers: ['0.5', '1', '2'], expansions: [1, 4, 6], depths: [1, 2, 3] },
 } as const satisfies Readonly<Record<string, Partial<Record<keyof typeof macroOptions, unknown>>>>;
-
-/** The resolved definition: fixed stem and head, the choices of every decision (widths per stage). */
-export interface MacroConfig {
-  readonly stem: (typeof MACRO_STEMS)[number];
-  readonly stemChannels: number;
-  readonly head: (typeof MACRO_HEADS)[number];
-  readonly headChannels: number;
-  /** Distinct width choices of each stage, ascending. */
-  readonly widths: readonly (readonly number[])[];
-  readonly blocks: readonly MacroBlock[];
-  readonly kernels: readonly number[];
-  readonly expansions: readonly number[];
-  readonly depths: readonly number[];
-  readonly strides: readonly number[];
-  readonly attention: readonly MacroAttention[];
-  readonly placements: readonly MacroPlacement[];
-  readonly groups: readonly number[];
-  /** The choices of each network-wide setting (settings.ts). */
-  readonly settings: Readonly<Record<Setting, readonly number[]>>;
-}
 
 function distinctProblem(name: string, values: readonly number[]): string[] {
   return new Set(values).size === values.length ? [] : [`${name}: expected distinct values, got [${values.join(', ')}]`];

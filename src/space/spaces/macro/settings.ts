@@ -1,16 +1,7 @@
 import type { Choice, SampleIssue } from '../../search-space.js';
-import type { MacroConfig, MacroOptions } from './options.js';
-import type { MacroStage } from './stage.js';
+import { SETTINGS, type MacroConfig, type MacroHead, type MacroSettings, type MacroStage, type Setting } from './types.js';
 
-/**
- * Network-wide decisions of a macro sample, encoded after every stage's and labelled by their names:
- * the maximum drop-path rate (stochastic depth, linear in depth), the head's dropout rate, and the
- * momentum and epsilon of every BatchNorm.
- */
-export const SETTINGS = ['dropPath', 'dropout', 'bnMomentum', 'bnEpsilon'] as const;
-export type Setting = (typeof SETTINGS)[number];
-/** A sample's network-wide decisions; samples stored before they existed lack them. */
-export type MacroSettings = { readonly [S in Setting]?: number };
+export { SETTINGS, type MacroSettings, type Setting } from './types.js';
 
 /** The option that lists each setting's choices. */
 export const SETTING_OPTIONS = { dropPath: 'dropPathRates', dropout: 'dropoutRates', bnMomentum: 'bnMomenta', bnEpsilon: 'bnEpsilons' } as const;
@@ -23,7 +14,7 @@ const DROPPABLE: ReadonlySet<string> = new Set(['basic', 'bottleneck', 'inverted
  * decisions (no drop-path; the head's own dropout, 0.2 in MobileNetV2's head and none in the
  * classifier; the `bn` op's momentum 0.9 and epsilon 1e-5). An empty option list means this value too.
  */
-export function legacyValue(s: Setting, head: MacroConfig['head']): number {
+export function legacyValue(s: Setting, head: MacroHead): number {
   switch (s) {
     case 'dropPath': return 0;
     case 'dropout': return head === 'mobilenetv2' ? 0.2 : 0;
@@ -40,8 +31,11 @@ const RANGE: Readonly<Record<Setting, { readonly expected: string; readonly ok: 
   bnEpsilon: { expected: 'positive numbers', ok: (v) => v > 0 },
 };
 
+/** The options that list the settings' choices, and the head (whose own dropout is the legacy one). */
+export type SettingLists = { readonly head: string } & { readonly [S in Setting as (typeof SETTING_OPTIONS)[S]]: readonly number[] };
+
 /** Each setting's choices from the options (an empty list: the legacy value), and the problems of the lists. */
-export function settingChoices(o: MacroOptions): { choices: Readonly<Record<Setting, readonly number[]>>; problems: string[] } {
+export function settingChoices(o: SettingLists): { choices: Readonly<Record<Setting, readonly number[]>>; problems: string[] } {
   const problems: string[] = [];
   const choices = Object.fromEntries(SETTINGS.map((s) => {
     const name = SETTING_OPTIONS[s];
@@ -49,7 +43,7 @@ export function settingChoices(o: MacroOptions): { choices: Readonly<Record<Sett
     const { expected, ok } = RANGE[s];
     if (!values.every(ok)) problems.push(`${name}: expected ${expected}, got [${values.join(', ')}]`);
     if (new Set(values).size !== values.length) problems.push(`${name}: expected distinct values, got [${values.join(', ')}]`);
-    return [s, values.length > 0 ? values : [legacyValue(s, o.head as MacroConfig['head'])]];
+    return [s, values.length > 0 ? values : [legacyValue(s, o.head as MacroHead)]];
   })) as Record<Setting, readonly number[]>;
   return { choices, problems };
 }

@@ -1,24 +1,8 @@
 import type { Choice, SampleIssue } from '../../search-space.js';
-import type { MacroAttention, MacroBlock, MacroConfig, MacroPlacement } from './options.js';
-import { SETTINGS, canonicalSettings, settingIssues, type MacroSettings } from './settings.js';
+import { canonicalSettings, settingIssues } from './settings.js';
+import { SETTINGS, type MacroBlock, type MacroConfig, type MacroSample, type MacroStage } from './types.js';
 
-/** The decisions of one stage. `width` is the output width (a bottleneck's inner width; it outputs width × expansion). */
-export type MacroStage = {
-  readonly block: MacroBlock;
-  readonly kernel: number;
-  readonly expansion: number;
-  readonly width: number;
-  readonly depth: number;
-  readonly stride: number;
-  readonly attention: MacroAttention;
-  /** Left out in samples stored before it was a decision: {@link MISSING} says what that means. */
-  readonly placement?: MacroPlacement;
-  /** A bottleneck's 3×3 conv groups (ResNeXt); left out in samples stored before it was a decision. */
-  readonly groups?: number;
-};
-
-/** A macro sample: one set of decisions per stage and the network-wide settings (settings.ts), stem and head being fixed by the options. */
-export type MacroSample = { readonly stages: readonly MacroStage[] } & MacroSettings;
+export type { MacroSample, MacroStage } from './types.js';
 
 /** The decisions of a stage, in encoding order. */
 export const DECISIONS = ['block', 'kernel', 'expansion', 'width', 'depth', 'stride', 'attention', 'placement', 'groups'] as const;
