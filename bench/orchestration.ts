@@ -11,12 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { IsolatedPool } from '../src/backend/pool/isolated-pool.js';
+import type { EntryOf } from '../src/backend/pool/protocol.js';
 import { MemoryStorage, openSqliteStorage, type Storage } from '../src/backend/storage/index.js';
 import { Rng } from '../src/core/rng.js';
 import { createStrategy } from '../src/search/index.js';
 import { createSpace } from '../src/space/spaces/index.js';
 import { Driver } from '../src/run/driver.js';
 import type { Evaluator } from '../src/run/evaluator.js';
+import type trivial from './fixtures/trivial-worker.js';
+import type { TrivialTask } from './fixtures/trivial-worker.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -25,18 +28,20 @@ const arg = (name: string, fallback: number): number => {
 const trials = arg('--trials', 500);
 const space = createSpace('nb201');
 
-const inProcess: Evaluator = {
+const TRIVIAL_WORKER: EntryOf<typeof trivial> = { url: new URL('./fixtures/trivial-worker.ts', import.meta.url).href };
+
+const inProcess: Evaluator<TrivialTask> = {
   concurrency: 2,
-  run: async (payload) => ({ ok: true, value: { metrics: { validationAccuracy: ((payload as { number: number }).number % 97) / 97 }, cost: { params: 1, paramsTotal: 1, macs: 1, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 }, epochs: [], seconds: 0 } }),
+  run: async (task) => ({ ok: true, value: { metrics: { validationAccuracy: (task.number % 97) / 97 }, cost: { params: 1, paramsTotal: 1, macs: 1, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 }, epochs: [], seconds: 0 } }),
   close: async () => undefined,
 };
 
-function isolated(): Evaluator {
-  const pool = new IsolatedPool({ workerEntry: new URL('./fixtures/trivial-worker.ts', import.meta.url).href, workers: 2, threads: { intraOp: 1, interOp: 1 } });
-  return { concurrency: 2, run: (p, o) => pool.run(p, o), close: () => pool.close() };
+function isolated(): Evaluator<TrivialTask> {
+  const pool = new IsolatedPool({ workerEntry: TRIVIAL_WORKER, workers: 2, threads: { intraOp: 1, interOp: 1 } });
+  return { concurrency: 2, run: (task, options) => pool.run(task, options), close: () => pool.close() };
 }
 
-async function measure(storage: Storage, evaluator: Evaluator): Promise<number> {
+async function measure(storage: Storage, evaluator: Evaluator<TrivialTask>): Promise<number> {
   await Promise.all(Array.from({ length: 20 }, (_, number) => evaluator.run({ number })));
   const experiment = await storage.createExperiment({ name: 'bench', config: {}, seed: 0 });
   const strategy = createStrategy('random', { space, rng: new Rng(0), objectives: [{ metric: 'validationAccuracy', direction: 'max' }] });

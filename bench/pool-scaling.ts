@@ -36,7 +36,7 @@ const samples = Array.from({ length: count }, () => space.sample(rng));
 async function perMinute(workers: number): Promise<number> {
   const config = { ...base, workers };
   const pool = trialPool(config);
-  const task = (i: number): Json => ({ version: 1, trialId: i, number: i, sample: samples[i % count] as Json, config, seed: i }) satisfies TrialTask as unknown as Json;
+  const task = (i: number): TrialTask => ({ version: 1, trialId: i, number: i, sample: samples[i % count] as Json, config, seed: i });
   await Promise.all(Array.from({ length: workers }, (_, i) => pool.run(task(i))));
   const started = performance.now();
   const outcomes = await Promise.all(samples.map((_, i) => pool.run(task(i))));

@@ -1,13 +1,16 @@
 // Trials per second through the storage: createTrial + addEpoch × E + finishTrial (COMPLETE, with
 // an E-epoch outcome), as the driver issues them, into a SQLite file (WAL) vs the in-memory twin
 // measured in the same run. Also: the same with W trials in flight at once, and reading them back.
+// Where PostgreSQL is installed, a throwaway server on loopback (test/backend/storage/postgres-server.ts)
+// gives PostgreSQL rows too, as ratios against SQLite; without it they are skipped with a line saying so.
 //
 //   npx tsx bench/storage.ts [--trials 2000] [--epochs 5] [--inflight 8]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryStorage, openSqliteStorage, type Storage } from '../src/backend/storage/index.js';
+import { MemoryStorage, openSqliteStorage, openStorage, type Storage } from '../src/backend/storage/index.js';
 import type { EpochMetrics, TrialOutcome } from '../src/core/trial.js';
+import { PostgresServer, postgresMissing } from '../test/backend/storage/postgres-server.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -56,18 +59,41 @@ async function measure(storage: Storage): Promise<[number, number, number]> {
   return [serialRate, parallelRate, listMs];
 }
 
+/** The figures of a PostgreSQL database on a throwaway loopback server, or why there are none. */
+async function measurePostgres(): Promise<[number, number, number] | string> {
+  const missing = postgresMissing();
+  if (missing !== undefined) return missing;
+  const server = await PostgresServer.start();
+  try {
+    const storage = await openStorage(await server.createDatabase('bench'));
+    const figures = await measure(storage);
+    await storage.close();
+    return figures;
+  } finally {
+    await server.destroy();
+  }
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nas-bench-storage-'));
 try {
   const memory = await measure(new MemoryStorage());
   const sqlite = await openSqliteStorage(path.join(dir, 'bench.db'));
   const disk = await measure(sqlite);
   await sqlite.close();
+  const postgres = await measurePostgres();
   const line = (cells: string[]) => process.stdout.write(`${cells.join('  ')}\n`);
   line([`${trials} trials, each createTrial + ${epochs} × addEpoch + finishTrial; ${inflight} in flight for the second column`]);
   line(['storage   ', '  trials/s (1 at a time)', `  trials/s (${inflight} in flight)`, `  listTrials of ${trials} (ms)`]);
   line(['memory    ', memory[0].toFixed(0).padStart(24), memory[1].toFixed(0).padStart(20), memory[2].toFixed(1).padStart(24)]);
   line(['sqlite WAL', disk[0].toFixed(0).padStart(24), disk[1].toFixed(0).padStart(20), disk[2].toFixed(1).padStart(24)]);
   line(['ratio     ', `${(memory[0] / disk[0]).toFixed(1)}× slower`.padStart(24), `${(memory[1] / disk[1]).toFixed(1)}× slower`.padStart(20), `${(disk[2] / memory[2]).toFixed(1)}× slower`.padStart(24)]);
+  if (typeof postgres === 'string') {
+    line([`postgres: skipped (${postgres})`]);
+  } else {
+    line(['postgres  ', postgres[0].toFixed(0).padStart(24), postgres[1].toFixed(0).padStart(20), postgres[2].toFixed(1).padStart(24)]);
+    const slower = (a: number, b: number) => `${(a / b).toFixed(1)}× slower`;
+    line(['vs sqlite ', slower(disk[0], postgres[0]).padStart(24), slower(disk[1], postgres[1]).padStart(20), slower(postgres[2], disk[2]).padStart(24)]);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@
 //
 //   npx tsx bench/strategies.ts [--table FILE] [--runs 200] [--evals 50,100,150] [--only random,tpe,…] [--seed 0]
 import { benchStrategy, type BenchResult } from '../src/cli/commands/bench/bench-strategies.js';
+import { STRATEGIES } from '../src/search/registry.js';
 import { readBenchmarkTable } from '../src/space/benchmark-table.js';
 import { createSpace } from '../src/space/spaces/index.js';
 
@@ -18,19 +19,19 @@ const evals = arg('--evals', '50,100,150').split(',').map(Number);
 const seed = arg('--seed', '0');
 const only = arg('--only', '').split(',').filter((s) => s.length > 0);
 
-/** The strategies with their defaults, and ablations that show what a default buys. */
-const VARIANTS: readonly { label: string; strategy: string; options: Record<string, unknown> }[] = [
-  { label: 'random', strategy: 'random', options: {} },
-  { label: 'regularized-evolution', strategy: 'regularized-evolution', options: {} },
+type Variant = { label: string; strategy: string; options: Record<string, unknown> };
+
+/** Ablations that show what a default buys, each run after its strategy at its defaults. */
+const ABLATIONS: readonly Variant[] = [
   { label: 'regularized-evolution (P 20, S 5, no dedupe)', strategy: 'regularized-evolution', options: { sampleSize: 5, dedupe: false } },
   { label: 'regularized-evolution (crossover 0.25)', strategy: 'regularized-evolution', options: { crossoverRate: 0.25 } },
   { label: 'regularized-evolution (crossover 0.5)', strategy: 'regularized-evolution', options: { crossoverRate: 0.5 } },
   { label: 'regularized-evolution (crossover 1)', strategy: 'regularized-evolution', options: { crossoverRate: 1 } },
-  { label: 'reinforce', strategy: 'reinforce', options: {} },
-  { label: 'local-search', strategy: 'local-search', options: {} },
-  { label: 'tpe', strategy: 'tpe', options: {} },
   { label: 'tpe (multivariate)', strategy: 'tpe', options: { multivariate: true } },
 ];
+
+/** Every registered multi-trial strategy at its defaults, in the registry's order, with its ablations. */
+const VARIANTS: readonly Variant[] = STRATEGIES.flatMap((s) => [{ label: s.name, strategy: s.name, options: {} }, ...ABLATIONS.filter((a) => a.strategy === s.name)]);
 
 const space = createSpace('nb201');
 const table = readBenchmarkTable(tablePath, space);

@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.js';
 import { registerList } from './commands/list.js';
 import { registerLs } from './commands/ls/index.js';
 import { registerResume } from './commands/resume.js';
+import { registerReview } from './commands/review.js';
 import { registerSearch } from './commands/search.js';
 import { registerShow } from './commands/show.js';
 import { ConfigError } from './config/loader.js';
@@ -36,6 +37,7 @@ registerBench(program);
 registerBaseline(program);
 registerExport(program);
 registerReport(program);
+registerReview(program);
 
 /** The one top-level handler: user errors print their message and hint, no stack; anything else is a bug report. */
 try {

@@ -30,6 +30,18 @@ export function parseInteger(value: string): number {
   return n;
 }
 
+/** Commander argument parser for a JSON object, e.g. the options of a strategy or a space ('{"populationSize":20}'). */
+export function parseJsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
+  return parsed as Record<string, unknown>;
+}
+
 /** Commander argument parser for one of a fixed list of words (e.g. --precision fp32|bf16|fp16). */
 export function parseOneOf<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {

@@ -1,4 +1,5 @@
 import type { Json } from './arch.js';
+import type { TrialDiagnostics } from './trial-diagnostics.js';
 
 /** Life of a trial: RUNNING from dispatch until its result is stored. PRUNED: stopped early by the pruner (docs/strategies.md, *Pruners*). */
 export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
@@ -10,7 +11,7 @@ export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
  * while it ran (found RUNNING on resume); `disk-full`, `read-only`: its model could not be saved
  * because the disk is full or refuses writes (the search stops); `error`: anything else thrown.
  */
-export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'disk-full' | 'read-only' | 'error';
+export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'disk-full' | 'read-only' | 'diagnostics' | 'error';
 
 /**
  * Failures that cut a trial short without judging its architecture (a stop, a dead driver, a disk
@@ -58,7 +59,8 @@ export interface TrialOutcome {
   readonly metrics: Readonly<Record<string, number>>;
   readonly cost: TrialCost;
   readonly epochs: readonly EpochMetrics[];
-  readonly diagnostics?: Json;
+  /** Training diagnostics (docs/training.md); a stored trial keeps the interval and flags, its checks are per epoch. */
+  readonly diagnostics?: TrialDiagnostics;
   readonly engine?: TrialEngine;
   readonly seconds: number;
 }

@@ -1,21 +1,21 @@
 /**
  * Trains a built model on the engine its config asks for: the compiled graph (src/eval/compile) by
- * default, or eager tfjs. A network the compiler cannot take, or a run with diagnostics (measured on
- * the eager engine), trains eagerly and says why (and what it did without: gradient checkpointing,
- * quantization-aware training); either way the trained weights end in `model`. After
+ * default, or eager tfjs. A network the compiler cannot take trains eagerly and says why (and what it
+ * did without: gradient checkpointing, quantization-aware training); either way the trained weights
+ * end in `model`. Both engines measure the diagnostics on the same probes (src/eval/train/probes.ts). After
  * quantization-aware training, the full-integer network with the learned ranges is evaluated once.
  */
 import type { LayersModel } from '@tensorflow/tfjs-node';
 import { bf16Unsupported } from '../backend/tf.js';
 import type { TrialEngine } from '../core/trial.js';
 import type { ResolvedArch } from '../space/resolve.js';
+import { buildModel, layerNames } from './build/build-model.js';
 import { compileFromModel, copyWeightsInto, type CompiledModel } from './compile/index.js';
 import { measureMedianMs, type TimingOptions } from './latency.js';
-import { buildModel } from './build/build-model.js';
 import { evaluateFullInteger, type FullIntegerEvaluation } from './quantize/full-integer-evaluation.js';
 import type { Range } from './quantize/observers/observer.js';
 import { qatRanges } from './quantize/qat-ranges.js';
-import { resolveTrainConfig, train, type ResolvedTrainConfig, type TrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
+import { probePoints, resolveTrainConfig, train, type ResolvedTrainConfig, type TrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
 import { modelWeights } from './weights.js';
 
 export type ModelTraining = TrainResult & {
@@ -33,10 +33,11 @@ export type TrainModelOptions = { readonly hooks?: TrainHooks; readonly latency?
 
 export async function trainModel(arch: ResolvedArch, model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig, options: TrainModelOptions = {}): Promise<ModelTraining> {
   const hooks = options.hooks ?? {};
+  const probes = probePoints(arch, layerNames(arch).byNode);
   const precisionUnsupported = cfg.precision === 'bf16' ? bf16Unsupported() : undefined;
   const { compiled, fallback } = await compiledOrWhyNot(arch, model, precisionUnsupported === undefined ? cfg : { ...cfg, precision: 'fp32' });
   if (compiled === undefined) {
-    const result = await train(model, data, eagerConfig(cfg), hooks);
+    const result = await train(model, data, eagerConfig(cfg), hooks, { probes });
     const precision = cfg.precision === 'bf16' ? { precision: { used: 'fp32', reason: precisionUnsupported ?? 'trained on the eager engine' } as const } : {};
     return { ...result, engine: { name: 'eager', ...(fallback === undefined ? {} : { fallback }), ...precision } };
   }
@@ -44,7 +45,7 @@ export async function trainModel(arch: ResolvedArch, model: LayersModel, data: T
   let result: TrainResult;
   let compiledLatencyMs: number | undefined;
   try {
-    result = await train(model, data, cfg, hooks, compiled);
+    result = await train(model, data, cfg, hooks, { compiled, probes });
     copyWeightsInto(compiled, model);
     if ((result.qatSteps ?? 0) > 0 && !result.stopped) ranges = qatRanges(compiled);
     const latency = options.latency;
@@ -71,7 +72,6 @@ function fullIntegerAfterTraining(arch: ResolvedArch, model: LayersModel, data: 
 async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: ResolvedTrainConfig): Promise<{ compiled?: CompiledModel; fallback?: string }> {
   if (cfg.engine === 'eager') return {};
   const without = compiledOnly(cfg);
-  if (cfg.diagnostics.gradients || cfg.diagnostics.activations) return { fallback: `diagnostics are measured on the eager engine${without}` };
   try {
     return { compiled: await compileFromModel(arch, model, cfg) };
   } catch (error) {

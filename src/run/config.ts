@@ -1,14 +1,26 @@
 import type { Json } from '../core/arch.js';
 import type { TrainConfig } from '../eval/train/index.js';
+import type { Objective } from '../search/objective.js';
 
-/** One objective: a metric or cost figure, maximised or minimised. */
-export type Objective = { readonly metric: string; readonly direction: 'max' | 'min' };
+export type { Objective } from '../search/objective.js';
 
 /** Which saved models a search keeps: every one, none, or those of the k best complete trials. */
 export type KeepModels = 'all' | 'none' | { readonly best: number };
 
 /** Augmentation of colour training batches: crop with padding, horizontal flip, cutout. */
 export type AugmentConfig = { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
+
+/** Cost-model limits a sample must meet before it is trained (rejected samples are never run). */
+export type Constraints = { readonly maxMacs?: number; readonly maxParams?: number; readonly maxTrainMemoryBytes?: number };
+
+/** When a search stops: after `trials` trials, or `seconds` of wall time. */
+export type Budget = { readonly trials: number; readonly seconds?: number };
+
+/** A benchmark table that answers trials instead of training: the CSV `index,arch,<metrics…>` and the column searched. */
+export type BenchmarkConfig = { readonly table: string; readonly metric: string };
+
+/** Training of every trial: a TrainConfig whose `seed` is set per trial (derived from the experiment seed and the trial number). */
+export type TrainSettings = Omit<TrainConfig, 'seed'>;
 
 /**
  * A resolved experiment: every default filled, paths absolute. The only config type below the
@@ -30,8 +42,8 @@ export interface ExperimentConfig {
   readonly space: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
   /** The strategy; `halving` wraps it in successive halving / Hyperband over a fidelity (src/search/halving.ts). */
   readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, Json>>; readonly halving?: Readonly<Record<string, Json>> };
-  /** Training of every trial; `seed` is replaced per trial (derived from the experiment seed and the trial number). */
-  readonly train: Omit<TrainConfig, 'seed'>;
+  /** Training of every trial. */
+  readonly train: TrainSettings;
   /**
    * What the search optimises, the first objective being the primary one (single-objective
    * strategies use it alone): a metric of the trial (validationAccuracy, validationLoss, trainLoss,
@@ -39,9 +51,8 @@ export interface ExperimentConfig {
    * measuredLatencyMs), each maximised or minimised.
    */
   readonly objectives: readonly Objective[];
-  /** Cost-model limits a sample must meet before it is trained (rejected samples are never run). */
-  readonly constraints?: { readonly maxMacs?: number; readonly maxParams?: number; readonly maxTrainMemoryBytes?: number };
-  readonly budget: { readonly trials: number; readonly seconds?: number };
+  readonly constraints?: Constraints;
+  readonly budget: Budget;
   readonly workers: number;
   readonly trialTimeoutSeconds?: number;
   /** Measure inference latency (batch 1) of every trained candidate. */
@@ -61,6 +72,6 @@ export interface ExperimentConfig {
    * than the others' (src/search/pruners, docs/strategies.md "Pruners"); such a trial is PRUNED.
    */
   readonly pruner?: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
-  /** Answer trials from a benchmark table (absolute path; CSV `index,arch,<metrics…>`) instead of training: `metric` is the column searched. */
-  readonly benchmark?: { readonly table: string; readonly metric: string };
+  /** Answer trials from a benchmark table (its path absolute) instead of training. */
+  readonly benchmark?: BenchmarkConfig;
 }

@@ -5,21 +5,22 @@ import type { Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Strategy } from '../search/strategy.js';
-import type { Evaluator, TaskOutcome } from './evaluator.js';
+import type { Evaluator, TrialTaskOutcome } from './evaluator.js';
+import type { TrialTask } from './worker/trial-task.js';
 import { outcomeToFinish, type FinishedAs } from './outcome.js';
 import { prunedMessage, type PrunedAt, type TrialPruner } from './trial-pruner.js';
 
 /** Everything one search needs; the driver owns none of it (the caller opens and closes). */
-export interface DriverOptions {
+export interface DriverOptions<Task = TrialTask> {
   readonly experimentId: number;
   readonly storage: Storage;
-  readonly evaluator: Evaluator;
+  readonly evaluator: Evaluator<Task>;
   readonly space: SearchSpace;
   readonly strategy: Strategy;
   readonly budget: { readonly trials: number; readonly seconds?: number };
   readonly trialTimeoutMs?: number;
   /** The task payload of a trial (sample, data, training, seed). */
-  readonly taskFor: (trial: Trial) => Json;
+  readonly taskFor: (trial: Trial) => Task;
   readonly emit: (event: RunEvent) => void;
   /** Trials to run again first (interrupted trials of a resumed search): their sample, and the number they re-run. */
   readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number; readonly fidelity?: Readonly<Record<string, number>> }[];
@@ -44,7 +45,7 @@ export function countsAgainstBudget(t: Trial): boolean {
  * its result after; tell the strategy; snapshot its state at every ask (before the record, with the
  * proposal) and after every tell, so a resumed search continues exactly.
  */
-export class Driver {
+export class Driver<Task = TrialTask> {
   private readonly trials = new Map<number, Trial>();
   private readonly inflight = new Map<number, Promise<void>>();
   /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
@@ -70,25 +71,25 @@ export class Driver {
   private refused: DiskRefusal | undefined;
   private started = 0;
 
-  constructor(private readonly o: DriverOptions, history: readonly Trial[]) {
+  constructor(private readonly options: DriverOptions<Task>, history: readonly Trial[]) {
     for (const t of history) this.trials.set(t.id, t);
-    this.told = new Set(o.told);
-    this.requeue = [...(o.requeue ?? [])];
-    if (o.unrecorded !== undefined) this.unrecorded = { ...o.unrecorded, number: this.nextNumber() };
+    this.told = new Set(options.told);
+    this.requeue = [...(options.requeue ?? [])];
+    if (options.unrecorded !== undefined) this.unrecorded = { ...options.unrecorded, number: this.nextNumber() };
   }
 
   /** Asks for a graceful stop: no new trials; running ones finish. A second call cancels them. */
   stop(why: string): void {
     if (this.stopping !== undefined) this.controller.abort();
     this.stopping ??= why;
-    this.o.emit({ type: 'stopping', t: Date.now(), why });
+    this.options.emit({ type: 'stopping', t: Date.now(), why });
   }
 
   /** Runs until the budget is spent, the strategy is done, or a stop; returns how it ended. A write the disk refused stops it and is thrown. */
   async run(): Promise<'finished' | 'stopped'> {
     this.started = Date.now();
     await this.tellUntold();
-    await this.o.models?.prune([...this.trials.values()]);
+    await this.options.models?.prune([...this.trials.values()]);
     for (;;) {
       await this.fill();
       if (this.inflight.size === 0) break;
@@ -103,12 +104,12 @@ export class Driver {
   }
 
   private budgetSpent(): boolean {
-    const overTime = this.o.budget.seconds !== undefined && Date.now() - this.started >= this.o.budget.seconds * 1000;
-    return overTime || this.counted() + this.inflight.size >= this.o.budget.trials;
+    const overTime = this.options.budget.seconds !== undefined && Date.now() - this.started >= this.options.budget.seconds * 1000;
+    return overTime || this.counted() + this.inflight.size >= this.options.budget.trials;
   }
 
   private async fill(): Promise<void> {
-    while (this.inflight.size < this.o.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
+    while (this.inflight.size < this.options.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
       const next = this.unrecorded ?? this.requeue.shift() ?? this.ask();
       if (next === undefined) return;
       await this.dispatch(next.sample, next.retryOf, next.fidelity).catch((error: unknown) => this.refuse(error));
@@ -116,33 +117,33 @@ export class Driver {
   }
 
   private ask(): Proposal | undefined {
-    const proposal = this.o.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
+    const proposal = this.options.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
     if (proposal.kind === 'propose') {
       this.unrecorded = { sample: proposal.sample, number: this.nextNumber(), ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }) };
       return this.unrecorded;
     }
     if (proposal.kind === 'done') {
       this.strategyDone = proposal.why;
-      this.o.emit({ type: 'strategy-done', t: Date.now(), why: proposal.why });
+      this.options.emit({ type: 'strategy-done', t: Date.now(), why: proposal.why });
     }
     return undefined;
   }
 
   private async dispatch(sample: Json, retryOf?: number, fidelity?: Readonly<Record<string, number>>): Promise<void> {
     const number = this.nextNumber();
-    const key = this.o.space.key(sample);
+    const key = this.options.space.key(sample);
     await this.saveStrategy();
-    const trial = await this.o.storage.createTrial(this.o.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
+    const trial = await this.options.storage.createTrial(this.options.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
     if (retryOf === undefined) this.unrecorded = undefined;
     this.trials.set(trial.id, trial);
-    this.o.emit({ type: 'trial-started', t: Date.now(), trial });
+    this.options.emit({ type: 'trial-started', t: Date.now(), trial });
     const cancel = new AbortController();
     this.cancels.set(trial.id, cancel);
-    const running = this.o.evaluator
-      .run(this.o.taskFor(trial), {
+    const running = this.options.evaluator
+      .run(this.options.taskFor(trial), {
         signal: AbortSignal.any([this.controller.signal, cancel.signal]),
-        onProgress: (data) => this.progress(trial, data as TrialProgress),
-        ...(this.o.trialTimeoutMs === undefined ? {} : { timeoutMs: this.o.trialTimeoutMs }),
+        onProgress: (progress) => this.progress(trial, progress),
+        ...(this.options.trialTimeoutMs === undefined ? {} : { timeoutMs: this.options.trialTimeoutMs }),
       })
       .then((outcome) => this.finish(trial, outcome))
       .catch((error: unknown) => {
@@ -156,24 +157,24 @@ export class Driver {
     if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
       const previous = this.writes.get(trial.id) ?? Promise.resolve();
-      this.writes.set(trial.id, previous.then(() => this.o.storage.addEpoch(trial.id, progress.metrics)).catch((error: unknown) => this.refuse(error)));
+      this.writes.set(trial.id, previous.then(() => this.options.storage.addEpoch(trial.id, progress.metrics)).catch((error: unknown) => this.refuse(error)));
       this.judge(trial, progress.metrics);
     }
-    this.o.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
+    this.options.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
   }
 
   /** Asks the pruner about a trial's new epoch; a pruned trial's task is cancelled (the pool stops its worker). */
   private judge(trial: Trial, metrics: EpochMetrics): void {
-    if (this.o.pruner === undefined) return;
+    if (this.options.pruner === undefined) return;
     const curve = [...(this.curves.get(trial.id) ?? []), metrics];
     this.curves.set(trial.id, curve);
-    const at = this.o.pruner.judge(curve, this.trials.values());
+    const at = this.options.pruner.judge(curve, this.trials.values());
     if (at === undefined) return;
     this.pruned.set(trial.id, at);
     this.cancels.get(trial.id)?.abort();
   }
 
-  private async finish(trial: Trial, outcome: TaskOutcome): Promise<void> {
+  private async finish(trial: Trial, outcome: TrialTaskOutcome): Promise<void> {
     const at = this.pruned.get(trial.id);
     // A pruned trial is PRUNED however its task ended (cancelled, or done before the cancel arrived): its record stops at the pruned epoch.
     const result: FinishedAs = at === undefined ? outcomeToFinish(outcome) : { state: 'PRUNED', message: prunedMessage(at) };
@@ -182,14 +183,14 @@ export class Driver {
     this.curves.delete(trial.id);
     this.pruned.delete(trial.id);
     this.cancels.delete(trial.id);
-    const finished = await this.o.storage.finishTrial(trial.id, result);
+    const finished = await this.options.storage.finishTrial(trial.id, result);
     this.trials.set(trial.id, finished);
-    this.o.strategy.tell(finished);
+    this.options.strategy.tell(finished);
     this.told.add(trial.id);
     await this.saveStrategy();
-    await this.o.models?.prune([...this.trials.values()]);
+    await this.options.models?.prune([...this.trials.values()]);
     this.inflight.delete(trial.id);
-    this.o.emit({ type: 'trial-finished', t: Date.now(), trial: finished });
+    this.options.emit({ type: 'trial-finished', t: Date.now(), trial: finished });
     const refusal = outcome.ok || at !== undefined ? undefined : trialRefusal(finished.reason, outcome.error.message);
     if (refusal !== undefined) this.refuse(refusal);
   }
@@ -209,7 +210,7 @@ export class Driver {
   private async tellUntold(): Promise<void> {
     const untold = [...this.trials.values()].filter((t) => t.state !== 'RUNNING' && !this.told.has(t.id));
     for (const t of untold.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))) {
-      this.o.strategy.tell(t);
+      this.options.strategy.tell(t);
       this.told.add(t.id);
     }
     if (untold.length > 0) await this.saveStrategy();
@@ -220,10 +221,13 @@ export class Driver {
   }
 
   private async saveStrategy(): Promise<void> {
-    const state: Json = { strategy: this.o.strategy.snapshot(), told: [...this.told], ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded as unknown as Json }) };
-    await this.o.storage.saveStrategyState(this.o.experimentId, this.trials.size, state);
+    const state: DriverSnapshot = { strategy: this.options.strategy.snapshot(), told: [...this.told], ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded }) };
+    await this.options.storage.saveStrategyState(this.options.experimentId, this.trials.size, state);
   }
 }
 
 /** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
 export type Proposal = { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> };
+
+/** The driver's saved state: the strategy's snapshot, the trials it was told about, the proposal not yet recorded. */
+export type DriverSnapshot = { readonly strategy: Json; readonly told: readonly number[]; readonly unrecorded?: Proposal & { readonly number: number } };

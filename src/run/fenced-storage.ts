@@ -16,6 +16,8 @@ const CALLS: Readonly<Record<keyof Storage, 'read' | 'write'>> = {
   getTrial: 'read',
   addEpoch: 'write',
   listEpochs: 'read',
+  addDiagnostics: 'write',
+  listDiagnostics: 'read',
   finishTrial: 'write',
   listTrials: 'read',
   markInterrupted: 'write',

@@ -12,6 +12,7 @@ import { checkOptions, resolveOptions } from '../core/options.js';
 import { findSpace } from '../space/spaces/index.js';
 import { findDataset, resolveDatasetOptions } from '../backend/data/index.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
+import type { EntryOf } from '../backend/pool/protocol.js';
 import type { Storage } from '../backend/storage/index.js';
 import { planThreads } from '../backend/tf.js';
 import { dartsOptions, type DartsOptions } from '../search/darts/index.js';
@@ -19,10 +20,11 @@ import { checkedSupernet } from '../search/darts/memory.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { ExperimentConfig } from './config.js';
 import { oneShotDir } from './model-store.js';
+import type runOneShotTask from './worker/oneshot-worker.js';
 import type { OneShotMessage, OneShotTask } from './worker/oneshot-worker.js';
 import type { SearchHooks } from './search-hooks.js';
 
-const ONESHOT_WORKER = new URL('./worker/oneshot-worker.ts', import.meta.url).href;
+const ONESHOT_WORKER: EntryOf<typeof runOneShotTask> = { url: new URL('./worker/oneshot-worker.ts', import.meta.url).href };
 
 /** An epoch as stored: the record and the checkpoint file written after it. */
 export type StoredOneShotEpoch = OneShotEpoch & { readonly checkpoint: string };
@@ -34,7 +36,7 @@ export type OneShotPhase = { readonly status: 'finished' | 'stopped'; readonly c
 export async function storedEpochs(storage: Storage, experimentId: number): Promise<StoredOneShotEpoch[]> {
   const byEpoch = new Map<number, StoredOneShotEpoch>();
   for (const e of await storage.listEvents(experimentId, { type: 'oneshot-epoch' })) {
-    const record = e.payload as unknown as StoredOneShotEpoch;
+    const record = e.payload as StoredOneShotEpoch; // as record() below stores it
     byEpoch.set(record.epoch, record);
   }
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
@@ -56,8 +58,8 @@ export function derivedCandidates(space: SearchSpace, epochs: readonly OneShotEp
 
 /** The space's own supernet size (its channels and cells, defaults filled), for the memory message. */
 function spaceSize(config: ExperimentConfig): { channels: number; layers: number } {
-  const o = checkOptions(findSpace(config.space.name).options, config.space.options).values as { channels?: number; layers?: number; cells?: number };
-  return { channels: o.channels ?? 0, layers: o.layers ?? o.cells ?? 0 };
+  const options = checkOptions(findSpace(config.space.name).options, config.space.options).values as { channels?: number; layers?: number; cells?: number };
+  return { channels: options.channels ?? 0, layers: options.layers ?? options.cells ?? 0 };
 }
 
 /**
@@ -77,7 +79,7 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
   if (last === undefined || last.epoch < options.epochs) {
     const cells = space.relaxation?.().cells ?? [];
     const start: OneShotStart = { strategy: config.strategy.name, order: options.order, epochs: options.epochs, startEpoch: (last?.epoch ?? 0) + 1, cells, estimatedMemoryBytes: bytes };
-    await storage.appendEvent(experimentId, { type: 'oneshot-started', payload: start as unknown as Json });
+    await storage.appendEvent(experimentId, { type: 'oneshot-started', payload: start });
     hooks.emit({ type: 'oneshot-started', t: Date.now(), start });
     const task: OneShotTask = { config, options, dir: oneShotDir(config.storage, config.name), ...(last === undefined ? {} : { resumeFrom: last.checkpoint }) };
     if ((await trainSupernet(storage, experimentId, task, last?.checkpoint, hooks)) === 'stopped') return { status: 'stopped', candidates: [] };
@@ -102,16 +104,15 @@ async function trainSupernet(storage: Storage, experimentId: number, task: OneSh
   let older = previous;
   let writes = Promise.resolve();
   const record = async (m: Extract<OneShotMessage, { kind: 'epoch' }>): Promise<void> => {
-    await storage.appendEvent(experimentId, { type: 'oneshot-epoch', payload: { ...m.record, checkpoint: m.checkpoint } as unknown as Json });
+    await storage.appendEvent(experimentId, { type: 'oneshot-epoch', payload: { ...m.record, checkpoint: m.checkpoint } });
     if (older !== undefined && older !== m.checkpoint) await rm(older, { force: true });
     older = m.checkpoint;
     hooks.emit({ type: 'oneshot-epoch', t: Date.now(), epoch: m.record });
   };
   try {
-    const outcome = await pool.run(task as unknown as Json, {
+    const outcome = await pool.run(task, {
       signal: controller.signal,
-      onProgress: (data) => {
-        const m = data as unknown as OneShotMessage;
+      onProgress: (m) => {
         if (m.kind === 'batch') hooks.emit({ type: 'oneshot-progress', t: Date.now(), epoch: m.epoch, fraction: m.fraction, loss: m.loss });
         else writes = writes.then(() => record(m));
       },

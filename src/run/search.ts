@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { CUT_SHORT, type Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
+import type { EntryOf } from '../backend/pool/protocol.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, searchStoppedBy } from '../backend/storage/disk-refusal.js';
 import { planThreads } from '../backend/tf.js';
@@ -11,22 +12,23 @@ import type { SearchSpace } from '../space/search-space.js';
 import { runOneShotPhase } from './oneshot.js';
 import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
-import { configToStore, storedConfig } from './stored-config.js';
-import { Driver, type Proposal } from './driver.js';
+import { configJson, configToStore, storedConfig } from './stored-config.js';
+import { Driver, type DriverSnapshot, type Proposal } from './driver.js';
 import { runAsOwner } from './owner-lease.js';
 import type { SearchHooks } from './search-hooks.js';
 import { ModelRetention } from './model-retention.js';
 import { experimentSpace } from './experiment-space.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './worker/trial-task.js';
+import type evaluateTrial from './worker/trial-worker.js';
 import { TrialPruner } from './trial-pruner.js';
 
-const TRIAL_WORKER = new URL('./worker/trial-worker.ts', import.meta.url).href;
+const TRIAL_WORKER: EntryOf<typeof evaluateTrial> = { url: new URL('./worker/trial-worker.ts', import.meta.url).href };
 
 /** The pool that trains trials: Piscina worker threads in a watched child process. */
 export function trialPool(config: ExperimentConfig): Evaluator {
   const pool = new IsolatedPool({ workerEntry: TRIAL_WORKER, workers: config.workers, threads: planThreads(config.workers) });
-  return { concurrency: config.workers, run: (payload, options) => pool.run(payload, options), close: () => pool.close() };
+  return { concurrency: config.workers, run: (task, options) => pool.run(task, options), close: () => pool.close() };
 }
 
 /** Starts a new experiment in the config's SQLite file and runs it to its end or a stop. */
@@ -34,7 +36,7 @@ export async function startSearch(given: ExperimentConfig, hooks: SearchHooks): 
   const config = configToStore(given);
   const storage = await openSqliteStorage(config.storage);
   try {
-    const experiment = await storage.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
+    const experiment = await storage.createExperiment({ name: config.name, config: configJson(config), seed: config.seed });
     return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) => runExperiment(owned, experiment, config, ownedHooks, false));
   } finally {
     await storage.close();
@@ -98,7 +100,7 @@ async function runToEnd(storage: Storage, experiment: Experiment, config: Experi
   for (const t of trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
   if (config.objectives.length > 1) {
     const front = paretoFront(trials, config.objectives).map((t) => t.number);
-    await storage.appendEvent(experiment.id, { type: 'pareto-front', payload: { objectives: config.objectives as unknown as Json, trials: front } });
+    await storage.appendEvent(experiment.id, { type: 'pareto-front', payload: { objectives: config.objectives, trials: front } });
   }
   hooks.emit({ type: 'experiment-finished', t: Date.now(), experiment: config.name, status, counts });
   return status;
@@ -112,7 +114,7 @@ async function multiTrialPlan(storage: Storage, experimentId: number, config: Ex
   const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
   if (!resumed) return { strategy, budget: config.budget, told: new Set(), requeue: [] };
   const trials = await storage.listTrials(experimentId);
-  const saved = (await storage.latestStrategyState(experimentId))?.state as { strategy: Json; told: number[]; unrecorded?: Proposal & { number: number } } | undefined;
+  const saved = (await storage.latestStrategyState(experimentId))?.state as DriverSnapshot | undefined; // as the driver saves it
   if (saved !== undefined) strategy.restore(saved.strategy);
   const unrecorded = unrecordedProposal(saved?.unrecorded, trials);
   return { strategy, budget: config.budget, told: new Set(saved?.told), requeue: toRunAgain(trials), ...(unrecorded === undefined ? {} : { unrecorded }) };
@@ -140,7 +142,7 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
       strategy: plan.strategy,
       budget: plan.budget,
       ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
-      taskFor: (trial) => trialTask(config, trial) as unknown as Json,
+      taskFor: (trial) => trialTask(config, trial),
       emit: hooks.emit,
       requeue: plan.requeue,
       told: plan.told,
@@ -160,7 +162,7 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
 }
 
 /** The snapshot's last proposal if no trial has its number: the driver died after the snapshot, before the record. */
-function unrecordedProposal(saved: (Proposal & { number: number }) | undefined, trials: readonly Trial[]): Proposal | undefined {
+function unrecordedProposal(saved: DriverSnapshot['unrecorded'], trials: readonly Trial[]): Proposal | undefined {
   if (saved === undefined || trials.some((t) => t.number === saved.number)) return undefined;
   const { number: _number, ...proposal } = saved;
   return proposal;

@@ -3,19 +3,19 @@ import type { TrialCost, TrialOutcome } from '../core/trial.js';
 import { estimateCost, type CostOptions } from '../space/cost/index.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { BenchmarkTable } from '../space/benchmark-table.js';
-import type { Evaluator, TaskOutcome } from './evaluator.js';
+import type { Evaluator, TrialTaskOutcome } from './evaluator.js';
 import type { TrialTask } from './worker/trial-task.js';
 
 /** Cost-model figures of a sample, in a trial's {@link TrialCost} shape. */
-export function sampleCost(space: SearchSpace, sample: Json, o: CostOptions): TrialCost {
-  const c = estimateCost(space.freeze(sample), o);
+export function sampleCost(space: SearchSpace, sample: Json, costOptions: CostOptions): TrialCost {
+  const cost = estimateCost(space.freeze(sample), costOptions);
   return {
-    params: c.params.trainable,
-    paramsTotal: c.params.total,
-    macs: c.macs,
-    trainMemoryBytes: c.memory.trainTotal,
-    inferenceMemoryBytes: c.memory.inferenceActivations,
-    estimatedLatencyMs: c.latency.estimatedMs,
+    params: cost.params.trainable,
+    paramsTotal: cost.params.total,
+    macs: cost.macs,
+    trainMemoryBytes: cost.memory.trainTotal,
+    inferenceMemoryBytes: cost.memory.inferenceActivations,
+    estimatedLatencyMs: cost.latency.estimatedMs,
   };
 }
 
@@ -27,20 +27,20 @@ export const NB201_COST: CostOptions = { inputShape: [32, 32, 3], classes: 10, b
  * (NASLib's tabular benchmarks): metrics from the row, cost from the cost model. An architecture
  * missing from the table fails its trial.
  */
-export function tableEvaluator(table: BenchmarkTable, space: SearchSpace, o: { readonly concurrency?: number; readonly cost?: CostOptions } = {}): Evaluator {
+export function tableEvaluator(table: BenchmarkTable, space: SearchSpace, options: { readonly concurrency?: number; readonly cost?: CostOptions } = {}): Evaluator {
   const costs = new Map<string, TrialCost>();
-  const evaluate = (task: TrialTask): TaskOutcome => {
+  const evaluate = (task: TrialTask): TrialTaskOutcome => {
     const key = space.key(task.sample);
     const metrics = table.lookup(key);
     if (metrics === undefined) return { ok: false, kind: 'error', error: { name: 'TableMiss', message: `${space.format(task.sample)} is not in ${table.source}` } };
     let cost = costs.get(key);
-    if (cost === undefined) costs.set(key, (cost = sampleCost(space, task.sample, o.cost ?? NB201_COST)));
+    if (cost === undefined) costs.set(key, (cost = sampleCost(space, task.sample, options.cost ?? NB201_COST)));
     const outcome: TrialOutcome = { metrics, cost, epochs: [], seconds: 0 };
-    return { ok: true, value: outcome as unknown as Json };
+    return { ok: true, value: outcome };
   };
   return {
-    concurrency: o.concurrency ?? 1,
-    run: async (payload) => evaluate(payload as unknown as TrialTask),
+    concurrency: options.concurrency ?? 1,
+    run: async (task) => evaluate(task),
     close: async () => undefined,
   };
 }

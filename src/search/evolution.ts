@@ -11,14 +11,34 @@ import type { Trial } from '../core/trial.js';
 import { freshSample, scoredTrials, seenKeys } from './history.js';
 import { primary, scoresOf } from './objective.js';
 import { crowdedCompare, paretoRanks } from './pareto.js';
-import type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
 
 const options = {
-  populationSize: { type: 'integer', description: 'P: the population is the P most recently finished trials; the first P proposals are random', min: 2, default: 20 },
+  populationSize: {
+    type: 'integer',
+    description: 'P: the population is the P most recently finished trials; the first P proposals are random',
+    min: 2,
+    default: 20,
+  },
   sampleSize: { type: 'integer', description: 'S: members drawn (with replacement) for each tournament; must be ≤ populationSize', min: 1, default: 10 },
-  selection: { type: 'enum', description: 'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)', choices: ['fitness', 'pareto'], default: 'fitness' },
-  dedupe: { type: 'boolean', description: 'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one', default: true },
-  crossoverRate: { type: 'number', description: "probability that a child is the space's crossover of two tournament winners (then mutated) instead of a mutant of one; 0: mutation only, as in the paper", min: 0, max: 1, default: 0 },
+  selection: {
+    type: 'enum',
+    description: 'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)',
+    choices: ['fitness', 'pareto'],
+    default: 'fitness',
+  },
+  dedupe: {
+    type: 'boolean',
+    description: 'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one',
+    default: true,
+  },
+  crossoverRate: {
+    type: 'number',
+    description: "probability that a child is the space's crossover of two tournament winners (then mutated) instead of a mutant of one; 0: mutation only, as in the paper",
+    min: 0,
+    max: 1,
+    default: 0,
+  },
 } as const;
 
 type Options = { readonly populationSize: number; readonly sampleSize: number; readonly selection: string; readonly dedupe: boolean; readonly crossoverRate: number };
@@ -31,13 +51,13 @@ export class RegularizedEvolution implements Strategy {
   private rng: Rng;
   private readonly crossover: ((a: Json, b: Json, rng: Rng) => Json) | undefined;
 
-  constructor(private readonly context: StrategyContext, private readonly o: Options) {
-    if (o.sampleSize > o.populationSize) {
-      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${o.populationSize}), got ${o.sampleSize}`);
+  constructor(private readonly context: StrategyContext, private readonly options: Options) {
+    if (options.sampleSize > options.populationSize) {
+      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${options.populationSize}), got ${options.sampleSize}`);
     }
     this.crossover = context.space.crossover?.bind(context.space);
-    if (o.crossoverRate > 0 && this.crossover === undefined) {
-      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • crossoverRate: space "${context.space.id}" has no crossover, so it must be 0, got ${o.crossoverRate}`);
+    if (options.crossoverRate > 0 && this.crossover === undefined) {
+      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • crossoverRate: space "${context.space.id}" has no crossover, so it must be 0, got ${options.crossoverRate}`);
     }
     this.rng = context.rng;
   }
@@ -45,22 +65,22 @@ export class RegularizedEvolution implements Strategy {
   ask({ trials, running }: AskContext): Proposal {
     const seen = seenKeys(trials);
     const proposed = trials.filter((t) => t.state !== 'FAILED').length;
-    const population = proposed < this.o.populationSize ? [] : this.population(trials);
-    if (population.length === 0 && proposed >= this.o.populationSize && running > 0) return { kind: 'wait' };
+    const population = proposed < this.options.populationSize ? [] : this.population(trials);
+    if (population.length === 0 && proposed >= this.options.populationSize && running > 0) return { kind: 'wait' };
     if (population.length > 0) {
-      for (let i = 0; i < (this.o.dedupe ? REDRAWS : 1); i++) {
+      for (let i = 0; i < (this.options.dedupe ? REDRAWS : 1); i++) {
         const child = this.context.space.mutate(this.parent(population), this.rng);
-        if (!this.o.dedupe || !seen.has(this.context.space.key(child))) return { kind: 'propose', sample: child };
+        if (!this.options.dedupe || !seen.has(this.context.space.key(child))) return { kind: 'propose', sample: child };
       }
     }
-    const sample = freshSample(this.context.space, this.rng, this.o.dedupe ? seen : new Set());
+    const sample = freshSample(this.context.space, this.rng, this.options.dedupe ? seen : new Set());
     return sample === undefined ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' } : { kind: 'propose', sample };
   }
 
   tell(): void {}
 
   snapshot(): Json {
-    return { rng: this.rng.snapshot() as unknown as Json };
+    return { rng: this.rng.snapshot() };
   }
 
   restore(state: Json): void {
@@ -69,9 +89,9 @@ export class RegularizedEvolution implements Strategy {
 
   /** The P most recently finished COMPLETE trials with their Pareto rank and crowding (rank 0 = primary-objective order). */
   private population(trials: readonly Trial[]): Member[] {
-    const recent = scoredTrials(trials, primary(this.context.objectives)).slice(-this.o.populationSize);
-    if (this.o.selection === 'fitness') {
-      return recent.map(({ trial, score }) => ({ trial, rank: recent.filter((o) => o.score > score).length, crowding: 0 }));
+    const recent = scoredTrials(trials, primary(this.context.objectives)).slice(-this.options.populationSize);
+    if (this.options.selection === 'fitness') {
+      return recent.map(({ trial, score }) => ({ trial, rank: recent.filter((other) => other.score > score).length, crowding: 0 }));
     }
     const members = recent.flatMap(({ trial }) => {
       const s = scoresOf(trial, this.context.objectives);
@@ -89,7 +109,7 @@ export class RegularizedEvolution implements Strategy {
    */
   private parent(population: readonly Member[]): Json {
     const cross = this.crossover;
-    if (cross === undefined || this.o.crossoverRate === 0 || this.rng.next() >= this.o.crossoverRate) return this.tournament(population).sample;
+    if (cross === undefined || this.options.crossoverRate === 0 || this.rng.next() >= this.options.crossoverRate) return this.tournament(population).sample;
     const a = this.tournament(population);
     const others = population.filter((m) => m.trial.key !== a.key);
     const b = this.tournament(others.length > 0 ? others : population);
@@ -99,7 +119,7 @@ export class RegularizedEvolution implements Strategy {
   /** S draws with replacement (Alg. 1); the winner has the best rank (ties: larger crowding, then first drawn). */
   private tournament(population: readonly Member[]): Trial {
     let best = this.rng.choice(population);
-    for (let i = 1; i < this.o.sampleSize; i++) {
+    for (let i = 1; i < this.options.sampleSize; i++) {
       const m = this.rng.choice(population);
       if (crowdedCompare(m, best) < 0) best = m;
     }
@@ -108,9 +128,9 @@ export class RegularizedEvolution implements Strategy {
 }
 
 /** Registry entry of regularized evolution. */
-export const regularizedEvolution: StrategyEntry<typeof options> = {
+export const regularizedEvolution = defineStrategy({
   name: 'regularized-evolution',
   description: 'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection and crossover',
   options,
   create: (context, o) => new RegularizedEvolution(context, o),
-};
+});

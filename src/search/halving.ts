@@ -13,35 +13,46 @@ import type { AskContext, Proposal, Strategy, StrategyContext } from './strategy
 
 /** The options of the successive-halving wrapper. */
 export const halvingOptions = {
-  fidelity: { type: 'enum', description: 'what a rung varies: training epochs or the fraction of the training data', choices: ['epochs', 'dataFraction'], default: 'epochs' },
+  fidelity: {
+    type: 'enum',
+    description: 'what a rung varies: training epochs or the fraction of the training data',
+    choices: ['epochs', 'dataFraction'],
+    default: 'epochs',
+  },
   min: { type: 'number', description: 'fidelity of the lowest rung (r)', min: 0, default: 1 },
   max: { type: 'number', description: 'fidelity of the highest rung (R)', min: 0, default: 27 },
   eta: { type: 'integer', description: 'η: one in η trials of a rung is promoted; fidelity grows η-fold per rung', min: 2, default: 3 },
-  brackets: { type: 'integer', description: 'Hyperband brackets: new samples start at rung 0, 1, … in turn (1 = plain successive halving)', min: 1, default: 1 },
+  brackets: {
+    type: 'integer',
+    description: 'Hyperband brackets: new samples start at rung 0, 1, … in turn (1 = plain successive halving)',
+    min: 1,
+    default: 1,
+  },
 } as const;
 
 /** Resolved options of the successive-halving wrapper. */
 export type HalvingOptions = OptionValues<typeof halvingOptions>;
 
 /** The fidelity of each rung: min·ηᵏ below max, then max (epochs rounded to integers). */
-export function rungs(o: HalvingOptions): number[] {
-  if (!(o.min > 0 && o.max >= o.min)) throw new RangeError(`successive halving needs 0 < min ≤ max, got (min=${o.min}, max=${o.max})`);
+export function rungs(options: HalvingOptions): number[] {
+  const { min, max, eta, fidelity } = options;
+  if (!(min > 0 && max >= min)) throw new RangeError(`successive halving needs 0 < min ≤ max, got (min=${min}, max=${max})`);
   const out: number[] = [];
-  for (let r = o.min; r < o.max * (1 - 1e-9); r *= o.eta) out.push(r);
-  out.push(o.max);
-  return o.fidelity === 'epochs' ? [...new Set(out.map((r) => Math.max(1, Math.round(r))))] : out;
+  for (let r = min; r < max * (1 - 1e-9); r *= eta) out.push(r);
+  out.push(max);
+  return fidelity === 'epochs' ? [...new Set(out.map((r) => Math.max(1, Math.round(r))))] : out;
 }
 
 type State = { inner: Json; introduced: Record<string, number> };
 
-/** `inner` wrapped in asynchronous successive halving / Hyperband over `o.fidelity`. */
+/** `inner` wrapped in asynchronous successive halving / Hyperband over `options.fidelity`. */
 export class SuccessiveHalving implements Strategy {
   private readonly levels: number[];
   /** Per key, the rung its first trial ran at (the trial the inner strategy sees). */
   private introduced = new Map<string, number>();
 
-  constructor(private readonly inner: Strategy, private readonly context: StrategyContext, private readonly o: HalvingOptions) {
-    this.levels = rungs(o);
+  constructor(private readonly inner: Strategy, private readonly context: StrategyContext, private readonly options: HalvingOptions) {
+    this.levels = rungs(options);
   }
 
   ask({ trials }: AskContext): Proposal {
@@ -51,9 +62,9 @@ export class SuccessiveHalving implements Strategy {
     const p = this.inner.ask({ trials: first, running: first.filter((t) => t.state === 'RUNNING').length });
     if (p.kind === 'done' && trials.some((t) => t.state === 'RUNNING')) return { kind: 'wait' };
     if (p.kind !== 'propose') return p;
-    const rung = Math.min(this.introduced.size % this.o.brackets, this.levels.length - 1);
+    const rung = Math.min(this.introduced.size % this.options.brackets, this.levels.length - 1);
     this.introduced.set(this.context.space.key(p.sample), rung);
-    return { kind: 'propose', sample: p.sample, fidelity: { [this.o.fidelity]: this.levels[rung] as number } };
+    return { kind: 'propose', sample: p.sample, fidelity: { [this.options.fidelity]: this.levels[rung] as number } };
   }
 
   /** The inner strategy hears of the trial that introduced a sample, not of its promotions. */
@@ -64,11 +75,11 @@ export class SuccessiveHalving implements Strategy {
 
   snapshot(): Json {
     const state: State = { inner: this.inner.snapshot(), introduced: Object.fromEntries(this.introduced) };
-    return state as unknown as Json;
+    return state;
   }
 
   restore(json: Json): void {
-    const s = json as unknown as State;
+    const s = json as State; // this strategy's own snapshot
     this.inner.restore(s.inner);
     this.introduced = new Map(Object.entries(s.introduced));
   }
@@ -79,7 +90,7 @@ export class SuccessiveHalving implements Strategy {
 
   /** The rung a trial ran at (-1 when its fidelity is none of the rungs'). */
   private rungOf(t: Trial): number {
-    return this.levels.indexOf(t.fidelity?.[this.o.fidelity] ?? Number.NaN);
+    return this.levels.indexOf(t.fidelity?.[this.options.fidelity] ?? Number.NaN);
   }
 
   /** ASHA's get_job: from the highest rung down, a top-1/η trial of its rung not yet run at the next. */
@@ -89,15 +100,15 @@ export class SuccessiveHalving implements Strategy {
     for (const t of trials) atRung[this.rungOf(t)]?.add(t.key);
     for (let k = this.levels.length - 2; k >= 0; k--) {
       const done = scoredTrials(trials.filter((t) => this.rungOf(t) === k), objective).sort((a, b) => b.score - a.score || a.trial.number - b.trial.number);
-      const top = done.slice(0, Math.floor(done.length / this.o.eta));
+      const top = done.slice(0, Math.floor(done.length / this.options.eta));
       const next = top.find((s) => !(atRung[k + 1] as Set<string>).has(s.trial.key));
-      if (next !== undefined) return { kind: 'propose', sample: next.trial.sample, fidelity: { [this.o.fidelity]: this.levels[k + 1] as number } };
+      if (next !== undefined) return { kind: 'propose', sample: next.trial.sample, fidelity: { [this.options.fidelity]: this.levels[k + 1] as number } };
     }
     return undefined;
   }
 }
 
 /** Wraps any strategy in asynchronous successive halving (Hyperband with `brackets` > 1). */
-export function withSuccessiveHalving(inner: Strategy, context: StrategyContext, o: HalvingOptions): Strategy {
-  return new SuccessiveHalving(inner, context, o);
+export function withSuccessiveHalving(inner: Strategy, context: StrategyContext, options: HalvingOptions): Strategy {
+  return new SuccessiveHalving(inner, context, options);
 }

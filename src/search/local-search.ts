@@ -7,11 +7,16 @@ import { Rng, type RngState } from '../core/rng.js';
 import type { Trial } from '../core/trial.js';
 import { bestByKey, freshSample, scoredTrials, seenKeys } from './history.js';
 import { primary } from './objective.js';
-import type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
 
 const options = {
   initialSamples: { type: 'integer', description: 'random samples evaluated before the first climb; the best one starts it', min: 1, default: 10 },
-  move: { type: 'enum', description: 'first: move as soon as a neighbour beats the current point; best: evaluate every neighbour, then move to the best', choices: ['first', 'best'], default: 'first' },
+  move: {
+    type: 'enum',
+    description: 'first: move as soon as a neighbour beats the current point; best: evaluate every neighbour, then move to the best',
+    choices: ['first', 'best'],
+    default: 'first',
+  },
 } as const;
 
 type Options = { readonly initialSamples: number; readonly move: string };
@@ -27,9 +32,9 @@ export class LocalSearch implements Strategy {
   private queue: Json[] = [];
   private initialLeft: number;
 
-  constructor(private readonly context: StrategyContext, private readonly o: Options) {
+  constructor(private readonly context: StrategyContext, private readonly options: Options) {
     this.rng = context.rng;
-    this.initialLeft = o.initialSamples;
+    this.initialLeft = options.initialSamples;
   }
 
   ask({ trials, running }: AskContext): Proposal {
@@ -49,7 +54,7 @@ export class LocalSearch implements Strategy {
       const score = view.scores.get(key);
       if (score === undefined && !view.running.has(key)) return this.restart(view, true);
       const better = score === undefined ? undefined : this.bestNeighbour(view, score);
-      if (better !== undefined && this.o.move === 'first') {
+      if (better !== undefined && this.options.move === 'first') {
         this.moveTo(better);
         continue;
       }
@@ -65,11 +70,11 @@ export class LocalSearch implements Strategy {
 
   snapshot(): Json {
     const state: State = { rng: this.rng.snapshot(), center: this.center, queue: this.queue, initialLeft: this.initialLeft };
-    return state as unknown as Json;
+    return state;
   }
 
   restore(state: Json): void {
-    const s = state as unknown as State;
+    const s = state as State; // this strategy's own snapshot
     this.rng = Rng.restore(s.rng);
     this.center = s.center;
     this.queue = [...s.queue];
@@ -123,9 +128,9 @@ export class LocalSearch implements Strategy {
 }
 
 /** Registry entry of local search. */
-export const localSearch: StrategyEntry<typeof options> = {
+export const localSearch = defineStrategy({
   name: 'local-search',
   description: 'hill climbing over one-decision neighbours with random restarts (White et al. 2021); a strong baseline on tabular benchmarks',
   options,
   create: (context, o) => new LocalSearch(context, o),
-};
+});

@@ -1,7 +1,7 @@
 import type { Json } from '../core/arch.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { freshSample, seenKeys } from './history.js';
-import type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
 
 const MAX_DRAWS = 1000;
 
@@ -22,7 +22,7 @@ export class RandomSearch implements Strategy {
   tell(): void {}
 
   snapshot(): Json {
-    return { rng: this.rng.snapshot() as unknown as Json };
+    return { rng: this.rng.snapshot() };
   }
 
   restore(state: Json): void {
@@ -31,9 +31,9 @@ export class RandomSearch implements Strategy {
 }
 
 /** Registry entry of random search. */
-export const randomSearch: StrategyEntry = {
+export const randomSearch = defineStrategy({
   name: 'random',
   description: 'uniform random samples of the space, never the same architecture twice',
   options: {},
   create: (context) => new RandomSearch(context),
-};
+});

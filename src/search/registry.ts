@@ -9,11 +9,17 @@ import { darts } from './darts/index.js';
 import type { OneShotEntry } from './oneshot.js';
 import type { Strategy, StrategyContext, StrategyEntry } from './strategy.js';
 
+const multiTrial = [randomSearch, regularizedEvolution, reinforce, localSearch, tpe] as const;
+const oneShot = [darts] as const;
+
 /** Every multi-trial strategy, in the order `nas list strategies` shows them. */
-export const STRATEGIES: readonly StrategyEntry[] = [randomSearch, regularizedEvolution, reinforce, localSearch, tpe];
+export const STRATEGIES: readonly StrategyEntry[] = multiTrial;
 
 /** Every one-shot strategy (listed after the multi-trial ones). */
-export const ONE_SHOT_STRATEGIES: readonly OneShotEntry[] = [darts];
+export const ONE_SHOT_STRATEGIES: readonly OneShotEntry[] = oneShot;
+
+/** The registered strategies with their literal names and options schemas: a config's `strategy` is typed from them. */
+export type RegisteredStrategy = (typeof multiTrial)[number] | (typeof oneShot)[number];
 
 /** The one-shot strategy `name`, if it is one. */
 export function findOneShot(name: string): OneShotEntry | undefined {

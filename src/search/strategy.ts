@@ -42,9 +42,14 @@ export interface StrategyContext {
 }
 
 /** A registered strategy: name, description, options schema with defaults, factory. */
-export interface StrategyEntry<O extends OptionsSchema = OptionsSchema> {
-  readonly name: string;
+export interface StrategyEntry<O extends OptionsSchema = OptionsSchema, N extends string = string> {
+  readonly name: N;
   readonly description: string;
   readonly options: O;
   create(context: StrategyContext, options: OptionValues<O>): Strategy;
+}
+
+/** Returns its argument, typed with its literal name and options schema (a config's `strategy` is typed from them). */
+export function defineStrategy<const N extends string, const O extends OptionsSchema>(entry: StrategyEntry<O, N>): StrategyEntry<O, N> {
+  return entry;
 }

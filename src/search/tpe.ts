@@ -8,7 +8,7 @@ import { Rng, type RngState } from '../core/rng.js';
 import { freshSample, scoredTrials, seenKeys, tryDecode, type Scored } from './history.js';
 import { primary } from './objective.js';
 import { CategoricalParzen } from './parzen.js';
-import type { AskContext, Proposal, Strategy, StrategyContext, StrategyEntry } from './strategy.js';
+import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
 
 const options = {
   startupTrials: { type: 'integer', description: 'random samples before the model is used', min: 1, default: 10 },
@@ -16,7 +16,11 @@ const options = {
   gamma: { type: 'number', description: 'fraction of finished trials in the good group: ⌈gamma·n⌉ (at most maxGood)', min: 0.001, max: 1, default: 0.1 },
   maxGood: { type: 'integer', description: 'cap on the size of the good group', min: 1, default: 25 },
   priorWeight: { type: 'number', description: 'weight of the uniform prior kernel (and of the smoothing of every kernel)', min: 0.0001, default: 1 },
-  multivariate: { type: 'boolean', description: 'model the decisions jointly (one kernel per trial over all decisions) instead of independently', default: false },
+  multivariate: {
+    type: 'boolean',
+    description: 'model the decisions jointly (one kernel per trial over all decisions) instead of independently',
+    default: false,
+  },
 } as const;
 
 type Options = { readonly startupTrials: number; readonly candidates: number; readonly gamma: number; readonly maxGood: number; readonly priorWeight: number; readonly multivariate: boolean };
@@ -35,7 +39,7 @@ export class Tpe implements Strategy {
   private rng: Rng;
   private readonly choices: number[];
 
-  constructor(private readonly context: StrategyContext, private readonly o: Options) {
+  constructor(private readonly context: StrategyContext, private readonly options: Options) {
     this.rng = context.rng;
     this.choices = context.space.dimensions().map((d) => d.choices.length);
   }
@@ -43,7 +47,7 @@ export class Tpe implements Strategy {
   ask({ trials }: AskContext): Proposal {
     const seen = seenKeys(trials);
     const scored = scoredTrials(trials, primary(this.context.objectives));
-    if (scored.length >= this.o.startupTrials) {
+    if (scored.length >= this.options.startupTrials) {
       const sample = this.modelled(scored, seen);
       if (sample !== undefined) return { kind: 'propose', sample };
     }
@@ -54,7 +58,7 @@ export class Tpe implements Strategy {
   tell(): void {}
 
   snapshot(): Json {
-    return { rng: this.rng.snapshot() as unknown as Json };
+    return { rng: this.rng.snapshot() };
   }
 
   restore(state: Json): void {
@@ -70,15 +74,15 @@ export class Tpe implements Strategy {
    */
   private modelled(scored: readonly Scored[], seen: ReadonlySet<string>): Json | undefined {
     const byNumber = [...scored].sort((a, b) => a.trial.number - b.trial.number);
-    const nGood = Math.min(Math.ceil(this.o.gamma * scored.length), this.o.maxGood);
+    const nGood = Math.min(Math.ceil(this.options.gamma * scored.length), this.options.maxGood);
     const ranked = [...byNumber].sort((a, b) => b.score - a.score || a.trial.number - b.trial.number);
     const good = new Set(ranked.slice(0, nGood));
     const l = this.estimator(byNumber.filter((s) => good.has(s)));
     const g = this.estimator(byNumber.filter((s) => !good.has(s)));
-    const joint = this.o.multivariate;
+    const joint = this.options.multivariate;
     for (let round = 0; round < ROUNDS; round++) {
       let best: { sample: Json; value: number } | undefined;
-      for (let c = 0; c < this.o.candidates; c++) {
+      for (let c = 0; c < this.options.candidates; c++) {
         const x = l.sample(this.rng, joint);
         const value = l.logPdf(x, joint) - g.logPdf(x, joint);
         if (best !== undefined && value <= best.value) continue;
@@ -92,14 +96,14 @@ export class Tpe implements Strategy {
 
   private estimator(group: readonly Scored[]): CategoricalParzen {
     const observations = group.map((s) => this.context.space.encode(s.trial.sample));
-    return new CategoricalParzen(this.choices, observations, ageWeights(group.length), this.o.priorWeight);
+    return new CategoricalParzen(this.choices, observations, ageWeights(group.length), this.options.priorWeight);
   }
 }
 
 /** Registry entry of TPE. */
-export const tpe: StrategyEntry<typeof options> = {
+export const tpe = defineStrategy({
   name: 'tpe',
   description: "tree-structured Parzen estimator (Bergstra et al. 2011) over the categorical decisions, Optuna's defaults",
   options,
   create: (context, o) => new Tpe(context, o),
-};
+});

@@ -81,9 +81,14 @@ export interface SearchSpace<S extends Json = Json> {
 }
 
 /** A registered space: name, description, options schema with defaults, factory. */
-export interface SpaceEntry<O extends OptionsSchema = OptionsSchema> {
-  readonly name: string;
+export interface SpaceEntry<O extends OptionsSchema = OptionsSchema, N extends string = string> {
+  readonly name: N;
   readonly description: string;
   readonly options: O;
   create(options: OptionValues<O>): SearchSpace;
+}
+
+/** Returns its argument, typed with its literal name and options schema (a config's `space` is typed from them). */
+export function defineSpace<const N extends string, const O extends OptionsSchema>(entry: SpaceEntry<O, N>): SpaceEntry<O, N> {
+  return entry;
 }

@@ -43,7 +43,7 @@ describe('exit codes and user-error messages', () => {
 
   it('a storage file from a newer nas: exit 1, names the upgrade', async () => {
     const file = path.join(tempDir(), 'future.sqlite');
-    const future = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'future', sql: 'CREATE TABLE future (x INTEGER)' }];
+    const future = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'future', sql: 'CREATE TABLE future (x INTEGER)', postgres: 'CREATE TABLE future (x INTEGER)' }];
     await (await openSqliteStorage(file, { migrations: future })).close();
     for (const args of [['ls'], ['show', 'x'], ['resume', 'x']]) {
       const run = await runCli([...args, '--storage', file]);

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { Json } from '../../src/core/arch.js';
 import type { TrialEngine } from '../../src/core/trial.js';
 import { startSearch } from '../../src/run/search.js';
-import type { TaskOutcome } from '../../src/run/evaluator.js';
+import type { TrialTaskOutcome } from '../../src/run/evaluator.js';
 import { eventLog, fakeAccuracy, lookupEvaluator, testConfig } from '../run/helpers.js';
 import { tempDir } from './helpers.js';
 
@@ -10,7 +9,7 @@ import { tempDir } from './helpers.js';
 export const FALLBACK = 'no gradient rule for TensorFlow op Cumsum';
 
 /** A trial outcome with a given accuracy and MACs (the other cost figures fixed), trained by `engine`. */
-function outcome(accuracy: number, macs: number, engine: TrialEngine = { name: 'compiled' }): TaskOutcome {
+function outcome(accuracy: number, macs: number, engine: TrialEngine = { name: 'compiled' }): TrialTaskOutcome {
   const value = {
     metrics: { validationAccuracy: accuracy, validationLoss: 1 - accuracy },
     cost: { params: Math.round(macs / 10), paramsTotal: Math.round(macs / 10), macs, trainMemoryBytes: 1 << 20, inferenceMemoryBytes: 1 << 16, estimatedLatencyMs: macs / 1e6 },
@@ -18,7 +17,7 @@ function outcome(accuracy: number, macs: number, engine: TrialEngine = { name: '
     seconds: 1.5,
     engine,
   };
-  return { ok: true, value: value as unknown as Json };
+  return { ok: true, value };
 }
 
 /**

@@ -39,7 +39,7 @@ describe('docs/architecture.md, layout', () => {
   });
 
   it('finds an entry the text leaves out, and takes a file only by its whole name', () => {
-    expect(unnamed('core', 'arch.ts data.ts errors.ts events.ts options.ts process-alive.ts trial.ts rng.tsx')).toEqual(['rng.ts']);
+    expect(unnamed('core', 'arch.ts data.ts diagnostics.ts errors.ts events.ts options.ts process-alive.ts trial.ts trial-diagnostics.ts rng.tsx')).toEqual(['rng.ts']);
   });
 
   it.each([...sections.keys()])('names every entry of src/%s', (dir) => {

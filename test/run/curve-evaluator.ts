@@ -1,7 +1,5 @@
-import type { Json } from '../../src/core/arch.js';
 import type { EpochMetrics } from '../../src/core/trial.js';
 import type { Evaluator } from '../../src/run/evaluator.js';
-import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { completed, fakeAccuracy } from './helpers.js';
 
 export const EPOCHS = 4;
@@ -17,19 +15,18 @@ export function curveEvaluator(): Evaluator & { readonly sent: Map<number, numbe
   return {
     concurrency: 1,
     sent,
-    run: async (payload, options) => {
-      const task = payload as unknown as TrialTask;
+    run: async (task, options) => {
       const key = JSON.stringify(task.sample);
       for (let epoch = 1; epoch <= EPOCHS; epoch++) {
         await new Promise((r) => setTimeout(r, 0));
         if (options?.signal?.aborted === true) return { ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'the task was cancelled' } };
         const metrics: EpochMetrics = { epoch, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1 - valueAt(key, epoch), validationAccuracy: valueAt(key, epoch), learningRate: 0.1, seconds: 0 };
         sent.set(task.number, epoch);
-        options?.onProgress?.({ kind: 'epoch', metrics } as unknown as Json);
+        options?.onProgress?.({ kind: 'epoch', metrics });
       }
       const done = completed(valueAt(key, EPOCHS));
-      const value = done.ok ? (done.value as Record<string, unknown>) : {};
-      return { ok: true, value: { ...value, epochs: Array.from({ length: EPOCHS }, (_, i) => ({ epoch: i + 1, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1 - valueAt(key, i + 1), validationAccuracy: valueAt(key, i + 1), learningRate: 0.1, seconds: 0 })) } as Json };
+      if (!done.ok) return done;
+      return { ok: true, value: { ...done.value, epochs: Array.from({ length: EPOCHS }, (_, i) => ({ epoch: i + 1, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1 - valueAt(key, i + 1), validationAccuracy: valueAt(key, i + 1), learningRate: 0.1, seconds: 0 })) } };
     },
     close: async () => undefined,
   };

@@ -104,9 +104,7 @@ describe('a multi-objective search', () => {
     const config = testConfig({ budget: { trials: 10 }, objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'macs', direction: 'min' }] });
     const evaluator = lookupEvaluator(2, (task) => {
       const outcome = completed(fakeAccuracy(space.key(task.sample as never)));
-      const value = outcome.ok ? (outcome.value as { cost: Record<string, number> }) : undefined;
-      if (value) value.cost.macs = 1000 + ((task.number * 37) % 10);
-      return outcome;
+      return outcome.ok ? { ok: true, value: { ...outcome.value, cost: { ...outcome.value.cost, macs: 1000 + ((task.number * 37) % 10) } } } : outcome;
     });
     await startSearch(config, { emit: () => undefined, evaluator });
     const storage = await openSqliteStorage(config.storage);

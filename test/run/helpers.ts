@@ -2,10 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { openSqliteStorage } from '../../src/backend/storage/index.js';
-import type { Json } from '../../src/core/arch.js';
 import type { RunEvent } from '../../src/core/events.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
-import type { Evaluator, TaskOutcome } from '../../src/run/evaluator.js';
+import type { Evaluator, TrialTaskOutcome } from '../../src/run/evaluator.js';
 import type { TrialTask } from '../../src/run/worker/trial-task.js';
 
 /** A fresh temp folder for a SQLite file. */
@@ -43,12 +42,11 @@ export function fakeAccuracy(key: string): number {
  * driver are testable in milliseconds against a lookup): the outcome of a task is `decide(task)`,
  * after `delayMs`.
  */
-export function lookupEvaluator(concurrency: number, decide: (task: TrialTask) => TaskOutcome, delayMs: (task: TrialTask) => number = () => 0): Evaluator {
+export function lookupEvaluator(concurrency: number, decide: (task: TrialTask) => TrialTaskOutcome, delayMs: (task: TrialTask) => number = () => 0): Evaluator {
   return {
     concurrency,
-    run: (payload) =>
+    run: (task) =>
       new Promise((resolve) => {
-        const task = payload as unknown as TrialTask;
         setTimeout(() => resolve(decide(task)), delayMs(task));
       }),
     close: async () => undefined,
@@ -56,14 +54,14 @@ export function lookupEvaluator(concurrency: number, decide: (task: TrialTask) =
 }
 
 /** A COMPLETE outcome whose validation accuracy is `accuracy`. */
-export function completed(accuracy: number): TaskOutcome {
+export function completed(accuracy: number): TrialTaskOutcome {
   const value = {
     metrics: { validationAccuracy: accuracy },
     cost: { params: 1, paramsTotal: 1, macs: 1, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 },
     epochs: [],
     seconds: 0,
   };
-  return { ok: true, value: value as unknown as Json };
+  return { ok: true, value };
 }
 
 /** Collects events. */

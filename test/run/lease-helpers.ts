@@ -5,7 +5,6 @@ import { Db } from '../../src/backend/storage/sqlite-db.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import type { Evaluator } from '../../src/run/evaluator.js';
 import { startSearch } from '../../src/run/search.js';
-import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import { completed, fakeAccuracy, lookupEvaluator, testConfig } from './helpers.js';
 
@@ -27,9 +26,8 @@ export const byKey = (delayMs = 0) => lookupEvaluator(2, (task) => completed(fak
 export function gatedEvaluator(gate: string): Evaluator {
   return {
     concurrency: 2,
-    run: (payload, options) =>
+    run: (task, options) =>
       new Promise((resolve) => {
-        const task = payload as unknown as TrialTask;
         const timer = setInterval(() => {
           if (options?.signal?.aborted === true) resolve({ ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'cancelled' } });
           else if (existsSync(gate)) resolve(completed(fakeAccuracy(space.key(task.sample as never))));

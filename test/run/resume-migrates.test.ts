@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/backend/storage/index.js';
+import { MIGRATIONS } from '../../src/backend/storage/migrations.js';
 import { Db } from '../../src/backend/storage/sqlite-db.js';
 import { tempDb } from './helpers.js';
 import { BUDGET, stoppedExperiment } from './lease-helpers.js';
@@ -16,7 +17,7 @@ describe('`nas resume` of a file from before the owner lease', () => {
     const db = tempDb();
     await stoppedExperiment(db, { benchmark: { table: writeNb201Table((s) => [smoothAccuracy(s)], ['acc']), metric: 'acc' } });
     const raw = await Db.open(db, false);
-    await raw.exec('DROP TABLE leases; PRAGMA user_version = 2');
+    await raw.exec('DROP TABLE diagnostics; DROP TABLE leases; PRAGMA user_version = 2');
     await raw.close();
 
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin/nas.js'), 'resume', 'exp', '--storage', db, '--reporter', 'json'], { cwd: root });
@@ -30,7 +31,7 @@ describe('`nas resume` of a file from before the owner lease', () => {
     expect(await storage.readLease(experiment.id)).toBeUndefined();
     await storage.close();
     const check = await Db.open(db, true);
-    expect(await check.get('PRAGMA user_version')).toEqual({ user_version: 3 });
+    expect(await check.get('PRAGMA user_version')).toEqual({ user_version: MIGRATIONS.length });
     await check.close();
   });
 });

@@ -25,7 +25,7 @@ describe('fidelity through the driver (successive halving around random search)'
       seen.push(task);
       return completed(fakeAccuracy(space.key(task.sample as never)) * (1 - 1 / (1 + (task.fidelity?.epochs ?? 0))));
     });
-    const driver = new Driver({ experimentId: experiment.id, storage, evaluator, space, strategy, budget: config.budget, taskFor: (t) => trialTask(config, t) as unknown as Json, emit: () => undefined }, []);
+    const driver = new Driver({ experimentId: experiment.id, storage, evaluator, space, strategy, budget: config.budget, taskFor: (t) => trialTask(config, t), emit: () => undefined }, []);
     expect(await driver.run()).toBe('finished');
     const trials = await storage.listTrials(experiment.id);
     expect(trials).toHaveLength(30);

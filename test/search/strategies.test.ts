@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/core/options.js';
 import { STRATEGIES } from '../../src/search/registry.js';
 import { describeStrategyContract } from './contract.js';
@@ -25,3 +26,9 @@ for (const v of VARIANTS) {
   const options = resolveOptions(entry.options, v.options, v.name);
   describeStrategyContract(`${v.name} ${JSON.stringify(v.options)}`, (context) => entry.create(context, options), { dedupes: v.dedupes ?? true });
 }
+
+describe('the strategy variants', () => {
+  it('cover every registered strategy (docs/adding-a-strategy.md, step 4)', () => {
+    expect(new Set(VARIANTS.map((v) => v.name))).toEqual(new Set(STRATEGIES.map((s) => s.name)));
+  });
+});

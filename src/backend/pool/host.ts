@@ -3,10 +3,10 @@
 // IsolatedPool with the worker module, thread count and TensorFlow thread plan in its environment.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Json } from '../../core/arch.js';
 import { PORT_END, PROTOCOL_VERSION, serializeError, type HostMessage, type HostRequest, type SerializedError, type TaskOutcome } from './protocol.js';
 
-type WorkerResult = { ok: true; value: Json } | { ok: false; error: SerializedError };
+/** What ts-worker.mjs returns; the host passes values and progress through without looking at them. */
+type WorkerResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
 const entry = process.env.NAS_POOL_ENTRY as string;
 const workers = Number(process.env.NAS_POOL_WORKERS ?? '1');
@@ -24,7 +24,7 @@ function send(message: HostMessage): void {
   process.send?.(message);
 }
 
-async function run(id: number, payload: HostRequest & { type: 'run' }): Promise<void> {
+async function run(id: number, request: HostRequest & { type: 'run' }): Promise<void> {
   const controller = new AbortController();
   const entryState = { controller, kind: undefined as 'timeout' | 'cancelled' | undefined };
   running.set(id, entryState);
@@ -32,9 +32,9 @@ async function run(id: number, payload: HostRequest & { type: 'run' }): Promise<
   const drained = new Promise<void>((resolve) => {
     port1.on('message', (data) => (data === PORT_END ? resolve() : send({ type: 'progress', v: PROTOCOL_VERSION, id, data })));
   });
-  let outcome: TaskOutcome;
+  let outcome: TaskOutcome<unknown>;
   try {
-    const result = (await pool.run({ payload: payload.payload, port: port2 }, { transferList: [port2], signal: controller.signal })) as WorkerResult;
+    const result = (await pool.run({ payload: request.payload, port: port2 }, { transferList: [port2], signal: controller.signal })) as WorkerResult;
     outcome = result.ok ? { ok: true, value: result.value } : { ok: false, kind: 'error', error: result.error };
   } catch (error) {
     outcome = entryState.kind ? { ok: false, kind: entryState.kind, error: serializeError(error) } : { ok: false, kind: 'error', error: serializeError(error) };

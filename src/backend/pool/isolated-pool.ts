@@ -1,26 +1,34 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { Json } from '../../core/arch.js';
 import type { ThreadPlan } from '../tf.js';
-import { PROTOCOL_VERSION, type HostMessage, type HostRequest, type TaskOutcome } from './protocol.js';
+import { PROTOCOL_VERSION, type HostMessage, type HostRequest, type TaskOutcome, type WorkerEntry } from './protocol.js';
 
-export type PoolOptions = {
-  /** URL (file:) of the worker module; its default export takes a {@link WorkerTask}. */
-  readonly workerEntry: string;
+export type PoolOptions<Task, Result, Progress> = {
+  /** The worker module (a file: URL); its default export takes a {@link WorkerTask} and types the pool. */
+  readonly workerEntry: WorkerEntry<Task, Result, Progress>;
   readonly workers: number;
   readonly threads: ThreadPlan;
   /** Extra environment for the host process. */
   readonly env?: Readonly<Record<string, string>>;
 };
 
-export type RunOptions = {
+export type RunOptions<Progress> = {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (data: Json) => void;
+  readonly onProgress?: (progress: Progress) => void;
 };
 
-type Task = { id: number; payload: Json; options: RunOptions; resolve: (o: TaskOutcome) => void; suspect: boolean; timer?: NodeJS.Timeout; onAbort?: () => void };
+/** A task from its run until its outcome: queued, then in flight on the host. */
+type Pending<Task, Result, Progress> = {
+  id: number;
+  payload: Task;
+  options: RunOptions<Progress>;
+  resolve: (o: TaskOutcome<Result>) => void;
+  suspect: boolean;
+  timer?: NodeJS.Timeout;
+  onAbort?: () => void;
+};
 
 const require = createRequire(import.meta.url);
 const TSX = pathToFileURL(require.resolve('tsx/esm')).href;
@@ -33,11 +41,11 @@ const MAX_START_FAILURES = 3;
  * a lone task is `crashed`; several are re-run one at a time ("quarantine") so that only the one
  * that kills the process alone is recorded as crashed. The host is restarted after every death.
  */
-export class IsolatedPool {
+export class IsolatedPool<Task, Result, Progress> {
   private host: ChildProcess | undefined;
   private ready = false;
-  private readonly queue: Task[] = [];
-  private readonly inflight = new Map<number, Task>();
+  private readonly queue: Pending<Task, Result, Progress>[] = [];
+  private readonly inflight = new Map<number, Pending<Task, Result, Progress>>();
   private nextId = 1;
   private startFailures = 0;
   private closed = false;
@@ -46,15 +54,15 @@ export class IsolatedPool {
   /** Number of host processes started, for tests and diagnostics. */
   starts = 0;
 
-  constructor(private readonly options: PoolOptions) {
+  constructor(private readonly options: PoolOptions<Task, Result, Progress>) {
     this.spawn();
   }
 
   /** Runs one task; never rejects: failures come back as outcomes. */
-  run(payload: Json, options: RunOptions = {}): Promise<TaskOutcome> {
+  run(payload: Task, options: RunOptions<Progress> = {}): Promise<TaskOutcome<Result>> {
     if (this.closed) return Promise.resolve({ ok: false, kind: 'cancelled', error: { name: 'PoolClosed', message: 'the pool is closed' } });
     return new Promise((resolve) => {
-      const task: Task = { id: this.nextId++, payload, options, resolve, suspect: false };
+      const task: Pending<Task, Result, Progress> = { id: this.nextId++, payload, options, resolve, suspect: false };
       task.onAbort = () => this.cancel(task, 'cancelled');
       options.signal?.addEventListener('abort', task.onAbort, { once: true });
       this.queue.push(task);
@@ -82,7 +90,7 @@ export class IsolatedPool {
     const env = {
       ...process.env,
       ...this.options.env,
-      NAS_POOL_ENTRY: this.options.workerEntry,
+      NAS_POOL_ENTRY: this.options.workerEntry.url,
       NAS_POOL_WORKERS: String(this.options.workers),
       TF_NUM_INTRAOP_THREADS: String(this.options.threads.intraOp),
       TF_NUM_INTEROP_THREADS: String(this.options.threads.interOp),
@@ -94,12 +102,13 @@ export class IsolatedPool {
     host.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
-    host.on('message', (m: HostMessage) => this.onMessage(m));
+    // IPC carries no types: the host sends only what this pool's worker module returns and reports.
+    host.on('message', (m: HostMessage<Result, Progress>) => this.onMessage(m));
     host.on('exit', (code, signal) => this.onExit(host, code, signal));
     this.host = host;
   }
 
-  private onMessage(message: HostMessage): void {
+  private onMessage(message: HostMessage<Result, Progress>): void {
     if (message.type === 'ready') {
       this.ready = true;
       this.startFailures = 0;
@@ -140,7 +149,7 @@ export class IsolatedPool {
   private pump(): void {
     if (!this.ready || this.closed) return;
     while (this.queue.length > 0) {
-      const next = this.queue[0] as Task;
+      const next = this.queue[0] as Pending<Task, Result, Progress>;
       const busy = this.inflight.size;
       const soloRunning = [...this.inflight.values()].some((t) => t.suspect);
       if (soloRunning || busy >= this.options.workers || (next.suspect && busy > 0)) return;
@@ -149,13 +158,13 @@ export class IsolatedPool {
     }
   }
 
-  private dispatch(task: Task): void {
+  private dispatch(task: Pending<Task, Result, Progress>): void {
     this.inflight.set(task.id, task);
     if (task.options.timeoutMs !== undefined) task.timer = setTimeout(() => this.cancel(task, 'timeout'), task.options.timeoutMs);
     this.send({ type: 'run', v: PROTOCOL_VERSION, id: task.id, payload: task.payload });
   }
 
-  private cancel(task: Task, kind: 'timeout' | 'cancelled'): void {
+  private cancel(task: Pending<Task, Result, Progress>, kind: 'timeout' | 'cancelled'): void {
     if (this.inflight.has(task.id)) this.send({ type: 'cancel', v: PROTOCOL_VERSION, id: task.id, kind });
     else if (this.queue.includes(task)) {
       this.queue.splice(this.queue.indexOf(task), 1);
@@ -163,7 +172,7 @@ export class IsolatedPool {
     }
   }
 
-  private finish(task: Task, outcome: TaskOutcome): void {
+  private finish(task: Pending<Task, Result, Progress>, outcome: TaskOutcome<Result>): void {
     clearTimeout(task.timer);
     if (task.onAbort) task.options.signal?.removeEventListener('abort', task.onAbort);
     this.inflight.delete(task.id);

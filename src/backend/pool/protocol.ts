@@ -1,6 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
-import type { Json } from '../../core/arch.js';
-
 /** Version of the messages between the driver and the pool host; both sides check it. */
 export const PROTOCOL_VERSION = 1;
 
@@ -16,30 +13,50 @@ export interface SerializedError {
 export type TaskFailureKind = 'error' | 'timeout' | 'cancelled' | 'crashed';
 
 /** The result of one task: its value, or why it failed. */
-export type TaskOutcome =
-  | { readonly ok: true; readonly value: Json }
+export type TaskOutcome<Result> =
+  | { readonly ok: true; readonly value: Result }
   | { readonly ok: false; readonly kind: TaskFailureKind; readonly error: SerializedError };
 
-/** Driver → host. */
+/** Driver → host. The host passes payloads through without looking at them. */
 export type HostRequest =
-  | { readonly type: 'run'; readonly v: number; readonly id: number; readonly payload: Json }
+  | { readonly type: 'run'; readonly v: number; readonly id: number; readonly payload: unknown }
   | { readonly type: 'cancel'; readonly v: number; readonly id: number; readonly kind: 'timeout' | 'cancelled' }
   | { readonly type: 'close'; readonly v: number };
 
-/** Host → driver. */
-export type HostMessage =
+/** Host → driver, carrying the results and progress of the pool's worker module. */
+export type HostMessage<Result = unknown, Progress = unknown> =
   | { readonly type: 'ready'; readonly v: number; readonly workers: number }
-  | { readonly type: 'progress'; readonly v: number; readonly id: number; readonly data: Json }
-  | { readonly type: 'done'; readonly v: number; readonly id: number; readonly outcome: TaskOutcome };
+  | { readonly type: 'progress'; readonly v: number; readonly id: number; readonly data: Progress }
+  | { readonly type: 'done'; readonly v: number; readonly id: number; readonly outcome: TaskOutcome<Result> };
 
 /** The last message on a task's progress port: everything the task reported has arrived. */
 export const PORT_END = '__nas_port_end__';
 
-/** What a worker module's default export receives: the task payload and a port for progress. */
-export interface WorkerTask {
-  readonly payload: Json;
-  readonly port: MessagePort;
+/** Where a worker posts a task's progress: a MessagePort, typed by what the task reports. */
+export interface ProgressPort<Progress> {
+  postMessage(progress: Progress): void;
 }
+
+/** What a worker module's default export receives: the task payload and a port for progress. */
+export interface WorkerTask<Task, Progress> {
+  readonly payload: Task;
+  readonly port: ProgressPort<Progress>;
+}
+
+/**
+ * The URL of a worker module, typed by its default export: a pool started on it takes `Task`
+ * payloads and gives `Result` values and `Progress` messages. Declare one with {@link EntryOf}:
+ * `const ENTRY: EntryOf<typeof work> = { url }`, `work` being the module's default export
+ * imported as a type (the driver never loads the module itself).
+ */
+export interface WorkerEntry<Task, Result, Progress> {
+  readonly url: string;
+  /** Never set: it carries the types of the module's default export. */
+  readonly run?: (task: WorkerTask<Task, Progress>) => Promise<Result>;
+}
+
+/** The {@link WorkerEntry} of a worker module whose default export is `F`. */
+export type EntryOf<F> = F extends (task: WorkerTask<infer Task, infer Progress>) => Promise<infer Result> ? WorkerEntry<Task, Result, Progress> : never;
 
 /** Turns anything thrown into a {@link SerializedError}. */
 export function serializeError(error: unknown): SerializedError {

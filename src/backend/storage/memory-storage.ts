@@ -1,9 +1,10 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
+import { diagnosticEpochs, type DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import { StorageMisuseError } from './errors.js';
 import { checkClaim, staleReason } from './lease-rules.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
-import { checkEpoch, checkFinish, checkNewExperiment, checkNewTrial, checkStatus, duplicateEpoch, duplicateTrial, emptyCounts, experimentExists, unknownExperiment, unknownTrial } from './rules.js';
+import { checkEpoch, checkFinish, checkNewExperiment, checkNewTrial, checkStatus, duplicateDiagnostics, duplicateEpoch, duplicateTrial, emptyCounts, experimentExists, unknownExperiment, unknownTrial } from './rules.js';
 import type {
   Experiment,
   ExperimentLease,
@@ -25,6 +26,7 @@ interface TrialEntry {
   /** Without `outcome.epochs`: those live in `epochs`, as in the SQLite tables. */
   trial: Trial;
   epochs: Map<number, EpochMetrics>;
+  diagnostics: Map<number, DiagnosticEpoch>;
 }
 
 const copy = structuredClone;
@@ -87,7 +89,7 @@ export class MemoryStorage implements Storage {
     const numbered = this.numbered.get(experimentId) ?? new Map<number, TrialEntry>();
     if (numbered.has(input.number)) throw duplicateTrial(experimentId, input.number);
     const trial = runningTrial(++this.ids.trial, input, this.now());
-    const entry = { experimentId, trial, epochs: new Map() };
+    const entry = { experimentId, trial, epochs: new Map(), diagnostics: new Map() };
     this.trials.set(trial.id, entry);
     this.numbered.set(experimentId, numbered.set(input.number, entry));
     return copy(trial);
@@ -113,11 +115,27 @@ export class MemoryStorage implements Storage {
     return entry === undefined ? [] : sortedEpochs(entry);
   }
 
+  async addDiagnostics(trialId: number, record: DiagnosticEpoch): Promise<void> {
+    this.open();
+    const entry = this.entry(trialId);
+    checkEpoch(entry.trial, record);
+    if (entry.diagnostics.has(record.epoch)) throw duplicateDiagnostics(entry.trial, record.epoch);
+    entry.diagnostics.set(record.epoch, copy(record));
+  }
+
+  async listDiagnostics(trialId: number): Promise<readonly DiagnosticEpoch[]> {
+    this.open();
+    const entry = this.trials.get(trialId);
+    return entry === undefined ? [] : [...entry.diagnostics.values()].sort((a, b) => a.epoch - b.epoch).map((d) => copy(d));
+  }
+
   async finishTrial(trialId: number, result: TrialResult): Promise<Trial> {
     this.open();
     const entry = this.entry(trialId);
     checkFinish(entry.trial, result);
     const finished = finishedTrial(entry.trial, result, this.now());
+    const diagnostics = result.outcome?.diagnostics;
+    if (diagnostics !== undefined) entry.diagnostics = new Map(diagnosticEpochs(copy(diagnostics)).map((d) => [d.epoch, d]));
     if (finished.outcome !== undefined) {
       entry.epochs = new Map(finished.outcome.epochs.map((m) => [m.epoch, m]));
       entry.trial = { ...finished, outcome: { ...finished.outcome, epochs: [] } };

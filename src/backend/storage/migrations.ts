@@ -1,22 +1,27 @@
 import { existsSync } from 'node:fs';
 import { StorageError } from './errors.js';
-import { SCHEMA_001 } from './schema-001.js';
-import { SCHEMA_002 } from './schema-002.js';
-import { SCHEMA_003 } from './schema-003.js';
+import { SCHEMA_001, SCHEMA_001_POSTGRES } from './schema-001.js';
+import { SCHEMA_002, SCHEMA_002_POSTGRES } from './schema-002.js';
+import { SCHEMA_003, SCHEMA_003_POSTGRES } from './schema-003.js';
+import { SCHEMA_004, SCHEMA_004_POSTGRES } from './schema-004.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 
 /** One step of the schema's history; its version is its place in the list (1-based). */
 export interface Migration {
   readonly version: number;
   readonly name: string;
+  /** The step in SQLite. */
   readonly sql: string;
+  /** The same step in PostgreSQL (docs/storage.md, *PostgreSQL*). */
+  readonly postgres: string;
 }
 
 /** The schema's history. Append only: never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'initial schema', sql: SCHEMA_001 },
-  { version: 2, name: 'training engine of each trial', sql: SCHEMA_002 },
-  { version: 3, name: 'owner lease of each experiment', sql: SCHEMA_003 },
+  { version: 1, name: 'initial schema', sql: SCHEMA_001, postgres: SCHEMA_001_POSTGRES },
+  { version: 2, name: 'training engine of each trial', sql: SCHEMA_002, postgres: SCHEMA_002_POSTGRES },
+  { version: 3, name: 'owner lease of each experiment', sql: SCHEMA_003, postgres: SCHEMA_003_POSTGRES },
+  { version: 4, name: 'training diagnostics per epoch', sql: SCHEMA_004, postgres: SCHEMA_004_POSTGRES },
 ];
 
 /** `PRAGMA application_id` of a nas database ('nas1' in ASCII): tells a nas file from any other SQLite file. */
@@ -93,14 +98,16 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
   });
 }
 
-function checkHistory(migrations: readonly Migration[]): number {
+/** The latest version of `migrations`, after checking that their versions are 1, 2, 3, ... */
+export function checkHistory(migrations: readonly Migration[]): number {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version} at place ${i + 1}; versions are 1, 2, 3, ...`);
   });
   return migrations.length;
 }
 
-function newer(path: string, version: number, latest: number): StorageError {
+/** The refusal of a database whose schema is newer than this nas knows. */
+export function newer(path: string, version: number, latest: number): StorageError {
   return new StorageError('STORAGE_VERSION', `${path} has schema version ${version}, newer than this nas knows (${latest})`, UPGRADE_NAS);
 }
 

@@ -1,4 +1,5 @@
-import type { Trial } from '../../core/trial.js';
+import type { Trial, TrialOutcome } from '../../core/trial.js';
+import { diagnosticsSummary } from '../../core/trial-diagnostics.js';
 import type { NewTrial, TrialResult } from './storage.js';
 
 // How a trial record looks when it starts and when it ends: built here for both storages, so that
@@ -35,7 +36,13 @@ export function finishedTrial(trial: Trial, result: TrialResult, now: number): T
     state,
     ...(reason === undefined ? {} : { reason }),
     ...(message === undefined ? {} : { message }),
-    ...(outcome === undefined ? {} : { outcome }),
+    ...(outcome === undefined ? {} : { outcome: recordedOutcome(outcome) }),
     finishedAt: now,
   };
+}
+
+/** An outcome as the trial record keeps it: its diagnostics' checks and histograms go to the per-epoch records. */
+function recordedOutcome(outcome: TrialOutcome): TrialOutcome {
+  const { diagnostics, ...rest } = outcome;
+  return diagnostics === undefined ? rest : { ...rest, diagnostics: diagnosticsSummary(diagnostics) };
 }

@@ -80,7 +80,7 @@ export function checkFinish(trial: Pick<Trial, 'id' | 'number' | 'state'>, resul
 }
 
 /** Checks that `trial` may record `metrics` as an epoch. */
-export function checkEpoch(trial: Pick<Trial, 'id' | 'number' | 'state'>, metrics: EpochMetrics): void {
+export function checkEpoch(trial: Pick<Trial, 'id' | 'number' | 'state'>, metrics: { readonly epoch: number }): void {
   if (trial.state !== 'RUNNING') {
     throw new StorageMisuseError('TRIAL_NOT_RUNNING', `trial ${trial.number} (id ${trial.id}) is ${trial.state}; epochs are added while it runs`);
   }
@@ -90,6 +90,11 @@ export function checkEpoch(trial: Pick<Trial, 'id' | 'number' | 'state'>, metric
 /** The error for an epoch recorded twice. */
 export function duplicateEpoch(trial: Pick<Trial, 'id' | 'number'>, epoch: number): StorageMisuseError {
   return new StorageMisuseError('DUPLICATE_EPOCH', `trial ${trial.number} (id ${trial.id}) already has epoch ${epoch}`);
+}
+
+/** The error for an epoch's diagnostics recorded twice. */
+export function duplicateDiagnostics(trial: Pick<Trial, 'id' | 'number'>, epoch: number): StorageMisuseError {
+  return new StorageMisuseError('DUPLICATE_EPOCH', `trial ${trial.number} (id ${trial.id}) already has the diagnostics of epoch ${epoch}`);
 }
 
 /** Checks an epoch number. */

@@ -7,3 +7,9 @@ export const SCHEMA_002 = `
 ALTER TABLE trials ADD COLUMN engine TEXT;
 ALTER TABLE trials ADD COLUMN compiled_latency_ms REAL;
 `;
+
+/** Migration 2 in PostgreSQL. */
+export const SCHEMA_002_POSTGRES = `
+ALTER TABLE trials ADD COLUMN engine JSON;
+ALTER TABLE trials ADD COLUMN compiled_latency_ms DOUBLE PRECISION;
+`;

@@ -12,3 +12,15 @@ CREATE TABLE leases (
   heartbeat_at INTEGER NOT NULL
 );
 `;
+
+/** Migration 3 in PostgreSQL. */
+export const SCHEMA_003_POSTGRES = `
+CREATE TABLE leases (
+  experiment_id BIGINT PRIMARY KEY REFERENCES experiments (id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  token TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL
+);
+`;

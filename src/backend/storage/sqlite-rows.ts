@@ -1,3 +1,4 @@
+import { diagnosticsSummary, type TrialDiagnostics } from '../../core/trial-diagnostics.js';
 import type { EpochMetrics, FailureReason, Trial, TrialEngine, TrialOutcome, TrialState } from '../../core/trial.js';
 import { NonFiniteReader, NonFiniteWriter } from './nonfinite.js';
 import type { NewTrial, TrialResult } from './storage.js';
@@ -86,7 +87,7 @@ export function finishParams(trialId: number, result: TrialResult, now: number, 
     $measuredLatency: w.real('measured_latency_ms', o?.cost.measuredLatencyMs),
     $compiledLatency: w.real('compiled_latency_ms', o?.cost.compiledLatencyMs),
     $metrics: w.json('metrics', o?.metrics),
-    $diagnostics: w.json('diagnostics', o?.diagnostics),
+    $diagnostics: w.json('diagnostics', o?.diagnostics === undefined ? undefined : diagnosticsSummary(o.diagnostics)),
     $engine: o?.engine === undefined ? null : JSON.stringify(o.engine),
     $nonfinite: w.column(),
   };
@@ -158,7 +159,7 @@ function outcomeFromRow(row: TrialRow, r: NonFiniteReader, epochs: readonly Epoc
       ...(compiled === null ? {} : { compiledLatencyMs: compiled }),
     },
     epochs,
-    ...(row.diagnostics === null ? {} : { diagnostics: r.json('diagnostics', row.diagnostics) }),
+    ...diagnosticsOf(row.diagnostics === null ? undefined : r.json<unknown>('diagnostics', row.diagnostics)),
     ...(row.engine === null ? {} : { engine: JSON.parse(row.engine) as TrialEngine }),
     seconds: num('seconds'),
   };
@@ -167,4 +168,14 @@ function outcomeFromRow(row: TrialRow, r: NonFiniteReader, epochs: readonly Epoc
 function required(value: number | null, column: string): number {
   if (value === null) throw new Error(`the database holds NULL in ${column} where a number belongs (a damaged row?)`);
   return value;
+}
+
+/**
+ * A trial's diagnostics column: the interval and the flags (docs/storage.md, *Diagnostics*). Rows
+ * written before migration 4 hold an older shape (per-epoch gradient norms, one batch's activation
+ * statistics) that nothing reads; it stays in the file and is left out here.
+ */
+function diagnosticsOf(value: unknown): { diagnostics?: TrialDiagnostics } {
+  const d = value as Partial<TrialDiagnostics> | undefined;
+  return typeof d?.every === 'number' && Array.isArray(d.flags) ? { diagnostics: d as TrialDiagnostics } : {};
 }

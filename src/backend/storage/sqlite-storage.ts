@@ -1,10 +1,12 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
+import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import { StorageMisuseError } from './errors.js';
 import { NonFiniteReader, NonFiniteWriter } from './nonfinite.js';
 import { checkNewExperiment, checkStatus, emptyCounts, experimentExists, unknownExperiment } from './rules.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 import { claimLease, readLeaseRow, releaseLeaseRow, renewLeaseRow } from './sqlite-leases.js';
+import { insertDiagnostics, readDiagnostics } from './sqlite-diagnostics.js';
 import { finishTrialRow, insertEpoch, insertTrial, interruptTrials, readEpochs, readTrial, readTrials } from './sqlite-trials.js';
 import type {
   Experiment,
@@ -22,7 +24,8 @@ import type {
   TrialResult,
 } from './storage.js';
 
-interface ExperimentRow {
+/** A row of `experiments` (the PostgreSQL storage reads the same). */
+export interface ExperimentRow {
   readonly id: number;
   readonly name: string;
   readonly config: string;
@@ -102,6 +105,14 @@ export class SqliteStorage implements Storage {
 
   listEpochs(trialId: number): Promise<readonly EpochMetrics[]> {
     return this.op(() => readEpochs(this.db, trialId));
+  }
+
+  addDiagnostics(trialId: number, record: DiagnosticEpoch): Promise<void> {
+    return this.op(() => insertDiagnostics(this.db, trialId, record));
+  }
+
+  listDiagnostics(trialId: number): Promise<readonly DiagnosticEpoch[]> {
+    return this.op(() => readDiagnostics(this.db, trialId));
   }
 
   finishTrial(trialId: number, result: TrialResult): Promise<Trial> {
@@ -203,7 +214,8 @@ export class SqliteStorage implements Storage {
   }
 }
 
-function experimentFromRow(row: ExperimentRow): Experiment {
+/** An experiments row as an {@link Experiment}. */
+export function experimentFromRow(row: ExperimentRow): Experiment {
   const config = new NonFiniteReader(row.nonfinite).json<Json>('config', row.config);
   return { id: row.id, name: row.name, config, seed: row.seed, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
 }

@@ -1,6 +1,7 @@
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
 import { checkEpoch, checkEpochNumber, checkFinish, checkNewTrial, duplicateEpoch, duplicateTrial, unknownExperiment, unknownTrial } from './rules.js';
+import { replaceDiagnostics } from './sqlite-diagnostics.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 import { EPOCH_COLUMNS, epochFromRow, epochParams, finishParams, newTrialParams, trialFromRow, type EpochRow, type TrialRow } from './sqlite-rows.js';
 import type { NewTrial, TrialResult } from './storage.js';
@@ -81,6 +82,7 @@ export function finishTrialRow(db: Db, trialId: number, result: TrialResult, now
       await db.run('DELETE FROM epochs WHERE trial_id = ?', [trialId]);
       await insertEpochs(db, trialId, result.outcome.epochs);
     }
+    if (result.outcome?.diagnostics !== undefined) await replaceDiagnostics(db, trialId, result.outcome.diagnostics);
     return finishedTrial(trialFromRow(row, []), result, now);
   });
 }

@@ -1,5 +1,6 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, FailureReason, Trial, TrialOutcome, TrialState } from '../../core/trial.js';
+import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 
 /** Where an experiment stands: searching, stopped by the user (resumable), done, or ended by an error. */
 export type ExperimentStatus = 'running' | 'stopped' | 'finished' | 'failed';
@@ -116,6 +117,13 @@ export interface Storage {
   addEpoch(trialId: number, metrics: EpochMetrics): Promise<void>;
   /** The epochs recorded for a trial, in epoch order (also for trials that failed without an outcome). */
   listEpochs(trialId: number): Promise<readonly EpochMetrics[]>;
+  /** Records one epoch's diagnostics of a RUNNING trial (progress); an epoch already recorded is an error. */
+  addDiagnostics(trialId: number, record: DiagnosticEpoch): Promise<void>;
+  /**
+   * A trial's diagnostics per epoch, in epoch order. A finished outcome's checks and histograms
+   * replace those recorded so far, and its record keeps only the interval and the flags.
+   */
+  listDiagnostics(trialId: number): Promise<readonly DiagnosticEpoch[]>;
   /** Ends a RUNNING trial; finishing a trial twice is an error. */
   finishTrial(trialId: number, result: TrialResult): Promise<Trial>;
   /** The experiment's trials ordered by number, optionally only those in one state. */

@@ -1,10 +1,7 @@
 import { TrainConfigError, resolveTrainConfig } from '../../eval/train/index.js';
 import type { CheckedConfig } from './schema.js';
+import { COST_FIGURES, TRIAL_METRICS } from './metric-names.js';
 import { shown, splitProblem, type Problem } from './problems.js';
-
-/** Metrics every trained trial reports, and cost figures of every trial (ExperimentConfig.objectives). */
-export const TRIAL_METRICS = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'trainLoss', 'testAccuracy'] as const;
-export const COST_FIGURES = ['params', 'macs', 'trainMemoryBytes', 'inferenceMemoryBytes', 'estimatedLatencyMs', 'measuredLatencyMs'] as const;
 
 /** The training section's ranges and cross-field rules, from the trainer's own check (resolveTrainConfig), under `train.`. */
 export function trainProblems(train: unknown): Problem[] {

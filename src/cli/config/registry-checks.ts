@@ -5,7 +5,7 @@ import { Rng } from '../../core/rng.js';
 import { DATASETS } from '../../backend/data/index.js';
 import { SPACES } from '../../space/spaces/index.js';
 import type { SearchSpace, SpaceEntry } from '../../space/search-space.js';
-import { ONE_SHOT_STRATEGIES, STRATEGIES } from '../../search/index.js';
+import { ONE_SHOT_STRATEGIES, STRATEGIES, type Objective } from '../../search/index.js';
 import { shown, splitProblem, type Problem } from './problems.js';
 
 type Options = Readonly<Record<string, unknown>>;
@@ -23,7 +23,7 @@ export type NamedEntry = { readonly name: string; readonly options: Options } | 
 /** What the registry checks read from a config (sections whose shape is wrong are left out). */
 export interface RegistrySections {
   readonly seed: number;
-  readonly objectives: readonly { readonly metric: string; readonly direction: 'max' | 'min' }[];
+  readonly objectives: readonly Objective[];
   readonly dataset: NamedEntry;
   readonly space: NamedEntry;
   readonly strategy: NamedEntry;

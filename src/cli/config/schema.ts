@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLAG_KINDS } from '../../core/diagnostics.js';
 
 // The one schema of a config file's structure and value types (UserConfig in types.ts). Registry
 // names and options, and the training ranges, are checked after it (registry-checks.ts), against
@@ -69,7 +70,34 @@ const train = strict({
     fraction: z.number(expected('a number in (0, 1]')).gt(0, expected('a number in (0, 1]')).lte(1, expected('a number in (0, 1]')).optional(),
     momentum: z.number(expected('a number in [0, 1)')).gte(0, expected('a number in [0, 1)')).lt(1, expected('a number in [0, 1)')).optional(),
   }).optional(),
-  diagnostics: strict({ gradients: bool().optional(), activations: bool().optional() }).optional(),
+  diagnostics: z
+    .union(
+      [
+        z.literal(true),
+        strict({
+          every: positiveInt().optional(),
+          gradients: bool().optional(),
+          activations: bool().optional(),
+          histograms: bool().optional(),
+          thresholds: strict(
+            {
+              vanishingRatio: z.number().optional(),
+              runLength: z.number().optional(),
+              explodingNorm: z.number().optional(),
+              jumpFactor: z.number().optional(),
+              deadFraction: z.number().optional(),
+              bnMean: z.number().optional(),
+              bnStdFactor: z.number().optional(),
+              collapseStd: z.number().optional(),
+            },
+            'an object of thresholds (docs/training.md, Diagnostics)',
+          ).optional(),
+          stopOn: z.array(z.enum(FLAG_KINDS, expected(FLAG_KINDS.map((k) => `'${k}'`).join(', '))), expected('a list of flags')).optional(),
+        }),
+      ],
+      expected('true or { every?, gradients?, activations?, histograms?, thresholds?, stopOn? }'),
+    )
+    .optional(),
 });
 
 /** The schema of a config file's default export. */

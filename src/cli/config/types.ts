@@ -1,93 +1,48 @@
-import type { dartsSpace } from '../../space/spaces/darts/index.js';
-import type { layerwiseSpace } from '../../space/spaces/layerwise/index.js';
-import type { macroSpace } from '../../space/spaces/macro/index.js';
-import type { nb201Space } from '../../space/spaces/nb201/index.js';
-import type { regularizedEvolution } from '../../search/evolution.js';
-import type { localSearch } from '../../search/local-search.js';
-import type { reinforce } from '../../search/reinforce/index.js';
-import type { tpe } from '../../search/tpe.js';
-import type { darts } from '../../search/darts/index.js';
+import type { RegisteredDataset } from '../../backend/data/registry.js';
+import type { RegisteredSpace } from '../../space/spaces/index.js';
+import type { RegisteredStrategy } from '../../search/registry.js';
+import type { RegisteredPruner } from '../../search/pruners/registry.js';
 import type { halvingOptions } from '../../search/halving.js';
-import type { medianPruner } from '../../search/pruners/median.js';
-import type { percentilePruner } from '../../search/pruners/percentile.js';
-import type { patiencePruner } from '../../search/pruners/patience.js';
-import type { TrainConfig } from '../../eval/train/index.js';
-import type { KeepModels } from '../../run/config.js';
-import type { OptionsInput } from './option-input.js';
+import type { AugmentConfig, BenchmarkConfig, Budget, Constraints, KeepModels, Objective, TrainSettings } from '../../run/config.js';
+import type { MetricName } from './metric-names.js';
+import type { EntryInput, OptionsInput } from './option-input.js';
 
 // What a config file (nas.config.ts, experiments/*.ts) writes: `export default defineConfig({...})`.
 // Checked at run time by schema.ts (structure) and the registries (options); resolved by resolve.ts
-// into the engine's ExperimentConfig. docs/config.md describes every field.
+// into the engine's ExperimentConfig. The registry sections are typed from the registries' lists
+// themselves; test/cli/config-schema-types.test.ts holds the rest equal to schema.ts.
+// docs/config.md describes every field.
 
-/** The data sets a config may name (the registry in src/backend/data is the truth at run time). */
-export type DatasetConfig = (
-  | { readonly name: 'mnist'; readonly options?: Record<string, never> }
-  | { readonly name: 'fashion-mnist'; readonly options?: Record<string, never> }
-  | { readonly name: 'cifar10'; readonly options: { readonly dir: string; readonly recordsPerFile?: number } }
-  | {
-      readonly name: 'synthetic';
-      readonly options?: {
-        readonly seed?: string | number;
-        readonly trainCount?: number;
-        readonly testCount?: number;
-        readonly height?: number;
-        readonly width?: number;
-        readonly channels?: number;
-        readonly classes?: number;
-        readonly noise?: number;
-      };
-    }
-) & {
+export type { MetricName } from './metric-names.js';
+export type { TrainSettings } from '../../run/config.js';
+
+/** A data set and its options, typed per data set from its registry schema (src/backend/data/registry.ts). */
+export type DatasetConfig = EntryInput<RegisteredDataset> & {
   /** Use only this many training images (taken after the seeded shuffle), before the validation split. */
   readonly subset?: number;
   /** Fraction of the training images held out for validation, in (0, 1); default 0.1. */
   readonly validationFraction?: number;
   /** Augmentation of training batches: random crop after `pad` pixels, horizontal flip, cutout square. */
-  readonly augment?: { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
+  readonly augment?: AugmentConfig;
 };
 
-/** A search space and its options, typed per space from its registry schema. */
-export type SpaceConfig =
-  | { readonly name: 'nb201'; readonly options?: OptionsInput<(typeof nb201Space)['options']> }
-  | { readonly name: 'darts'; readonly options?: OptionsInput<(typeof dartsSpace)['options']> }
-  | { readonly name: 'macro'; readonly options?: OptionsInput<(typeof macroSpace)['options']> }
-  | { readonly name: 'layerwise'; readonly options?: OptionsInput<(typeof layerwiseSpace)['options']> };
+/** A search space and its options, typed per space from its registry schema (src/space/spaces/index.ts). */
+export type SpaceConfig = EntryInput<RegisteredSpace>;
 
 /**
- * A multi-trial strategy and its options, typed per strategy from its registry schema
- * (`nas list strategies` shows each one's options and defaults).
+ * A strategy and its options, typed per strategy from its registry schema (src/search/registry.ts;
+ * `nas list strategies` shows each one's options and defaults).
  */
-export type StrategyConfig = (
-  | { readonly name: 'random'; readonly options?: Record<string, never> }
-  | { readonly name: 'regularized-evolution'; readonly options?: OptionsInput<(typeof regularizedEvolution)['options']> }
-  | { readonly name: 'local-search'; readonly options?: OptionsInput<(typeof localSearch)['options']> }
-  | { readonly name: 'tpe'; readonly options?: OptionsInput<(typeof tpe)['options']> }
-  | { readonly name: 'reinforce'; readonly options?: OptionsInput<(typeof reinforce)['options']> }
-  | { readonly name: 'darts'; readonly options?: OptionsInput<(typeof darts)['options']> }
-) & {
+export type StrategyConfig = EntryInput<RegisteredStrategy> & {
   /** Wrap the strategy in successive halving / Hyperband over epochs or data fraction (docs/strategies.md). */
   readonly halving?: OptionsInput<typeof halvingOptions>;
 };
 
-/** Metrics of a trained trial and cost figures of its architecture, by name. */
-export type MetricName =
-  | 'validationAccuracy'
-  | 'validationLoss'
-  | 'trainAccuracy'
-  | 'trainLoss'
-  | 'testAccuracy'
-  | 'params'
-  | 'macs'
-  | 'trainMemoryBytes'
-  | 'inferenceMemoryBytes'
-  | 'estimatedLatencyMs'
-  | 'measuredLatencyMs';
+/** A pruner and its options (docs/strategies.md, "Pruners"): stops trials whose epoch curve looks bad. */
+export type PrunerConfig = EntryInput<RegisteredPruner>;
 
 /** One objective: a metric maximised or minimised (a benchmark table's column is a metric too). */
-export type ObjectiveConfig = { readonly metric: MetricName | (string & {}); readonly direction: 'max' | 'min' };
-
-/** Training of every trial (docs/training.md): fidelity (epochs or steps, data fraction), batch, optimizer, schedule, diagnostics. */
-export type TrainSettings = Omit<TrainConfig, 'seed'>;
+export type ObjectiveConfig = Omit<Objective, 'metric'> & { readonly metric: MetricName | (string & {}) };
 
 /** An experiment as a config file writes it; `defineConfig` checks it against this type. */
 export interface UserConfig {
@@ -105,9 +60,9 @@ export interface UserConfig {
   /** What the search optimises, the first one primary. Default: maximise validationAccuracy. */
   readonly objectives?: readonly ObjectiveConfig[];
   /** Cost-model limits: a sample over one is never trained. */
-  readonly constraints?: { readonly maxMacs?: number; readonly maxParams?: number; readonly maxTrainMemoryBytes?: number };
+  readonly constraints?: Constraints;
   /** When to stop: after this many trials (required), or this many seconds of wall time. */
-  readonly budget: { readonly trials: number; readonly seconds?: number };
+  readonly budget: Budget;
   /** Trials trained at once. Default: planned from the machine's cores (docs/config.md). */
   readonly workers?: number;
   /** A trial running longer fails with reason `timeout`. */
@@ -124,11 +79,5 @@ export interface UserConfig {
   /** The SQLite file, relative to the config file's folder. Default `runs/nas.sqlite`. */
   readonly storage?: string;
   /** Answer trials from a benchmark table (CSV with an `arch` column) instead of training them. */
-  readonly benchmark?: { readonly table: string; readonly metric: string };
+  readonly benchmark?: BenchmarkConfig;
 }
-
-/** A pruner and its options (docs/strategies.md, "Pruners"): stops trials whose epoch curve looks bad. */
-export type PrunerConfig =
-  | { readonly name: 'median'; readonly options?: OptionsInput<(typeof medianPruner)['options']> }
-  | { readonly name: 'percentile'; readonly options?: OptionsInput<(typeof percentilePruner)['options']> }
-  | { readonly name: 'patience'; readonly options?: OptionsInput<(typeof patiencePruner)['options']> };

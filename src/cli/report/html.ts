@@ -5,6 +5,7 @@ import { metricOf } from '../../search/objective.js';
 import { metricText } from '../format/metrics.js';
 import { esc } from './escape.js';
 import { exportsSection } from './exports-html.js';
+import { reviewSection } from './review-html.js';
 import type { ReportData } from './report-data.js';
 
 /** One picture of the page: its heading, inline SVG and the PNG file beside the page. */
@@ -33,7 +34,7 @@ ${data.trials.length} trials (${done} complete, ${failed.length} failed or prune
 <h2>Search progress and cost</h2><div class="figs">${charts.map(figure).join('\n')}</div>
 ${data.oneShot === undefined ? '' : `<h2>One-shot search</h2><div class="figs">${oneShot.map(figure).join('\n')}</div>\n${oneShotTable(data.oneShot.epochs)}\n`}<h2>Best architectures</h2><div class="figs">${drawings.length > 0 ? drawings.map(figure).join('\n') : '<p>No complete trial yet.</p>'}</div>
 <h2>Top trials</h2>${topTable(data)}
-${exportsSection(data.exports)}<h2>Failures</h2>${failureTable(failed)}
+${reviewSection(data)}${exportsSection(data.exports)}<h2>Failures</h2>${failureTable(failed)}
 </body></html>
 `;
 }

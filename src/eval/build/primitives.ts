@@ -20,37 +20,37 @@ export type BuildContext = { readonly name: string; readonly init: InitConfig; r
  */
 export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefined {
   const tf = loadTf();
-  const L = nasLayers();
+  const layers = nasLayers();
   const { name, init } = ctx;
   switch (node.op) {
     case 'conv': {
       const cfg = { kind: 'conv', filters: node.filters, groups: node.groups ?? 1, multiplier: 1, bias: node.bias ?? true, init } as const;
-      return new L.NasConv({ name, cfg: { ...cfg, window: windowAttrs(node, 'one') } });
+      return new layers.NasConv({ name, cfg: { ...cfg, window: windowAttrs(node, 'one') } });
     }
     case 'dwconv':
-      return new L.NasConv({ name, cfg: { kind: 'depthwise', filters: 0, groups: 1, multiplier: node.multiplier ?? 1, window: windowAttrs(node, 'one'), bias: node.bias ?? true, init } });
+      return new layers.NasConv({ name, cfg: { kind: 'depthwise', filters: 0, groups: 1, multiplier: node.multiplier ?? 1, window: windowAttrs(node, 'one'), bias: node.bias ?? true, init } });
     case 'sepconv':
-      return new L.NasConv({ name, cfg: { kind: 'separable', filters: node.filters, groups: 1, multiplier: node.multiplier ?? 1, window: windowAttrs(node, 'one'), bias: node.bias ?? true, init } });
+      return new layers.NasConv({ name, cfg: { kind: 'separable', filters: node.filters, groups: 1, multiplier: node.multiplier ?? 1, window: windowAttrs(node, 'one'), bias: node.bias ?? true, init } });
     case 'deconv':
-      return new L.NasConvTranspose({ name, cfg: { filters: node.filters, window: windowAttrs(node, 'one'), outputPadding: pairOf(node.outputPadding, 0), bias: node.bias ?? true, init } });
+      return new layers.NasConvTranspose({ name, cfg: { filters: node.filters, window: windowAttrs(node, 'one'), outputPadding: pairOf(node.outputPadding, 0), bias: node.bias ?? true, init } });
     case 'maxpool':
-      return new L.NasPool({ name, cfg: { fn: 'max', window: windowAttrs(node, 'kernel'), includePad: true } });
+      return new layers.NasPool({ name, cfg: { fn: 'max', window: windowAttrs(node, 'kernel'), includePad: true } });
     case 'avgpool':
-      return new L.NasPool({ name, cfg: { fn: 'avg', window: windowAttrs(node, 'kernel'), includePad: node.includePad ?? true } });
+      return new layers.NasPool({ name, cfg: { fn: 'avg', window: windowAttrs(node, 'kernel'), includePad: node.includePad ?? true } });
     case 'gap':
       return tf.layers.globalAveragePooling2d({ name });
     case 'gmp':
-      return new L.NasGlobalMaxPool({ name });
+      return new layers.NasGlobalMaxPool({ name });
     case 'channel_pool':
-      return new L.NasChannelPool({ name, fn: node.fn });
+      return new layers.NasChannelPool({ name, fn: node.fn });
     case 'bn':
-      return new L.FusedBatchNorm({ name, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5, affine: node.affine ?? true });
+      return new layers.FusedBatchNorm({ name, momentum: node.momentum ?? 0.9, epsilon: node.epsilon ?? 1e-5, affine: node.affine ?? true });
     case 'act':
       return activationLayer(node.fn, node.alpha, name);
     case 'dropout':
       return tf.layers.dropout({ name, rate: node.rate });
     case 'drop_path':
-      return new L.NasDropPath({ name, rate: node.rate });
+      return new layers.NasDropPath({ name, rate: node.rate });
     case 'dense':
       return tf.layers.dense({ name, units: node.units as number, useBias: node.bias ?? true, kernelInitializer: denseInit(init) });
     case 'flatten':
@@ -58,7 +58,7 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
     case 'identity':
       return undefined;
     case 'zero':
-      return new L.NasZero({ name, stride: pairOf(node.stride, 1) });
+      return new layers.NasZero({ name, stride: pairOf(node.stride, 1) });
     case 'crop':
       return tf.layers.cropping2D({ name, cropping: explicitSides(node.crop) });
     case 'upsample':
@@ -68,11 +68,11 @@ export function layerFor(node: PrimitiveNode, ctx: BuildContext): Layer | undefi
     case 'concat':
       return tf.layers.concatenate({ name, axis: -1 });
     case 'mul':
-      return new L.NasScale({ name });
+      return new layers.NasScale({ name });
     case 'mix': {
       const alpha = ctx.alphas?.[node.alpha];
       if (alpha === undefined) throw new Error(`mix node "${name}" needs architecture parameters "${node.alpha}" (build a supernet with alphas)`);
-      return new L.NasMix({ name, alpha, edge: node.edge });
+      return new layers.NasMix({ name, alpha, edge: node.edge });
     }
     default:
       return unhandledOp(node, 'the builder (layerFor, src/eval/build/primitives.ts)');

@@ -9,26 +9,30 @@
  *             full-integer network will be (qat.ts), and the moving activation ranges updated;
  * - `evaluate` x, labels → stats [loss, correct]: inference mode (moving statistics, no dropout);
  * - `predict` x → logits, inference mode;
+ * - `diagnose` (with `train.diagnostics`) the figures of a check: gradients not applied, activation
+ *             statistics of a probe batch (diagnose.ts);
  * - `read` → every variable; `assign` every variable → done (initial weights, checkpoints, export).
  */
 import type { ResolvedArch } from '../../space/resolve.js';
-import { layerNames } from '../build/build-model.js';
-import type { ResolvedTrainConfig } from '../train/config.js';
 import { decays } from '../train/optimizers.js';
 import { gradients } from './autodiff.js';
 import { qatPlan } from '../quantize/qat-plan.js';
 import { recomputePlan, type Recompute } from './checkpoint.js';
-import { Emit } from './emit.js';
-import { Graph, type GraphNode, type Sym } from './graph.js';
+import { diagnoseSignature } from './diagnose.js';
+import { probePoints } from '../train/probes.js';
+import type { GraphNode, Sym } from './graph.js';
 import { clipByGlobalNorm, optimizerUpdates, type ParamStep } from './optimizer.js';
 import { after, correctCount, crossEntropy, pack, placeholder, variableIo } from './parts.js';
 import { forward, movingAverageUpdates, type Pass } from './pass.js';
 import { qatRangeVariables, quantizationAwarePass, type QatGraphSettings } from './qat.js';
+import { networkGraph, trainableOf, type CompileTrainConfig, type NetworkGraph } from './network-graph.js';
 import { savedModelBytes, type Signature } from './saved-model.js';
-import { Variables, type VariableSpec } from './variables.js';
+import type { VariableSpec } from './variables.js';
 
-/** The training settings the graph bakes in (the learning rate is an input of every step). */
-export type CompileTrainConfig = Pick<ResolvedTrainConfig, 'optimizer' | 'labelSmoothing' | 'clipNorm' | 'checkpointing'> & Partial<Pick<ResolvedTrainConfig, 'qat'>>;
+export { networkGraph, trainableOf, type CompileTrainConfig, type NetworkGraph } from './network-graph.js';
+
+/** A graph compiled with diagnostics: the weights of `diagnose`'s figures in order, its inputs, and whether it returns the gradients. */
+export type DiagnoseInfo = { readonly params: readonly string[]; readonly inputs: readonly string[]; readonly gradientValues: boolean };
 
 /** A compiled network: the SavedModel's bytes, its variables in `read`/`assign` order, and whether `train` takes a seed. */
 export type CompiledGraph = {
@@ -43,21 +47,10 @@ export type CompiledGraph = {
   readonly signatures: readonly string[];
   /** With `train_qat`: the range variable of each quantized activation, by its id in the prepared network (qat.ts). */
   readonly qatRanges?: ReadonlyMap<string, string>;
+  /** With `train.diagnostics` on: the `diagnose` signature (absent from `signatures` when it measures nothing). */
+  readonly diagnose?: DiagnoseInfo;
 };
 
-/** The parts of a compiled network's graph that every kind of signature set starts from. */
-export type NetworkGraph = {
-  readonly e: Emit;
-  readonly vars: Variables;
-  readonly arch: ResolvedArch;
-  readonly names: ReadonlyMap<string, string>;
-  readonly seed: Sym;
-};
-
-export function networkGraph(arch: ResolvedArch): NetworkGraph {
-  const e = new Emit(new Graph());
-  return { e, vars: new Variables(e), arch, names: layerNames(arch).byNode, seed: placeholder(e, 'seed', [2], 'int32') };
-}
 
 /** Inputs of a batch: images and integer labels. */
 export function batchInputs(net: NetworkGraph, prefix = ''): { x: Sym; labels: Sym } {
@@ -78,12 +71,17 @@ export function compileArch(arch: ResolvedArch, train?: CompileTrainConfig): Com
   const lr = placeholder(e, 'lr', []);
   const trainInputs = (usedSeed: boolean) => ({ x, labels, lr, ...(usedSeed ? { seed: net.seed } : {}) });
   const step = e.g.within('train', () => trainingStep(net, x, labels, lr, train));
-  const signatures = { ...inference, train: { inputs: trainInputs(step.usedSeed), outputs: { stats: step.stats } } };
-  if (train.qat === undefined) return finish(net, signatures);
+  const diagnostics = train.diagnostics?.enabled === true ? train.diagnostics : undefined;
+  const probes = diagnostics?.activations === true ? probePoints(arch, net.names).map((p) => p.node) : [];
+  const diagnose = diagnostics === undefined ? undefined : e.g.within('diagnose', () => diagnoseSignature(net, x, labels, train, { ...diagnostics, probes }));
+  const measures = diagnose !== undefined && Object.keys(diagnose.signature.outputs).length > 0;
+  const signatures = { ...inference, train: { inputs: trainInputs(step.usedSeed), outputs: { stats: step.stats } }, ...(measures ? { diagnose: diagnose.signature } : {}) };
+  const info = diagnose === undefined ? {} : { diagnose: { params: diagnose.params, inputs: Object.keys(diagnose.signature.inputs), gradientValues: diagnostics?.histograms === true } };
+  if (train.qat === undefined) return { ...finish(net, signatures), ...info };
   const qat: QatGraphSettings = { plan: qatPlan(arch), momentum: train.qat.momentum };
   const qatStep = e.g.within('train_qat', () => trainingStep(net, x, labels, lr, train, qat));
   const compiled = finish(net, { ...signatures, train_qat: { inputs: trainInputs(qatStep.usedSeed), outputs: { stats: qatStep.stats } } });
-  return { ...compiled, qatRanges: qatRangeVariables(qat.plan, net.names) };
+  return { ...compiled, ...info, qatRanges: qatRangeVariables(qat.plan, net.names) };
 }
 
 /** Adds the `read` and `assign` signatures and writes the SavedModel. */
@@ -115,10 +113,6 @@ export function evaluationPass(net: NetworkGraph, x: Sym, labels: Sym): { stats:
   return { stats: pack(net.e, [crossEntropy(net.e, pass.logits, labels), correctCount(net.e, pass.logits, labels)]), logits: pass.logits };
 }
 
-/** The network's trainable weights (not α) read by a pass, with their values. */
-export function trainableOf(net: NetworkGraph, pass: Pass): { spec: VariableSpec; value: Sym }[] {
-  return net.vars.specs.filter((v) => v.trainable && v.kind !== 'alpha' && pass.reads.all.has(v.name)).map((spec) => ({ spec, value: pass.reads.all.get(spec.name) as Sym }));
-}
 
 /** Gradients of the loss, clipped if asked, and the optimizer's updates of every trainable weight that has one. */
 function weightUpdates(net: NetworkGraph, pass: Pass, loss: Sym, train: CompileTrainConfig, lr: Sym, recompute?: Recompute): GraphNode[] {

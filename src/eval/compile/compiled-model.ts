@@ -6,7 +6,8 @@
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import type { TFSavedModel } from '@tensorflow/tfjs-node/dist/saved_model.js';
 import { loadTf } from '../../backend/tf.js';
-import type { CompiledGraph } from './compile.js';
+import type { CheckFigures } from '../train/diagnostics.js';
+import type { CompiledGraph, DiagnoseInfo } from './compile.js';
 import { removeSavedModel, writeSavedModel } from './saved-model.js';
 import type { VariableSpec } from './variables.js';
 
@@ -19,6 +20,7 @@ export class CompiledModel {
     private readonly needsSeed: boolean,
     /** With a `train_qat` signature: each quantized activation's range variable, by its id in the prepared network. */
     readonly qatRanges: ReadonlyMap<string, string>,
+    private readonly diagnoseInfo: DiagnoseInfo | undefined,
   ) {}
 
   /** Loads a compiled graph (the SavedModel goes through a temporary folder, removed once loaded). */
@@ -33,7 +35,7 @@ export class CompiledModel {
         for (const model of loaded.values()) model.dispose();
         throw error;
       }
-      return new CompiledModel(loaded, graph.variables, graph.needsSeed, graph.qatRanges ?? new Map());
+      return new CompiledModel(loaded, graph.variables, graph.needsSeed, graph.qatRanges ?? new Map(), graph.diagnose);
     } finally {
       await removeSavedModel(dir);
     }
@@ -51,6 +53,52 @@ export class CompiledModel {
       return this.stats(quantizationAware ? 'train_qat' : 'train', { x, labels, lr: rate, ...(seedTensor === undefined ? {} : { seed: seedTensor }) });
     } finally {
       tf.dispose([rate, ...(seedTensor === undefined ? [] : [seedTensor])]);
+    }
+  }
+
+  /** With diagnostics: the trainable weights `diagnose` measures, in the order of its figures. */
+  get diagnosedParams(): readonly string[] | undefined {
+    return this.diagnoseInfo?.params;
+  }
+
+  /**
+   * The figures of a diagnostics check (diagnose.ts): on the step's batch and seed, each weight's ‖g‖²
+   * and ‖w‖² (and the gradients' values when `gradientValues`, if compiled with histograms); on the
+   * probe batch, the probes' figures. Changes nothing in the session.
+   */
+  diagnose(x: Tensor4D, labels: Tensor1D, seed: readonly [number, number], probe: Tensor4D | undefined, gradientValues: boolean): CheckFigures {
+    const info = this.diagnoseInfo;
+    if (info === undefined) throw new Error('the compiled model was compiled without diagnostics');
+    if (!this.signatures.has('diagnose')) return {};
+    const tf = loadTf();
+    const seedTensor = tf.tensor1d([...seed], 'int32');
+    const given: Record<string, Tensor | undefined> = { x, labels, seed: seedTensor, probe };
+    const inputs = Object.fromEntries(info.inputs.map((name) => [name, given[name] as Tensor]));
+    if (info.inputs.includes('probe') && probe === undefined) throw new Error('bug: diagnose needs the probe batch');
+    let out: Record<string, Tensor> = {};
+    try {
+      out = this.run('diagnose', inputs) as Record<string, Tensor>;
+      const norms = out.norms?.dataSync() as Float32Array | undefined;
+      const n = info.params.length;
+      return {
+        ...(norms === undefined ? {} : { squaredGrads: norms.slice(0, n), squaredWeights: norms.slice(n) }),
+        ...(out.activations === undefined ? {} : { activations: out.activations.dataSync() as Float32Array }),
+        ...(gradientValues && info.gradientValues ? { gradientValues: info.params.map((_, i) => (out[`g${i}`] as Tensor).dataSync() as Float32Array) } : {}),
+      };
+    } finally {
+      tf.dispose([seedTensor, ...Object.values(out)]);
+    }
+  }
+
+  /** The current values of `diagnosedParams`, in order. */
+  diagnosedValues(): Float32Array[] {
+    const params = this.diagnoseInfo?.params ?? [];
+    const values = this.readAll();
+    try {
+      const byName = new Map(this.variables.map((v, i) => [v.name, values[i] as Tensor]));
+      return params.map((name) => byName.get(name)?.dataSync() as Float32Array);
+    } finally {
+      loadTf().dispose(values);
     }
   }
 

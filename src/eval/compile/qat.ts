@@ -11,7 +11,7 @@
  */
 import { MIN_RANGE_WIDTH } from '../quantize/affine.js';
 import type { QatPlan, QatSite } from '../quantize/qat-plan.js';
-import type { NetworkGraph } from './compile.js';
+import type { NetworkGraph } from './network-graph.js';
 import { fakeQuantizeActivation, fakeQuantizeKernel, stopGradient } from './fake-quant.js';
 import type { GraphNode, Sym } from './graph.js';
 import { pack } from './parts.js';

@@ -1,4 +1,5 @@
 import type { SegmentSpec } from '../../space/cost/segments.js';
+import { resolveDiagnostics, type DiagnosticsConfig, type ResolvedDiagnostics } from './diagnostics-config.js';
 import { TrainConfigError } from './errors.js';
 import { withOptimizerDefaults, type OptimizerConfig, type ResolvedOptimizer } from './optimizers.js';
 import { withScheduleDefaults, type ScheduleConfig } from './schedule.js';
@@ -33,8 +34,8 @@ export type TrainConfig = {
   readonly init?: 'he' | 'glorot';
   /**
    * What runs the steps: 'compiled' (default; one TensorFlow graph per network, one native call per
-   * step, src/eval/compile) or 'eager' (tfjs ops one by one). Networks the compiler cannot take, and
-   * runs with diagnostics, train eagerly; the trial records which engine trained it.
+   * step, src/eval/compile) or 'eager' (tfjs ops one by one). Networks the compiler cannot take train
+   * eagerly; the trial records which engine trained it.
    */
   readonly engine?: TrainEngine;
   /**
@@ -50,8 +51,8 @@ export type TrainConfig = {
   readonly precision?: TrainPrecision;
   /** Quantization-aware training for the last part of the run (compiled engine; docs/training.md). */
   readonly qat?: QatConfig;
-  /** Design part 6 diagnostics; both off by default. */
-  readonly diagnostics?: { readonly gradients?: boolean; readonly activations?: boolean };
+  /** Design part 6 diagnostics, off by default; `true` for everything at the defaults (diagnostics-config.ts). */
+  readonly diagnostics?: DiagnosticsConfig;
 };
 
 export type TrainEngine = 'compiled' | 'eager';
@@ -89,7 +90,7 @@ export type ResolvedTrainConfig = {
   readonly checkpointing?: { readonly segments: SegmentSpec };
   readonly precision: TrainPrecision;
   readonly qat?: ResolvedQat;
-  readonly diagnostics: { readonly gradients: boolean; readonly activations: boolean };
+  readonly diagnostics: ResolvedDiagnostics;
 };
 
 /** Checks a TrainConfig and fills its defaults; throws {@link TrainConfigError} listing every problem. */
@@ -118,6 +119,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   check(config.checkpointing === undefined || config.engine !== 'eager', 'checkpointing', "no checkpointing with engine 'eager' (only the compiled engine recomputes segments)", config.checkpointing);
   check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
   if (config.qat !== undefined) checkQat(config, check, inRange);
+  const diagnostics = resolveDiagnostics(config.diagnostics, (path, expected, got) => check(false, path, expected, got));
   const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
   checkOptimizer(optimizer, check, inRange);
   const schedule = withScheduleDefaults(config.schedule ?? { kind: 'cosine', lrMax: optimizer.kind === 'sgd' ? 0.1 : 1e-3 });
@@ -142,7 +144,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
     precision: config.precision ?? 'fp32',
     ...(config.checkpointing === undefined ? {} : { checkpointing: { segments: config.checkpointing.segments } }),
     ...(config.qat === undefined ? {} : { qat: resolvedQat(config.qat) }),
-    diagnostics: { gradients: config.diagnostics?.gradients ?? false, activations: config.diagnostics?.activations ?? false },
+    diagnostics,
   });
 }
 

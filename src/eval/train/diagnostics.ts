@@ -1,116 +1,171 @@
 /**
- * Training diagnostics of the design's part 6, cheap and optional, as plain JSON: gradient norms
- * (6.1: vanishing / exploding gradients) and activation statistics (6.2: dead ReLUs, whether outputs
- * after BatchNorm look like N(0, 1)).
+ * Training diagnostics of the design's part 6 (docs/training.md, *Diagnostics*): at every check,
+ * per-layer gradient and weight norms (6.1: vanishing / exploding gradients) and statistics of the
+ * probed layers on a fixed probe batch (6.2: dead ReLUs, BatchNorm outputs far from N(0, 1), blocks
+ * collapsed to a constant); per epoch, histograms; and the flags they raise. The engines measure
+ * (engines.ts); this file turns their figures into the plain JSON of `TrainDiagnostics`.
  */
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { ActivationProbe, DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram, LayerNorms, TrainDiagnostics } from '../../core/diagnostics.js';
 import { loadTf } from '../../backend/tf.js';
+import { FlagWatcher } from './diagnostic-flags.js';
+import { HISTOGRAM_BINS, type ResolvedDiagnostics } from './diagnostics-config.js';
+import { histogram } from './histogram.js';
+import type { ProbePoint } from './probes.js';
 
-/** Global gradient norm √(Σ‖g‖²) over one epoch's steps: its mean and maximum. */
-export type GradientEpoch = { readonly epoch: number; readonly meanNorm: number; readonly maxNorm: number };
+/**
+ * The figures of one probe, in this order: mean, std, zero fraction, dead-channel fraction, the mean
+ * over channels of |channel mean|, the mean over channels of the channel std.
+ */
+export const PROBE_FIGURES = 6;
 
-/** Statistics of one layer's output on one batch in inference mode. */
-export type ActivationStat = {
-  readonly layer: string;
-  /** The activation function ('relu', 'leaky_relu', …) or 'bn'. */
-  readonly kind: string;
-  readonly mean: number;
-  readonly std: number;
-  /** Fraction of output values exactly 0 (the design's sparsity). */
-  readonly zeroFraction: number;
-  /** Fraction of channels (last axis) that are 0 for every example and position: dead units. */
-  readonly deadFraction: number;
+/** What an engine is asked to measure at a check. */
+export type CheckRequest = {
+  /** Each weight's ‖g‖² and ‖w‖². */
+  readonly norms: boolean;
+  /** Each weight's gradient values (for the epoch's histograms). */
+  readonly gradientValues: boolean;
+  /** The probe batch, when activations are probed. */
+  readonly probe?: Tensor4D;
 };
 
-/** What a run's diagnostics report; each part only when asked for. */
-export type TrainDiagnostics = {
-  readonly gradients?: {
-    readonly epochs: readonly GradientEpoch[];
-    /** Mean over the last epoch's steps of each weight's gradient norm, by weight name. */
-    readonly lastEpochByWeight: Readonly<Record<string, number>>;
-  };
-  readonly activations?: readonly ActivationStat[];
+/** What an engine measured at a check; per weight in the engine's `params` order, per probe in `probes` order. */
+export type CheckFigures = {
+  readonly squaredGrads?: ArrayLike<number>;
+  readonly squaredWeights?: ArrayLike<number>;
+  readonly gradientValues?: readonly ArrayLike<number>[];
+  /** PROBE_FIGURES per probe. */
+  readonly activations?: ArrayLike<number>;
 };
 
-/** Accumulates the squared gradient norms the training steps read, per epoch. */
-export class GradientTracker {
-  readonly epochs: GradientEpoch[] = [];
-  /** Each weight's mean gradient norm over the last closed epoch. */
-  lastByWeight: Readonly<Record<string, number>> = {};
-  private sums: Float64Array;
-  private normSum = 0;
-  private normMax = 0;
-  private steps = 0;
-
-  constructor(private readonly names: readonly string[]) {
-    this.sums = new Float64Array(names.length);
-  }
-
-  /** Adds one step's squared norms (one per weight, in the order of `names`). */
-  add(squaredNorms: Float32Array): void {
-    let total = 0;
-    squaredNorms.forEach((s, i) => {
-      total += s;
-      this.sums[i] = (this.sums[i] as number) + Math.sqrt(s);
-    });
-    const norm = Math.sqrt(total);
-    this.normSum += norm;
-    this.normMax = Math.max(this.normMax, norm);
-    this.steps += 1;
-  }
-
-  /** Closes epoch `epoch` (1-based); per-weight means restart. */
-  endEpoch(epoch: number): void {
-    if (this.steps === 0) return;
-    this.epochs.push({ epoch, meanNorm: this.normSum / this.steps, maxNorm: this.normMax });
-    this.lastByWeight = Object.fromEntries(this.names.map((n, i) => [n, (this.sums[i] as number) / this.steps]));
-    this.sums = new Float64Array(this.names.length);
-    this.normSum = 0;
-    this.normMax = 0;
-    this.steps = 0;
-  }
+/**
+ * The PROBE_FIGURES of every probe's output on the batch `x`, in inference mode. Uses `model.execute`
+ * on the layers' outputs, so no second model is built (disposing one would dispose the shared
+ * layers' weights).
+ */
+export function activationFigures(model: LayersModel, probes: readonly ProbePoint[], x: Tensor4D): Float32Array {
+  const tf = loadTf();
+  if (probes.length === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const outputs = model.execute(x, probes.map((p) => (model.getLayer(p.layer).output as SymbolicTensor).name));
+    const list = Array.isArray(outputs) ? outputs : [outputs];
+    return tf.concat(list.map((out, i) => probeFigures(out, (probes[i] as ProbePoint).kind === 'bn' ? affineOf(model, (probes[i] as ProbePoint).layer) : undefined))).dataSync() as Float32Array;
+  });
 }
 
-const ACTIVATION_CLASSES: Readonly<Record<string, string>> = { ReLU: 'relu', LeakyReLU: 'leaky_relu', ELU: 'elu', Softmax: 'softmax', PReLU: 'prelu' };
-
-/** The layers whose outputs {@link activationStats} measures: activations and BatchNorm, with their kind. */
-function probedLayers(model: LayersModel): { name: string; kind: string; output: string }[] {
-  const found: { name: string; kind: string; output: string }[] = [];
-  for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    const kind = cls === 'BatchNormalization' || cls === 'FusedBatchNorm' ? 'bn' : cls === 'Activation' ? String(layer.getConfig().activation) : ACTIVATION_CLASSES[cls];
-    if (kind === undefined || layer.inboundNodes.length !== 1) continue;
-    found.push({ name: layer.name, kind, output: (layer.output as SymbolicTensor).name });
-  }
-  return found;
+/** A BatchNorm layer's γ and β, when it has them. */
+function affineOf(model: LayersModel, layer: string): { gamma: Tensor; beta: Tensor } | undefined {
+  const weights = model.getLayer(layer).trainableWeights;
+  const gamma = weights.find((w) => w.originalName.endsWith('/gamma'));
+  const beta = weights.find((w) => w.originalName.endsWith('/beta'));
+  return gamma === undefined || beta === undefined ? undefined : { gamma: gamma.read(), beta: beta.read() };
 }
 
 /**
- * Mean, standard deviation, zero fraction and dead-channel fraction of every activation and BatchNorm
- * layer's output on the batch `x`, in inference mode. Uses `model.execute` on the layers' outputs, so
- * no second model is built (disposing one would dispose the shared layers' weights).
+ * One output's figures; the compiled engine computes the same in its graph (src/eval/compile/diagnose.ts).
+ * After a BatchNorm, the two channel figures are of its normalised value (y − β) / γ, which is
+ * N(0, 1) per channel when the moving statistics fit the data, whatever γ and β have learnt.
  */
-export function activationStats(model: LayersModel, x: Tensor4D): ActivationStat[] {
+function probeFigures(out: Tensor, affine?: { gamma: Tensor; beta: Tensor }): Tensor {
   const tf = loadTf();
-  const layers = probedLayers(model);
-  if (layers.length === 0) return [];
-  const values = tf.tidy(() => {
-    const outputs = model.execute(x, layers.map((l) => l.output));
-    const rows = (Array.isArray(outputs) ? outputs : [outputs]).map((out: Tensor) => {
-      const { mean, variance } = tf.moments(out);
-      const zero = tf.cast(tf.equal(out, 0), 'float32');
-      const alive = tf.max(tf.reshape(tf.sub(1, zero), [-1, out.shape[out.rank - 1] ?? 1]), 0);
-      return tf.stack([mean, tf.sqrt(variance), tf.mean(zero), tf.sub(1, tf.mean(alive))]);
+  const flat = tf.reshape(out, [-1, out.shape[out.rank - 1] ?? 1]);
+  const channelMean = tf.mean(flat, 0);
+  const mean = tf.mean(channelMean);
+  const std = tf.sqrt(tf.mean(tf.square(tf.sub(flat, mean))));
+  const zero = tf.cast(tf.equal(flat, 0), 'float32');
+  const dead = tf.sub(1, tf.mean(tf.max(tf.sub(1, zero), 0)));
+  const normal = affine === undefined ? flat : tf.div(tf.sub(flat, affine.beta), affine.gamma);
+  const normalMean = affine === undefined ? channelMean : tf.mean(normal, 0);
+  const channelStd = tf.mean(tf.sqrt(tf.mean(tf.square(tf.sub(normal, normalMean)), 0)));
+  return tf.stack([mean, std, tf.mean(zero), dead, tf.mean(tf.abs(normalMean)), channelStd]);
+}
+
+/** A figure to 6 significant digits (float32 carries about 7): a run stores every check. */
+export function roundFigure(x: number): number {
+  return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(6)) : x;
+}
+
+/** The layer of a weight named `<layer>/<weight>`. */
+export function layerOf(weight: string): string {
+  const slash = weight.lastIndexOf('/');
+  return slash < 0 ? weight : weight.slice(0, slash);
+}
+
+/** Collects a run's checks, histograms and flags from the engine's figures. */
+export class DiagnosticsRecorder {
+  private readonly checks: DiagnosticCheck[] = [];
+  private readonly histograms: DiagnosticHistogram[] = [];
+  private readonly watcher: FlagWatcher;
+  /** The layers in order of their first weight, and each weight's index among them. */
+  private readonly layers: string[] = [];
+  private readonly layerIndex: number[];
+
+  constructor(
+    private readonly cfg: ResolvedDiagnostics,
+    params: readonly string[],
+    private readonly probes: readonly ProbePoint[],
+  ) {
+    this.watcher = new FlagWatcher(cfg.thresholds);
+    this.layerIndex = params.map((p) => {
+      const layer = layerOf(p);
+      if (!this.layers.includes(layer)) this.layers.push(layer);
+      return this.layers.indexOf(layer);
     });
-    return tf.stack(rows).dataSync();
-  });
-  return layers.map((l, i) => ({
-    layer: l.name,
-    kind: l.kind,
-    mean: values[4 * i] as number,
-    std: values[4 * i + 1] as number,
-    zeroFraction: values[4 * i + 2] as number,
-    deadFraction: values[4 * i + 3] as number,
-  }));
+  }
+
+  /** Whether the 1-based `step` is checked: every `every` steps and the last step of each epoch. */
+  isCheck(step: number, lastOfEpoch: boolean): boolean {
+    return step % this.cfg.every === 0 || lastOfEpoch;
+  }
+
+  /** What the engine measures at a check. */
+  request(probe: Tensor4D | undefined, lastOfEpoch: boolean): CheckRequest {
+    return { norms: this.cfg.gradients, gradientValues: this.cfg.histograms && lastOfEpoch, ...(this.cfg.activations && probe !== undefined ? { probe } : {}) };
+  }
+
+  /** Records a check's figures; returns the flags it raised. */
+  record(step: number, epoch: number, figures: CheckFigures): DiagnosticFlag[] {
+    if (!this.cfg.gradients && !this.cfg.activations) return [];
+    const check: DiagnosticCheck = { step, epoch, ...(this.cfg.gradients ? this.norms(figures) : {}), ...(figures.activations === undefined ? {} : { activations: this.activations(figures.activations) }) };
+    this.checks.push(check);
+    return this.watcher.observe(check);
+  }
+
+  /** Adds epoch `epoch`'s histograms: the weights at its end, the gradients of its last step (per weight, in `params` order). */
+  addHistograms(epoch: number, weights: readonly ArrayLike<number>[], gradients: readonly ArrayLike<number>[]): void {
+    for (const [kind, values] of [['weight', weights], ['gradient', gradients]] as const) {
+      this.layers.forEach((layer, l) => {
+        const { min, max, counts } = histogram(values.filter((_, i) => this.layerIndex[i] === l), HISTOGRAM_BINS);
+        this.histograms.push({ epoch, layer, kind, min: roundFigure(min), max: roundFigure(max), counts });
+      });
+    }
+  }
+
+  result(): TrainDiagnostics {
+    return { every: this.cfg.every, checks: this.checks, ...(this.cfg.histograms ? { histograms: this.histograms } : {}), flags: this.watcher.flags };
+  }
+
+  private norms(figures: CheckFigures): { globalGradNorm?: number; layers?: LayerNorms[] } {
+    const { squaredGrads, squaredWeights } = figures;
+    if (squaredGrads === undefined || squaredWeights === undefined) return {};
+    const grads = new Float64Array(this.layers.length);
+    const weights = new Float64Array(this.layers.length);
+    let total = 0;
+    this.layerIndex.forEach((l, i) => {
+      grads[l] = (grads[l] as number) + (squaredGrads[i] as number);
+      weights[l] = (weights[l] as number) + (squaredWeights[i] as number);
+      total += squaredGrads[i] as number;
+    });
+    const layers = this.layers.map((layer, l) => ({ layer, gradNorm: roundFigure(Math.sqrt(grads[l] as number)), weightNorm: roundFigure(Math.sqrt(weights[l] as number)) }));
+    return { globalGradNorm: roundFigure(Math.sqrt(total)), layers };
+  }
+
+  private activations(values: ArrayLike<number>): ActivationProbe[] {
+    return this.probes.map(({ layer, kind }, i) => {
+      const at = (k: number) => roundFigure(values[PROBE_FIGURES * i + k] as number);
+      const common = { layer, kind, mean: at(0), std: at(1) };
+      return kind === 'relu' ? { ...common, zeroFraction: at(2), deadFraction: at(3) } : { ...common, channelMeanAbs: at(4), channelStd: at(5) };
+    });
+  }
 }

@@ -1,9 +1,11 @@
+import type { DiagnosticFlag, TrainDiagnostics } from '../../core/diagnostics.js';
 import type { EpochMetrics, FailureReason } from '../../core/trial.js';
 import { UserError } from '../../core/errors.js';
 
 /**
  * The training loss became NaN or infinite: that trial failed (reason `diverged`), the search goes
- * on. Carries the 1-based step whose loss was not finite and the epochs completed before it.
+ * on. Carries the 1-based step whose loss was not finite and the epochs completed before it, and with
+ * `diagnostics` on, the checks made until then (they often say why).
  */
 export class DivergedError extends Error {
   readonly reason: FailureReason = 'diverged';
@@ -14,9 +16,31 @@ export class DivergedError extends Error {
     readonly epoch: number,
     readonly loss: number,
     readonly epochs: readonly EpochMetrics[],
+    readonly diagnostics?: TrainDiagnostics,
   ) {
     super(`training diverged: the loss of step ${step} (epoch ${epoch}) is ${loss}`);
     this.name = 'DivergedError';
+  }
+}
+
+/**
+ * A flag that `train.diagnostics.stopOn` names was raised (docs/training.md, *Diagnostics*): the run
+ * stops there and that trial fails with reason `diagnostics`. Carries the flag, the epochs completed
+ * before it and the diagnostics until then.
+ */
+export class DiagnosticsStopError extends Error {
+  readonly reason = 'diagnostics' as const;
+  readonly code = 'DIAGNOSTICS_STOP';
+
+  constructor(
+    readonly flag: DiagnosticFlag,
+    readonly epoch: number,
+    readonly epochs: readonly EpochMetrics[],
+    readonly diagnostics: TrainDiagnostics,
+  ) {
+    const where = flag.layer === undefined ? 'the global gradient norm' : `layer ${flag.layer}`;
+    super(`training stopped by diagnostics.stopOn: ${flag.kind} at ${where}, step ${flag.step} (epoch ${epoch}): ${flag.value} against the threshold ${flag.threshold}, since step ${flag.firstStep}`);
+    this.name = 'DiagnosticsStopError';
   }
 }
 

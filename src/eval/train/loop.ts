@@ -1,16 +1,17 @@
-import type { LayersModel } from '@tensorflow/tfjs-node';
+import type { LayersModel, Tensor4D } from '@tensorflow/tfjs-node';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EpochMetrics } from '../../core/trial.js';
 import { Rng } from '../../core/rng.js';
 import { loadTf } from '../../backend/tf.js';
 import { BatchBuffer, epochOrder, subsetOf, type IndexedImages, type TrainData } from './batches.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
-import { activationStats, type ActivationStat, type GradientTracker, type TrainDiagnostics } from './diagnostics.js';
-import { compiledEngine, eagerEngine, type CompiledSteps, type Engine } from './engines.js';
-import { DivergedError, TrainConfigError } from './errors.js';
+import type { TrainDiagnostics } from '../../core/diagnostics.js';
+import { DiagnosticsRecorder, type CheckFigures } from './diagnostics.js';
+import { compiledEngine, eagerEngine, type CompiledSteps, type Engine, type EngineStep } from './engines.js';
+import { DiagnosticsStopError, DivergedError, TrainConfigError } from './errors.js';
+import { modelProbePoints, type ProbePoint } from './probes.js';
 import { evaluateBatches, type Evaluation } from './evaluate.js';
 import { lrAt, toStepSchedule, type StepSchedule } from './schedule.js';
-import type { StepStats } from './step.js';
 import { checkData, planRun, qatStartStep, type RunPlan } from './plan.js';
 
 /** Where a run is, sent at most every `progressIntervalMs` while it trains. */
@@ -48,32 +49,40 @@ export type TrainResult = {
 };
 
 /**
+ * What runs the steps: `compiled`, a graph (compiled with the run's diagnostics when they are on), or
+ * the model eagerly; `probes`, the diagnostics' probes of the model's architecture (by default its
+ * ReLU and BatchNorm layers, src/eval/train/probes.ts).
+ */
+export type TrainEngineOptions = { readonly compiled?: CompiledSteps; readonly probes?: readonly ProbePoint[] };
+
+/**
  * Trains `model` (logits output) on `data` as `config` says, with our own loop: seeded per-epoch
  * order, training-mode forward, our optimizers and schedules, validation in inference mode after
  * every epoch. With `compiled`, the steps and evaluations run on that graph instead (the model's own
  * weights are then left alone; the caller copies the trained ones back). Throws
- * {@link DivergedError} on a NaN or infinite loss. The model stays the caller's; everything else the
- * run creates (optimizer slots, batches) is disposed before it returns or throws.
+ * {@link DivergedError} on a NaN or infinite loss, {@link DiagnosticsStopError} on a flag that
+ * `diagnostics.stopOn` names. The model stays the caller's; everything else the run creates
+ * (optimizer slots, batches) is disposed before it returns or throws.
  */
-export async function train(model: LayersModel, data: TrainData, config: TrainConfig | ResolvedTrainConfig, hooks: TrainHooks = {}, compiled?: CompiledSteps): Promise<TrainResult> {
+export async function train(model: LayersModel, data: TrainData, config: TrainConfig | ResolvedTrainConfig, hooks: TrainHooks = {}, options: TrainEngineOptions = {}): Promise<TrainResult> {
   const started = performance.now();
   const cfg = 'budget' in config ? config : resolveTrainConfig(config);
+  const { compiled } = options;
   checkData(model, data, cfg);
-  if (compiled !== undefined && (cfg.diagnostics.gradients || cfg.diagnostics.activations)) {
-    throw new TrainConfigError(['diagnostics: not measured on the compiled engine yet; train with engine "eager"']);
-  }
   if (compiled === undefined && cfg.qat !== undefined) {
     throw new TrainConfigError(['qat: quantization-aware training needs the compiled engine (trainModel compiles the network)']);
   }
   const rng = new Rng(cfg.seed);
   const trainIndices = subsetOf(data.train.indices, cfg.dataFraction, rng.derive('subset'));
   const plan = planRun(trainIndices.length, cfg);
-  const engine = compiled === undefined ? eagerEngine(model, cfg) : compiledEngine(compiled);
+  const probes = cfg.diagnostics.activations ? (options.probes ?? modelProbePoints(model)) : [];
+  const engine = compiled === undefined ? eagerEngine(model, cfg, probes) : compiledEngine(compiled);
+  let run: Run | undefined;
   try {
-    const run = new Run(model, engine, data, cfg, plan, hooks, rng);
+    run = new Run(engine, data, cfg, plan, hooks, rng, trainIndices, probes);
     const stopped = await run.epochs(trainIndices);
     const test = cfg.test && data.test !== undefined && !stopped ? run.evaluate(data.test) : undefined;
-    const diagnostics = run.diagnostics();
+    const diagnostics = run.recorder?.result();
     return {
       epochs: run.metrics,
       ...(test === undefined ? {} : { testAccuracy: test.accuracy, testLoss: test.loss }),
@@ -84,6 +93,7 @@ export async function train(model: LayersModel, data: TrainData, config: TrainCo
       ...(run.qatFrom === undefined ? {} : { qatSteps: Math.max(0, run.step - run.qatFrom) }),
     };
   } finally {
+    run?.dispose();
     engine.dispose();
   }
 }
@@ -100,23 +110,46 @@ class Run {
   private readonly schedule: StepSchedule;
   private readonly buffer: BatchBuffer;
   private readonly evalBuffer: BatchBuffer;
-  private readonly tracker: GradientTracker | undefined;
+  /** With diagnostics. */
+  readonly recorder: DiagnosticsRecorder | undefined;
+  /** With activation diagnostics: the probe batch, fixed for the run. */
+  private readonly probe: Tensor4D | undefined;
+  /** With histograms: the gradients of the epoch's last step. */
+  private lastGradients: readonly ArrayLike<number>[] | undefined;
   private lastProgress = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly model: LayersModel,
     private readonly engine: Engine,
     private readonly data: TrainData,
     private readonly cfg: ResolvedTrainConfig,
     private readonly plan: RunPlan,
     private readonly hooks: TrainHooks,
     private readonly rng: Rng,
+    trainIndices: Uint32Array,
+    probes: readonly ProbePoint[],
   ) {
     this.schedule = toStepSchedule(cfg.schedule, plan.stepsPerEpoch);
     this.buffer = new BatchBuffer(data.train.set.shape, cfg.batchSize);
     this.evalBuffer = new BatchBuffer(data.train.set.shape, cfg.evalBatchSize);
-    this.tracker = engine.tracker;
     this.qatFrom = qatStartStep(plan, cfg);
+    this.recorder = cfg.diagnostics.enabled ? new DiagnosticsRecorder(cfg.diagnostics, engine.params, probes) : undefined;
+    this.probe = cfg.diagnostics.activations ? this.probeBatch(trainIndices) : undefined;
+  }
+
+  /**
+   * The probe batch: the first `batchSize` images of the validation part (else of the training
+   * subset), transformed for evaluation, in inference mode at every check.
+   */
+  private probeBatch(trainIndices: Uint32Array): Tensor4D {
+    const part = this.data.validation ?? { set: this.data.train.set, indices: trainIndices };
+    const count = Math.min(this.cfg.batchSize, part.indices.length);
+    const batch = new BatchBuffer(part.set.shape, count).next(part.set, part.indices, 0, this.data.transform?.eval, new Rng('probe'));
+    batch.labels.dispose();
+    return batch.x;
+  }
+
+  dispose(): void {
+    this.probe?.dispose();
   }
 
   /** Trains every epoch of the plan; true if a stop was requested. */
@@ -125,7 +158,7 @@ class Run {
       const begun = performance.now();
       const done = await this.epoch(epoch, indices);
       if (done === undefined) return true;
-      this.tracker?.endEpoch(epoch);
+      if (this.cfg.diagnostics.histograms) this.recorder?.addHistograms(epoch, this.engine.paramValues(), this.lastGradients ?? []);
       const validation = this.data.validation === undefined ? undefined : this.evaluate(this.data.validation);
       const metrics: EpochMetrics = {
         epoch,
@@ -153,19 +186,21 @@ class Run {
       if (this.hooks.signal?.aborted === true || this.hooks.shouldStop?.() === true) return undefined;
       const lr = lrAt(this.step, this.plan.totalSteps, this.schedule);
       const batch = this.buffer.next(this.data.train.set, order, s * this.cfg.batchSize, this.data.transform?.train, augment);
-      let stats: StepStats;
+      const last = s === steps - 1;
+      const check = this.recorder?.isCheck(this.step + 1, last) === true ? this.recorder.request(this.probe, last) : undefined;
+      let stats: EngineStep;
       try {
-        stats = this.engine.step(batch, lr, dropout, this.qatFrom !== undefined && this.step >= this.qatFrom);
+        stats = this.engine.step(batch, lr, dropout, this.qatFrom !== undefined && this.step >= this.qatFrom, check);
       } finally {
         loadTf().dispose([batch.x, batch.labels]);
       }
       this.step += 1;
-      if (!Number.isFinite(stats.loss)) throw new DivergedError(this.step, epoch, stats.loss, this.metrics);
+      if (stats.check !== undefined) this.checked(epoch, stats.check);
+      if (!Number.isFinite(stats.loss)) throw new DivergedError(this.step, epoch, stats.loss, this.metrics, this.recorder?.result());
       sums.lossSum += stats.loss * batch.count;
       sums.correct += stats.correct;
       sums.seen += batch.count;
       sums.lastLr = lr;
-      if (stats.squaredNorms !== undefined) this.tracker?.add(stats.squaredNorms);
       this.progress(epoch, sums.lossSum / sums.seen, lr);
       await nextTurn();
     }
@@ -178,23 +213,12 @@ class Run {
     return evaluateBatches(part, options, (batch) => this.engine.evaluateBatch(batch));
   }
 
-  diagnostics(): TrainDiagnostics | undefined {
-    const { gradients, activations } = this.cfg.diagnostics;
-    if (!gradients && !activations) return undefined;
-    const probe = this.data.validation ?? this.data.train;
-    let stats: ActivationStat[] | undefined;
-    if (activations) {
-      const batch = this.evalBuffer.next(probe.set, probe.indices, 0, this.data.transform?.eval, new Rng('evaluate'));
-      try {
-        stats = activationStats(this.model, batch.x);
-      } finally {
-        loadTf().dispose([batch.x, batch.labels]);
-      }
-    }
-    return {
-      ...(this.tracker === undefined ? {} : { gradients: { epochs: this.tracker.epochs, lastEpochByWeight: this.tracker.lastByWeight } }),
-      ...(stats === undefined ? {} : { activations: stats }),
-    };
+  /** Records a check's figures; a flag that `stopOn` names stops the run. */
+  private checked(epoch: number, figures: CheckFigures): void {
+    const recorder = this.recorder as DiagnosticsRecorder;
+    if (figures.gradientValues !== undefined) this.lastGradients = figures.gradientValues;
+    const stop = recorder.record(this.step, epoch, figures).find((f) => this.cfg.diagnostics.stopOn.includes(f.kind));
+    if (stop !== undefined) throw new DiagnosticsStopError(stop, epoch, this.metrics, recorder.result());
   }
 
   private progress(epoch: number, loss: number, learningRate: number): void {

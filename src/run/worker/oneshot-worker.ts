@@ -4,7 +4,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkerTask } from '../../backend/pool/protocol.js';
-import type { Json } from '../../core/arch.js';
 import type { OneShotEpoch } from '../../core/events.js';
 import { oneShotSpace, readCheckpoint, runDarts, supernetArch, supernetSize, writeCheckpoint, type DartsOptions } from '../../search/darts/index.js';
 import type { ExperimentConfig } from '../config.js';
@@ -24,24 +23,25 @@ export type OneShotMessage =
   | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
   | { readonly kind: 'epoch'; readonly record: OneShotEpoch; readonly checkpoint: string };
 
-export default async function runOneShotTask({ payload, port }: WorkerTask): Promise<Json> {
-  const task = payload as unknown as OneShotTask;
+/** How supernet training ended: every epoch ran, or a stop ended it after the last recorded epoch. */
+export type OneShotResult = { readonly status: 'finished' | 'stopped' };
+
+export default async function runOneShotTask({ payload: task, port }: WorkerTask<OneShotTask, OneShotMessage>): Promise<OneShotResult> {
   const { config, options } = task;
   const { data, numClasses, shape } = await trialData(config);
   const space = experimentSpace(config);
   const arch = supernetArch(space, supernetSize(options), { inputShape: shape, classes: numClasses });
   await mkdir(task.dir, { recursive: true });
   const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
-  const send = (message: OneShotMessage) => port.postMessage(message);
   const status = await runDarts(
     { space: oneShotSpace(space), arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024, engine: config.train?.engine ?? 'compiled' },
     {
-      onProgress: (epoch, fraction, loss) => send({ kind: 'batch', epoch, fraction, loss }),
+      onProgress: (epoch, fraction, loss) => port.postMessage({ kind: 'batch', epoch, fraction, loss }),
       onEpoch: async (record, state) => {
         const checkpoint = path.join(task.dir, `epoch-${record.epoch}.ckpt`);
         const { meta, arrays } = state();
         await writeCheckpoint(checkpoint, meta, arrays);
-        send({ kind: 'epoch', record, checkpoint });
+        port.postMessage({ kind: 'epoch', record, checkpoint });
       },
     },
   );

@@ -24,8 +24,7 @@ import { DISK_REFUSALS, diskRefusal } from '../../backend/storage/disk-refusal.j
 /** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
 const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;
 
-export default async function evaluateTrial({ payload, port }: WorkerTask): Promise<TrialOutcome> {
-  const task = payload as unknown as TrialTask;
+export default async function evaluateTrial({ payload: task, port }: WorkerTask<TrialTask, TrialProgress>): Promise<TrialOutcome> {
   const config = configAt(task.config, task.fidelity);
   const started = performance.now();
   const loaded = await trialData(config);

@@ -31,7 +31,7 @@ export interface DartsEngine {
 
 /** DARTS on tfjs ops, one by one (the reference the compiled engine is tested against). */
 export function eagerEngine(s: SearchState, o: DartsOptions): DartsEngine {
-  const ctx: StepContext = { model: s.net.model, params: s.weights, optimizer: s.wOptimizer, labelSmoothing: 0, measureNorms: false, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) };
+  const ctx: StepContext = { model: s.net.model, params: s.weights, optimizer: s.wOptimizer, labelSmoothing: 0, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) };
   return {
     alphaStep(wBatch, alphaBatch, lr) {
       const alpha =

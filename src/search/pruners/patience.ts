@@ -1,4 +1,4 @@
-import { KEEP, bestOf, shown, type PruneInput, type PrunerEntry } from './pruner.js';
+import { definePruner, KEEP, bestOf, shown, type PruneInput } from './pruner.js';
 
 const options = {
   patience: { type: 'integer', description: 'epochs without improvement before a trial is pruned', min: 1, default: 2 },
@@ -10,7 +10,7 @@ const options = {
  * more than `minDelta` (Optuna's PatientPruner, on its own; its window is one value longer, so it
  * prunes one epoch later). Needs only the trial's own curve.
  */
-export const patiencePruner: PrunerEntry<typeof options> = {
+export const patiencePruner = definePruner({
   name: 'patience',
   description: 'prune a trial whose value has not improved by minDelta for `patience` epochs',
   options,
@@ -25,4 +25,4 @@ export const patiencePruner: PrunerEntry<typeof options> = {
       const step = current[current.length - 1]?.step;
       return { prune: true, why: `patience: best ${shown(after)} of the last ${patience} epochs (to epoch ${step}) does not improve on ${shown(before)} by more than ${shown(minDelta)}` };
     },
-};
+});

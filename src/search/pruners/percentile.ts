@@ -1,5 +1,5 @@
 import type { OptionValues } from '../../core/options.js';
-import { bestOf, KEEP, shown, type Curve, type PruneDecision, type PruneInput, type Pruner, type PrunerEntry } from './pruner.js';
+import { definePruner, bestOf, KEEP, shown, type Curve, type PruneDecision, type PruneInput, type Pruner } from './pruner.js';
 
 /** The options of the percentile rule (Optuna's PercentilePruner), shared with the median pruner. */
 export const startupOptions = {
@@ -56,9 +56,9 @@ export function percentileOf(values: readonly number[], q: number): number {
   return a + (b - a) * (at - lo);
 }
 
-export const percentilePruner: PrunerEntry<typeof options> = {
+export const percentilePruner = definePruner({
   name: 'percentile',
   description: "prune a trial whose best value so far is worse than a percentile of the complete trials' values at the same epoch (Optuna's PercentilePruner)",
   options,
   create: (o) => percentileRule(o.percentile, o, 'percentile'),
-};
+});

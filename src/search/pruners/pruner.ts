@@ -21,11 +21,16 @@ export type PruneDecision = { readonly prune: true; readonly why: string } | { r
 export type Pruner = (input: PruneInput) => PruneDecision;
 
 /** A registered pruner: its name, a one-line description, its options and its constructor. */
-export interface PrunerEntry<O extends OptionsSchema = OptionsSchema> {
-  readonly name: string;
+export interface PrunerEntry<O extends OptionsSchema = OptionsSchema, N extends string = string> {
+  readonly name: N;
   readonly description: string;
   readonly options: O;
   create(options: OptionValues<O>): Pruner;
+}
+
+/** Returns its argument, typed with its literal name and options schema (a config's `pruner` is typed from them). */
+export function definePruner<const N extends string, const O extends OptionsSchema>(entry: PrunerEntry<O, N>): PrunerEntry<O, N> {
+  return entry;
 }
 
 export const KEEP: PruneDecision = { prune: false };

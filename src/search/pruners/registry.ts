@@ -5,8 +5,13 @@ import { patiencePruner } from './patience.js';
 import { percentilePruner } from './percentile.js';
 import type { Pruner, PrunerEntry } from './pruner.js';
 
+const registered = [medianPruner, percentilePruner, patiencePruner] as const;
+
 /** Every pruner, in the order docs and listings show them. */
-export const PRUNERS: readonly PrunerEntry[] = [medianPruner, percentilePruner, patiencePruner];
+export const PRUNERS: readonly PrunerEntry[] = registered;
+
+/** The registered pruners with their literal names and options schemas: a config's `pruner` is typed from them. */
+export type RegisteredPruner = (typeof registered)[number];
 
 /** The registered pruner `name`, or an error listing the known ones. */
 export function findPruner(name: string): PrunerEntry {

@@ -4,11 +4,11 @@ import type { Tensor } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../backend/tf.js';
 
 /** Adam's state as numbers: the step count and the moments of every parameter. */
-export interface AdamState {
+export type AdamState = {
   readonly step: number;
   readonly m: readonly (readonly number[])[];
   readonly v: readonly (readonly number[])[];
-}
+};
 
 /** Adam with bias correction; `apply` returns the updated parameters and disposes the old ones. */
 export class Adam {

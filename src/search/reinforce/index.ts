@@ -1,4 +1,4 @@
-import type { StrategyEntry } from '../strategy.js';
+import { defineStrategy } from '../strategy.js';
 import { Reinforce } from './reinforce.js';
 
 export { Controller, parameterShapes, type ControllerShape } from './controller.js';
@@ -12,14 +12,18 @@ const options = {
   entropyWeight: { type: 'number', description: 'weight of the entropy bonus in the loss (in units of the advantage)', min: 0, default: 0.0001 },
   temperature: { type: 'number', description: 'logits are divided by this before clipping (ENAS: 5)', min: 0.001, default: 5 },
   tanhConstant: { type: 'number', description: 'C of the tanh logit clipping C·tanh(logits); 0 disables it (ENAS: 2.5)', min: 0, default: 2.5 },
-  normalize: { type: 'boolean', description: 'divide advantages by a moving root mean square (makes the step independent of the reward\'s units)', default: true },
+  normalize: {
+    type: 'boolean',
+    description: 'divide advantages by a moving root mean square (makes the step independent of the reward\'s units)',
+    default: true,
+  },
   dedupe: { type: 'boolean', description: 'never run an architecture twice: a known one joins the batch with its known reward', default: true },
 } as const;
 
 /** Registry entry of REINFORCE with the controller RNN. */
-export const reinforce: StrategyEntry<typeof options> = {
+export const reinforce = defineStrategy({
   name: 'reinforce',
   description: 'REINFORCE with an LSTM controller (Zoph & Le 2017; ENAS): EMA baseline, entropy bonus, batches of M (native TensorFlow)',
   options,
   create: (context, o) => new Reinforce(context, o),
-};
+});

@@ -48,9 +48,9 @@ export class Reinforce implements Strategy {
   private drawn: number[][] = [];
   private updates = 0;
 
-  constructor(private readonly context: StrategyContext, private readonly o: ReinforceOptions) {
+  constructor(private readonly context: StrategyContext, private readonly options: ReinforceOptions) {
     this.rng = context.rng;
-    this.shape = { choices: context.space.dimensions().map((d) => d.choices.length), hidden: o.hidden, temperature: o.temperature, tanhConstant: o.tanhConstant };
+    this.shape = { choices: context.space.dimensions().map((d) => d.choices.length), hidden: options.hidden, temperature: options.temperature, tanhConstant: options.tanhConstant };
     this.start = { weights: Controller.initialValues(this.shape, this.rng), adam: null };
   }
 
@@ -60,16 +60,16 @@ export class Reinforce implements Strategy {
     const runningKeys = new Set(trials.filter((t) => t.state === 'RUNNING').map((t) => t.key));
     this.resolve(scores, runningKeys);
     for (let draw = 0; draw < MAX_DRAWS; draw++) {
-      if (this.batch.length >= this.o.batchSize) {
+      if (this.batch.length >= this.options.batchSize) {
         if (this.batch.some((e) => e.reward === null && !e.failed)) return running > 0 ? { kind: 'wait' } : this.fallback(seen);
         this.update();
       }
-      if (this.drawn.length === 0) this.drawn = this.model().controller.sample(this.rng, this.o.batchSize - this.batch.length);
+      if (this.drawn.length === 0) this.drawn = this.model().controller.sample(this.rng, this.options.batchSize - this.batch.length);
       const actions = this.drawn.shift() as number[];
       const sample = tryDecode(this.context.space, actions);
       if (sample === undefined) continue;
       const key = this.context.space.key(sample);
-      if (this.o.dedupe && seen.has(key)) {
+      if (this.options.dedupe && seen.has(key)) {
         // NOTE(deviation): an architecture already tried is not run again: its known reward joins the batch (or, still running, its coming one).
         const known = scores.get(key);
         if (known !== undefined || runningKeys.has(key)) this.batch.push({ actions, key, reward: known ?? null, failed: false });
@@ -102,11 +102,11 @@ export class Reinforce implements Strategy {
       drawn: this.drawn,
       updates: this.updates,
     };
-    return state as unknown as Json;
+    return state;
   }
 
   restore(json: Json): void {
-    const s = json as unknown as State;
+    const s = json as State; // this strategy's own snapshot
     this.dispose();
     this.start = { weights: s.weights.map((w) => Float32Array.from(w)), adam: s.adam };
     this.rng = Rng.restore(s.rng);
@@ -125,7 +125,7 @@ export class Reinforce implements Strategy {
 
   private model(): { controller: Controller; adam: Adam } {
     if (this.net === undefined) {
-      const adam = new Adam(this.o.learningRate, parameterShapes(this.shape));
+      const adam = new Adam(this.options.learningRate, parameterShapes(this.shape));
       if (this.start.adam !== null) adam.load(this.start.adam);
       this.net = { controller: new Controller(this.shape, this.start.weights), adam };
     }
@@ -157,13 +157,13 @@ export class Reinforce implements Strategy {
     const rewards = done.map((e) => e.reward);
     const b = this.baseline ?? rewards.reduce((a, r) => a + r, 0) / rewards.length;
     let advantages = rewards.map((r) => r - b);
-    if (this.o.normalize) {
+    if (this.options.normalize) {
       const meanSquare = advantages.reduce((a, x) => a + x * x, 0) / advantages.length;
-      this.variance = this.baseline === null ? meanSquare : this.o.baselineDecay * this.variance + (1 - this.o.baselineDecay) * meanSquare;
+      this.variance = this.baseline === null ? meanSquare : this.options.baselineDecay * this.variance + (1 - this.options.baselineDecay) * meanSquare;
       advantages = advantages.map((a) => a / (Math.sqrt(this.variance) + 1e-8));
     }
     let baseline = b;
-    for (const r of rewards) baseline = this.o.baselineDecay * baseline + (1 - this.o.baselineDecay) * r;
+    for (const r of rewards) baseline = this.options.baselineDecay * baseline + (1 - this.options.baselineDecay) * r;
     this.baseline = baseline;
     this.step(done.map((e) => e.actions), advantages);
     this.updates++;
@@ -176,7 +176,7 @@ export class Reinforce implements Strategy {
       const adv = tf.tensor1d(advantages);
       const loss = (...params: Tensor[]) => {
         const { logp, entropy } = controller.logProbAndEntropy(params, actions);
-        return tf.neg(tf.add(tf.mean(tf.mul(adv, logp)), tf.mul(tf.mean(entropy), this.o.entropyWeight))) as Tensor;
+        return tf.neg(tf.add(tf.mean(tf.mul(adv, logp)), tf.mul(tf.mean(entropy), this.options.entropyWeight))) as Tensor;
       };
       return tf.valueAndGrads(loss)(controller.params).grads;
     });

@@ -6,8 +6,13 @@ import { layerwiseSpace } from './layerwise/index.js';
 import { macroSpace } from './macro/index.js';
 import { nb201Space } from './nb201/index.js';
 
+const registered = [nb201Space, dartsSpace, macroSpace, layerwiseSpace] as const;
+
 /** Every search space, in the order `nas list spaces` shows them. */
-export const SPACES: readonly SpaceEntry[] = [nb201Space, dartsSpace, macroSpace, layerwiseSpace];
+export const SPACES: readonly SpaceEntry[] = registered;
+
+/** The registered spaces with their literal names and options schemas: a config's `space` is typed from them. */
+export type RegisteredSpace = (typeof registered)[number];
 
 /** The registry entry called `name`; an unknown name is a {@link UserError} listing the known ones. */
 export function findSpace(name: string): SpaceEntry {

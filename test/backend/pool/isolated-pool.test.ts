@@ -1,10 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { IsolatedPool } from '../../../src/backend/pool/isolated-pool.js';
+import type { EntryOf, TaskOutcome } from '../../../src/backend/pool/protocol.js';
+import type run from './fixtures/tasks.js';
+import type { Payload, Step } from './fixtures/tasks.js';
 
-const entry = new URL('./fixtures/tasks.ts', import.meta.url).href;
-let pool: IsolatedPool | undefined;
+type Result = Readonly<Record<string, unknown>> | null;
+type TestPool = IsolatedPool<Payload, Result, Step>;
 
-function start(workers = 2): IsolatedPool {
+const entry: EntryOf<typeof run> = { url: new URL('./fixtures/tasks.ts', import.meta.url).href };
+let pool: TestPool | undefined;
+
+function start(workers = 2): TestPool {
   pool = new IsolatedPool({ workerEntry: entry, workers, threads: { intraOp: 1, interOp: 1 } });
   return pool;
 }
@@ -20,7 +26,7 @@ describe('IsolatedPool', () => {
     const [a, b, tf] = await Promise.all([p.run({ do: 'echo', value: 1 }), p.run({ do: 'echo', value: 2 }), p.run({ do: 'tf' })]);
     expect(a).toMatchObject({ ok: true, value: { value: 1 } });
     expect(b).toMatchObject({ ok: true, value: { value: 2 } });
-    expect(a.ok && (a.value as { pid: number }).pid).not.toBe(process.pid);
+    expect(a.ok && a.value?.pid).not.toBe(process.pid);
     expect(tf).toEqual({ ok: true, value: { backend: 'tensorflow', intraOp: '1' } });
   });
 
@@ -70,9 +76,22 @@ describe('IsolatedPool', () => {
 
   it('forwards progress messages from the worker', async () => {
     const p = start(1);
-    const seen: unknown[] = [];
-    const result = await p.run({ do: 'progress' }, { onProgress: (d) => seen.push(d) });
+    const seen: number[] = [];
+    const result = await p.run({ do: 'progress' }, { onProgress: (progress) => seen.push(progress.step) });
     expect(result).toEqual({ ok: true, value: { done: true } });
-    expect(seen).toEqual([{ step: 0 }, { step: 1 }, { step: 2 }]);
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it("is typed by its worker module's default export: the payloads it takes, the progress and values it gives", async () => {
+    const p = new IsolatedPool({ workerEntry: entry, workers: 1, threads: { intraOp: 1, interOp: 1 } });
+    pool = p;
+    expectTypeOf(p).toEqualTypeOf<TestPool>();
+    expectTypeOf(p.run).parameter(0).toEqualTypeOf<Payload>();
+    expectTypeOf(p.run).returns.resolves.toEqualTypeOf<TaskOutcome<Result>>();
+    // @ts-expect-error: a payload the module does not take does not compile
+    const refused = () => p.run({ do: 'fly' });
+    expect(typeof refused).toBe('function');
+    const echoed = await p.run({ do: 'echo', value: 9 });
+    expect(echoed.ok && echoed.value?.value).toBe(9);
   });
 });

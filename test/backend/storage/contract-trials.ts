@@ -4,6 +4,23 @@ import { StorageMisuseError, type TrialResult } from '../../../src/backend/stora
 import { rejection, type ContractContext } from './contract.js';
 import { epoch, outcome, sample } from './values.js';
 
+/** A run's diagnostics over two epochs: two checks, a histogram, a flag raised by the second check. */
+const runDiagnostics = {
+  every: 2,
+  checks: [
+    { step: 2, epoch: 1, globalGradNorm: 0.5, layers: [{ layer: 'conv1', gradNorm: 0.5, weightNorm: 3 }] },
+    { step: 4, epoch: 2, globalGradNorm: 0.25, activations: [{ layer: 'relu1', kind: 'relu', mean: 0.1, std: 0.2, zeroFraction: 0.95, deadFraction: 0.5 }] },
+  ],
+  histograms: [{ epoch: 2, layer: 'conv1', kind: 'weight', min: -1, max: 1, counts: [1, 2, 1] }],
+  flags: [{ kind: 'dead-relu', layer: 'relu1', firstStep: 4, step: 4, value: 0.5, threshold: 0.4 }],
+} as const;
+
+/** {@link runDiagnostics} as the per-epoch records hold it. */
+const runEpochs = [
+  { epoch: 1, checks: [runDiagnostics.checks[0]], histograms: [], flags: [] },
+  { epoch: 2, checks: [runDiagnostics.checks[1]], histograms: runDiagnostics.histograms, flags: runDiagnostics.flags },
+];
+
 /** Contract cases of trials: round trips, non-finite numbers, the rules of finishing, resume. */
 export function describeTrialContract(ctx: ContractContext): void {
   const create = (number: number, extra: object = {}): Promise<Trial> =>
@@ -15,14 +32,36 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(running).toStrictEqual({ ...started, state: 'RUNNING', startedAt: 1_000_001 });
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(running);
 
-    const result = { ...outcome(3), diagnostics: { gradientNorms: [0.5, 0.25], dead: { relu1: 0.1 } }, engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const };
+    const result = { ...outcome(3), diagnostics: runDiagnostics, engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const };
     const measured = { ...result, cost: { ...result.cost, measuredLatencyMs: 0.75, compiledLatencyMs: 0.25 } };
     const finished = await ctx.storage.finishTrial(running.id, { state: 'COMPLETE', message: 'fine', outcome: measured });
-    const expected = { ...started, state: 'COMPLETE', message: 'fine', outcome: measured, startedAt: 1_000_001, finishedAt: 1_000_002 };
+    const recorded = { ...measured, diagnostics: { every: 2, flags: runDiagnostics.flags } };
+    const expected = { ...started, state: 'COMPLETE', message: 'fine', outcome: recorded, startedAt: 1_000_001, finishedAt: 1_000_002 };
     expect(finished).toStrictEqual(expected);
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(expected);
     expect(await ctx.storage.listTrials(ctx.experiment.id)).toStrictEqual([expected]);
     expect(await ctx.storage.listEpochs(running.id)).toStrictEqual(measured.epochs);
+    expect(await ctx.storage.listDiagnostics(running.id)).toStrictEqual(runEpochs);
+  });
+
+  it('records diagnostics per epoch while a trial runs; its outcome\'s replace them, and its record keeps the flags', async () => {
+    const t = await create(0);
+    const live = { epoch: 1, checks: [{ step: 2, epoch: 1, globalGradNorm: 9 }], histograms: [], flags: [] };
+    await ctx.storage.addDiagnostics(t.id, live);
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([live]);
+    await rejection(ctx.storage.addDiagnostics(t.id, live), StorageMisuseError, 'DUPLICATE_EPOCH');
+    await rejection(ctx.storage.addDiagnostics(t.id, { ...live, epoch: -1 }), StorageMisuseError, 'INVALID_INPUT');
+
+    await ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: { ...outcome(3), diagnostics: runDiagnostics } });
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual(runEpochs);
+    expect((await ctx.storage.getTrial(t.id))?.outcome?.diagnostics).toStrictEqual({ every: 2, flags: runDiagnostics.flags });
+    await rejection(ctx.storage.addDiagnostics(t.id, { ...live, epoch: 4 }), StorageMisuseError, 'TRIAL_NOT_RUNNING');
+
+    const failed = await create(1);
+    await ctx.storage.addDiagnostics(failed.id, live);
+    await ctx.storage.finishTrial(failed.id, { state: 'FAILED', reason: 'diverged' });
+    expect(await ctx.storage.listDiagnostics(failed.id)).toStrictEqual([live]);
+    expect(await ctx.storage.listDiagnostics(999_999)).toStrictEqual([]);
   });
 
   it('returns no member for an optional field left out (not even undefined)', async () => {
@@ -44,14 +83,15 @@ export function describeTrialContract(ctx: ContractContext): void {
       ...base,
       cost: { ...base.cost, estimatedLatencyMs: Infinity, measuredLatencyMs: Number.NaN },
       epochs: [epoch(0, { trainLoss: Number.NaN, seconds: Infinity })],
-      diagnostics: Number.NaN,
+      diagnostics: { every: 1, flags: [{ kind: 'exploding', firstStep: 1, step: 1, value: Infinity, threshold: 1000 }], checks: [{ step: 1, epoch: 0, globalGradNorm: Number.NaN }] },
       seconds: Number.NaN,
-    };
+    } as const;
     await ctx.storage.finishTrial(t.id, { state: 'FAILED', reason: 'diverged', outcome: diverged });
     const back = await ctx.storage.getTrial(t.id);
     expect(back?.sample).toStrictEqual(odd);
     expect(back?.fidelity).toStrictEqual({ epochs: Infinity });
-    expect(back?.outcome).toStrictEqual(diverged);
+    expect(back?.outcome).toStrictEqual({ ...diverged, diagnostics: { every: 1, flags: diverged.diagnostics.flags } });
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([{ epoch: 0, checks: diverged.diagnostics.checks, histograms: [], flags: diverged.diagnostics.flags }]);
     expect(Number.isNaN(back?.outcome?.metrics.loss)).toBe(true);
   });
 

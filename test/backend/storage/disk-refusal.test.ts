@@ -5,12 +5,14 @@ import { diskRefusal, isDiskRefusal, searchStoppedBy, trialRefusal } from '../..
 const withCode = (code: string) => Object.assign(new Error(`${code}: something`), { code });
 
 describe('writes the disk refused', () => {
-  it('names the file and the cause: disk full for SQLITE_FULL, ENOSPC and EDQUOT; read-only for SQLITE_READONLY, EROFS, EACCES and EPERM', () => {
+  it('names the file and the cause: disk full for SQLITE_FULL, 53100, ENOSPC and EDQUOT; read-only for SQLITE_READONLY, 25006, EROFS, EACCES and EPERM', () => {
     const cases = [
       ['SQLITE_FULL', 'DISK_FULL', 'disk full'],
+      ['53100', 'DISK_FULL', 'disk full'],
       ['ENOSPC', 'DISK_FULL', 'disk full'],
       ['EDQUOT', 'DISK_FULL', 'disk full'],
       ['SQLITE_READONLY', 'READ_ONLY', 'read-only'],
+      ['25006', 'READ_ONLY', 'read-only'],
       ['EROFS', 'READ_ONLY', 'read-only'],
       ['EACCES', 'READ_ONLY', 'read-only'],
       ['EPERM', 'READ_ONLY', 'read-only'],
@@ -25,6 +27,7 @@ describe('writes the disk refused', () => {
     expect(diskRefusal('/d/nas.sqlite', new Error('no code'))).toBeUndefined();
     expect(isDiskRefusal(new StorageError('STORAGE_OPEN', 'x'))).toBe(false);
     expect(isDiskRefusal(withCode('ENOSPC'))).toBe(false);
+    expect(isDiskRefusal(new StorageError('STORAGE_UNREACHABLE', 'cannot reach PostgreSQL at h:5432'))).toBe(true);
   });
 
   it('turns a trial that failed disk-full or read-only back into the refusal; other reasons are not one', () => {

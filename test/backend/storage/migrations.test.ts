@@ -7,13 +7,14 @@ import { MIGRATIONS, type Migration } from '../../../src/backend/storage/migrati
 import { Db } from '../../../src/backend/storage/sqlite-db.js';
 import { rejection } from './contract.js';
 import { tempDir } from './temp.js';
+import { outcome } from './values.js';
 
 const dir = tempDir();
 
 /** The schema history of a future nas: today's, plus a second step. */
 const withNotes: Migration[] = [
   ...MIGRATIONS,
-  { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'" },
+  { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'", postgres: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'" },
 ];
 
 async function query<T>(file: string, sql: string): Promise<T[]> {
@@ -75,7 +76,7 @@ describe('schema migrations', () => {
     const file = await todaysFile('failing.db');
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: MIGRATIONS.length + 1, name: 'half done', sql: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table' },
+      { version: MIGRATIONS.length + 1, name: 'half done', sql: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table', postgres: '' }, // SQLite only
     ];
     await expect(openSqliteStorage(file, { migrations: broken })).rejects.toThrow(
       `migration ${broken.length} (half done) of ${file} failed: SQLITE_ERROR: no such table: missing_table; the file is unchanged`,
@@ -88,14 +89,14 @@ describe('schema migrations', () => {
   });
 
   it('refuses a history whose versions are not 1, 2, 3, ...', async () => {
-    const skipping = [...MIGRATIONS, { version: MIGRATIONS.length + 2, name: 'skips one', sql: 'SELECT 1' }];
+    const skipping = [...MIGRATIONS, { version: MIGRATIONS.length + 2, name: 'skips one', sql: 'SELECT 1', postgres: 'SELECT 1' }];
     await expect(openSqliteStorage(path.join(dir, 'skip.db'), { migrations: skipping })).rejects.toThrow('versions are 1, 2, 3');
     expect(existsSync(`${path.join(dir, 'skip.db')}.v0.bak`)).toBe(false);
   });
 });
 
 describe('migration 3 (owner leases)', () => {
-  it('brings a version-2 file to version 3: its data kept, a copy of it beside it, leases usable', async () => {
+  it('brings a version-2 file to the latest version: its data kept, a copy of it beside it, leases usable', async () => {
     const file = path.join(dir, 'version-2.db');
     const old = await openSqliteStorage(file, { migrations: MIGRATIONS.slice(0, 2) });
     const experiment = await old.createExperiment({ name: 'from-v2', config: { a: 2 }, seed: 3 });
@@ -108,8 +109,32 @@ describe('migration 3 (owner leases)', () => {
     expect(claim.acquired).toBe(true);
     await storage.close();
 
-    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: 3 }]);
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
     expect(await query(file, 'SELECT experiment_id, host, pid, token FROM leases')).toEqual([{ experiment_id: experiment.id, host: 'h', pid: process.pid, token: 't' }]);
     expect(await query(`${file}.v2.bak`, 'PRAGMA user_version')).toEqual([{ user_version: 2 }]);
+  });
+});
+
+describe('migration 4 (diagnostics per epoch)', () => {
+  it('brings a version-3 file to version 4: trials kept, the older diagnostics shape left in the file and out of the record', async () => {
+    const file = path.join(dir, 'version-3.db');
+    const old = await openSqliteStorage(file, { migrations: MIGRATIONS.slice(0, 3) });
+    const experiment = await old.createExperiment({ name: 'from-v3', config: { a: 3 }, seed: 4 });
+    const trial = await old.createTrial(experiment.id, { number: 0, sample: { s: 1 }, key: 'k' });
+    await old.finishTrial(trial.id, { state: 'COMPLETE', outcome: outcome(1) });
+    await old.close();
+    const legacy = { gradients: { epochs: [{ epoch: 1, meanNorm: 0.5, maxNorm: 1 }] } };
+    const db = await Db.open(file, false);
+    await db.run('UPDATE trials SET diagnostics = ?', [JSON.stringify(legacy)]);
+    await db.close();
+
+    const storage = await openSqliteStorage(file);
+    const back = await storage.getTrial(trial.id);
+    expect(back?.state).toBe('COMPLETE');
+    expect(back?.outcome?.diagnostics).toBeUndefined();
+    expect(await storage.listDiagnostics(trial.id)).toEqual([]);
+    await storage.close();
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
+    expect(await query(file, 'SELECT diagnostics FROM trials')).toEqual([{ diagnostics: JSON.stringify(legacy) }]);
   });
 });

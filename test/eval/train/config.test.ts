@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTrainConfig, TrainConfigError, type TrainConfig } from '../../../src/eval/train/index.js';
+import { DEFAULT_THRESHOLDS, resolveTrainConfig, TrainConfigError, type TrainConfig } from '../../../src/eval/train/index.js';
 import { subsetOf } from '../../../src/eval/train/batches.js';
 import { qatStartStep } from '../../../src/eval/train/plan.js';
 import { Rng } from '../../../src/core/rng.js';
@@ -20,7 +20,7 @@ describe('resolveTrainConfig', () => {
       init: 'he',
       engine: 'compiled',
       precision: 'fp32',
-      diagnostics: { gradients: false, activations: false },
+      diagnostics: { enabled: false, every: 50, gradients: false, activations: false, histograms: false, thresholds: DEFAULT_THRESHOLDS, stopOn: [] },
     });
   });
 
@@ -119,5 +119,35 @@ describe('the data fraction (fidelity)', () => {
     expect(new Set(large).size).toBe(55);
     expect(subsetOf(indices, 1, new Rng('s'))).toBe(indices);
     expect(Array.from(subsetOf(indices, 0.1, new Rng('t')))).not.toEqual(Array.from(small));
+  });
+});
+
+describe('diagnostics', () => {
+  it('true is everything at the defaults; the object form turns on what it names (older configs keep their meaning)', () => {
+    expect(resolveTrainConfig({ seed: 1, diagnostics: true }).diagnostics).toEqual({ enabled: true, every: 50, gradients: true, activations: true, histograms: true, thresholds: DEFAULT_THRESHOLDS, stopOn: [] });
+    expect(resolveTrainConfig({ seed: 1, diagnostics: { gradients: true } }).diagnostics).toMatchObject({ enabled: true, gradients: true, activations: false, histograms: false });
+    const custom = resolveTrainConfig({ seed: 1, diagnostics: { every: 10, activations: true, thresholds: { deadFraction: 0.5 }, stopOn: ['dead-relu'] } }).diagnostics;
+    expect(custom).toMatchObject({ every: 10, thresholds: { ...DEFAULT_THRESHOLDS, deadFraction: 0.5 }, stopOn: ['dead-relu'] });
+  });
+
+  it('names each bad field, what it expected and what it got', () => {
+    const problems = (diagnostics: unknown) => {
+      try {
+        resolveTrainConfig({ seed: 1, diagnostics: diagnostics as never });
+        return [];
+      } catch (error) {
+        return (error as TrainConfigError).problems;
+      }
+    };
+    expect(problems({ every: 0 })).toEqual(['diagnostics.every: expected a positive integer, got 0']);
+    expect(problems({ gradients: true, thresholds: { jumpFactor: 1, typo: 3 } })).toEqual([
+      'diagnostics.thresholds.typo: expected one of vanishingRatio, runLength, explodingNorm, jumpFactor, deadFraction, bnMean, bnStdFactor, collapseStd, got "typo"',
+      'diagnostics.thresholds.jumpFactor: expected a number > 1, got 1',
+    ]);
+    expect(problems({ gradients: true, stopOn: ['dead-relu', 'explode'] })).toEqual([
+      "diagnostics.stopOn[0]: expected diagnostics.activations: true ('dead-relu' is judged on activations), got \"dead-relu\"",
+      "diagnostics.stopOn[1]: expected one of 'vanishing', 'exploding', 'dead-relu', 'bn-drift', 'collapse', got \"explode\"",
+    ]);
+    expect(problems('yes')).toEqual(['diagnostics: expected true or an object { every?, gradients?, activations?, histograms?, thresholds?, stopOn? }, got "yes"']);
   });
 });

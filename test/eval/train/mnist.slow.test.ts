@@ -66,6 +66,6 @@ describe('the trainer on MNIST (real training, native backend)', () => {
     const epoch = result.epochs[0];
     expect(epoch?.validationAccuracy).toBeGreaterThan(0.9);
     expect(result.testAccuracy).toBeGreaterThan(0.9);
-    expect(result.diagnostics?.activations?.map((a) => a.layer)).toEqual(['b1', 'r1', 'b2', 'r2']);
+    expect(result.diagnostics?.checks.at(-1)?.activations?.map((a) => a.layer)).toEqual(['b1', 'r1', 'b2', 'r2']);
   });
 });

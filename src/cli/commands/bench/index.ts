@@ -1,21 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { benchStrategy, type BenchResult } from './bench-strategies.js';
 import { readBenchmarkTable } from '../../../space/benchmark-table.js';
 import { findStrategy } from '../../../search/index.js';
 import { createSpace } from '../../../space/spaces/index.js';
 import { printJson, printLine } from '../../output.js';
-import { parsePositiveInt } from '../../parse.js';
-
-function parseOptions(value: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError(`expected a JSON object, got '${value}'`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`expected a JSON object, got '${value}'`);
-  return parsed as Record<string, unknown>;
-}
+import { parseJsonObject, parsePositiveInt } from '../../parse.js';
 
 function parseEvals(value: string): number[] {
   return value.split(',').map((n) => parsePositiveInt(n.trim()));
@@ -47,7 +36,7 @@ export function registerBench(program: Command): void {
     .requiredOption('--table <file>', 'CSV with columns index,arch,<metrics…> in the benchmark\'s index order and string form (bring your own copy)')
     .requiredOption('--metric <column>', 'the table column to maximise, e.g. cifar10_test_acc')
     .requiredOption('--strategy <name>', 'a strategy (`nas list strategies`)')
-    .option('--options <JSON>', 'the strategy\'s options, e.g. \'{"populationSize":20}\'', parseOptions)
+    .option('--options <JSON>', 'the strategy\'s options, e.g. \'{"populationSize":20}\'', parseJsonObject)
     .requiredOption('--runs <R>', 'seeded runs', parsePositiveInt)
     .requiredOption('--evals <N,…>', 'evaluation counts to report, e.g. 50,100,150', parseEvals)
     .option('--seed <S>', 'run r is seeded "<S>/run-<r>"', parseSeed, 0)

@@ -1,20 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { estimate } from './estimate-config.js';
 import { OPTIMIZER_SLOTS, PRECISIONS, type OptimizerName, type Precision, type SegmentSpec } from '../../../space/cost/index.js';
 import { costJson, costLines } from '../../format/cost.js';
 import { printJson, printLine } from '../../output.js';
-import { parseOneOf, parsePositiveInt, parsePositiveNumber, parseSegments, parseShape } from '../../parse.js';
-
-function parseJsonObject(value: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
-  return parsed as Record<string, unknown>;
-}
+import { parseJsonObject, parseOneOf, parsePositiveInt, parsePositiveNumber, parseSegments, parseShape } from '../../parse.js';
 
 type Flags = {
   space?: string;

@@ -1,6 +1,6 @@
 import { OptionsError } from '../../../core/errors.js';
 import type { OptionsSchema, OptionValues } from '../../../core/options.js';
-import type { SearchSpace, SpaceEntry } from '../../search-space.js';
+import { defineSpace, type SearchSpace } from '../../search-space.js';
 import type { DartsConfig } from './genotype.js';
 import { DARTS_OP_NAMES, DARTS_PRIMITIVES, type DartsOpName } from './ops.js';
 import { DartsSpace } from './space.js';
@@ -29,12 +29,12 @@ export function createDarts(o: OptionValues<typeof options>): DartsSpace {
 }
 
 /** The registry entry of the DARTS cell space. */
-export const dartsSpace: SpaceEntry<typeof options> = {
+export const dartsSpace = defineSpace({
   name: 'darts',
   description: 'DARTS / NASNet cell space: a normal and a reduction cell of B nodes, each summing two ops on two earlier states; L cells, C channels',
   options,
   create: (o): SearchSpace => createDarts(o),
-};
+});
 
 export { DARTS_V1, DARTS_V2 } from './genotypes.js';
 export { formatGenotype } from './genotype-text.js';

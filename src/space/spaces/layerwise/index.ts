@@ -1,5 +1,5 @@
 import type { OptionValues } from '../../../core/options.js';
-import type { SpaceEntry } from '../../search-space.js';
+import { defineSpace } from '../../search-space.js';
 import { LAYERWISE_OPS, type LayerwiseOp } from './sample.js';
 import { LayerwiseSpace } from './space.js';
 
@@ -16,7 +16,7 @@ const options = {
 } as const;
 
 /** The layer-wise (ENAS macro) space: per layer an op and skip connections from earlier layers. */
-export const layerwiseSpace: SpaceEntry<typeof options> = {
+export const layerwiseSpace = defineSpace({
   name: 'layerwise',
   description: 'ENAS macro space: L layers, each an op (conv / sep conv 3×3, 5×5, max / avg pool) plus skips from any earlier layer',
   options,
@@ -28,4 +28,4 @@ export const layerwiseSpace: SpaceEntry<typeof options> = {
       reductions: o.reductions,
       merge: o.merge as 'sum' | 'concat',
     }),
-};
+});

@@ -1,5 +1,5 @@
 import type { OptionValues } from '../../../core/options.js';
-import type { SpaceEntry } from '../../search-space.js';
+import { defineSpace } from '../../search-space.js';
 import { Nb201Space } from './space.js';
 
 export { benchmarkIndexOf, sampleAtBenchmarkIndex } from './benchmark-order.js';
@@ -14,9 +14,9 @@ const options = {
 } as const;
 
 /** NAS-Bench-201 (Dong & Yang, ICLR 2020): the 15,625-cell space inside the benchmark's network. */
-export const nb201Space: SpaceEntry<typeof options> = {
+export const nb201Space = defineSpace({
   name: 'nb201',
   description: 'NAS-Bench-201 cell: 4 nodes, 6 edges, 5 ops (15,625 cells) in the benchmark network (N cells per stage, C/2C/4C channels)',
   options,
   create: (o: OptionValues<typeof options>) => new Nb201Space({ cells: o.cells, channels: o.channels }),
-};
+});
