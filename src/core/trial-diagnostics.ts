@@ -1,4 +1,4 @@
-import type { DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram, TrainDiagnostics } from './diagnostics.js';
+import type { DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram } from './diagnostics.js';
 
 /**
  * A trial's diagnostics as its record keeps them: the check interval and every flag raised. The
@@ -42,14 +42,4 @@ export function diagnosticEpochs(d: TrialDiagnostics): DiagnosticEpoch[] {
     if (epoch !== undefined) at(epoch).flags.push(f);
   }
   return [...epochs].sort(([a], [b]) => a - b).map(([epoch, e]) => ({ epoch, ...e }));
-}
-
-/** The whole run again from its epochs (the inverse of {@link diagnosticEpochs} for the checks and histograms). */
-export function joinDiagnosticEpochs(summary: TrialDiagnostics, epochs: readonly DiagnosticEpoch[]): TrainDiagnostics {
-  return {
-    every: summary.every,
-    flags: summary.flags,
-    checks: epochs.flatMap((e) => e.checks),
-    ...(epochs.some((e) => e.histograms.length > 0) ? { histograms: epochs.flatMap((e) => e.histograms) } : {}),
-  };
 }
