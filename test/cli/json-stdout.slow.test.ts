@@ -12,7 +12,7 @@ import { tinyFile } from './tiny-arch.js';
 // backend first, is test/cli/first-run-stdout.slow.test.ts.
 
 /** The commands with `--json` or `--reporter json`, each exercised below. */
-const JSON_COMMANDS = ['baseline', 'bench', 'estimate', 'list', 'ls', 'resume', 'search', 'show'];
+const JSON_COMMANDS = ['baseline', 'bench', 'estimate', 'list', 'ls', 'resume', 'review', 'search', 'show'];
 
 const dir = tempDir('nas-json-');
 const table = writeNb201Table((s) => [s.node3.filter((op) => op === 'nor_conv_3x3').length], ['acc']);
@@ -38,7 +38,7 @@ const types = (events: Record<string, unknown>[]) => events.map((e) => e.type);
 describe('machine-readable stdout holds only JSON', () => {
   it('covers every command that has --json or --reporter', async () => {
     const commands = [...(await succeeds(['--help'])).stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
-    expect(commands).toHaveLength(10);
+    expect(commands).toHaveLength(11);
     const helps = await Promise.all(commands.map((c) => succeeds([c, '--help'])));
     expect(commands.filter((_, i) => /^ +(--json|--reporter <kind>) /m.test(helps[i]?.stdout ?? '')).sort()).toEqual(JSON_COMMANDS);
   });
@@ -62,6 +62,11 @@ describe('machine-readable stdout holds only JSON', () => {
     expect(ls.experiments.map((e) => e.name)).toEqual(['nb', 'nb-default']);
     const show = parseJsonDocument((await succeeds(['show', 'nb', '--storage', storage, '--json'])).stdout) as { trials: unknown[] };
     expect(show.trials).toHaveLength(6);
+  });
+
+  it('nas review --json', async () => {
+    const review = parseJsonDocument((await succeeds(['review', 'nb', '--storage', storage, '--json'])).stdout) as { experiment: string };
+    expect(review.experiment).toBe('nb');
   });
 
   it('nas list <what> --json, for every registry', async () => {
