@@ -49,7 +49,10 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     rules: {
       'no-console': ['error', { allow: ['warn', 'error'] }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the seeded Rng of src/core/rng.ts' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'use the seeded Rng of src/core/rng.ts' },
+      ],
     },
   },
   ...layers.map((layer) => ({

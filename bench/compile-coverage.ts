@@ -43,6 +43,8 @@ for (const name of ['nb201', 'darts', 'macro', 'layerwise']) {
       failures.set(reason, (failures.get(reason) ?? 0) + 1);
     }
   }
-  out(`${name.padEnd(11)} ${`${ok}/${SAMPLES}`.padStart(8)} ${String(SAMPLES - ok).padStart(8)} ${median(compileMs).toFixed(0).padStart(21)} ${median(loadMs).toFixed(0).padStart(18)} ${median(nodes).toFixed(0).padStart(22)}`);
+  out(
+    `${name.padEnd(11)} ${`${ok}/${SAMPLES}`.padStart(8)} ${String(SAMPLES - ok).padStart(8)} ${median(compileMs).toFixed(0).padStart(21)} ${median(loadMs).toFixed(0).padStart(18)} ${median(nodes).toFixed(0).padStart(22)}`,
+  );
   for (const [reason, n] of failures) out(`  ${n} × ${reason}`);
 }

@@ -36,16 +36,24 @@ const STEPS = quick ? 3 : 8;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-
-const config = resolveTrainConfig({ seed: 1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 } });
+const config = resolveTrainConfig({
+  seed: 1,
+  optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 },
+});
 
 type Engine = { step(x: Tensor4D, y: Tensor1D): void; dispose(): void };
 
 function eager(model: LayersModel): Engine {
-  const params = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, 'kernels') }));
+  const params = model.trainableWeights.map((w) => ({
+    variable: w.read() as Variable,
+    decay: decays(w.originalName, 'kernels'),
+  }));
   const optimizer = createOptimizer(config.optimizer, params);
   const ctx = { model, params, optimizer, labelSmoothing: 0, measureNorms: false };
-  return { step: (x, labels) => void trainStep(ctx, { x, labels, count: x.shape[0] }, 0.01), dispose: () => optimizer.dispose() };
+  return {
+    step: (x, labels) => void trainStep(ctx, { x, labels, count: x.shape[0] }, 0.01),
+    dispose: () => optimizer.dispose(),
+  };
 }
 
 function compiled(c: CompiledModel): Engine {
@@ -54,10 +62,16 @@ function compiled(c: CompiledModel): Engine {
 
 async function throughput(name: string, arch: ResolvedArch, batch: number): Promise<void> {
   const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 1) as Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as Tensor1D;
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 10),
+    'int32',
+  ) as Tensor1D;
   const eagerModel = buildModel(arch, { seed: 1 });
   const compiledModel = buildModel(arch, { seed: 1 });
-  const engines: Record<'eager' | 'compiled', Engine> = { eager: eager(eagerModel), compiled: compiled(await compileFromModel(arch, compiledModel, config)) };
+  const engines: Record<'eager' | 'compiled', Engine> = {
+    eager: eager(eagerModel),
+    compiled: compiled(await compileFromModel(arch, compiledModel, config)),
+  };
   const rates: Record<'eager' | 'compiled', number[]> = { eager: [], compiled: [] };
   for (const e of Object.values(engines)) e.step(x, y); // warm-up (the graph is optimized on its first run)
   for (let r = 0; r < ROUNDS; r++) {
@@ -78,8 +92,13 @@ async function throughput(name: string, arch: ResolvedArch, batch: number): Prom
   out(`  engine      images/s   vs eager   vs PyTorch`);
   const vsTorch = (v: number) => (torch === undefined ? 'n/a' : `${(v / torch.imagesPerSecond).toFixed(2)}×`);
   out(`  eager       ${e.toFixed(1).padStart(8)}   ${'1.00×'.padStart(8)}   ${vsTorch(e).padStart(10)}`);
-  out(`  compiled    ${c.toFixed(1).padStart(8)}   ${`${(c / e).toFixed(2)}×`.padStart(8)}   ${vsTorch(c).padStart(10)}`);
-  if (torch !== undefined) out(`  PyTorch ${torch.torch.padEnd(3)} ${torch.imagesPerSecond.toFixed(1).padStart(8)}   ${`${(torch.imagesPerSecond / e).toFixed(2)}×`.padStart(8)}   ${'1.00×'.padStart(10)}`);
+  out(
+    `  compiled    ${c.toFixed(1).padStart(8)}   ${`${(c / e).toFixed(2)}×`.padStart(8)}   ${vsTorch(c).padStart(10)}`,
+  );
+  if (torch !== undefined)
+    out(
+      `  PyTorch ${torch.torch.padEnd(3)} ${torch.imagesPerSecond.toFixed(1).padStart(8)}   ${`${(torch.imagesPerSecond / e).toFixed(2)}×`.padStart(8)}   ${'1.00×'.padStart(10)}`,
+    );
 }
 
 /** In a child process: 20 steps of the NB201 network on one engine; prints the peak RSS. */
@@ -88,7 +107,10 @@ async function rssChild(kind: 'eager' | 'compiled'): Promise<void> {
   const model = buildModel(arch, { seed: 1 });
   const engine = kind === 'eager' ? eager(model) : compiled(await compileFromModel(arch, model, config));
   const x = tf.randomNormal([64, 32, 32, 3], 0, 1, 'float32', 1) as Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32') as Tensor1D;
+  const y = tf.tensor1d(
+    Array.from({ length: 64 }, (_, i) => i % 10),
+    'int32',
+  ) as Tensor1D;
   for (let s = 0; s < 20; s++) engine.step(x, y);
   out(JSON.stringify({ maxRss: process.resourceUsage().maxRSS * 1024 }));
 }
@@ -96,9 +118,13 @@ async function rssChild(kind: 'eager' | 'compiled'): Promise<void> {
 function peakRss(): void {
   out('\npeak RSS of a process training the NB201 network (batch 64, 20 steps)');
   for (const kind of ['eager', 'compiled'] as const) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--rss', kind], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--rss', kind], {
+      encoding: 'utf8',
+    });
     const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
-    out(`  ${kind.padEnd(9)} ${line === undefined ? `failed: ${run.stderr.slice(-200)}` : `${((JSON.parse(line) as { maxRss: number }).maxRss / 2 ** 20).toFixed(0)} MiB`}`);
+    out(
+      `  ${kind.padEnd(9)} ${line === undefined ? `failed: ${run.stderr.slice(-200)}` : `${((JSON.parse(line) as { maxRss: number }).maxRss / 2 ** 20).toFixed(0)} MiB`}`,
+    );
   }
 }
 
@@ -109,13 +135,24 @@ function quickStart(): void {
   const seconds: Record<string, number> = {};
   for (const kind of ['eager', 'compiled'] as const) {
     const file = join(dir, `${kind}.config.ts`);
-    writeFileSync(file, base.replace("train: { epochs: 1, batchSize: 64 }", `train: { epochs: 1, batchSize: 64, engine: '${kind}' }`).replace("storage: 'runs/nas.sqlite'", `storage: '${join(dir, `${kind}.sqlite`)}'`));
+    writeFileSync(
+      file,
+      base
+        .replace('train: { epochs: 1, batchSize: 64 }', `train: { epochs: 1, batchSize: 64, engine: '${kind}' }`)
+        .replace("storage: 'runs/nas.sqlite'", `storage: '${join(dir, `${kind}.sqlite`)}'`),
+    );
     const t = performance.now();
-    const run = spawnSync(process.execPath, [new URL('../bin/nas.js', import.meta.url).pathname, 'search', file, '--reporter', 'plain'], { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
+    const run = spawnSync(
+      process.execPath,
+      [new URL('../bin/nas.js', import.meta.url).pathname, 'search', file, '--reporter', 'plain'],
+      { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname },
+    );
     seconds[kind] = (performance.now() - t) / 1000;
     const last = run.stdout.trim().split('\n').at(-1) ?? run.stderr.slice(-200);
     const best = [...run.stdout.matchAll(/best val acc ([\d.]+%)/g)].at(-1)?.[1] ?? 'n/a';
-    out(`  ${kind.padEnd(9)} ${(seconds[kind] as number).toFixed(1)} s   best val acc ${best}   ${last.replace(/^\[[^\]]*\] /, '')}`);
+    out(
+      `  ${kind.padEnd(9)} ${(seconds[kind] as number).toFixed(1)} s   best val acc ${best}   ${last.replace(/^\[[^\]]*\] /, '')}`,
+    );
   }
   out(`  compiled vs eager: ${((seconds.eager as number) / (seconds.compiled as number)).toFixed(2)}× faster`);
 }

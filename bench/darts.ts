@@ -33,8 +33,15 @@ const BATCH = 32;
 type Setting = { readonly space: 'darts' | 'nb201'; readonly channels: number; readonly layers: number };
 type Engine = 'eager' | 'compiled';
 
-async function setup(s: Setting, order: 'first' | 'second', kind: Engine): Promise<{ engine: DartsEngine; layers: number; activations: number }> {
-  const space = s.space === 'darts' ? createSpace('darts', { nodes: 4, layers: s.layers, channels: s.channels }) : createSpace('nb201', { cells: s.layers, channels: s.channels });
+async function setup(
+  s: Setting,
+  order: 'first' | 'second',
+  kind: Engine,
+): Promise<{ engine: DartsEngine; layers: number; activations: number }> {
+  const space =
+    s.space === 'darts'
+      ? createSpace('darts', { nodes: 4, layers: s.layers, channels: s.channels })
+      : createSpace('nb201', { cells: s.layers, channels: s.channels });
   const arch = supernetArch(space, {}, { inputShape: SHAPE, classes: 10 });
   const options = checkOptions(dartsOptions, { order }).values as DartsOptions;
   const state = searchState(createSupernet(space.relaxation?.() ?? { cells: [] }, arch, 1), options);
@@ -45,7 +52,10 @@ async function setup(s: Setting, order: 'first' | 'second', kind: Engine): Promi
 
 function batch(seed: number): BatchTensors {
   const x = tf.randomNormal([BATCH, ...SHAPE], 0, 1, 'float32', seed) as Tensor4D;
-  const labels = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i * 7 + seed) % 10), 'int32') as Tensor1D;
+  const labels = tf.tensor1d(
+    Array.from({ length: BATCH }, (_, i) => (i * 7 + seed) % 10),
+    'int32',
+  ) as Tensor1D;
   return { x, labels, count: BATCH };
 }
 
@@ -58,7 +68,10 @@ function step(e: DartsEngine, kind: 'weights' | 'darts', wBatch: BatchTensors, a
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** Median ms of a weight step and of a DARTS step of each order, on one engine. */
-async function stepTimes(s: Setting, kind: Engine): Promise<{ layers: number; ms: Record<'weights' | 'first' | 'second', number> }> {
+async function stepTimes(
+  s: Setting,
+  kind: Engine,
+): Promise<{ layers: number; ms: Record<'weights' | 'first' | 'second', number> }> {
   const steps = quick ? 2 : 5;
   const [w, a] = [batch(1), batch(2)];
   const ms = { weights: 0, first: 0, second: 0 };
@@ -90,7 +103,9 @@ async function compareEngines(s: Setting): Promise<void> {
   for (const kind of ['weights', 'first', 'second'] as const) {
     const [e, c] = [eager.ms[kind], compiled.ms[kind]];
     const ratio = (ms: number, base: number) => `${(ms / 1000).toFixed(2)} s ×${(ms / base).toFixed(2)}`.padEnd(17);
-    console.log(`  ${kind.padEnd(12)}${ratio(e, eager.ms.weights)}${ratio(c, compiled.ms.weights)}${(e / c).toFixed(2)}× faster`);
+    console.log(
+      `  ${kind.padEnd(12)}${ratio(e, eager.ms.weights)}${ratio(c, compiled.ms.weights)}${(e / c).toFixed(2)}× faster`,
+    );
   }
 }
 
@@ -109,23 +124,56 @@ async function memoryChild(s: Setting, order: 'first' | 'second', kind: Engine):
 const child = process.argv.indexOf('--memory');
 if (child >= 0) {
   const [space, channels, layers, order, kind] = process.argv.slice(child + 1);
-  await memoryChild({ space: space as Setting['space'], channels: Number(channels), layers: Number(layers) }, order as 'first' | 'second', kind as Engine);
+  await memoryChild(
+    { space: space as Setting['space'], channels: Number(channels), layers: Number(layers) },
+    order as 'first' | 'second',
+    kind as Engine,
+  );
 } else {
   if (!process.argv.includes('--memory-only'))
-    for (const s of quick ? [{ space: 'nb201', channels: 8, layers: 1 } as const] : [{ space: 'darts', channels: 4, layers: 3 } as const, { space: 'nb201', channels: 8, layers: 2 } as const]) await compareEngines(s);
+    for (const s of quick
+      ? [{ space: 'nb201', channels: 8, layers: 1 } as const]
+      : [{ space: 'darts', channels: 4, layers: 3 } as const, { space: 'nb201', channels: 8, layers: 2 } as const])
+      await compareEngines(s);
   console.log('\nmemory: peak added by two steps / cost-model stored activations (TAPE_FACTOR %j)', TAPE_FACTOR);
   const sizes: [Setting, 'first' | 'second'][] = quick
     ? [[{ space: 'nb201', channels: 8, layers: 1 }, 'first']]
-    : [[{ space: 'darts', channels: 4, layers: 3 }, 'first'], [{ space: 'darts', channels: 8, layers: 3 }, 'first'], [{ space: 'darts', channels: 4, layers: 3 }, 'second'], [{ space: 'nb201', channels: 8, layers: 2 }, 'first']];
-  for (const [s, order] of sizes) for (const kind of ['eager', 'compiled'] as const) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--memory', s.space, String(s.channels), String(s.layers), order, kind], { encoding: 'utf8' });
-    const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
-    if (line === undefined) {
-      console.log(`  ${kind} ${s.space} C=${s.channels} L=${s.layers} ${order}: failed ${run.stderr.slice(-300)}`);
-      continue;
+    : [
+        [{ space: 'darts', channels: 4, layers: 3 }, 'first'],
+        [{ space: 'darts', channels: 8, layers: 3 }, 'first'],
+        [{ space: 'darts', channels: 4, layers: 3 }, 'second'],
+        [{ space: 'nb201', channels: 8, layers: 2 }, 'first'],
+      ];
+  for (const [s, order] of sizes)
+    for (const kind of ['eager', 'compiled'] as const) {
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          new URL(import.meta.url).pathname,
+          '--memory',
+          s.space,
+          String(s.channels),
+          String(s.layers),
+          order,
+          kind,
+        ],
+        { encoding: 'utf8' },
+      );
+      const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
+      if (line === undefined) {
+        console.log(`  ${kind} ${s.space} C=${s.channels} L=${s.layers} ${order}: failed ${run.stderr.slice(-300)}`);
+        continue;
+      }
+      const { added, activations, startupPeakAbove } = JSON.parse(line) as {
+        added: number;
+        activations: number;
+        startupPeakAbove: boolean;
+      };
+      const note = startupPeakAbove ? ' (the process peaked higher while loading: an upper bound)' : '';
+      console.log(
+        `  ${kind.padEnd(8)} ${s.space} C=${s.channels} L=${s.layers} ${order.padEnd(6)}: ${(added / 2 ** 20).toFixed(0)} MiB added, activations ${(activations / 2 ** 20).toFixed(0)} MiB, ×${(added / activations).toFixed(2)}${note}`,
+      );
     }
-    const { added, activations, startupPeakAbove } = JSON.parse(line) as { added: number; activations: number; startupPeakAbove: boolean };
-    const note = startupPeakAbove ? ' (the process peaked higher while loading: an upper bound)' : '';
-    console.log(`  ${kind.padEnd(8)} ${s.space} C=${s.channels} L=${s.layers} ${order.padEnd(6)}: ${(added / 2 ** 20).toFixed(0)} MiB added, activations ${(activations / 2 ** 20).toFixed(0)} MiB, ×${(added / activations).toFixed(2)}${note}`);
-  }
 }

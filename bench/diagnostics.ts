@@ -32,11 +32,23 @@ const arch = assertArch(resnet20().spec, { inputShape: mnist.train.shape, classe
 const data = { train: { set: mnist.train, indices: Uint32Array.from({ length: STEPS * BATCH }, (_, i) => i) } };
 
 /** Steady images/s after the first WARM steps, the seconds of those first steps, and with diagnostics the overhead estimated from the check steps. */
-async function measure(engine: 'compiled' | 'eager', diagnostics: boolean): Promise<{ imagesPerSecond: number; warmSeconds: number; checkOverhead: number; firstCheckSeconds: number }> {
+async function measure(
+  engine: 'compiled' | 'eager',
+  diagnostics: boolean,
+): Promise<{ imagesPerSecond: number; warmSeconds: number; checkOverhead: number; firstCheckSeconds: number }> {
   const stamps: number[] = [];
   const started = performance.now();
-  const config: TrainConfig = { seed: 1, steps: STEPS, batchSize: BATCH, engine, ...(diagnostics ? { diagnostics: true } : {}) };
-  const result = await trainArch(arch, data, config, { progressIntervalMs: 0, onProgress: () => void stamps.push(performance.now()) });
+  const config: TrainConfig = {
+    seed: 1,
+    steps: STEPS,
+    batchSize: BATCH,
+    engine,
+    ...(diagnostics ? { diagnostics: true } : {}),
+  };
+  const result = await trainArch(arch, data, config, {
+    progressIntervalMs: 0,
+    onProgress: () => void stamps.push(performance.now()),
+  });
   if (diagnostics && (result.diagnostics?.checks.length ?? 0) === 0) throw new Error('no check was made');
   const [warm, last] = [stamps[WARM - 1] as number, stamps.at(-1) as number];
   // stamps[i] is taken after step i + 1; a step's time is the gap before its stamp.
@@ -47,11 +59,20 @@ async function measure(engine: 'compiled' | 'eager', diagnostics: boolean): Prom
   const checked = times.filter((t) => checks.has(t.step) && t.step !== STEPS);
   const later = checked.slice(1).map((t) => t.ms);
   const extra = later.length === 0 ? 0 : later.reduce((a, b) => a + b, 0) / later.length - plain;
-  return { imagesPerSecond: ((STEPS - WARM) * BATCH) / ((last - warm) / 1000), warmSeconds: (warm - started) / 1000, checkOverhead: extra / (50 * plain), firstCheckSeconds: ((checked[0]?.ms ?? plain) - plain) / 1000 };
+  return {
+    imagesPerSecond: ((STEPS - WARM) * BATCH) / ((last - warm) / 1000),
+    warmSeconds: (warm - started) / 1000,
+    checkOverhead: extra / (50 * plain),
+    firstCheckSeconds: ((checked[0]?.ms ?? plain) - plain) / 1000,
+  };
 }
 
-out(`macro ResNet-20 layout on MNIST, batch ${BATCH}, ${STEPS} steps, images/s over steps ${WARM + 1}–${STEPS} (checks at every 50th step), median of ${ROUNDS} round(s)`);
-out('| engine | off | diagnostics: true | on / off | a check every 50 steps, within the run | the first check, once | first 10 steps, off → on |');
+out(
+  `macro ResNet-20 layout on MNIST, batch ${BATCH}, ${STEPS} steps, images/s over steps ${WARM + 1}–${STEPS} (checks at every 50th step), median of ${ROUNDS} round(s)`,
+);
+out(
+  '| engine | off | diagnostics: true | on / off | a check every 50 steps, within the run | the first check, once | first 10 steps, off → on |',
+);
 out('| --- | --- | --- | --- | --- | --- | --- |');
 for (const engine of ['compiled', 'eager'] as const) {
   const off: number[] = [];
@@ -70,5 +91,7 @@ for (const engine of ['compiled', 'eager'] as const) {
   }
   const [o, d] = [median(off), median(on)];
   const [w0, w1] = warm[0] as [number, number];
-  out(`| ${engine} | ${o.toFixed(1)} img/s | ${d.toFixed(1)} img/s | ${(d / o).toFixed(3)} | +${(100 * median(overhead)).toFixed(1)} % | +${median(first).toFixed(2)} s | ${w0.toFixed(2)} s → ${w1.toFixed(2)} s |`);
+  out(
+    `| ${engine} | ${o.toFixed(1)} img/s | ${d.toFixed(1)} img/s | ${(d / o).toFixed(3)} | +${(100 * median(overhead)).toFixed(1)} % | +${median(first).toFixed(2)} s | ${w0.toFixed(2)} s → ${w1.toFixed(2)} s |`,
+  );
 }

@@ -36,7 +36,9 @@ const tf = loadTf();
 const CALIBRATION_IMAGES = 256;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const INT8_KERNELS = process.argv.includes('--int8-kernels');
-const FORMATS: readonly ExportFormat[] = INT8_KERNELS ? ['saved-model', 'saved-model-int8', 'saved-model-int8-kernels'] : EXPORT_FORMATS;
+const FORMATS: readonly ExportFormat[] = INT8_KERNELS
+  ? ['saved-model', 'saved-model-int8', 'saved-model-int8-kernels']
+  : EXPORT_FORMATS;
 
 const trainedLike = (arch: ResolvedArch) => trainedLikeWeights(arch, 'bench-export');
 
@@ -50,7 +52,12 @@ function bytesUnder(file: string): number {
  * Writes every format into `dir` as `nas export` lays them out (writeFormat), the full-integer one
  * calibrated with min/max on `calibration` (images as the bench feeds them); bytes of each.
  */
-async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, calibration: ImageSet, dir: string): Promise<{ sizes: Record<ExportFormat, number>; integerOps?: string }> {
+async function exportAll(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, WeightArray>,
+  calibration: ImageSet,
+  dir: string,
+): Promise<{ sizes: Record<ExportFormat, number>; integerOps?: string }> {
   const model = buildModel(arch, { seed: 1 });
   setModelWeights(model, weights);
   const saved = path.join(dir, 'trained');
@@ -58,7 +65,13 @@ async function exportAll(arch: ResolvedArch, weights: ReadonlyMap<string, Weight
   await model.save(`file://${saved}`);
   model.dispose();
   const layers = { dir: saved, files: ['model.json', 'weights.bin'] };
-  const networks = new ExportNetworks({ arch, weights }, { images: { set: calibration, indices: Uint32Array.from({ length: calibration.count }, (_, i) => i) }, observer: 'minmax' });
+  const networks = new ExportNetworks(
+    { arch, weights },
+    {
+      images: { set: calibration, indices: Uint32Array.from({ length: calibration.count }, (_, i) => i) },
+      observer: 'minmax',
+    },
+  );
   const sizes = {} as Record<ExportFormat, number>;
   let integerOps: string | undefined;
   for (const format of FORMATS) {
@@ -93,11 +106,13 @@ function pythonLogits(savedModel: string, input: Float32Array, shape: readonly n
   const script = [
     'import sys, numpy as np, tensorflow as tf',
     `x = np.fromfile(sys.argv[2], dtype=np.float32).reshape(${JSON.stringify(shape)})`,
-    "model = tf.saved_model.load(sys.argv[1])",
+    'model = tf.saved_model.load(sys.argv[1])',
     "logits = model.signatures['serving_default'](x=tf.constant(x))['logits'].numpy()",
     'logits.astype(np.float32).tofile(sys.argv[3])',
   ].join('\n');
-  execFileSync('python3', ['-c', script, savedModel, path.join(dir, 'x.f32'), path.join(dir, 'y.f32')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('python3', ['-c', script, savedModel, path.join(dir, 'x.f32'), path.join(dir, 'y.f32')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const bytes = fs.readFileSync(path.join(dir, 'y.f32'));
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
@@ -111,37 +126,69 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 async function bench(name: string, arch: ResolvedArch, python: boolean): Promise<void> {
   const weights = trainedLike(arch);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-bench-export-'));
-  const { sizes, integerOps } = await exportAll(arch, weights, normalImages(CALIBRATION_IMAGES, arch.inputShape as [number, number, number], 'bench-export-calibration'), dir);
+  const { sizes, integerOps } = await exportAll(
+    arch,
+    weights,
+    normalImages(CALIBRATION_IMAGES, arch.inputShape as [number, number, number], 'bench-export-calibration'),
+    dir,
+  );
   const eager = buildModel(arch, { seed: 1 });
   setModelWeights(eager, weights);
-  const x = tf.randomNormal([8, ...arch.inputShape] as [number, number, number, number], 0, 1, 'float32', 1) as Tensor4D;
+  const x = tf.randomNormal(
+    [8, ...arch.inputShape] as [number, number, number, number],
+    0,
+    1,
+    'float32',
+    1,
+  ) as Tensor4D;
   const reference = tf.tidy(() => (eager.predict(x) as Tensor).dataSync() as Float32Array);
   eager.dispose();
-  out(`\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)${integerOps === undefined ? '' : `; integer kernels: ${integerOps}`}`);
+  out(
+    `\n${name} (logits up to |${Math.max(...Array.from(reference, Math.abs)).toFixed(2)}|)${integerOps === undefined ? '' : `; integer kernels: ${integerOps}`}`,
+  );
   out('format                    KiB   batch 1 ms  batch 32 ms  max |diff|');
   const byFormat = new Map<ExportFormat, Float32Array>();
   for (const format of FORMATS) {
     const model = await loadExported(format, path.join(dir, FORMAT_FOLDERS[format]));
     const logits = tf.tidy(() => model.predict(x).dataSync() as Float32Array);
-    const ms = [1, 32].map((batch) => measureMedianMs((input) => model.predict(input), [batch, ...arch.inputShape], batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 }));
-    out(`${format.padEnd(24)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`);
+    const ms = [1, 32].map((batch) =>
+      measureMedianMs(
+        (input) => model.predict(input),
+        [batch, ...arch.inputShape],
+        batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 },
+      ),
+    );
+    out(
+      `${format.padEnd(24)} ${(sizes[format] / 1024).toFixed(1).padStart(6)} ${(ms[0] as number).toFixed(2).padStart(11)} ${(ms[1] as number).toFixed(2).padStart(12)} ${maxAbs(reference, logits).toExponential(1).padStart(11)}`,
+    );
     model.dispose();
     byFormat.set(format, logits);
   }
   const [int8, kernels] = [byFormat.get('saved-model-int8'), byFormat.get('saved-model-int8-kernels')];
-  if (int8 !== undefined && kernels !== undefined) out(`saved-model-int8-kernels against saved-model-int8: max |diff| ${maxAbs(int8, kernels).toExponential(1)}`);
-  if (python) out(`python tf.saved_model.load: max |diff| ${maxAbs(reference, pythonLogits(path.join(dir, 'saved-model'), x.dataSync() as Float32Array, x.shape)).toExponential(1)}`);
+  if (int8 !== undefined && kernels !== undefined)
+    out(`saved-model-int8-kernels against saved-model-int8: max |diff| ${maxAbs(int8, kernels).toExponential(1)}`);
+  if (python)
+    out(
+      `python tf.saved_model.load: max |diff| ${maxAbs(reference, pythonLogits(path.join(dir, 'saved-model'), x.dataSync() as Float32Array, x.shape)).toExponential(1)}`,
+    );
   x.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
   const python = pythonTensorflow();
-  out(`Export formats: size, latency (median after warm-up) and logits against the eager model; tfjs-node ${tf.version.tfjs}`);
-  out(python ? 'TensorFlow for Python found: checking the SavedModel with tf.saved_model.load' : 'TensorFlow for Python not installed here: the tf.saved_model.load check is skipped');
+  out(
+    `Export formats: size, latency (median after warm-up) and logits against the eager model; tfjs-node ${tf.version.tfjs}`,
+  );
+  out(
+    python
+      ? 'TensorFlow for Python found: checking the SavedModel with tf.saved_model.load'
+      : 'TensorFlow for Python not installed here: the tf.saved_model.load check is skipped',
+  );
   if (!INT8_KERNELS) await bench('NB201 best cell (C=16, N=5)', nb201Best(), python);
   await bench('macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', resnet20(), python);
-  if (INT8_KERNELS) await bench('conv-BN-ReLU ×6 (3×3, widths 32, 32, 64 /2, 64, 128 /2, 128), GAP, dense', convReluChain(), python);
+  if (INT8_KERNELS)
+    await bench('conv-BN-ReLU ×6 (3×3, widths 32, 32, 64 /2, 64, 128 /2, 128), GAP, dense', convReluChain(), python);
 }
 
 await main();

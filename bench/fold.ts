@@ -30,9 +30,8 @@ const ROUNDS = process.argv.includes('--quick') ? 1 : 5;
 const BATCHES = [1, 32] as const;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const timing = (batch: number): TimingOptions => (batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 });
-
-
+const timing = (batch: number): TimingOptions =>
+  batch === 1 ? { warmup: 5, repeats: 30 } : { warmup: 2, repeats: 10 };
 
 function maxAbsDifference(a: Tensor, b: Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
@@ -61,22 +60,35 @@ async function bench(name: string, arch: ResolvedArch): Promise<void> {
   const folding = foldBatchNorm(arch, weights);
   const before = await variant(arch, weights);
   const after = await variant(folding.arch, folding.weights);
-  const x = tf.randomNormal([8, ...arch.inputShape] as [number, number, number, number], 0, 1, 'float32', 1) as Tensor4D;
+  const x = tf.randomNormal(
+    [8, ...arch.inputShape] as [number, number, number, number],
+    0,
+    1,
+    'float32',
+    1,
+  ) as Tensor4D;
   const reference = before.model.predict(x) as Tensor;
   const eagerFolded = after.model.predict(x) as Tensor;
   const compiledFolded = after.compiled.predict(x);
   const bns = arch.nodes.filter((n) => n.node.op === 'bn').length;
-  out(`\n${name}: ${folding.folded.length} of ${bns} BN nodes folded; layers ${before.model.layers.length} → ${after.model.layers.length}; params ${before.model.countParams()} → ${after.model.countParams()}`);
-  out(`max |output difference| (batch 8, outputs up to ${tf.tidy(() => tf.max(tf.abs(reference)).dataSync()[0] as number).toFixed(2)}): eager ${maxAbsDifference(reference, eagerFolded).toExponential(1)}, compiled ${maxAbsDifference(reference, compiledFolded).toExponential(1)}`);
+  out(
+    `\n${name}: ${folding.folded.length} of ${bns} BN nodes folded; layers ${before.model.layers.length} → ${after.model.layers.length}; params ${before.model.countParams()} → ${after.model.countParams()}`,
+  );
+  out(
+    `max |output difference| (batch 8, outputs up to ${tf.tidy(() => tf.max(tf.abs(reference)).dataSync()[0] as number).toFixed(2)}): eager ${maxAbsDifference(reference, eagerFolded).toExponential(1)}, compiled ${maxAbsDifference(reference, compiledFolded).toExponential(1)}`,
+  );
   tf.dispose([x, reference, eagerFolded, compiledFolded]);
   out(`engine     batch   before ms   after ms   after/before`);
   for (const engine of ['eager', 'compiled'] as const) {
     for (const batch of BATCHES) {
-      const measure = engine === 'eager'
-        ? (v: Variant) => measureLatencyMs(v.model, batch, timing(batch))
-        : (v: Variant) => compiledLatency(v.compiled, v.arch, { batch, ...timing(batch) });
+      const measure =
+        engine === 'eager'
+          ? (v: Variant) => measureLatencyMs(v.model, batch, timing(batch))
+          : (v: Variant) => compiledLatency(v.compiled, v.arch, { batch, ...timing(batch) });
       const [b, a] = rounds(measure, before, after);
-      out(`${engine.padEnd(9)} ${String(batch).padStart(6)} ${b.toFixed(2).padStart(11)} ${a.toFixed(2).padStart(10)} ${(a / b).toFixed(2).padStart(14)}`);
+      out(
+        `${engine.padEnd(9)} ${String(batch).padStart(6)} ${b.toFixed(2).padStart(11)} ${a.toFixed(2).padStart(10)} ${(a / b).toFixed(2).padStart(14)}`,
+      );
     }
   }
   for (const v of [before, after]) {

@@ -21,10 +21,23 @@ const batch = Number(arg('--batch', '8'));
 
 const peak = measurePeakFlops();
 const line = (cells: string[]) => process.stdout.write(`${cells.join('  ')}\n`);
-line([`machine peak ${(peak / 1e9).toFixed(1)} GFLOP/s (float32 matmul); input ${inputShape.join('x')}; default estimate efficiency 0.15`]);
-line(['network     ', '  GFLOPs', ' est. ms @0.15', ' measured b=1', ' implied eff.', ` measured b=${batch}`, ' ms/image b=' + batch]);
+line([
+  `machine peak ${(peak / 1e9).toFixed(1)} GFLOP/s (float32 matmul); input ${inputShape.join('x')}; default estimate efficiency 0.15`,
+]);
+line([
+  'network     ',
+  '  GFLOPs',
+  ' est. ms @0.15',
+  ' measured b=1',
+  ' implied eff.',
+  ` measured b=${batch}`,
+  ' ms/image b=' + batch,
+]);
 for (const name of ['resnet18', 'resnet50', 'mobilenetv2']) {
-  const arch = assertArch((references[name] as NonNullable<(typeof references)[string]>).build({ inputShape, classes: 1000 }), {});
+  const arch = assertArch(
+    (references[name] as NonNullable<(typeof references)[string]>).build({ inputShape, classes: 1000 }),
+    {},
+  );
   const cost = costOf(arch, { batch, peakFlops: peak, efficiency: 0.15 });
   const model = buildModel(arch, { seed: 0 });
   const b1 = measureLatencyMs(model, 1);

@@ -24,8 +24,18 @@ const variants: Variant[] = [
 
 function runVariant(v: Variant): Result {
   const bin = fileURLToPath(new URL('../bin/nas.js', import.meta.url));
-  const args = [bin, 'baseline', '--json', '--batch', String(v.batch), ...(v.limit ? ['--limit', String(v.limit)] : [])];
-  const env = { ...process.env, ...(v.intraOp ? { TF_NUM_INTRAOP_THREADS: String(v.intraOp), TF_NUM_INTEROP_THREADS: '1' } : {}) };
+  const args = [
+    bin,
+    'baseline',
+    '--json',
+    '--batch',
+    String(v.batch),
+    ...(v.limit ? ['--limit', String(v.limit)] : []),
+  ];
+  const env = {
+    ...process.env,
+    ...(v.intraOp ? { TF_NUM_INTRAOP_THREADS: String(v.intraOp), TF_NUM_INTEROP_THREADS: '1' } : {}),
+  };
   const out = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`${v.name} failed:\n${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop() as string) as Result;

@@ -32,7 +32,15 @@ const TRIVIAL_WORKER: EntryOf<typeof trivial> = { url: new URL('./fixtures/trivi
 
 const inProcess: Evaluator<TrivialTask> = {
   concurrency: 2,
-  run: async (task) => ({ ok: true, value: { metrics: { validationAccuracy: (task.number % 97) / 97 }, cost: { params: 1, paramsTotal: 1, macs: 1, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 }, epochs: [], seconds: 0 } }),
+  run: async (task) => ({
+    ok: true,
+    value: {
+      metrics: { validationAccuracy: (task.number % 97) / 97 },
+      cost: { params: 1, paramsTotal: 1, macs: 1, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 },
+      epochs: [],
+      seconds: 0,
+    },
+  }),
   close: async () => undefined,
 };
 
@@ -44,8 +52,24 @@ function isolated(): Evaluator<TrivialTask> {
 async function measure(storage: Storage, evaluator: Evaluator<TrivialTask>): Promise<number> {
   await Promise.all(Array.from({ length: 20 }, (_, number) => evaluator.run({ number })));
   const experiment = await storage.createExperiment({ name: 'bench', config: {}, seed: 0 });
-  const strategy = createStrategy('random', { space, rng: new Rng(0), objectives: [{ metric: 'validationAccuracy', direction: 'max' }] });
-  const driver = new Driver({ experimentId: experiment.id, storage, evaluator, space, strategy, budget: { trials }, taskFor: (t) => ({ number: t.number }), emit: () => undefined }, []);
+  const strategy = createStrategy('random', {
+    space,
+    rng: new Rng(0),
+    objectives: [{ metric: 'validationAccuracy', direction: 'max' }],
+  });
+  const driver = new Driver(
+    {
+      experimentId: experiment.id,
+      storage,
+      evaluator,
+      space,
+      strategy,
+      budget: { trials },
+      taskFor: (t) => ({ number: t.number }),
+      emit: () => undefined,
+    },
+    [],
+  );
   const started = performance.now();
   await driver.run();
   const seconds = (performance.now() - started) / 1000;
@@ -62,4 +86,7 @@ const rows: [string, number][] = [
 ];
 const base = rows[0]?.[1] ?? 1;
 process.stdout.write(`${trials} trials each, random search on nb201, a trial that does nothing\n`);
-for (const [name, rate] of rows) process.stdout.write(`${name.padEnd(56)} ${rate.toFixed(0).padStart(7)} trials/s  ratio ${(rate / base).toFixed(3)}\n`);
+for (const [name, rate] of rows)
+  process.stdout.write(
+    `${name.padEnd(56)} ${rate.toFixed(0).padStart(7)} trials/s  ratio ${(rate / base).toFixed(3)}\n`,
+  );

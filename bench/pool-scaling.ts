@@ -19,9 +19,23 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const count = arg('--trials', 8);
-const spaceOptions = { stem: 'conv3x3', stemChannels: 16, stageWidths: [16, 32], widthMultipliers: ['1'], depths: [1, 2], expansions: [1, 4], kernels: [3, 5], strides: [2], attention: ['none'] };
+const spaceOptions = {
+  stem: 'conv3x3',
+  stemChannels: 16,
+  stageWidths: [16, 32],
+  widthMultipliers: ['1'],
+  depths: [1, 2],
+  expansions: [1, 4],
+  kernels: [3, 5],
+  strides: [2],
+  attention: ['none'],
+};
 const base: ExperimentConfig = {
-  name: 'scaling', seed: 1, workers: 1, measureLatency: false, storage: '/dev/null',
+  name: 'scaling',
+  seed: 1,
+  workers: 1,
+  measureLatency: false,
+  storage: '/dev/null',
   dataset: { name: 'mnist', options: {}, validationFraction: 0.1, subset: 2000 },
   space: { name: 'macro', options: spaceOptions },
   strategy: { name: 'random', options: {} },
@@ -36,7 +50,14 @@ const samples = Array.from({ length: count }, () => space.sample(rng));
 async function perMinute(workers: number): Promise<number> {
   const config = { ...base, workers };
   const pool = trialPool(config);
-  const task = (i: number): TrialTask => ({ version: 1, trialId: i, number: i, sample: samples[i % count] as Json, config, seed: i });
+  const task = (i: number): TrialTask => ({
+    version: 1,
+    trialId: i,
+    number: i,
+    sample: samples[i % count] as Json,
+    config,
+    seed: i,
+  });
   await Promise.all(Array.from({ length: workers }, (_, i) => pool.run(task(i))));
   const started = performance.now();
   const outcomes = await Promise.all(samples.map((_, i) => pool.run(task(i))));
@@ -55,5 +76,7 @@ process.stdout.write(`${count} trials (macro space, MNIST 1,800 images, 1 epoch)
 layouts.forEach((workers, i) => {
   const plan = planThreads(workers, cores);
   const rate = rates[i] as number;
-  process.stdout.write(`${workers} worker(s) × ${plan.intraOp} intra-op thread(s): ${rate.toFixed(1).padStart(6)} trials/min  ratio ${(rate / (rates[0] as number)).toFixed(2)}\n`);
+  process.stdout.write(
+    `${workers} worker(s) × ${plan.intraOp} intra-op thread(s): ${rate.toFixed(1).padStart(6)} trials/min  ratio ${(rate / (rates[0] as number)).toFixed(2)}\n`,
+  );
 });

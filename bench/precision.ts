@@ -46,7 +46,10 @@ const out = (s: string) => void process.stdout.write(`${s}\n`);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const load = () => loadavg()[0]?.toFixed(1) ?? '?';
 
-const train = resolveTrainConfig({ seed: 1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 } });
+const train = resolveTrainConfig({
+  seed: 1,
+  optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 },
+});
 
 const VARIANTS = {
   float32: { name: 'float32' },
@@ -58,15 +61,29 @@ const VARIANTS = {
 type VariantKey = keyof typeof VARIANTS;
 
 const NETWORKS: Record<string, { label: string; arch: () => ResolvedArch; batch: number }> = {
-  'conv-heavy': { label: 'conv-heavy: 3×3 conv-BN-ReLU 32→64→(max-pool)→128 on 32×32×3, GAP, dense', arch: convHeavy, batch: 64 },
+  'conv-heavy': {
+    label: 'conv-heavy: 3×3 conv-BN-ReLU 32→64→(max-pool)→128 on 32×32×3, GAP, dense',
+    arch: convHeavy,
+    batch: 64,
+  },
   nb201: { label: 'NAS-Bench-201 network, best cell (C=16, N=5)', arch: nb201Best, batch: 64 },
-  resnet20: { label: 'macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)', arch: resnet20, batch: 128 },
+  resnet20: {
+    label: 'macro ResNet-style sample (basic blocks [3, 3, 3], widths 16/32/64)',
+    arch: resnet20,
+    batch: 128,
+  },
 };
 
 type Timed = { key: VariantKey; msPerStep: number; ratio: number; firstLoss: number; lowered: number; casts: number };
 
 /** Loads each variant of a network from the same weights and times `steps` steps per round, rotating the order. */
-async function timeVariants(network: string, keys: readonly VariantKey[], batch: number, rounds: number, steps: number): Promise<Timed[]> {
+async function timeVariants(
+  network: string,
+  keys: readonly VariantKey[],
+  batch: number,
+  rounds: number,
+  steps: number,
+): Promise<Timed[]> {
   const tf = loadTf();
   const spec = NETWORKS[network] as (typeof NETWORKS)[string];
   const arch = spec.arch();
@@ -74,7 +91,10 @@ async function timeVariants(network: string, keys: readonly VariantKey[], batch:
   const model = buildModel(arch, { seed: 1 });
   const [h, w, c] = arch.inputShape as [number, number, number];
   const x = tf.randomNormal([batch, h, w, c], 0, 1, 'float32', 1) as Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as Tensor1D;
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 10),
+    'int32',
+  ) as Tensor1D;
   const loaded: { key: VariantKey; m: CompiledModel; firstLoss: number; lowered: number; casts: number }[] = [];
   for (const key of keys) {
     const vg = variantGraph(built, VARIANTS[key]);
@@ -106,7 +126,9 @@ async function timeVariants(network: string, keys: readonly VariantKey[], batch:
 }
 
 function printTimed(title: string, batch: number, rows: readonly Timed[], rounds: number, steps: number): void {
-  out(`\n${title}, batch ${batch} (${rounds} rounds × ${steps} steps, median; speed-up = float32 time / variant time, median of rounds)`);
+  out(
+    `\n${title}, batch ${batch} (${rounds} rounds × ${steps} steps, median; speed-up = float32 time / variant time, median of rounds)`,
+  );
   out('  variant               ms/step  images/s  speed-up  lowered ops  Cast ops  1st-step loss (Δ vs float32)');
   const f32 = rows[0]?.firstLoss ?? 0;
   for (const r of rows) {
@@ -123,7 +145,13 @@ function printTimed(title: string, batch: number, rows: readonly Timed[], rounds
 type ChildResult = { msPerStep: number; loss: number };
 
 /** In a child: `steps` timed steps (after `warmup`) of one variant; prints RESULT {json}. */
-async function childStep(network: string, key: VariantKey, batch: number, warmup: number, steps: number): Promise<void> {
+async function childStep(
+  network: string,
+  key: VariantKey,
+  batch: number,
+  warmup: number,
+  steps: number,
+): Promise<void> {
   const tf = loadTf();
   const spec = NETWORKS[network] as (typeof NETWORKS)[string];
   const arch = spec.arch();
@@ -132,7 +160,10 @@ async function childStep(network: string, key: VariantKey, batch: number, warmup
   const m = await loadWithWeights(variantGraph(built, VARIANTS[key]).compiled, model);
   const [h, w, c] = arch.inputShape as [number, number, number];
   const x = tf.randomNormal([batch, h, w, c], 0, 1, 'float32', 1) as Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as Tensor1D;
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 10),
+    'int32',
+  ) as Tensor1D;
   let loss = 0;
   for (let s = 0; s < warmup; s++) loss = m.train(x, y, 0.01)[0] as number;
   const t = performance.now();
@@ -142,30 +173,49 @@ async function childStep(network: string, key: VariantKey, batch: number, warmup
 }
 
 /** Runs this file as a child process with `--child …args` and `env`; `result` is its RESULT line's JSON. */
-function runChild(args: readonly string[], env: Record<string, string>): { stdout: string; stderr: string; result?: unknown } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 2 ** 20 });
+function runChild(
+  args: readonly string[],
+  env: Record<string, string>,
+): { stdout: string; stderr: string; result?: unknown } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 2 ** 20,
+  });
   const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  return line === undefined ? { stdout: run.stdout, stderr: run.stderr } : { stdout: run.stdout, stderr: run.stderr, result: JSON.parse(line.slice('RESULT '.length)) };
+  return line === undefined
+    ? { stdout: run.stdout, stderr: run.stderr }
+    : { stdout: run.stdout, stderr: run.stderr, result: JSON.parse(line.slice('RESULT '.length)) };
 }
 
 // ---- sections ----
 
-const cell = (r: ProbeResult | undefined) => (r === undefined ? 'n/a' : r.ok ? `ok ${r.relError.toExponential(0)}` : 'MISSING');
+const cell = (r: ProbeResult | undefined) =>
+  r === undefined ? 'n/a' : r.ok ? `ok ${r.relError.toExponential(0)}` : 'MISSING';
 
 async function kernels(): Promise<void> {
-  out('\n1. CPU kernels in bfloat16 / float16 (a tiny graph per op, Cast in and out; "ok e" = runs, max |low − f32| / max |f32| = e)');
+  out(
+    '\n1. CPU kernels in bfloat16 / float16 (a tiny graph per op, Cast in and out; "ok e" = runs, max |low − f32| / max |f32| = e)',
+  );
   const onednn = await probeKernels();
   const eigen = runChild(['probe'], { TF_ENABLE_ONEDNN_OPTS: '0' }).result as ProbeRow[] | undefined;
-  out('  op                                   case                               bf16 oneDNN  fp16 oneDNN   bf16 Eigen   fp16 Eigen');
+  out(
+    '  op                                   case                               bf16 oneDNN  fp16 oneDNN   bf16 Eigen   fp16 Eigen',
+  );
   const reasons = new Set<string>();
   onednn.forEach((row, i) => {
     const e = eigen?.[i];
-    out(`  ${row.op.padEnd(36)} ${row.note.slice(0, 34).padEnd(34)} ${cell(row.results.bfloat16).padStart(11)} ${cell(row.results.float16).padStart(12)} ${cell(e?.results.bfloat16).padStart(12)} ${cell(e?.results.float16).padStart(12)}`);
-    for (const r of [row.results.bfloat16, row.results.float16, e?.results.bfloat16, e?.results.float16]) if (r !== undefined && !r.ok) reasons.add(r.reason);
+    out(
+      `  ${row.op.padEnd(36)} ${row.note.slice(0, 34).padEnd(34)} ${cell(row.results.bfloat16).padStart(11)} ${cell(row.results.float16).padStart(12)} ${cell(e?.results.bfloat16).padStart(12)} ${cell(e?.results.float16).padStart(12)}`,
+    );
+    for (const r of [row.results.bfloat16, row.results.float16, e?.results.bfloat16, e?.results.float16])
+      if (r !== undefined && !r.ok) reasons.add(r.reason);
   });
   for (const reason of reasons) out(`  MISSING: ${reason}`);
   if (eigen === undefined) out('  (the TF_ENABLE_ONEDNN_OPTS=0 child failed)');
-  out('  MaxPoolGrad: rounding makes ties inside the 2×2 windows, so the gradient goes to another element of the window (a routing difference, not a wrong kernel).');
+  out(
+    '  MaxPoolGrad: rounding makes ties inside the 2×2 windows, so the gradient goes to another element of the window (a routing difference, not a wrong kernel).',
+  );
 }
 
 async function stepTimes(): Promise<void> {
@@ -183,9 +233,17 @@ async function float16(): Promise<void> {
   const label = `${NETWORKS['conv-heavy']?.label ?? ''}`;
   const keys: VariantKey[] = quick ? ['float32', 'fp16-convs'] : ['float32', 'fp16-convs', 'fp16-activations'];
   out(`\n3. float16 at batch ${batch} (timing needs no loss scaling), and both low dtypes without oneDNN`);
-  printTimed(`${label}; oneDNN (default)`, batch, await timeVariants('conv-heavy', keys, batch, quick ? 1 : 2, 1), quick ? 1 : 2, 1);
+  printTimed(
+    `${label}; oneDNN (default)`,
+    batch,
+    await timeVariants('conv-heavy', keys, batch, quick ? 1 : 2, 1),
+    quick ? 1 : 2,
+    1,
+  );
   const eigenKeys: VariantKey[] = ['float32', 'bf16-convs', 'bf16-activations', 'fp16-convs', 'fp16-activations'];
-  const eigen = runChild(['time', 'conv-heavy', eigenKeys.join(','), String(batch), '2', '1'], { TF_ENABLE_ONEDNN_OPTS: '0' }).result as Timed[] | undefined;
+  const eigen = runChild(['time', 'conv-heavy', eigenKeys.join(','), String(batch), '2', '1'], {
+    TF_ENABLE_ONEDNN_OPTS: '0',
+  }).result as Timed[] | undefined;
   if (eigen === undefined) out('  (the TF_ENABLE_ONEDNN_OPTS=0 child failed)');
   else printTimed(`${label}; TF_ENABLE_ONEDNN_OPTS=0 (Eigen kernels, a child process)`, batch, eigen, 2, 1);
 }
@@ -194,7 +252,9 @@ function fpmath(): void {
   const network = 'conv-heavy';
   const spec = NETWORKS[network] as (typeof NETWORKS)[string];
   const steps = quick ? 4 : 8;
-  out(`\n4. float32 graph, oneDNN bf16 math (TF_SET_ONEDNN_FPMATH_MODE=BF16) vs default; ${PROCESS_PAIRS} pairs of child processes × ${steps} steps, alternating order`);
+  out(
+    `\n4. float32 graph, oneDNN bf16 math (TF_SET_ONEDNN_FPMATH_MODE=BF16) vs default; ${PROCESS_PAIRS} pairs of child processes × ${steps} steps, alternating order`,
+  );
   const ratios: number[] = [];
   const ms: Record<'default' | 'fpmath', number[]> = { default: [], fpmath: [] };
   const losses: Record<'default' | 'fpmath', number> = { default: 0, fpmath: 0 };
@@ -202,7 +262,10 @@ function fpmath(): void {
     const order: ('default' | 'fpmath')[] = p % 2 === 0 ? ['default', 'fpmath'] : ['fpmath', 'default'];
     const pair: Partial<Record<'default' | 'fpmath', number>> = {};
     for (const kind of order) {
-      const run = runChild(['step', network, 'float32', String(spec.batch), '2', String(steps)], kind === 'fpmath' ? { TF_SET_ONEDNN_FPMATH_MODE: 'BF16' } : {});
+      const run = runChild(
+        ['step', network, 'float32', String(spec.batch), '2', String(steps)],
+        kind === 'fpmath' ? { TF_SET_ONEDNN_FPMATH_MODE: 'BF16' } : {},
+      );
       const result = run.result as ChildResult | undefined;
       if (result === undefined) {
         out(`  ${kind} child failed: ${run.stderr.slice(-300)}`);
@@ -214,8 +277,12 @@ function fpmath(): void {
     }
     ratios.push((pair.default as number) / (pair.fpmath as number));
   }
-  out(`  default  ${median(ms.default).toFixed(1).padStart(7)} ms/step   loss after 2 steps ${losses.default.toFixed(6)}`);
-  out(`  fpmath   ${median(ms.fpmath).toFixed(1).padStart(7)} ms/step   loss after 2 steps ${losses.fpmath.toFixed(6)} (differs: the mode is on)`);
+  out(
+    `  default  ${median(ms.default).toFixed(1).padStart(7)} ms/step   loss after 2 steps ${losses.default.toFixed(6)}`,
+  );
+  out(
+    `  fpmath   ${median(ms.fpmath).toFixed(1).padStart(7)} ms/step   loss after 2 steps ${losses.fpmath.toFixed(6)} (differs: the mode is on)`,
+  );
   out(`  speed-up ${median(ratios).toFixed(2)}× (pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
@@ -224,7 +291,12 @@ function implementations(stdout: string): string[] {
   const seen = new Map<string, Set<string>>();
   for (const line of stdout.split('\n')) {
     const f = line.split(',');
-    if (f[0] !== 'onednn_verbose' || f[3] !== 'exec' || !['convolution', 'matmul', 'inner_product'].includes(f[5] ?? '')) continue;
+    if (
+      f[0] !== 'onednn_verbose' ||
+      f[3] !== 'exec' ||
+      !['convolution', 'matmul', 'inner_product'].includes(f[5] ?? '')
+    )
+      continue;
     const key = `${f[5]} ${f[7] === 'undef' ? '' : f[7]}`.trim();
     const dt = /src:(\w+)/.exec(line)?.[1] ?? '';
     if (!seen.has(key)) seen.set(key, new Set());
@@ -249,7 +321,9 @@ function onednnVerbose(): void {
 }
 
 function grappler(): void {
-  out('\n6. grappler auto_mixed_precision in the session tfjs-node loads (meta optimizer log of a child, AMP variables set)');
+  out(
+    '\n6. grappler auto_mixed_precision in the session tfjs-node loads (meta optimizer log of a child, AMP variables set)',
+  );
   const env = {
     TF_CPP_MIN_LOG_LEVEL: '0',
     TF_CPP_VMODULE: 'meta_optimizer=1',
@@ -259,20 +333,32 @@ function grappler(): void {
   const run = runChild(['step', 'conv-heavy', 'float32', '8', '1', '0'], env);
   const names = new Set([...run.stderr.matchAll(/meta_optimizer\.cc:\d+\] ([a-z_]+)[:{]/g)].map((m) => m[1] as string));
   out(`  optimizers that ran: ${[...names].join(', ') || '(none logged)'}`);
-  out(`  auto_mixed_precision*: ${[...names].some((n) => n.startsWith('auto_mixed_precision')) ? 'RAN' : 'not run'} — it is switched on only by RewriterConfig (ConfigProto), and tfjs-node's LoadSavedModel passes TF_NewSessionOptions() without TF_SetConfig; the environment variables only tune it once on`);
+  out(
+    `  auto_mixed_precision*: ${[...names].some((n) => n.startsWith('auto_mixed_precision')) ? 'RAN' : 'not run'} — it is switched on only by RewriterConfig (ConfigProto), and tfjs-node's LoadSavedModel passes TF_NewSessionOptions() without TF_SetConfig; the environment variables only tune it once on`,
+  );
 }
 
 async function mnist(): Promise<void> {
   const steps = quick ? 150 : 400;
   const window = 50;
   const o = { steps, batch: 64, lr: 0.01, window, testImages: quick ? 2000 : 10_000 };
-  out(`\n7. convergence: MNIST (conv 32 → pool → conv 64 → pool, BN, ReLU, flatten, dense; SGD momentum 0.9, lr ${o.lr}), ${steps} steps of ${o.batch}, same batches and initial weights`);
+  out(
+    `\n7. convergence: MNIST (conv 32 → pool → conv 64 → pool, BN, ReLU, flatten, dense; SGD momentum 0.9, lr ${o.lr}), ${steps} steps of ${o.batch}, same batches and initial weights`,
+  );
   const keys: VariantKey[] = ['float32', 'bf16-convs', 'bf16-activations'];
-  const rows = await convergence(keys.map((k) => VARIANTS[k]), train, o);
+  const rows = await convergence(
+    keys.map((k) => VARIANTS[k]),
+    train,
+    o,
+  );
   const base = rows[0]?.seconds ?? 1;
-  out(`  variant               train loss by ${window} steps${' '.repeat(Math.max(0, 8 * (rows[0]?.windows.length ?? 0) - 23))}  test acc (${o.testImages})  test loss  train time  speed-up`);
+  out(
+    `  variant               train loss by ${window} steps${' '.repeat(Math.max(0, 8 * (rows[0]?.windows.length ?? 0) - 23))}  test acc (${o.testImages})  test loss  train time  speed-up`,
+  );
   for (const r of rows) {
-    out(`  ${r.variant.name.padEnd(20)} ${r.windows.map((w) => w.toFixed(4).padStart(7)).join(' ')}   ${`${(r.testAccuracy * 100).toFixed(2)}%`.padStart(14)}  ${r.testLoss.toFixed(4).padStart(9)}  ${r.seconds.toFixed(1).padStart(8)} s  ${`${(base / r.seconds).toFixed(2)}×`.padStart(8)}`);
+    out(
+      `  ${r.variant.name.padEnd(20)} ${r.windows.map((w) => w.toFixed(4).padStart(7)).join(' ')}   ${`${(r.testAccuracy * 100).toFixed(2)}%`.padStart(14)}  ${r.testLoss.toFixed(4).padStart(9)}  ${r.seconds.toFixed(1).padStart(8)} s  ${`${(base / r.seconds).toFixed(2)}×`.padStart(8)}`,
+    );
   }
 }
 
@@ -280,11 +366,16 @@ const child = process.argv.indexOf('--child');
 if (child >= 0) {
   const [kind, ...args] = process.argv.slice(child + 1);
   if (kind === 'probe') out(`RESULT ${JSON.stringify(await probeKernels())}`);
-  else if (kind === 'time') out(`RESULT ${JSON.stringify(await timeVariants(args[0] as string, (args[1] as string).split(',') as VariantKey[], Number(args[2]), Number(args[3]), Number(args[4])))}`);
+  else if (kind === 'time')
+    out(
+      `RESULT ${JSON.stringify(await timeVariants(args[0] as string, (args[1] as string).split(',') as VariantKey[], Number(args[2]), Number(args[3]), Number(args[4])))}`,
+    );
   else await childStep(args[0] as string, args[1] as VariantKey, Number(args[2]), Number(args[3]), Number(args[4]));
 } else {
   const tf = loadTf();
-  out(`mixed precision on the compiled path: TensorFlow ${(tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version} (tfjs-node ${tf.version['tfjs-node']}), load average ${load()} at start`);
+  out(
+    `mixed precision on the compiled path: TensorFlow ${(tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version} (tfjs-node ${tf.version['tfjs-node']}), load average ${load()} at start`,
+  );
   await kernels();
   await stepTimes();
   await float16();

@@ -21,7 +21,11 @@ import { mobile, smallCnn } from './fixtures/quantization-networks.js';
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 const pct = (v: number | undefined) => `${(100 * (v ?? Number.NaN)).toFixed(2)} %`;
 
-async function trained(arch: ResolvedArch, data: TrainData, config: TrainConfig): Promise<{ result: ModelTraining; weights: Map<string, WeightArray> }> {
+async function trained(
+  arch: ResolvedArch,
+  data: TrainData,
+  config: TrainConfig,
+): Promise<{ result: ModelTraining; weights: Map<string, WeightArray> }> {
   const cfg = resolveTrainConfig(config);
   const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
   try {
@@ -31,7 +35,11 @@ async function trained(arch: ResolvedArch, data: TrainData, config: TrainConfig)
   }
 }
 
-async function bench(label: string, dataset: 'mnist' | 'fashion-mnist', network: (shape: readonly number[], classes: number) => ResolvedArch): Promise<void> {
+async function bench(
+  label: string,
+  dataset: 'mnist' | 'fashion-mnist',
+  network: (shape: readonly number[], classes: number) => ResolvedArch,
+): Promise<void> {
   const images = await loadDataset(dataset);
   const { train, validation } = splitTrainValidation(images.train, { seed: 0, validationCount: 5_000, subset: 10_000 });
   const stats = channelStats(images.train, train.indices);
@@ -39,7 +47,13 @@ async function bench(label: string, dataset: 'mnist' | 'fashion-mnist', network:
   const test = { set: images.test, indices: Uint32Array.from({ length: images.test.count }, (_, i) => i) };
   const arch = network(images.train.shape, images.numClasses);
   const data: TrainData = { train, validation, test, transform: { train: normalize, eval: normalize } };
-  const config: TrainConfig = { seed: 0, epochs: 2, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } };
+  const config: TrainConfig = {
+    seed: 0,
+    epochs: 2,
+    batchSize: 64,
+    test: true,
+    schedule: { kind: 'one-cycle', lrMax: 0.1 },
+  };
   const calibration = { calibration: train, test, transform: normalize };
   const options = { observer: 'minmax', calibrationImages: 1_000, latency: { warmup: 1, repeats: 3 } } as const;
 
@@ -48,9 +62,15 @@ async function bench(label: string, dataset: 'mnist' | 'fashion-mnist', network:
   const qat = await trained(arch, data, { ...config, qat: { epochs: 1 } });
   const calibrated = await measureQuantization(arch, qat.weights, calibration, options);
   const seconds = (r: ModelTraining) => r.epochs.map((e) => e.seconds.toFixed(1)).join(' + ');
-  out(`\n${label} on ${dataset} (${ptq.quantizedActivations} quantized activations, ${ptq.foldedBatchNorms} BN folded)`);
-  out(`  plain:  float ${pct(plain.result.testAccuracy)}   PTQ ${pct(ptq.fullInteger.accuracy)}   epochs ${seconds(plain.result)} s`);
-  out(`  QAT:    float ${pct(qat.result.testAccuracy)}   QAT ranges ${pct(qat.result.quantizationAware?.test?.accuracy)}   calibrated ${pct(calibrated.fullInteger.accuracy)}   epochs ${seconds(qat.result)} s`);
+  out(
+    `\n${label} on ${dataset} (${ptq.quantizedActivations} quantized activations, ${ptq.foldedBatchNorms} BN folded)`,
+  );
+  out(
+    `  plain:  float ${pct(plain.result.testAccuracy)}   PTQ ${pct(ptq.fullInteger.accuracy)}   epochs ${seconds(plain.result)} s`,
+  );
+  out(
+    `  QAT:    float ${pct(qat.result.testAccuracy)}   QAT ranges ${pct(qat.result.quantizationAware?.test?.accuracy)}   calibrated ${pct(calibrated.fullInteger.accuracy)}   epochs ${seconds(qat.result)} s`,
+  );
 }
 
 await bench('small CNN', 'mnist', smallCnn);

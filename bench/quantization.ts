@@ -22,16 +22,26 @@ import { mobile, smallCnn } from './fixtures/quantization-networks.js';
 const EPOCHS = process.argv.includes('--quick') ? 1 : 2;
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 
-const cell = (f: FormFigures) => `${(100 * f.accuracy).toFixed(2).padStart(6)} %  ${String(f.parameterBytes).padStart(8)} B  ${String(f.graphBytes).padStart(8)} B  ${f.latencyMs.toFixed(3).padStart(7)} ms`;
+const cell = (f: FormFigures) =>
+  `${(100 * f.accuracy).toFixed(2).padStart(6)} %  ${String(f.parameterBytes).padStart(8)} B  ${String(f.graphBytes).padStart(8)} B  ${f.latencyMs.toFixed(3).padStart(7)} ms`;
 
-async function bench(label: string, dataset: 'mnist' | 'fashion-mnist', arch: (shape: readonly number[], classes: number) => ResolvedArch): Promise<void> {
+async function bench(
+  label: string,
+  dataset: 'mnist' | 'fashion-mnist',
+  arch: (shape: readonly number[], classes: number) => ResolvedArch,
+): Promise<void> {
   const data = await loadDataset(dataset);
   const { train, validation } = splitTrainValidation(data.train, { seed: 0, validationCount: 5_000, subset: 10_000 });
   const stats = channelStats(data.train, train.indices);
   const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
   const test = { set: data.test, indices: Uint32Array.from({ length: data.test.count }, (_, i) => i) };
   const network = arch(data.train.shape, data.numClasses);
-  const cfg = resolveTrainConfig({ seed: 0, epochs: EPOCHS, batchSize: 64, schedule: { kind: 'one-cycle', lrMax: 0.1 } });
+  const cfg = resolveTrainConfig({
+    seed: 0,
+    epochs: EPOCHS,
+    batchSize: 64,
+    schedule: { kind: 'one-cycle', lrMax: 0.1 },
+  });
   const model = buildModel(network, { seed: cfg.seed, init: cfg.init });
   let weights;
   const started = performance.now();
@@ -43,9 +53,16 @@ async function bench(label: string, dataset: 'mnist' | 'fashion-mnist', arch: (s
   }
   const trained = (performance.now() - started) / 1000;
   for (const observer of ['minmax', 'percentile', 'mse'] as ObserverKind[]) {
-    const r = await measureQuantization(network, weights, { calibration: train, test, transform: normalize }, { observer, calibrationImages: 1_000, latency: { warmup: 20, repeats: 200 } });
+    const r = await measureQuantization(
+      network,
+      weights,
+      { calibration: train, test, transform: normalize },
+      { observer, calibrationImages: 1_000, latency: { warmup: 20, repeats: 200 } },
+    );
     if (observer === 'minmax') {
-      out(`\n${label} on ${dataset} (${EPOCHS} epoch(s), ${trained.toFixed(0)} s): ${r.foldedBatchNorms} BN folded, ${r.quantizedActivations} quantized activations`);
+      out(
+        `\n${label} on ${dataset} (${EPOCHS} epoch(s), ${trained.toFixed(0)} s): ${r.foldedBatchNorms} BN folded, ${r.quantizedActivations} quantized activations`,
+      );
       out(`${'form'.padEnd(26)}accuracy  parameters  SavedModel  batch-1`);
       out(`${'float (BN folded)'.padEnd(24)}${cell(r.float)}`);
       out(`${'dynamic range'.padEnd(24)}${cell(r.dynamic)}`);

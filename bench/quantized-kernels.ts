@@ -35,9 +35,23 @@ const out = (s: string) => void process.stdout.write(`${s}\n`);
 
 // ---- a minimal GraphDef / SavedModel writer with quantized dtypes ----
 type DT = 'float32' | 'int32' | 'quint8' | 'qint8' | 'qint32';
-type AttrV = { type: DT } | { i: number } | { f: number } | { b: boolean } | { s: string } | { shape: number[] } | { ints: number[] } | { tensor: { dtype: DT; shape: number[]; data: ArrayBufferView } };
+type AttrV =
+  | { type: DT }
+  | { i: number }
+  | { f: number }
+  | { b: boolean }
+  | { s: string }
+  | { shape: number[] }
+  | { ints: number[] }
+  | { tensor: { dtype: DT; shape: number[]; data: ArrayBufferView } };
 type NodeSpec = { name: string; op: string; inputs: string[]; attrs: Record<string, AttrV> };
-const DTYPES: Record<DT, string> = { float32: 'DT_FLOAT', int32: 'DT_INT32', quint8: 'DT_QUINT8', qint8: 'DT_QINT8', qint32: 'DT_QINT32' };
+const DTYPES: Record<DT, string> = {
+  float32: 'DT_FLOAT',
+  int32: 'DT_INT32',
+  quint8: 'DT_QUINT8',
+  qint8: 'DT_QINT8',
+  qint32: 'DT_QINT32',
+};
 
 function shapeProto(dims: readonly number[]) {
   const s = new pb.TensorShape();
@@ -115,23 +129,60 @@ function savedModel(nodes: readonly NodeSpec[], x: string, y: string, shape: rea
 type Layer = { kernel: Float32Array; bias: Float32Array; outMax: number };
 type Net = { h: number; c: number; layers: Layer[]; inMax: number };
 
-const f32 = (values: Float32Array, shape: number[], name: string): NodeSpec => ({ name, op: 'Const', inputs: [], attrs: { dtype: { type: 'float32' }, value: { tensor: { dtype: 'float32', shape, data: values } } } });
+const f32 = (values: Float32Array, shape: number[], name: string): NodeSpec => ({
+  name,
+  op: 'Const',
+  inputs: [],
+  attrs: { dtype: { type: 'float32' }, value: { tensor: { dtype: 'float32', shape, data: values } } },
+});
 const scalar = (v: number, name: string) => f32(Float32Array.of(v), [], name);
-const conv: Record<string, AttrV> = { strides: { ints: [1, 1, 1, 1] }, padding: { s: 'SAME' }, dilations: { ints: [1, 1, 1, 1] } };
+const conv: Record<string, AttrV> = {
+  strides: { ints: [1, 1, 1, 1] },
+  padding: { s: 'SAME' },
+  dilations: { ints: [1, 1, 1, 1] },
+};
 const T: Record<string, AttrV> = { T: { type: 'float32' } };
 
 function floatForm(net: Net, simulated: boolean): NodeSpec[] {
-  const nodes: NodeSpec[] = [{ name: 'x', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } } }];
+  const nodes: NodeSpec[] = [
+    {
+      name: 'x',
+      op: 'Placeholder',
+      inputs: [],
+      attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } },
+    },
+  ];
   const fq = (input: string, max: number, name: string): string => {
-    nodes.push({ name, op: 'FakeQuantWithMinMaxArgs', inputs: [input], attrs: { min: { f: 0 }, max: { f: max }, num_bits: { i: 8 }, narrow_range: { b: false } } });
+    nodes.push({
+      name,
+      op: 'FakeQuantWithMinMaxArgs',
+      inputs: [input],
+      attrs: { min: { f: 0 }, max: { f: max }, num_bits: { i: 8 }, narrow_range: { b: false } },
+    });
     return name;
   };
   let cur = simulated ? fq('x', net.inMax, 'xq') : 'x';
   net.layers.forEach((l, i) => {
     const kernel = simulated ? dequantizePerChannel(quantizePerChannel(l.kernel, [3, 3, net.c, net.c])) : l.kernel;
     nodes.push(f32(kernel, [3, 3, net.c, net.c], `k${i}`), f32(l.bias, [net.c], `b${i}`));
-    nodes.push({ name: `conv${i}`, op: 'Conv2D', inputs: [cur, `k${i}`], attrs: { ...T, ...conv, data_format: { s: 'NHWC' }, use_cudnn_on_gpu: { b: true }, explicit_paddings: { ints: [] } } });
-    nodes.push({ name: `bias${i}`, op: 'BiasAdd', inputs: [`conv${i}`, `b${i}`], attrs: { ...T, data_format: { s: 'NHWC' } } });
+    nodes.push({
+      name: `conv${i}`,
+      op: 'Conv2D',
+      inputs: [cur, `k${i}`],
+      attrs: {
+        ...T,
+        ...conv,
+        data_format: { s: 'NHWC' },
+        use_cudnn_on_gpu: { b: true },
+        explicit_paddings: { ints: [] },
+      },
+    });
+    nodes.push({
+      name: `bias${i}`,
+      op: 'BiasAdd',
+      inputs: [`conv${i}`, `b${i}`],
+      attrs: { ...T, data_format: { s: 'NHWC' } },
+    });
     nodes.push({ name: `relu${i}`, op: 'Relu', inputs: [`bias${i}`], attrs: T });
     cur = simulated ? fq(`relu${i}`, l.outMax, `q${i}`) : `relu${i}`;
   });
@@ -140,21 +191,68 @@ function floatForm(net: Net, simulated: boolean): NodeSpec[] {
 }
 
 function legacyForm(net: Net): NodeSpec[] {
-  const nodes: NodeSpec[] = [{ name: 'x', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } } }];
+  const nodes: NodeSpec[] = [
+    {
+      name: 'x',
+      op: 'Placeholder',
+      inputs: [],
+      attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } },
+    },
+  ];
   let cur = 'x';
   let inMax = net.inMax;
   net.layers.forEach((l, i) => {
     const maxAbs = l.kernel.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     // quint8 over [−maxAbs, maxAbs] (MIN_FIRST mode): per tensor, the only form QuantizedConv2D takes.
     const kq = Uint8Array.from(l.kernel, (v) => Math.round(((v + maxAbs) / (2 * maxAbs)) * 255));
-    nodes.push(scalar(0, `lo${i}`), scalar(inMax, `hi${i}`), scalar(-maxAbs, `klo${i}`), scalar(maxAbs, `khi${i}`), scalar(-2 * l.outMax, `olo${i}`), scalar(2 * l.outMax, `ohi${i}`));
-    nodes.push({ name: `kq${i}`, op: 'Const', inputs: [], attrs: { dtype: { type: 'quint8' }, value: { tensor: { dtype: 'quint8', shape: [3, 3, net.c, net.c], data: kq } } } });
-    nodes.push({ name: `xq${i}`, op: 'QuantizeV2', inputs: [cur, `lo${i}`, `hi${i}`], attrs: { T: { type: 'quint8' }, mode: { s: 'MIN_FIRST' } } });
-    nodes.push({ name: `conv${i}`, op: 'QuantizedConv2D', inputs: [`xq${i}:0`, `kq${i}`, `xq${i}:1`, `xq${i}:2`, `klo${i}`, `khi${i}`], attrs: { Tinput: { type: 'quint8' }, Tfilter: { type: 'quint8' }, out_type: { type: 'qint32' }, ...conv } });
-    nodes.push({ name: `rq${i}`, op: 'Requantize', inputs: [`conv${i}:0`, `conv${i}:1`, `conv${i}:2`, `olo${i}`, `ohi${i}`], attrs: { Tinput: { type: 'qint32' }, out_type: { type: 'quint8' } } });
-    nodes.push({ name: `dq${i}`, op: 'Dequantize', inputs: [`rq${i}:0`, `rq${i}:1`, `rq${i}:2`], attrs: { T: { type: 'quint8' }, mode: { s: 'MIN_FIRST' } } });
+    nodes.push(
+      scalar(0, `lo${i}`),
+      scalar(inMax, `hi${i}`),
+      scalar(-maxAbs, `klo${i}`),
+      scalar(maxAbs, `khi${i}`),
+      scalar(-2 * l.outMax, `olo${i}`),
+      scalar(2 * l.outMax, `ohi${i}`),
+    );
+    nodes.push({
+      name: `kq${i}`,
+      op: 'Const',
+      inputs: [],
+      attrs: {
+        dtype: { type: 'quint8' },
+        value: { tensor: { dtype: 'quint8', shape: [3, 3, net.c, net.c], data: kq } },
+      },
+    });
+    nodes.push({
+      name: `xq${i}`,
+      op: 'QuantizeV2',
+      inputs: [cur, `lo${i}`, `hi${i}`],
+      attrs: { T: { type: 'quint8' }, mode: { s: 'MIN_FIRST' } },
+    });
+    nodes.push({
+      name: `conv${i}`,
+      op: 'QuantizedConv2D',
+      inputs: [`xq${i}:0`, `kq${i}`, `xq${i}:1`, `xq${i}:2`, `klo${i}`, `khi${i}`],
+      attrs: { Tinput: { type: 'quint8' }, Tfilter: { type: 'quint8' }, out_type: { type: 'qint32' }, ...conv },
+    });
+    nodes.push({
+      name: `rq${i}`,
+      op: 'Requantize',
+      inputs: [`conv${i}:0`, `conv${i}:1`, `conv${i}:2`, `olo${i}`, `ohi${i}`],
+      attrs: { Tinput: { type: 'qint32' }, out_type: { type: 'quint8' } },
+    });
+    nodes.push({
+      name: `dq${i}`,
+      op: 'Dequantize',
+      inputs: [`rq${i}:0`, `rq${i}:1`, `rq${i}:2`],
+      attrs: { T: { type: 'quint8' }, mode: { s: 'MIN_FIRST' } },
+    });
     nodes.push(f32(l.bias, [net.c], `b${i}`));
-    nodes.push({ name: `bias${i}`, op: 'BiasAdd', inputs: [`dq${i}`, `b${i}`], attrs: { ...T, data_format: { s: 'NHWC' } } });
+    nodes.push({
+      name: `bias${i}`,
+      op: 'BiasAdd',
+      inputs: [`dq${i}`, `b${i}`],
+      attrs: { ...T, data_format: { s: 'NHWC' } },
+    });
     nodes.push({ name: `relu${i}`, op: 'Relu', inputs: [`bias${i}`], attrs: T });
     cur = `relu${i}`;
     inMax = l.outMax;
@@ -164,20 +262,64 @@ function legacyForm(net: Net): NodeSpec[] {
 }
 
 function onednnForm(net: Net): NodeSpec[] {
-  const nodes: NodeSpec[] = [{ name: 'x', op: 'Placeholder', inputs: [], attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } } }];
+  const nodes: NodeSpec[] = [
+    {
+      name: 'x',
+      op: 'Placeholder',
+      inputs: [],
+      attrs: { dtype: { type: 'float32' }, shape: { shape: [-1, net.h, net.h, net.c] } },
+    },
+  ];
   nodes.push(scalar(0, 'lo'), scalar(net.inMax, 'hi'));
-  nodes.push({ name: 'xq', op: 'QuantizeV2', inputs: ['x', 'lo', 'hi'], attrs: { T: { type: 'quint8' }, mode: { s: 'SCALED' } } });
+  nodes.push({
+    name: 'xq',
+    op: 'QuantizeV2',
+    inputs: ['x', 'lo', 'hi'],
+    attrs: { T: { type: 'quint8' }, mode: { s: 'SCALED' } },
+  });
   let cur = ['xq:0', 'xq:1', 'xq:2'];
   net.layers.forEach((l, i) => {
     const { q, scales } = quantizePerChannel(l.kernel, [3, 3, net.c, net.c]);
     const maxAbs = Float32Array.from(scales, (s) => s * 127);
-    nodes.push({ name: `kq${i}`, op: 'Const', inputs: [], attrs: { dtype: { type: 'qint8' }, value: { tensor: { dtype: 'qint8', shape: [3, 3, net.c, net.c], data: q } } } });
-    nodes.push(f32(Float32Array.from(maxAbs, (v) => -v), [net.c], `klo${i}`), f32(maxAbs, [net.c], `khi${i}`), f32(l.bias, [net.c], `b${i}`), scalar(0, `olo${i}`), scalar(l.outMax, `ohi${i}`));
+    nodes.push({
+      name: `kq${i}`,
+      op: 'Const',
+      inputs: [],
+      attrs: { dtype: { type: 'qint8' }, value: { tensor: { dtype: 'qint8', shape: [3, 3, net.c, net.c], data: q } } },
+    });
+    nodes.push(
+      f32(
+        Float32Array.from(maxAbs, (v) => -v),
+        [net.c],
+        `klo${i}`,
+      ),
+      f32(maxAbs, [net.c], `khi${i}`),
+      f32(l.bias, [net.c], `b${i}`),
+      scalar(0, `olo${i}`),
+      scalar(l.outMax, `ohi${i}`),
+    );
     nodes.push({
       name: `conv${i}`,
       op: 'QuantizedConv2DWithBiasAndReluAndRequantize',
-      inputs: [cur[0] as string, `kq${i}`, `b${i}`, cur[1] as string, cur[2] as string, `klo${i}`, `khi${i}`, `olo${i}`, `ohi${i}`],
-      attrs: { Tinput: { type: 'quint8' }, Tfilter: { type: 'qint8' }, Tbias: { type: 'float32' }, out_type: { type: 'quint8' }, ...conv, padding_list: { ints: [] } },
+      inputs: [
+        cur[0] as string,
+        `kq${i}`,
+        `b${i}`,
+        cur[1] as string,
+        cur[2] as string,
+        `klo${i}`,
+        `khi${i}`,
+        `olo${i}`,
+        `ohi${i}`,
+      ],
+      attrs: {
+        Tinput: { type: 'quint8' },
+        Tfilter: { type: 'qint8' },
+        Tbias: { type: 'float32' },
+        out_type: { type: 'quint8' },
+        ...conv,
+        padding_list: { ints: [] },
+      },
     });
     cur = [`conv${i}:0`, `conv${i}:1`, `conv${i}:2`];
   });
@@ -194,7 +336,9 @@ function network(h: number, c: number, depth: number, x: Tensor4D): Net {
   for (let i = 0; i < depth; i++) {
     const kernel = Float32Array.from({ length: 9 * c * c }, () => std * rng.normal());
     const bias = Float32Array.from({ length: c }, () => 0.1 * rng.normal());
-    const next = tf.tidy(() => tf.relu(tf.add(tf.conv2d(a as Tensor4D, tf.tensor4d(kernel, [3, 3, c, c]), 1, 'same'), tf.tensor1d(bias))));
+    const next = tf.tidy(() =>
+      tf.relu(tf.add(tf.conv2d(a as Tensor4D, tf.tensor4d(kernel, [3, 3, c, c]), 1, 'same'), tf.tensor1d(bias))),
+    );
     a.dispose();
     a = next;
     layers.push({ kernel, bias, outMax: a.max().dataSync()[0] as number });
@@ -203,7 +347,11 @@ function network(h: number, c: number, depth: number, x: Tensor4D): Net {
   return { h, c, layers, inMax: x.max().dataSync()[0] as number };
 }
 
-const CASES: [number, number, number][] = [[28, 32, 1], [28, 32, 4], [14, 64, 4]];
+const CASES: [number, number, number][] = [
+  [28, 32, 1],
+  [28, 32, 4],
+  [14, 64, 4],
+];
 const native = (tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version;
 out(`libtensorflow ${native}; median of ${REPEATS} runs; error = max |y − y_float| / max |y_float|`);
 out('layers (H×W×C)         batch  float ms   simulated ms (err)    legacy ms (err)       oneDNN int8 ms (err)');
@@ -211,7 +359,12 @@ for (const [h, c, depth] of CASES) {
   for (const batch of [1, 32]) {
     const x = tf.randomUniform([batch, h, h, c], 0, 2, 'float32', 7) as Tensor4D;
     const net = network(h, c, depth, x);
-    const forms: [string, NodeSpec[]][] = [['float', floatForm(net, false)], ['simulated', floatForm(net, true)], ['legacy', legacyForm(net)], ['onednn', onednnForm(net)]];
+    const forms: [string, NodeSpec[]][] = [
+      ['float', floatForm(net, false)],
+      ['simulated', floatForm(net, true)],
+      ['legacy', legacyForm(net)],
+      ['onednn', onednnForm(net)],
+    ];
     let reference: Float32Array | undefined;
     const cells: string[] = [];
     for (const [name, nodes] of forms) {
@@ -226,7 +379,9 @@ for (const [h, c, depth] of CASES) {
         const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
         const error = values.reduce((m, v, i) => Math.max(m, Math.abs(v - (reference as Float32Array)[i]!)), 0) / scale;
         const ms = timeMedian(() => tf.tidy(() => void run().sum().dataSync()), { warmup: 3, repeats: REPEATS });
-        cells.push(name === 'float' ? ms.toFixed(3).padStart(8) : `${ms.toFixed(3).padStart(8)} (${error.toExponential(1)})`);
+        cells.push(
+          name === 'float' ? ms.toFixed(3).padStart(8) : `${ms.toFixed(3).padStart(8)} (${error.toExponential(1)})`,
+        );
         model.dispose();
       } catch (error) {
         cells.push(`${name} failed: ${(error as Error).message.split('\n')[0]}`);

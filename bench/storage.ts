@@ -21,17 +21,34 @@ const epochs = arg('--epochs', 5);
 const inflight = arg('--inflight', 8);
 
 const epoch = (e: number): EpochMetrics => ({
-  epoch: e, trainLoss: 1 / (e + 1), trainAccuracy: 0.9, validationLoss: 1.1 / (e + 1), validationAccuracy: 0.88, learningRate: 0.01, seconds: 2.5,
+  epoch: e,
+  trainLoss: 1 / (e + 1),
+  trainAccuracy: 0.9,
+  validationLoss: 1.1 / (e + 1),
+  validationAccuracy: 0.88,
+  learningRate: 0.01,
+  seconds: 2.5,
 });
 const outcome: TrialOutcome = {
   metrics: { validationAccuracy: 0.9, testAccuracy: 0.89, trainLoss: 0.2 },
-  cost: { params: 120_000, paramsTotal: 121_000, macs: 45_000_000, trainMemoryBytes: 9e6, inferenceMemoryBytes: 2e6, estimatedLatencyMs: 0.8 },
+  cost: {
+    params: 120_000,
+    paramsTotal: 121_000,
+    macs: 45_000_000,
+    trainMemoryBytes: 9e6,
+    inferenceMemoryBytes: 2e6,
+    estimatedLatencyMs: 0.8,
+  },
   epochs: Array.from({ length: epochs }, (_, e) => epoch(e)),
   seconds: 12,
 };
 
 async function oneTrial(storage: Storage, experimentId: number, n: number): Promise<void> {
-  const t = await storage.createTrial(experimentId, { number: n, sample: { ops: ['conv3x3', 'skip', 'maxpool'], width: n % 64 }, key: `k${n}` });
+  const t = await storage.createTrial(experimentId, {
+    number: n,
+    sample: { ops: ['conv3x3', 'skip', 'maxpool'], width: n % 64 },
+    key: `k${n}`,
+  });
   for (let e = 0; e < epochs; e++) await storage.addEpoch(t.id, epoch(e));
   await storage.finishTrial(t.id, { state: 'COMPLETE', outcome });
 }
@@ -82,17 +99,49 @@ try {
   await sqlite.close();
   const postgres = await measurePostgres();
   const line = (cells: string[]) => process.stdout.write(`${cells.join('  ')}\n`);
-  line([`${trials} trials, each createTrial + ${epochs} × addEpoch + finishTrial; ${inflight} in flight for the second column`]);
-  line(['storage   ', '  trials/s (1 at a time)', `  trials/s (${inflight} in flight)`, `  listTrials of ${trials} (ms)`]);
-  line(['memory    ', memory[0].toFixed(0).padStart(24), memory[1].toFixed(0).padStart(20), memory[2].toFixed(1).padStart(24)]);
-  line(['sqlite WAL', disk[0].toFixed(0).padStart(24), disk[1].toFixed(0).padStart(20), disk[2].toFixed(1).padStart(24)]);
-  line(['ratio     ', `${(memory[0] / disk[0]).toFixed(1)}× slower`.padStart(24), `${(memory[1] / disk[1]).toFixed(1)}× slower`.padStart(20), `${(disk[2] / memory[2]).toFixed(1)}× slower`.padStart(24)]);
+  line([
+    `${trials} trials, each createTrial + ${epochs} × addEpoch + finishTrial; ${inflight} in flight for the second column`,
+  ]);
+  line([
+    'storage   ',
+    '  trials/s (1 at a time)',
+    `  trials/s (${inflight} in flight)`,
+    `  listTrials of ${trials} (ms)`,
+  ]);
+  line([
+    'memory    ',
+    memory[0].toFixed(0).padStart(24),
+    memory[1].toFixed(0).padStart(20),
+    memory[2].toFixed(1).padStart(24),
+  ]);
+  line([
+    'sqlite WAL',
+    disk[0].toFixed(0).padStart(24),
+    disk[1].toFixed(0).padStart(20),
+    disk[2].toFixed(1).padStart(24),
+  ]);
+  line([
+    'ratio     ',
+    `${(memory[0] / disk[0]).toFixed(1)}× slower`.padStart(24),
+    `${(memory[1] / disk[1]).toFixed(1)}× slower`.padStart(20),
+    `${(disk[2] / memory[2]).toFixed(1)}× slower`.padStart(24),
+  ]);
   if (typeof postgres === 'string') {
     line([`postgres: skipped (${postgres})`]);
   } else {
-    line(['postgres  ', postgres[0].toFixed(0).padStart(24), postgres[1].toFixed(0).padStart(20), postgres[2].toFixed(1).padStart(24)]);
+    line([
+      'postgres  ',
+      postgres[0].toFixed(0).padStart(24),
+      postgres[1].toFixed(0).padStart(20),
+      postgres[2].toFixed(1).padStart(24),
+    ]);
     const slower = (a: number, b: number) => `${(a / b).toFixed(1)}× slower`;
-    line(['vs sqlite ', slower(disk[0], postgres[0]).padStart(24), slower(disk[1], postgres[1]).padStart(20), slower(postgres[2], disk[2]).padStart(24)]);
+    line([
+      'vs sqlite ',
+      slower(disk[0], postgres[0]).padStart(24),
+      slower(disk[1], postgres[1]).padStart(20),
+      slower(postgres[2], disk[2]).padStart(24),
+    ]);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,12 @@ const SETUP_HINT =
 export type TorchThroughput = { readonly imagesPerSecond: number; readonly params: number; readonly torch: string };
 
 /** Options of a PyTorch throughput run: batch, timed steps, untimed warm-up steps (default 2), threads (TORCH_THREADS). */
-export type TorchRunOptions = { readonly batch: number; readonly steps: number; readonly warmup?: number; readonly threads?: number };
+export type TorchRunOptions = {
+  readonly batch: number;
+  readonly steps: number;
+  readonly warmup?: number;
+  readonly threads?: number;
+};
 
 let probed: { readonly python: string | undefined } | undefined;
 let hinted = false;
@@ -62,7 +67,8 @@ export function torchImagesPerSecond(arch: ResolvedArch, options: TorchRunOption
   const file = path.join(dir, 'request.json');
   try {
     fs.writeFileSync(file, JSON.stringify(request));
-    const env = options.threads === undefined ? process.env : { ...process.env, TORCH_THREADS: String(options.threads) };
+    const env =
+      options.threads === undefined ? process.env : { ...process.env, TORCH_THREADS: String(options.threads) };
     const r = spawnSync(python, [SCRIPT, file], { env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
     if (r.error !== undefined) throw new Error(`PyTorch reference: could not run ${python}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`PyTorch reference failed (exit ${r.status ?? r.signal}):\n${r.stderr.trim()}`);
@@ -73,7 +79,12 @@ export function torchImagesPerSecond(arch: ResolvedArch, options: TorchRunOption
     } catch {
       throw new Error(`PyTorch reference printed no JSON line: ${last}`);
     }
-    if (parsed === null || typeof parsed.imagesPerSecond !== 'number' || typeof parsed.params !== 'number' || typeof parsed.torch !== 'string') {
+    if (
+      parsed === null ||
+      typeof parsed.imagesPerSecond !== 'number' ||
+      typeof parsed.params !== 'number' ||
+      typeof parsed.torch !== 'string'
+    ) {
       throw new Error(`PyTorch reference printed an unexpected line: ${last}`);
     }
     return { imagesPerSecond: parsed.imagesPerSecond, params: parsed.params, torch: parsed.torch };

@@ -73,8 +73,20 @@ function handBuilt(fused: boolean): LayersModel {
   let h = input;
   const apply = (layer: { apply: (x: typeof input) => unknown }) => (h = layer.apply(h) as typeof input);
   [16, 32, 64].forEach((filters, i) => {
-    apply(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }));
-    apply(fused ? new (nasLayers().FusedBatchNorm)({ momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }));
+    apply(
+      tf.layers.conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
+      }),
+    );
+    apply(
+      fused
+        ? new (nasLayers().FusedBatchNorm)({ momentum: 0.9, epsilon: 1e-5 })
+        : tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }),
+    );
     apply(tf.layers.reLU());
     if (i === 0) apply(tf.layers.maxPooling2d({ poolSize: 2 }));
   });
@@ -89,7 +101,10 @@ async function oursOn(model: LayersModel, set: Awaited<ReturnType<typeof synthet
     await train(model, { train: { set, indices: indices.subarray(0, BATCH) } }, config(BATCH));
     const stamps: number[] = [];
     const started = performance.now();
-    await train(model, { train: { set, indices } }, config(IMAGES), { progressIntervalMs: 0, onProgress: () => void stamps.push(performance.now()) });
+    await train(model, { train: { set, indices } }, config(IMAGES), {
+      progressIntervalMs: 0,
+      onProgress: () => void stamps.push(performance.now()),
+    });
     return { wall: IMAGES / ((performance.now() - started) / 1000), steps: gaps(stamps) };
   } finally {
     model.dispose();
@@ -106,7 +121,13 @@ async function plainFit(x: Tensor, y: Tensor): Promise<Run> {
     tf.dispose([...head]);
     const stamps: number[] = [];
     const started = performance.now();
-    await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0, callbacks: { onBatchEnd: async () => void stamps.push(performance.now()) } });
+    await model.fit(x, y, {
+      batchSize: BATCH,
+      epochs: 1,
+      shuffle: false,
+      verbose: 0,
+      callbacks: { onBatchEnd: async () => void stamps.push(performance.now()) },
+    });
     return { wall: IMAGES / ((performance.now() - started) / 1000), steps: gaps(stamps) };
   } finally {
     optimizer.dispose();
@@ -135,8 +156,12 @@ const median = (v: readonly number[]) => [...v].sort((p, q) => p - q)[Math.floor
 const perStep = (ms: readonly number[]) => BATCH / (median(ms) / 1000);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const row = (label: string, a: number, b: number) =>
-  out(`${label.padEnd(24)} ${a.toFixed(1).padStart(12)} ${b.toFixed(1).padStart(17)} ${(a / b).toFixed(3).padStart(12)}`);
-out(`Trainer overhead: small CNN (conv-BN-ReLU ×3), 32×32×3 synthetic, batch ${BATCH}, ${IMAGES} images per run, native backend`);
+  out(
+    `${label.padEnd(24)} ${a.toFixed(1).padStart(12)} ${b.toFixed(1).padStart(17)} ${(a / b).toFixed(3).padStart(12)}`,
+  );
+out(
+  `Trainer overhead: small CNN (conv-BN-ReLU ×3), 32×32×3 synthetic, batch ${BATCH}, ${IMAGES} images per run, native backend`,
+);
 out('images/s                 ours (img/s)  model.fit (img/s)   ours / fit');
 runs.forEach((r, i) => row(`round ${i + 1}, wall time`, r.ours.wall, r.fit.wall));
 row('median of rounds', median(runs.map((r) => r.ours.wall)), median(runs.map((r) => r.fit.wall)));
@@ -152,4 +177,8 @@ out('');
 out('BatchNorm kernel, both trained by ours   fused (img/s)  tfjs BN (img/s)  fused / tfjs');
 fusedRuns.forEach((r, i) => row(`round ${i + 1}, wall time`, r.fused.wall, r.plain.wall));
 row('median of rounds', median(fusedRuns.map((r) => r.fused.wall)), median(fusedRuns.map((r) => r.plain.wall)));
-row('median step, all rounds', perStep(fusedRuns.flatMap((r) => r.fused.steps)), perStep(fusedRuns.flatMap((r) => r.plain.steps)));
+row(
+  'median step, all rounds',
+  perStep(fusedRuns.flatMap((r) => r.fused.steps)),
+  perStep(fusedRuns.flatMap((r) => r.plain.steps)),
+);

@@ -15,14 +15,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function nativeAddonsBuilt() {
   const require = createRequire(import.meta.url);
   const tfLib = path.join(path.dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
-  const tf = fs.existsSync(tfLib) && fs.readdirSync(tfLib).some((d) => fs.existsSync(path.join(tfLib, d, 'tfjs_binding.node')));
-  const sqlite = fs.existsSync(path.join(path.dirname(require.resolve('sqlite3/package.json')), 'build', 'Release', 'node_sqlite3.node'));
+  const tf =
+    fs.existsSync(tfLib) && fs.readdirSync(tfLib).some((d) => fs.existsSync(path.join(tfLib, d, 'tfjs_binding.node')));
+  const sqlite = fs.existsSync(
+    path.join(path.dirname(require.resolve('sqlite3/package.json')), 'build', 'Release', 'node_sqlite3.node'),
+  );
   return tf && sqlite;
 }
 
 // stdout is data (`nas … --json`): the setup's messages, and any its own children print, go to stderr.
 if (!nativeAddonsBuilt()) {
-  const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-native.mjs')], { stdio: ['ignore', 2, 'inherit'], cwd: root });
+  const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-native.mjs')], {
+    stdio: ['ignore', 2, 'inherit'],
+    cwd: root,
+  });
   if (setup.status !== 0) process.exit(setup.status ?? 1);
 }
 

@@ -13,7 +13,12 @@ export default defineConfig({
   // The supernet: 3 cells of 4 channels (its 42 mixed edges of 8 ops each make about 1,400 layers); half of
   // the training images train w, half train α. A second-order step takes about 12 s on 2 cores.
   strategy: { name: 'darts', options: { order: 'second', epochs: 3, batchSize: 32, channels: 4, layers: 3 } },
-  train: { epochs: 3, batchSize: 64, optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 3e-4 }, schedule: { kind: 'cosine', lrMax: 0.05 } },
+  train: {
+    epochs: 3,
+    batchSize: 64,
+    optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 3e-4 },
+    schedule: { kind: 'cosine', lrMax: 0.05 },
+  },
   budget: { trials: 1 },
   workers: 1,
   storage: '../runs/nas.sqlite', // beside the default config's: `nas ls` lists every experiment

@@ -9,7 +9,12 @@ export default defineConfig({
   dataset: { name: 'fashion-mnist', subset: 6_000, validationFraction: 0.15 },
   space: {
     name: 'darts',
-    options: { nodes: 3, layers: 4, channels: 8, ops: ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'dil_conv_3x3'] },
+    options: {
+      nodes: 3,
+      layers: 4,
+      channels: 8,
+      ops: ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'dil_conv_3x3'],
+    },
   },
   strategy: { name: 'reinforce', options: { batchSize: 4, learningRate: 0.02 } },
   train: { epochs: 1, batchSize: 64, optimizer: { kind: 'adam' }, schedule: { kind: 'cosine', lrMax: 3e-3 } },

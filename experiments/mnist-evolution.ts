@@ -22,7 +22,12 @@ export default defineConfig({
     },
   },
   strategy: { name: 'regularized-evolution', options: { populationSize: 10, sampleSize: 3 } },
-  train: { epochs: 1, batchSize: 64, optimizer: { kind: 'sgd', momentum: 0.9 }, schedule: { kind: 'cosine', lrMax: 0.05 } },
+  train: {
+    epochs: 1,
+    batchSize: 64,
+    optimizer: { kind: 'sgd', momentum: 0.9 },
+    schedule: { kind: 'cosine', lrMax: 0.05 },
+  },
   budget: { trials: 40, seconds: 45 * 60 },
   workers: 1,
   trialTimeoutSeconds: 600,

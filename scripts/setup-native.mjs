@@ -47,7 +47,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--force') args.force = true;
     else if (argv[i] === '--route') args.route = argv[++i];
-    else throw new SetupError(`unknown argument ${argv[i]}`, 'usage: setup-native.mjs [--force] [--route auto|stock|wheel]');
+    else
+      throw new SetupError(
+        `unknown argument ${argv[i]}`,
+        'usage: setup-native.mjs [--force] [--route auto|stock|wheel]',
+      );
   }
   if (!['auto', 'stock', 'wheel'].includes(args.route)) {
     throw new SetupError(`--route must be auto, stock or wheel, got ${args.route}`, 'pick one of the three');
@@ -60,7 +64,10 @@ function tfjsNodeDir() {
   try {
     return path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
   } catch {
-    throw new SetupError('@tensorflow/tfjs-node is not installed in node_modules', 'run `npm install` (or `npm ci`) in the project folder first');
+    throw new SetupError(
+      '@tensorflow/tfjs-node is not installed in node_modules',
+      'run `npm install` (or `npm ci`) in the project folder first',
+    );
   }
 }
 
@@ -77,7 +84,10 @@ function probeBackend(pkgDir) {
 
 async function hostAnswers(host) {
   try {
-    await Promise.race([lookup(host), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
+    await Promise.race([
+      lookup(host),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+    ]);
     return true;
   } catch {
     return false;
@@ -118,7 +128,17 @@ function findPython() {
 function downloadWheel(python, dir) {
   if (process.env.NAS_TF_WHEEL) return process.env.NAS_TF_WHEEL;
   log(`pip download --no-deps tensorflow-cpu==${WHEEL_VERSION} (about 270 MB, once)`);
-  const ok = run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--quiet', `tensorflow-cpu==${WHEEL_VERSION}`, '-d', dir]);
+  const ok = run(python, [
+    '-m',
+    'pip',
+    'download',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--quiet',
+    `tensorflow-cpu==${WHEEL_VERSION}`,
+    '-d',
+    dir,
+  ]);
   const wheel = ok ? fs.readdirSync(dir).find((f) => f.endsWith('.whl')) : undefined;
   if (!wheel) {
     throw new SetupError(
@@ -160,7 +180,10 @@ function cachedLibtensorflow() {
     return dir;
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new SetupError(`the wheel route is written for linux x64, this is ${process.platform} ${process.arch}`, 'use the stock route (--route stock) on a machine that reaches storage.googleapis.com');
+    throw new SetupError(
+      `the wheel route is written for linux x64, this is ${process.platform} ${process.arch}`,
+      'use the stock route (--route stock) on a machine that reaches storage.googleapis.com',
+    );
   }
   const python = findPython();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-tf-'));
@@ -168,10 +191,16 @@ function cachedLibtensorflow() {
     const wheel = downloadWheel(python, work);
     log(`extracting ${LIBS.join(', ')} and the C headers from ${path.basename(wheel)}`);
     const staged = path.join(work, 'out');
-    const headers = execFileSync(python, ['-c', EXTRACT_PY, wheel, staged, ...LIBS], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }).trim();
+    const headers = execFileSync(python, ['-c', EXTRACT_PY, wheel, staged, ...LIBS], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    }).trim();
     for (const lib of LIBS) {
       if (!fs.existsSync(path.join(staged, 'tensorflow', lib))) {
-        throw new SetupError(`${path.basename(wheel)} has no tensorflow/${lib}`, `use tensorflow-cpu ${WHEEL_VERSION} (NAS_TF_WHEEL_VERSION), whose wheel ships it`);
+        throw new SetupError(
+          `${path.basename(wheel)} has no tensorflow/${lib}`,
+          `use tensorflow-cpu ${WHEEL_VERSION} (NAS_TF_WHEEL_VERSION), whose wheel ships it`,
+        );
       }
     }
     log(`extracted ${LIBS.join(', ')} and ${headers} C headers`);
@@ -218,7 +247,10 @@ function buildAddon(pkgDir) {
   const preGyp = path.join(pkgDir, '..', '..', '.bin', 'node-pre-gyp');
   const ok = run(preGyp, ['install', '--build-from-source'], { cwd: pkgDir, env: nodeGypEnv() });
   if (!ok) {
-    throw new SetupError('the addon build failed (output above)', 'node-gyp needs make, a C++ compiler and Node headers: apt-get install build-essential python3; offline, Node headers must be installed beside node (include/node) or set npm_config_nodedir');
+    throw new SetupError(
+      'the addon build failed (output above)',
+      'node-gyp needs make, a C++ compiler and Node headers: apt-get install build-essential python3; offline, Node headers must be installed beside node (include/node) or set npm_config_nodedir',
+    );
   }
 }
 
@@ -242,14 +274,18 @@ async function ensureTensorFlow(args) {
   let built = false;
   if (args.route === 'stock' || (args.route === 'auto' && (await hostAnswers(STOCK_HOST)))) {
     built = stockRoute(pkgDir);
-    if (!built && args.route === 'stock') throw new SetupError("tfjs-node's own installer failed (output above)", 'try --route wheel');
+    if (!built && args.route === 'stock')
+      throw new SetupError("tfjs-node's own installer failed (output above)", 'try --route wheel');
   } else if (args.route === 'auto') {
     log(`${STOCK_HOST} does not answer: the stock download cannot work here`);
   }
   if (!built) wheelRoute(pkgDir);
   const probe = probeBackend(pkgDir);
   if (!probe.ok) {
-    throw new SetupError(`the addon was built but does not load: ${probe.reason}`, 'run again with --force; if it persists, report the message above');
+    throw new SetupError(
+      `the addon was built but does not load: ${probe.reason}`,
+      'run again with --force; if it persists, report the message above',
+    );
   }
   log(`native backend ready: tfjs ${probe.version} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -15,7 +15,10 @@ function sqlite3Dir(SetupError) {
   try {
     return path.dirname(require.resolve('sqlite3/package.json'));
   } catch {
-    throw new SetupError('sqlite3 is not installed in node_modules', 'run `npm install` (or `npm ci`) in the project folder first');
+    throw new SetupError(
+      'sqlite3 is not installed in node_modules',
+      'run `npm install` (or `npm ci`) in the project folder first',
+    );
   }
 }
 
@@ -27,7 +30,8 @@ function probe(pkgDir) {
   const result = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
   if (result.status === 0) return { ok: true, version: result.stdout.trim() };
   const lines = (result.stderr || '').split('\n');
-  const reason = lines.find((l) => /^\w*Error:/.test(l)) ?? lines.find((l) => l.trim() !== '') ?? `exit ${result.status}`;
+  const reason =
+    lines.find((l) => /^\w*Error:/.test(l)) ?? lines.find((l) => l.trim() !== '') ?? `exit ${result.status}`;
   return { ok: false, reason: reason.trim() };
 }
 
@@ -52,7 +56,10 @@ function prebuiltRoute(pkgDir, { log }) {
 function sourceRoute(pkgDir, { log, run, env, SetupError }) {
   const gyp = nodeGyp(pkgDir, env);
   if (gyp === undefined) {
-    throw new SetupError('node-gyp was not found (neither sqlite3\'s optional dependency nor npm\'s own)', 'run `npm install` again, or install node-gyp globally (npm install -g node-gyp)');
+    throw new SetupError(
+      "node-gyp was not found (neither sqlite3's optional dependency nor npm's own)",
+      'run `npm install` again, or install node-gyp globally (npm install -g node-gyp)',
+    );
   }
   log('sqlite3: compiling the addon and the bundled SQLite with node-gyp (about a minute)');
   if (!run(process.execPath, [gyp, 'rebuild', '--jobs', 'max'], { cwd: pkgDir, env })) {
@@ -86,6 +93,10 @@ export function ensureSqlite({ force }, tools) {
     sourceRoute(pkgDir, tools);
   }
   const found = probe(pkgDir);
-  if (!found.ok) throw new SetupError(`the sqlite3 addon was built but does not load: ${found.reason}`, 'run again with --force; if it persists, report the message above');
+  if (!found.ok)
+    throw new SetupError(
+      `the sqlite3 addon was built but does not load: ${found.reason}`,
+      'run again with --force; if it persists, report the message above',
+    );
   log(`sqlite3 ready: SQLite ${found.version} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

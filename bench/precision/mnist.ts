@@ -39,7 +39,11 @@ function permutation(n: number, seed: number): Uint32Array {
   return p;
 }
 
-export async function convergence(variants: readonly Variant[], train: CompileTrainConfig, o: { steps: number; batch: number; lr: number; window: number; testImages: number }): Promise<ConvergenceRow[]> {
+export async function convergence(
+  variants: readonly Variant[],
+  train: CompileTrainConfig,
+  o: { steps: number; batch: number; lr: number; window: number; testImages: number },
+): Promise<ConvergenceRow[]> {
   const tf = loadTf();
   const data = await loadMnist();
   const arch = mnistNet();
@@ -79,7 +83,12 @@ export async function convergence(variants: readonly Variant[], train: CompileTr
     let lossSum = 0;
     for (let start = 0; start < testCount; start += chunk) {
       const n = Math.min(chunk, testCount - start);
-      const x = tf.tensor4d(data.test.images.subarray(start * pixels, (start + n) * pixels), [n, 28, 28, 1]) as Tensor4D;
+      const x = tf.tensor4d(data.test.images.subarray(start * pixels, (start + n) * pixels), [
+        n,
+        28,
+        28,
+        1,
+      ]) as Tensor4D;
       const y = tf.tensor1d(Int32Array.from(data.test.labels.subarray(start, start + n)), 'int32') as Tensor1D;
       const [loss, hits] = (models[i] as CompiledModel).evaluate(x, y);
       lossSum += (loss as number) * n;
@@ -88,8 +97,15 @@ export async function convergence(variants: readonly Variant[], train: CompileTr
     }
     const l = losses[i] as number[];
     const windows: number[] = [];
-    for (let w = 0; w < l.length; w += o.window) windows.push(l.slice(w, w + o.window).reduce((a, b) => a + b, 0) / Math.min(o.window, l.length - w));
-    rows.push({ variant: v, windows, testAccuracy: correct / testCount, testLoss: lossSum / testCount, seconds: seconds[i] as number });
+    for (let w = 0; w < l.length; w += o.window)
+      windows.push(l.slice(w, w + o.window).reduce((a, b) => a + b, 0) / Math.min(o.window, l.length - w));
+    rows.push({
+      variant: v,
+      windows,
+      testAccuracy: correct / testCount,
+      testLoss: lossSum / testCount,
+      seconds: seconds[i] as number,
+    });
     (models[i] as CompiledModel).dispose();
   }
   return rows;

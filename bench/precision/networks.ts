@@ -4,7 +4,12 @@ import type { ResolvedArch } from '../../src/space/resolve.js';
 import { assertArch } from '../../src/space/validate.js';
 
 /** conv-BN-ReLU blocks of 3×3 convolutions (no bias before BN), a 2×2 max-pool after each `pool` index, GAP (or flatten), dense. */
-export function convNet(widths: readonly number[], pools: readonly number[], inputShape: readonly [number, number, number], head: 'gap' | 'flatten' = 'gap'): ResolvedArch {
+export function convNet(
+  widths: readonly number[],
+  pools: readonly number[],
+  inputShape: readonly [number, number, number],
+  head: 'gap' | 'flatten' = 'gap',
+): ResolvedArch {
   const nodes: ArchNode[] = [];
   let last = 'input';
   widths.forEach((filters, i) => {
@@ -19,7 +24,10 @@ export function convNet(widths: readonly number[], pools: readonly number[], inp
       last = `pool${i + 1}`;
     }
   });
-  nodes.push(head === 'gap' ? { id: 'head', op: 'gap', inputs: [last] } : { id: 'head', op: 'flatten', inputs: [last] }, { id: 'logits', op: 'dense', units: 'classes', inputs: ['head'] });
+  nodes.push(
+    head === 'gap' ? { id: 'head', op: 'gap', inputs: [last] } : { id: 'head', op: 'flatten', inputs: [last] },
+    { id: 'logits', op: 'dense', units: 'classes', inputs: ['head'] },
+  );
   return assertArch({ version: 1, nodes, output: 'logits' }, { inputShape, classes: 10 });
 }
 

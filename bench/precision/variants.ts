@@ -32,7 +32,12 @@ export function buildTraining(arch: ResolvedArch, train: CompileTrainConfig): Bu
   return { compiled: compileArch(arch, train) };
 }
 
-export type VariantGraph = { readonly variant: Variant; readonly compiled: CompiledGraph; readonly lowered: number; readonly casts: number };
+export type VariantGraph = {
+  readonly variant: Variant;
+  readonly compiled: CompiledGraph;
+  readonly lowered: number;
+  readonly casts: number;
+};
 
 export function variantGraph(built: Built, variant: Variant): VariantGraph {
   if (variant.dtype === undefined) return { variant, compiled: built.compiled, lowered: 0, casts: 0 };

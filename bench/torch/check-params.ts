@@ -18,8 +18,13 @@ const NB201_BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_conne
 /** The benchmark's CIFAR-10 optimum (four 3×3, one 1×1 conv edge): 1,073,466 (docs/spaces.md). */
 const NB201_OPTIMUM_INDEX = 13_714;
 
-const stage = (block: MacroStage['block'], width: number, depth: number, stride: number, more: Partial<MacroStage> = {}): MacroStage =>
-  ({ block, kernel: 3, expansion: 1, width, depth, stride, attention: 'none', ...more });
+const stage = (
+  block: MacroStage['block'],
+  width: number,
+  depth: number,
+  stride: number,
+  more: Partial<MacroStage> = {},
+): MacroStage => ({ block, kernel: 3, expansion: 1, width, depth, stride, attention: 'none', ...more });
 
 function nb201(cell: string): ResolvedArch {
   const space = createSpace('nb201', {});
@@ -29,7 +34,8 @@ function nb201(cell: string): ResolvedArch {
 function macroCifar(sample: MacroSample): ResolvedArch {
   const space = createSpace('macro', macroPresets.cifar);
   const issues = space.validate(sample);
-  if (issues.length > 0) throw new Error(`not a macro sample: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  if (issues.length > 0)
+    throw new Error(`not a macro sample: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   return assertArch(space.freeze(sample), CIFAR);
 }
 
@@ -38,7 +44,10 @@ if (resnet18 === undefined) throw new Error('no resnet18 reference network');
 
 const NETWORKS: readonly { readonly name: string; readonly arch: () => ResolvedArch }[] = [
   { name: 'nb201 best cell (five 3x3 edges; C16, N5)', arch: () => nb201(NB201_BEST) },
-  { name: `nb201 benchmark index ${NB201_OPTIMUM_INDEX} (four 3x3, one 1x1)`, arch: () => nb201(toBenchmarkString(sampleAtBenchmarkIndex(NB201_OPTIMUM_INDEX))) },
+  {
+    name: `nb201 benchmark index ${NB201_OPTIMUM_INDEX} (four 3x3, one 1x1)`,
+    arch: () => nb201(toBenchmarkString(sampleAtBenchmarkIndex(NB201_OPTIMUM_INDEX))),
+  },
   {
     name: 'macro cifar: basic [3,3,3] w16/32/64 (ResNet-20-like)',
     arch: () => macroCifar({ stages: [stage('basic', 16, 3, 1), stage('basic', 32, 3, 2), stage('basic', 64, 3, 2)] }),
@@ -47,13 +56,14 @@ const NETWORKS: readonly { readonly name: string; readonly arch: () => ResolvedA
   {
     // Extra coverage: dwconv, SE / CBAM (mul, channel_pool, gmp, shared dense), bottleneck, inverted residual.
     name: 'macro cifar: every block kind, SE, CBAM',
-    arch: () => macroCifar({
-      stages: [
-        stage('separable', 16, 2, 1, { kernel: 7, attention: 'cbam' }),
-        stage('bottleneck', 16, 1, 2, { expansion: 6, attention: 'se' }),
-        stage('inverted_residual', 64, 2, 2, { kernel: 5, expansion: 4 }),
-      ],
-    }),
+    arch: () =>
+      macroCifar({
+        stages: [
+          stage('separable', 16, 2, 1, { kernel: 7, attention: 'cbam' }),
+          stage('bottleneck', 16, 1, 2, { expansion: 6, attention: 'se' }),
+          stage('inverted_residual', 64, 2, 2, { kernel: 5, expansion: 4 }),
+        ],
+      }),
   },
 ];
 
@@ -67,7 +77,9 @@ for (const { name, arch: make } of NETWORKS) {
   if (torch === undefined) process.exit(1);
   const ok = ours === torch.params;
   if (!ok) mismatches++;
-  out(`${name.padEnd(56)} ${ours.toLocaleString('en-US').padStart(12)} ${torch.params.toLocaleString('en-US').padStart(12)}  ${ok ? 'yes' : 'NO'}`);
+  out(
+    `${name.padEnd(56)} ${ours.toLocaleString('en-US').padStart(12)} ${torch.params.toLocaleString('en-US').padStart(12)}  ${ok ? 'yes' : 'NO'}`,
+  );
 }
 if (mismatches > 0) {
   out(`${mismatches} mismatch${mismatches === 1 ? '' : 'es'}`);

@@ -40,7 +40,12 @@ const header: DashboardHeader = {
   seed: options.seed,
   budget: { trials: options.trials },
   workers: options.workers,
-  objectives: values.multi ? [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'params', direction: 'min' }] : [{ metric: 'validationAccuracy', direction: 'max' }],
+  objectives: values.multi
+    ? [
+        { metric: 'validationAccuracy', direction: 'max' },
+        { metric: 'params', direction: 'min' },
+      ]
+    : [{ metric: 'validationAccuracy', direction: 'max' }],
   epochs: options.epochs,
 };
 

@@ -13,7 +13,15 @@ function shift(event: RunEvent, origin: number): RunEvent {
   const t = event.t + origin;
   if (event.type !== 'trial-started' && event.type !== 'trial-finished') return { ...event, t };
   const trial = event.trial;
-  return { ...event, t, trial: { ...trial, startedAt: trial.startedAt + origin, ...(trial.finishedAt === undefined ? {} : { finishedAt: trial.finishedAt + origin }) } };
+  return {
+    ...event,
+    t,
+    trial: {
+      ...trial,
+      startedAt: trial.startedAt + origin,
+      ...(trial.finishedAt === undefined ? {} : { finishedAt: trial.finishedAt + origin }),
+    },
+  };
 }
 
 /**
@@ -42,7 +50,14 @@ export function play(script: readonly Scheduled[], emit: (event: RunEvent) => vo
   const end = (status: 'finished' | 'stopped') => {
     clearTimeout(timer);
     ended = true;
-    if (status === 'stopped') send({ type: 'experiment-finished', t: Date.now(), experiment: experimentOf(script), status, counts: { ...counts } });
+    if (status === 'stopped')
+      send({
+        type: 'experiment-finished',
+        t: Date.now(),
+        experiment: experimentOf(script),
+        status,
+        counts: { ...counts },
+      });
     resolve(status);
   };
   const next = () => {
@@ -55,7 +70,12 @@ export function play(script: readonly Scheduled[], emit: (event: RunEvent) => vo
   };
   const cancelRunning = () => {
     const now = Date.now();
-    for (const trial of [...running.values()]) send({ type: 'trial-finished', t: now, trial: { ...trial, state: 'FAILED', reason: 'cancelled', message: 'the search stopped', finishedAt: now } });
+    for (const trial of [...running.values()])
+      send({
+        type: 'trial-finished',
+        t: now,
+        trial: { ...trial, state: 'FAILED', reason: 'cancelled', message: 'the search stopped', finishedAt: now },
+      });
   };
 
   timer = setTimeout(next, 0);

@@ -40,7 +40,19 @@ function quality(sample: Json): number {
  */
 export function demoSchedule(o: DemoOptions): Scheduled[] {
   const rng = new Rng(o.seed);
-  const out: Scheduled[] = [{ at: 0, event: { type: 'experiment-started', t: 0, experiment: o.experiment, resumed: false, budget: { trials: o.trials }, workers: o.workers } }];
+  const out: Scheduled[] = [
+    {
+      at: 0,
+      event: {
+        type: 'experiment-started',
+        t: 0,
+        experiment: o.experiment,
+        resumed: false,
+        budget: { trials: o.trials },
+        workers: o.workers,
+      },
+    },
+  ];
   const free = Array.from({ length: o.workers }, () => 0);
   const counts: Record<string, number> = {};
   for (let number = 0; number < o.trials; number++) {
@@ -50,10 +62,14 @@ export function demoSchedule(o: DemoOptions): Scheduled[] {
     out.push(...events);
     const last = events[events.length - 1];
     free[lane] = last?.at ?? start;
-    if (last?.event.type === 'trial-finished') counts[last.event.trial.state] = (counts[last.event.trial.state] ?? 0) + 1;
+    if (last?.event.type === 'trial-finished')
+      counts[last.event.trial.state] = (counts[last.event.trial.state] ?? 0) + 1;
   }
   const end = Math.max(...free) + 50;
-  out.push({ at: end, event: { type: 'experiment-finished', t: end, experiment: o.experiment, status: 'finished', counts } });
+  out.push({
+    at: end,
+    event: { type: 'experiment-finished', t: end, experiment: o.experiment, status: 'finished', counts },
+  });
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -72,17 +88,44 @@ function trialScript(o: DemoOptions, rng: Rng, number: number, start: number): S
     const accuracy = final * (1 - 0.45 * Math.exp(-epoch / 1.2)) + 0.01 * rng.normal();
     const loss = 2.3 * Math.exp(-epoch * accuracy);
     for (let t = o.tickMs; t < epochMs; t += o.tickMs) {
-      progress({ type: 'trial-progress', t: at + t, trialId: trial.id, number, progress: { kind: 'batch', epoch, fraction: t / epochMs, loss: loss * (1.2 - 0.2 * (t / epochMs)) } });
-      if (failAt === epoch && t / epochMs > 0.5) return [...out, finished(trial, at + t, 'diverged', `DivergedError: loss NaN at step ${Math.round((epoch - 1 + t / epochMs) * 390)}`)];
+      progress({
+        type: 'trial-progress',
+        t: at + t,
+        trialId: trial.id,
+        number,
+        progress: { kind: 'batch', epoch, fraction: t / epochMs, loss: loss * (1.2 - 0.2 * (t / epochMs)) },
+      });
+      if (failAt === epoch && t / epochMs > 0.5)
+        return [
+          ...out,
+          finished(
+            trial,
+            at + t,
+            'diverged',
+            `DivergedError: loss NaN at step ${Math.round((epoch - 1 + t / epochMs) * 390)}`,
+          ),
+        ];
     }
     at += epochMs;
-    const metrics: EpochMetrics = { epoch, trainLoss: loss, trainAccuracy: accuracy + 0.03, validationLoss: loss * 1.1, validationAccuracy: accuracy, learningRate: 0.025, seconds: epochMs / 1000 };
+    const metrics: EpochMetrics = {
+      epoch,
+      trainLoss: loss,
+      trainAccuracy: accuracy + 0.03,
+      validationLoss: loss * 1.1,
+      validationAccuracy: accuracy,
+      learningRate: 0.025,
+      seconds: epochMs / 1000,
+    };
     epochs.push(metrics);
     progress({ type: 'trial-progress', t: at, trialId: trial.id, number, progress: { kind: 'epoch', metrics } });
   }
   const last = epochs[epochs.length - 1];
   const outcome: TrialOutcome = {
-    metrics: { validationAccuracy: last?.validationAccuracy ?? Number.NaN, validationLoss: last?.validationLoss ?? Number.NaN, trainLoss: last?.trainLoss ?? Number.NaN },
+    metrics: {
+      validationAccuracy: last?.validationAccuracy ?? Number.NaN,
+      validationLoss: last?.validationLoss ?? Number.NaN,
+      trainLoss: last?.trainLoss ?? Number.NaN,
+    },
     cost: {
       params: report.params.trainable,
       paramsTotal: report.params.total,
@@ -95,9 +138,20 @@ function trialScript(o: DemoOptions, rng: Rng, number: number, start: number): S
     seconds: (at - start) / 1000,
   };
   const done = at + 100;
-  return [...out, { at: done, trial: number, event: { type: 'trial-finished', t: done, trial: { ...trial, state: 'COMPLETE', outcome, finishedAt: done } } }];
+  return [
+    ...out,
+    {
+      at: done,
+      trial: number,
+      event: { type: 'trial-finished', t: done, trial: { ...trial, state: 'COMPLETE', outcome, finishedAt: done } },
+    },
+  ];
 }
 
 function finished(trial: Trial, at: number, reason: 'diverged', message: string): Scheduled {
-  return { at, trial: trial.number, event: { type: 'trial-finished', t: at, trial: { ...trial, state: 'FAILED', reason, message, finishedAt: at } } };
+  return {
+    at,
+    trial: trial.number,
+    event: { type: 'trial-finished', t: at, trial: { ...trial, state: 'FAILED', reason, message, finishedAt: at } },
+  };
 }

@@ -26,7 +26,8 @@ export function parseShape(value: string): number[] {
 /** Commander argument parser for an integer flag (negative allowed), e.g. a seed. */
 export function parseInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || value.trim() === '') throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  if (!Number.isSafeInteger(n) || value.trim() === '')
+    throw new InvalidArgumentError(`expected an integer, got "${value}"`);
   return n;
 }
 
@@ -38,14 +39,16 @@ export function parseJsonObject(value: string): Record<string, unknown> {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError(`expected a JSON object, got "${value}"`);
   return parsed as Record<string, unknown>;
 }
 
 /** Commander argument parser for one of a fixed list of words (e.g. --precision fp32|bf16|fp16). */
 export function parseOneOf<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${value}"`);
+    if (!(choices as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${value}"`);
     return value as T;
   };
 }
@@ -54,6 +57,7 @@ export function parseOneOf<T extends string>(choices: readonly T[]): (value: str
 export function parseSegments(value: string): number | 'sqrt' {
   if (value === 'sqrt') return value;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer or "sqrt", got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive integer or "sqrt", got "${value}"`);
   return n;
 }

@@ -16,16 +16,25 @@ export type Pair = number | readonly [number, number];
 
 /** Explicit padding (or cropping): p on every side, [ph, pw] per axis, or [[top, bottom], [left, right]]. */
 export type ExplicitPadding =
-  | number
-  | readonly [number, number]
-  | readonly [readonly [number, number], readonly [number, number]];
+  number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
 
 /** 'same' / 'valid' follow TensorFlow ('same': out = ceil(in / stride), odd padding goes bottom/right). */
 export type Padding = 'same' | 'valid' | ExplicitPadding;
 
 /** Element-wise activations the builder can make with tfjs layers. */
 export const ACTIVATIONS = [
-  'relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'gelu', 'sigmoid', 'tanh', 'swish', 'softplus', 'softmax', 'linear',
+  'relu',
+  'relu6',
+  'leaky_relu',
+  'elu',
+  'selu',
+  'gelu',
+  'sigmoid',
+  'tanh',
+  'swish',
+  'softplus',
+  'softmax',
+  'linear',
 ] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
@@ -258,15 +267,39 @@ export interface FactorizedReduceNode extends NodeBase {
 
 /** Ops that the builder makes directly (one tfjs layer, or a fixed small group of them). */
 export type PrimitiveNode =
-  | ConvNode | DepthwiseConvNode | SeparableConvNode | TransposedConvNode
-  | MaxPoolNode | AvgPoolNode | GlobalAvgPoolNode | GlobalMaxPoolNode | ChannelPoolNode
-  | BatchNormNode | ActivationNode | DropoutNode | DropPathNode | DenseNode | FlattenNode
-  | IdentityNode | ZeroNode | CropNode | UpsampleNode | AddNode | ConcatNode | MulNode | MixNode;
+  | ConvNode
+  | DepthwiseConvNode
+  | SeparableConvNode
+  | TransposedConvNode
+  | MaxPoolNode
+  | AvgPoolNode
+  | GlobalAvgPoolNode
+  | GlobalMaxPoolNode
+  | ChannelPoolNode
+  | BatchNormNode
+  | ActivationNode
+  | DropoutNode
+  | DropPathNode
+  | DenseNode
+  | FlattenNode
+  | IdentityNode
+  | ZeroNode
+  | CropNode
+  | UpsampleNode
+  | AddNode
+  | ConcatNode
+  | MulNode
+  | MixNode;
 
 /** Ops that `src/space` expands into primitive sub-graphs with ids `<id>/<part>`. */
 export type BlockNode =
-  | BasicBlockNode | BottleneckNode | InvertedResidualNode
-  | SqueezeExcitationNode | CbamNode | FpnNode | FactorizedReduceNode;
+  | BasicBlockNode
+  | BottleneckNode
+  | InvertedResidualNode
+  | SqueezeExcitationNode
+  | CbamNode
+  | FpnNode
+  | FactorizedReduceNode;
 
 export type ArchNode = PrimitiveNode | BlockNode;
 export type OpName = ArchNode['op'];

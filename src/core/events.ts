@@ -6,17 +6,47 @@ import type { EpochMetrics, Trial } from './trial.js';
  * event log in storage. Plain data; `t` is the wall-clock time in ms.
  */
 export type RunEvent =
-  | { readonly type: 'experiment-started'; readonly t: number; readonly experiment: string; readonly resumed: boolean; readonly budget: { readonly trials: number; readonly seconds?: number }; readonly workers: number }
+  | {
+      readonly type: 'experiment-started';
+      readonly t: number;
+      readonly experiment: string;
+      readonly resumed: boolean;
+      readonly budget: { readonly trials: number; readonly seconds?: number };
+      readonly workers: number;
+    }
   | { readonly type: 'trial-started'; readonly t: number; readonly trial: Trial }
-  | { readonly type: 'trial-progress'; readonly t: number; readonly trialId: number; readonly number: number; readonly progress: TrialProgress }
+  | {
+      readonly type: 'trial-progress';
+      readonly t: number;
+      readonly trialId: number;
+      readonly number: number;
+      readonly progress: TrialProgress;
+    }
   | { readonly type: 'trial-finished'; readonly t: number; readonly trial: Trial }
   | { readonly type: 'strategy-done'; readonly t: number; readonly why: string }
   | { readonly type: 'stopping'; readonly t: number; readonly why: string }
-  | { readonly type: 'experiment-finished'; readonly t: number; readonly experiment: string; readonly status: 'finished' | 'stopped'; readonly counts: Readonly<Record<string, number>> }
+  | {
+      readonly type: 'experiment-finished';
+      readonly t: number;
+      readonly experiment: string;
+      readonly status: 'finished' | 'stopped';
+      readonly counts: Readonly<Record<string, number>>;
+    }
   | { readonly type: 'oneshot-started'; readonly t: number; readonly start: OneShotStart }
-  | { readonly type: 'oneshot-progress'; readonly t: number; readonly epoch: number; readonly fraction: number; readonly loss: number }
+  | {
+      readonly type: 'oneshot-progress';
+      readonly t: number;
+      readonly epoch: number;
+      readonly fraction: number;
+      readonly loss: number;
+    }
   | { readonly type: 'oneshot-epoch'; readonly t: number; readonly epoch: OneShotEpoch }
-  | { readonly type: 'owner-takeover'; readonly t: number; readonly experiment: string; readonly takeover: OwnerTakeover };
+  | {
+      readonly type: 'owner-takeover';
+      readonly t: number;
+      readonly experiment: string;
+      readonly takeover: OwnerTakeover;
+    };
 
 /** Progress of a running trial: an epoch finished, or how far the current epoch is. */
 export type TrialProgress =
@@ -38,7 +68,15 @@ export type OneShotStart = {
   readonly epochs: number;
   /** 1 on a fresh start; k + 1 when resumed after epoch k. */
   readonly startEpoch: number;
-  readonly cells: readonly { readonly name: string; readonly edges: readonly { readonly id: string; readonly from: number; readonly to: number; readonly ops: readonly string[] }[] }[];
+  readonly cells: readonly {
+    readonly name: string;
+    readonly edges: readonly {
+      readonly id: string;
+      readonly from: number;
+      readonly to: number;
+      readonly ops: readonly string[];
+    }[];
+  }[];
   /** The cost model's training-memory estimate of the supernet, bytes. */
   readonly estimatedMemoryBytes: number;
 };
@@ -72,7 +110,12 @@ export type OneShotEpoch = {
  */
 export type OwnerTakeover = {
   /** The owner taken over: its host and pid, when it started driving, its last heartbeat. */
-  readonly previous: { readonly host: string; readonly pid: number; readonly startedAt: number; readonly heartbeatAt: number };
+  readonly previous: {
+    readonly host: string;
+    readonly pid: number;
+    readonly startedAt: number;
+    readonly heartbeatAt: number;
+  };
   /** `owner-dead`: its process on this host is gone; `heartbeat-timeout`: no heartbeat for `timeoutMs`. */
   readonly why: 'owner-dead' | 'heartbeat-timeout';
   /** How old the previous owner's heartbeat was when it was taken over. */

@@ -3,14 +3,41 @@ import { OptionsError } from './errors.js';
 
 /** One option of a registry entry: its type, a one-line description, bounds and default. */
 export type OptionSpec =
-  | { readonly type: 'integer' | 'number'; readonly description: string; readonly min?: number; readonly max?: number; readonly default?: number }
+  | {
+      readonly type: 'integer' | 'number';
+      readonly description: string;
+      readonly min?: number;
+      readonly max?: number;
+      readonly default?: number;
+    }
   | { readonly type: 'seed'; readonly description: string; readonly default?: string | number }
   | { readonly type: 'path'; readonly description: string; readonly default?: string }
   | { readonly type: 'boolean'; readonly description: string; readonly default?: boolean }
-  | { readonly type: 'enum'; readonly description: string; readonly choices: readonly string[]; readonly default?: string }
-  | { readonly type: 'subset'; readonly description: string; readonly choices: readonly string[]; readonly default?: readonly string[] }
-  | { readonly type: 'integers'; readonly description: string; readonly min?: number; readonly default?: readonly number[] }
-  | { readonly type: 'numbers'; readonly description: string; readonly min?: number; readonly max?: number; readonly default?: readonly number[] };
+  | {
+      readonly type: 'enum';
+      readonly description: string;
+      readonly choices: readonly string[];
+      readonly default?: string;
+    }
+  | {
+      readonly type: 'subset';
+      readonly description: string;
+      readonly choices: readonly string[];
+      readonly default?: readonly string[];
+    }
+  | {
+      readonly type: 'integers';
+      readonly description: string;
+      readonly min?: number;
+      readonly default?: readonly number[];
+    }
+  | {
+      readonly type: 'numbers';
+      readonly description: string;
+      readonly min?: number;
+      readonly max?: number;
+      readonly default?: readonly number[];
+    };
 
 /** The options an entry takes, by name. */
 export type OptionsSchema = Readonly<Record<string, OptionSpec>>;
@@ -37,11 +64,15 @@ export type OptionProblem = { readonly key: string; readonly message: string };
  * Checks `given` against `schema` and fills defaults, making paths absolute (from the working
  * directory); returns every problem instead of throwing (config validation merges them with its own).
  */
-export function checkOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>): { values: OptionValues<S>; problems: OptionProblem[] } {
+export function checkOptions<S extends OptionsSchema>(
+  schema: S,
+  given: Readonly<Record<string, unknown>>,
+): { values: OptionValues<S>; problems: OptionProblem[] } {
   const problems: OptionProblem[] = [];
   const known = Object.keys(schema);
   for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(schema, key)) problems.push({ key, message: `unknown option (known: ${known.join(', ') || 'none'})` });
+    if (!Object.hasOwn(schema, key))
+      problems.push({ key, message: `unknown option (known: ${known.join(', ') || 'none'})` });
   }
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(schema)) {
@@ -58,11 +89,17 @@ export function checkOptions<S extends OptionsSchema>(schema: S, given: Readonly
  * directory). Throws one {@link OptionsError} listing every problem, each with what was expected
  * and what was given; `owner` names the entry in its message.
  */
-export function resolveOptions<S extends OptionsSchema>(schema: S, given: Readonly<Record<string, unknown>>, owner: string): OptionValues<S> {
+export function resolveOptions<S extends OptionsSchema>(
+  schema: S,
+  given: Readonly<Record<string, unknown>>,
+  owner: string,
+): OptionValues<S> {
   const { values, problems } = checkOptions(schema, given);
   if (problems.length > 0) {
     const list = problems.map((p) => `\n  • ${p.key}: ${p.message}`).join('');
-    throw new OptionsError(`${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`);
+    throw new OptionsError(
+      `${owner} has invalid options (${problems.length} problem${problems.length === 1 ? '' : 's'}):${list}`,
+    );
   }
   return values;
 }
@@ -73,28 +110,49 @@ function check(spec: OptionSpec, value: unknown): string | undefined {
     case 'path':
       return typeof value === 'string' && value.length > 0 ? undefined : `expected a path (non-empty string), ${got}`;
     case 'seed':
-      return typeof value === 'string' || Number.isSafeInteger(value) ? undefined : `expected a seed (string or integer), ${got}`;
+      return typeof value === 'string' || Number.isSafeInteger(value)
+        ? undefined
+        : `expected a seed (string or integer), ${got}`;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `expected true or false, ${got}`;
     case 'enum':
       return spec.choices.includes(value as string) ? undefined : `expected one of ${spec.choices.join(', ')}, ${got}`;
     case 'subset': {
-      const ok = Array.isArray(value) && value.length > 0 && value.every((v) => spec.choices.includes(v as string)) && new Set(value).size === value.length;
-      return ok ? undefined : `expected a non-empty list of distinct values from ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`;
+      const ok =
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((v) => spec.choices.includes(v as string)) &&
+        new Set(value).size === value.length;
+      return ok
+        ? undefined
+        : `expected a non-empty list of distinct values from ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`;
     }
     case 'integers': {
-      const ok = Array.isArray(value) && value.length > 0 && value.every((v) => Number.isSafeInteger(v) && v >= (spec.min ?? -Infinity));
-      return ok ? undefined : `expected a non-empty list of integers${range(spec.min, undefined)}, got ${JSON.stringify(value)}`;
+      const ok =
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((v) => Number.isSafeInteger(v) && v >= (spec.min ?? -Infinity));
+      return ok
+        ? undefined
+        : `expected a non-empty list of integers${range(spec.min, undefined)}, got ${JSON.stringify(value)}`;
     }
     case 'numbers': {
-      const ok = Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= (spec.min ?? -Infinity) && v <= (spec.max ?? Infinity));
+      const ok =
+        Array.isArray(value) &&
+        value.every(
+          (v) =>
+            typeof v === 'number' && Number.isFinite(v) && v >= (spec.min ?? -Infinity) && v <= (spec.max ?? Infinity),
+        );
       return ok ? undefined : `expected a list of numbers${range(spec.min, spec.max)}, got ${JSON.stringify(value)}`;
     }
     case 'integer':
     case 'number': {
-      const ok = typeof value === 'number' && (spec.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
+      const ok =
+        typeof value === 'number' && (spec.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
       const inRange = ok && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
-      return inRange ? undefined : `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec.min, spec.max)}, ${got}`;
+      return inRange
+        ? undefined
+        : `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}${range(spec.min, spec.max)}, ${got}`;
     }
   }
 }

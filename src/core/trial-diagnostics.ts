@@ -29,7 +29,10 @@ export function diagnosticsSummary(d: TrialDiagnostics): TrialDiagnostics {
 /** A run's diagnostics split by epoch (epochs with nothing measured are left out); a flag goes to the epoch of the check that raised it. */
 export function diagnosticEpochs(d: TrialDiagnostics): DiagnosticEpoch[] {
   const epochOfStep = new Map((d.checks ?? []).map((c) => [c.step, c.epoch]));
-  const epochs = new Map<number, { checks: DiagnosticCheck[]; histograms: DiagnosticHistogram[]; flags: DiagnosticFlag[] }>();
+  const epochs = new Map<
+    number,
+    { checks: DiagnosticCheck[]; histograms: DiagnosticHistogram[]; flags: DiagnosticFlag[] }
+  >();
   const at = (epoch: number) => {
     let e = epochs.get(epoch);
     if (e === undefined) epochs.set(epoch, (e = { checks: [], histograms: [], flags: [] }));

@@ -11,13 +11,29 @@ export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
  * while it ran (found RUNNING on resume); `disk-full`, `read-only`: its model could not be saved
  * because the disk is full or refuses writes (the search stops); `error`: anything else thrown.
  */
-export type FailureReason = 'diverged' | 'invalid' | 'out-of-memory' | 'timeout' | 'cancelled' | 'crashed' | 'interrupted' | 'disk-full' | 'read-only' | 'diagnostics' | 'error';
+export type FailureReason =
+  | 'diverged'
+  | 'invalid'
+  | 'out-of-memory'
+  | 'timeout'
+  | 'cancelled'
+  | 'crashed'
+  | 'interrupted'
+  | 'disk-full'
+  | 'read-only'
+  | 'diagnostics'
+  | 'error';
 
 /**
  * Failures that cut a trial short without judging its architecture (a stop, a dead driver, a disk
  * that refused a write): they do not count against the budget, and a resume runs them again once.
  */
-export const CUT_SHORT: ReadonlySet<FailureReason> = new Set<FailureReason>(['interrupted', 'cancelled', 'disk-full', 'read-only']);
+export const CUT_SHORT: ReadonlySet<FailureReason> = new Set<FailureReason>([
+  'interrupted',
+  'cancelled',
+  'disk-full',
+  'read-only',
+]);
 
 /** Metrics of one training epoch. Losses may be NaN (a diverged epoch). */
 export interface EpochMetrics {

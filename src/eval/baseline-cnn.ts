@@ -13,7 +13,14 @@ export function buildBaselineCnn(inputShape: ImageShape, numClasses: number, see
   const init = () => tf.initializers.heNormal({ seed: next++ });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [...inputShape], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tf.layers.conv2d({
+        inputShape: [...inputShape],
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),

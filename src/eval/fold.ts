@@ -51,11 +51,14 @@ export function foldedStructure(arch: ResolvedArch): Omit<FoldResult, 'weights'>
   const producers = new Set(pairs.values());
   const ids = newIds(arch, new Set(pairs.keys()));
   const ref = (r: string): string => (r === INPUT_ID ? r : (ids.get(pairs.get(r) ?? r) as string));
-  const nodes = arch.nodes.filter(({ id }) => !pairs.has(id)).map(({ id, node }): PrimitiveNode => {
-    const renamed = { ...node, id: ref(id), inputs: node.inputs.map(ref) } as PrimitiveNode;
-    if ('weightsOf' in renamed && renamed.weightsOf !== undefined) return { ...renamed, weightsOf: ref(renamed.weightsOf) };
-    return producers.has(id) ? ({ ...renamed, bias: true } as PrimitiveNode) : renamed;
-  });
+  const nodes = arch.nodes
+    .filter(({ id }) => !pairs.has(id))
+    .map(({ id, node }): PrimitiveNode => {
+      const renamed = { ...node, id: ref(id), inputs: node.inputs.map(ref) } as PrimitiveNode;
+      if ('weightsOf' in renamed && renamed.weightsOf !== undefined)
+        return { ...renamed, weightsOf: ref(renamed.weightsOf) };
+      return producers.has(id) ? ({ ...renamed, bias: true } as PrimitiveNode) : renamed;
+    });
   const outputs = arch.outputs.map(ref);
   const spec: ArchSpec = {
     version: 1,
@@ -140,7 +143,8 @@ function foldedWeights(
   const newNames = layerNames(folded).byNode;
   const layers = byLayer(weights);
   const known = new Set(oldNames.values());
-  for (const layer of layers.keys()) if (!known.has(layer)) throw new Error(`weights of layer "${layer}" belong to no node of the architecture`);
+  for (const layer of layers.keys())
+    if (!known.has(layer)) throw new Error(`weights of layer "${layer}" belong to no node of the architecture`);
   const bnsOf = new Map<string, string[]>();
   for (const [bn, producer] of pairs) bnsOf.set(producer, [...(bnsOf.get(producer) ?? []), bn]);
   const byId = new Map(arch.nodes.map((n) => [n.id, n]));
@@ -174,23 +178,46 @@ function bnStats(id: string, node: PrimitiveNode, get: (name: string) => WeightA
   const missing = names.filter((n) => get(n) === undefined);
   if (missing.length > 0) throw new Error(`cannot fold "${id}": missing weights ${missing.join(', ')}`);
   const w = (name: string) => get(name) as WeightArray;
-  return { mean: w('moving_mean'), variance: w('moving_variance'), gamma: affine ? w('gamma') : undefined, beta: affine ? w('beta') : undefined, epsilon: node.epsilon ?? 1e-5 };
+  return {
+    mean: w('moving_mean'),
+    variance: w('moving_variance'),
+    gamma: affine ? w('gamma') : undefined,
+    beta: affine ? w('beta') : undefined,
+    epsilon: node.epsilon ?? 1e-5,
+  };
 }
 
-type BnStats = { readonly mean: WeightArray; readonly variance: WeightArray; readonly gamma: WeightArray | undefined; readonly beta: WeightArray | undefined; readonly epsilon: number };
+type BnStats = {
+  readonly mean: WeightArray;
+  readonly variance: WeightArray;
+  readonly gamma: WeightArray | undefined;
+  readonly beta: WeightArray | undefined;
+  readonly epsilon: number;
+};
 
 /**
  * The kernel scaled along its last (output-channel) axis and the bias, folding the BNs in order (a
  * chain composes: s = s₁·s₂…, the bias runs through each); float64 until the float32 result.
  */
-function foldInto(kernel: WeightArray, bias: WeightArray | undefined, bns: readonly BnStats[]): { kernel: WeightArray; bias: WeightArray } {
+function foldInto(
+  kernel: WeightArray,
+  bias: WeightArray | undefined,
+  bns: readonly BnStats[],
+): { kernel: WeightArray; bias: WeightArray } {
   const c = kernel.shape.at(-1) as number;
   const scale = new Float64Array(c).fill(1);
   const shift = Float64Array.from({ length: c }, (_, i) => bias?.data[i] ?? 0);
-  if (bias !== undefined && bias.data.length !== c) throw new Error(`bias has ${bias.data.length} values; the kernel has ${c} output channels`);
+  if (bias !== undefined && bias.data.length !== c)
+    throw new Error(`bias has ${bias.data.length} values; the kernel has ${c} output channels`);
   for (const bn of bns) {
-    for (const [what, w] of [['moving_mean', bn.mean], ['moving_variance', bn.variance], ['gamma', bn.gamma], ['beta', bn.beta]] as const) {
-      if (w !== undefined && w.data.length !== c) throw new Error(`${what} has ${w.data.length} values; the kernel has ${c} output channels`);
+    for (const [what, w] of [
+      ['moving_mean', bn.mean],
+      ['moving_variance', bn.variance],
+      ['gamma', bn.gamma],
+      ['beta', bn.beta],
+    ] as const) {
+      if (w !== undefined && w.data.length !== c)
+        throw new Error(`${what} has ${w.data.length} values; the kernel has ${c} output channels`);
     }
     for (let i = 0; i < c; i++) {
       const s = (bn.gamma?.data[i] ?? 1) / Math.sqrt((bn.variance.data[i] as number) + bn.epsilon);

@@ -8,7 +8,9 @@ export type TimingOptions = { readonly warmup?: number; readonly repeats?: numbe
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Median wall time in ms of `run` (which must wait for its result), after warm-up. */
@@ -33,7 +35,11 @@ export function measureLatencyMs(model: LayersModel, batch: number, options: Tim
 }
 
 /** Median ms of `predict` on zeros of `shape`, reading back one number of its output. */
-export function measureMedianMs(predict: (x: Tensor4D) => Tensor, shape: readonly number[], options: TimingOptions = {}): number {
+export function measureMedianMs(
+  predict: (x: Tensor4D) => Tensor,
+  shape: readonly number[],
+  options: TimingOptions = {},
+): number {
   const tf = loadTf();
   const x = tf.zeros([...shape]) as unknown as Tensor4D;
   try {

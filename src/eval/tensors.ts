@@ -3,7 +3,11 @@ import type { ImageSet } from '../core/data.js';
 import { loadTf } from '../backend/tf.js';
 
 /** Images (NHWC) and one-hot labels of the chosen examples, in the order of `indices`. */
-export function toTensors(set: ImageSet, numClasses: number, indices?: ArrayLike<number>): { x: Tensor4D; y: Tensor2D } {
+export function toTensors(
+  set: ImageSet,
+  numClasses: number,
+  indices?: ArrayLike<number>,
+): { x: Tensor4D; y: Tensor2D } {
   const tf = loadTf();
   const [h, w, c] = set.shape;
   const size = h * w * c;

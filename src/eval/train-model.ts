@@ -15,7 +15,16 @@ import { measureMedianMs, type TimingOptions } from './latency.js';
 import { evaluateFullInteger, type FullIntegerEvaluation } from './quantize/full-integer-evaluation.js';
 import type { Range } from './quantize/observers/observer.js';
 import { qatRanges } from './quantize/qat-ranges.js';
-import { probePoints, resolveTrainConfig, train, type ResolvedTrainConfig, type TrainConfig, type TrainData, type TrainHooks, type TrainResult } from './train/index.js';
+import {
+  probePoints,
+  resolveTrainConfig,
+  train,
+  type ResolvedTrainConfig,
+  type TrainConfig,
+  type TrainData,
+  type TrainHooks,
+  type TrainResult,
+} from './train/index.js';
 import { modelWeights } from './weights.js';
 
 export type ModelTraining = TrainResult & {
@@ -29,16 +38,32 @@ export type ModelTraining = TrainResult & {
 /** The learned ranges (by prepared-network activation, as calibrate() keys them) and one evaluation of the full-integer network with them. */
 export type QuantizationAwareResult = FullIntegerEvaluation & { readonly ranges: ReadonlyMap<string, Range> };
 
-export type TrainModelOptions = { readonly hooks?: TrainHooks; readonly latency?: { readonly batch: number } & TimingOptions };
+export type TrainModelOptions = {
+  readonly hooks?: TrainHooks;
+  readonly latency?: { readonly batch: number } & TimingOptions;
+};
 
-export async function trainModel(arch: ResolvedArch, model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig, options: TrainModelOptions = {}): Promise<ModelTraining> {
+export async function trainModel(
+  arch: ResolvedArch,
+  model: LayersModel,
+  data: TrainData,
+  cfg: ResolvedTrainConfig,
+  options: TrainModelOptions = {},
+): Promise<ModelTraining> {
   const hooks = options.hooks ?? {};
   const probes = probePoints(arch, layerNames(arch).byNode);
   const precisionUnsupported = cfg.precision === 'bf16' ? bf16Unsupported() : undefined;
-  const { compiled, fallback } = await compiledOrWhyNot(arch, model, precisionUnsupported === undefined ? cfg : { ...cfg, precision: 'fp32' });
+  const { compiled, fallback } = await compiledOrWhyNot(
+    arch,
+    model,
+    precisionUnsupported === undefined ? cfg : { ...cfg, precision: 'fp32' },
+  );
   if (compiled === undefined) {
     const result = await train(model, data, eagerConfig(cfg), hooks, { probes });
-    const precision = cfg.precision === 'bf16' ? { precision: { used: 'fp32', reason: precisionUnsupported ?? 'trained on the eager engine' } as const } : {};
+    const precision =
+      cfg.precision === 'bf16'
+        ? { precision: { used: 'fp32', reason: precisionUnsupported ?? 'trained on the eager engine' } as const }
+        : {};
     return { ...result, engine: { name: 'eager', ...(fallback === undefined ? {} : { fallback }), ...precision } };
   }
   let ranges: Map<string, Range> | undefined;
@@ -53,23 +78,48 @@ export async function trainModel(arch: ResolvedArch, model: LayersModel, data: T
   } finally {
     compiled.dispose();
   }
-  const quantizationAware = ranges === undefined ? undefined : { ranges, ...(await fullIntegerAfterTraining(arch, model, data, cfg, ranges)) };
+  const quantizationAware =
+    ranges === undefined ? undefined : { ranges, ...(await fullIntegerAfterTraining(arch, model, data, cfg, ranges)) };
   return {
     ...result,
-    engine: { name: 'compiled', ...(cfg.precision === 'bf16' ? { precision: precisionUnsupported === undefined ? { used: 'bf16' } : { used: 'fp32', reason: precisionUnsupported } } : {}) },
+    engine: {
+      name: 'compiled',
+      ...(cfg.precision === 'bf16'
+        ? {
+            precision:
+              precisionUnsupported === undefined ? { used: 'bf16' } : { used: 'fp32', reason: precisionUnsupported },
+          }
+        : {}),
+    },
     ...(compiledLatencyMs === undefined ? {} : { compiledLatencyMs }),
     ...(quantizationAware === undefined ? {} : { quantizationAware }),
   };
 }
 
 /** The validation part (and the test part, when the config asks for it) through the full-integer network. */
-function fullIntegerAfterTraining(arch: ResolvedArch, model: LayersModel, data: TrainData, cfg: ResolvedTrainConfig, ranges: ReadonlyMap<string, Range>): Promise<FullIntegerEvaluation> {
+function fullIntegerAfterTraining(
+  arch: ResolvedArch,
+  model: LayersModel,
+  data: TrainData,
+  cfg: ResolvedTrainConfig,
+  ranges: ReadonlyMap<string, Range>,
+): Promise<FullIntegerEvaluation> {
   const transform = data.transform?.eval;
-  const parts = { ...(data.validation === undefined ? {} : { validation: data.validation }), ...(cfg.test && data.test !== undefined ? { test: data.test } : {}) };
-  return evaluateFullInteger(arch, modelWeights(model), ranges, parts, { batchSize: cfg.evalBatchSize, ...(transform === undefined ? {} : { transform }) });
+  const parts = {
+    ...(data.validation === undefined ? {} : { validation: data.validation }),
+    ...(cfg.test && data.test !== undefined ? { test: data.test } : {}),
+  };
+  return evaluateFullInteger(arch, modelWeights(model), ranges, parts, {
+    batchSize: cfg.evalBatchSize,
+    ...(transform === undefined ? {} : { transform }),
+  });
 }
 
-async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: ResolvedTrainConfig): Promise<{ compiled?: CompiledModel; fallback?: string }> {
+async function compiledOrWhyNot(
+  arch: ResolvedArch,
+  model: LayersModel,
+  cfg: ResolvedTrainConfig,
+): Promise<{ compiled?: CompiledModel; fallback?: string }> {
   if (cfg.engine === 'eager') return {};
   const without = compiledOnly(cfg);
   try {
@@ -81,7 +131,10 @@ async function compiledOrWhyNot(arch: ResolvedArch, model: LayersModel, cfg: Res
 
 /** What a fallback to eager goes without, as its reason's suffix: " (without gradient checkpointing)", …. */
 function compiledOnly(cfg: ResolvedTrainConfig): string {
-  const parts = [...(cfg.checkpointing === undefined ? [] : ['gradient checkpointing']), ...(cfg.qat === undefined ? [] : ['quantization-aware training'])];
+  const parts = [
+    ...(cfg.checkpointing === undefined ? [] : ['gradient checkpointing']),
+    ...(cfg.qat === undefined ? [] : ['quantization-aware training']),
+  ];
   return parts.length === 0 ? '' : ` (without ${parts.join(' and without ')})`;
 }
 
@@ -93,7 +146,11 @@ function eagerConfig(cfg: ResolvedTrainConfig): ResolvedTrainConfig {
 }
 
 /** Median ms of the compiled `predict` on zeros at a batch size (src/eval/latency.ts's measurement). */
-export function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, options: { readonly batch: number } & TimingOptions): number {
+export function compiledLatency(
+  compiled: CompiledModel,
+  arch: ResolvedArch,
+  options: { readonly batch: number } & TimingOptions,
+): number {
   return measureMedianMs((x) => compiled.predict(x), [options.batch, ...arch.inputShape], options);
 }
 
@@ -101,7 +158,12 @@ export function compiledLatency(compiled: CompiledModel, arch: ResolvedArch, opt
  * Builds an architecture (weights initialised by `config.init`, seeded by `config.seed`), trains it
  * on the config's engine and disposes it: the tensor count is back to where it was, also on a throw.
  */
-export async function trainArch(arch: ResolvedArch, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}): Promise<ModelTraining & { readonly params: number }> {
+export async function trainArch(
+  arch: ResolvedArch,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<ModelTraining & { readonly params: number }> {
   const cfg = resolveTrainConfig(config);
   const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
   try {

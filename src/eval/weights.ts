@@ -10,7 +10,12 @@ export type WeightArray = { readonly shape: readonly number[]; readonly data: Fl
 
 /** Every weight of a model (moving statistics included), copied out, by `originalName`. */
 export function modelWeights(model: LayersModel): Map<string, WeightArray> {
-  return new Map(model.weights.map((w) => [w.originalName, { shape: [...w.shape] as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) }]));
+  return new Map(
+    model.weights.map((w) => [
+      w.originalName,
+      { shape: [...w.shape] as number[], data: Float32Array.from(w.read().dataSync() as Float32Array) },
+    ]),
+  );
 }
 
 /**
@@ -25,7 +30,9 @@ export function setModelWeights(model: LayersModel, weights: ReadonlyMap<string,
     const value = weights.get(w.originalName);
     if (value === undefined) problems.push(`${w.originalName}: missing`);
     else if (value.shape.join(',') !== w.shape.join(',') || value.data.length !== w.read().size) {
-      problems.push(`${w.originalName}: shape [${value.shape.join(', ')}] (${value.data.length} values), expected [${w.shape.join(', ')}]`);
+      problems.push(
+        `${w.originalName}: shape [${value.shape.join(', ')}] (${value.data.length} values), expected [${w.shape.join(', ')}]`,
+      );
     }
   }
   for (const name of weights.keys()) if (!names.has(name)) problems.push(`${name}: the model has no such weight`);

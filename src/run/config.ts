@@ -11,7 +11,11 @@ export type KeepModels = 'all' | 'none' | { readonly best: number };
 export type AugmentConfig = { readonly pad?: number; readonly flip?: boolean; readonly cutout?: number };
 
 /** Cost-model limits a sample must meet before it is trained (rejected samples are never run). */
-export type Constraints = { readonly maxMacs?: number; readonly maxParams?: number; readonly maxTrainMemoryBytes?: number };
+export type Constraints = {
+  readonly maxMacs?: number;
+  readonly maxParams?: number;
+  readonly maxTrainMemoryBytes?: number;
+};
 
 /** When a search stops: after `trials` trials, or `seconds` of wall time. */
 export type Budget = { readonly trials: number; readonly seconds?: number };
@@ -41,7 +45,11 @@ export interface ExperimentConfig {
   };
   readonly space: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
   /** The strategy; `halving` wraps it in successive halving / Hyperband over a fidelity (src/search/halving.ts). */
-  readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, Json>>; readonly halving?: Readonly<Record<string, Json>> };
+  readonly strategy: {
+    readonly name: string;
+    readonly options: Readonly<Record<string, Json>>;
+    readonly halving?: Readonly<Record<string, Json>>;
+  };
   /** Training of every trial. */
   readonly train: TrainSettings;
   /**

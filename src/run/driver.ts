@@ -23,7 +23,11 @@ export interface DriverOptions<Task = TrialTask> {
   readonly taskFor: (trial: Trial) => Task;
   readonly emit: (event: RunEvent) => void;
   /** Trials to run again first (interrupted trials of a resumed search): their sample, and the number they re-run. */
-  readonly requeue?: readonly { readonly sample: Json; readonly retryOf: number; readonly fidelity?: Readonly<Record<string, number>> }[];
+  readonly requeue?: readonly {
+    readonly sample: Json;
+    readonly retryOf: number;
+    readonly fidelity?: Readonly<Record<string, number>>;
+  }[];
   /** Trial ids the restored strategy has already been told about. */
   readonly told?: ReadonlySet<number>;
   /** The restored strategy's last proposal, whose trial was never recorded (the driver died in between): run first. */
@@ -71,7 +75,10 @@ export class Driver<Task = TrialTask> {
   private refused: DiskRefusal | undefined;
   private started = 0;
 
-  constructor(private readonly options: DriverOptions<Task>, history: readonly Trial[]) {
+  constructor(
+    private readonly options: DriverOptions<Task>,
+    history: readonly Trial[],
+  ) {
     for (const t of history) this.trials.set(t.id, t);
     this.told = new Set(options.told);
     this.requeue = [...(options.requeue ?? [])];
@@ -96,7 +103,9 @@ export class Driver<Task = TrialTask> {
       await Promise.race(this.inflight.values());
     }
     if (this.refused !== undefined) throw this.refused;
-    return this.stopping !== undefined && !this.budgetSpent() && this.strategyDone === undefined ? 'stopped' : 'finished';
+    return this.stopping !== undefined && !this.budgetSpent() && this.strategyDone === undefined
+      ? 'stopped'
+      : 'finished';
   }
 
   private counted(): number {
@@ -104,12 +113,18 @@ export class Driver<Task = TrialTask> {
   }
 
   private budgetSpent(): boolean {
-    const overTime = this.options.budget.seconds !== undefined && Date.now() - this.started >= this.options.budget.seconds * 1000;
+    const overTime =
+      this.options.budget.seconds !== undefined && Date.now() - this.started >= this.options.budget.seconds * 1000;
     return overTime || this.counted() + this.inflight.size >= this.options.budget.trials;
   }
 
   private async fill(): Promise<void> {
-    while (this.inflight.size < this.options.evaluator.concurrency && this.stopping === undefined && this.strategyDone === undefined && !this.budgetSpent()) {
+    while (
+      this.inflight.size < this.options.evaluator.concurrency &&
+      this.stopping === undefined &&
+      this.strategyDone === undefined &&
+      !this.budgetSpent()
+    ) {
       const next = this.unrecorded ?? this.requeue.shift() ?? this.ask();
       if (next === undefined) return;
       await this.dispatch(next.sample, next.retryOf, next.fidelity).catch((error: unknown) => this.refuse(error));
@@ -119,7 +134,11 @@ export class Driver<Task = TrialTask> {
   private ask(): Proposal | undefined {
     const proposal = this.options.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
     if (proposal.kind === 'propose') {
-      this.unrecorded = { sample: proposal.sample, number: this.nextNumber(), ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }) };
+      this.unrecorded = {
+        sample: proposal.sample,
+        number: this.nextNumber(),
+        ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }),
+      };
       return this.unrecorded;
     }
     if (proposal.kind === 'done') {
@@ -133,7 +152,13 @@ export class Driver<Task = TrialTask> {
     const number = this.nextNumber();
     const key = this.options.space.key(sample);
     await this.saveStrategy();
-    const trial = await this.options.storage.createTrial(this.options.experimentId, { number, sample, key, ...(retryOf === undefined ? {} : { retryOf }), ...(fidelity === undefined ? {} : { fidelity }) });
+    const trial = await this.options.storage.createTrial(this.options.experimentId, {
+      number,
+      sample,
+      key,
+      ...(retryOf === undefined ? {} : { retryOf }),
+      ...(fidelity === undefined ? {} : { fidelity }),
+    });
     if (retryOf === undefined) this.unrecorded = undefined;
     this.trials.set(trial.id, trial);
     this.options.emit({ type: 'trial-started', t: Date.now(), trial });
@@ -157,7 +182,12 @@ export class Driver<Task = TrialTask> {
     if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
       const previous = this.writes.get(trial.id) ?? Promise.resolve();
-      this.writes.set(trial.id, previous.then(() => this.options.storage.addEpoch(trial.id, progress.metrics)).catch((error: unknown) => this.refuse(error)));
+      this.writes.set(
+        trial.id,
+        previous
+          .then(() => this.options.storage.addEpoch(trial.id, progress.metrics))
+          .catch((error: unknown) => this.refuse(error)),
+      );
       this.judge(trial, progress.metrics);
     }
     this.options.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
@@ -177,7 +207,8 @@ export class Driver<Task = TrialTask> {
   private async finish(trial: Trial, outcome: TrialTaskOutcome): Promise<void> {
     const at = this.pruned.get(trial.id);
     // A pruned trial is PRUNED however its task ended (cancelled, or done before the cancel arrived): its record stops at the pruned epoch.
-    const result: FinishedAs = at === undefined ? outcomeToFinish(outcome) : { state: 'PRUNED', message: prunedMessage(at) };
+    const result: FinishedAs =
+      at === undefined ? outcomeToFinish(outcome) : { state: 'PRUNED', message: prunedMessage(at) };
     await this.writes.get(trial.id);
     this.writes.delete(trial.id);
     this.curves.delete(trial.id);
@@ -221,13 +252,25 @@ export class Driver<Task = TrialTask> {
   }
 
   private async saveStrategy(): Promise<void> {
-    const state: DriverSnapshot = { strategy: this.options.strategy.snapshot(), told: [...this.told], ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded }) };
+    const state: DriverSnapshot = {
+      strategy: this.options.strategy.snapshot(),
+      told: [...this.told],
+      ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded }),
+    };
     await this.options.storage.saveStrategyState(this.options.experimentId, this.trials.size, state);
   }
 }
 
 /** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
-export type Proposal = { readonly sample: Json; readonly retryOf?: number; readonly fidelity?: Readonly<Record<string, number>> };
+export type Proposal = {
+  readonly sample: Json;
+  readonly retryOf?: number;
+  readonly fidelity?: Readonly<Record<string, number>>;
+};
 
 /** The driver's saved state: the strategy's snapshot, the trials it was told about, the proposal not yet recorded. */
-export type DriverSnapshot = { readonly strategy: Json; readonly told: readonly number[]; readonly unrecorded?: Proposal & { readonly number: number } };
+export type DriverSnapshot = {
+  readonly strategy: Json;
+  readonly told: readonly number[];
+  readonly unrecorded?: Proposal & { readonly number: number };
+};

@@ -41,7 +41,9 @@ export async function loadExperiment(storage: Storage, file: string, name: strin
     throw new UserError(
       'NO_EXPERIMENT',
       `no experiment "${name}" in ${file}`,
-      known.length > 0 ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE` : 'it has no experiments; start one with `nas search` (or pass --storage FILE)',
+      known.length > 0
+        ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE`
+        : 'it has no experiments; start one with `nas search` (or pass --storage FILE)',
     );
   }
   const trials = [...(await storage.listTrials(experiment.id))].sort((a, b) => a.number - b.number);
@@ -64,5 +66,9 @@ export function rankTrials(trials: readonly Trial[], objective: Objective): Tria
   const sign = objective.direction === 'max' ? -1 : 1;
   return trials
     .filter((t) => metricOf(t, objective.metric) !== undefined)
-    .sort((a, b) => sign * ((metricOf(a, objective.metric) as number) - (metricOf(b, objective.metric) as number)) || a.number - b.number);
+    .sort(
+      (a, b) =>
+        sign * ((metricOf(a, objective.metric) as number) - (metricOf(b, objective.metric) as number)) ||
+        a.number - b.number,
+    );
 }

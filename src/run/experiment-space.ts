@@ -19,5 +19,9 @@ export function experimentSpace(config: ExperimentConfig): SearchSpace {
     ...(limits.maxTrainMemoryBytes === undefined ? {} : { maxTrainMemory: limits.maxTrainMemoryBytes }),
   };
   const train = trainCostOptions(resolveTrainConfig({ ...config.train, seed: config.seed }));
-  return constrainSpace(space, constraintFrom(budget), { inputShape: dataset.shape(options), classes: dataset.numClasses(options), ...train });
+  return constrainSpace(space, constraintFrom(budget), {
+    inputShape: dataset.shape(options),
+    classes: dataset.numClasses(options),
+    ...train,
+  });
 }

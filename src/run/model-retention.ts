@@ -17,7 +17,11 @@ export function keptModels(trials: readonly Trial[], config: ExperimentConfig): 
   const keep = keepModelsOf(config);
   const complete = trials.filter((t) => t.state === 'COMPLETE');
   if (keep === 'none') return new Set();
-  return new Set((keep === 'all' ? complete : rankTrials(complete, primaryObjective(config)).slice(0, keep.best)).map((t) => t.number));
+  return new Set(
+    (keep === 'all' ? complete : rankTrials(complete, primaryObjective(config)).slice(0, keep.best)).map(
+      (t) => t.number,
+    ),
+  );
 }
 
 /** Deletes the saved models keepModels does not keep (nothing to delete under 'none': nothing is saved). */
@@ -34,17 +38,28 @@ export class ModelRetention {
     for (const t of trials) {
       if (t.state === 'RUNNING' || kept.has(t.number) || this.deleted.has(t.number)) continue;
       // NOTE: a folder that cannot be deleted only stays on disk; the next resume tries again.
-      await rm(trialModelDir(this.config.storage, this.config.name, t.number), { recursive: true, force: true }).catch(() => undefined);
+      await rm(trialModelDir(this.config.storage, this.config.name, t.number), { recursive: true, force: true }).catch(
+        () => undefined,
+      );
       this.deleted.add(t.number);
     }
   }
 }
 
 /** Why trial `number` has no saved model, for `nas export`: not kept under keepModels, or not saved. */
-export function noModelError(config: ExperimentConfig, trials: readonly Trial[], number: number, manifest: string): UserError {
+export function noModelError(
+  config: ExperimentConfig,
+  trials: readonly Trial[],
+  number: number,
+  manifest: string,
+): UserError {
   const keep = keepModelsOf(config);
   if (keep === 'none') {
-    return new UserError('NO_MODEL', `trial ${number} has no saved model: experiment "${config.name}" ran with keepModels: 'none' (no model is saved)`, "re-run the search with keepModels 'all' or { best: k } to export its models");
+    return new UserError(
+      'NO_MODEL',
+      `trial ${number} has no saved model: experiment "${config.name}" ran with keepModels: 'none' (no model is saved)`,
+      "re-run the search with keepModels 'all' or { best: k } to export its models",
+    );
   }
   const kept = keptModels(trials, config);
   if (typeof keep === 'object' && !kept.has(number)) {
@@ -54,5 +69,9 @@ export function noModelError(config: ExperimentConfig, trials: readonly Trial[],
       `export one of the kept trials: ${[...kept].join(', ')} (--best exports the best); to keep every model, run the search with keepModels: 'all'`,
     );
   }
-  return new UserError('NO_MODEL', `trial ${number} has no saved model (looked for ${manifest})`, "models are saved by searches run with keepModels 'all' (the default) or { best: k }; re-run the search, or export another trial");
+  return new UserError(
+    'NO_MODEL',
+    `trial ${number} has no saved model (looked for ${manifest})`,
+    "models are saved by searches run with keepModels 'all' (the default) or { best: k }; re-run the search, or export another trial",
+  );
 }

@@ -24,7 +24,9 @@ import type runOneShotTask from './worker/oneshot-worker.js';
 import type { OneShotMessage, OneShotTask } from './worker/oneshot-worker.js';
 import type { SearchHooks } from './search-hooks.js';
 
-const ONESHOT_WORKER: EntryOf<typeof runOneShotTask> = { url: new URL('./worker/oneshot-worker.ts', import.meta.url).href };
+const ONESHOT_WORKER: EntryOf<typeof runOneShotTask> = {
+  url: new URL('./worker/oneshot-worker.ts', import.meta.url).href,
+};
 
 /** An epoch as stored: the record and the checkpoint file written after it. */
 export type StoredOneShotEpoch = OneShotEpoch & { readonly checkpoint: string };
@@ -58,7 +60,11 @@ export function derivedCandidates(space: SearchSpace, epochs: readonly OneShotEp
 
 /** The space's own supernet size (its channels and cells, defaults filled), for the memory message. */
 function spaceSize(config: ExperimentConfig): { channels: number; layers: number } {
-  const options = checkOptions(findSpace(config.space.name).options, config.space.options).values as { channels?: number; layers?: number; cells?: number };
+  const options = checkOptions(findSpace(config.space.name).options, config.space.options).values as {
+    channels?: number;
+    layers?: number;
+    cells?: number;
+  };
   return { channels: options.channels ?? 0, layers: options.layers ?? options.cells ?? 0 };
 }
 
@@ -67,8 +73,18 @@ function spaceSize(config: ExperimentConfig): { channels: number; layers: number
  * when every epoch is recorded. A stop aborts the epoch in progress (the last recorded one is the
  * checkpoint a resume starts from).
  */
-export async function runOneShotPhase(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, hooks: SearchHooks): Promise<OneShotPhase> {
-  const options = resolveOptions(dartsOptions, config.strategy.options, `strategy "${config.strategy.name}"`) as DartsOptions;
+export async function runOneShotPhase(
+  storage: Storage,
+  experimentId: number,
+  config: ExperimentConfig,
+  space: SearchSpace,
+  hooks: SearchHooks,
+): Promise<OneShotPhase> {
+  const options = resolveOptions(
+    dartsOptions,
+    config.strategy.options,
+    `strategy "${config.strategy.name}"`,
+  ) as DartsOptions;
   const dataset = findDataset(config.dataset.name);
   const datasetOptions = resolveDatasetOptions(config.dataset.name, config.dataset.options);
   const data = { inputShape: dataset.shape(datasetOptions), classes: dataset.numClasses(datasetOptions) };
@@ -78,13 +94,29 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
   await removeStrayCheckpoints(oneShotDir(config.storage, config.name), last);
   if (last === undefined || last.epoch < options.epochs) {
     const cells = space.relaxation?.().cells ?? [];
-    const start: OneShotStart = { strategy: config.strategy.name, order: options.order, epochs: options.epochs, startEpoch: (last?.epoch ?? 0) + 1, cells, estimatedMemoryBytes: bytes };
+    const start: OneShotStart = {
+      strategy: config.strategy.name,
+      order: options.order,
+      epochs: options.epochs,
+      startEpoch: (last?.epoch ?? 0) + 1,
+      cells,
+      estimatedMemoryBytes: bytes,
+    };
     await storage.appendEvent(experimentId, { type: 'oneshot-started', payload: start });
     hooks.emit({ type: 'oneshot-started', t: Date.now(), start });
-    const task: OneShotTask = { config, options, dir: oneShotDir(config.storage, config.name), ...(last === undefined ? {} : { resumeFrom: last.checkpoint }) };
-    if ((await trainSupernet(storage, experimentId, task, last?.checkpoint, hooks)) === 'stopped') return { status: 'stopped', candidates: [] };
+    const task: OneShotTask = {
+      config,
+      options,
+      dir: oneShotDir(config.storage, config.name),
+      ...(last === undefined ? {} : { resumeFrom: last.checkpoint }),
+    };
+    if ((await trainSupernet(storage, experimentId, task, last?.checkpoint, hooks)) === 'stopped')
+      return { status: 'stopped', candidates: [] };
   }
-  return { status: 'finished', candidates: derivedCandidates(space, await storedEpochs(storage, experimentId), options.candidates) };
+  return {
+    status: 'finished',
+    candidates: derivedCandidates(space, await storedEpochs(storage, experimentId), options.candidates),
+  };
 }
 
 /**
@@ -94,17 +126,27 @@ export async function runOneShotPhase(storage: Storage, experimentId: number, co
  */
 async function removeStrayCheckpoints(dir: string, last: StoredOneShotEpoch | undefined): Promise<void> {
   const keep = last === undefined ? undefined : path.basename(last.checkpoint);
-  for (const file of await readdir(dir).catch(() => [])) if (file !== keep) await rm(path.join(dir, file), { recursive: true, force: true });
+  for (const file of await readdir(dir).catch(() => []))
+    if (file !== keep) await rm(path.join(dir, file), { recursive: true, force: true });
 }
 
-async function trainSupernet(storage: Storage, experimentId: number, task: OneShotTask, previous: string | undefined, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
+async function trainSupernet(
+  storage: Storage,
+  experimentId: number,
+  task: OneShotTask,
+  previous: string | undefined,
+  hooks: SearchHooks,
+): Promise<'finished' | 'stopped'> {
   const pool = new IsolatedPool({ workerEntry: ONESHOT_WORKER, workers: 1, threads: planThreads(1) });
   const controller = new AbortController();
   hooks.stop?.onStop(() => controller.abort());
   let older = previous;
   let writes = Promise.resolve();
   const record = async (m: Extract<OneShotMessage, { kind: 'epoch' }>): Promise<void> => {
-    await storage.appendEvent(experimentId, { type: 'oneshot-epoch', payload: { ...m.record, checkpoint: m.checkpoint } });
+    await storage.appendEvent(experimentId, {
+      type: 'oneshot-epoch',
+      payload: { ...m.record, checkpoint: m.checkpoint },
+    });
     if (older !== undefined && older !== m.checkpoint) await rm(older, { force: true });
     older = m.checkpoint;
     hooks.emit({ type: 'oneshot-epoch', t: Date.now(), epoch: m.record });
@@ -113,7 +155,8 @@ async function trainSupernet(storage: Storage, experimentId: number, task: OneSh
     const outcome = await pool.run(task, {
       signal: controller.signal,
       onProgress: (m) => {
-        if (m.kind === 'batch') hooks.emit({ type: 'oneshot-progress', t: Date.now(), epoch: m.epoch, fraction: m.fraction, loss: m.loss });
+        if (m.kind === 'batch')
+          hooks.emit({ type: 'oneshot-progress', t: Date.now(), epoch: m.epoch, fraction: m.fraction, loss: m.loss });
         else writes = writes.then(() => record(m));
       },
     });

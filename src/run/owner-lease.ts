@@ -52,7 +52,11 @@ export class OwnerLease {
    * Makes this process the experiment's owner, or throws EXPERIMENT_BUSY naming the owner. Taking
    * over a stale owner appends the `owner-takeover` event; nothing else is written.
    */
-  static async acquire(storage: Storage, experiment: Experiment, timing: LeaseTiming = LEASE_TIMING): Promise<OwnerLease> {
+  static async acquire(
+    storage: Storage,
+    experiment: Experiment,
+    timing: LeaseTiming = LEASE_TIMING,
+  ): Promise<OwnerLease> {
     const claimant = { host: timing.host ?? os.hostname(), pid: process.pid, token: randomUUID() };
     const asked = Date.now();
     const claim = await storage.acquireLease(experiment.id, claimant, { staleAfterMs: timing.timeoutMs });
@@ -62,7 +66,12 @@ export class OwnerLease {
       takenOver === undefined
         ? undefined
         : {
-            previous: { host: takenOver.previous.host, pid: takenOver.previous.pid, startedAt: takenOver.previous.startedAt, heartbeatAt: takenOver.previous.heartbeatAt },
+            previous: {
+              host: takenOver.previous.host,
+              pid: takenOver.previous.pid,
+              startedAt: takenOver.previous.startedAt,
+              heartbeatAt: takenOver.previous.heartbeatAt,
+            },
             why: takenOver.why,
             heartbeatAgeMs: lease.startedAt - takenOver.previous.heartbeatAt,
             timeoutMs: timing.timeoutMs,
@@ -70,10 +79,12 @@ export class OwnerLease {
           };
     const owned = new OwnerLease(storage, experiment, lease, timing, asked, takeover);
     if (takeover !== undefined) {
-      await storage.appendEvent(experiment.id, { type: 'owner-takeover', payload: takeover as unknown as Json }).catch(async (error: unknown) => {
-        await owned.release();
-        throw error;
-      });
+      await storage
+        .appendEvent(experiment.id, { type: 'owner-takeover', payload: takeover as unknown as Json })
+        .catch(async (error: unknown) => {
+          await owned.release();
+          throw error;
+        });
     }
     return owned;
   }
@@ -132,7 +143,10 @@ export class OwnerLease {
   private lose(holder: ExperimentLease | undefined): void {
     clearInterval(this.timer);
     const name = this.experiment.name;
-    const by = holder === undefined ? 'its lease was given up by another process' : `${ownerText(holder)} took it over, finding this process's heartbeat ${secondsText(this.timing.timeoutMs)} old or its process gone`;
+    const by =
+      holder === undefined
+        ? 'its lease was given up by another process'
+        : `${ownerText(holder)} took it over, finding this process's heartbeat ${secondsText(this.timing.timeoutMs)} old or its process gone`;
     this.lostTo = new UserError(
       'EXPERIMENT_TAKEN_OVER',
       `this process lost experiment "${name}": ${by}; it stopped and wrote nothing more`,
@@ -146,12 +160,18 @@ export class OwnerLease {
  * The EXPERIMENT_BUSY error a claim would meet now, read without writing (so that `nas resume`
  * says it before its dashboard starts); the claim itself stays the one that decides.
  */
-export async function busyError(storage: Storage, experiment: Experiment, timing: LeaseTiming = LEASE_TIMING): Promise<UserError | undefined> {
+export async function busyError(
+  storage: Storage,
+  experiment: Experiment,
+  timing: LeaseTiming = LEASE_TIMING,
+): Promise<UserError | undefined> {
   const holder = await storage.readLease(experiment.id);
   if (holder === undefined) return undefined;
   const now = Date.now();
   const here = { host: timing.host ?? os.hostname(), pid: process.pid, token: '' };
-  return staleReason(holder, here, now, timing.timeoutMs) === undefined ? experimentBusy(experiment.name, holder, now, timing) : undefined;
+  return staleReason(holder, here, now, timing.timeoutMs) === undefined
+    ? experimentBusy(experiment.name, holder, now, timing)
+    : undefined;
 }
 
 /** The error of a driver refused because another one holds the experiment. */
@@ -177,10 +197,16 @@ interface OwnerHooks {
  * fires, twice (cancelling running trials), if the lease is lost; the lease is given up at the end,
  * however the run ends. A run that lost its lease throws EXPERIMENT_TAKEN_OVER.
  */
-export async function runAsOwner<H extends OwnerHooks, T>(storage: Storage, experiment: Experiment, hooks: H, run: (storage: Storage, hooks: H) => Promise<T>): Promise<T> {
+export async function runAsOwner<H extends OwnerHooks, T>(
+  storage: Storage,
+  experiment: Experiment,
+  hooks: H,
+  run: (storage: Storage, hooks: H) => Promise<T>,
+): Promise<T> {
   const lease = await OwnerLease.acquire(storage, experiment, hooks.lease);
   try {
-    if (lease.takeover !== undefined) hooks.emit({ type: 'owner-takeover', t: Date.now(), experiment: experiment.name, takeover: lease.takeover });
+    if (lease.takeover !== undefined)
+      hooks.emit({ type: 'owner-takeover', t: Date.now(), experiment: experiment.name, takeover: lease.takeover });
     const stop = {
       onStop: (listener: (why: string) => void) => {
         hooks.stop?.onStop(listener);

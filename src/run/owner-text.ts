@@ -14,7 +14,10 @@ export function secondsText(ms: number): string {
 
 /** A takeover in one line: whom this driver replaced, and why that owner was stale. */
 export function takeoverText(experiment: string, t: OwnerTakeover): string {
-  const why = t.why === 'owner-dead' ? 'its process is gone' : `no heartbeat for ${secondsText(t.heartbeatAgeMs)} (timeout ${secondsText(t.timeoutMs)})`;
+  const why =
+    t.why === 'owner-dead'
+      ? 'its process is gone'
+      : `no heartbeat for ${secondsText(t.heartbeatAgeMs)} (timeout ${secondsText(t.timeoutMs)})`;
   return `took over experiment ${experiment} from ${ownerText(t.previous)}: ${why}`;
 }
 

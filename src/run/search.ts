@@ -7,7 +7,15 @@ import type { EntryOf } from '../backend/pool/protocol.js';
 import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, searchStoppedBy } from '../backend/storage/disk-refusal.js';
 import { planThreads } from '../backend/tf.js';
-import { FixedSamples, createStrategy, findOneShot, halvingOptions, paretoFront, withSuccessiveHalving, type Strategy } from '../search/index.js';
+import {
+  FixedSamples,
+  createStrategy,
+  findOneShot,
+  halvingOptions,
+  paretoFront,
+  withSuccessiveHalving,
+  type Strategy,
+} from '../search/index.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { runOneShotPhase } from './oneshot.js';
 import { resolveOptions } from '../core/options.js';
@@ -27,7 +35,11 @@ const TRIAL_WORKER: EntryOf<typeof evaluateTrial> = { url: new URL('./worker/tri
 
 /** The pool that trains trials: Piscina worker threads in a watched child process. */
 export function trialPool(config: ExperimentConfig): Evaluator {
-  const pool = new IsolatedPool({ workerEntry: TRIAL_WORKER, workers: config.workers, threads: planThreads(config.workers) });
+  const pool = new IsolatedPool({
+    workerEntry: TRIAL_WORKER,
+    workers: config.workers,
+    threads: planThreads(config.workers),
+  });
   return { concurrency: config.workers, run: (task, options) => pool.run(task, options), close: () => pool.close() };
 }
 
@@ -36,24 +48,40 @@ export async function startSearch(given: ExperimentConfig, hooks: SearchHooks): 
   const config = configToStore(given);
   const storage = await openSqliteStorage(config.storage);
   try {
-    const experiment = await storage.createExperiment({ name: config.name, config: configJson(config), seed: config.seed });
-    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) => runExperiment(owned, experiment, config, ownedHooks, false));
+    const experiment = await storage.createExperiment({
+      name: config.name,
+      config: configJson(config),
+      seed: config.seed,
+    });
+    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) =>
+      runExperiment(owned, experiment, config, ownedHooks, false),
+    );
   } finally {
     await storage.close();
   }
 }
 
 /** Continues a stopped or crashed experiment: interrupted trials run again once, the strategy resumes its state. */
-export async function resumeSearch(storagePath: string, name: string, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
+export async function resumeSearch(
+  storagePath: string,
+  name: string,
+  hooks: SearchHooks,
+): Promise<'finished' | 'stopped'> {
   const storage = await openSqliteStorage(storagePath);
   try {
     const experiment = await storage.getExperiment(name);
     if (experiment === undefined) {
       const known = (await storage.listExperiments()).map((e) => e.name);
-      throw new UserError('NO_EXPERIMENT', `no experiment "${name}" in ${storagePath}`, known.length > 0 ? `known: ${known.join(', ')}` : 'start one with `nas search`');
+      throw new UserError(
+        'NO_EXPERIMENT',
+        `no experiment "${name}" in ${storagePath}`,
+        known.length > 0 ? `known: ${known.join(', ')}` : 'start one with `nas search`',
+      );
     }
     const config = storedConfig(experiment);
-    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) => runExperiment(owned, experiment, config, ownedHooks, true));
+    return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) =>
+      runExperiment(owned, experiment, config, ownedHooks, true),
+    );
   } finally {
     await storage.close();
   }
@@ -72,7 +100,13 @@ interface TrialPlan {
 type Requeued = { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> };
 
 /** Runs the experiment; a write the disk refused stops it resumably, with an error that says so and how to go on. */
-async function runExperiment(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
+async function runExperiment(
+  storage: Storage,
+  experiment: Experiment,
+  config: ExperimentConfig,
+  hooks: SearchHooks,
+  resumed: boolean,
+): Promise<'finished' | 'stopped'> {
   try {
     return await runToEnd(storage, experiment, config, hooks, resumed);
   } catch (error) {
@@ -80,14 +114,30 @@ async function runExperiment(storage: Storage, experiment: Experiment, config: E
   }
 }
 
-async function runToEnd(storage: Storage, experiment: Experiment, config: ExperimentConfig, hooks: SearchHooks, resumed: boolean): Promise<'finished' | 'stopped'> {
+async function runToEnd(
+  storage: Storage,
+  experiment: Experiment,
+  config: ExperimentConfig,
+  hooks: SearchHooks,
+  resumed: boolean,
+): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
   if (resumed) await storage.markInterrupted(experiment.id);
   await storage.setExperimentStatus(experiment.id, 'running');
-  hooks.emit({ type: 'experiment-started', t: Date.now(), experiment: config.name, resumed, budget: config.budget, workers: hooks.evaluator?.concurrency ?? config.workers });
+  hooks.emit({
+    type: 'experiment-started',
+    t: Date.now(),
+    experiment: config.name,
+    resumed,
+    budget: config.budget,
+    workers: hooks.evaluator?.concurrency ?? config.workers,
+  });
   let status: 'finished' | 'stopped' | 'failed' = 'failed';
   try {
-    const plan = findOneShot(config.strategy.name) === undefined ? await multiTrialPlan(storage, experiment.id, config, space, resumed) : await oneShotPlan(storage, experiment.id, config, space, hooks);
+    const plan =
+      findOneShot(config.strategy.name) === undefined
+        ? await multiTrialPlan(storage, experiment.id, config, space, resumed)
+        : await oneShotPlan(storage, experiment.id, config, space, hooks);
     status = plan === 'stopped' ? 'stopped' : await runTrials(storage, experiment.id, config, space, hooks, plan);
   } catch (error) {
     if (isDiskRefusal(error)) status = 'stopped'; // the disk may refuse this write too: the experiment then stays 'running', as after a crash
@@ -100,28 +150,52 @@ async function runToEnd(storage: Storage, experiment: Experiment, config: Experi
   for (const t of trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
   if (config.objectives.length > 1) {
     const front = paretoFront(trials, config.objectives).map((t) => t.number);
-    await storage.appendEvent(experiment.id, { type: 'pareto-front', payload: { objectives: config.objectives, trials: front } });
+    await storage.appendEvent(experiment.id, {
+      type: 'pareto-front',
+      payload: { objectives: config.objectives, trials: front },
+    });
   }
   hooks.emit({ type: 'experiment-finished', t: Date.now(), experiment: config.name, status, counts });
   return status;
 }
 
 /** The config's ask/tell strategy (wrapped in halving if asked), restored from its snapshot on resume. */
-async function multiTrialPlan(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, resumed: boolean): Promise<TrialPlan> {
+async function multiTrialPlan(
+  storage: Storage,
+  experimentId: number,
+  config: ExperimentConfig,
+  space: SearchSpace,
+  resumed: boolean,
+): Promise<TrialPlan> {
   const context = { space, rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
   const inner = createStrategy(config.strategy.name, context, config.strategy.options);
   const halving = config.strategy.halving;
-  const strategy = halving === undefined ? inner : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
+  const strategy =
+    halving === undefined
+      ? inner
+      : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
   if (!resumed) return { strategy, budget: config.budget, told: new Set(), requeue: [] };
   const trials = await storage.listTrials(experimentId);
   const saved = (await storage.latestStrategyState(experimentId))?.state as DriverSnapshot | undefined; // as the driver saves it
   if (saved !== undefined) strategy.restore(saved.strategy);
   const unrecorded = unrecordedProposal(saved?.unrecorded, trials);
-  return { strategy, budget: config.budget, told: new Set(saved?.told), requeue: toRunAgain(trials), ...(unrecorded === undefined ? {} : { unrecorded }) };
+  return {
+    strategy,
+    budget: config.budget,
+    told: new Set(saved?.told),
+    requeue: toRunAgain(trials),
+    ...(unrecorded === undefined ? {} : { unrecorded }),
+  };
 }
 
 /** Trains the supernet (or finds it trained), then plans one trial per derived architecture. */
-async function oneShotPlan(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, hooks: SearchHooks): Promise<TrialPlan | 'stopped'> {
+async function oneShotPlan(
+  storage: Storage,
+  experimentId: number,
+  config: ExperimentConfig,
+  space: SearchSpace,
+  hooks: SearchHooks,
+): Promise<TrialPlan | 'stopped'> {
   const phase = await runOneShotPhase(storage, experimentId, config, space, hooks);
   if (phase.status === 'stopped') return 'stopped';
   const strategy = new FixedSamples(space, phase.candidates, 'every derived architecture was trained');
@@ -130,7 +204,14 @@ async function oneShotPlan(storage: Storage, experimentId: number, config: Exper
 }
 
 /** The multi-trial loop on the trial pool (or the hooks' evaluator). */
-async function runTrials(storage: Storage, experimentId: number, config: ExperimentConfig, space: SearchSpace, hooks: SearchHooks, plan: TrialPlan): Promise<'finished' | 'stopped'> {
+async function runTrials(
+  storage: Storage,
+  experimentId: number,
+  config: ExperimentConfig,
+  space: SearchSpace,
+  hooks: SearchHooks,
+  plan: TrialPlan,
+): Promise<'finished' | 'stopped'> {
   const evaluator = hooks.evaluator ?? trialPool(config);
   const history = await storage.listTrials(experimentId);
   const driver = new Driver(
@@ -148,7 +229,9 @@ async function runTrials(storage: Storage, experimentId: number, config: Experim
       told: plan.told,
       ...(plan.unrecorded === undefined ? {} : { unrecorded: plan.unrecorded }),
       models: new ModelRetention(config),
-      ...(config.pruner === undefined ? {} : { pruner: new TrialPruner(config.pruner, config.objectives[0] as ExperimentConfig['objectives'][number]) }),
+      ...(config.pruner === undefined
+        ? {}
+        : { pruner: new TrialPruner(config.pruner, config.objectives[0] as ExperimentConfig['objectives'][number]) }),
     },
     history,
   );
@@ -176,5 +259,11 @@ function unrecordedProposal(saved: DriverSnapshot['unrecorded'], trials: readonl
 function toRunAgain(trials: readonly Trial[]): Requeued[] {
   const cutShort = trials.filter((t) => t.state === 'FAILED' && t.reason !== undefined && CUT_SHORT.has(t.reason));
   const retried = new Set(trials.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
-  return cutShort.filter((t) => !retried.has(t.number)).map((t) => ({ sample: t.sample, retryOf: t.number, ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }) }));
+  return cutShort
+    .filter((t) => !retried.has(t.number))
+    .map((t) => ({
+      sample: t.sample,
+      retryOf: t.number,
+      ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }),
+    }));
 }

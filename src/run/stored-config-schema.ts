@@ -31,7 +31,8 @@ function trainProblems(value: Omit<TrainConfig, 'seed'>): { path: string[]; mess
     resolveTrainConfig({ ...value, seed: 0 });
     return [];
   } catch (error) {
-    if (!(error instanceof TrainConfigError)) return [{ path: [], message: `expected training settings the trainer takes (${String(error)})` }];
+    if (!(error instanceof TrainConfigError))
+      return [{ path: [], message: `expected training settings the trainer takes (${String(error)})` }];
     return error.problems.map((line) => {
       const at = line.indexOf(': ');
       return at < 0 ? { path: [], message: line } : { path: line.slice(0, at).split('.'), message: line.slice(at + 2) };
@@ -49,7 +50,11 @@ export const storedConfigSchema = z.looseObject({
     validationFraction: z.number().gt(0).lt(1),
     subset: positiveInt().exactOptional(),
     augment: z
-      .looseObject({ pad: z.int().nonnegative().exactOptional(), flip: z.boolean().exactOptional(), cutout: z.int().nonnegative().exactOptional() })
+      .looseObject({
+        pad: z.int().nonnegative().exactOptional(),
+        flip: z.boolean().exactOptional(),
+        cutout: z.int().nonnegative().exactOptional(),
+      })
       .exactOptional(),
   }),
   space: entry(),
@@ -57,13 +62,21 @@ export const storedConfigSchema = z.looseObject({
   train,
   objectives: z.array(z.looseObject({ metric: name(), direction: z.enum(['max', 'min']) })).min(1),
   constraints: z
-    .looseObject({ maxMacs: positiveNumber().exactOptional(), maxParams: positiveNumber().exactOptional(), maxTrainMemoryBytes: positiveNumber().exactOptional() })
+    .looseObject({
+      maxMacs: positiveNumber().exactOptional(),
+      maxParams: positiveNumber().exactOptional(),
+      maxTrainMemoryBytes: positiveNumber().exactOptional(),
+    })
     .exactOptional(),
   budget: z.looseObject({ trials: positiveInt(), seconds: positiveNumber().exactOptional() }),
   workers: positiveInt(),
   trialTimeoutSeconds: positiveNumber().exactOptional(),
   measureLatency: z.boolean(),
-  keepModels: z.union([z.literal('all'), z.literal('none'), z.looseObject({ best: positiveInt() })], { error: 'expected "all", "none" or { best: k }' }).exactOptional(),
+  keepModels: z
+    .union([z.literal('all'), z.literal('none'), z.looseObject({ best: positiveInt() })], {
+      error: 'expected "all", "none" or { best: k }',
+    })
+    .exactOptional(),
   saveModels: z.boolean().exactOptional(),
   storage: name(),
   pruner: entry().exactOptional(),

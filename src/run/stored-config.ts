@@ -29,7 +29,10 @@ export function storedConfig(experiment: Pick<Experiment, 'name' | 'config'>): E
   if (earlier === undefined) return config;
   const missing = Object.entries(earlier).filter(([option]) => !(option in config.space.options));
   if (missing.length === 0) return config;
-  return { ...config, space: { ...config.space, options: { ...Object.fromEntries(missing), ...config.space.options } } };
+  return {
+    ...config,
+    space: { ...config.space, options: { ...Object.fromEntries(missing), ...config.space.options } },
+  };
 }
 
 /** A config as the JSON an experiment stores (field by field a JSON value; the interface itself has no index signature). */
@@ -43,23 +46,33 @@ export function configJson(config: ExperimentConfig): Readonly<Record<string, Js
  */
 export function configToStore(config: ExperimentConfig): ExperimentConfig {
   const entry = findSpace(config.space.name);
-  const options = resolveOptions(entry.options, config.space.options, `search space "${config.space.name}"`) as Record<string, Json>;
+  const options = resolveOptions(entry.options, config.space.options, `search space "${config.space.name}"`) as Record<
+    string,
+    Json
+  >;
   return { ...config, space: { ...config.space, options } };
 }
 
 function storedConfigError(experiment: string, issues: readonly z.core.$ZodIssue[]): UserError {
   // A custom issue (the trainer's check) says what it got itself.
-  const lines = issues.map((issue) => `  • ${issue.path.length === 0 ? '(config)' : joinPath(issue.path)}: ${issue.message}${issue.code === 'custom' ? '' : `, got ${shown(issue.input)}`}`);
+  const lines = issues.map(
+    (issue) =>
+      `  • ${issue.path.length === 0 ? '(config)' : joinPath(issue.path)}: ${issue.message}${issue.code === 'custom' ? '' : `, got ${shown(issue.input)}`}`,
+  );
   return new UserError(
     'STORED_CONFIG',
-    [`the config stored with experiment "${experiment}" no longer parses (${issues.length} problem${issues.length === 1 ? '' : 's'})`, ...lines].join('\n'),
+    [
+      `the config stored with experiment "${experiment}" no longer parses (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
+      ...lines,
+    ].join('\n'),
     'it was written by another version of nas: read it with that version, or start the experiment again with `nas search`',
   );
 }
 
 /** "expected …" for the issues whose schema gives no message of its own. */
 function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === 'invalid_type') return `expected ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
+  if (issue.code === 'invalid_type')
+    return `expected ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => shown(v)).join(', ')}`;
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
@@ -71,7 +84,10 @@ function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 /** Joins path segments: ['objectives', 0, 'metric'] → "objectives[0].metric". */
 function joinPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>((path, s) => (typeof s === 'number' ? `${path}[${s}]` : path === '' ? String(s) : `${path}.${String(s)}`), '');
+  return segments.reduce<string>(
+    (path, s) => (typeof s === 'number' ? `${path}[${s}]` : path === '' ? String(s) : `${path}.${String(s)}`),
+    '',
+  );
 }
 
 /** A stored value as a message shows it: JSON, shortened; "nothing" for a missing field. */

@@ -27,12 +27,21 @@ export const NB201_COST: CostOptions = { inputShape: [32, 32, 3], classes: 10, b
  * (NASLib's tabular benchmarks): metrics from the row, cost from the cost model. An architecture
  * missing from the table fails its trial.
  */
-export function tableEvaluator(table: BenchmarkTable, space: SearchSpace, options: { readonly concurrency?: number; readonly cost?: CostOptions } = {}): Evaluator {
+export function tableEvaluator(
+  table: BenchmarkTable,
+  space: SearchSpace,
+  options: { readonly concurrency?: number; readonly cost?: CostOptions } = {},
+): Evaluator {
   const costs = new Map<string, TrialCost>();
   const evaluate = (task: TrialTask): TrialTaskOutcome => {
     const key = space.key(task.sample);
     const metrics = table.lookup(key);
-    if (metrics === undefined) return { ok: false, kind: 'error', error: { name: 'TableMiss', message: `${space.format(task.sample)} is not in ${table.source}` } };
+    if (metrics === undefined)
+      return {
+        ok: false,
+        kind: 'error',
+        error: { name: 'TableMiss', message: `${space.format(task.sample)} is not in ${table.source}` },
+      };
     let cost = costs.get(key);
     if (cost === undefined) costs.set(key, (cost = sampleCost(space, task.sample, options.cost ?? NB201_COST)));
     const outcome: TrialOutcome = { metrics, cost, epochs: [], seconds: 0 };

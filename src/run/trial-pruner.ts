@@ -26,7 +26,10 @@ export class TrialPruner {
     config: { readonly name: string; readonly options: Readonly<Record<string, unknown>> },
     private readonly objective: Objective,
   ) {
-    if (!isEpochMetric(objective.metric)) throw new Error(`pruner "${config.name}" needs an epoch metric as the primary objective (${EPOCH_METRICS.join(', ')}), got ${objective.metric}`);
+    if (!isEpochMetric(objective.metric))
+      throw new Error(
+        `pruner "${config.name}" needs an epoch metric as the primary objective (${EPOCH_METRICS.join(', ')}), got ${objective.metric}`,
+      );
     this.rule = createPruner(config.name, config.options);
   }
 
@@ -36,9 +39,12 @@ export class TrialPruner {
     const last = current[current.length - 1];
     if (last === undefined) return undefined;
     const completed: Curve[] = [];
-    for (const t of trials) if (t.state === 'COMPLETE' && t.outcome !== undefined) completed.push(this.curve(t.outcome.epochs));
+    for (const t of trials)
+      if (t.state === 'COMPLETE' && t.outcome !== undefined) completed.push(this.curve(t.outcome.epochs));
     const decision = this.rule({ direction: this.objective.direction, current, completed });
-    return decision.prune ? { step: last.step, metric: this.objective.metric, value: last.value, why: decision.why } : undefined;
+    return decision.prune
+      ? { step: last.step, metric: this.objective.metric, value: last.value, why: decision.why }
+      : undefined;
   }
 
   private curve(epochs: readonly EpochMetrics[]): Curve {

@@ -20,28 +20,42 @@ const options = {
     min: 2,
     default: 20,
   },
-  sampleSize: { type: 'integer', description: 'S: members drawn (with replacement) for each tournament; must be ≤ populationSize', min: 1, default: 10 },
+  sampleSize: {
+    type: 'integer',
+    description: 'S: members drawn (with replacement) for each tournament; must be ≤ populationSize',
+    min: 1,
+    default: 10,
+  },
   selection: {
     type: 'enum',
-    description: 'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)',
+    description:
+      'tournament winner: best primary objective (fitness) or best NSGA-II Pareto rank over all objectives (pareto)',
     choices: ['fitness', 'pareto'],
     default: 'fitness',
   },
   dedupe: {
     type: 'boolean',
-    description: 'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one',
+    description:
+      'never propose an architecture already tried: redraw the tournament and mutation (up to 100 times), then a random new one',
     default: true,
   },
   crossoverRate: {
     type: 'number',
-    description: "probability that a child is the space's crossover of two tournament winners (then mutated) instead of a mutant of one; 0: mutation only, as in the paper",
+    description:
+      "probability that a child is the space's crossover of two tournament winners (then mutated) instead of a mutant of one; 0: mutation only, as in the paper",
     min: 0,
     max: 1,
     default: 0,
   },
 } as const;
 
-type Options = { readonly populationSize: number; readonly sampleSize: number; readonly selection: string; readonly dedupe: boolean; readonly crossoverRate: number };
+type Options = {
+  readonly populationSize: number;
+  readonly sampleSize: number;
+  readonly selection: string;
+  readonly dedupe: boolean;
+  readonly crossoverRate: number;
+};
 type Member = { readonly trial: Trial; readonly rank: number; readonly crowding: number };
 
 const REDRAWS = 100;
@@ -51,13 +65,20 @@ export class RegularizedEvolution implements Strategy {
   private rng: Rng;
   private readonly crossover: ((a: Json, b: Json, rng: Rng) => Json) | undefined;
 
-  constructor(private readonly context: StrategyContext, private readonly options: Options) {
+  constructor(
+    private readonly context: StrategyContext,
+    private readonly options: Options,
+  ) {
     if (options.sampleSize > options.populationSize) {
-      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${options.populationSize}), got ${options.sampleSize}`);
+      throw new OptionsError(
+        `strategy "regularized-evolution" has invalid options:\n  • sampleSize: must be ≤ populationSize (${options.populationSize}), got ${options.sampleSize}`,
+      );
     }
     this.crossover = context.space.crossover?.bind(context.space);
     if (options.crossoverRate > 0 && this.crossover === undefined) {
-      throw new OptionsError(`strategy "regularized-evolution" has invalid options:\n  • crossoverRate: space "${context.space.id}" has no crossover, so it must be 0, got ${options.crossoverRate}`);
+      throw new OptionsError(
+        `strategy "regularized-evolution" has invalid options:\n  • crossoverRate: space "${context.space.id}" has no crossover, so it must be 0, got ${options.crossoverRate}`,
+      );
     }
     this.rng = context.rng;
   }
@@ -74,7 +95,9 @@ export class RegularizedEvolution implements Strategy {
       }
     }
     const sample = freshSample(this.context.space, this.rng, this.options.dedupe ? seen : new Set());
-    return sample === undefined ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' } : { kind: 'propose', sample };
+    return sample === undefined
+      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
+      : { kind: 'propose', sample };
   }
 
   tell(): void {}
@@ -91,7 +114,11 @@ export class RegularizedEvolution implements Strategy {
   private population(trials: readonly Trial[]): Member[] {
     const recent = scoredTrials(trials, primary(this.context.objectives)).slice(-this.options.populationSize);
     if (this.options.selection === 'fitness') {
-      return recent.map(({ trial, score }) => ({ trial, rank: recent.filter((other) => other.score > score).length, crowding: 0 }));
+      return recent.map(({ trial, score }) => ({
+        trial,
+        rank: recent.filter((other) => other.score > score).length,
+        crowding: 0,
+      }));
     }
     const members = recent.flatMap(({ trial }) => {
       const s = scoresOf(trial, this.context.objectives);
@@ -109,7 +136,8 @@ export class RegularizedEvolution implements Strategy {
    */
   private parent(population: readonly Member[]): Json {
     const cross = this.crossover;
-    if (cross === undefined || this.options.crossoverRate === 0 || this.rng.next() >= this.options.crossoverRate) return this.tournament(population).sample;
+    if (cross === undefined || this.options.crossoverRate === 0 || this.rng.next() >= this.options.crossoverRate)
+      return this.tournament(population).sample;
     const a = this.tournament(population);
     const others = population.filter((m) => m.trial.key !== a.key);
     const b = this.tournament(others.length > 0 ? others : population);
@@ -130,7 +158,8 @@ export class RegularizedEvolution implements Strategy {
 /** Registry entry of regularized evolution. */
 export const regularizedEvolution = defineStrategy({
   name: 'regularized-evolution',
-  description: 'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection and crossover',
+  description:
+    'aging evolution (Real et al. 2019): tournament of S from the last P finished, mutate the winner; optional Pareto-rank selection and crossover',
   options,
   create: (context, o) => new RegularizedEvolution(context, o),
 });

@@ -21,7 +21,12 @@ export const halvingOptions = {
   },
   min: { type: 'number', description: 'fidelity of the lowest rung (r)', min: 0, default: 1 },
   max: { type: 'number', description: 'fidelity of the highest rung (R)', min: 0, default: 27 },
-  eta: { type: 'integer', description: 'η: one in η trials of a rung is promoted; fidelity grows η-fold per rung', min: 2, default: 3 },
+  eta: {
+    type: 'integer',
+    description: 'η: one in η trials of a rung is promoted; fidelity grows η-fold per rung',
+    min: 2,
+    default: 3,
+  },
   brackets: {
     type: 'integer',
     description: 'Hyperband brackets: new samples start at rung 0, 1, … in turn (1 = plain successive halving)',
@@ -36,7 +41,8 @@ export type HalvingOptions = OptionValues<typeof halvingOptions>;
 /** The fidelity of each rung: min·ηᵏ below max, then max (epochs rounded to integers). */
 export function rungs(options: HalvingOptions): number[] {
   const { min, max, eta, fidelity } = options;
-  if (!(min > 0 && max >= min)) throw new RangeError(`successive halving needs 0 < min ≤ max, got (min=${min}, max=${max})`);
+  if (!(min > 0 && max >= min))
+    throw new RangeError(`successive halving needs 0 < min ≤ max, got (min=${min}, max=${max})`);
   const out: number[] = [];
   for (let r = min; r < max * (1 - 1e-9); r *= eta) out.push(r);
   out.push(max);
@@ -51,7 +57,11 @@ export class SuccessiveHalving implements Strategy {
   /** Per key, the rung its first trial ran at (the trial the inner strategy sees). */
   private introduced = new Map<string, number>();
 
-  constructor(private readonly inner: Strategy, private readonly context: StrategyContext, private readonly options: HalvingOptions) {
+  constructor(
+    private readonly inner: Strategy,
+    private readonly context: StrategyContext,
+    private readonly options: HalvingOptions,
+  ) {
     this.levels = rungs(options);
   }
 
@@ -99,10 +109,18 @@ export class SuccessiveHalving implements Strategy {
     const atRung = this.levels.map(() => new Set<string>());
     for (const t of trials) atRung[this.rungOf(t)]?.add(t.key);
     for (let k = this.levels.length - 2; k >= 0; k--) {
-      const done = scoredTrials(trials.filter((t) => this.rungOf(t) === k), objective).sort((a, b) => b.score - a.score || a.trial.number - b.trial.number);
+      const done = scoredTrials(
+        trials.filter((t) => this.rungOf(t) === k),
+        objective,
+      ).sort((a, b) => b.score - a.score || a.trial.number - b.trial.number);
       const top = done.slice(0, Math.floor(done.length / this.options.eta));
       const next = top.find((s) => !(atRung[k + 1] as Set<string>).has(s.trial.key));
-      if (next !== undefined) return { kind: 'propose', sample: next.trial.sample, fidelity: { [this.options.fidelity]: this.levels[k + 1] as number } };
+      if (next !== undefined)
+        return {
+          kind: 'propose',
+          sample: next.trial.sample,
+          fidelity: { [this.options.fidelity]: this.levels[k + 1] as number },
+        };
     }
     return undefined;
   }

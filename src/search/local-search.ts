@@ -10,10 +10,16 @@ import { primary } from './objective.js';
 import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
 
 const options = {
-  initialSamples: { type: 'integer', description: 'random samples evaluated before the first climb; the best one starts it', min: 1, default: 10 },
+  initialSamples: {
+    type: 'integer',
+    description: 'random samples evaluated before the first climb; the best one starts it',
+    min: 1,
+    default: 10,
+  },
   move: {
     type: 'enum',
-    description: 'first: move as soon as a neighbour beats the current point; best: evaluate every neighbour, then move to the best',
+    description:
+      'first: move as soon as a neighbour beats the current point; best: evaluate every neighbour, then move to the best',
     choices: ['first', 'best'],
     default: 'first',
   },
@@ -32,7 +38,10 @@ export class LocalSearch implements Strategy {
   private queue: Json[] = [];
   private initialLeft: number;
 
-  constructor(private readonly context: StrategyContext, private readonly options: Options) {
+  constructor(
+    private readonly context: StrategyContext,
+    private readonly options: Options,
+  ) {
     this.rng = context.rng;
     this.initialLeft = options.initialSamples;
   }
@@ -69,7 +78,12 @@ export class LocalSearch implements Strategy {
   tell(): void {}
 
   snapshot(): Json {
-    const state: State = { rng: this.rng.snapshot(), center: this.center, queue: this.queue, initialLeft: this.initialLeft };
+    const state: State = {
+      rng: this.rng.snapshot(),
+      center: this.center,
+      queue: this.queue,
+      initialLeft: this.initialLeft,
+    };
     return state;
   }
 
@@ -130,7 +144,8 @@ export class LocalSearch implements Strategy {
 /** Registry entry of local search. */
 export const localSearch = defineStrategy({
   name: 'local-search',
-  description: 'hill climbing over one-decision neighbours with random restarts (White et al. 2021); a strong baseline on tabular benchmarks',
+  description:
+    'hill climbing over one-decision neighbours with random restarts (White et al. 2021); a strong baseline on tabular benchmarks',
   options,
   create: (context, o) => new LocalSearch(context, o),
 });

@@ -10,7 +10,9 @@ export type Objective = { readonly metric: string; readonly direction: 'max' | '
  */
 export function metricOf(trial: Trial, metric: string): number | undefined {
   if (trial.state !== 'COMPLETE' || trial.outcome === undefined) return undefined;
-  const value = trial.outcome.metrics[metric] ?? (trial.outcome.cost as unknown as Readonly<Record<string, number | undefined>>)[metric];
+  const value =
+    trial.outcome.metrics[metric] ??
+    (trial.outcome.cost as unknown as Readonly<Record<string, number | undefined>>)[metric];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 

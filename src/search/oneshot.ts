@@ -14,6 +14,8 @@ export interface OneShotEntry<O extends OptionsSchema = OptionsSchema, N extends
 }
 
 /** Returns its argument, typed with its literal name and options schema (a config's `strategy` is typed from them). */
-export function defineOneShot<const N extends string, const O extends OptionsSchema>(entry: OneShotEntry<O, N>): OneShotEntry<O, N> {
+export function defineOneShot<const N extends string, const O extends OptionsSchema>(
+  entry: OneShotEntry<O, N>,
+): OneShotEntry<O, N> {
   return entry;
 }

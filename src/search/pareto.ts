@@ -55,7 +55,9 @@ export function crowdingDistance(points: readonly (readonly number[])[], front: 
     if (hi === lo) continue;
     for (let k = 1; k < sorted.length - 1; k++) {
       const i = sorted[k] as number;
-      const gap = ((points[sorted[k + 1] as number]?.[m] as number) - (points[sorted[k - 1] as number]?.[m] as number)) / (hi - lo);
+      const gap =
+        ((points[sorted[k + 1] as number]?.[m] as number) - (points[sorted[k - 1] as number]?.[m] as number)) /
+        (hi - lo);
       distance.set(i, (distance.get(i) as number) + gap);
     }
   }

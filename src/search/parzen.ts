@@ -14,14 +14,21 @@ export class CategoricalParzen {
   /** Per decision, the marginal probability of each choice. */
   private readonly marginals: Float64Array[];
 
-  constructor(choices: readonly number[], observations: readonly (readonly number[])[], obsWeights: readonly number[], priorWeight: number) {
+  constructor(
+    choices: readonly number[],
+    observations: readonly (readonly number[])[],
+    obsWeights: readonly number[],
+    priorWeight: number,
+  ) {
     const n = observations.length;
     const raw = [...obsWeights, priorWeight];
     const total = raw.reduce((a, b) => a + b, 0);
     this.weights = raw.map((w) => w / total);
     const a = priorWeight / (n + 1);
     this.kernels = choices.map((k, d) => [
-      ...observations.map((obs) => Float64Array.from({ length: k }, (_, c) => (a + (obs[d] === c ? 1 : 0)) / (1 + k * a))),
+      ...observations.map((obs) =>
+        Float64Array.from({ length: k }, (_, c) => (a + (obs[d] === c ? 1 : 0)) / (1 + k * a)),
+      ),
       new Float64Array(k).fill(1 / k),
     ]);
     this.marginals = this.kernels.map((perKernel, d) => {
@@ -41,7 +48,14 @@ export class CategoricalParzen {
   /** Log density of the joint mixture (`joint`) or of the product of the marginals. */
   logPdf(x: readonly number[], joint: boolean): number {
     if (!joint) return this.marginals.reduce((acc, m, d) => acc + Math.log(m[x[d] as number] as number), 0);
-    const terms = this.weights.map((w, j) => Math.log(w) + this.kernels.reduce((acc, perKernel, d) => acc + Math.log((perKernel[j] as Float64Array)[x[d] as number] as number), 0));
+    const terms = this.weights.map(
+      (w, j) =>
+        Math.log(w) +
+        this.kernels.reduce(
+          (acc, perKernel, d) => acc + Math.log((perKernel[j] as Float64Array)[x[d] as number] as number),
+          0,
+        ),
+    );
     const top = Math.max(...terms);
     return top + Math.log(terms.reduce((acc, t) => acc + Math.exp(t - top), 0));
   }

@@ -31,13 +31,20 @@ export function findStrategy(name: string): StrategyEntry {
   const entry = STRATEGIES.find((s) => s.name === name);
   if (entry === undefined) {
     const oneShot = findOneShot(name) === undefined ? '' : ` ("${name}" is one-shot: it has no ask/tell strategy)`;
-    throw new OptionsError(`unknown strategy "${name}"${oneShot}`, `use one of: ${STRATEGIES.map((s) => s.name).join(', ')}`);
+    throw new OptionsError(
+      `unknown strategy "${name}"${oneShot}`,
+      `use one of: ${STRATEGIES.map((s) => s.name).join(', ')}`,
+    );
   }
   return entry;
 }
 
 /** A strategy from its registered name and options (checked against its schema, defaults filled). */
-export function createStrategy(name: string, context: StrategyContext, options: Readonly<Record<string, unknown>> = {}): Strategy {
+export function createStrategy(
+  name: string,
+  context: StrategyContext,
+  options: Readonly<Record<string, unknown>> = {},
+): Strategy {
   const entry = findStrategy(name);
   return entry.create(context, resolveOptions(entry.options, options, `strategy "${name}"`));
 }

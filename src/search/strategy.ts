@@ -50,6 +50,8 @@ export interface StrategyEntry<O extends OptionsSchema = OptionsSchema, N extend
 }
 
 /** Returns its argument, typed with its literal name and options schema (a config's `strategy` is typed from them). */
-export function defineStrategy<const N extends string, const O extends OptionsSchema>(entry: StrategyEntry<O, N>): StrategyEntry<O, N> {
+export function defineStrategy<const N extends string, const O extends OptionsSchema>(
+  entry: StrategyEntry<O, N>,
+): StrategyEntry<O, N> {
   return entry;
 }

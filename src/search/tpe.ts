@@ -13,9 +13,20 @@ import { defineStrategy, type AskContext, type Proposal, type Strategy, type Str
 const options = {
   startupTrials: { type: 'integer', description: 'random samples before the model is used', min: 1, default: 10 },
   candidates: { type: 'integer', description: 'draws from l(x) scored by l(x)/g(x) at each ask', min: 1, default: 24 },
-  gamma: { type: 'number', description: 'fraction of finished trials in the good group: ⌈gamma·n⌉ (at most maxGood)', min: 0.001, max: 1, default: 0.1 },
+  gamma: {
+    type: 'number',
+    description: 'fraction of finished trials in the good group: ⌈gamma·n⌉ (at most maxGood)',
+    min: 0.001,
+    max: 1,
+    default: 0.1,
+  },
   maxGood: { type: 'integer', description: 'cap on the size of the good group', min: 1, default: 25 },
-  priorWeight: { type: 'number', description: 'weight of the uniform prior kernel (and of the smoothing of every kernel)', min: 0.0001, default: 1 },
+  priorWeight: {
+    type: 'number',
+    description: 'weight of the uniform prior kernel (and of the smoothing of every kernel)',
+    min: 0.0001,
+    default: 1,
+  },
   multivariate: {
     type: 'boolean',
     description: 'model the decisions jointly (one kernel per trial over all decisions) instead of independently',
@@ -23,7 +34,14 @@ const options = {
   },
 } as const;
 
-type Options = { readonly startupTrials: number; readonly candidates: number; readonly gamma: number; readonly maxGood: number; readonly priorWeight: number; readonly multivariate: boolean };
+type Options = {
+  readonly startupTrials: number;
+  readonly candidates: number;
+  readonly gamma: number;
+  readonly maxGood: number;
+  readonly priorWeight: number;
+  readonly multivariate: boolean;
+};
 
 const ROUNDS = 20;
 
@@ -39,7 +57,10 @@ export class Tpe implements Strategy {
   private rng: Rng;
   private readonly choices: number[];
 
-  constructor(private readonly context: StrategyContext, private readonly options: Options) {
+  constructor(
+    private readonly context: StrategyContext,
+    private readonly options: Options,
+  ) {
     this.rng = context.rng;
     this.choices = context.space.dimensions().map((d) => d.choices.length);
   }
@@ -52,7 +73,9 @@ export class Tpe implements Strategy {
       if (sample !== undefined) return { kind: 'propose', sample };
     }
     const sample = freshSample(this.context.space, this.rng, seen);
-    return sample === undefined ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' } : { kind: 'propose', sample };
+    return sample === undefined
+      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
+      : { kind: 'propose', sample };
   }
 
   tell(): void {}
@@ -103,7 +126,8 @@ export class Tpe implements Strategy {
 /** Registry entry of TPE. */
 export const tpe = defineStrategy({
   name: 'tpe',
-  description: "tree-structured Parzen estimator (Bergstra et al. 2011) over the categorical decisions, Optuna's defaults",
+  description:
+    "tree-structured Parzen estimator (Bergstra et al. 2011) over the categorical decisions, Optuna's defaults",
   options,
   create: (context, o) => new Tpe(context, o),
 });

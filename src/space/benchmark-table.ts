@@ -18,7 +18,11 @@ export interface BenchmarkTable {
 }
 
 const tableError = (source: string, line: number, message: string): UserError =>
-  new UserError('TABLE', `${source}:${line}: ${message}`, 'a table is CSV with the header `index,arch,<metric columns>`, one architecture per row in the benchmark\'s index order and string form');
+  new UserError(
+    'TABLE',
+    `${source}:${line}: ${message}`,
+    "a table is CSV with the header `index,arch,<metric columns>`, one architecture per row in the benchmark's index order and string form",
+  );
 
 /**
  * Parses a benchmark table for `space`: every `arch` must parse as a sample of the space (its
@@ -36,7 +40,8 @@ export function parseBenchmarkTable(text: string, space: SearchSpace, source: st
   lines.forEach((line, i) => {
     if (i === 0 || line.trim() === '') return;
     const cells = line.split(',');
-    if (cells.length !== header.length) throw tableError(source, i + 1, `expected ${header.length} cells, got ${cells.length}`);
+    if (cells.length !== header.length)
+      throw tableError(source, i + 1, `expected ${header.length} cells, got ${cells.length}`);
     const index = Number(cells[0]);
     let sample: Json;
     try {
@@ -45,14 +50,19 @@ export function parseBenchmarkTable(text: string, space: SearchSpace, source: st
       throw tableError(source, i + 1, (e as Error).message);
     }
     if (space.id === 'nb201' && benchmarkIndexOf(sample as Nb201Sample) !== index) {
-      throw tableError(source, i + 1, `index ${cells[0]} does not match the architecture, whose benchmark index is ${benchmarkIndexOf(sample as Nb201Sample)}`);
+      throw tableError(
+        source,
+        i + 1,
+        `index ${cells[0]} does not match the architecture, whose benchmark index is ${benchmarkIndexOf(sample as Nb201Sample)}`,
+      );
     }
     const key = space.key(sample);
     if (rows.has(key)) throw tableError(source, i + 1, `architecture ${cells[1]} appears twice`);
     const values = metrics.map((m, j) => {
       const raw = (cells[j + 2] as string).trim();
       const v = raw === '' ? Number.NaN : Number(raw);
-      if (raw !== '' && Number.isNaN(v)) throw tableError(source, i + 1, `column ${m}: expected a number, got "${raw}"`);
+      if (raw !== '' && Number.isNaN(v))
+        throw tableError(source, i + 1, `column ${m}: expected a number, got "${raw}"`);
       return [m, v] as const;
     });
     rows.set(key, Object.fromEntries(values));
@@ -64,7 +74,12 @@ export function parseBenchmarkTable(text: string, space: SearchSpace, source: st
     size: rows.size,
     lookup: (key) => rows.get(key),
     max(metric) {
-      if (!metrics.includes(metric)) throw new UserError('TABLE', `${source} has no column "${metric}"`, `its metric columns: ${metrics.join(', ')}`);
+      if (!metrics.includes(metric))
+        throw new UserError(
+          'TABLE',
+          `${source} has no column "${metric}"`,
+          `its metric columns: ${metrics.join(', ')}`,
+        );
       let m = maxima.get(metric);
       if (m === undefined) {
         m = Math.max(...[...rows.values()].map((r) => r[metric] as number).filter(Number.isFinite));
@@ -81,7 +96,11 @@ export function readBenchmarkTable(path: string, space: SearchSpace): BenchmarkT
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError('TABLE', `cannot read the benchmark table ${path}: ${(e as Error).message}`, 'pass the path of your copy of the benchmark table (CSV)');
+    throw new UserError(
+      'TABLE',
+      `cannot read the benchmark table ${path}: ${(e as Error).message}`,
+      'pass the path of your copy of the benchmark table (CSV)',
+    );
   }
   return parseBenchmarkTable(text, space, path);
 }

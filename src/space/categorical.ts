@@ -67,9 +67,12 @@ export function indexIssues(rules: IndexRules, indices: readonly number[]): { pa
   }
   const issues = rules.dimensions.flatMap((d, i) => {
     const v = indices[i] as number;
-    return Number.isInteger(v) && v >= 0 && v < d.choices.length ? [] : [{ path: d.label, message: `expected a choice index in 0..${d.choices.length - 1}, got ${v}` }];
+    return Number.isInteger(v) && v >= 0 && v < d.choices.length
+      ? []
+      : [{ path: d.label, message: `expected a choice index in 0..${d.choices.length - 1}, got ${v}` }];
   });
-  if (issues.length === 0 && !(rules.isValid?.(indices) ?? true)) issues.push({ path: 'sample', message: 'the decisions break a constraint of the space' });
+  if (issues.length === 0 && !(rules.isValid?.(indices) ?? true))
+    issues.push({ path: 'sample', message: 'the decisions break a constraint of the space' });
   return issues;
 }
 

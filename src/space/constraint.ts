@@ -32,14 +32,21 @@ export function budgetViolations(budget: Budget, cost: CostReport): string[] {
 export function constraintFrom(budget: Budget): CostPredicate {
   const bad = FIGURES.flatMap(([key]) => {
     const v = budget[key];
-    return v === undefined || (typeof v === 'number' && v > 0 && !Number.isNaN(v)) ? [] : [`${key}: expected a positive number, got ${JSON.stringify(v)}`];
+    return v === undefined || (typeof v === 'number' && v > 0 && !Number.isNaN(v))
+      ? []
+      : [`${key}: expected a positive number, got ${JSON.stringify(v)}`];
   });
   if (bad.length > 0) throw new OptionsError(`the budget is invalid:${bad.map((b) => `\n  • ${b}`).join('')}`);
   return (cost) => budgetViolations(budget, cost).length === 0;
 }
 
 /** Whether a sample's frozen architecture satisfies the predicate under the cost model at `opts`. */
-export function admissible<S extends Json>(space: SearchSpace<S>, sample: S, predicate: CostPredicate, opts: CostOptions): boolean {
+export function admissible<S extends Json>(
+  space: SearchSpace<S>,
+  sample: S,
+  predicate: CostPredicate,
+  opts: CostOptions,
+): boolean {
   return predicate(estimateCost(space.freeze(sample), opts));
 }
 
@@ -48,7 +55,12 @@ export function admissible<S extends Json>(space: SearchSpace<S>, sample: S, pre
  * until the predicate holds, `crossover` falls back to parent a, `neighbours` drops the others, and
  * `validate` reports an inadmissible sample; `size()` stays the unconstrained count. Wrap a space with it and any strategy proposes only admissible samples.
  */
-export function constrainSpace<S extends Json>(space: SearchSpace<S>, predicate: CostPredicate, opts: CostOptions, maxTries = 1000): SearchSpace<S> {
+export function constrainSpace<S extends Json>(
+  space: SearchSpace<S>,
+  predicate: CostPredicate,
+  opts: CostOptions,
+  maxTries = 1000,
+): SearchSpace<S> {
   const memo = new Map<string, boolean>();
   const ok = (s: S): boolean => {
     const k = space.key(s);
@@ -61,7 +73,9 @@ export function constrainSpace<S extends Json>(space: SearchSpace<S>, predicate:
       const s = draw();
       if (ok(s)) return s;
     }
-    throw new Error(`no admissible ${what} of space "${space.id}" after ${maxTries} tries: the constraint is too tight`);
+    throw new Error(
+      `no admissible ${what} of space "${space.id}" after ${maxTries} tries: the constraint is too tight`,
+    );
   };
   const wrapped: SearchSpace<S> = {
     ...bindAll(space),

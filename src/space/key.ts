@@ -32,7 +32,8 @@ function normalizeBatchNorm(settings: ArchSpec['batchNorm']): Json | undefined {
  * "valid"; the `name` label left out. Ids and node order are kept.
  */
 export function normalizeSpec(spec: ArchSpec): Json {
-  const output: Json = typeof spec.output === 'string' || spec.output.length !== 1 ? (spec.output as Json) : (spec.output[0] as string);
+  const output: Json =
+    typeof spec.output === 'string' || spec.output.length !== 1 ? (spec.output as Json) : (spec.output[0] as string);
   const base: Record<string, Json> = { version: spec.version, nodes: spec.nodes.map(normalizeNode), output };
   if (spec.input?.shape !== undefined) base['input'] = { shape: [...spec.input.shape] };
   const batchNorm = normalizeBatchNorm(spec.batchNorm);

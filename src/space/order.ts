@@ -41,7 +41,10 @@ export function topologicalOrder(nodes: readonly ArchNode[]): { order: number[];
       if (owner === undefined) return [];
       const d = index.get(owner);
       if (d === undefined) {
-        issues.push({ path: nodePath(i, n.id) + where, message: `unknown input "${ref}"; expected "${INPUT_ID}" or the id of a node` });
+        issues.push({
+          path: nodePath(i, n.id) + where,
+          message: `unknown input "${ref}"; expected "${INPUT_ID}" or the id of a node`,
+        });
         return [];
       }
       return [d];

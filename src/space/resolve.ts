@@ -1,4 +1,14 @@
-import { INPUT_ID, canonicalKey, type ArchIssue, type ArchNode, type ArchSpec, type BatchNormSettings, type BlockNode, type PrimitiveNode, type Shape } from '../core/arch.js';
+import {
+  INPUT_ID,
+  canonicalKey,
+  type ArchIssue,
+  type ArchNode,
+  type ArchSpec,
+  type BatchNormSettings,
+  type BlockNode,
+  type PrimitiveNode,
+  type Shape,
+} from '../core/arch.js';
 import { defOf, ops } from './ops/index.js';
 import { ShapeError, fmt, type ParamCount } from './ops/types.js';
 import { ownerOf, topologicalOrder } from './order.js';
@@ -45,7 +55,11 @@ class Resolver {
   readonly failed = new Set<string>();
   private readonly byId = new Map<string, ResolvedNode>();
 
-  constructor(inputShape: Shape, private readonly classes: number | undefined, private readonly batchNorm: BatchNormSettings | undefined) {
+  constructor(
+    inputShape: Shape,
+    private readonly classes: number | undefined,
+    private readonly batchNorm: BatchNormSettings | undefined,
+  ) {
     this.shapes.set(INPUT_ID, inputShape);
   }
 
@@ -55,7 +69,10 @@ class Resolver {
       if (this.failed.has(ref) || this.failed.has(ownerOf(ref) ?? '')) return void this.failed.add(node.id);
       const shape = this.shapes.get(ref);
       if (shape === undefined) {
-        this.issues.push({ path: `${path}.inputs[${j}]`, message: `unknown input "${ref}"; block "${ownerOf(ref)}" has no such part` });
+        this.issues.push({
+          path: `${path}.inputs[${j}]`,
+          message: `unknown input "${ref}"; block "${ownerOf(ref)}" has no such part`,
+        });
         return void this.failed.add(node.id);
       }
       inputs.push(shape);
@@ -109,7 +126,8 @@ class Resolver {
 
   /** The node with what the network decides: `units: "classes"` sized, a bn's unset momentum and epsilon from the spec's `batchNorm`. */
   private filledIn(raw: PrimitiveNode): PrimitiveNode {
-    if (raw.op === 'dense' && raw.units === 'classes' && this.classes !== undefined) return { ...raw, units: this.classes };
+    if (raw.op === 'dense' && raw.units === 'classes' && this.classes !== undefined)
+      return { ...raw, units: this.classes };
     if (raw.op === 'bn' && this.batchNorm !== undefined) return { ...this.batchNorm, ...raw };
     return raw;
   }
@@ -117,14 +135,21 @@ class Resolver {
   private sharedWith(node: PrimitiveNode, inputs: readonly Shape[]): boolean {
     if ((node.op !== 'conv' && node.op !== 'dense') || node.weightsOf === undefined) return false;
     const owner = this.byId.get(node.weightsOf);
-    if (owner === undefined) throw new ShapeError(`expected the id of an earlier ${node.op} node, got "${node.weightsOf}"`, 'weightsOf');
+    if (owner === undefined)
+      throw new ShapeError(`expected the id of an earlier ${node.op} node, got "${node.weightsOf}"`, 'weightsOf');
     if (owner.node.op !== node.op || sharedKey(owner.node) !== sharedKey(node)) {
-      throw new ShapeError(`"${node.weightsOf}" must be a ${node.op} with the same attributes to share its weights`, 'weightsOf');
+      throw new ShapeError(
+        `"${node.weightsOf}" must be a ${node.op} with the same attributes to share its weights`,
+        'weightsOf',
+      );
     }
     const mine = inputs[0] ?? [];
     const theirs = owner.inputShapes[0] ?? [];
     if (fmt(mine) !== fmt(theirs)) {
-      throw new ShapeError(`input ${fmt(mine)} differs from the input ${fmt(theirs)} of "${node.weightsOf}" whose weights it shares`, 'weightsOf');
+      throw new ShapeError(
+        `input ${fmt(mine)} differs from the input ${fmt(theirs)} of "${node.weightsOf}" whose weights it shares`,
+        'weightsOf',
+      );
     }
     return true;
   }

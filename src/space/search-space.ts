@@ -22,7 +22,12 @@ export type SampleIssue = ArchIssue;
 export interface Relaxation {
   readonly cells: readonly {
     readonly name: string;
-    readonly edges: readonly { readonly id: string; readonly from: number; readonly to: number; readonly ops: readonly string[] }[];
+    readonly edges: readonly {
+      readonly id: string;
+      readonly from: number;
+      readonly to: number;
+      readonly ops: readonly string[];
+    }[];
   }[];
 }
 
@@ -89,6 +94,8 @@ export interface SpaceEntry<O extends OptionsSchema = OptionsSchema, N extends s
 }
 
 /** Returns its argument, typed with its literal name and options schema (a config's `space` is typed from them). */
-export function defineSpace<const N extends string, const O extends OptionsSchema>(entry: SpaceEntry<O, N>): SpaceEntry<O, N> {
+export function defineSpace<const N extends string, const O extends OptionsSchema>(
+  entry: SpaceEntry<O, N>,
+): SpaceEntry<O, N> {
   return entry;
 }

@@ -34,14 +34,18 @@ export function checkAttrs(node: Record<string, unknown>, schema: AttrSchema, pa
 }
 
 function checkNode(raw: unknown, index: number, seen: Set<string>): ArchIssue[] {
-  if (!isRecord(raw)) return [{ path: `nodes[${index}]`, message: `expected an object { id, op, inputs, ... }, got ${show(raw)}` }];
+  if (!isRecord(raw))
+    return [{ path: `nodes[${index}]`, message: `expected an object { id, op, inputs, ... }, got ${show(raw)}` }];
   const path = nodePath(index, raw['id']);
   const issues: ArchIssue[] = [];
   const id = raw['id'];
   if (typeof id !== 'string' || id === '') {
     issues.push({ path: `${path}.id`, message: `expected a non-empty string, got ${show(id)}` });
   } else if (id === INPUT_ID || id.includes('/')) {
-    issues.push({ path: `${path}.id`, message: `expected an id other than "${INPUT_ID}" and without "/", got "${id}"` });
+    issues.push({
+      path: `${path}.id`,
+      message: `expected an id other than "${INPUT_ID}" and without "/", got "${id}"`,
+    });
   } else if (seen.has(id)) {
     issues.push({ path: `${path}.id`, message: `duplicate id "${id}"; expected every node id to be unique` });
   } else {
@@ -52,13 +56,24 @@ function checkNode(raw: unknown, index: number, seen: Set<string>): ArchIssue[] 
   if (!inputsOk) issues.push({ path: `${path}.inputs`, message: `expected an array of node ids, got ${show(inputs)}` });
   const op = raw['op'];
   if (!isOpName(op)) {
-    issues.push({ path: `${path}.op`, message: `unknown op ${show(op)}; expected one of ${Object.keys(ops).join(', ')}` });
+    issues.push({
+      path: `${path}.op`,
+      message: `unknown op ${show(op)}; expected one of ${Object.keys(ops).join(', ')}`,
+    });
     return issues;
   }
   const { arity, attrs } = ops[op];
   if (inputsOk && (inputs.length < arity.min || inputs.length > (arity.max ?? Infinity))) {
-    const want = arity.max === undefined ? `at least ${arity.min}` : arity.max === arity.min ? `${arity.min}` : `${arity.min} to ${arity.max}`;
-    issues.push({ path: `${path}.inputs`, message: `op "${op}" takes ${want} input${want === '1' ? '' : 's'}, got ${inputs.length}` });
+    const want =
+      arity.max === undefined
+        ? `at least ${arity.min}`
+        : arity.max === arity.min
+          ? `${arity.min}`
+          : `${arity.min} to ${arity.max}`;
+    issues.push({
+      path: `${path}.inputs`,
+      message: `op "${op}" takes ${want} input${want === '1' ? '' : 's'}, got ${inputs.length}`,
+    });
   }
   return [...issues, ...checkAttrs(raw, attrs, path)];
 }
@@ -76,18 +91,22 @@ function checkBatchNorm(v: unknown): ArchIssue[] {
   const issues: ArchIssue[] = [];
   for (const [key, value] of Object.entries(v)) {
     const spec = key === 'momentum' || key === 'epsilon' ? ops.bn.attrs[key] : undefined;
-    if (spec === undefined) issues.push({ path: `batchNorm.${key}`, message: 'unknown field; expected momentum, epsilon' });
-    else if (value !== undefined && !spec.ok(value)) issues.push({ path: `batchNorm.${key}`, message: `expected ${spec.expected}, got ${show(value)}` });
+    if (spec === undefined)
+      issues.push({ path: `batchNorm.${key}`, message: 'unknown field; expected momentum, epsilon' });
+    else if (value !== undefined && !spec.ok(value))
+      issues.push({ path: `batchNorm.${key}`, message: `expected ${spec.expected}, got ${show(value)}` });
   }
   return issues;
 }
 
 /** Checks everything that needs no shapes: the spec's form, ids, ops, arity and attributes. */
 export function checkStructure(raw: unknown): ArchIssue[] {
-  if (!isRecord(raw)) return [{ path: '(spec)', message: `expected an object { version, nodes, output }, got ${show(raw)}` }];
+  if (!isRecord(raw))
+    return [{ path: '(spec)', message: `expected an object { version, nodes, output }, got ${show(raw)}` }];
   const issues: ArchIssue[] = [];
   for (const key of Object.keys(raw)) {
-    if (!SPEC_KEYS.has(key)) issues.push({ path: key, message: `unknown field; expected one of ${[...SPEC_KEYS].join(', ')}` });
+    if (!SPEC_KEYS.has(key))
+      issues.push({ path: key, message: `unknown field; expected one of ${[...SPEC_KEYS].join(', ')}` });
   }
   if (raw['version'] !== 1) issues.push({ path: 'version', message: `expected 1, got ${show(raw['version'])}` });
   if (raw['name'] !== undefined && typeof raw['name'] !== 'string') {
@@ -107,8 +126,9 @@ export function checkStructure(raw: unknown): ArchIssue[] {
     nodes.forEach((n, i) => issues.push(...checkNode(n, i, seen)));
   }
   const out = raw['output'];
-  const outOk = typeof out === 'string' || (Array.isArray(out) && out.length > 0 && out.every((x) => typeof x === 'string'));
-  if (!outOk) issues.push({ path: 'output', message: `expected a node id or a non-empty array of node ids, got ${show(out)}` });
+  const outOk =
+    typeof out === 'string' || (Array.isArray(out) && out.length > 0 && out.every((x) => typeof x === 'string'));
+  if (!outOk)
+    issues.push({ path: 'output', message: `expected a node id or a non-empty array of node ids, got ${show(out)}` });
   return issues;
 }
-

@@ -9,7 +9,11 @@ describe('bf16Unsupported', () => {
   });
 
   it('names the reason otherwise: oneDNN off, or no bfloat16 instructions', () => {
-    expect(bf16Unsupported({ TF_ENABLE_ONEDNN_OPTS: '0' }, new Set(['amx_bf16']))).toBe("TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0)");
-    expect(bf16Unsupported({}, new Set(['avx2', 'avx512f']))).toBe('this CPU has no bfloat16 instructions (neither amx_bf16 nor avx512_bf16 in /proc/cpuinfo)');
+    expect(bf16Unsupported({ TF_ENABLE_ONEDNN_OPTS: '0' }, new Set(['amx_bf16']))).toBe(
+      "TensorFlow's oneDNN kernels are off (TF_ENABLE_ONEDNN_OPTS=0)",
+    );
+    expect(bf16Unsupported({}, new Set(['avx2', 'avx512f']))).toBe(
+      'this CPU has no bfloat16 instructions (neither amx_bf16 nor avx512_bf16 in /proc/cpuinfo)',
+    );
   });
 });

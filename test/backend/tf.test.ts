@@ -10,7 +10,10 @@ describe('the native TensorFlow backend', () => {
   });
 
   it("is the 'tensorflow' backend inside a worker thread", async () => {
-    const pool = new Piscina({ filename: new URL('./fixtures/backend-probe.mjs', import.meta.url).href, maxThreads: 1 });
+    const pool = new Piscina({
+      filename: new URL('./fixtures/backend-probe.mjs', import.meta.url).href,
+      maxThreads: 1,
+    });
     try {
       const result = await pool.run(null);
       expect(result).toMatchObject({ backend: 'tensorflow', conv: 9 });

@@ -17,7 +17,9 @@ describe('the strategy bench (in-process ask/tell against a table)', () => {
     const r = benchStrategy({ ...base, strategy: 'random', runs: 12, evals: [1, 10, 100], seed: 3 });
     expect(r).toMatchObject({ strategy: 'random', runs: 12, metric: 'acc', max: 92, space: 'nb201' });
     expect(Object.keys(r.results)).toEqual(['1', '10', '100']);
-    const [a, b, c] = ['1', '10', '100'].map((n) => r.results[n] as { mean: number; std: number; optimum_rate: number });
+    const [a, b, c] = ['1', '10', '100'].map(
+      (n) => r.results[n] as { mean: number; std: number; optimum_rate: number },
+    );
     expect(a!.mean).toBeLessThan(b!.mean);
     expect(b!.mean).toBeLessThan(c!.mean);
     expect(c!.mean).toBeLessThanOrEqual(92);
@@ -40,19 +42,62 @@ describe('the strategy bench (in-process ask/tell against a table)', () => {
   });
 
   it('is reproducible from the seed', () => {
-    const run = (seed: number) => benchStrategy({ ...base, strategy: 'regularized-evolution', options: { populationSize: 10, sampleSize: 3 }, runs: 4, evals: [40], seed }).results;
+    const run = (seed: number) =>
+      benchStrategy({
+        ...base,
+        strategy: 'regularized-evolution',
+        options: { populationSize: 10, sampleSize: 3 },
+        runs: 4,
+        evals: [40],
+        seed,
+      }).results;
     expect(run(1)).toEqual(run(1));
     expect(run(2)).not.toEqual(run(1));
   });
 
   it('`nas bench --json` prints the contract object of docs/architecture.md', async () => {
     const root = path.resolve(import.meta.dirname, '../..');
-    const args = ['bench', '--space', 'nb201', '--table', file, '--metric', 'acc', '--strategy', 'regularized-evolution', '--options', '{"populationSize":10,"sampleSize":3}', '--runs', '5', '--evals', '10,50', '--seed', '4', '--json'];
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin/nas.js'), ...args], { cwd: root });
-    const out = JSON.parse(stdout) as { strategy: string; runs: number; results: Record<string, Record<string, number>> };
+    const args = [
+      'bench',
+      '--space',
+      'nb201',
+      '--table',
+      file,
+      '--metric',
+      'acc',
+      '--strategy',
+      'regularized-evolution',
+      '--options',
+      '{"populationSize":10,"sampleSize":3}',
+      '--runs',
+      '5',
+      '--evals',
+      '10,50',
+      '--seed',
+      '4',
+      '--json',
+    ];
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin/nas.js'), ...args], {
+      cwd: root,
+    });
+    const out = JSON.parse(stdout) as {
+      strategy: string;
+      runs: number;
+      results: Record<string, Record<string, number>>;
+    };
     expect(out).toMatchObject({ strategy: 'regularized-evolution', runs: 5 });
     expect(Object.keys(out.results)).toEqual(['10', '50']);
-    for (const f of Object.values(out.results)) expect(Object.keys(f)).toEqual(expect.arrayContaining(['mean', 'std', 'optimum_rate']));
-    expect(out.results).toEqual(benchStrategy({ ...base, strategy: 'regularized-evolution', options: { populationSize: 10, sampleSize: 3 }, runs: 5, evals: [10, 50], seed: 4 }).results);
+    for (const f of Object.values(out.results))
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(['mean', 'std', 'optimum_rate']));
+    expect(out.results).toEqual(
+      benchStrategy({
+        ...base,
+        strategy: 'regularized-evolution',
+        options: { populationSize: 10, sampleSize: 3 },
+        runs: 5,
+        evals: [10, 50],
+        seed: 4,
+      }).results,
+    );
   });
 });

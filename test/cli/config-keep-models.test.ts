@@ -7,7 +7,11 @@ let files = 0;
 
 /** Loads a small valid config with `patch` spliced in. */
 function load(patch: string) {
-  const file = writeConfig(dir, `keep-${files++}.ts`, `{ name: 'exp', dataset: { name: 'synthetic' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 3 }, ${patch} }`);
+  const file = writeConfig(
+    dir,
+    `keep-${files++}.ts`,
+    `{ name: 'exp', dataset: { name: 'synthetic' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 3 }, ${patch} }`,
+  );
   return loadConfig(file);
 }
 
@@ -39,6 +43,8 @@ describe('keepModels in a config', () => {
     expect(await problems('keepModels: { best: 0 }')).toEqual(['keepModels.best: expected a positive integer, got 0']);
     expect(await problems('keepModels: { best: 2.5 }')).toEqual([`${expected}, got {"best":2.5}`]);
     expect(await problems('keepModels: { top: 2 }')).toEqual([`${expected}, got {"top":2}`]);
-    expect(await problems("keepModels: { best: 2 }, saveModels: false")).toEqual(["saveModels: expected keepModels alone (saveModels is its older form: false is keepModels 'none'), got false"]);
+    expect(await problems('keepModels: { best: 2 }, saveModels: false')).toEqual([
+      "saveModels: expected keepModels alone (saveModels is its older form: false is keepModels 'none'), got false",
+    ]);
   });
 });

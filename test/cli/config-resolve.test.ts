@@ -22,7 +22,11 @@ describe('config resolution', () => {
     expect(config).toEqual({
       name: 'small',
       seed: 0,
-      dataset: { name: 'cifar10', options: { dir: path.join(dir, 'data/cifar'), recordsPerFile: 10_000 }, validationFraction: 0.1 },
+      dataset: {
+        name: 'cifar10',
+        options: { dir: path.join(dir, 'data/cifar'), recordsPerFile: 10_000 },
+        validationFraction: 0.1,
+      },
       space: { name: 'nb201', options: { cells: 5, channels: 16 } },
       strategy: { name: 'regularized-evolution', options: defaultsOf('regularized-evolution') },
       train: {},
@@ -37,9 +41,18 @@ describe('config resolution', () => {
   });
 
   it('lets flags override name, seed and workers; the default storage sits beside the config', async () => {
-    const file = writeConfig(dir, 'plain.ts', `{ name: 'plain', seed: 3, dataset: { name: 'mnist' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 1 }, workers: 1 }`);
+    const file = writeConfig(
+      dir,
+      'plain.ts',
+      `{ name: 'plain', seed: 3, dataset: { name: 'mnist' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 1 }, workers: 1 }`,
+    );
     const config = await loadConfig(file, { name: 'other', seed: 9, workers: 2 });
-    expect([config.name, config.seed, config.workers, config.storage]).toEqual(['other', 9, 2, path.join(dir, 'runs/nas.sqlite')]);
+    expect([config.name, config.seed, config.workers, config.storage]).toEqual([
+      'other',
+      9,
+      2,
+      path.join(dir, 'runs/nas.sqlite'),
+    ]);
   });
 
   it('plans one worker per two cores', () => {

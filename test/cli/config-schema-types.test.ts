@@ -40,7 +40,9 @@ describe('the config schema and UserConfig', () => {
 
   it('agree on the registry sections: the same fields, and every typed entry has the structure the schema checks', () => {
     expectTypeOf<keyof Typed['dataset']>().toEqualTypeOf<keyof Schema['dataset']>();
-    expectTypeOf<Omit<Typed['dataset'], 'name' | 'options'>>().toEqualTypeOf<Omit<Schema['dataset'], 'name' | 'options'>>();
+    expectTypeOf<Omit<Typed['dataset'], 'name' | 'options'>>().toEqualTypeOf<
+      Omit<Schema['dataset'], 'name' | 'options'>
+    >();
     expectTypeOf<keyof Typed['space']>().toEqualTypeOf<keyof Schema['space']>();
     expectTypeOf<keyof Typed['strategy']>().toEqualTypeOf<keyof Schema['strategy']>();
     expectTypeOf<keyof NonNullable<Typed['pruner']>>().toEqualTypeOf<keyof NonNullable<Schema['pruner']>>();
@@ -52,19 +54,28 @@ describe('the config schema and UserConfig', () => {
     expectTypeOf<UserConfig['space']['name']>().toEqualTypeOf<RegisteredSpace['name']>();
     expectTypeOf<UserConfig['strategy']['name']>().toEqualTypeOf<RegisteredStrategy['name']>();
     expectTypeOf<NonNullable<UserConfig['pruner']>['name']>().toEqualTypeOf<RegisteredPruner['name']>();
-    expectTypeOf<Extract<UserConfig['strategy'], { name: 'random' }>['options']>().toEqualTypeOf<Record<string, never> | undefined>();
+    expectTypeOf<Extract<UserConfig['strategy'], { name: 'random' }>['options']>().toEqualTypeOf<
+      Record<string, never> | undefined
+    >();
     type Cifar10Options = Norm<Extract<UserConfig['dataset'], { name: 'cifar10' }>['options']>;
     expectTypeOf<Cifar10Options>().toEqualTypeOf<{ readonly dir: string; readonly recordsPerFile?: number }>();
     expectTypeOf<{ readonly name: 'cifar10' }>().not.toExtend<UserConfig['dataset']>();
-    expectTypeOf<Norm<NonNullable<Extract<UserConfig['space'], { name: 'nb201' }>['options']>>>().toEqualTypeOf<{ readonly cells?: number; readonly channels?: number }>();
+    expectTypeOf<Norm<NonNullable<Extract<UserConfig['space'], { name: 'nb201' }>['options']>>>().toEqualTypeOf<{
+      readonly cells?: number;
+      readonly channels?: number;
+    }>();
   });
 
   it('resolve into ExperimentConfig, whose shared parts are the same types', () => {
     expectTypeOf<NonNullable<UserConfig['train']>>().toEqualTypeOf<ExperimentConfig['train']>();
-    expectTypeOf<NonNullable<UserConfig['constraints']>>().toEqualTypeOf<NonNullable<ExperimentConfig['constraints']>>();
+    expectTypeOf<NonNullable<UserConfig['constraints']>>().toEqualTypeOf<
+      NonNullable<ExperimentConfig['constraints']>
+    >();
     expectTypeOf<UserConfig['budget']>().toEqualTypeOf<ExperimentConfig['budget']>();
     expectTypeOf<NonNullable<UserConfig['keepModels']>>().toEqualTypeOf<NonNullable<ExperimentConfig['keepModels']>>();
     expectTypeOf<NonNullable<UserConfig['benchmark']>>().toEqualTypeOf<NonNullable<ExperimentConfig['benchmark']>>();
-    expectTypeOf<NonNullable<UserConfig['dataset']['augment']>>().toEqualTypeOf<NonNullable<ExperimentConfig['dataset']['augment']>>();
+    expectTypeOf<NonNullable<UserConfig['dataset']['augment']>>().toEqualTypeOf<
+      NonNullable<ExperimentConfig['dataset']['augment']>
+    >();
   });
 });

@@ -3,18 +3,48 @@ import { defineConfig, type UserConfig } from '../../src/cli/config/index.js';
 
 // `npx tsc --noEmit` checks this file: every `@ts-expect-error` must mark a real type error, so the
 // config type rejects what validation would reject (and completes names and options in an editor).
-const base = { name: 'typed', dataset: { name: 'mnist' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 1 } } as const satisfies UserConfig;
+const base = {
+  name: 'typed',
+  dataset: { name: 'mnist' },
+  space: { name: 'nb201' },
+  strategy: { name: 'random' },
+  budget: { trials: 1 },
+} as const satisfies UserConfig;
 
 describe('UserConfig types', () => {
   it('accepts a full config and rejects wrong names, options and types at compile time', () => {
     const full = defineConfig({
       ...base,
       seed: 3,
-      dataset: { name: 'cifar10', options: { dir: 'data' }, subset: 100, validationFraction: 0.2, augment: { pad: 4, flip: true } },
-      space: { name: 'macro', options: { stem: 'conv3x3', blocks: ['basic', 'separable'], kernels: [3], groups: [1, 32], dropPathRates: [0, 0.1], bnEpsilons: [1e-5] } },
+      dataset: {
+        name: 'cifar10',
+        options: { dir: 'data' },
+        subset: 100,
+        validationFraction: 0.2,
+        augment: { pad: 4, flip: true },
+      },
+      space: {
+        name: 'macro',
+        options: {
+          stem: 'conv3x3',
+          blocks: ['basic', 'separable'],
+          kernels: [3],
+          groups: [1, 32],
+          dropPathRates: [0, 0.1],
+          bnEpsilons: [1e-5],
+        },
+      },
       strategy: { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 2, selection: 'pareto' } },
-      train: { epochs: 2, optimizer: { kind: 'adamw', weightDecay: 0.01 }, schedule: { kind: 'one-cycle', lrMax: 0.01 }, diagnostics: { gradients: true } },
-      objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'macs', direction: 'min' }],
+      train: {
+        epochs: 2,
+        optimizer: { kind: 'adamw', weightDecay: 0.01 },
+        schedule: { kind: 'one-cycle', lrMax: 0.01 },
+        diagnostics: { gradients: true },
+      },
+      objectives: [
+        { metric: 'validationAccuracy', direction: 'max' },
+        { metric: 'macs', direction: 'min' },
+      ],
       constraints: { maxMacs: 50e6 },
       workers: 1,
       keepModels: { best: 3 },

@@ -40,7 +40,10 @@ describe('config validation', () => {
     `),
     );
     const { error, lines } = await problemsOf(file);
-    expect(lines).toEqual(['strategy.options.sampleSize: must be ≤ populationSize (50), got 80', 'train.epochs: expected a positive integer, got 0']);
+    expect(lines).toEqual([
+      'strategy.options.sampleSize: must be ≤ populationSize (50), got 80',
+      'train.epochs: expected a positive integer, got 0',
+    ]);
     expect(error.message).toBe(
       `${file} is invalid (2 problems)\n` +
         '  • strategy.options.sampleSize: must be ≤ populationSize (50), got 80\n' +
@@ -74,7 +77,7 @@ describe('config validation', () => {
       'space.options.cells: expected an integer ≥ 1, got 0',
       'strategy.options.gamma: expected a number in 0.001..1, got 2',
       'train.batchSize: expected a positive integer, got "big"',
-      "train.optimizer.kind: expected one of \"sgd\", \"adam\", \"adamw\", got \"rmsprop\"",
+      'train.optimizer.kind: expected one of "sgd", "adam", "adamw", got "rmsprop"',
       'train.labelSmoothing: expected a number in [0, 1), got 1',
       expect.stringMatching(/^objectives\[0\]\.metric: expected one of validationAccuracy, .*, got "accuracy"$/),
       'budget.secs: unknown key (known: trials, seconds)',
@@ -83,7 +86,11 @@ describe('config validation', () => {
   });
 
   it("runs a space's own checks (those its schema cannot state) and names an unregistered strategy", async () => {
-    const file = writeConfig(dir, 'macro.ts', body(`space: { name: 'macro', options: { kernels: [3, 4] } }, strategy: { name: 'bayesian' }`));
+    const file = writeConfig(
+      dir,
+      'macro.ts',
+      body(`space: { name: 'macro', options: { kernels: [3, 4] } }, strategy: { name: 'bayesian' }`),
+    );
     const { lines } = await problemsOf(file);
     expect(lines).toEqual([
       'space.options.kernels: expected odd sizes (symmetric padding), got [3, 4]',
@@ -92,7 +99,13 @@ describe('config validation', () => {
   });
 
   it('needs the settings an objective depends on', async () => {
-    const file = writeConfig(dir, 'objectives.ts', body(`objectives: [{ metric: 'testAccuracy', direction: 'max' }, { metric: 'measuredLatencyMs', direction: 'min' }], measureLatency: false`));
+    const file = writeConfig(
+      dir,
+      'objectives.ts',
+      body(
+        `objectives: [{ metric: 'testAccuracy', direction: 'max' }, { metric: 'measuredLatencyMs', direction: 'min' }], measureLatency: false`,
+      ),
+    );
     const { lines } = await problemsOf(file);
     expect(lines).toEqual([
       'objectives[0].metric: needs train.test: true (the test part is evaluated only then), got "testAccuracy"',
@@ -127,37 +140,70 @@ describe('config validation', () => {
 
 describe('train.qat (quantization-aware training)', () => {
   it('names the field, what it expects and what it got', async () => {
-    const file = writeConfig(dir, 'qat-bad.ts', body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3, momentum: 1.5, every: 2 } },`));
+    const file = writeConfig(
+      dir,
+      'qat-bad.ts',
+      body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3, momentum: 1.5, every: 2 } },`),
+    );
     expect((await problemsOf(file)).lines).toEqual([
       'train.qat.momentum: expected a number in [0, 1), got 1.5',
       'train.qat.every: unknown key (known: epochs, fraction, momentum)',
     ]);
-    const ranges = writeConfig(dir, 'qat-ranges.ts', body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3 } },`));
+    const ranges = writeConfig(
+      dir,
+      'qat-ranges.ts',
+      body(`train: { epochs: 2, engine: 'eager', qat: { epochs: 3 } },`),
+    );
     expect((await problemsOf(ranges)).lines).toEqual([
       "train.qat.epochs: expected an integer in [1, 2] (at most the run's epochs), got 3",
       `train.qat: expected no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step), got {"epochs":3}`,
     ]);
     const steps = writeConfig(dir, 'qat-steps.ts', body(`train: { steps: 100, qat: { epochs: 1 } },`));
-    expect((await problemsOf(steps)).lines).toEqual(['train.qat.epochs: expected qat.fraction with a budget in steps (the last fraction of the steps), got 1']);
+    expect((await problemsOf(steps)).lines).toEqual([
+      'train.qat.epochs: expected qat.fraction with a budget in steps (the last fraction of the steps), got 1',
+    ]);
   });
 
-  it('with halving on epochs, takes at most the lowest rung\'s epochs', async () => {
-    const file = writeConfig(dir, 'qat-halving.ts', body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { epochs: 2 } },`));
+  it("with halving on epochs, takes at most the lowest rung's epochs", async () => {
+    const file = writeConfig(
+      dir,
+      'qat-halving.ts',
+      body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { epochs: 2 } },`),
+    );
     expect((await problemsOf(file)).lines).toEqual([
       "train.qat.epochs: expected at most 1, the epochs of strategy.halving's lowest rung (or qat.fraction, which scales with a trial's epochs), got 2",
     ]);
-    const fine = writeConfig(dir, 'qat-fine.ts', body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { fraction: 0.3 } },`));
+    const fine = writeConfig(
+      dir,
+      'qat-fine.ts',
+      body(`strategy: { name: 'random', halving: { min: 1, max: 9 } }, train: { epochs: 3, qat: { fraction: 0.3 } },`),
+    );
     await expect(loadConfig(fine)).resolves.toBeDefined();
   });
 });
 
 describe('strategy.halving (successive halving / Hyperband)', () => {
   it('is checked like any option, and min ≤ max is required', async () => {
-    const bad = writeConfig(dir, 'halving-bad.ts', body(`strategy: { name: 'random', halving: { eta: 1, fidelity: 'steps' } },`));
+    const bad = writeConfig(
+      dir,
+      'halving-bad.ts',
+      body(`strategy: { name: 'random', halving: { eta: 1, fidelity: 'steps' } },`),
+    );
     const { lines } = await problemsOf(bad);
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^strategy\.halving\.eta: .*got 1/), expect.stringMatching(/^strategy\.halving\.fidelity: expected one of epochs, dataFraction, got "steps"/)]));
-    const inverted = writeConfig(dir, 'halving-inverted.ts', body(`strategy: { name: 'random', halving: { min: 9, max: 3 } },`));
-    expect((await problemsOf(inverted)).lines).toEqual(['strategy.halving: successive halving needs 0 < min ≤ max, got (min=9, max=3)']);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^strategy\.halving\.eta: .*got 1/),
+        expect.stringMatching(/^strategy\.halving\.fidelity: expected one of epochs, dataFraction, got "steps"/),
+      ]),
+    );
+    const inverted = writeConfig(
+      dir,
+      'halving-inverted.ts',
+      body(`strategy: { name: 'random', halving: { min: 9, max: 3 } },`),
+    );
+    expect((await problemsOf(inverted)).lines).toEqual([
+      'strategy.halving: successive halving needs 0 < min ≤ max, got (min=9, max=3)',
+    ]);
   });
 
   it('resolves with its defaults filled', async () => {
@@ -169,7 +215,11 @@ describe('strategy.halving (successive halving / Hyperband)', () => {
 
 describe('a one-shot strategy (darts)', () => {
   it('needs a cell space with a relaxation and takes no halving', async () => {
-    const macro = writeConfig(dir, 'darts-macro.ts', body(`space: { name: 'macro' }, strategy: { name: 'darts', halving: { max: 9 } },`));
+    const macro = writeConfig(
+      dir,
+      'darts-macro.ts',
+      body(`space: { name: 'macro' }, strategy: { name: 'darts', halving: { max: 9 } },`),
+    );
     const { lines } = await problemsOf(macro);
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -179,13 +229,36 @@ describe('a one-shot strategy (darts)', () => {
     );
   });
 
-  it('checks its options like any strategy and resolves with the paper\'s defaults filled', async () => {
-    const bad = writeConfig(dir, 'darts-bad.ts', body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'third', weightFraction: 1.5 } },`));
-    expect((await problemsOf(bad)).lines).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^strategy\.options\.order: expected one of first, second, got "third"/), expect.stringMatching(/^strategy\.options\.weightFraction: .*got 1\.5/)]),
+  it("checks its options like any strategy and resolves with the paper's defaults filled", async () => {
+    const bad = writeConfig(
+      dir,
+      'darts-bad.ts',
+      body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'third', weightFraction: 1.5 } },`),
     );
-    const ok = writeConfig(dir, 'darts-ok.ts', body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'second' } },`));
+    expect((await problemsOf(bad)).lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^strategy\.options\.order: expected one of first, second, got "third"/),
+        expect.stringMatching(/^strategy\.options\.weightFraction: .*got 1\.5/),
+      ]),
+    );
+    const ok = writeConfig(
+      dir,
+      'darts-ok.ts',
+      body(`space: { name: 'nb201' }, strategy: { name: 'darts', options: { order: 'second' } },`),
+    );
     const config = await loadConfig(ok);
-    expect(config.strategy.options).toMatchObject({ order: 'second', epochs: 50, batchSize: 64, lr: 0.025, lrMin: 0.001, momentum: 0.9, weightDecay: 3e-4, alphaLr: 3e-4, alphaBeta1: 0.5, alphaBeta2: 0.999, alphaWeightDecay: 1e-3 });
+    expect(config.strategy.options).toMatchObject({
+      order: 'second',
+      epochs: 50,
+      batchSize: 64,
+      lr: 0.025,
+      lrMin: 0.001,
+      momentum: 0.9,
+      weightDecay: 3e-4,
+      alphaLr: 3e-4,
+      alphaBeta1: 0.5,
+      alphaBeta2: 0.999,
+      alphaWeightDecay: 1e-3,
+    });
   });
 });

@@ -5,7 +5,8 @@ import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import { MIGRATIONS } from '../../src/backend/storage/migrations.js';
 import { runCli, tempDir, writeConfig } from './helpers.js';
 
-const valid = (patch = '') => `{ name: 'x', dataset: { name: 'synthetic' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 1 }, ${patch} }`;
+const valid = (patch = '') =>
+  `{ name: 'x', dataset: { name: 'synthetic' }, space: { name: 'nb201' }, strategy: { name: 'random' }, budget: { trials: 1 }, ${patch} }`;
 
 describe('exit codes and user-error messages', () => {
   it('an invalid config: exit 2, every problem listed, no stack, no storage file created', async () => {
@@ -43,7 +44,15 @@ describe('exit codes and user-error messages', () => {
 
   it('a storage file from a newer nas: exit 1, names the upgrade', async () => {
     const file = path.join(tempDir(), 'future.sqlite');
-    const future = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'future', sql: 'CREATE TABLE future (x INTEGER)', postgres: 'CREATE TABLE future (x INTEGER)' }];
+    const future = [
+      ...MIGRATIONS,
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'future',
+        sql: 'CREATE TABLE future (x INTEGER)',
+        postgres: 'CREATE TABLE future (x INTEGER)',
+      },
+    ];
     await (await openSqliteStorage(file, { migrations: future })).close();
     for (const args of [['ls'], ['show', 'x'], ['resume', 'x']]) {
       const run = await runCli([...args, '--storage', file]);
@@ -59,7 +68,9 @@ describe('exit codes and user-error messages', () => {
     const file = path.join(tempDir(), 'none.sqlite');
     const run = await runCli(['ls', '--storage', file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`StorageError: there is no nas database at ${file}\n  what to do: a \`nas search\` creates it\n`);
+    expect(run.stderr).toBe(
+      `StorageError: there is no nas database at ${file}\n  what to do: a \`nas search\` creates it\n`,
+    );
     expect(fs.existsSync(file)).toBe(false);
   });
 

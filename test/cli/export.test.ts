@@ -46,7 +46,10 @@ async function exportEvents(afterId = 0): Promise<{ payloads: unknown[]; lastId:
   try {
     const experiment = await storage.getExperiment('tiny');
     const all = await storage.listEvents(experiment?.id ?? -1, { afterId });
-    return { payloads: all.filter((e) => e.type === EXPORT_EVENT).map((e) => e.payload), lastId: all.at(-1)?.id ?? afterId };
+    return {
+      payloads: all.filter((e) => e.type === EXPORT_EVENT).map((e) => e.payload),
+      lastId: all.at(-1)?.id ?? afterId,
+    };
   } finally {
     await storage.close();
   }
@@ -59,12 +62,22 @@ async function load(dir: string): Promise<LayersModel> {
 
 describe('nas export', () => {
   it('saves every trained model and exports the best one, which predicts as before and scores its recorded accuracy', async () => {
-    for (const n of [0, 1, 2]) expect(fs.existsSync(path.join(trialModelDir(config.storage, 'tiny', n), 'model.json'))).toBe(true);
+    for (const n of [0, 1, 2])
+      expect(fs.existsSync(path.join(trialModelDir(config.storage, 'tiny', n), 'model.json'))).toBe(true);
     const out = tempDir('nas-export-out-');
     const result = await exportTrial(config.storage, 'tiny', { best: true }, out);
-    expect(result.files).toEqual(expect.arrayContaining(['model.json', 'architecture.json', 'trial.json', 'README.md']));
-    const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as { number: number; metrics: Record<string, number>; epochs: unknown[] };
-    const arch = JSON.parse(fs.readFileSync(path.join(out, 'architecture.json'), 'utf8')) as { space: { name: string }; arch: { nodes: unknown[] } };
+    expect(result.files).toEqual(
+      expect.arrayContaining(['model.json', 'architecture.json', 'trial.json', 'README.md']),
+    );
+    const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as {
+      number: number;
+      metrics: Record<string, number>;
+      epochs: unknown[];
+    };
+    const arch = JSON.parse(fs.readFileSync(path.join(out, 'architecture.json'), 'utf8')) as {
+      space: { name: string };
+      arch: { nodes: unknown[] };
+    };
     expect(trial.number).toBe(result.trial);
     expect(trial.epochs).toHaveLength(1);
     expect(arch.space.name).toBe('nb201');
@@ -72,12 +85,13 @@ describe('nas export', () => {
 
     const tf = loadTf();
     const [before, after] = [await load(trialModelDir(config.storage, 'tiny', result.trial)), await load(out)];
-    const x = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 42) // synthetic images are 8×8 grey;
+    const x = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 42); // synthetic images are 8×8 grey;
     const [a, b] = [before.predict(x) as Tensor, after.predict(x) as Tensor];
     expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
     const { data } = await trialData(config);
     const transform = data.transform?.eval;
-    if (data.validation === undefined || transform === undefined) throw new Error('the experiment has a validation part and normalisation');
+    if (data.validation === undefined || transform === undefined)
+      throw new Error('the experiment has a validation part and normalisation');
     const scored = evaluate(after, data.validation, { batchSize: 32, transform });
     expect(scored.accuracy).toBeCloseTo(trial.metrics.validationAccuracy ?? Number.NaN, 5);
     tf.dispose([x, a, b]);
@@ -88,17 +102,39 @@ describe('nas export', () => {
   it('exports every format: the Layers model at the top, the frozen graphs in their folders, each measured', async () => {
     const out = tempDir('nas-export-formats-');
     const before = await exportEvents();
-    const result = await exportTrial(config.storage, 'tiny', { best: true }, out, { formats: ['saved-model,tfjs-graph', 'tfjs-layers', 'saved-model'] });
-    expect(result.files).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'saved-model/saved_model.pb', 'saved-model/variables/', 'tfjs-graph/model.json', 'tfjs-graph/weights.bin', 'variants.json', 'README.md']));
+    const result = await exportTrial(config.storage, 'tiny', { best: true }, out, {
+      formats: ['saved-model,tfjs-graph', 'tfjs-layers', 'saved-model'],
+    });
+    expect(result.files).toEqual(
+      expect.arrayContaining([
+        'model.json',
+        'weights.bin',
+        'saved-model/saved_model.pb',
+        'saved-model/variables/',
+        'tfjs-graph/model.json',
+        'tfjs-graph/weights.bin',
+        'variants.json',
+        'README.md',
+      ]),
+    );
     expect(fs.statSync(path.join(out, 'saved-model', 'variables')).isDirectory()).toBe(true);
-    const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { input: { shape: number[]; normalization: { mean: number[] } }; variants: Variant[] };
+    const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as {
+      input: { shape: number[]; normalization: { mean: number[] } };
+      variants: Variant[];
+    };
     expect(listed.variants).toEqual(result.variants);
-    expect(listed.variants.map((v) => [v.format, v.path])).toEqual([['tfjs-layers', 'model.json'], ['saved-model', 'saved-model'], ['tfjs-graph', 'tfjs-graph/model.json']]);
+    expect(listed.variants.map((v) => [v.format, v.path])).toEqual([
+      ['tfjs-layers', 'model.json'],
+      ['saved-model', 'saved-model'],
+      ['tfjs-graph', 'tfjs-graph/model.json'],
+    ]);
     expect(listed.input.shape).toEqual([8, 8, 1]);
     expect(listed.input.normalization.mean).toHaveLength(1);
     // The export is recorded for `nas report`: one event holding variants.json and the folder.
     expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out: path.resolve(out) }]);
-    const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as { metrics: Record<string, number> };
+    const trial = JSON.parse(fs.readFileSync(path.join(out, 'trial.json'), 'utf8')) as {
+      metrics: Record<string, number>;
+    };
     const [layers, saved, graph] = listed.variants as [Variant, Variant, Variant];
     for (const v of listed.variants) {
       expect(v.bytes).toBeGreaterThan(0);
@@ -110,7 +146,8 @@ describe('nas export', () => {
     expect(layers.accuracy).toBeCloseTo(trial.metrics.testAccuracy ?? Number.NaN, 6);
     expect(saved.params).toBeLessThan(layers.params);
     expect(graph.params).toBe(saved.params);
-    for (const v of [saved, graph]) expect(Math.abs((v.accuracy ?? Number.NaN) - (layers.accuracy ?? Number.NaN))).toBeLessThanOrEqual(0.01);
+    for (const v of [saved, graph])
+      expect(Math.abs((v.accuracy ?? Number.NaN) - (layers.accuracy ?? Number.NaN))).toBeLessThanOrEqual(0.01);
     const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
     expect(readme).toMatch(/## Exported variants[\s\S]*\| saved-model \| `saved-model` \| [\d,]+ B \([\d.]+ KiB\) \|/);
     expect(readme).toMatch(/tf\.node\.loadSavedModel\('saved-model'\)/);
@@ -120,21 +157,32 @@ describe('nas export', () => {
 
   it('exports one frozen format into its folder alone, and skips the accuracy when asked', async () => {
     const out = tempDir('nas-export-graph-');
-    const result = await exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['tfjs-graph'], accuracy: false });
+    const result = await exportTrial(config.storage, 'tiny', { trial: 0 }, out, {
+      formats: ['tfjs-graph'],
+      accuracy: false,
+    });
     expect(fs.existsSync(path.join(out, 'model.json'))).toBe(false);
     expect(fs.existsSync(path.join(out, 'tfjs-graph', 'model.json'))).toBe(true);
     expect(result.variants).toHaveLength(1);
     expect(result.variants[0]?.accuracy).toBeNull();
     expect(result.accuracyNote).toMatch(/not measured/);
-    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(/unknown export format: expected tfjs-layers, saved-model, tfjs-graph, saved-model-dynamic, saved-model-int8, saved-model-int8-kernels, tfjs-graph-uint8 .*got "onnx"/);
+    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['onnx'] })).rejects.toThrow(
+      /unknown export format: expected tfjs-layers, saved-model, tfjs-graph, saved-model-dynamic, saved-model-int8, saved-model-int8-kernels, tfjs-graph-uint8 .*got "onnx"/,
+    );
   });
 
   it('names the known trials and experiments when asked for an unknown one', async () => {
     const out = tempDir('nas-export-out-');
-    await expect(exportTrial(config.storage, 'tiny', { trial: 9 }, out)).rejects.toThrow(/no trial 9 in experiment "tiny"/);
-    await expect(exportTrial(config.storage, 'tiny', { trial: 9 }, out)).rejects.toMatchObject({ hint: expect.stringMatching(/complete trials: 0, 1, 2/) });
+    await expect(exportTrial(config.storage, 'tiny', { trial: 9 }, out)).rejects.toThrow(
+      /no trial 9 in experiment "tiny"/,
+    );
+    await expect(exportTrial(config.storage, 'tiny', { trial: 9 }, out)).rejects.toMatchObject({
+      hint: expect.stringMatching(/complete trials: 0, 1, 2/),
+    });
     await expect(exportTrial(config.storage, 'nope', { best: true }, out)).rejects.toBeInstanceOf(UserError);
-    await expect(exportTrial(config.storage, 'nope', { best: true }, out)).rejects.toMatchObject({ hint: expect.stringMatching(/experiments there: tiny/) });
+    await expect(exportTrial(config.storage, 'nope', { best: true }, out)).rejects.toMatchObject({
+      hint: expect.stringMatching(/experiments there: tiny/),
+    });
   });
 
   it('runs from the command line, and exits 1 with the known names on an unknown experiment', async () => {
@@ -151,15 +199,39 @@ describe('nas export', () => {
   it('takes --format repeated or comma-separated, and exits 2 naming the flag, the formats and the bad value', async () => {
     const out = tempDir('nas-export-cli-formats-');
     const before = await exportEvents();
-    const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', 'saved-model,tfjs-graph', '--format', 'tfjs-layers', '--no-accuracy']);
+    const ok = await runCli([
+      'export',
+      'tiny',
+      '--trial',
+      '1',
+      '--out',
+      out,
+      '--storage',
+      config.storage,
+      '--format',
+      'saved-model,tfjs-graph',
+      '--format',
+      'tfjs-layers',
+      '--no-accuracy',
+    ]);
     expect(nasErrors(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/saved-model \(saved-model\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1/);
-    for (const file of ['model.json', 'saved-model/saved_model.pb', 'tfjs-graph/model.json', 'variants.json']) expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    for (const file of ['model.json', 'saved-model/saved_model.pb', 'tfjs-graph/model.json', 'variants.json'])
+      expect(fs.existsSync(path.join(out, file)), file).toBe(true);
     const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { accuracyNote: string };
     expect(listed.accuracyNote).toMatch(/--no-accuracy/);
     expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out }]);
-    const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model,onnx']);
+    const bad = await runCli([
+      'export',
+      'tiny',
+      '--out',
+      out,
+      '--storage',
+      config.storage,
+      '--format',
+      'saved-model,onnx',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--format[\s\S]*expected tfjs-layers, saved-model, tfjs-graph[\s\S]*got "onnx"/);
   });
@@ -168,11 +240,32 @@ describe('nas export', () => {
     const out = tempDir('nas-export-quantized-');
     const before = await exportEvents();
     const formats = 'saved-model,saved-model-dynamic,saved-model-int8,saved-model-int8-kernels,tfjs-graph-uint8';
-    const ok = await runCli(['export', 'tiny', '--trial', '1', '--out', out, '--storage', config.storage, '--format', formats, '--calibration', '64']);
+    const ok = await runCli([
+      'export',
+      'tiny',
+      '--trial',
+      '1',
+      '--out',
+      out,
+      '--storage',
+      config.storage,
+      '--format',
+      formats,
+      '--calibration',
+      '64',
+    ]);
     expect(nasErrors(ok.stderr)).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/saved-model-int8 \(saved-model-int8\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1, test accuracy [\d.]+ %, calibrated on 64 training images \(minmax\)/);
-    for (const file of ['saved-model-dynamic/saved_model.pb', 'saved-model-int8/saved_model.pb', 'saved-model-int8/quantization.json', 'tfjs-graph-uint8/model.json']) expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    expect(ok.stdout).toMatch(
+      /saved-model-int8 \(saved-model-int8\): [\d.]+ KiB, [\d,]+ params, [\d.]+ ms at batch 1, test accuracy [\d.]+ %, calibrated on 64 training images \(minmax\)/,
+    );
+    for (const file of [
+      'saved-model-dynamic/saved_model.pb',
+      'saved-model-int8/saved_model.pb',
+      'saved-model-int8/quantization.json',
+      'tfjs-graph-uint8/model.json',
+    ])
+      expect(fs.existsSync(path.join(out, file)), file).toBe(true);
     const listed = JSON.parse(fs.readFileSync(path.join(out, 'variants.json'), 'utf8')) as { variants: Variant[] };
     expect(listed.variants.map((v) => [v.format, v.path])).toEqual([
       ['saved-model', 'saved-model'],
@@ -182,11 +275,24 @@ describe('nas export', () => {
       ['tfjs-graph-uint8', 'tfjs-graph-uint8/model.json'],
     ]);
     const kernels = listed.variants[3] as Variant;
-    expect(kernels.calibration).toEqual({ observer: 'minmax', images: 64, file: 'saved-model-int8-kernels/quantization.json' });
+    expect(kernels.calibration).toEqual({
+      observer: 'minmax',
+      images: 64,
+      file: 'saved-model-int8-kernels/quantization.json',
+    });
     expect(kernels.integerOps).toMatch(/^\d+ of \d+ convs$/);
-    expect(ok.stdout).toMatch(/saved-model-int8-kernels \(saved-model-int8-kernels\): .*calibrated on 64 training images \(minmax\), \d+ of \d+ convs on integer kernels/);
+    expect(ok.stdout).toMatch(
+      /saved-model-int8-kernels \(saved-model-int8-kernels\): .*calibrated on 64 training images \(minmax\), \d+ of \d+ convs on integer kernels/,
+    );
     const [float, ...quantized] = listed.variants as [Variant, ...Variant[]];
-    console.log(listed.variants.map((v) => `${v.format}: ${v.bytes} B, ${v.params} params, ${v.latencyMs?.toFixed(2)} ms, accuracy ${((v.accuracy ?? Number.NaN) * 100).toFixed(2)} %`).join('\n'));
+    console.log(
+      listed.variants
+        .map(
+          (v) =>
+            `${v.format}: ${v.bytes} B, ${v.params} params, ${v.latencyMs?.toFixed(2)} ms, accuracy ${((v.accuracy ?? Number.NaN) * 100).toFixed(2)} %`,
+        )
+        .join('\n'),
+    );
     for (const v of quantized) {
       expect(v.latencyMs, v.format).toBeGreaterThan(0);
       expect(Math.abs((v.accuracy ?? Number.NaN) - (float.accuracy ?? Number.NaN)), v.format).toBeLessThanOrEqual(0.02);
@@ -194,9 +300,17 @@ describe('nas export', () => {
     const int8 = listed.variants[2] as Variant;
     expect(int8.calibration).toEqual({ observer: 'minmax', images: 64, file: 'saved-model-int8/quantization.json' });
     expect(int8.params).toBe(float.params);
-    const grids = JSON.parse(fs.readFileSync(path.join(out, 'saved-model-int8', 'quantization.json'), 'utf8')) as { observer: string; calibrationImages: number; activations: { id: string; min: number; max: number; scale: number; zeroPoint: number }[] };
+    const grids = JSON.parse(fs.readFileSync(path.join(out, 'saved-model-int8', 'quantization.json'), 'utf8')) as {
+      observer: string;
+      calibrationImages: number;
+      activations: { id: string; min: number; max: number; scale: number; zeroPoint: number }[];
+    };
     expect(grids).toMatchObject({ observer: 'minmax', calibrationImages: 64 });
-    expect(grids.activations[0]).toMatchObject({ id: 'input', scale: expect.any(Number), zeroPoint: expect.any(Number) });
+    expect(grids.activations[0]).toMatchObject({
+      id: 'input',
+      scale: expect.any(Number),
+      zeroPoint: expect.any(Number),
+    });
     // The export event holds variants.json's content, the int8 variant's calibration included.
     expect((await exportEvents(before.lastId)).payloads).toEqual([{ ...listed, out }]);
     const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
@@ -206,12 +320,39 @@ describe('nas export', () => {
 
   it('exits 2 on a bad --observer or --calibration, naming the flag, the expected values and the given one', async () => {
     const out = tempDir('nas-export-cli-observer-');
-    const bad = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model-int8', '--observer', 'kl']);
+    const bad = await runCli([
+      'export',
+      'tiny',
+      '--out',
+      out,
+      '--storage',
+      config.storage,
+      '--format',
+      'saved-model-int8',
+      '--observer',
+      'kl',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--observer[\s\S]*expected minmax, percentile, mse[\s\S]*got "kl"/);
-    const zero = await runCli(['export', 'tiny', '--out', out, '--storage', config.storage, '--format', 'saved-model-int8', '--calibration', '0']);
+    const zero = await runCli([
+      'export',
+      'tiny',
+      '--out',
+      out,
+      '--storage',
+      config.storage,
+      '--format',
+      'saved-model-int8',
+      '--calibration',
+      '0',
+    ]);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/--calibration[\s\S]*expected a number of training images, 1 or more[\s\S]*got "0"/);
-    await expect(exportTrial(config.storage, 'tiny', { trial: 0 }, out, { formats: ['saved-model-int8'], calibration: { images: 1.5 } })).rejects.toThrow(UserError);
+    await expect(
+      exportTrial(config.storage, 'tiny', { trial: 0 }, out, {
+        formats: ['saved-model-int8'],
+        calibration: { images: 1.5 },
+      }),
+    ).rejects.toThrow(UserError);
   });
 });

@@ -24,14 +24,20 @@ const env = { NAS_CACHE_DIR: path.join(checkout, 'cache'), NAS_TF_ROUTE: 'wheel'
 /** `from`'s entries linked into a new folder `to`, but `except`. */
 function linkEntries(from: string, to: string, except: string): void {
   fs.mkdirSync(to);
-  for (const name of fs.readdirSync(from)) if (name !== except) fs.symlinkSync(path.join(from, name), path.join(to, name));
+  for (const name of fs.readdirSync(from))
+    if (name !== except) fs.symlinkSync(path.join(from, name), path.join(to, name));
 }
 
 /** This checkout's sources and installed dependencies, with tfjs-node's addon not built (no lib/, deps/ or build folder). */
 function unbuiltCheckout(): void {
-  for (const entry of ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', '.npmrc']) fs.cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
+  for (const entry of ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', '.npmrc'])
+    fs.cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
   linkEntries(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'), '@tensorflow');
-  linkEntries(path.join(ROOT, 'node_modules/@tensorflow'), path.join(checkout, 'node_modules/@tensorflow'), 'tfjs-node');
+  linkEntries(
+    path.join(ROOT, 'node_modules/@tensorflow'),
+    path.join(checkout, 'node_modules/@tensorflow'),
+    'tfjs-node',
+  );
   const installed = path.join(ROOT, 'node_modules/@tensorflow/tfjs-node');
   const built = new Set(['lib', 'deps', 'build-tmp-napi-v8']);
   fs.cpSync(installed, tfjsNode, { recursive: true, filter: (from) => !built.has(path.relative(installed, from)) });
@@ -61,11 +67,19 @@ describe('the first run of a fresh checkout', () => {
     const run = await runCli(['search', 'nb.ts', '--reporter', 'json'], dir, { checkout, env });
     expect(run.code, run.stderr).toBe(0);
     const events = parseJsonLines(run.stdout);
-    expect(events.map((e) => e.type)).toEqual(['experiment-started', ...Array<string[]>(4).fill(['trial-started', 'trial-finished']).flat(), 'experiment-finished']);
+    expect(events.map((e) => e.type)).toEqual([
+      'experiment-started',
+      ...Array<string[]>(4).fill(['trial-started', 'trial-finished']).flat(),
+      'experiment-finished',
+    ]);
     // the setup did its work: the wheel route, extraction into the empty cache, the build
     expect(run.stderr).toMatch(/^\[setup-native\] native backend not usable yet \(.*\); building it$/m);
-    expect(run.stderr).toMatch(/^\[setup-native\] extracted libtensorflow_cc\.so\.2, libtensorflow_framework\.so\.2 and 14 C headers$/m);
-    expect(run.stderr).toMatch(/^\[setup-native\] native backend ready: tfjs 4\.22\.0 \/ TensorFlow 2\.21\.0 \(\d+\.\d s\)$/m);
+    expect(run.stderr).toMatch(
+      /^\[setup-native\] extracted libtensorflow_cc\.so\.2, libtensorflow_framework\.so\.2 and 14 C headers$/m,
+    );
+    expect(run.stderr).toMatch(
+      /^\[setup-native\] native backend ready: tfjs 4\.22\.0 \/ TensorFlow 2\.21\.0 \(\d+\.\d s\)$/m,
+    );
     expect(fs.existsSync(path.join(tfjsNode, 'lib/napi-v8/tfjs_binding.node'))).toBe(true);
     expect(fs.existsSync(path.join(env.NAS_CACHE_DIR, 'libtensorflow-2.21.0-linux-x64/.complete'))).toBe(true);
   });

@@ -12,7 +12,14 @@ export const FALLBACK = 'no gradient rule for TensorFlow op Cumsum';
 function outcome(accuracy: number, macs: number, engine: TrialEngine = { name: 'compiled' }): TrialTaskOutcome {
   const value = {
     metrics: { validationAccuracy: accuracy, validationLoss: 1 - accuracy },
-    cost: { params: Math.round(macs / 10), paramsTotal: Math.round(macs / 10), macs, trainMemoryBytes: 1 << 20, inferenceMemoryBytes: 1 << 16, estimatedLatencyMs: macs / 1e6 },
+    cost: {
+      params: Math.round(macs / 10),
+      paramsTotal: Math.round(macs / 10),
+      macs,
+      trainMemoryBytes: 1 << 20,
+      inferenceMemoryBytes: 1 << 16,
+      estimatedLatencyMs: macs / 1e6,
+    },
     epochs: [],
     seconds: 1.5,
     engine,
@@ -41,7 +48,16 @@ export async function fixtureStorage(): Promise<string> {
   await startSearch(alpha, {
     emit,
     evaluator: lookupEvaluator(1, (task) => {
-      if (task.number === 2) return { ok: false, kind: 'error', error: { name: 'DivergedError', message: 'training diverged: the loss of step 3 (epoch 0) is NaN', reason: 'diverged' } };
+      if (task.number === 2)
+        return {
+          ok: false,
+          kind: 'error',
+          error: {
+            name: 'DivergedError',
+            message: 'training diverged: the loss of step 3 (epoch 0) is NaN',
+            reason: 'diverged',
+          },
+        };
       const accuracy = fakeAccuracy(JSON.stringify(task.sample));
       const engine: TrialEngine = task.number === 5 ? { name: 'eager', fallback: FALLBACK } : { name: 'compiled' };
       return outcome(accuracy, Math.round(1e6 * (1 + fakeAccuracy(`${task.number}`) * 9)), engine);

@@ -19,7 +19,10 @@ export function tempDir(prefix = 'nas-cli-'): string {
 export function writeConfig(dir: string, name: string, body: string): string {
   const file = path.join(dir, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `import { defineConfig } from ${JSON.stringify(ENTRY)};\n\nexport default defineConfig(${body} as never);\n`);
+  fs.writeFileSync(
+    file,
+    `import { defineConfig } from ${JSON.stringify(ENTRY)};\n\nexport default defineConfig(${body} as never);\n`,
+  );
   return file;
 }
 
@@ -34,11 +37,20 @@ export interface CliRun {
  * Runs `node bin/nas.js …args` in `cwd` (not a terminal: stdout is a pipe); `checkout`: another
  * copy of nas to run, `env`: variables added to the environment.
  */
-export function runCli(args: readonly string[], cwd = ROOT, { checkout = ROOT, env = {} }: { checkout?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  cwd = ROOT,
+  { checkout = ROOT, env = {} }: { checkout?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(checkout, 'bin/nas.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(checkout, 'bin/nas.js'), ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

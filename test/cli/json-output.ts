@@ -25,7 +25,8 @@ export function parseJsonLines(stdout: string): Record<string, unknown>[] {
       } catch {
         throw new Error(`stdout line ${i + 1} is not JSON: ${shown(line)}`);
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`stdout line ${i + 1} is not a JSON object: ${shown(line)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`stdout line ${i + 1} is not a JSON object: ${shown(line)}`);
       return value as Record<string, unknown>;
     });
 }

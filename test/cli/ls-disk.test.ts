@@ -17,7 +17,10 @@ function put(file: string, bytes: number): void {
 
 /** The bytes of the SQLite file with its -wal and -shm files, measured here. */
 function sqliteBytes(): number {
-  return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (fs.existsSync(storage + suffix) ? fs.statSync(storage + suffix).size : 0), 0);
+  return ['', '-wal', '-shm'].reduce(
+    (sum, suffix) => sum + (fs.existsSync(storage + suffix) ? fs.statSync(storage + suffix).size : 0),
+    0,
+  );
 }
 
 beforeAll(async () => {
@@ -38,7 +41,7 @@ describe('disk use of experiments', () => {
     expect(await storageBytes(storage)).toBe(sqliteBytes());
   });
 
-  it('`nas ls --json` has each experiment\'s disk use and the storage file\'s bytes once', async () => {
+  it("`nas ls --json` has each experiment's disk use and the storage file's bytes once", async () => {
     const run = await runCli(['ls', '--storage', storage, '--json']);
     expect(run.code).toBe(0);
     const ls = JSON.parse(run.stdout) as LsJson;
@@ -49,7 +52,7 @@ describe('disk use of experiments', () => {
     ]);
   });
 
-  it('`nas ls` shows it in a column, and the storage file\'s size in the heading', async () => {
+  it("`nas ls` shows it in a column, and the storage file's size in the heading", async () => {
     const run = await runCli(['ls', '--storage', storage]);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`experiments in ${storage} (${(sqliteBytes() / 1024).toFixed(1)} KiB)`);

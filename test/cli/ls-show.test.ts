@@ -25,14 +25,27 @@ describe('nas ls', () => {
     const run = await runCli(['ls', '--storage', storage, '--json']);
     expect(run.code).toBe(0);
     const ls = JSON.parse(run.stdout) as LsJson;
-    const best = alphaTrials.filter((t) => t.state === 'COMPLETE').sort((a, b) => accuracy(b) - accuracy(a))[0] as Trial;
+    const best = alphaTrials
+      .filter((t) => t.state === 'COMPLETE')
+      .sort((a, b) => accuracy(b) - accuracy(a))[0] as Trial;
     expect(ls.storage).toBe(storage);
     expect(ls.experiments.map((e) => [e.name, e.status, e.progress, e.trials.COMPLETE, e.trials.FAILED])).toEqual([
       ['alpha', 'finished', { done: 8, total: 8 }, 7, 1],
       ['beta', 'finished', { done: 3, total: 3 }, 3, 0],
     ]);
-    expect(ls.experiments[0]?.best).toEqual({ trial: best.number, metric: 'validationAccuracy', direction: 'max', value: accuracy(best) });
-    expect(ls.experiments[0]).toMatchObject({ space: 'nb201', strategy: 'random', dataset: 'synthetic', seed: 7, budget: { trials: 8 } });
+    expect(ls.experiments[0]?.best).toEqual({
+      trial: best.number,
+      metric: 'validationAccuracy',
+      direction: 'max',
+      value: accuracy(best),
+    });
+    expect(ls.experiments[0]).toMatchObject({
+      space: 'nb201',
+      strategy: 'random',
+      dataset: 'synthetic',
+      seed: 7,
+      budget: { trials: 8 },
+    });
     expect(ls.experiments[0]?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -42,8 +55,12 @@ describe('nas ls', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^experiments in \S+ \(\d+\.\d KiB\)$/);
     expect(lines[0]?.startsWith(`experiments in ${storage} (`)).toBe(true);
-    expect(lines[1]).toMatch(/^ {2}experiment +status +trials +failed +best +space +strategy +data +disk +updated \(UTC\)$/);
-    expect(lines[2]).toMatch(/^ {2}alpha +finished +8\/8 +1 +\d+\.\d\d% val acc \(#\d+\) +nb201 +random +synthetic +0 B +\d{4}-/);
+    expect(lines[1]).toMatch(
+      /^ {2}experiment +status +trials +failed +best +space +strategy +data +disk +updated \(UTC\)$/,
+    );
+    expect(lines[2]).toMatch(
+      /^ {2}alpha +finished +8\/8 +1 +\d+\.\d\d% val acc \(#\d+\) +nb201 +random +synthetic +0 B +\d{4}-/,
+    );
     expect(lines[3]).toMatch(/^ {2}beta +finished +3\/3 +0 +70\.00% val acc \(#2\) +nb201/);
   });
 });
@@ -57,20 +74,35 @@ describe('nas show', () => {
     expect(show.sort).toEqual({ by: 'metric', metric: 'validationAccuracy', direction: 'max', reverse: false });
     const complete = alphaTrials.filter((t) => t.state === 'COMPLETE').sort((a, b) => accuracy(b) - accuracy(a));
     expect(show.trials.map((t) => t.number)).toEqual([...complete.map((t) => t.number), 2]);
-    expect(show.trials[0]).toMatchObject({ state: 'COMPLETE', reason: null, metrics: { validationAccuracy: accuracy(complete[0] as Trial) }, arch: expect.stringMatching(/^\|.*~0\|\+\|/) });
+    expect(show.trials[0]).toMatchObject({
+      state: 'COMPLETE',
+      reason: null,
+      metrics: { validationAccuracy: accuracy(complete[0] as Trial) },
+      arch: expect.stringMatching(/^\|.*~0\|\+\|/),
+    });
     expect(show.pareto?.trials).toEqual(paretoFront(alphaTrials, show.config.objectives).map((t) => t.number));
     expect(show.pareto?.trials.length).toBeGreaterThan(1);
-    expect(show.failures).toEqual([{ number: 2, reason: 'diverged', message: 'DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN' }]);
+    expect(show.failures).toEqual([
+      {
+        number: 2,
+        reason: 'diverged',
+        message: 'DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN',
+      },
+    ]);
     expect(show.trials.find((t) => t.number === 5)?.engine).toEqual({ name: 'eager', fallback: FALLBACK });
     expect(show.trials.find((t) => t.number === 0)?.engine).toEqual({ name: 'compiled' });
     expect(show.trials.find((t) => t.number === 2)?.engine).toBeNull();
   });
 
   it('sorts by any metric, smallest first for costs, or by trial number', async () => {
-    const byMacs = JSON.parse((await runCli(['show', 'alpha', '--storage', storage, '--json', '--sort', 'macs'])).stdout) as ShowJson;
+    const byMacs = JSON.parse(
+      (await runCli(['show', 'alpha', '--storage', storage, '--json', '--sort', 'macs'])).stdout,
+    ) as ShowJson;
     const macs = byMacs.trials.flatMap((t) => (t.cost === null ? [] : [t.cost.macs as number]));
     expect(macs).toEqual([...macs].sort((a, b) => a - b));
-    const byNumber = JSON.parse((await runCli(['show', 'alpha', '--storage', storage, '--json', '--sort', 'number', '--reverse'])).stdout) as ShowJson;
+    const byNumber = JSON.parse(
+      (await runCli(['show', 'alpha', '--storage', storage, '--json', '--sort', 'number', '--reverse'])).stdout,
+    ) as ShowJson;
     expect(byNumber.trials.map((t) => t.number)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
@@ -80,13 +112,17 @@ describe('nas show', () => {
     const text = run.stdout;
     expect(text).toContain(`experiment alpha (finished) in ${storage}`);
     // The stored space options have their defaults filled in (src/run/stored-config.ts).
-    expect(text).toMatch(/\n {2}space nb201 \{"cells":5,"channels":16\}\n {2}strategy random\n {2}data synthetic \(subset all, validation 20%\)\n {2}train 1 epoch, batch 32, sgd, cosine\n/);
+    expect(text).toMatch(
+      /\n {2}space nb201 \{"cells":5,"channels":16\}\n {2}strategy random\n {2}data synthetic \(subset all, validation 20%\)\n {2}train 1 epoch, batch 32, sgd, cosine\n/,
+    );
     expect(text).toContain('  objectives max validationAccuracy, min macs\n');
     expect(text).toContain('trials (by validationAccuracy, largest first)\n');
     expect(text).toMatch(/\n {2}# +state +val acc +MACs +params +time +architecture\n/);
     expect(text).toMatch(/\n {2}2 +FAILED diverged +— +— +— +\d+\.\d s +\|/);
     expect(text).toMatch(/\nPareto front \(max validationAccuracy, min macs\): \d+ trials\n/);
-    expect(text).toContain('\nfailures (1)\n  #2 diverged: DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN\n');
+    expect(text).toContain(
+      '\nfailures (1)\n  #2 diverged: DivergedError: training diverged: the loss of step 3 (epoch 0) is NaN\n',
+    );
     expect(text).toContain(`\ntrained on the eager engine instead of the compiled one (1)\n  #5: ${FALLBACK}\n`);
   });
 
@@ -94,6 +130,8 @@ describe('nas show', () => {
     const run = await runCli(['show', 'gamma', '--storage', storage]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`nas: no experiment "gamma" in ${storage}\n  what to do: experiments there: alpha, beta (\`nas ls\`); another file: --storage FILE\n`);
+    expect(run.stderr).toBe(
+      `nas: no experiment "gamma" in ${storage}\n  what to do: experiments there: alpha, beta (\`nas ls\`); another file: --storage FILE\n`,
+    );
   });
 });

@@ -4,7 +4,10 @@ import { parseJsonObject } from '../../src/cli/parse.js';
 
 describe('parseJsonObject (nas bench --options, nas estimate --space-options)', () => {
   it('returns the object', () => {
-    expect(parseJsonObject('{"populationSize":20,"selection":"pareto"}')).toEqual({ populationSize: 20, selection: 'pareto' });
+    expect(parseJsonObject('{"populationSize":20,"selection":"pareto"}')).toEqual({
+      populationSize: 20,
+      selection: 'pareto',
+    });
     expect(parseJsonObject('{}')).toEqual({});
   });
 

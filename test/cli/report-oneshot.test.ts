@@ -20,7 +20,13 @@ const START: OneShotStart = {
   epochs: 3,
   startEpoch: 1,
   cells: [
-    { name: 'normal', edges: [{ id: 'normal.node2.from0', from: 0, to: 2, ops: OPS }, { id: 'normal.node2.from1', from: 1, to: 2, ops: OPS }] },
+    {
+      name: 'normal',
+      edges: [
+        { id: 'normal.node2.from0', from: 0, to: 2, ops: OPS },
+        { id: 'normal.node2.from1', from: 1, to: 2, ops: OPS },
+      ],
+    },
     { name: 'reduce', edges: [{ id: 'reduce.node2.from0', from: 0, to: 2, ops: OPS }] },
   ],
   estimatedMemoryBytes: 1 << 30,
@@ -40,8 +46,20 @@ function epoch(epoch: number, trainLoss = 2 - epoch / 2): OneShotEpoch {
     validationAccuracy: 0.15 * epoch,
     learningRate: 0.025,
     seconds: 10,
-    weights: { normal: [[0.2, 0.3, 0.5], [rest, skip, rest]], reduce: [[0.1, 0.1, 0.8]] },
-    derived: { normal: [['sep_conv_3x3', 0], ['skip_connect', 1]], reduce: [['sep_conv_3x3', 0]] },
+    weights: {
+      normal: [
+        [0.2, 0.3, 0.5],
+        [rest, skip, rest],
+      ],
+      reduce: [[0.1, 0.1, 0.8]],
+    },
+    derived: {
+      normal: [
+        ['sep_conv_3x3', 0],
+        ['skip_connect', 1],
+      ],
+      reduce: [['sep_conv_3x3', 0]],
+    },
     derivedText: `derived after ${epoch}`,
     peakMemoryBytes: 1 << 31,
   };
@@ -53,15 +71,20 @@ describe('α over the search epochs: data and chart', () => {
   it('has one row per epoch, edge and op, the edge named without its cell', () => {
     const rows = alphaRows(REPORT);
     expect(rows).toHaveLength(3 * 3 * 3);
-    expect(rows.filter((r) => r.epoch === 2 && r.cell === 'normal' && r.edge === 'node2.from1' && r.op === 'skip_connect')).toEqual([
-      { cell: 'normal', edge: 'node2.from1', op: 'skip_connect', epoch: 2, weight: 0.6000000000000001 },
-    ]);
+    expect(
+      rows.filter((r) => r.epoch === 2 && r.cell === 'normal' && r.edge === 'node2.from1' && r.op === 'skip_connect'),
+    ).toEqual([{ cell: 'normal', edge: 'node2.from1', op: 'skip_connect', epoch: 2, weight: 0.6000000000000001 }]);
     expect(rows[0]).toEqual({ cell: 'normal', edge: 'node2.from0', op: 'none', epoch: 1, weight: 0.2 });
   });
 
   it('makes one faceted spec per cell whose data are exactly that cell’s rows', () => {
     const rows = alphaRows(REPORT);
-    const spec = alphaChart(REPORT, rows, 'normal') as unknown as { data: { values: unknown[] }; facet: { field: string; sort: string[] }; columns: number; title: { text: string } };
+    const spec = alphaChart(REPORT, rows, 'normal') as unknown as {
+      data: { values: unknown[] };
+      facet: { field: string; sort: string[] };
+      columns: number;
+      title: { text: string };
+    };
     expect(spec.data.values).toHaveLength(3 * 2 * 3);
     expect(spec.data.values).toEqual(rows.filter((r) => r.cell === 'normal'));
     expect(spec.facet).toMatchObject({ field: 'edge', sort: ['node2.from0', 'node2.from1'] });
@@ -83,7 +106,10 @@ describe('α over the search epochs: data and chart', () => {
 
   it('keeps the last stored payload of an epoch stored twice (a resume), in epoch order, and drops malformed ones', () => {
     const payloads = [epoch(2), epoch(1), epoch(2, 0.5), { epoch: 'x' }, null].map((p) => p as unknown as Json);
-    expect(oneShotEpochs(payloads).map((e) => [e.epoch, e.trainLoss])).toEqual([[1, 1.5], [2, 0.5]]);
+    expect(oneShotEpochs(payloads).map((e) => [e.epoch, e.trainLoss])).toEqual([
+      [1, 1.5],
+      [2, 0.5],
+    ]);
   });
 });
 
@@ -97,7 +123,11 @@ describe('nas report with a one-shot search', () => {
     if (beta === undefined) throw new Error('no experiment beta');
     const start = oneShotStart(NB201, 1, 3);
     await s.appendEvent(beta.id, { type: 'oneshot-started', payload: start as unknown as Json });
-    for (const k of [1, 1, 2, 3]) await s.appendEvent(beta.id, { type: 'oneshot-epoch', payload: oneShotEpoch(NB201, start, k) as unknown as Json });
+    for (const k of [1, 1, 2, 3])
+      await s.appendEvent(beta.id, {
+        type: 'oneshot-epoch',
+        payload: oneShotEpoch(NB201, start, k) as unknown as Json,
+      });
     await s.close();
   }, 60_000);
 
@@ -124,6 +154,7 @@ describe('nas report with a one-shot search', () => {
     expect(html).toContain('<h2>One-shot search</h2>');
     expect(html).toMatch(/<tr><td>3\/3<\/td><td>1\.7000<\/td><td>1\.8000<\/td>/);
     expect(html).toContain('|none~0|+|skip_connect~0|nor_conv_3x3~1|');
-    for (const file of ['alpha-cell.png', 'oneshot-curves.png']) expect(fs.statSync(path.join(out, file)).size).toBeGreaterThan(1000);
+    for (const file of ['alpha-cell.png', 'oneshot-curves.png'])
+      expect(fs.statSync(path.join(out, file)).size).toBeGreaterThan(1000);
   });
 });

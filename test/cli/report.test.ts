@@ -17,19 +17,49 @@ beforeAll(async () => {
 });
 
 function trial(number: number, accuracy: number, macs: number): Trial {
-  const cost = { params: macs, paramsTotal: macs, macs, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 };
-  return { id: number, number, sample: {}, key: '', state: 'COMPLETE', startedAt: 0, outcome: { metrics: { validationAccuracy: accuracy }, cost, epochs: [], seconds: 1 } };
+  const cost = {
+    params: macs,
+    paramsTotal: macs,
+    macs,
+    trainMemoryBytes: 1,
+    inferenceMemoryBytes: 1,
+    estimatedLatencyMs: 1,
+  };
+  return {
+    id: number,
+    number,
+    sample: {},
+    key: '',
+    state: 'COMPLETE',
+    startedAt: 0,
+    outcome: { metrics: { validationAccuracy: accuracy }, cost, epochs: [], seconds: 1 },
+  };
 }
 
 describe('report data', () => {
   it('marks the non-dominated trials (max accuracy, min cost) and the best accuracy so far', () => {
-    const points = trialPoints([trial(0, 0.5, 10), trial(1, 0.7, 20), trial(2, 0.6, 30), trial(3, 0.7, 20), trial(4, 0.9, 50)]);
+    const points = trialPoints([
+      trial(0, 0.5, 10),
+      trial(1, 0.7, 20),
+      trial(2, 0.6, 30),
+      trial(3, 0.7, 20),
+      trial(4, 0.9, 50),
+    ]);
     expect(points.filter((p) => p.paretoMacs).map((p) => p.number)).toEqual([0, 1, 3, 4]);
     expect(bestSoFar(points).map((p) => p.best)).toEqual([0.5, 0.7, 0.7, 0.7, 0.9]);
   });
 
   it('draws an NB201 cell with one labelled edge per op', () => {
-    const dot = architectureDot('nb201', { node1: ['nor_conv_3x3'], node2: ['none', 'skip_connect'], node3: ['avg_pool_3x3', 'nor_conv_1x1', 'skip_connect'] }, undefined, 'cell');
+    const dot = architectureDot(
+      'nb201',
+      {
+        node1: ['nor_conv_3x3'],
+        node2: ['none', 'skip_connect'],
+        node3: ['avg_pool_3x3', 'nor_conv_1x1', 'skip_connect'],
+      },
+      undefined,
+      'cell',
+    );
     expect(dot.match(/->/g)).toHaveLength(6);
     expect(dot).toContain('label=" nor_conv_1x1 "');
   });

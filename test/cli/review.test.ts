@@ -73,11 +73,25 @@ describe('nas review: the checklist of a ResNet-18 sample of the macro space at 
   });
 
   it('reads the training setting: SGD with weight decay, cosine from 0.1, He initialisation, one worker', () => {
-    expect(r.regularization).toEqual({ weightDecay: 5e-4, decoupled: false, decayOn: 'kernels', dropout: [], dropPath: 0, labelSmoothing: 0, augment: null });
+    expect(r.regularization).toEqual({
+      weightDecay: 5e-4,
+      decoupled: false,
+      decayOn: 'kernels',
+      dropout: [],
+      dropPath: 0,
+      labelSmoothing: 0,
+      augment: null,
+    });
     expect(r.initialization).toEqual({ init: 'he' });
     expect(r.schedule.schedule).toEqual({ kind: 'cosine', lrMax: 0.1, lrMin: 0, warmupEpochs: 0, warmupFrom: 'zero' });
     expect(r.schedule.batchSize).toBe(32);
-    expect(r.parallelism).toEqual({ workers: 1, cores: 2, intraOpThreads: 2, interOpThreads: 2, engine: { asked: 'compiled', used: 'compiled', fallback: null } });
+    expect(r.parallelism).toEqual({
+      workers: 1,
+      cores: 2,
+      intraOpThreads: 2,
+      interOpThreads: 2,
+      engine: { asked: 'compiled', used: 'compiled', fallback: null },
+    });
     expect(r.precision).toEqual({ asked: 'fp32', used: 'fp32', reason: null, bf16Fast: true, why: null });
   });
 });
@@ -90,7 +104,12 @@ describe('nas review: part 7 beside the cost model', () => {
     const activations = 64 + 3 * 1024 + 9 * 512 + 8 + 10;
     // stem 3·3·1·16 + BN 32; conv1 3·3·16·8 + BN 16; conv2 3·3·8·8 + BN 16; projection 16·8 + BN 16; head 8·10 + 10.
     const params = 144 + 32 + 1152 + 16 + 576 + 16 + 128 + 16 + 90;
-    expect(r.memory.part7).toEqual({ activationElements: activations, batch: 32, params, bytes: 4 * (activations * 32 + 2 * params) });
+    expect(r.memory.part7).toEqual({
+      activationElements: activations,
+      batch: 32,
+      params,
+      bytes: 4 * (activations * 32 + 2 * params),
+    });
     expect(r.memory.part7.bytes).toBe(1_010_896);
     // The cost model adds the momentum buffer (4·P) and the BatchNorm moving statistics (4 · 2·40).
     expect(r.memory.costModel.trainTotal).toBe(1_010_896 + 4 * params + 4 * 80);
@@ -101,17 +120,32 @@ describe('nas review: part 7 beside the cost model', () => {
 
   it("states part 7's latency range at the default peak: FLOPs / (1e11 × 0.2) to FLOPs / (1e11 × 0.1)", async () => {
     const r = await review('tiny', 0);
-    expect(r.budget.latency).toEqual({ flops: 256_160, peakFlops: 1e11, fastMs: (256_160 / 2e10) * 1000, slowMs: (256_160 / 1e10) * 1000 });
+    expect(r.budget.latency).toEqual({
+      flops: 256_160,
+      peakFlops: 1e11,
+      fastMs: (256_160 / 2e10) * 1000,
+      slowMs: (256_160 / 1e10) * 1000,
+    });
   });
 });
 
 describe('nas review: each warning, raised by a design built for it and absent on the healthy one', () => {
   it('collapsed-resolution: ResNet-18 on 32×32 images runs its last stage on a 1×1 map', async () => {
     const collapsed = await review('cifar', 0);
-    expect(collapsed.strides.drops.at(-1)).toEqual({ at: 'layer4.0/conv1', block: 'layer4.0', from: [2, 2], to: [1, 1] });
-    expect(collapsed.strides.collapsed).toEqual({ at: 'layer4.0', windows: ['layer4.0/conv2', 'layer4.1/conv1', 'layer4.1/conv2'] });
+    expect(collapsed.strides.drops.at(-1)).toEqual({
+      at: 'layer4.0/conv1',
+      block: 'layer4.0',
+      from: [2, 2],
+      to: [1, 1],
+    });
+    expect(collapsed.strides.collapsed).toEqual({
+      at: 'layer4.0',
+      windows: ['layer4.0/conv2', 'layer4.1/conv1', 'layer4.1/conv2'],
+    });
     expect(codes(collapsed)).toEqual(['collapsed-resolution']);
-    expect(collapsed.warnings[0]?.message).toMatch(/^the feature map is 1×1 from layer4\.0 on, yet 3 k×k windows still look at it \(layer4\.0\/conv2, layer4\.1\/conv1, layer4\.1\/conv2\)/);
+    expect(collapsed.warnings[0]?.message).toMatch(
+      /^the feature map is 1×1 from layer4\.0 on, yet 3 k×k windows still look at it \(layer4\.0\/conv2, layer4\.1\/conv1, layer4\.1\/conv2\)/,
+    );
     const later = await review('cifar', 1);
     expect(later.strides.drops.at(-1)?.to).toEqual([2, 2]);
     expect(codes(later)).toEqual([]);
@@ -122,25 +156,44 @@ describe('nas review: each warning, raised by a design built for it and absent o
     expect(r.shortcuts).toMatchObject({ additions: 0, depth: 50 });
     expect(r.base).toMatchObject({ name: 'vgg11', trial: { kind: 'plain', depth: 50, additions: 0 } });
     expect(r.warnings).toEqual([
-      { code: 'deep-without-shortcuts', item: 'shortcuts', message: '50 weight layers deep without a shortcut: plain networks beyond about 20 layers train worse than shallower ones (He et al. 2016); use residual blocks' },
+      {
+        code: 'deep-without-shortcuts',
+        item: 'shortcuts',
+        message:
+          '50 weight layers deep without a shortcut: plain networks beyond about 20 layers train worse than shallower ones (He et al. 2016); use residual blocks',
+      },
     ]);
   });
 
-  it("over-constraint: ResNet-18 against maxParams 5 M and maxMacs 1 G", async () => {
+  it('over-constraint: ResNet-18 against maxParams 5 M and maxMacs 1 G', async () => {
     const r = await review('constrained', 0);
     expect(r.budget.constraints).toEqual([
       { name: 'maxParams', limit: 5_000_000, value: 11_227_812 },
       { name: 'maxMacs', limit: 1e9, value: 1_813_612_544 },
     ]);
     expect(r.warnings).toEqual([
-      { code: 'over-constraint', item: 'budget', message: "trainable params 11,227,812 > the experiment's maxParams 5,000,000 (+125%)" },
-      { code: 'over-constraint', item: 'budget', message: "MACs 1,813,612,544 > the experiment's maxMacs 1,000,000,000 (+81%)" },
+      {
+        code: 'over-constraint',
+        item: 'budget',
+        message: "trainable params 11,227,812 > the experiment's maxParams 5,000,000 (+125%)",
+      },
+      {
+        code: 'over-constraint',
+        item: 'budget',
+        message: "MACs 1,813,612,544 > the experiment's maxMacs 1,000,000,000 (+81%)",
+      },
     ]);
   });
 
   it('no-regularization: 11 M parameters trained by Adam without weight decay, dropout or augmentation', async () => {
     const r = await review('adam', 0);
-    expect(r.regularization).toMatchObject({ weightDecay: 0, dropout: [], dropPath: 0, labelSmoothing: 0, augment: null });
+    expect(r.regularization).toMatchObject({
+      weightDecay: 0,
+      dropout: [],
+      dropPath: 0,
+      labelSmoothing: 0,
+      augment: null,
+    });
     expect(codes(r)).toEqual(['no-regularization']);
     expect(codes(await review('tiny', 0))).toEqual([]); // 2,170 parameters: small enough
   });
@@ -176,7 +229,15 @@ describe('nas review: attention and regularization', () => {
 
   it('reads dropout and drop-path off the network, label smoothing and augmentation off the config: any of them is regularization', async () => {
     const r = await review('regularized', 0);
-    expect(r.regularization).toEqual({ weightDecay: 0, decoupled: false, decayOn: 'kernels', dropout: [0.2], dropPath: 0.1, labelSmoothing: 0.1, augment: { flip: true } });
+    expect(r.regularization).toEqual({
+      weightDecay: 0,
+      decoupled: false,
+      decayOn: 'kernels',
+      dropout: [0.2],
+      dropPath: 0.1,
+      labelSmoothing: 0.1,
+      augment: { flip: true },
+    });
     expect(r.warnings).toEqual([]);
   });
 });

@@ -30,8 +30,17 @@ describe('nas search with a benchmark table', () => {
     const run = await runCli(['search', 'experiments/nb.ts'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-    expect(events[0]).toMatchObject({ type: 'experiment-started', experiment: 'nb', resumed: false, budget: { trials: 20 }, workers: 2 });
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
+    expect(events[0]).toMatchObject({
+      type: 'experiment-started',
+      experiment: 'nb',
+      resumed: false,
+      budget: { trials: 20 },
+      workers: 2,
+    });
     expect(events.filter((e) => e.type === 'trial-finished')).toHaveLength(20);
     expect(events.at(-1)).toMatchObject({ type: 'experiment-finished', status: 'finished', counts: { COMPLETE: 20 } });
     expect(fs.existsSync(path.join(dir, 'runs/nas.sqlite'))).toBe(true);
@@ -54,12 +63,18 @@ describe('nas search with a benchmark table', () => {
       `StorageError: an experiment named "nb" already exists in ${path.join(dir, 'runs/nas.sqlite')}\n` +
         '  what to do: continue it with `nas resume nb`, or start a new one under another name with `--name <name>`\n',
     );
-    const renamed = await runCli(['search', 'experiments/nb.ts', '--name', 'nb-2', '--seed', '5', '--reporter', 'plain'], dir);
+    const renamed = await runCli(
+      ['search', 'experiments/nb.ts', '--name', 'nb-2', '--seed', '5', '--reporter', 'plain'],
+      dir,
+    );
     expect(renamed.code).toBe(0);
     expect(renamed.stdout).toMatch(/nb-2/);
     const resumed = await runCli(['resume', 'nb', '--reporter', 'json'], dir);
     expect(resumed.code).toBe(0);
-    const events = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const events = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     expect(events.map((e) => e.type)).toEqual(['experiment-started', 'experiment-finished']);
     expect(events[0]).toMatchObject({ experiment: 'nb', resumed: true });
   });

@@ -6,12 +6,26 @@ import { ONE_SHOT_STRATEGIES, STRATEGIES } from '../../src/search/index.js';
 import { SPACES } from '../../src/space/spaces/index.js';
 import { ROOT } from './helpers.js';
 
-const shipped = ['nas.config.ts', ...fs.readdirSync(path.join(ROOT, 'experiments')).filter((f) => f.endsWith('.ts')).map((f) => `experiments/${f}`)];
+const shipped = [
+  'nas.config.ts',
+  ...fs
+    .readdirSync(path.join(ROOT, 'experiments'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `experiments/${f}`),
+];
 
 describe('shipped experiments', () => {
   it('ship the default config and the six examples', () => {
     expect(shipped.sort()).toEqual(
-      ['experiments/cifar10.ts', 'experiments/darts-oneshot.ts', 'experiments/fashion-darts.ts', 'experiments/mnist-evolution.ts', 'experiments/mnist-pareto.ts', 'experiments/nb201-table.ts', 'nas.config.ts'].sort(),
+      [
+        'experiments/cifar10.ts',
+        'experiments/darts-oneshot.ts',
+        'experiments/fashion-darts.ts',
+        'experiments/mnist-evolution.ts',
+        'experiments/mnist-pareto.ts',
+        'experiments/nb201-table.ts',
+        'nas.config.ts',
+      ].sort(),
     );
   });
 

@@ -34,7 +34,9 @@ describe('nas show with PRUNED trials', () => {
     const show = JSON.parse(run.stdout) as ShowJson;
     expect(show.config.pruner).toEqual(config.pruner);
     const shown = show.trials.filter((t) => t.state === 'PRUNED');
-    expect(shown.map((t) => [t.number, t.pruned])).toEqual(pruned.map((t) => [t.number, { epoch: epochOf(t), metric: 'validationAccuracy', value: valueOf(t) }]));
+    expect(shown.map((t) => [t.number, t.pruned])).toEqual(
+      pruned.map((t) => [t.number, { epoch: epochOf(t), metric: 'validationAccuracy', value: valueOf(t) }]),
+    );
     expect(show.trials.filter((t) => t.state !== 'PRUNED').every((t) => t.pruned === null)).toBe(true);
     expect(show.failures).toEqual([]);
   });
@@ -57,6 +59,10 @@ describe('nas show with PRUNED trials', () => {
     const first = pruned[0] as Trial;
     reporter.emit({ type: 'trial-finished', t: first.finishedAt ?? 0, trial: first });
     await reporter.close();
-    expect(out.text()).toMatch(new RegExp(`#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)}: validationAccuracy ${valueOf(first)} \\(median: `));
+    expect(out.text()).toMatch(
+      new RegExp(
+        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)}: validationAccuracy ${valueOf(first)} \\(median: `,
+      ),
+    );
   });
 });

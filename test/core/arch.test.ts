@@ -3,8 +3,16 @@ import { canonicalKey } from '../../src/core/arch.js';
 
 describe('canonicalKey', () => {
   it('does not depend on the key order of objects at any depth', () => {
-    const a = { version: 1, nodes: [{ id: 'c', op: 'conv', inputs: ['input'], filters: 8, kernel: [3, 3] }], output: 'c' };
-    const b = { output: 'c', nodes: [{ kernel: [3, 3], filters: 8, inputs: ['input'], op: 'conv', id: 'c' }], version: 1 };
+    const a = {
+      version: 1,
+      nodes: [{ id: 'c', op: 'conv', inputs: ['input'], filters: 8, kernel: [3, 3] }],
+      output: 'c',
+    };
+    const b = {
+      output: 'c',
+      nodes: [{ kernel: [3, 3], filters: 8, inputs: ['input'], op: 'conv', id: 'c' }],
+      version: 1,
+    };
     expect(canonicalKey(a)).toBe(canonicalKey(b));
   });
 

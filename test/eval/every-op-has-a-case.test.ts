@@ -8,7 +8,9 @@ import { lowerNode, type LowerContext } from '../../src/eval/compile/lower/index
 import { listOps } from '../../src/space/index.js';
 import { unhandledOp } from '../../src/space/ops/unhandled-op.js';
 
-const PRIMITIVES = listOps().filter((o) => o.kind === 'primitive').map((o) => o.name);
+const PRIMITIVES = listOps()
+  .filter((o) => o.kind === 'primitive')
+  .map((o) => o.name);
 const NO_CASE = /has no case for op/;
 
 /** A node of `op` with no attributes: enough to reach its case, which may then reject the node. */
@@ -28,8 +30,12 @@ describe('every primitive op has a builder case and a lowering', () => {
   });
 
   it('an op without a case is an error naming the op and the switch, not a pass-through', () => {
-    expect(build('shuffle')).toThrow('the builder (layerFor, src/eval/build/primitives.ts) has no case for op "shuffle"');
-    expect(lower('shuffle')).toThrow('the compiler (lowerNode, src/eval/compile/lower/index.ts) has no case for op "shuffle"');
+    expect(build('shuffle')).toThrow(
+      'the builder (layerFor, src/eval/build/primitives.ts) has no case for op "shuffle"',
+    );
+    expect(lower('shuffle')).toThrow(
+      'the compiler (lowerNode, src/eval/compile/lower/index.ts) has no case for op "shuffle"',
+    );
   });
 
   it('a switch that leaves out an op does not compile (checked by tsc --noEmit)', () => {

@@ -22,7 +22,6 @@ import { maxDifference } from './compile/helpers.js';
 const tf = loadTf();
 const TOLERANCE = 1e-4;
 
-
 const params = (arch: ResolvedArch) => arch.nodes.reduce((s, n) => s + n.params.trainable + n.params.nonTrainable, 0);
 const bnCount = (arch: ResolvedArch) => arch.nodes.filter((n) => n.node.op === 'bn').length;
 
@@ -73,118 +72,171 @@ function saved(arch: ResolvedArch, result: FoldResult): number {
   return bns - biases;
 }
 
-const spec = (nodes: ArchNode[], output: string, inputShape: Shape = [8, 8, 4]) => assertArch({ version: 1, nodes, output }, { inputShape, classes: 5 });
+const spec = (nodes: ArchNode[], output: string, inputShape: Shape = [8, 8, 4]) =>
+  assertArch({ version: 1, nodes, output }, { inputShape, classes: 5 });
 
 describe('foldBatchNorm: one producer + BN', () => {
   const cases: [string, ResolvedArch, [string, string][]][] = [
     [
       'conv + bn + relu',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same' },
-        { id: 'bn', op: 'bn', inputs: ['conv'] },
-        { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn'] },
-      ], 'relu'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same' },
+          { id: 'bn', op: 'bn', inputs: ['conv'] },
+          { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn'] },
+        ],
+        'relu',
+      ),
       [['bn', 'conv']],
     ],
     [
       'conv without bias + bn (the output)',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, stride: 2, padding: 1, bias: false },
-        { id: 'bn', op: 'bn', inputs: ['conv'], epsilon: 1e-3 },
-      ], 'bn'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, stride: 2, padding: 1, bias: false },
+          { id: 'bn', op: 'bn', inputs: ['conv'], epsilon: 1e-3 },
+        ],
+        'bn',
+      ),
       [['bn', 'conv']],
     ],
     [
       'grouped conv + bn',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, groups: 2, padding: 'same', bias: false },
-        { id: 'bn', op: 'bn', inputs: ['conv'] },
-      ], 'bn'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, groups: 2, padding: 'same', bias: false },
+          { id: 'bn', op: 'bn', inputs: ['conv'] },
+        ],
+        'bn',
+      ),
       [['bn', 'conv']],
     ],
     [
       'dwconv (multiplier 2) + bn',
-      spec([
-        { id: 'dw', op: 'dwconv', inputs: ['input'], kernel: 3, multiplier: 2, padding: 'same' },
-        { id: 'bn', op: 'bn', inputs: ['dw'] },
-        { id: 'relu', op: 'act', fn: 'relu6', inputs: ['bn'] },
-      ], 'relu'),
+      spec(
+        [
+          { id: 'dw', op: 'dwconv', inputs: ['input'], kernel: 3, multiplier: 2, padding: 'same' },
+          { id: 'bn', op: 'bn', inputs: ['dw'] },
+          { id: 'relu', op: 'act', fn: 'relu6', inputs: ['bn'] },
+        ],
+        'relu',
+      ),
       [['bn', 'dw']],
     ],
     [
       'sepconv + bn',
-      spec([
-        { id: 'sep', op: 'sepconv', inputs: ['input'], filters: 5, kernel: 5, multiplier: 2, padding: 'same', bias: false },
-        { id: 'bn', op: 'bn', inputs: ['sep'] },
-      ], 'bn'),
+      spec(
+        [
+          {
+            id: 'sep',
+            op: 'sepconv',
+            inputs: ['input'],
+            filters: 5,
+            kernel: 5,
+            multiplier: 2,
+            padding: 'same',
+            bias: false,
+          },
+          { id: 'bn', op: 'bn', inputs: ['sep'] },
+        ],
+        'bn',
+      ),
       [['bn', 'sep']],
     ],
     [
       'dense + bn (rank 2)',
-      spec([
-        { id: 'fc', op: 'dense', inputs: ['input'], units: 7 },
-        { id: 'bn', op: 'bn', inputs: ['fc'] },
-        { id: 'logits', op: 'dense', inputs: ['bn'], units: 'classes', bias: false },
-        { id: 'bn2', op: 'bn', inputs: ['logits'] },
-      ], 'bn2', [12]),
-      [['bn', 'fc'], ['bn2', 'logits']],
+      spec(
+        [
+          { id: 'fc', op: 'dense', inputs: ['input'], units: 7 },
+          { id: 'bn', op: 'bn', inputs: ['fc'] },
+          { id: 'logits', op: 'dense', inputs: ['bn'], units: 'classes', bias: false },
+          { id: 'bn2', op: 'bn', inputs: ['logits'] },
+        ],
+        'bn2',
+        [12],
+      ),
+      [
+        ['bn', 'fc'],
+        ['bn2', 'logits'],
+      ],
     ],
     [
       'bn with affine: false',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 1, bias: false },
-        { id: 'bn', op: 'bn', inputs: ['conv'], affine: false },
-      ], 'bn'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 1, bias: false },
+          { id: 'bn', op: 'bn', inputs: ['conv'], affine: false },
+        ],
+        'bn',
+      ),
       [['bn', 'conv']],
     ],
     [
       'a chain conv + bn + bn folds both',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same', bias: false },
-        { id: 'bn1', op: 'bn', inputs: ['conv'] },
-        { id: 'bn2', op: 'bn', inputs: ['bn1'], affine: false, epsilon: 1e-3 },
-        { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn2'] },
-      ], 'relu'),
-      [['bn1', 'conv'], ['bn2', 'conv']],
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same', bias: false },
+          { id: 'bn1', op: 'bn', inputs: ['conv'] },
+          { id: 'bn2', op: 'bn', inputs: ['bn1'], affine: false, epsilon: 1e-3 },
+          { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn2'] },
+        ],
+        'relu',
+      ),
+      [
+        ['bn1', 'conv'],
+        ['bn2', 'conv'],
+      ],
     ],
     [
       'a bn read by a bn and an act: only the first folds',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same' },
-        { id: 'bn1', op: 'bn', inputs: ['conv'] },
-        { id: 'bn2', op: 'bn', inputs: ['bn1'] },
-        { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn1'] },
-        { id: 'add', op: 'add', inputs: ['bn2', 'relu'] },
-      ], 'add'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, padding: 'same' },
+          { id: 'bn1', op: 'bn', inputs: ['conv'] },
+          { id: 'bn2', op: 'bn', inputs: ['bn1'] },
+          { id: 'relu', op: 'act', fn: 'relu', inputs: ['bn1'] },
+          { id: 'add', op: 'add', inputs: ['bn2', 'relu'] },
+        ],
+        'add',
+      ),
       [['bn1', 'conv']],
     ],
     [
       'a conv also read by an add (must not fold)',
-      spec([
-        { id: 'conv', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
-        { id: 'bn', op: 'bn', inputs: ['conv'] },
-        { id: 'add', op: 'add', inputs: ['bn', 'conv'] },
-      ], 'add'),
+      spec(
+        [
+          { id: 'conv', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
+          { id: 'bn', op: 'bn', inputs: ['conv'] },
+          { id: 'add', op: 'add', inputs: ['bn', 'conv'] },
+        ],
+        'add',
+      ),
       [],
     ],
     [
       'a bn reading an add (must not fold)',
-      spec([
-        { id: 'a', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
-        { id: 'b', op: 'conv', inputs: ['input'], filters: 4, kernel: 1 },
-        { id: 'add', op: 'add', inputs: ['a', 'b'] },
-        { id: 'bn', op: 'bn', inputs: ['add'] },
-      ], 'bn'),
+      spec(
+        [
+          { id: 'a', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
+          { id: 'b', op: 'conv', inputs: ['input'], filters: 4, kernel: 1 },
+          { id: 'add', op: 'add', inputs: ['a', 'b'] },
+          { id: 'bn', op: 'bn', inputs: ['add'] },
+        ],
+        'bn',
+      ),
       [],
     ],
     [
       'shared weights: neither the owner nor the sharer folds',
-      spec([
-        { id: 'c1', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
-        { id: 'bn1', op: 'bn', inputs: ['c1'] },
-        { id: 'c2', op: 'conv', inputs: ['bn1'], filters: 4, kernel: 3, padding: 'same', weightsOf: 'c1' },
-        { id: 'bn2', op: 'bn', inputs: ['c2'] },
-      ], 'bn2'),
+      spec(
+        [
+          { id: 'c1', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
+          { id: 'bn1', op: 'bn', inputs: ['c1'] },
+          { id: 'c2', op: 'conv', inputs: ['bn1'], filters: 4, kernel: 3, padding: 'same', weightsOf: 'c1' },
+          { id: 'bn2', op: 'bn', inputs: ['c2'] },
+        ],
+        'bn2',
+      ),
       [],
     ],
   ];
@@ -196,18 +248,22 @@ describe('foldBatchNorm: one producer + BN', () => {
     const before = layerNames(arch).byNode;
     const after = layerNames(result.arch).byNode;
     for (const [id, name] of after) expect(name).toBe(before.get(id));
-    for (const { into } of result.folded) expect(result.arch.nodes.find((n) => n.id === into)?.node).toMatchObject({ bias: true });
+    for (const { into } of result.folded)
+      expect(result.arch.nodes.find((n) => n.id === into)?.node).toMatchObject({ bias: true });
   });
 
   it('renames block parts (ids without "/") and maps weights by node id when layer names swap', () => {
     // "b/conv1" has layer name "b_conv1"; the later top-level "b_conv1" gets "b_conv1_2". In the
     // folded spec the part becomes "b_conv1_2" (its own name is the top-level node's id), so the
     // two layer names swap; the weights must follow the nodes, not the names.
-    const arch = spec([
-      { id: 'b', op: 'basic', inputs: ['input'], filters: 6, stride: 2 },
-      { id: 'b_conv1', op: 'conv', inputs: ['b'], filters: 4, kernel: 1, bias: false },
-      { id: 'bn', op: 'bn', inputs: ['b_conv1'] },
-    ], 'bn');
+    const arch = spec(
+      [
+        { id: 'b', op: 'basic', inputs: ['input'], filters: 6, stride: 2 },
+        { id: 'b_conv1', op: 'conv', inputs: ['b'], filters: 4, kernel: 1, bias: false },
+        { id: 'bn', op: 'bn', inputs: ['b_conv1'] },
+      ],
+      'bn',
+    );
     const { result } = check(arch, 12);
     expect(result.folded).toContainEqual({ bn: 'b/bn1', into: 'b/conv1' });
     expect(result.folded).toContainEqual({ bn: 'bn', into: 'b_conv1' });
@@ -227,12 +283,25 @@ const SPACES: readonly (readonly [string, readonly SearchSpace[]])[] = [
     'macro',
     [
       createSpace('macro', {
-        stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16, 16], widthMultipliers: ['0.5', '1'], divisor: 4,
-        kernels: [3, 5], expansions: [1, 2, 4], depths: [1, 2], strides: [1, 2], head: 'classifier',
+        stem: 'conv3x3',
+        stemChannels: 8,
+        stageWidths: [8, 16, 16],
+        widthMultipliers: ['0.5', '1'],
+        divisor: 4,
+        kernels: [3, 5],
+        expansions: [1, 2, 4],
+        depths: [1, 2],
+        strides: [1, 2],
+        head: 'classifier',
       }),
     ],
   ],
-  ['layerwise', (['sum', 'concat'] as const).map((merge) => createSpace('layerwise', { layers: 6, channels: 4, reductions: [1, 3], merge }))],
+  [
+    'layerwise',
+    (['sum', 'concat'] as const).map((merge) =>
+      createSpace('layerwise', { layers: 6, channels: 4, reductions: [1, 3], merge }),
+    ),
+  ],
 ];
 
 describe('foldBatchNorm: sampled networks of every space', () => {
@@ -240,7 +309,11 @@ describe('foldBatchNorm: sampled networks of every space', () => {
     [1, 2, 3].map((seed) => {
       const space = spaces[seed % spaces.length] as SearchSpace;
       const sample: Json = space.sample(new Rng(`${name}-${seed}`));
-      return [`${name} #${seed}`, assertArch(space.freeze(sample), { inputShape: [16, 16, 3], classes: 10 }), seed] as const;
+      return [
+        `${name} #${seed}`,
+        assertArch(space.freeze(sample), { inputShape: [16, 16, 3], classes: 10 }),
+        seed,
+      ] as const;
     }),
   );
 
@@ -258,16 +331,26 @@ describe('foldBatchNorm: sampled networks of every space', () => {
 });
 
 describe('modelWeights / setModelWeights', () => {
-  const arch = spec([
-    { id: 'conv', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
-    { id: 'bn', op: 'bn', inputs: ['conv'] },
-  ], 'bn');
+  const arch = spec(
+    [
+      { id: 'conv', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same' },
+      { id: 'bn', op: 'bn', inputs: ['conv'] },
+    ],
+    'bn',
+  );
 
   it('round-trip every weight by originalName, moving statistics included, without leaking tensors', () => {
     const before = tf.memory().numTensors;
     const model = buildModel(arch, { seed: 1 });
     const weights = randomised(modelWeights(model), 3);
-    expect([...weights.keys()]).toEqual(['conv/kernel', 'conv/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']);
+    expect([...weights.keys()]).toEqual([
+      'conv/kernel',
+      'conv/bias',
+      'bn/gamma',
+      'bn/beta',
+      'bn/moving_mean',
+      'bn/moving_variance',
+    ]);
     setModelWeights(model, weights);
     expect(modelWeights(model)).toEqual(weights);
     model.dispose();

@@ -8,7 +8,13 @@ import { loadTf } from '../../src/backend/tf.js';
 import { buildModel } from '../../src/eval/build/build-model.js';
 import { activationPlan, prepareForQuantization } from '../../src/eval/quantize/index.js';
 import { trainModel } from '../../src/eval/train-model.js';
-import { resolveTrainConfig, train, TrainConfigError, type TrainConfig, type TrainData } from '../../src/eval/train/index.js';
+import {
+  resolveTrainConfig,
+  train,
+  TrainConfigError,
+  type TrainConfig,
+  type TrainData,
+} from '../../src/eval/train/index.js';
 import { modelWeights } from '../../src/eval/weights.js';
 import { part, patternSet, smallCnn } from './train/helpers.js';
 
@@ -44,7 +50,9 @@ describe('trainModel with quantization-aware training', () => {
     expect([...(qat?.ranges.keys() ?? [])]).toEqual(points);
     for (const { min, max } of qat?.ranges.values() ?? []) expect(min <= 0 && max >= 0 && max > min).toBe(true);
     const float = result.epochs.at(-1)?.validationAccuracy as number;
-    console.log(`validation accuracy: float ${float}, full integer with QAT ranges ${qat?.validation?.accuracy}; test ${result.testAccuracy} and ${qat?.test?.accuracy}`);
+    console.log(
+      `validation accuracy: float ${float}, full integer with QAT ranges ${qat?.validation?.accuracy}; test ${result.testAccuracy} and ${qat?.test?.accuracy}`,
+    );
     expect(float).toBeGreaterThan(0.5);
     expect(Math.abs((qat?.validation?.accuracy as number) - float)).toBeLessThanOrEqual(0.05);
     expect(qat?.test?.count).toBe(96);
@@ -55,14 +63,24 @@ describe('trainModel with quantization-aware training', () => {
   });
 
   it('takes the last fraction of the steps with qat.fraction', async () => {
-    const result = await trainModel(arch, model(), data, resolveTrainConfig({ ...base, test: false, qat: { fraction: 0.25 } }));
+    const result = await trainModel(
+      arch,
+      model(),
+      data,
+      resolveTrainConfig({ ...base, test: false, qat: { fraction: 0.25 } }),
+    );
     expect([result.steps, result.qatSteps]).toEqual([24, 6]);
     expect(result.quantizationAware?.validation).toBeDefined();
     expect(result.quantizationAware?.test).toBeUndefined();
   });
 
   it('diagnostics do not take QAT away (they are measured on the compiled engine), and eager training refuses QAT', async () => {
-    const result = await trainModel(arch, model(), data, resolveTrainConfig({ ...base, qat: { epochs: 1 }, diagnostics: { gradients: true } }));
+    const result = await trainModel(
+      arch,
+      model(),
+      data,
+      resolveTrainConfig({ ...base, qat: { epochs: 1 }, diagnostics: { gradients: true } }),
+    );
     expect(result.engine).toEqual({ name: 'compiled' });
     expect(result.qatSteps).toBeGreaterThan(0);
     expect(result.diagnostics?.checks.length).toBeGreaterThan(0);
@@ -72,7 +90,9 @@ describe('trainModel with quantization-aware training', () => {
   it('a run stopped before its QAT epochs reports no full-integer figures', async () => {
     let epochs = 0;
     const hooks = { onEpoch: () => epochs++, shouldStop: () => epochs >= 1 };
-    const result = await trainModel(arch, model(), data, resolveTrainConfig({ ...base, qat: { epochs: 1 } }), { hooks });
+    const result = await trainModel(arch, model(), data, resolveTrainConfig({ ...base, qat: { epochs: 1 } }), {
+      hooks,
+    });
     expect(result.stopped).toBe(true);
     expect(result.qatSteps).toBe(0);
     expect(result.quantizationAware).toBeUndefined();

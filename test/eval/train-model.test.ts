@@ -39,11 +39,15 @@ describe('trainModel', () => {
     const last = result.epochs.at(-1);
     // The compiled graph evaluated the validation part with its own weights; the model, evaluated
     // eagerly, must give the same loss: the trained weights (moving statistics included) were copied.
-    const eager = evaluate(m, data.validation as NonNullable<TrainData['validation']>, { batchSize: cfg.evalBatchSize });
+    const eager = evaluate(m, data.validation as NonNullable<TrainData['validation']>, {
+      batchSize: cfg.evalBatchSize,
+    });
     expect(Math.abs(eager.loss - (last?.validationLoss as number)) / Math.max(1, eager.loss)).toBeLessThan(1e-4);
     expect(eager.accuracy).toBe(last?.validationAccuracy);
     // And it moved from its initial weights (an untrained copy evaluates differently).
-    const untrained = evaluate(model(), data.validation as NonNullable<TrainData['validation']>, { batchSize: cfg.evalBatchSize });
+    const untrained = evaluate(model(), data.validation as NonNullable<TrainData['validation']>, {
+      batchSize: cfg.evalBatchSize,
+    });
     expect(Math.abs(untrained.loss - eager.loss)).toBeGreaterThan(1e-3);
   });
 
@@ -55,10 +59,17 @@ describe('trainModel', () => {
   });
 
   it('trains on the compiled engine with diagnostics, which it measures', async () => {
-    const result = await trainModel(arch, model(), data, resolveTrainConfig({ ...base, diagnostics: { gradients: true } }));
+    const result = await trainModel(
+      arch,
+      model(),
+      data,
+      resolveTrainConfig({ ...base, diagnostics: { gradients: true } }),
+    );
     expect(result.engine).toEqual({ name: 'compiled' });
     // 12 steps at every 50: one check, at the epoch's last step.
-    expect(result.diagnostics?.checks.map((c) => [c.step, c.layers?.map((l) => l.layer)])).toEqual([[12, ['conv1', 'bn1', 'logits']]]);
+    expect(result.diagnostics?.checks.map((c) => [c.step, c.layers?.map((l) => l.layer)])).toEqual([
+      [12, ['conv1', 'bn1', 'logits']],
+    ]);
   });
 
   it('the compiled and the eager engine reach the same validation accuracy from the same seeds', async () => {
@@ -75,7 +86,9 @@ describe('trainModel', () => {
     expect(eager.engine.name).toBe('eager');
     const [c, e] = [compiled.epochs.at(-1), eager.epochs.at(-1)];
     expect(Math.abs((c?.validationAccuracy as number) - (e?.validationAccuracy as number))).toBeLessThanOrEqual(0.03);
-    expect(Math.abs((c?.validationLoss as number) - (e?.validationLoss as number)) / (e?.validationLoss as number)).toBeLessThan(1e-3);
+    expect(
+      Math.abs((c?.validationLoss as number) - (e?.validationLoss as number)) / (e?.validationLoss as number),
+    ).toBeLessThan(1e-3);
     // The task is learnable, so both runs are well above chance (1 / 4) and agreeing is not trivial.
     expect(c?.validationAccuracy).toBeGreaterThan(0.5);
   });
@@ -84,7 +97,13 @@ describe('trainModel', () => {
     const tensors = tf.memory().numTensors;
     const savedModels = tf.node.getNumOfSavedModels();
     const m = buildModel(arch, { seed: 2 });
-    const result = await trainModel(arch, m, data, resolveTrainConfig({ ...base, optimizer: { kind: 'adamw' }, clipNorm: 1, labelSmoothing: 0.1 }), { latency: { batch: 4, warmup: 1, repeats: 2 } });
+    const result = await trainModel(
+      arch,
+      m,
+      data,
+      resolveTrainConfig({ ...base, optimizer: { kind: 'adamw' }, clipNorm: 1, labelSmoothing: 0.1 }),
+      { latency: { batch: 4, warmup: 1, repeats: 2 } },
+    );
     expect(result.engine).toEqual({ name: 'compiled' });
     expect(tf.node.getNumOfSavedModels()).toBe(savedModels);
     expect(tf.memory().numTensors).toBe(tensors + m.weights.length);

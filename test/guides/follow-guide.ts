@@ -36,8 +36,11 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     if (open === null) continue;
     const [, indent = '', fence = '', lang = '', info = ''] = open;
     const body: string[] = [];
-    for (i++; i < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[i] as string); i++) body.push((lines[i] as string).slice(indent.length));
-    const attrs = Object.fromEntries(info.split(/\s+/).flatMap((word) => (word.includes('=') ? [word.split('=', 2) as [string, string]] : [])));
+    for (i++; i < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[i] as string); i++)
+      body.push((lines[i] as string).slice(indent.length));
+    const attrs = Object.fromEntries(
+      info.split(/\s+/).flatMap((word) => (word.includes('=') ? [word.split('=', 2) as [string, string]] : [])),
+    );
     blocks.push({ lang, attrs, text: `${body.join('\n')}\n` });
   }
   return blocks;
@@ -46,7 +49,10 @@ export function codeBlocks(markdown: string): CodeBlock[] {
 const words = (text: string) => text.replace(/\s+/g, ' ');
 
 /** What a guide asks of a copy: its new files, its edits with the blocks they insert; throws on a step the guide does not say. */
-export function guideSteps(root: string, guide: Guide): { files: Map<string, string>; edits: { edit: Edit; block: string | undefined }[] } {
+export function guideSteps(
+  root: string,
+  guide: Guide,
+): { files: Map<string, string>; edits: { edit: Edit; block: string | undefined }[] } {
   const markdown = fs.readFileSync(path.join(root, guide.doc), 'utf8');
   const blocks = codeBlocks(markdown);
   const files = new Map(blocks.flatMap((b) => (b.attrs.file === undefined ? [] : [[b.attrs.file, b.text] as const])));
@@ -55,7 +61,8 @@ export function guideSteps(root: string, guide: Guide): { files: Map<string, str
     if (!words(markdown).includes(words(edit.says))) throw new Error(`${guide.doc} does not say "${edit.says}"`);
   }
   for (const file of into.keys()) {
-    if (!guide.edits.some((e) => e.file === file)) throw new Error(`${guide.doc} has a block into ${file}, but no step here inserts it`);
+    if (!guide.edits.some((e) => e.file === file))
+      throw new Error(`${guide.doc} has a block into ${file}, but no step here inserts it`);
   }
   return { files, edits: guide.edits.map((edit) => ({ edit, block: into.get(edit.file) })) };
 }
@@ -96,7 +103,9 @@ export function appendItem(source: string, open: RegExp, item: string): string {
   const m = open.exec(source);
   if (m === null) throw new Error(`no ${open}`);
   const items = source.slice(0, source.indexOf(']', m.index + m[0].length)).trimEnd();
-  return items.endsWith(',') ? `${items} ${item},${source.slice(items.length)}` : `${items}, ${item}${source.slice(items.length)}`;
+  return items.endsWith(',')
+    ? `${items} ${item},${source.slice(items.length)}`
+    : `${items}, ${item}${source.slice(items.length)}`;
 }
 
 /** `source` with `name` appended to the array literal `const <list> = [ … ]`. */

@@ -47,7 +47,13 @@ const nas = (...args: string[]) => runIn(copy, 'bin/nas.js', args);
 
 /** Runs vitest in the copy on `files` (tests named by `filter` only) and expects every test to pass, at least `atLeast` of them. */
 async function vitest(project: 'fast' | 'slow', files: readonly string[], filter?: string, atLeast = 1): Promise<void> {
-  const run = await runIn(copy, 'node_modules/vitest/vitest.mjs', ['run', '--project', project, ...files, ...(filter === undefined ? [] : ['-t', filter])]);
+  const run = await runIn(copy, 'node_modules/vitest/vitest.mjs', [
+    'run',
+    '--project',
+    project,
+    ...files,
+    ...(filter === undefined ? [] : ['-t', filter]),
+  ]);
   expect(run.code, tail(run)).toBe(0);
   expect(Number(/Tests\s+(\d+) passed/.exec(run.stdout)?.[1] ?? 0), tail(run)).toBeGreaterThanOrEqual(atLeast);
 }
@@ -55,7 +61,10 @@ async function vitest(project: 'fast' | 'slow', files: readonly string[], filter
 /** The JSON events of a `nas search --reporter json` run. */
 function events(run: Run): RunEvent[] {
   expect(run.code, tail(run)).toBe(0);
-  return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunEvent);
 }
 
 beforeAll(() => {
@@ -65,7 +74,10 @@ beforeAll(() => {
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.writeFileSync(path.join(copy, file), text);
   }
-  fs.copyFileSync(writeNb201Table((s) => [smoothAccuracy(s)], ['cifar10_test_acc']), path.join(copy, 'data/nb201-cifar10.csv'));
+  fs.copyFileSync(
+    writeNb201Table((s) => [smoothAccuracy(s)], ['cifar10_test_acc']),
+    path.join(copy, 'data/nb201-cifar10.csv'),
+  );
   const include = [...written, 'experiments/guides-typed.ts'].filter((f) => f.endsWith('.ts'));
   fs.writeFileSync(path.join(copy, 'tsconfig.guides.json'), JSON.stringify({ extends: './tsconfig.json', include }));
 });
@@ -76,11 +88,21 @@ describe('the docs/adding-*.md guides, followed on a copy of the repository', ()
   it('type-check: every file they write or edit, and configs that name the new strategy and space', async () => {
     const run = await runIn(copy, 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.guides.json']);
     expect(run.code, tail(run)).toBe(0);
-    expect(written).toEqual(expect.arrayContaining(['src/search/mutate-best.ts', 'src/space/spaces/widths/space.ts', 'src/space/ops/layer-scale.ts']));
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'src/search/mutate-best.ts',
+        'src/space/spaces/widths/space.ts',
+        'src/space/ops/layer-scale.ts',
+      ]),
+    );
   });
 
   it('lint: the same files, under the import rules of docs/architecture.md, whose layout names the new file of src/search', async () => {
-    const run = await runIn(copy, 'node_modules/eslint/bin/eslint.js', written.filter((f) => f.endsWith('.ts')));
+    const run = await runIn(
+      copy,
+      'node_modules/eslint/bin/eslint.js',
+      written.filter((f) => f.endsWith('.ts')),
+    );
     expect(run.code, tail(run)).toBe(0);
     await vitest('fast', ['test/lint/docs-layout.test.ts'], 'names every entry of src/search', 1);
   });
@@ -88,16 +110,56 @@ describe('the docs/adding-*.md guides, followed on a copy of the repository', ()
   describe('adding a strategy: mutate-best', () => {
     it('passes the registry test, its own, and the contract, resume and constraint tests of every strategy', async () => {
       await vitest('fast', ['test/search/registry.test.ts', 'test/search/mutate-best.test.ts'], undefined, 4);
-      await vitest('fast', ['test/search/strategies.test.ts', 'test/search/resume.test.ts', 'test/search/constrained.test.ts'], 'mutate-best|cover every registered', 10);
+      await vitest(
+        'fast',
+        ['test/search/strategies.test.ts', 'test/search/resume.test.ts', 'test/search/constrained.test.ts'],
+        'mutate-best|cover every registered',
+        10,
+      );
     });
 
     it('is listed, and found by nas bench and by bench/strategies.ts', async () => {
       const listed = await nas('list', 'strategies', '--json');
-      expect(JSON.parse(listed.stdout).map((s: { name: string }) => s.name), tail(listed)).toContain('mutate-best');
-      const bench = await nas('bench', '--space', 'nb201', '--table', 'data/nb201-cifar10.csv', '--metric', 'cifar10_test_acc', '--strategy', 'mutate-best', '--options', '{"startup":5}', '--runs', '3', '--evals', '10,40', '--json');
+      expect(
+        JSON.parse(listed.stdout).map((s: { name: string }) => s.name),
+        tail(listed),
+      ).toContain('mutate-best');
+      const bench = await nas(
+        'bench',
+        '--space',
+        'nb201',
+        '--table',
+        'data/nb201-cifar10.csv',
+        '--metric',
+        'cifar10_test_acc',
+        '--strategy',
+        'mutate-best',
+        '--options',
+        '{"startup":5}',
+        '--runs',
+        '3',
+        '--evals',
+        '10,40',
+        '--json',
+      );
       expect(bench.code, tail(bench)).toBe(0);
-      expect(JSON.parse(bench.stdout)).toMatchObject({ strategy: 'mutate-best', options: { startup: 5 }, runs: 3, max: 92 });
-      const script = await runIn(copy, 'node_modules/tsx/dist/cli.mjs', ['bench/strategies.ts', '--table', 'data/nb201-cifar10.csv', '--runs', '2', '--evals', '5,10', '--only', 'mutate-best']);
+      expect(JSON.parse(bench.stdout)).toMatchObject({
+        strategy: 'mutate-best',
+        options: { startup: 5 },
+        runs: 3,
+        max: 92,
+      });
+      const script = await runIn(copy, 'node_modules/tsx/dist/cli.mjs', [
+        'bench/strategies.ts',
+        '--table',
+        'data/nb201-cifar10.csv',
+        '--runs',
+        '2',
+        '--evals',
+        '5,10',
+        '--only',
+        'mutate-best',
+      ]);
       expect(script.code, tail(script)).toBe(0);
       expect(script.stdout).toMatch(/^\| mutate-best \| /m);
     });
@@ -117,7 +179,10 @@ describe('the docs/adding-*.md guides, followed on a copy of the repository', ()
 
     it('is listed, priced by nas estimate, and its options are checked in a config', async () => {
       const listed = await nas('list', 'spaces', '--json');
-      expect(JSON.parse(listed.stdout).map((s: { name: string }) => s.name), tail(listed)).toContain('widths');
+      expect(
+        JSON.parse(listed.stdout).map((s: { name: string }) => s.name),
+        tail(listed),
+      ).toContain('widths');
       const priced = await nas('estimate', '--space', 'widths', '{"widths":[16,32,64]}', '--json');
       expect(priced.code, tail(priced)).toBe(0);
       expect(JSON.parse(priced.stdout).params.trainable).toBe(24_346);
@@ -142,12 +207,25 @@ describe('the docs/adding-*.md guides, followed on a copy of the repository', ()
   describe('adding an op: layer_scale', () => {
     it('passes its own tests and its cases of the builder, compiler, export and every-op tests', async () => {
       await vitest('fast', ['test/space/ops/layer-scale.test.ts'], undefined, 2);
-      await vitest('fast', ['test/eval/build/ops-train.test.ts', 'test/eval/compile/ops.test.ts', 'test/eval/every-op-has-a-case.test.ts', 'test/eval/export/catalog.test.ts'], 'layer_scale|cover every op|walks the primitives', 5);
+      await vitest(
+        'fast',
+        [
+          'test/eval/build/ops-train.test.ts',
+          'test/eval/compile/ops.test.ts',
+          'test/eval/every-op-has-a-case.test.ts',
+          'test/eval/export/catalog.test.ts',
+        ],
+        'layer_scale|cover every op|walks the primitives',
+        5,
+      );
     });
 
     it('is listed, and priced by nas estimate from the catalog', async () => {
       const listed = await nas('list', 'ops', '--json');
-      expect(JSON.parse(listed.stdout).map((o: { name: string }) => o.name), tail(listed)).toContain('layer_scale');
+      expect(
+        JSON.parse(listed.stdout).map((o: { name: string }) => o.name),
+        tail(listed),
+      ).toContain('layer_scale');
       const priced = await nas('estimate', 'data/layer-scale.json', '--classes', '3', '--json');
       expect(priced.code, tail(priced)).toBe(0);
       // conv 4·6·9 = 216, γ 6, dense 6·3 + 3 = 21; γ multiplies 8·8·6 = 384 elements

@@ -9,20 +9,37 @@ import { GUIDES } from './guides.js';
 // and applies to the files as they are now. The slow half follows the guides on a copy and runs them.
 
 describe('the steps of the docs/adding-*.md guides', () => {
-  it.each(GUIDES.map((g) => [g.doc, g] as const))('%s: every step is in its words, its new files are new, its edits apply to the files as they are', (_doc, guide) => {
-    const { files, edits } = guideSteps(ROOT, guide);
-    expect(files.size).toBeGreaterThan(0);
-    for (const file of files.keys()) expect(fs.existsSync(path.join(ROOT, file)), `${file} exists already`).toBe(false);
-    for (const { edit, block } of edits) {
-      const source = fs.readFileSync(path.join(ROOT, edit.file), 'utf8');
-      expect(edit.apply(source, block)).not.toBe(source);
-    }
-  });
+  it.each(GUIDES.map((g) => [g.doc, g] as const))(
+    '%s: every step is in its words, its new files are new, its edits apply to the files as they are',
+    (_doc, guide) => {
+      const { files, edits } = guideSteps(ROOT, guide);
+      expect(files.size).toBeGreaterThan(0);
+      for (const file of files.keys())
+        expect(fs.existsSync(path.join(ROOT, file)), `${file} exists already`).toBe(false);
+      for (const { edit, block } of edits) {
+        const source = fs.readFileSync(path.join(ROOT, edit.file), 'utf8');
+        expect(edit.apply(source, block)).not.toBe(source);
+      }
+    },
+  );
 });
 
 describe('reading a guide', () => {
   it('takes the fenced blocks, their info words, and lines de-indented by the fence', () => {
-    const markdown = ['text', '```ts file=src/a.ts', 'const a = 1;', '```', '- a step', '', '  ```ts into=test/b.ts', '    b,', '  ```', '```', 'plain', '```'].join('\n');
+    const markdown = [
+      'text',
+      '```ts file=src/a.ts',
+      'const a = 1;',
+      '```',
+      '- a step',
+      '',
+      '  ```ts into=test/b.ts',
+      '    b,',
+      '  ```',
+      '```',
+      'plain',
+      '```',
+    ].join('\n');
     expect(codeBlocks(markdown)).toEqual([
       { lang: 'ts', attrs: { file: 'src/a.ts' }, text: 'const a = 1;\n' },
       { lang: 'ts', attrs: { into: 'test/b.ts' }, text: '  b,\n' },

@@ -24,19 +24,29 @@ export const STRATEGY_GUIDE: Guide = {
     {
       says: 'Add `mutateBest` to the list in `src/search/registry.ts`',
       file: 'src/search/registry.ts',
-      apply: (s) => addImport(appendToList(s, 'multiTrial', 'mutateBest'), "import { mutateBest } from './mutate-best.js';"),
+      apply: (s) =>
+        addImport(appendToList(s, 'multiTrial', 'mutateBest'), "import { mutateBest } from './mutate-best.js';"),
     },
     {
       says: 'Add its name to the two lists in `test/search/registry.test.ts`',
       file: 'test/search/registry.test.ts',
-      apply: (s) => appendToString(appendItem(s, /STRATEGIES\.map\(\(s\) => s\.name\)\)\.toEqual\(\[/, "'mutate-best'"), /use one of: /, ', mutate-best'),
+      apply: (s) =>
+        appendToString(
+          appendItem(s, /STRATEGIES\.map\(\(s\) => s\.name\)\)\.toEqual\(\[/, "'mutate-best'"),
+          /use one of: /,
+          ', mutate-best',
+        ),
     },
     {
       says: 'name its file in the layout block of `docs/architecture.md`',
       file: 'docs/architecture.md',
       apply: (s) => insertAfter(s, /tpe\.ts \+ parzen\.ts,/, ' mutate-best.ts,'),
     },
-    { says: 'to `VARIANTS` in `test/search/strategies.test.ts`', file: 'test/search/strategies.test.ts', apply: (s, block) => insertAfter(s, /const VARIANTS\b[^=]*= \[\n/, block ?? '') },
+    {
+      says: 'to `VARIANTS` in `test/search/strategies.test.ts`',
+      file: 'test/search/strategies.test.ts',
+      apply: (s, block) => insertAfter(s, /const VARIANTS\b[^=]*= \[\n/, block ?? ''),
+    },
   ],
 };
 
@@ -46,12 +56,18 @@ export const SPACE_GUIDE: Guide = {
     {
       says: 'add `widthsSpace` to the list in `src/space/spaces/index.ts`',
       file: 'src/space/spaces/index.ts',
-      apply: (s) => addImport(appendToList(s, 'registered', 'widthsSpace'), "import { widthsSpace } from './widths/index.js';"),
+      apply: (s) =>
+        addImport(appendToList(s, 'registered', 'widthsSpace'), "import { widthsSpace } from './widths/index.js';"),
     },
     {
       says: 'Add its name to the two lists in `test/space/spaces/registry.test.ts`',
       file: 'test/space/spaces/registry.test.ts',
-      apply: (s) => appendToString(appendItem(s, /SPACES\.map\(\(s\) => s\.name\)\)\.toEqual\(\[/, "'widths'"), /known: /, ', widths'),
+      apply: (s) =>
+        appendToString(
+          appendItem(s, /SPACES\.map\(\(s\) => s\.name\)\)\.toEqual\(\[/, "'widths'"),
+          /known: /,
+          ', widths',
+        ),
     },
   ],
 };
@@ -59,22 +75,55 @@ export const SPACE_GUIDE: Guide = {
 export const OP_GUIDE: Guide = {
   doc: 'docs/adding-an-op.md',
   edits: [
-    { says: 'Add it to `PrimitiveNode`', file: 'src/core/arch.ts', apply: (s, block) => insertBefore(`${s}\n${block ?? ''}`, /;/, ' | LayerScaleNode', /export type PrimitiveNode =/) },
+    {
+      says: 'Add it to `PrimitiveNode`',
+      file: 'src/core/arch.ts',
+      apply: (s, block) =>
+        insertBefore(`${s}\n${block ?? ''}`, /;/, ' | LayerScaleNode', /export type PrimitiveNode =/),
+    },
     {
       says: 'Register it: `layer_scale: layerScale` in the `ops` table of `src/space/ops/index.ts`',
       file: 'src/space/ops/index.ts',
-      apply: (s) => addImport(insertAfter(s, /export const ops: OpCatalog = \{/, '\n  layer_scale: layerScale,'), "import { layerScale } from './layer-scale.js';"),
+      apply: (s) =>
+        addImport(
+          insertAfter(s, /export const ops: OpCatalog = \{/, '\n  layer_scale: layerScale,'),
+          "import { layerScale } from './layer-scale.js';",
+        ),
     },
-    { says: 'Add a `case` to `layerFor`', file: 'src/eval/build/primitives.ts', apply: (s, block) => beforeDefault(s, 'layerFor', block) },
+    {
+      says: 'Add a `case` to `layerFor`',
+      file: 'src/eval/build/primitives.ts',
+      apply: (s, block) => beforeDefault(s, 'layerFor', block),
+    },
     {
       says: 'is added to the classes of `define()` in `src/eval/build/layers/index.ts` (`NasLayerScale: defineLayerScaleLayer()`)',
       file: 'src/eval/build/layers/index.ts',
-      apply: (s) => addImport(insertAfter(s, /const classes = \{/, ' NasLayerScale: defineLayerScaleLayer(),'), "import { defineLayerScaleLayer } from './layer-scale.js';"),
+      apply: (s) =>
+        addImport(
+          insertAfter(s, /const classes = \{/, ' NasLayerScale: defineLayerScaleLayer(),'),
+          "import { defineLayerScaleLayer } from './layer-scale.js';",
+        ),
     },
-    { says: 'add a `case` to `lowerNode` in `lower/index.ts`', file: 'src/eval/compile/lower/index.ts', apply: (s, block) => beforeDefault(s, 'lowerNode', block) },
-    { says: 'has one case per op of the catalog (a guard test fails when an op has none): add yours', file: 'test/eval/build/ops-train.test.ts', apply: (s, block) => firstCase(s, block) },
-    { says: 'steps from the same weights: losses, every weight and the inference loss within 1e-4): add yours', file: 'test/eval/compile/ops.test.ts', apply: (s, block) => firstCase(s, block) },
-    { says: 'compares the logits with the eager model\'s: add yours', file: 'test/eval/export/catalog.test.ts', apply: (s, block) => firstCase(s, block) },
+    {
+      says: 'add a `case` to `lowerNode` in `lower/index.ts`',
+      file: 'src/eval/compile/lower/index.ts',
+      apply: (s, block) => beforeDefault(s, 'lowerNode', block),
+    },
+    {
+      says: 'has one case per op of the catalog (a guard test fails when an op has none): add yours',
+      file: 'test/eval/build/ops-train.test.ts',
+      apply: (s, block) => firstCase(s, block),
+    },
+    {
+      says: 'steps from the same weights: losses, every weight and the inference loss within 1e-4): add yours',
+      file: 'test/eval/compile/ops.test.ts',
+      apply: (s, block) => firstCase(s, block),
+    },
+    {
+      says: "compares the logits with the eager model's: add yours",
+      file: 'test/eval/export/catalog.test.ts',
+      apply: (s, block) => firstCase(s, block),
+    },
   ],
 };
 

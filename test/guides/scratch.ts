@@ -4,7 +4,20 @@ import path from 'node:path';
 import { ROOT, tempDir } from '../cli/helpers.js';
 
 /** What this checkout holds that a copy needs to build, test and run (the installed dependencies are linked). */
-const ENTRIES = ['bench', 'bin', 'docs', 'experiments', 'scripts', 'src', 'test', '.npmrc', 'eslint.config.js', 'package.json', 'tsconfig.json', 'vitest.config.ts'];
+const ENTRIES = [
+  'bench',
+  'bin',
+  'docs',
+  'experiments',
+  'scripts',
+  'src',
+  'test',
+  '.npmrc',
+  'eslint.config.js',
+  'package.json',
+  'tsconfig.json',
+  'vitest.config.ts',
+];
 
 /** A copy of this checkout in a temporary folder, its node_modules a link to this one's. */
 export function scratchCopy(): string {
@@ -29,9 +42,14 @@ function childEnv(): NodeJS.ProcessEnv {
 /** Runs `node <script> …args` in `copy` (script relative to it: bin/nas.js, node_modules/typescript/bin/tsc, …). */
 export function runIn(copy: string, script: string, args: readonly string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(copy, script), ...args], { cwd: copy, env: childEnv(), maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(copy, script), ...args],
+      { cwd: copy, env: childEnv(), maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -34,12 +34,19 @@ describe('docs/architecture.md, layout', () => {
   const sections = layoutSections(read('docs/architecture.md'));
 
   it('has a section for each folder of src/, and no other', () => {
-    const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect([...sections.keys()].sort()).toEqual(folders.sort());
   });
 
   it('finds an entry the text leaves out, and takes a file only by its whole name', () => {
-    expect(unnamed('core', 'arch.ts data.ts diagnostics.ts errors.ts events.ts options.ts process-alive.ts trial.ts trial-diagnostics.ts rng.tsx')).toEqual(['rng.ts']);
+    expect(
+      unnamed(
+        'core',
+        'arch.ts data.ts diagnostics.ts errors.ts events.ts options.ts process-alive.ts trial.ts trial-diagnostics.ts rng.tsx',
+      ),
+    ).toEqual(['rng.ts']);
   });
 
   it.each([...sections.keys()])('names every entry of src/%s', (dir) => {
@@ -54,6 +61,8 @@ describe('the docs cite only files of the repository', () => {
         .filter((f) => /\.(ts|tsx|mjs|md)$/.test(f) && !f.includes('node_modules'))
         .filter((f) => read(path.join(dir, f)).includes(name))
         .map((f) => path.join(dir, f));
-    expect(['src', 'test', 'bench', 'scripts', 'docs'].flatMap(cites).filter((f) => f !== 'test/lint/docs-layout.test.ts')).toEqual([]);
+    expect(
+      ['src', 'test', 'bench', 'scripts', 'docs'].flatMap(cites).filter((f) => f !== 'test/lint/docs-layout.test.ts'),
+    ).toEqual([]);
   });
 });

@@ -46,7 +46,9 @@ export function importCycles(files: readonly string[], edges: (file: string) => 
 
 describe('imports in src/', () => {
   it('form no circle', () => {
-    const cycles = importCycles(sourceFiles(src), importsOf).map((c) => c.map((f) => path.relative(src, f)).join(' → '));
+    const cycles = importCycles(sourceFiles(src), importsOf).map((c) =>
+      c.map((f) => path.relative(src, f)).join(' → '),
+    );
     expect(cycles).toEqual([]);
   });
 

@@ -20,7 +20,11 @@ async function trials(db: string) {
 describe('a search killed with SIGKILL', () => {
   it('resumes with no finished trial lost or repeated, and the interrupted ones run again once', async () => {
     const db = tempDb();
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/search-child.ts', import.meta.url).pathname, db, '20'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./fixtures/search-child.ts', import.meta.url).pathname, db, '20'],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill once 5 trials are done while another runs (the two workers' trials end at different times).
     for (let i = 0; i < 300; i++) {

@@ -19,16 +19,38 @@ export function curveEvaluator(): Evaluator & { readonly sent: Map<number, numbe
       const key = JSON.stringify(task.sample);
       for (let epoch = 1; epoch <= EPOCHS; epoch++) {
         await new Promise((r) => setTimeout(r, 0));
-        if (options?.signal?.aborted === true) return { ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'the task was cancelled' } };
-        const metrics: EpochMetrics = { epoch, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1 - valueAt(key, epoch), validationAccuracy: valueAt(key, epoch), learningRate: 0.1, seconds: 0 };
+        if (options?.signal?.aborted === true)
+          return { ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'the task was cancelled' } };
+        const metrics: EpochMetrics = {
+          epoch,
+          trainLoss: 1,
+          trainAccuracy: 0.5,
+          validationLoss: 1 - valueAt(key, epoch),
+          validationAccuracy: valueAt(key, epoch),
+          learningRate: 0.1,
+          seconds: 0,
+        };
         sent.set(task.number, epoch);
         options?.onProgress?.({ kind: 'epoch', metrics });
       }
       const done = completed(valueAt(key, EPOCHS));
       if (!done.ok) return done;
-      return { ok: true, value: { ...done.value, epochs: Array.from({ length: EPOCHS }, (_, i) => ({ epoch: i + 1, trainLoss: 1, trainAccuracy: 0.5, validationLoss: 1 - valueAt(key, i + 1), validationAccuracy: valueAt(key, i + 1), learningRate: 0.1, seconds: 0 })) } };
+      return {
+        ok: true,
+        value: {
+          ...done.value,
+          epochs: Array.from({ length: EPOCHS }, (_, i) => ({
+            epoch: i + 1,
+            trainLoss: 1,
+            trainAccuracy: 0.5,
+            validationLoss: 1 - valueAt(key, i + 1),
+            validationAccuracy: valueAt(key, i + 1),
+            learningRate: 0.1,
+            seconds: 0,
+          })),
+        },
+      };
     },
     close: async () => undefined,
   };
 }
-

@@ -15,7 +15,9 @@ describe('a DARTS supernet whose loss diverges', () => {
     const log = eventLog();
     await expect(startSearch(config, { emit: log.emit })).rejects.toMatchObject({
       code: 'ONESHOT_FAILED',
-      message: expect.stringMatching(/^DARTS supernet training failed \(diverged\): training diverged: the loss of step \d+ \(epoch \d\) is (NaN|Infinity|-Infinity)$/),
+      message: expect.stringMatching(
+        /^DARTS supernet training failed \(diverged\): training diverged: the loss of step \d+ \(epoch \d\) is (NaN|Infinity|-Infinity)$/,
+      ),
       hint: expect.stringContaining('`nas resume` continues from the last one'),
     });
     expect(log.events.filter((e) => e.type === 'oneshot-started')).toHaveLength(1);

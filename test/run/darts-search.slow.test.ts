@@ -12,7 +12,11 @@ import { eventLog, tempDb, testConfig } from './helpers.js';
 /** DARTS on the NB201 cell (1 cell per stage, 4 channels) over 800 synthetic 8×8 images: 13 steps an epoch. */
 const config: ExperimentConfig = testConfig({
   name: 'darts-nb201',
-  dataset: { name: 'synthetic', options: { trainCount: 1000, testCount: 100, classes: 4, noise: 0.4 }, validationFraction: 0.2 },
+  dataset: {
+    name: 'synthetic',
+    options: { trainCount: 1000, testCount: 100, classes: 4, noise: 0.4 },
+    validationFraction: 0.2,
+  },
   space: { name: 'nb201', options: { cells: 1, channels: 4 } },
   strategy: { name: 'darts', options: { order: 'first', epochs: 4, batchSize: 32, candidates: 2 } },
   train: { epochs: 1, batchSize: 32 },
@@ -25,8 +29,14 @@ async function read(file: string, name: string) {
   try {
     const experiment = await storage.getExperiment(name);
     if (experiment === undefined) return { epochs: [], starts: [], trials: [] };
-    const starts = (await storage.listEvents(experiment.id, { type: 'oneshot-started' })).map((e) => e.payload as unknown as OneShotStart);
-    return { epochs: await storedEpochs(storage, experiment.id), starts, trials: await storage.listTrials(experiment.id) };
+    const starts = (await storage.listEvents(experiment.id, { type: 'oneshot-started' })).map(
+      (e) => e.payload as unknown as OneShotStart,
+    );
+    return {
+      epochs: await storedEpochs(storage, experiment.id),
+      starts,
+      trials: await storage.listTrials(experiment.id),
+    };
   } finally {
     await storage.close();
   }
@@ -34,9 +44,14 @@ async function read(file: string, name: string) {
 
 describe('a DARTS search (isolated pool, native backend, SQLite)', () => {
   it('killed with SIGKILL after an epoch, resumes from its checkpoint to the same α as an uninterrupted run, then trains the derived cells as trials', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/search-real.ts', import.meta.url).pathname, JSON.stringify(config)], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./fixtures/search-real.ts', import.meta.url).pathname, JSON.stringify(config)],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    for (let i = 0; i < 2400 && (await read(config.storage, config.name)).epochs.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 2400 && (await read(config.storage, config.name)).epochs.length < 1; i++)
+      await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGKILL');
     await exited;
     const killed = await read(config.storage, config.name);

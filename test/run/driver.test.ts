@@ -30,7 +30,11 @@ describe('the driver (in-process evaluator, real SQLite file)', () => {
     expect(new Set(trials.map((t) => t.key)).size).toBe(12);
     expect(trials[3]?.outcome?.metrics.validationAccuracy).toBe(fakeAccuracy(trials[3]?.key ?? ''));
     expect(log.events.filter((e) => e.type === 'trial-finished')).toHaveLength(12);
-    expect(log.events.at(-1)).toMatchObject({ type: 'experiment-finished', status: 'finished', counts: { COMPLETE: 12 } });
+    expect(log.events.at(-1)).toMatchObject({
+      type: 'experiment-finished',
+      status: 'finished',
+      counts: { COMPLETE: 12 },
+    });
   });
 
   it('proposes the same architectures for the same seed, others for another seed', async () => {
@@ -46,12 +50,27 @@ describe('the driver (in-process evaluator, real SQLite file)', () => {
 
   it('records failed trials with their reasons and goes on to the budget', async () => {
     const config = testConfig({ budget: { trials: 9 } });
-    const evaluator = lookupEvaluator(3, (task) => {
-      if (task.number % 4 === 1) return { ok: false, kind: 'error', error: { name: 'DivergedError', message: 'loss NaN', reason: 'diverged' } };
-      if (task.number === 2) return { ok: false, kind: 'crashed', error: { name: 'WorkerCrash', message: 'signal SIGABRT', reason: 'crashed' } };
-      if (task.number === 6) return { ok: false, kind: 'error', error: { name: 'Error', message: 'OOM when allocating tensor' } };
-      return completed(0.3);
-    }, (task) => (task.number * 37) % 11);
+    const evaluator = lookupEvaluator(
+      3,
+      (task) => {
+        if (task.number % 4 === 1)
+          return {
+            ok: false,
+            kind: 'error',
+            error: { name: 'DivergedError', message: 'loss NaN', reason: 'diverged' },
+          };
+        if (task.number === 2)
+          return {
+            ok: false,
+            kind: 'crashed',
+            error: { name: 'WorkerCrash', message: 'signal SIGABRT', reason: 'crashed' },
+          };
+        if (task.number === 6)
+          return { ok: false, kind: 'error', error: { name: 'Error', message: 'OOM when allocating tensor' } };
+        return completed(0.3);
+      },
+      (task) => (task.number * 37) % 11,
+    );
     await startSearch(config, { emit: () => undefined, evaluator });
     const { trials } = await trialsOf(config.storage);
     expect(trials).toHaveLength(9);
@@ -68,7 +87,11 @@ describe('the driver (in-process evaluator, real SQLite file)', () => {
       log.emit(e);
       if (e.type === 'trial-finished' && e.trial.number === 3) stop('test');
     };
-    const slow = lookupEvaluator(2, (task) => completed(fakeAccuracy(String(task.number))), () => 5);
+    const slow = lookupEvaluator(
+      2,
+      (task) => completed(fakeAccuracy(String(task.number))),
+      () => 5,
+    );
     const first = await startSearch(config, { emit, evaluator: slow, stop: { onStop: (l) => (stop = l) } });
     expect(first).toBe('stopped');
     const before = (await trialsOf(config.storage)).trials;
@@ -84,8 +107,14 @@ describe('the driver (in-process evaluator, real SQLite file)', () => {
 
 describe('successive halving through the driver (config strategy.halving)', () => {
   it('runs new samples at the lowest rung and promotes the best to higher epochs, each recorded with its fidelity', async () => {
-    const config = testConfig({ budget: { trials: 18 }, workers: 1, strategy: { name: 'random', options: {}, halving: { fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1 } } });
-    const byEpochs = lookupEvaluator(1, (task) => completed(fakeAccuracy(space.key(task.sample as never)) + (task.fidelity?.epochs ?? 0) / 100));
+    const config = testConfig({
+      budget: { trials: 18 },
+      workers: 1,
+      strategy: { name: 'random', options: {}, halving: { fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1 } },
+    });
+    const byEpochs = lookupEvaluator(1, (task) =>
+      completed(fakeAccuracy(space.key(task.sample as never)) + (task.fidelity?.epochs ?? 0) / 100),
+    );
     await startSearch(config, { emit: () => undefined, evaluator: byEpochs });
     const { trials } = await trialsOf(config.storage);
     expect(trials).toHaveLength(18);
@@ -101,10 +130,21 @@ describe('successive halving through the driver (config strategy.halving)', () =
 
 describe('a multi-objective search', () => {
   it('stores its Pareto front (trial numbers) as an event at the end', async () => {
-    const config = testConfig({ budget: { trials: 10 }, objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'macs', direction: 'min' }] });
+    const config = testConfig({
+      budget: { trials: 10 },
+      objectives: [
+        { metric: 'validationAccuracy', direction: 'max' },
+        { metric: 'macs', direction: 'min' },
+      ],
+    });
     const evaluator = lookupEvaluator(2, (task) => {
       const outcome = completed(fakeAccuracy(space.key(task.sample as never)));
-      return outcome.ok ? { ok: true, value: { ...outcome.value, cost: { ...outcome.value.cost, macs: 1000 + ((task.number * 37) % 10) } } } : outcome;
+      return outcome.ok
+        ? {
+            ok: true,
+            value: { ...outcome.value, cost: { ...outcome.value.cost, macs: 1000 + ((task.number * 37) % 10) } },
+          }
+        : outcome;
     });
     await startSearch(config, { emit: () => undefined, evaluator });
     const storage = await openSqliteStorage(config.storage);
@@ -117,10 +157,12 @@ describe('a multi-objective search', () => {
         const t = trials.find((x) => x.number === n);
         return [t?.outcome?.metrics.validationAccuracy ?? 0, -(t?.outcome?.cost.macs ?? 0)];
       };
-      const dominated = (a: number[], b: number[]) => b.every((v, i) => v >= (a[i] as number)) && b.some((v, i) => v > (a[i] as number));
+      const dominated = (a: number[], b: number[]) =>
+        b.every((v, i) => v >= (a[i] as number)) && b.some((v, i) => v > (a[i] as number));
       expect(front.length).toBeGreaterThan(0);
       for (const n of front) expect(trials.some((t) => dominated(score(n), score(t.number)))).toBe(false);
-      for (const t of trials.filter((t) => !front.includes(t.number))) expect(trials.some((o) => dominated(score(t.number), score(o.number)))).toBe(true);
+      for (const t of trials.filter((t) => !front.includes(t.number)))
+        expect(trials.some((o) => dominated(score(t.number), score(o.number)))).toBe(true);
     } finally {
       await storage.close();
     }

@@ -42,7 +42,11 @@ export function fakeAccuracy(key: string): number {
  * driver are testable in milliseconds against a lookup): the outcome of a task is `decide(task)`,
  * after `delayMs`.
  */
-export function lookupEvaluator(concurrency: number, decide: (task: TrialTask) => TrialTaskOutcome, delayMs: (task: TrialTask) => number = () => 0): Evaluator {
+export function lookupEvaluator(
+  concurrency: number,
+  decide: (task: TrialTask) => TrialTaskOutcome,
+  delayMs: (task: TrialTask) => number = () => 0,
+): Evaluator {
   return {
     concurrency,
     run: (task) =>

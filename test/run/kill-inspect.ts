@@ -28,7 +28,12 @@ export interface RunState {
 }
 
 /** Where to look: the storage file, the experiment, the runs' TMPDIR, and an export folder if any. */
-export type Where = { readonly storage: string; readonly name: string; readonly tmp: string; readonly exportDir?: string };
+export type Where = {
+  readonly storage: string;
+  readonly name: string;
+  readonly tmp: string;
+  readonly exportDir?: string;
+};
 
 export async function inspectRun(w: Where): Promise<RunState> {
   const storage = await openSqliteStorage(w.storage, { readonly: true });
@@ -46,7 +51,8 @@ export async function inspectRun(w: Where): Promise<RunState> {
       proposed,
       epochs: epochs.map((e) => e.epoch),
       checkpoints: list(oneShotDir(w.storage, w.name)),
-      lastCheckpoint: epochs.at(-1)?.checkpoint === undefined ? undefined : path.basename(epochs.at(-1)?.checkpoint as string),
+      lastCheckpoint:
+        epochs.at(-1)?.checkpoint === undefined ? undefined : path.basename(epochs.at(-1)?.checkpoint as string),
       modelFolders: list(modelRoot).filter((f) => f.startsWith('trial-')),
       exports,
       exportDir: w.exportDir !== undefined,
@@ -66,13 +72,17 @@ export function list(dir: string): string[] {
 /** Every file under `dir`, relative, sorted. */
 export function listTree(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
 }
 
 /** Model folders of trials that are not COMPLETE, or that lack a whole model (model.json and weights.bin). */
 export function orphanModelFolders(s: RunState, modelRoot: string): string[] {
   const complete = new Set(s.trials.filter((t) => t.state === 'COMPLETE').map((t) => `trial-${t.number}`));
-  return s.modelFolders.filter((f) => !complete.has(f) || !['model.json', 'weights.bin'].every((m) => fs.existsSync(path.join(modelRoot, f, m))));
+  return s.modelFolders.filter(
+    (f) => !complete.has(f) || !['model.json', 'weights.bin'].every((m) => fs.existsSync(path.join(modelRoot, f, m))),
+  );
 }
 
 /** Files no finished run would leave: model folders of unfinished trials, checkpoints but the last recorded one, temporary files. */
@@ -83,12 +93,20 @@ export function strayFiles(s: RunState, modelRoot: string): string[] {
 /** The state in words: trials by state, the snapshot against the trials, epochs and stray files. */
 export function describeState(s: RunState, modelRoot: string): string {
   const parts: string[] = [];
-  if (s.exportDir) return [`export folder ${s.exportFiles.length} files, ${s.exports} recorded`, ...(s.temporary.length > 0 ? [`temporary: ${s.temporary.join(', ')}`] : [])].join('; ');
+  if (s.exportDir)
+    return [
+      `export folder ${s.exportFiles.length} files, ${s.exports} recorded`,
+      ...(s.temporary.length > 0 ? [`temporary: ${s.temporary.join(', ')}`] : []),
+    ].join('; ');
   const complete = s.trials.filter((t) => t.state === 'COMPLETE').length;
   const running = s.trials.filter((t) => t.state === 'RUNNING').map((t) => `#${t.number}`);
   const failed = s.trials.filter((t) => t.state === 'FAILED').length;
-  if (s.trials.length > 0 || s.epochs.length === 0) parts.push(`${complete} complete${failed > 0 ? `, ${failed} failed` : ''}${running.length > 0 ? `, RUNNING ${running.join(' ')}` : ''}`);
-  if (s.proposed !== undefined && !s.trials.some((t) => t.number === s.proposed)) parts.push(`proposal #${s.proposed} in the snapshot, not recorded`);
+  if (s.trials.length > 0 || s.epochs.length === 0)
+    parts.push(
+      `${complete} complete${failed > 0 ? `, ${failed} failed` : ''}${running.length > 0 ? `, RUNNING ${running.join(' ')}` : ''}`,
+    );
+  if (s.proposed !== undefined && !s.trials.some((t) => t.number === s.proposed))
+    parts.push(`proposal #${s.proposed} in the snapshot, not recorded`);
   if (s.epochs.length > 0) parts.push(`epochs 1–${s.epochs.at(-1)} recorded`);
   const strayCheckpoints = s.checkpoints.filter((f) => f !== s.lastCheckpoint);
   if (strayCheckpoints.length > 0) parts.push(`unrecorded or old checkpoint files: ${strayCheckpoints.join(', ')}`);

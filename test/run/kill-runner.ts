@@ -19,7 +19,12 @@ export type Moment =
   | { readonly kind: 'pause'; readonly point: string; readonly occurrence: number };
 
 /** Where a pause point stopped a process: the point, the process and what it was about to do. */
-export type Paused = { readonly point: string; readonly pid: number; readonly thread: number; readonly detail: Readonly<Record<string, string>> };
+export type Paused = {
+  readonly point: string;
+  readonly pid: number;
+  readonly thread: number;
+  readonly detail: Readonly<Record<string, string>>;
+};
 
 /** How one run of the command ended. */
 export interface Segment {
@@ -45,10 +50,23 @@ export function describeMoment(m: Moment): string {
  * command's temporary files are where the test can look) and kills it at `moment`; without a
  * moment it runs to its end.
  */
-export async function runNas(args: readonly string[], o: { readonly tmp: string; readonly moment?: Moment; readonly env?: Readonly<Record<string, string>> }): Promise<Segment> {
+export async function runNas(
+  args: readonly string[],
+  o: { readonly tmp: string; readonly moment?: Moment; readonly env?: Readonly<Record<string, string>> },
+): Promise<Segment> {
   const markers = fs.mkdtempSync(path.join(o.tmp, 'markers-'));
-  const pause = o.moment?.kind === 'pause' ? { NAS_SOAK_PAUSE: JSON.stringify({ point: o.moment.point, occurrence: o.moment.occurrence, markers }) } : {};
-  const env = { ...process.env, ...o.env, ...pause, TMPDIR: o.tmp, NO_COLOR: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${HOOK}`.trim() };
+  const pause =
+    o.moment?.kind === 'pause'
+      ? { NAS_SOAK_PAUSE: JSON.stringify({ point: o.moment.point, occurrence: o.moment.occurrence, markers }) }
+      : {};
+  const env = {
+    ...process.env,
+    ...o.env,
+    ...pause,
+    TMPDIR: o.tmp,
+    NO_COLOR: '1',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${HOOK}`.trim(),
+  };
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid as number;
@@ -70,7 +88,12 @@ export async function runNas(args: readonly string[], o: { readonly tmp: string;
       const event = parseJson(line);
       if (event === undefined) continue;
       events.push(event);
-      if (moment?.kind === 'event' && event.type === moment.type && events.filter((e) => e.type === moment.type).length === moment.occurrence) void kill();
+      if (
+        moment?.kind === 'event' &&
+        event.type === moment.type &&
+        events.filter((e) => e.type === moment.type).length === moment.occurrence
+      )
+        void kill();
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -91,7 +114,15 @@ export async function runNas(args: readonly string[], o: { readonly tmp: string;
   clearInterval(poll);
   await killing;
   fs.rmSync(markers, { recursive: true, force: true });
-  return { killed: killing !== undefined, code, events, stdout, stderr, ...(paused === undefined ? {} : { paused }), ms: Date.now() - started };
+  return {
+    killed: killing !== undefined,
+    code,
+    events,
+    stdout,
+    stderr,
+    ...(paused === undefined ? {} : { paused }),
+    ms: Date.now() - started,
+  };
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {

@@ -43,15 +43,34 @@ export async function soak(s: Scenario, seed: number): Promise<SoakResult> {
     last = await inspectRun(s.where);
     if (before !== undefined) (rows.at(-1) as Row).resumed = resumedAs(run, before, last, modelRoot);
     if (!run.killed) {
-      add({ scenario: s.label, kill: i + 1, moment: describeMoment(moment), at: 'never came', found: '', resumed: `ended with code ${run.code}` });
-      throw new Error(`${s.label}: kill ${i + 1} (${describeMoment(moment)}) never came: the command ended with code ${run.code}\n${run.stderr}`);
+      add({
+        scenario: s.label,
+        kill: i + 1,
+        moment: describeMoment(moment),
+        at: 'never came',
+        found: '',
+        resumed: `ended with code ${run.code}`,
+      });
+      throw new Error(
+        `${s.label}: kill ${i + 1} (${describeMoment(moment)}) never came: the command ended with code ${run.code}\n${run.stderr}`,
+      );
     }
-    add({ scenario: s.label, kill: i + 1, moment: describeMoment(moment), at: hitAt(run, moment, last), found: describeState(last, modelRoot), resumed: '' });
+    add({
+      scenario: s.label,
+      kill: i + 1,
+      moment: describeMoment(moment),
+      at: hitAt(run, moment, last),
+      found: describeState(last, modelRoot),
+      resumed: '',
+    });
   }
   const final = await runNas(s.again, { tmp: s.where.tmp });
   runs.push(final);
   if (last !== undefined) (rows.at(-1) as Row).resumed = resumedAs(final, last, await inspectRun(s.where), modelRoot);
-  if (final.code !== 0) throw new Error(`${s.label}: the last \`nas ${s.again.join(' ')}\` failed with code ${final.code}\n${final.stderr}`);
+  if (final.code !== 0)
+    throw new Error(
+      `${s.label}: the last \`nas ${s.again.join(' ')}\` failed with code ${final.code}\n${final.stderr}`,
+    );
   return { final, runs };
 }
 
@@ -70,11 +89,15 @@ function hitAt(run: Segment, moment: Moment, state: RunState): string {
     const thread = run.paused.thread === 0 ? '' : ` (worker thread ${run.paused.thread})`;
     if (d.file !== undefined) return `${path.basename(path.dirname(d.file))}/${path.basename(d.file)}${thread}`;
     const trial = d.trial ?? state.trials.find((t) => t.id === d.trialId)?.number;
-    const parts = [...(trial === undefined ? [] : [`trial #${trial}`]), ...(d.epoch === undefined ? [] : [`epoch ${d.epoch}`])];
+    const parts = [
+      ...(trial === undefined ? [] : [`trial #${trial}`]),
+      ...(d.epoch === undefined ? [] : [`epoch ${d.epoch}`]),
+    ];
     return parts.join(', ') || (POINT_WORDS[run.paused.point] ?? 'the write');
   }
   if (moment.kind === 'event') {
-    const e = run.events.filter((x) => x.type === moment.type).at(-1) as { trial?: { number: number }; number?: number; epoch?: number | { epoch: number } } | undefined;
+    const e = run.events.filter((x) => x.type === moment.type).at(-1) as
+      { trial?: { number: number }; number?: number; epoch?: number | { epoch: number } } | undefined;
     const n = e?.trial?.number ?? e?.number;
     const epoch = typeof e?.epoch === 'object' ? e.epoch.epoch : e?.epoch;
     return n !== undefined ? `trial #${n}` : epoch !== undefined ? `epoch ${epoch}` : 'at the event';
@@ -92,13 +115,20 @@ function cleaned(before: RunState, after: RunState, modelRoot: string): string[]
 function resumedAs(run: Segment, before: RunState, after: RunState, modelRoot: string): string {
   const parts: string[] = [];
   const proposed = before.proposed;
-  if (proposed !== undefined && !before.trials.some((t) => t.number === proposed) && after.trials.some((t) => t.number === proposed && t.retryOf === undefined)) parts.push(`ran the unrecorded proposal as #${proposed}`);
+  if (
+    proposed !== undefined &&
+    !before.trials.some((t) => t.number === proposed) &&
+    after.trials.some((t) => t.number === proposed && t.retryOf === undefined)
+  )
+    parts.push(`ran the unrecorded proposal as #${proposed}`);
   const removed = cleaned(before, after, modelRoot);
   for (const e of run.events) {
     if (e.type === 'owner-takeover') parts.push('took the lease over');
-    if (e.type === 'oneshot-started') parts.push(`supernet from epoch ${(e.start as { startEpoch: number }).startEpoch}`);
+    if (e.type === 'oneshot-started')
+      parts.push(`supernet from epoch ${(e.start as { startEpoch: number }).startEpoch}`);
     const trial = e.trial as { number: number; retryOf?: number } | undefined;
-    if (e.type === 'trial-started' && trial?.retryOf !== undefined) parts.push(`#${trial.retryOf} again as #${trial.number}`);
+    if (e.type === 'trial-started' && trial?.retryOf !== undefined)
+      parts.push(`#${trial.retryOf} again as #${trial.number}`);
   }
   if (removed.length > 0) parts.push(`removed ${removed.join(', ')}`);
   if (!run.killed) parts.push(run.code === 0 ? 'ran to the end' : `failed (code ${run.code})`);
@@ -108,8 +138,12 @@ function resumedAs(run: Segment, before: RunState, after: RunState, modelRoot: s
 /** The rows as a Markdown table, written to `file` and returned. */
 export function writeTable(rows: readonly Row[], file: string): string {
   const cell = (s: string | number) => String(s).replace(/\|/g, '\\|');
-  const lines = ['| search | kill | moment | hit at | what resume found | what resume did |', '| --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${[r.scenario, r.kill, r.moment, r.at, r.found, r.resumed].map(cell).join(' | ')} |`);
+  const lines = [
+    '| search | kill | moment | hit at | what resume found | what resume did |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows)
+    lines.push(`| ${[r.scenario, r.kill, r.moment, r.at, r.found, r.resumed].map(cell).join(' | ')} |`);
   const text = `${lines.join('\n')}\n`;
   fs.writeFileSync(file, text);
   return text;

@@ -17,7 +17,12 @@ const space = createSpace('nb201');
 export const BUDGET = 12;
 
 /** Completes a trial with the fake accuracy of its key, after `delayMs`. */
-export const byKey = (delayMs = 0) => lookupEvaluator(2, (task) => completed(fakeAccuracy(space.key(task.sample as never))), () => delayMs);
+export const byKey = (delayMs = 0) =>
+  lookupEvaluator(
+    2,
+    (task) => completed(fakeAccuracy(space.key(task.sample as never))),
+    () => delayMs,
+  );
 
 /**
  * Trials that finish only once the file `gate` exists (as `byKey` would) or when cancelled: a
@@ -29,7 +34,8 @@ export function gatedEvaluator(gate: string): Evaluator {
     run: (task, options) =>
       new Promise((resolve) => {
         const timer = setInterval(() => {
-          if (options?.signal?.aborted === true) resolve({ ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'cancelled' } });
+          if (options?.signal?.aborted === true)
+            resolve({ ok: false, kind: 'cancelled', error: { name: 'Cancelled', message: 'cancelled' } });
           else if (existsSync(gate)) resolve(completed(fakeAccuracy(space.key(task.sample as never))));
           else return;
           clearInterval(timer);
@@ -46,7 +52,11 @@ export async function stoppedExperiment(db: string, config: Partial<ExperimentCo
   const emit = (e: { type: string }) => {
     if (e.type === 'trial-finished' && ++finished === 4) for (const l of listeners) l('test');
   };
-  const status = await startSearch(testConfig({ ...config, storage: db, budget: { trials: BUDGET } }), { emit, stop: { onStop: (l) => listeners.push(l) }, evaluator: byKey(5) });
+  const status = await startSearch(testConfig({ ...config, storage: db, budget: { trials: BUDGET } }), {
+    emit,
+    stop: { onStop: (l) => listeners.push(l) },
+    evaluator: byKey(5),
+  });
   if (status !== 'stopped') throw new Error(`the experiment was to stop, it ${status}`);
 }
 
@@ -64,7 +74,10 @@ export function driverProcess(mode: 'start' | 'resume', db: string, gate: string
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { process: child, exited: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))) };
+  return {
+    process: child,
+    exited: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))),
+  };
 }
 
 /** Waits until a process holds the lease of "exp" with two RUNNING trials; returns the holder's pid. */
@@ -90,8 +103,10 @@ export async function contents(db: string, options: { leases?: boolean } = {}): 
   const raw = await Db.open(db, true);
   try {
     const tables: Record<string, unknown[]> = {};
-    for (const table of ['experiments', 'trials', 'epochs', 'strategy_states', 'events']) tables[table] = await raw.all(`SELECT * FROM ${table} ORDER BY 1, 2`);
-    if (options.leases !== false) tables['leases'] = await raw.all('SELECT experiment_id, host, pid, token, started_at FROM leases');
+    for (const table of ['experiments', 'trials', 'epochs', 'strategy_states', 'events'])
+      tables[table] = await raw.all(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    if (options.leases !== false)
+      tables['leases'] = await raw.all('SELECT experiment_id, host, pid, token, started_at FROM leases');
     return tables;
   } finally {
     await raw.close();

@@ -17,7 +17,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The config as a user writes it; `engine` is the only difference between the two runs. */
 const configFile = (engine: 'compiled' | 'eager'): string =>
-  writeConfig(dir, `${engine}.ts`, `{
+  writeConfig(
+    dir,
+    `${engine}.ts`,
+    `{
   name: 'macro-regularization-${engine}',
   seed: 11,
   dataset: { name: 'mnist', subset: 600, validationFraction: 0.25 },
@@ -35,8 +38,8 @@ const configFile = (engine: 'compiled' | 'eager'): string =>
   workers: 1,
   measureLatency: false,
   storage: './runs/nas.sqlite',
-}`);
-
+}`,
+  );
 
 describe('a macro search over groups, drop-path, dropout and BatchNorm settings', () => {
   it('trains on both engines: the same proposals, every trial complete on its engine', async () => {

@@ -49,7 +49,11 @@ function savedModels(config: ExperimentConfig): number[] {
 /** The numbers of the k best COMPLETE trials by validation accuracy (ties: the earlier), best first, by hand. */
 function ranked(trials: readonly Trial[], k: number): number[] {
   const complete = trials.filter((t) => t.state === 'COMPLETE');
-  const sorted = [...complete].sort((a, b) => (b.outcome?.metrics.validationAccuracy as number) - (a.outcome?.metrics.validationAccuracy as number) || a.number - b.number);
+  const sorted = [...complete].sort(
+    (a, b) =>
+      (b.outcome?.metrics.validationAccuracy as number) - (a.outcome?.metrics.validationAccuracy as number) ||
+      a.number - b.number,
+  );
   return sorted.slice(0, k).map((t) => t.number);
 }
 
@@ -91,14 +95,22 @@ describe('keepModels', () => {
     const pruned = trials.map((t) => t.number).filter((n) => !kept.includes(n));
     // As if the driver died between recording these trials and deleting their folders:
     for (const n of pruned) fs.mkdirSync(trialModelDir(config.storage, config.name, n), { recursive: true });
-    expect(await resumeSearch(config.storage, config.name, { emit: () => undefined, evaluator: savingEvaluator(1) })).toBe('finished');
+    expect(
+      await resumeSearch(config.storage, config.name, { emit: () => undefined, evaluator: savingEvaluator(1) }),
+    ).toBe('finished');
     expect(savedModels(config)).toEqual(kept);
 
     const out = path.join(path.dirname(config.storage), 'export');
-    const error = await exportTrial(config.storage, config.name, { trial: pruned[0] as number }, out).catch((e: unknown) => e);
+    const error = await exportTrial(config.storage, config.name, { trial: pruned[0] as number }, out).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe(`trial ${pruned[0]}'s model was not kept: experiment "exp" keeps only the models of its 2 best complete trials by validationAccuracy (keepModels: { best: 2 })`);
-    expect((error as UserError).hint).toBe(`export one of the kept trials: ${ranked(trials, 2).join(', ')} (--best exports the best); to keep every model, run the search with keepModels: 'all'`);
+    expect((error as UserError).message).toBe(
+      `trial ${pruned[0]}'s model was not kept: experiment "exp" keeps only the models of its 2 best complete trials by validationAccuracy (keepModels: { best: 2 })`,
+    );
+    expect((error as UserError).hint).toBe(
+      `export one of the kept trials: ${ranked(trials, 2).join(', ')} (--best exports the best); to keep every model, run the search with keepModels: 'all'`,
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 
@@ -112,7 +124,9 @@ describe('keepModels', () => {
       state,
       startedAt: 0,
       ...(state === 'FAILED' ? { reason: 'interrupted' as const } : {}),
-      ...(accuracy === undefined ? {} : { outcome: { metrics: { validationAccuracy: accuracy }, cost: {} as never, epochs: [], seconds: 0 } }),
+      ...(accuracy === undefined
+        ? {}
+        : { outcome: { metrics: { validationAccuracy: accuracy }, cost: {} as never, epochs: [], seconds: 0 } }),
     });
     const trials = [trial(0, 'COMPLETE', 0.5), trial(1, 'COMPLETE', 0.7), trial(2, 'RUNNING'), trial(3, 'FAILED')];
     for (const t of trials) fs.mkdirSync(trialModelDir(config.storage, config.name, t.number), { recursive: true });
@@ -128,8 +142,14 @@ describe('keepModels', () => {
 
   it("says why an export finds no model under 'none' and when a kept model is missing", () => {
     const none = testConfig({ keepModels: 'none' });
-    expect(noModelError(none, [], 4, '/x/model.json').message).toBe(`trial 4 has no saved model: experiment "exp" ran with keepModels: 'none' (no model is saved)`);
-    expect(noModelError(testConfig({ saveModels: false }), [], 4, '/x/model.json').message).toBe(`trial 4 has no saved model: experiment "exp" ran with keepModels: 'none' (no model is saved)`);
-    expect(noModelError(testConfig(), [], 4, '/x/model.json').message).toBe('trial 4 has no saved model (looked for /x/model.json)');
+    expect(noModelError(none, [], 4, '/x/model.json').message).toBe(
+      `trial 4 has no saved model: experiment "exp" ran with keepModels: 'none' (no model is saved)`,
+    );
+    expect(noModelError(testConfig({ saveModels: false }), [], 4, '/x/model.json').message).toBe(
+      `trial 4 has no saved model: experiment "exp" ran with keepModels: 'none' (no model is saved)`,
+    );
+    expect(noModelError(testConfig(), [], 4, '/x/model.json').message).toBe(
+      'trial 4 has no saved model (looked for /x/model.json)',
+    );
   });
 });

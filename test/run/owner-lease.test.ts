@@ -9,7 +9,15 @@ import { UserError } from '../../src/core/errors.js';
 import type { OwnerTakeover } from '../../src/core/events.js';
 import { resumeSearch } from '../../src/run/search.js';
 import { eventLog, tempDb } from './helpers.js';
-import { BUDGET, byKey, contents, driverProcess, gatedEvaluator, stoppedExperiment, untilDriving } from './lease-helpers.js';
+import {
+  BUDGET,
+  byKey,
+  contents,
+  driverProcess,
+  gatedEvaluator,
+  stoppedExperiment,
+  untilDriving,
+} from './lease-helpers.js';
 
 const HOST = os.hostname();
 const root = path.resolve(import.meta.dirname, '../..');
@@ -21,7 +29,9 @@ async function stored(db: string) {
     return {
       experiment,
       trials: await storage.listTrials(experiment.id),
-      takeovers: (await storage.listEvents(experiment.id, { type: 'owner-takeover' })).map((e) => e.payload as unknown as OwnerTakeover),
+      takeovers: (await storage.listEvents(experiment.id, { type: 'owner-takeover' })).map(
+        (e) => e.payload as unknown as OwnerTakeover,
+      ),
       lease: await storage.readLease(experiment.id),
     };
   } finally {
@@ -63,7 +73,9 @@ describe('one owner per experiment (real processes, real SQLite files)', () => {
     expect(winner.process.exitCode).toBeNull();
     const refused = JSON.parse(first.stdout) as { code: string; message: string };
     expect(refused.code).toBe('EXPERIMENT_BUSY');
-    expect(refused.message).toContain(`experiment "exp" is driven by another nas process: pid ${winner.process.pid} on host ${HOST}, driving since `);
+    expect(refused.message).toContain(
+      `experiment "exp" is driven by another nas process: pid ${winner.process.pid} on host ${HOST}, driving since `,
+    );
 
     expect(await untilDriving(db, winner)).toBe(winner.process.pid);
     writeFileSync(gate, '');
@@ -83,14 +95,22 @@ describe('one owner per experiment (real processes, real SQLite files)', () => {
     await untilDriving(db, owner);
     const held = await contents(db);
 
-    const cli = await promisify(execFile)(process.execPath, [path.join(root, 'bin/nas.js'), 'resume', 'exp', '--storage', db, '--reporter', 'json'], { cwd: root }).then(
+    const cli = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'bin/nas.js'), 'resume', 'exp', '--storage', db, '--reporter', 'json'],
+      { cwd: root },
+    ).then(
       () => undefined,
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(cli?.code).toBe(1);
     expect(cli?.stdout).toBe('');
     const [message, hint] = cli!.stderr.trim().split('\n');
-    expect(message).toMatch(new RegExp(`^nas: experiment "exp" is driven by another nas process: pid ${owner.process.pid} on host ${HOST}, driving since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, last heartbeat \\d+\\.\\d s ago; nothing was written$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^nas: experiment "exp" is driven by another nas process: pid ${owner.process.pid} on host ${HOST}, driving since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, last heartbeat \\d+\\.\\d s ago; nothing was written$`,
+      ),
+    );
     expect(hint).toBe(
       `  what to do: wait for it to end (\`nas ls\` shows its progress), or stop it (Ctrl-C where it runs, or \`kill ${owner.process.pid}\` on ${HOST}) and run \`nas resume exp\`; ` +
         'if it died on another machine, `nas resume exp` takes it over once its heartbeat is 30.0 s old',
@@ -123,7 +143,9 @@ describe('one owner per experiment (real processes, real SQLite files)', () => {
       owner: { host: HOST, pid: process.pid },
     });
     expect(takeover.heartbeatAgeMs).toBeLessThan(30_000);
-    expect(log.events.filter((e) => e.type === 'owner-takeover')).toEqual([{ type: 'owner-takeover', t: expect.any(Number), experiment: 'exp', takeover }]);
+    expect(log.events.filter((e) => e.type === 'owner-takeover')).toEqual([
+      { type: 'owner-takeover', t: expect.any(Number), experiment: 'exp', takeover },
+    ]);
 
     const trials = await expectBudgetExact(db);
     const running = killed.trials.filter((t) => t.state === 'RUNNING');
@@ -160,7 +182,12 @@ describe('one owner per experiment (real processes, real SQLite files)', () => {
     }
     expect(status).toBe('finished');
     const [takeover] = (await stored(db)).takeovers;
-    expect(takeover).toMatchObject({ previous: { host: 'another-machine', pid }, why: 'heartbeat-timeout', timeoutMs: 2000, owner: { host: HOST, pid: process.pid } });
+    expect(takeover).toMatchObject({
+      previous: { host: 'another-machine', pid },
+      why: 'heartbeat-timeout',
+      timeoutMs: 2000,
+      owner: { host: HOST, pid: process.pid },
+    });
     expect(takeover!.heartbeatAgeMs).toBeGreaterThanOrEqual(2000);
     await expectBudgetExact(db);
   });
@@ -169,19 +196,35 @@ describe('one owner per experiment (real processes, real SQLite files)', () => {
     const db = tempDb();
     await stoppedExperiment(db);
     const log = eventLog();
-    const running = resumeSearch(db, 'exp', { emit: log.emit, evaluator: gatedEvaluator(`${db}.gate`), lease: { heartbeatMs: 50, timeoutMs: 60_000 } });
+    const running = resumeSearch(db, 'exp', {
+      emit: log.emit,
+      evaluator: gatedEvaluator(`${db}.gate`),
+      lease: { heartbeatMs: 50, timeoutMs: 60_000 },
+    });
     await untilDriving(db);
     const before = await contents(db, { leases: false });
 
     const thief = await openSqliteStorage(db);
     const experiment = (await thief.getExperiment('exp'))!;
-    const claim = await thief.acquireLease(experiment.id, { host: 'thief-host', pid: 4242, token: 'thief' }, { staleAfterMs: 1 });
-    expect(claim).toMatchObject({ acquired: true, takenOver: { previous: { host: HOST, pid: process.pid }, why: 'heartbeat-timeout' } });
+    const claim = await thief.acquireLease(
+      experiment.id,
+      { host: 'thief-host', pid: 4242, token: 'thief' },
+      { staleAfterMs: 1 },
+    );
+    expect(claim).toMatchObject({
+      acquired: true,
+      takenOver: { previous: { host: HOST, pid: process.pid }, why: 'heartbeat-timeout' },
+    });
 
     const lost = await rejectionOf(running);
     expect(lost.code).toBe('EXPERIMENT_TAKEN_OVER');
-    expect(lost.message).toMatch(/^this process lost experiment "exp": pid 4242 on host thief-host, driving since .* took it over, .*; it stopped and wrote nothing more$/);
-    expect(log.events.filter((e) => e.type === 'stopping').map((e) => (e as { why: string }).why)).toEqual([lost.message, lost.message]);
+    expect(lost.message).toMatch(
+      /^this process lost experiment "exp": pid 4242 on host thief-host, driving since .* took it over, .*; it stopped and wrote nothing more$/,
+    );
+    expect(log.events.filter((e) => e.type === 'stopping').map((e) => (e as { why: string }).why)).toEqual([
+      lost.message,
+      lost.message,
+    ]);
     expect(await contents(db, { leases: false })).toEqual(before);
     expect((await thief.readLease(experiment.id))?.token).toBe('thief');
     await thief.close();

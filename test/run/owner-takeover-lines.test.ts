@@ -4,7 +4,12 @@ import { jsonReporter } from '../../src/cli/ui/reporters/json.js';
 import { plainReporter } from '../../src/cli/ui/reporters/plain.js';
 import { Collect, EXPERIMENT_STARTED } from '../cli/ui/fixtures.js';
 
-const previous = { host: 'lab-3', pid: 4242, startedAt: Date.UTC(2026, 0, 5, 10, 11, 12), heartbeatAt: Date.UTC(2026, 0, 5, 10, 20, 0) };
+const previous = {
+  host: 'lab-3',
+  pid: 4242,
+  startedAt: Date.UTC(2026, 0, 5, 10, 11, 12),
+  heartbeatAt: Date.UTC(2026, 0, 5, 10, 20, 0),
+};
 const takeover = (why: OwnerTakeover['why'], heartbeatAgeMs: number): RunEvent => ({
   type: 'owner-takeover',
   t: EXPERIMENT_STARTED.t,

@@ -16,7 +16,9 @@ const config = (overrides: Partial<ExperimentConfig> = {}): ExperimentConfig =>
     ...overrides,
   });
 
-async function recorded(c: ExperimentConfig): Promise<{ trials: readonly Trial[]; epochs: Map<number, readonly EpochMetrics[]> }> {
+async function recorded(
+  c: ExperimentConfig,
+): Promise<{ trials: readonly Trial[]; epochs: Map<number, readonly EpochMetrics[]> }> {
   const storage = await openSqliteStorage(c.storage, { readonly: true });
   try {
     const trials = await storage.listTrials((await storage.getExperiment(c.name))?.id ?? -1);
@@ -64,7 +66,11 @@ describe('pruning in the driver (in-process curves, real SQLite file)', () => {
       } else {
         expect(t.state, `trial ${t.number}`).toBe('PRUNED');
         expect(prunedAtOf(t)).toEqual({ step: stop, metric: 'validationAccuracy', value: curve[stop - 1] });
-        expect(t.message).toMatch(new RegExp(`^pruned at epoch ${stop}: validationAccuracy \\S+ \\(median: best \\S+ is below \\S+, the median of ${done.length} complete trials at epoch ${stop}\\)$`));
+        expect(t.message).toMatch(
+          new RegExp(
+            `^pruned at epoch ${stop}: validationAccuracy \\S+ \\(median: best \\S+ is below \\S+, the median of ${done.length} complete trials at epoch ${stop}\\)$`,
+          ),
+        );
         // The record keeps the epochs up to the decision, and the worker was stopped there.
         expect(epochs.get(t.number)?.map((e) => e.epoch)).toEqual(Array.from({ length: stop }, (_, i) => i + 1));
         expect(evaluator.sent.get(t.number)).toBe(stop);
@@ -72,8 +78,14 @@ describe('pruning in the driver (in-process curves, real SQLite file)', () => {
         expect(t.reason).toBeUndefined();
       }
     }
-    expect(log.events.filter((e) => e.type === 'trial-finished' && e.trial.state === 'PRUNED')).toHaveLength(pruned.length);
-    expect(log.events.at(-1)).toMatchObject({ type: 'experiment-finished', status: 'finished', counts: { COMPLETE: 16 - pruned.length, PRUNED: pruned.length } });
+    expect(log.events.filter((e) => e.type === 'trial-finished' && e.trial.state === 'PRUNED')).toHaveLength(
+      pruned.length,
+    );
+    expect(log.events.at(-1)).toMatchObject({
+      type: 'experiment-finished',
+      status: 'finished',
+      counts: { COMPLETE: 16 - pruned.length, PRUNED: pruned.length },
+    });
   });
 
   it('a search stopped and resumed decides and proposes exactly as an uninterrupted one', async () => {
@@ -87,10 +99,14 @@ describe('pruning in the driver (in-process curves, real SQLite file)', () => {
       if (e.type === 'trial-finished' && stopper !== undefined) stopper('test stop');
     };
     let finished = 0;
-    const stopAfter7 = { onStop: (listener: (why: string) => void) => (stopper = (why) => ++finished === 7 && listener(why)) };
+    const stopAfter7 = {
+      onStop: (listener: (why: string) => void) => (stopper = (why) => ++finished === 7 && listener(why)),
+    };
     expect(await startSearch(cut, { emit, stop: stopAfter7, evaluator: curveEvaluator() })).toBe('stopped');
     expect((await recorded(cut)).trials).toHaveLength(7);
-    expect(await resumeSearch(cut.storage, cut.name, { emit: () => undefined, evaluator: curveEvaluator() })).toBe('finished');
+    expect(await resumeSearch(cut.storage, cut.name, { emit: () => undefined, evaluator: curveEvaluator() })).toBe(
+      'finished',
+    );
     const resumed = (await recorded(cut)).trials;
     const view = (ts: readonly Trial[]) => ts.map((t) => [t.number, t.key, t.state, t.message ?? null]);
     expect(view(resumed)).toEqual(view(reference));

@@ -12,8 +12,16 @@ const config: ExperimentConfig = testConfig({
   space: {
     name: 'macro',
     options: {
-      stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16], widthMultipliers: ['0.5', '1'], depths: [1, 2],
-      expansions: [1, 2], kernels: [3], strides: [2], blocks: ['basic', 'inverted_residual', 'separable'], attention: ['none', 'se'],
+      stem: 'conv3x3',
+      stemChannels: 8,
+      stageWidths: [8, 16],
+      widthMultipliers: ['0.5', '1'],
+      depths: [1, 2],
+      expansions: [1, 2],
+      kernels: [3],
+      strides: [2],
+      blocks: ['basic', 'inverted_residual', 'separable'],
+      attention: ['none', 'se'],
     },
   },
   strategy: { name: 'regularized-evolution', options: { populationSize: 4, sampleSize: 2 } },
@@ -48,14 +56,22 @@ describe('pruning a real search (isolated pool, native backend, MNIST, SQLite)',
         expect(at?.step).toBeGreaterThanOrEqual(1);
       }
       // Pruning saved epochs: fewer than 3 per pruned trial on the whole.
-      const epochsRun = (await Promise.all(trials.map((t) => storage.listEpochs(t.id)))).reduce((n, e) => n + e.length, 0);
-      console.log(`pruned ${pruned.length}/10 trials, ${epochsRun} epochs trained of ${10 * 3}`, pruned.map((t) => t.message));
+      const epochsRun = (await Promise.all(trials.map((t) => storage.listEpochs(t.id)))).reduce(
+        (n, e) => n + e.length,
+        0,
+      );
+      console.log(
+        `pruned ${pruned.length}/10 trials, ${epochsRun} epochs trained of ${10 * 3}`,
+        pruned.map((t) => t.message),
+      );
       expect(pruned.some((t) => (prunedAtOf(t)?.step ?? 3) < 3)).toBe(true);
       expect(epochsRun).toBeLessThan(30);
     } finally {
       await storage.close();
     }
     const finished = log.events.filter((e) => e.type === 'trial-finished');
-    expect(finished.filter((e) => e.type === 'trial-finished' && e.trial.state === 'PRUNED')).toHaveLength(pruned.length);
+    expect(finished.filter((e) => e.type === 'trial-finished' && e.trial.state === 'PRUNED')).toHaveLength(
+      pruned.length,
+    );
   });
 });

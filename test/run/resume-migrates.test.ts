@@ -15,13 +15,22 @@ const root = path.resolve(import.meta.dirname, '../..');
 describe('`nas resume` of a file from before the owner lease', () => {
   it('migrates the version-2 file (keeping a copy) and finishes the experiment at its budget', async () => {
     const db = tempDb();
-    await stoppedExperiment(db, { benchmark: { table: writeNb201Table((s) => [smoothAccuracy(s)], ['acc']), metric: 'acc' } });
+    await stoppedExperiment(db, {
+      benchmark: { table: writeNb201Table((s) => [smoothAccuracy(s)], ['acc']), metric: 'acc' },
+    });
     const raw = await Db.open(db, false);
     await raw.exec('DROP TABLE diagnostics; DROP TABLE leases; PRAGMA user_version = 2');
     await raw.close();
 
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin/nas.js'), 'resume', 'exp', '--storage', db, '--reporter', 'json'], { cwd: root });
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'bin/nas.js'), 'resume', 'exp', '--storage', db, '--reporter', 'json'],
+      { cwd: root },
+    );
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; status?: string });
     expect(events.at(-1)).toMatchObject({ type: 'experiment-finished', status: 'finished' });
     expect(existsSync(`${db}.v2.bak`)).toBe(true);
 

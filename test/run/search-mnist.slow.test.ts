@@ -11,8 +11,16 @@ const config: ExperimentConfig = testConfig({
   space: {
     name: 'macro',
     options: {
-      stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16], widthMultipliers: ['0.5', '1'], depths: [1, 2],
-      expansions: [1, 2], kernels: [3], strides: [2], blocks: ['basic', 'inverted_residual', 'separable'], attention: ['none', 'se'],
+      stem: 'conv3x3',
+      stemChannels: 8,
+      stageWidths: [8, 16],
+      widthMultipliers: ['0.5', '1'],
+      depths: [1, 2],
+      expansions: [1, 2],
+      kernels: [3],
+      strides: [2],
+      blocks: ['basic', 'inverted_residual', 'separable'],
+      attention: ['none', 'se'],
     },
   },
   train: { epochs: 1, batchSize: 64 },
@@ -25,7 +33,11 @@ const trials = () => storedTrials(config);
 
 describe('a real search (isolated pool, native backend, MNIST, SQLite)', () => {
   it('killed with SIGKILL mid-run and resumed, ends with exactly 20 completed trials', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/search-real.ts', import.meta.url).pathname, JSON.stringify(config)], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./fixtures/search-real.ts', import.meta.url).pathname, JSON.stringify(config)],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     for (let i = 0; i < 1200; i++) {
       if ((await trials()).filter((t) => t.state === 'COMPLETE').length >= 4) break;

@@ -10,7 +10,10 @@ import { loadExperiment } from '../../src/run/experiment-data.js';
 import { testConfig } from './helpers.js';
 
 /** An experiment "old" as storage returns it, its config the test config with `space` and `changes`. */
-const stored = (space: { name: string; options: Record<string, Json> }, changes: Record<string, Json> = {}): { name: string; config: Json } => ({
+const stored = (
+  space: { name: string; options: Record<string, Json> },
+  changes: Record<string, Json> = {},
+): { name: string; config: Json } => ({
   name: 'old',
   config: { ...configJson(testConfig({ name: 'old', space })), ...changes },
 });
@@ -60,7 +63,15 @@ describe('storedConfig: a stored experiment keeps the space it ran in', () => {
 
 describe('storedConfig: a stored config that no longer parses', () => {
   it('is a STORED_CONFIG error naming the experiment and every field: what was expected, what is stored', () => {
-    const experiment = stored({ name: 'nb201', options: {} }, { budget: { trials: 'ten' }, objectives: [{ metric: 'validationAccuracy', direction: 'up' }], workers: 0, keepModels: 'some' });
+    const experiment = stored(
+      { name: 'nb201', options: {} },
+      {
+        budget: { trials: 'ten' },
+        objectives: [{ metric: 'validationAccuracy', direction: 'up' }],
+        workers: 0,
+        keepModels: 'some',
+      },
+    );
     const { workers: _workers, ...withoutWorkers } = experiment.config as Record<string, Json>;
     const error = storedConfigError({ name: 'old', config: { ...withoutWorkers, measureLatency: 'yes' } });
     expect(error.code).toBe('STORED_CONFIG');
@@ -74,23 +85,31 @@ describe('storedConfig: a stored config that no longer parses', () => {
         '  • keepModels: expected "all", "none" or { best: k }, got "some"',
       ].join('\n'),
     );
-    expect(error.hint).toBe('it was written by another version of nas: read it with that version, or start the experiment again with `nas search`');
+    expect(error.hint).toBe(
+      'it was written by another version of nas: read it with that version, or start the experiment again with `nas search`',
+    );
   });
 
   it('checks the training settings with the trainer: each problem under train.', () => {
-    const error = storedConfigError(stored({ name: 'nb201', options: {} }, { train: { batchSize: 0, engine: 'turbo' } }));
+    const error = storedConfigError(
+      stored({ name: 'nb201', options: {} }, { train: { batchSize: 0, engine: 'turbo' } }),
+    );
     expect(error.message).toBe(
       [
         'the config stored with experiment "old" no longer parses (2 problems)',
         '  • train.batchSize: expected a positive integer, got 0',
-        '  • train.engine: expected \'compiled\' or \'eager\', got "turbo"',
+        "  • train.engine: expected 'compiled' or 'eager', got \"turbo\"",
       ].join('\n'),
     );
-    expect(storedConfigError(stored({ name: 'nb201', options: {} }, { train: 5 })).message).toBe('the config stored with experiment "old" no longer parses (1 problem)\n  • train: expected an object, got 5');
+    expect(storedConfigError(stored({ name: 'nb201', options: {} }, { train: 5 })).message).toBe(
+      'the config stored with experiment "old" no longer parses (1 problem)\n  • train: expected an object, got 5',
+    );
   });
 
   it('is not an object at all', () => {
-    expect(storedConfigError({ name: 'old', config: [1, 2] }).message).toBe('the config stored with experiment "old" no longer parses (1 problem)\n  • (config): expected an object, got [1,2]');
+    expect(storedConfigError({ name: 'old', config: [1, 2] }).message).toBe(
+      'the config stored with experiment "old" no longer parses (1 problem)\n  • (config): expected an object, got [1,2]',
+    );
   });
 
   it('stops a resume, and the readers of a storage file (export, report), before anything is written', async () => {
@@ -98,14 +117,22 @@ describe('storedConfig: a stored config that no longer parses', () => {
     const storage = await openSqliteStorage(config.storage);
     let created;
     try {
-      created = await storage.createExperiment({ name: 'exp', config: { ...configJson(config), budget: { trials: -3 } }, seed: config.seed });
+      created = await storage.createExperiment({
+        name: 'exp',
+        config: { ...configJson(config), budget: { trials: -3 } },
+        seed: config.seed,
+      });
       const failed = await loadExperiment(storage, config.storage, 'exp').catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(UserError);
-      expect((failed as UserError).message).toBe('the config stored with experiment "exp" no longer parses (1 problem)\n  • budget.trials: expected a value > 0, got -3');
+      expect((failed as UserError).message).toBe(
+        'the config stored with experiment "exp" no longer parses (1 problem)\n  • budget.trials: expected a value > 0, got -3',
+      );
     } finally {
       await storage.close();
     }
-    await expect(resumeSearch(config.storage, 'exp', { emit: () => undefined })).rejects.toMatchObject({ code: 'STORED_CONFIG' });
+    await expect(resumeSearch(config.storage, 'exp', { emit: () => undefined })).rejects.toMatchObject({
+      code: 'STORED_CONFIG',
+    });
     const after = await openSqliteStorage(config.storage);
     try {
       expect(await after.getExperiment('exp')).toEqual(created);
@@ -122,6 +149,8 @@ describe('configToStore: a new experiment stores its space with every default fi
     const options = configToStore(given).space.options;
     expect(options.attentionPlacement).toEqual(['branch']);
     expect(options.stageWidths).toEqual([8, 16]);
-    expect(storedConfig({ name: 'new', config: configJson(configToStore(given)) }).space.options.attentionPlacement).toEqual(['branch']);
+    expect(
+      storedConfig({ name: 'new', config: configJson(configToStore(given)) }).space.options.attentionPlacement,
+    ).toEqual(['branch']);
   });
 });

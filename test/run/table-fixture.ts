@@ -1,13 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NB201_SIZE, sampleAtBenchmarkIndex, toBenchmarkString, type Nb201Sample } from '../../src/space/spaces/nb201/index.js';
+import {
+  NB201_SIZE,
+  sampleAtBenchmarkIndex,
+  toBenchmarkString,
+  type Nb201Sample,
+} from '../../src/space/spaces/nb201/index.js';
 
 /**
  * Writes a NAS-Bench-201-format table (`index,arch,<columns…>`, the benchmark's index order and
  * string form) whose values are `values(sample)`; rows for which `keep` is false are left out.
  */
-export function writeNb201Table(values: (s: Nb201Sample) => readonly number[], columns: readonly string[], keep: (index: number) => boolean = () => true): string {
+export function writeNb201Table(
+  values: (s: Nb201Sample) => readonly number[],
+  columns: readonly string[],
+  keep: (index: number) => boolean = () => true,
+): string {
   const lines = [`index,arch,${columns.join(',')}`];
   for (let i = 0; i < NB201_SIZE; i++) {
     if (!keep(i)) continue;

@@ -22,15 +22,33 @@ const space = createSpace('nb201', { cells: 1, channels: 8 });
 const pool = trialPool(config);
 afterAll(() => pool.close());
 
-const task = (number: number, sample: Json, overrides: Partial<ExperimentConfig> = {}): TrialTask => ({ version: 1, trialId: number, number, sample, config: { ...config, ...overrides }, seed: number });
+const task = (number: number, sample: Json, overrides: Partial<ExperimentConfig> = {}): TrialTask => ({
+  version: 1,
+  trialId: number,
+  number,
+  sample,
+  config: { ...config, ...overrides },
+  seed: number,
+});
 
 describe('the trial pool (real worker threads in a child process, native backend, MNIST)', () => {
   it('trains a good trial, fails a diverging one and an invalid one with their reasons, all at once', async () => {
-    const good = space.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|');
+    const good = space.parse(
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|',
+    );
     const progress: TrialProgress[] = [];
     const [ok, diverged, invalid] = await Promise.all([
       pool.run(task(0, good), { onProgress: (p) => progress.push(p) }),
-      pool.run(task(1, good, { train: { epochs: 1, batchSize: 64, optimizer: { kind: 'sgd', momentum: 0.9 }, schedule: { kind: 'constant', lr: 1e12 } } })),
+      pool.run(
+        task(1, good, {
+          train: {
+            epochs: 1,
+            batchSize: 64,
+            optimizer: { kind: 'sgd', momentum: 0.9 },
+            schedule: { kind: 'constant', lr: 1e12 },
+          },
+        }),
+      ),
       pool.run(task(2, { not: 'a sample' })),
     ]);
     expect(ok.ok).toBe(true);
@@ -46,13 +64,21 @@ describe('the trial pool (real worker threads in a child process, native backend
   });
 
   it('records the full-integer accuracy after quantization-aware training and saves the learned ranges beside the model', async () => {
-    const good = space.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|');
-    const result = await pool.run(task(3, good, { train: { epochs: 2, batchSize: 64, qat: { epochs: 1 } }, saveModels: true }));
+    const good = space.parse(
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|',
+    );
+    const result = await pool.run(
+      task(3, good, { train: { epochs: 2, batchSize: 64, qat: { epochs: 1 } }, saveModels: true }),
+    );
     if (!result.ok) throw new Error(`the QAT trial failed: ${result.error.message}`);
     const { metrics } = result.value;
-    console.log(`QAT trial: validation accuracy ${metrics.validationAccuracy} (float), ${metrics.fullIntegerValidationAccuracy} (full integer, QAT ranges)`);
+    console.log(
+      `QAT trial: validation accuracy ${metrics.validationAccuracy} (float), ${metrics.fullIntegerValidationAccuracy} (full integer, QAT ranges)`,
+    );
     expect(metrics.fullIntegerValidationAccuracy).toBeGreaterThan(0.3);
-    expect(Math.abs((metrics.fullIntegerValidationAccuracy as number) - (metrics.validationAccuracy as number))).toBeLessThanOrEqual(0.05);
+    expect(
+      Math.abs((metrics.fullIntegerValidationAccuracy as number) - (metrics.validationAccuracy as number)),
+    ).toBeLessThanOrEqual(0.05);
     const dir = trialModelDir(config.storage, config.name, 3);
     expect(existsSync(path.join(dir, QAT_RANGES_FILE))).toBe(true);
     expect((await readQatRanges(dir))?.size).toBeGreaterThan(3);

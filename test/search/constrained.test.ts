@@ -18,13 +18,25 @@ const budget = { maxParams: sorted[150] as number };
 describe('the constraint filter around every strategy', () => {
   for (const entry of STRATEGIES) {
     it(`${entry.name} proposes only samples within the budget`, () => {
-      const context = withConstraint({ space, rng: new Rng(1), objectives: [{ metric: 'validationAccuracy', direction: 'max' }] }, budget, cost);
-      const options = entry.name === 'tpe' ? { startupTrials: 5 } : entry.name === 'regularized-evolution' ? { populationSize: 6, sampleSize: 3 } : entry.name === 'local-search' ? { initialSamples: 3 } : {};
+      const context = withConstraint(
+        { space, rng: new Rng(1), objectives: [{ metric: 'validationAccuracy', direction: 'max' }] },
+        budget,
+        cost,
+      );
+      const options =
+        entry.name === 'tpe'
+          ? { startupTrials: 5 }
+          : entry.name === 'regularized-evolution'
+            ? { populationSize: 6, sampleSize: 3 }
+            : entry.name === 'local-search'
+              ? { initialSamples: 3 }
+              : {};
       const strategy = entry.create(context, resolveOptions(entry.options, options, entry.name));
       const sim = new Sim(context.space, { concurrency: 2 }).run(strategy, 60);
       strategy.dispose?.();
       expect(sim.proposals.length).toBeGreaterThan(20);
-      for (const p of sim.proposals) expect(budgetViolations(budget, estimateCost(space.freeze(p as never), cost))).toEqual([]);
+      for (const p of sim.proposals)
+        expect(budgetViolations(budget, estimateCost(space.freeze(p as never), cost))).toEqual([]);
     });
   }
 });

@@ -24,9 +24,16 @@ export interface ContractOptions {
   readonly spaces?: readonly SearchSpace[];
 }
 
-const OBJECTIVES = [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'params', direction: 'min' }] as const;
+const OBJECTIVES = [
+  { metric: 'validationAccuracy', direction: 'max' },
+  { metric: 'params', direction: 'min' },
+] as const;
 
-const context = (space: SearchSpace, seed: string): StrategyContext => ({ space, rng: new Rng(seed), objectives: OBJECTIVES });
+const context = (space: SearchSpace, seed: string): StrategyContext => ({
+  space,
+  rng: new Rng(seed),
+  objectives: OBJECTIVES,
+});
 const keysOf = (space: SearchSpace, samples: readonly Json[]): string[] => samples.map((s) => space.key(s));
 
 /**
@@ -56,7 +63,16 @@ export function describeStrategyContract(name: string, make: MakeStrategy, o: Co
         const foreign = space.sample(new Rng('foreign'));
         const key = space.key(foreign);
         s.tell(completed({ id: 9_999, number: 9_999, sample: foreign, key, startedAt: 0 }, 1e6));
-        s.tell({ id: 9_998, number: 9_998, sample: foreign, key, state: 'FAILED', reason: 'interrupted', startedAt: 0, finishedAt: 1e6 });
+        s.tell({
+          id: 9_998,
+          number: 9_998,
+          sample: foreign,
+          key,
+          state: 'FAILED',
+          reason: 'interrupted',
+          startedAt: 0,
+          finishedAt: 1e6,
+        });
         sim.run(s, steps / 2);
         dispose(s);
         for (const p of sim.proposals) expect(space.validate(p)).toEqual([]);

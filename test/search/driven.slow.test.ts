@@ -7,8 +7,16 @@ import { eventLog, testConfig } from '../run/helpers.js';
 
 /** A tiny macro space: two stages, a handful of choices each (small nets that train in seconds on the CPU). */
 const macro = {
-  stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16], widthMultipliers: ['0.5', '1'], depths: [1, 2],
-  expansions: [1, 2], kernels: [3], strides: [2], blocks: ['basic', 'inverted_residual', 'separable'], attention: ['none', 'se'],
+  stem: 'conv3x3',
+  stemChannels: 8,
+  stageWidths: [8, 16],
+  widthMultipliers: ['0.5', '1'],
+  depths: [1, 2],
+  expansions: [1, 2],
+  kernels: [3],
+  strides: [2],
+  blocks: ['basic', 'inverted_residual', 'separable'],
+  attention: ['none', 'se'],
 };
 
 const config = (strategy: ExperimentConfig['strategy']): ExperimentConfig =>
@@ -27,7 +35,10 @@ async function record(c: ExperimentConfig) {
   try {
     const experiment = await storage.getExperiment(c.name);
     const id = experiment?.id ?? -1;
-    return { trials: await storage.listTrials(id), snapshot: (await storage.latestStrategyState(id))?.state as { strategy: Record<string, unknown> } | undefined };
+    return {
+      trials: await storage.listTrials(id),
+      snapshot: (await storage.latestStrategyState(id))?.state as { strategy: Record<string, unknown> } | undefined,
+    };
   } finally {
     await storage.close();
   }
@@ -56,7 +67,9 @@ describe('strategies driving real searches (isolated pool, native backend, MNIST
     const { trials } = await record(c);
     expect(trials.filter((t) => t.state === 'COMPLETE')).toHaveLength(6);
     const space = createSpace('macro', macro);
-    const near = (a: unknown, b: unknown) => space.neighbours(a as never).some((n) => space.key(n) === space.key(b as never));
-    for (const child of trials.slice(3)) expect(trials.filter((t) => t.number < child.number).some((p) => near(p.sample, child.sample))).toBe(true);
+    const near = (a: unknown, b: unknown) =>
+      space.neighbours(a as never).some((n) => space.key(n) === space.key(b as never));
+    for (const child of trials.slice(3))
+      expect(trials.filter((t) => t.number < child.number).some((p) => near(p.sample, child.sample))).toBe(true);
   });
 });

@@ -12,7 +12,8 @@ import { Sim } from './sim.js';
 const objectives = [{ metric: 'validationAccuracy', direction: 'max' }] as const;
 const make = (space: SearchSpace, options: Record<string, unknown>, seed: string | number = 1) =>
   createStrategy('regularized-evolution', { space, rng: new Rng(seed), objectives }, options);
-const lastFinished = (trials: readonly Trial[], n: number) => [...trials].sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0)).slice(-n);
+const lastFinished = (trials: readonly Trial[], n: number) =>
+  [...trials].sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0)).slice(-n);
 
 /** A fresh NB201 space whose crossover (the real one) is watched. */
 function watchedSpace() {
@@ -34,13 +35,23 @@ describe('regularized evolution with crossover', () => {
     };
     const two = [...objectives, { metric: 'params', direction: 'min' }] as const;
     for (const space of [createSpace('nb201'), createSpace('darts', { nodes: 3, layers: 3 })]) {
-      for (const options of [{ populationSize: 8, sampleSize: 3 }, { populationSize: 8, sampleSize: 3, selection: 'pareto' }, { populationSize: 8, sampleSize: 3, dedupe: false }]) {
+      for (const options of [
+        { populationSize: 8, sampleSize: 3 },
+        { populationSize: 8, sampleSize: 3, selection: 'pareto' },
+        { populationSize: 8, sampleSize: 3, dedupe: false },
+      ]) {
         for (const rate of [undefined, 0]) {
-          const s = createStrategy('regularized-evolution', { space, rng: new Rng('fingerprint'), objectives: two }, rate === undefined ? options : { ...options, crossoverRate: rate });
+          const s = createStrategy(
+            'regularized-evolution',
+            { space, rng: new Rng('fingerprint'), objectives: two },
+            rate === undefined ? options : { ...options, crossoverRate: rate },
+          );
           const keys = new Sim(space, { concurrency: 2, failEvery: 5 }).run(s, 120).proposals.map((p) => space.key(p));
           expect(keys.length).toBe(61);
           const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16);
-          expect(fingerprint, `${space.id} ${JSON.stringify(options)} crossoverRate ${rate}`).toBe(before[`${space.id} ${JSON.stringify(options)}`]);
+          expect(fingerprint, `${space.id} ${JSON.stringify(options)} crossoverRate ${rate}`).toBe(
+            before[`${space.id} ${JSON.stringify(options)}`],
+          );
         }
       }
     }
@@ -68,7 +79,8 @@ describe('regularized evolution with crossover', () => {
         const crossed = crossover.mock.results.at(-1)?.value as Json;
         expect(space.neighbours(crossed).map((n) => space.key(n))).toContain(space.key(child));
         const members = sim.trials.filter((t) => population.includes(t.key)).map((t) => t.sample);
-        if (!members.some((m) => space.neighbours(m).some((n) => space.key(n) === space.key(child)))) outsideOneMutation++;
+        if (!members.some((m) => space.neighbours(m).some((n) => space.key(n) === space.key(child))))
+          outsideOneMutation++;
       }
       // A mutant is always one decision from a member (rate 0); many crossover children are not.
       expect(outsideOneMutation).toBeGreaterThan(15);
@@ -77,7 +89,10 @@ describe('regularized evolution with crossover', () => {
 
   it('at crossoverRate 0.5 makes about half of the children by crossover', () => {
     const { space, crossover } = watchedSpace();
-    const sim = new Sim(space, { concurrency: 1 }).evaluate(make(space, { populationSize: 10, sampleSize: 3, crossoverRate: 0.5, dedupe: false }), 410);
+    const sim = new Sim(space, { concurrency: 1 }).evaluate(
+      make(space, { populationSize: 10, sampleSize: 3, crossoverRate: 0.5, dedupe: false }),
+      410,
+    );
     expect(sim.proposals.length).toBe(410);
     expect(crossover.mock.calls.length).toBeGreaterThan(160);
     expect(crossover.mock.calls.length).toBeLessThan(240);
@@ -87,7 +102,10 @@ describe('regularized evolution with crossover', () => {
     // A small population under strong selection converges: without dedupe, children repeat (30 of 300 here).
     const keys = (dedupe: boolean) => {
       const space = createSpace('nb201');
-      const sim = new Sim(space, { concurrency: 1 }).evaluate(make(space, { populationSize: 4, sampleSize: 4, crossoverRate: 1, dedupe }, 'dedupe'), 300);
+      const sim = new Sim(space, { concurrency: 1 }).evaluate(
+        make(space, { populationSize: 4, sampleSize: 4, crossoverRate: 1, dedupe }, 'dedupe'),
+        300,
+      );
       return sim.proposals.map((p) => space.key(p));
     };
     const repeated = keys(false);
@@ -102,7 +120,9 @@ describe('regularized evolution with crossover', () => {
     expect(() => make(space, { crossoverRate: 1.5 })).toThrow('crossoverRate: expected a number in 0..1, got 1.5');
     const noCrossover: SearchSpace = Object.assign(Object.create(space) as SearchSpace, { crossover: undefined });
     expect(() => make(noCrossover, { crossoverRate: 0.25 })).toThrow(OptionsError);
-    expect(() => make(noCrossover, { crossoverRate: 0.25 })).toThrow('crossoverRate: space "nb201" has no crossover, so it must be 0, got 0.25');
+    expect(() => make(noCrossover, { crossoverRate: 0.25 })).toThrow(
+      'crossoverRate: space "nb201" has no crossover, so it must be 0, got 0.25',
+    );
     expect(() => make(noCrossover, { crossoverRate: 0 })).not.toThrow();
   });
 });

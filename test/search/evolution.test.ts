@@ -7,13 +7,18 @@ import { Sim } from './sim.js';
 
 const space = createSpace('nb201');
 const objectives = [{ metric: 'validationAccuracy', direction: 'max' }] as const;
-const make = (options: Record<string, unknown>, seed = 1) => createStrategy('regularized-evolution', { space, rng: new Rng(seed), objectives }, options);
-const isNeighbour = (a: unknown, b: unknown) => space.neighbours(a as never).some((n) => space.key(n) === space.key(b as never));
+const make = (options: Record<string, unknown>, seed = 1) =>
+  createStrategy('regularized-evolution', { space, rng: new Rng(seed), objectives }, options);
+const isNeighbour = (a: unknown, b: unknown) =>
+  space.neighbours(a as never).some((n) => space.key(n) === space.key(b as never));
 
 describe('regularized evolution (Real et al. 2019, Alg. 1)', () => {
   it('fills the population with the random samples random search would draw', () => {
     const evo = new Sim(space, { concurrency: 1 }).evaluate(make({ populationSize: 12, sampleSize: 4 }), 12).proposals;
-    const random = new Sim(space, { concurrency: 1 }).evaluate(createStrategy('random', { space, rng: new Rng(1), objectives }), 12).proposals;
+    const random = new Sim(space, { concurrency: 1 }).evaluate(
+      createStrategy('random', { space, rng: new Rng(1), objectives }),
+      12,
+    ).proposals;
     expect(evo.map((s) => space.key(s))).toEqual(random.map((s) => space.key(s)));
   });
 
@@ -32,11 +37,17 @@ describe('regularized evolution (Real et al. 2019, Alg. 1)', () => {
 
   it('rejects a tournament larger than the population, naming both', () => {
     expect(() => make({ populationSize: 50, sampleSize: 80 })).toThrow(OptionsError);
-    expect(() => make({ populationSize: 50, sampleSize: 80 })).toThrow('sampleSize: must be ≤ populationSize (50), got 80');
+    expect(() => make({ populationSize: 50, sampleSize: 80 })).toThrow(
+      'sampleSize: must be ≤ populationSize (50), got 80',
+    );
   });
 
   it('with selection by Pareto rank, proposes children of the front of accuracy vs parameters', () => {
-    const strategy = createStrategy('regularized-evolution', { space, rng: new Rng(3), objectives: [...objectives, { metric: 'params', direction: 'min' }] }, { populationSize: 8, sampleSize: 8, selection: 'pareto' });
+    const strategy = createStrategy(
+      'regularized-evolution',
+      { space, rng: new Rng(3), objectives: [...objectives, { metric: 'params', direction: 'min' }] },
+      { populationSize: 8, sampleSize: 8, selection: 'pareto' },
+    );
     const sim = new Sim(space, { concurrency: 1 }).evaluate(strategy, 40);
     expect(new Set(sim.proposals.map((s) => space.key(s))).size).toBe(sim.proposals.length);
   });

@@ -19,13 +19,29 @@ describe('fidelity through the driver (successive halving around random search)'
     const storage = new MemoryStorage();
     const experiment = await storage.createExperiment({ name: 'exp', config: config as unknown as Json, seed: 7 });
     const context = { space, rng: new Rng(7), objectives: config.objectives };
-    const strategy = withSuccessiveHalving(createStrategy('random', context), context, resolveOptions(halvingOptions, { min: 1, max: 9 }, 'halving'));
+    const strategy = withSuccessiveHalving(
+      createStrategy('random', context),
+      context,
+      resolveOptions(halvingOptions, { min: 1, max: 9 }, 'halving'),
+    );
     const seen: TrialTask[] = [];
     const evaluator = lookupEvaluator(3, (task) => {
       seen.push(task);
       return completed(fakeAccuracy(space.key(task.sample as never)) * (1 - 1 / (1 + (task.fidelity?.epochs ?? 0))));
     });
-    const driver = new Driver({ experimentId: experiment.id, storage, evaluator, space, strategy, budget: config.budget, taskFor: (t) => trialTask(config, t), emit: () => undefined }, []);
+    const driver = new Driver(
+      {
+        experimentId: experiment.id,
+        storage,
+        evaluator,
+        space,
+        strategy,
+        budget: config.budget,
+        taskFor: (t) => trialTask(config, t),
+        emit: () => undefined,
+      },
+      [],
+    );
     expect(await driver.run()).toBe('finished');
     const trials = await storage.listTrials(experiment.id);
     expect(trials).toHaveLength(30);

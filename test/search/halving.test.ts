@@ -14,14 +14,20 @@ const space = createSpace('nb201');
 const objectives = [{ metric: 'validationAccuracy', direction: 'max' }] as const;
 const options = (given: Record<string, unknown> = {}) => resolveOptions(halvingOptions, given, 'successive halving');
 const halving = (inner: string, context: StrategyContext, given: Record<string, unknown> = {}) =>
-  withSuccessiveHalving(createStrategy(inner, context, inner === 'tpe' ? { startupTrials: 5 } : {}), context, options(given));
+  withSuccessiveHalving(
+    createStrategy(inner, context, inner === 'tpe' ? { startupTrials: 5 } : {}),
+    context,
+    options(given),
+  );
 const epochs = (t: Trial) => t.fidelity?.epochs;
 
 describe('successive halving / Hyperband (ASHA, Li et al. 2020)', () => {
   it('rungs: min·ηᵏ up to max, epochs rounded', () => {
     expect(rungs(options())).toEqual([1, 3, 9, 27]);
     expect(rungs(options({ min: 2, max: 20 }))).toEqual([2, 6, 18, 20]);
-    expect(rungs(options({ fidelity: 'dataFraction', min: 0.1, max: 1, eta: 3 })).map((r) => +r.toFixed(6))).toEqual([0.1, 0.3, 0.9, 1]);
+    expect(rungs(options({ fidelity: 'dataFraction', min: 0.1, max: 1, eta: 3 })).map((r) => +r.toFixed(6))).toEqual([
+      0.1, 0.3, 0.9, 1,
+    ]);
     expect(() => rungs(options({ min: 5, max: 2 }))).toThrow('0 < min ≤ max, got (min=5, max=2)');
   });
 
@@ -39,7 +45,9 @@ describe('successive halving / Hyperband (ASHA, Li et al. 2020)', () => {
         continue;
       }
       const from = [1, 3, 9, 27][[1, 3, 9, 27].indexOf(epochs(t) as number) - 1];
-      const rung = earlier.filter((e) => epochs(e) === from && e.state === 'COMPLETE').sort((a, b) => fakeAccuracy(b.key) - fakeAccuracy(a.key));
+      const rung = earlier
+        .filter((e) => epochs(e) === from && e.state === 'COMPLETE')
+        .sort((a, b) => fakeAccuracy(b.key) - fakeAccuracy(a.key));
       expect(rung.slice(0, Math.floor(rung.length / 3)).map((e) => e.key)).toContain(t.key);
       expect(earlier.filter((e) => e.key === t.key && epochs(e) === epochs(t))).toEqual([]);
     }
@@ -52,9 +60,16 @@ describe('successive halving / Hyperband (ASHA, Li et al. 2020)', () => {
   it('the inner strategy sees only the trial that introduced each sample', () => {
     const s = halving('random', { space, rng: new Rng(2), objectives });
     const sim = new Sim(space, { concurrency: 1 }).run(s, 120);
-    const random = new Sim(space, { concurrency: 1 }).run(createStrategy('random', { space, rng: new Rng(2), objectives }), 400);
-    const introduced = sim.proposals.filter((p, i) => sim.proposals.findIndex((q) => space.key(q) === space.key(p)) === i);
-    expect(introduced.map((p) => space.key(p))).toEqual(random.proposals.slice(0, introduced.length).map((p) => space.key(p)));
+    const random = new Sim(space, { concurrency: 1 }).run(
+      createStrategy('random', { space, rng: new Rng(2), objectives }),
+      400,
+    );
+    const introduced = sim.proposals.filter(
+      (p, i) => sim.proposals.findIndex((q) => space.key(q) === space.key(p)) === i,
+    );
+    expect(introduced.map((p) => space.key(p))).toEqual(
+      random.proposals.slice(0, introduced.length).map((p) => space.key(p)),
+    );
   });
 
   it('Hyperband brackets: new samples start at rungs 0, 1, … in turn', () => {
@@ -65,5 +80,17 @@ describe('successive halving / Hyperband (ASHA, Li et al. 2020)', () => {
   });
 });
 
-describeStrategyContract('successive halving around tpe', (context) => halving('tpe', context), { dedupes: false, spaces: [space] });
-describeStrategyContract('hyperband around regularized-evolution', (context) => withSuccessiveHalving(createStrategy('regularized-evolution', context, { populationSize: 6, sampleSize: 3 }), context, options({ brackets: 2, eta: 2, max: 8 })), { dedupes: false, spaces: [space] });
+describeStrategyContract('successive halving around tpe', (context) => halving('tpe', context), {
+  dedupes: false,
+  spaces: [space],
+});
+describeStrategyContract(
+  'hyperband around regularized-evolution',
+  (context) =>
+    withSuccessiveHalving(
+      createStrategy('regularized-evolution', context, { populationSize: 6, sampleSize: 3 }),
+      context,
+      options({ brackets: 2, eta: 2, max: 8 }),
+    ),
+  { dedupes: false, spaces: [space] },
+);

@@ -11,7 +11,11 @@ const keys = (samples: readonly unknown[]) => samples.map((s) => space.key(s as 
 
 describe('local search (White et al. 2021)', () => {
   it('after its random start, evaluates the neighbours of the best start (move: best), then of the best neighbour', () => {
-    const strategy = createStrategy('local-search', { space, rng: new Rng(4), objectives }, { initialSamples: 5, move: 'best' });
+    const strategy = createStrategy(
+      'local-search',
+      { space, rng: new Rng(4), objectives },
+      { initialSamples: 5, move: 'best' },
+    );
     const sim = new Sim(space, { concurrency: 1 }).evaluate(strategy, 5);
     const start = [...sim.trials].sort((a, b) => fakeAccuracy(b.key) - fakeAccuracy(a.key))[0]!;
     sim.evaluate(strategy, 24);

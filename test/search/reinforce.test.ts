@@ -54,18 +54,39 @@ describe('REINFORCE', () => {
 
   it('learns: proposals drift toward what scores (here, the number of 3×3 convolutions)', () => {
     const convs = (s: Nb201Sample) => [...s.node1, ...s.node2, ...s.node3].filter((op) => op === 'nor_conv_3x3').length;
-    const strategy = createStrategy('reinforce', { space, rng: new Rng(7), objectives: [{ metric: 'convs', direction: 'max' }] }, { hidden: 16 });
+    const strategy = createStrategy(
+      'reinforce',
+      { space, rng: new Rng(7), objectives: [{ metric: 'convs', direction: 'max' }] },
+      { hidden: 16 },
+    );
     const trials = [];
     for (let n = 0; n < 90; n++) {
       const p = strategy.ask({ trials, running: 0 });
       if (p.kind !== 'propose') throw new Error(p.kind);
-      const cost = { params: 0, paramsTotal: 0, macs: 0, trainMemoryBytes: 0, inferenceMemoryBytes: 0, estimatedLatencyMs: 0 };
-      const t = { id: n, number: n, sample: p.sample, key: space.key(p.sample), state: 'COMPLETE' as const, startedAt: n, finishedAt: n, outcome: { metrics: { convs: convs(p.sample as Nb201Sample) }, cost, epochs: [], seconds: 0 } };
+      const cost = {
+        params: 0,
+        paramsTotal: 0,
+        macs: 0,
+        trainMemoryBytes: 0,
+        inferenceMemoryBytes: 0,
+        estimatedLatencyMs: 0,
+      };
+      const t = {
+        id: n,
+        number: n,
+        sample: p.sample,
+        key: space.key(p.sample),
+        state: 'COMPLETE' as const,
+        startedAt: n,
+        finishedAt: n,
+        outcome: { metrics: { convs: convs(p.sample as Nb201Sample) }, cost, epochs: [], seconds: 0 },
+      };
       trials.push(t);
       strategy.tell(t);
     }
     strategy.dispose?.();
-    const mean = (xs: readonly { outcome: { metrics: { convs: number } } }[]) => xs.reduce((a, t) => a + t.outcome.metrics.convs, 0) / xs.length;
+    const mean = (xs: readonly { outcome: { metrics: { convs: number } } }[]) =>
+      xs.reduce((a, t) => a + t.outcome.metrics.convs, 0) / xs.length;
     // uniform samples average 1.2
     expect(mean(trials.slice(0, 20))).toBeLessThan(2);
     expect(mean(trials.slice(-30))).toBeGreaterThan(3);

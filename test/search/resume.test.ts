@@ -26,7 +26,8 @@ async function keys(db: string): Promise<string[]> {
 describe('a search stopped and resumed through the driver proposes what an uninterrupted one does', () => {
   for (const { name } of STRATEGIES) {
     it(name, async () => {
-      const config = () => testConfig({ strategy: { name, options: (OPTIONS[name] ?? {}) as never }, budget: { trials: 18 }, workers: 1 });
+      const config = () =>
+        testConfig({ strategy: { name, options: (OPTIONS[name] ?? {}) as never }, budget: { trials: 18 }, workers: 1 });
       const whole = config();
       await startSearch(whole, { emit: () => undefined, evaluator: evaluator() });
       const parted = config();
@@ -34,9 +35,13 @@ describe('a search stopped and resumed through the driver proposes what an unint
       const emit = (e: { type: string; trial?: { number: number } }) => {
         if (e.type === 'trial-finished' && e.trial?.number === 8) stop('test');
       };
-      expect(await startSearch(parted, { emit: emit as never, evaluator: evaluator(), stop: { onStop: (l) => (stop = l) } })).toBe('stopped');
+      expect(
+        await startSearch(parted, { emit: emit as never, evaluator: evaluator(), stop: { onStop: (l) => (stop = l) } }),
+      ).toBe('stopped');
       expect((await keys(parted.storage)).length).toBeLessThan(18);
-      expect(await resumeSearch(parted.storage, 'exp', { emit: () => undefined, evaluator: evaluator() })).toBe('finished');
+      expect(await resumeSearch(parted.storage, 'exp', { emit: () => undefined, evaluator: evaluator() })).toBe(
+        'finished',
+      );
       expect(await keys(parted.storage)).toEqual(await keys(whole.storage));
     });
   }

@@ -24,7 +24,10 @@ export class Sim {
   private rng: Rng;
   private clock = 0;
 
-  constructor(readonly space: SearchSpace, readonly o: SimOptions) {
+  constructor(
+    readonly space: SearchSpace,
+    readonly o: SimOptions,
+  ) {
     this.rng = new Rng(o.seed ?? 'sim');
   }
 
@@ -38,12 +41,21 @@ export class Sim {
       const p = strategy.ask({ trials: [...this.trials], running: this.running.length });
       this.answers.push(p.kind);
       if (p.kind === 'done') return false;
-      if (p.kind === 'wait' && this.running.length === 0) throw new Error('the strategy answered wait with no trial running');
+      if (p.kind === 'wait' && this.running.length === 0)
+        throw new Error('the strategy answered wait with no trial running');
       if (p.kind === 'propose') {
         this.proposals.push(p.sample);
         const n = this.trials.length;
         const fidelity = p.fidelity === undefined ? {} : { fidelity: p.fidelity };
-        this.trials.push({ id: 100 + n, number: n, sample: p.sample, key: this.space.key(p.sample), state: 'RUNNING', startedAt: this.clock++, ...fidelity });
+        this.trials.push({
+          id: 100 + n,
+          number: n,
+          sample: p.sample,
+          key: this.space.key(p.sample),
+          state: 'RUNNING',
+          startedAt: this.clock++,
+          ...fidelity,
+        });
         return true;
       }
     }
@@ -65,14 +77,23 @@ export class Sim {
 
   clone(): Sim {
     const copy = new Sim(this.space, this.o);
-    Object.assign(copy, { trials: [...this.trials], proposals: [...this.proposals], answers: [...this.answers], clock: this.clock, rng: Rng.restore(this.rng.snapshot()) });
+    Object.assign(copy, {
+      trials: [...this.trials],
+      proposals: [...this.proposals],
+      answers: [...this.answers],
+      clock: this.clock,
+      rng: Rng.restore(this.rng.snapshot()),
+    });
     return copy;
   }
 
   private finishOne(strategy: Strategy): void {
     const running = this.running;
     const t = running[this.rng.int(running.length)] as Trial;
-    const finished = this.o.failEvery !== undefined && t.number % this.o.failEvery === this.o.failEvery - 1 ? failed(t, this.clock++) : completed(t, this.clock++);
+    const finished =
+      this.o.failEvery !== undefined && t.number % this.o.failEvery === this.o.failEvery - 1
+        ? failed(t, this.clock++)
+        : completed(t, this.clock++);
     this.trials = this.trials.map((x) => (x.id === t.id ? finished : x));
     strategy.tell(finished);
   }
@@ -81,8 +102,20 @@ export class Sim {
 /** The trial COMPLETE, scored by its key (validationAccuracy) with an independent second figure (cost.params). */
 export function completed(t: Omit<Trial, 'state'>, at: number): Trial {
   const params = Math.round(fakeAccuracy(`size/${t.key}`) * 1e6);
-  const cost = { params, paramsTotal: params, macs: params * 10, trainMemoryBytes: 1, inferenceMemoryBytes: 1, estimatedLatencyMs: 1 };
-  return { ...t, state: 'COMPLETE', outcome: { metrics: { validationAccuracy: fakeAccuracy(t.key) }, cost, epochs: [], seconds: 0 }, finishedAt: at };
+  const cost = {
+    params,
+    paramsTotal: params,
+    macs: params * 10,
+    trainMemoryBytes: 1,
+    inferenceMemoryBytes: 1,
+    estimatedLatencyMs: 1,
+  };
+  return {
+    ...t,
+    state: 'COMPLETE',
+    outcome: { metrics: { validationAccuracy: fakeAccuracy(t.key) }, cost, epochs: [], seconds: 0 },
+    finishedAt: at,
+  };
 }
 
 function failed(t: Trial, at: number): Trial {

@@ -45,7 +45,8 @@ describe.each(SPACES)('crossover of the $label space', ({ space }) => {
     let genes = 0;
     let fromA = 0;
     for (const { a, b, child, ea, eb, ec } of pairs('mix')) {
-      if (space.key(a) !== space.key(b)) expect(space.key(child) !== space.key(a) || space.key(child) !== space.key(b)).toBe(true);
+      if (space.key(a) !== space.key(b))
+        expect(space.key(child) !== space.key(a) || space.key(child) !== space.key(b)).toBe(true);
       if (ec.some((g, i) => g !== ea[i]) && ec.some((g, i) => g !== eb[i])) mixed++;
       ea.forEach((g, i) => {
         if (g === eb[i]) return;

@@ -10,8 +10,15 @@ const VARIANTS: readonly { name: string; options: Record<string, unknown>; dedup
   { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3, selection: 'pareto' } },
   { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3, dedupe: false }, dedupes: false },
   { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3, crossoverRate: 0.5 } },
-  { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3, crossoverRate: 1, selection: 'pareto' } },
-  { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3, crossoverRate: 1, dedupe: false }, dedupes: false },
+  {
+    name: 'regularized-evolution',
+    options: { populationSize: 8, sampleSize: 3, crossoverRate: 1, selection: 'pareto' },
+  },
+  {
+    name: 'regularized-evolution',
+    options: { populationSize: 8, sampleSize: 3, crossoverRate: 1, dedupe: false },
+    dedupes: false,
+  },
   { name: 'reinforce', options: { batchSize: 3 } },
   { name: 'reinforce', options: { batchSize: 4, normalize: false, tanhConstant: 0, dedupe: false }, dedupes: false },
   { name: 'local-search', options: { initialSamples: 3 } },
@@ -24,7 +31,9 @@ for (const v of VARIANTS) {
   const entry = STRATEGIES.find((s) => s.name === v.name);
   if (entry === undefined) throw new Error(`no strategy ${v.name}`);
   const options = resolveOptions(entry.options, v.options, v.name);
-  describeStrategyContract(`${v.name} ${JSON.stringify(v.options)}`, (context) => entry.create(context, options), { dedupes: v.dedupes ?? true });
+  describeStrategyContract(`${v.name} ${JSON.stringify(v.options)}`, (context) => entry.create(context, options), {
+    dedupes: v.dedupes ?? true,
+  });
 }
 
 describe('the strategy variants', () => {

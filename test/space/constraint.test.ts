@@ -10,7 +10,9 @@ import { macro } from './spaces/macro/helpers.js';
 const space = new Nb201Space({ cells: 5, channels: 16 });
 const opts = { inputShape: [32, 32, 3], classes: 10, batch: 1 } as const;
 const SMALLEST = fromBenchmarkString('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|');
-const LARGEST = fromBenchmarkString('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|');
+const LARGEST = fromBenchmarkString(
+  '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+);
 const params = (s: Nb201Sample): number => estimateCost(space.freeze(s), opts).params.trainable;
 
 describe('constraint hook', () => {
@@ -39,7 +41,9 @@ describe('constraint hook', () => {
     const both = constraintFrom({ maxParams: 2_000_000, maxMacs: 100_000_000 });
     expect(admissible(space, SMALLEST, both, opts)).toBe(true);
     expect(admissible(space, LARGEST, both, opts)).toBe(false);
-    expect(budgetViolations({ maxParams: 2_000_000, maxMacs: 100_000_000 }, estimateCost(space.freeze(LARGEST), opts))).toEqual(['MACs 220119680 > maxMacs 100000000']);
+    expect(
+      budgetViolations({ maxParams: 2_000_000, maxMacs: 100_000_000 }, estimateCost(space.freeze(LARGEST), opts)),
+    ).toEqual(['MACs 220119680 > maxMacs 100000000']);
   });
 
   it('rejects a bound that is not a positive number', () => {
@@ -56,7 +60,9 @@ describe('constraint hook', () => {
       expect(params(limited.mutate(s, rng))).toBeLessThanOrEqual(400_000);
       for (const n of limited.neighbours(s)) expect(params(n)).toBeLessThanOrEqual(400_000);
     }
-    expect(limited.validate(LARGEST)).toEqual([{ path: 'sample', message: 'outside the constraint: the cost model rejects its frozen architecture' }]);
+    expect(limited.validate(LARGEST)).toEqual([
+      { path: 'sample', message: 'outside the constraint: the cost model rejects its frozen architecture' },
+    ]);
     expect(limited.validate(SMALLEST)).toEqual([]);
     expect(limited.neighbours(LARGEST)).toEqual([]);
   });
@@ -65,7 +71,9 @@ describe('constraint hook', () => {
     const limited = constrainSpace(space, constraintFrom({ maxParams: 400_000 }), opts);
     expect(limited.relaxation?.()).toEqual(space.relaxation());
     const weights = { cell: [0, 1, 2, 3, 4, 0].map((best) => [0, 1, 2, 3, 4].map((i) => (i === best ? 1 : 0))) };
-    expect(limited.derive?.(weights)).toEqual(fromBenchmarkString('|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|'));
+    expect(limited.derive?.(weights)).toEqual(
+      fromBenchmarkString('|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|'),
+    );
     const bare = constrainSpace(macro(), () => true, opts);
     expect('derive' in bare).toBe(false);
     expect('relaxation' in bare).toBe(false);
@@ -77,4 +85,8 @@ describe('constraint hook', () => {
   });
 });
 
-describeSpaceContract('nb201 constrained to ≤ 400,000 params', () => constrainSpace(space, constraintFrom({ maxParams: 400_000 }), opts), { numRuns: 30 });
+describeSpaceContract(
+  'nb201 constrained to ≤ 400,000 params',
+  () => constrainSpace(space, constraintFrom({ maxParams: 400_000 }), opts),
+  { numRuns: 30 },
+);

@@ -39,7 +39,13 @@ describe('estimateCost on a hand-counted network', () => {
   });
 
   it('per-layer table: input row first, activation bytes summing to the training activations', () => {
-    expect(c.layers.map((l) => [l.name, l.op])).toEqual([['input', 'input'], ['c', 'conv'], ['r', 'act'], ['g', 'gap'], ['fc', 'dense']]);
+    expect(c.layers.map((l) => [l.name, l.op])).toEqual([
+      ['input', 'input'],
+      ['c', 'conv'],
+      ['r', 'act'],
+      ['g', 'gap'],
+      ['fc', 'dense'],
+    ]);
     expect(c.layers.reduce((s, l) => s + l.activationBytes, 0)).toBe(c.memory.trainActivations);
     expect(c.layers[1]).toMatchObject({ outputShape: [8, 8, 4], params: 108, macs: 6912 });
   });
@@ -50,7 +56,11 @@ describe('estimateCost options', () => {
     expect(estimateCost(small, { batch: 1, optimizer: 'adam' }).memory.optimizerState).toBe(2 * 118 * 4);
     expect(estimateCost(small, { batch: 1, optimizer: 'sgd' }).memory.optimizerState).toBe(0);
     expect(estimateCost(small, { batch: 1 }).memory.optimizerState).toBe(118 * 4);
-    expect(estimateCost(small, { batch: 1 }).training).toEqual({ optimizer: 'momentum', optimizerSlots: 1, precision: 'fp32' });
+    expect(estimateCost(small, { batch: 1 }).training).toEqual({
+      optimizer: 'momentum',
+      optimizerSlots: 1,
+      precision: 'fp32',
+    });
   });
 
   it('a skip connection keeps its source alive', () => {
@@ -73,8 +83,12 @@ describe('estimateCost options', () => {
   it('rejects bad options and bad specs with an ArchError', () => {
     expect(() => estimateCost(small, { batch: 0 })).toThrow(ArchError);
     expect(() => estimateCost(small, { batch: 1, optimizer: 'lion' as never })).toThrow(/options.optimizer/);
-    expect(() => estimateCost(small, { batch: 1, precision: 'fp8' as never })).toThrow(/options.precision: expected one of fp32, bf16, fp16, got "fp8"/);
-    expect(() => estimateCost(small, { batch: 1, segments: 0 })).toThrow(/options.segments: expected a positive integer or 'sqrt', got 0/);
+    expect(() => estimateCost(small, { batch: 1, precision: 'fp8' as never })).toThrow(
+      /options.precision: expected one of fp32, bf16, fp16, got "fp8"/,
+    );
+    expect(() => estimateCost(small, { batch: 1, segments: 0 })).toThrow(
+      /options.segments: expected a positive integer or 'sqrt', got 0/,
+    );
     expect(() => estimateCost({ version: 2 }, { batch: 1 })).toThrow(/version: expected 1, got 2/);
   });
 

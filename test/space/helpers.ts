@@ -14,7 +14,11 @@ export function chain(inputShape: Shape, ...nodes: NodeInit[]): ArchSpec {
 }
 
 /** Resolves a chain and returns the arch and the resolved primitive named `id`. */
-export function resolveOne(inputShape: Shape, node: NodeInit, before: NodeInit[] = []): { arch: ResolvedArch; node: ResolvedNode } {
+export function resolveOne(
+  inputShape: Shape,
+  node: NodeInit,
+  before: NodeInit[] = [],
+): { arch: ResolvedArch; node: ResolvedNode } {
   const arch = assertArch(chain(inputShape, ...before, node));
   const found = arch.nodes.find((n) => n.id === node.id);
   if (found === undefined) throw new Error(`no resolved node ${node.id}`);
@@ -22,7 +26,10 @@ export function resolveOne(inputShape: Shape, node: NodeInit, before: NodeInit[]
 }
 
 /** Trainable / non-trainable params and MACs summed over the parts of block `id`. */
-export function blockTotals(arch: ResolvedArch, id: string): { trainable: number; nonTrainable: number; macs: number; ops: string[] } {
+export function blockTotals(
+  arch: ResolvedArch,
+  id: string,
+): { trainable: number; nonTrainable: number; macs: number; ops: string[] } {
   const parts = arch.nodes.filter((n) => n.block === id);
   return {
     trainable: parts.reduce((s, n) => s + n.params.trainable, 0),

@@ -9,8 +9,21 @@ describe('archKey', () => {
   it('ignores key order, defaults written out, and equal-pair spellings', () => {
     const a = archKey(spec({ filters: 8, kernel: 3 }));
     expect(archKey(spec({ kernel: [3, 3], filters: 8 }))).toBe(a);
-    expect(archKey(spec({ filters: 8, kernel: 3, stride: 1, dilation: [1, 1], groups: 1, bias: true, padding: 0 }))).toBe(a);
-    expect(archKey(spec({ filters: 8, kernel: 3, padding: [[0, 0], [0, 0]] }))).toBe(a);
+    expect(
+      archKey(spec({ filters: 8, kernel: 3, stride: 1, dilation: [1, 1], groups: 1, bias: true, padding: 0 })),
+    ).toBe(a);
+    expect(
+      archKey(
+        spec({
+          filters: 8,
+          kernel: 3,
+          padding: [
+            [0, 0],
+            [0, 0],
+          ],
+        }),
+      ),
+    ).toBe(a);
   });
 
   it('keeps real differences', () => {
@@ -18,7 +31,18 @@ describe('archKey', () => {
     expect(archKey(spec({ filters: 8, kernel: 3, padding: 1 }))).not.toBe(a);
     expect(archKey(spec({ filters: 8, kernel: [3, 1] }))).not.toBe(a);
     expect(archKey(spec({ filters: 8, kernel: 3, bias: false }))).not.toBe(a);
-    expect(archKey(spec({ filters: 8, kernel: 3, padding: 1 }))).toBe(archKey(spec({ filters: 8, kernel: 3, padding: [[1, 1], [1, 1]] })));
+    expect(archKey(spec({ filters: 8, kernel: 3, padding: 1 }))).toBe(
+      archKey(
+        spec({
+          filters: 8,
+          kernel: 3,
+          padding: [
+            [1, 1],
+            [1, 1],
+          ],
+        }),
+      ),
+    );
   });
 
   it('is stable for the reference networks and differs between them', () => {

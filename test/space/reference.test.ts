@@ -8,7 +8,12 @@ const cost = (name: string, o: { inputShape?: number[]; classes?: number } = {})
 };
 
 /** ResNet-50's bottleneck outputs: C channels, blocks per stage. */
-const STAGES = [[256, 3], [512, 4], [1024, 6], [2048, 3]] as const;
+const STAGES = [
+  [256, 3],
+  [512, 4],
+  [1024, 6],
+  [2048, 3],
+] as const;
 const perBlock = (f: (c: number) => number): number => STAGES.reduce((s, [c, n]) => s + n * f(c), 0);
 /** Spatial positions of the 16 bottleneck outputs at 224×224, summed: 3·56² + 4·28² + 6·14² + 3·7² = 13,867. */
 const POSITIONS = perBlock((c) => (56 / (c / 256)) ** 2);
@@ -37,7 +42,7 @@ describe('reference networks at 224×224×3, 1000 classes (torchvision figures)'
     expect(cost('vgg11').params.trainable).toBe(132_863_336);
   });
 
-  it('SE-ResNet-50 (Hu et al. 2018): 28,088,024 parameters exactly; MACs within the rounding of the papers\' figures', () => {
+  it("SE-ResNet-50 (Hu et al. 2018): 28,088,024 parameters exactly; MACs within the rounding of the papers' figures", () => {
     const c = cost('se_resnet50');
     // Exact: the count public SE-ResNet-50 implementations give, by hand ResNet-50 + Σ (2·C²/16 + C/16 + C).
     expect(c.params.trainable).toBe(25_557_032 + perBlock((ch) => (2 * ch * ch) / 16 + ch / 16 + ch));
@@ -56,7 +61,7 @@ describe('reference networks at 224×224×3, 1000 classes (torchvision figures)'
     expect(Math.round((c.macs + seOps) / 1e7) / 100).toBe(3.87);
   });
 
-  it('CBAM-ResNet-50 (Woo et al. 2018): 28,089,624 parameters exactly; 3.864 GFLOPs within the paper\'s rounding', () => {
+  it("CBAM-ResNet-50 (Woo et al. 2018): 28,089,624 parameters exactly; 3.864 GFLOPs within the paper's rounding", () => {
     const c = cost('cbam_resnet50');
     // Exact: SE-ResNet-50's count plus, per block, the 7×7 conv on two maps (98) and its one-channel BN (2), as public implementations count it.
     expect(c.params.trainable).toBe(28_088_024 + 16 * (98 + 2));

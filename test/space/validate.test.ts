@@ -16,13 +16,19 @@ describe('validateArch', () => {
   });
 
   it('unknown op', () => {
-    const i = only(chain([8, 8, 3], { id: 'c', op: 'conv', filters: 4, kernel: 3 }, { id: 'x', op: 'convolution' } as never));
+    const i = only(
+      chain([8, 8, 3], { id: 'c', op: 'conv', filters: 4, kernel: 3 }, { id: 'x', op: 'convolution' } as never),
+    );
     expect(i.path).toBe('nodes[1] (id "x").op');
     expect(i.message).toMatch(/unknown op "convolution"; expected one of .*conv/);
   });
 
   it('channel mismatch at an addition names both inputs and the channels', () => {
-    const spec = chain([8, 8, 3], { id: 'c', op: 'conv', filters: 4, kernel: 1 }, { id: 'sum', op: 'add', inputs: ['input', 'c'] });
+    const spec = chain(
+      [8, 8, 3],
+      { id: 'c', op: 'conv', filters: 4, kernel: 1 },
+      { id: 'sum', op: 'add', inputs: ['input', 'c'] },
+    );
     const i = only(spec);
     expect(i.path).toBe('nodes[1] (id "sum")');
     expect(i.message).toContain('input 2 ("c") has shape [8,8,4], expected [8,8,3]');
@@ -39,7 +45,13 @@ describe('validateArch', () => {
     const i = only(chain([5, 9, 3], { id: 'k', op: 'conv', filters: 8, kernel: 7 }));
     expect(i.path).toBe('nodes[0] (id "k").kernel');
     expect(i.message).toBe('kernel height 7 is larger than the input height 5');
-    const p = only(chain([4, 4, 1], { id: 'p', op: 'maxpool', kernel: 3, stride: 1 }, { id: 'q', op: 'maxpool', kernel: 3, padding: 0 }));
+    const p = only(
+      chain(
+        [4, 4, 1],
+        { id: 'p', op: 'maxpool', kernel: 3, stride: 1 },
+        { id: 'q', op: 'maxpool', kernel: 3, padding: 0 },
+      ),
+    );
     expect(p.path).toBe('nodes[1] (id "q").kernel');
     expect(only(chain([3, 3, 1], { id: 'k', op: 'conv', filters: 1, kernel: 3, dilation: 2 })).message).toBe(
       'kernel height 3 (5 with dilation 2) is larger than the input height 3',
@@ -47,7 +59,9 @@ describe('validateArch', () => {
     expect(only(chain([4, 9, 1], { id: 'k', op: 'conv', filters: 1, kernel: 7, padding: 1 })).message).toBe(
       'kernel height 7 is larger than the padded input height 6 (4 + 2 padding)',
     );
-    expect(validateArch(chain([3, 3, 1], { id: 'k', op: 'conv', filters: 1, kernel: 3, dilation: 2, padding: 1 }))).toEqual([]);
+    expect(
+      validateArch(chain([3, 3, 1], { id: 'k', op: 'conv', filters: 1, kernel: 3, dilation: 2, padding: 1 })),
+    ).toEqual([]);
   });
 
   it('a cycle, with the nodes on it', () => {
@@ -73,7 +87,11 @@ describe('validateArch', () => {
   });
 
   it('a dangling reference into a block names the block', () => {
-    const spec = chain([8, 8, 3], { id: 'b', op: 'basic', filters: 3 }, { id: 'x', op: 'identity', inputs: ['b/nothing'] });
+    const spec = chain(
+      [8, 8, 3],
+      { id: 'b', op: 'basic', filters: 3 },
+      { id: 'x', op: 'identity', inputs: ['b/nothing'] },
+    );
     expect(only(spec).path).toBe('nodes[1] (id "x").inputs[0]');
   });
 
@@ -116,7 +134,11 @@ describe('validateArch', () => {
   });
 
   it('does not cascade: nodes after a failed one are not reported', () => {
-    const spec = chain([8, 8, 6], { id: 'g', op: 'conv', filters: 8, kernel: 3, groups: 4 }, { id: 'r', op: 'act', fn: 'relu' });
+    const spec = chain(
+      [8, 8, 6],
+      { id: 'g', op: 'conv', filters: 8, kernel: 3, groups: 4 },
+      { id: 'r', op: 'act', fn: 'relu' },
+    );
     expect(validateArch(spec)).toHaveLength(1);
   });
 
@@ -133,7 +155,10 @@ describe('validateArch', () => {
 
 describe('assertArch', () => {
   it('throws an ArchError (a UserError) listing every issue with its path', () => {
-    const spec = chain([8, 8, 6], { id: 'g', op: 'conv', filters: 8, kernel: 3, groups: 4 }, { id: 'x', op: 'bogus' } as never);
+    const spec = chain([8, 8, 6], { id: 'g', op: 'conv', filters: 8, kernel: 3, groups: 4 }, {
+      id: 'x',
+      op: 'bogus',
+    } as never);
     let caught: unknown;
     try {
       assertArch(spec);

@@ -3,7 +3,15 @@
 // IsolatedPool with the worker module, thread count and TensorFlow thread plan in its environment.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { PORT_END, PROTOCOL_VERSION, serializeError, type HostMessage, type HostRequest, type SerializedError, type TaskOutcome } from './protocol.js';
+import {
+  PORT_END,
+  PROTOCOL_VERSION,
+  serializeError,
+  type HostMessage,
+  type HostRequest,
+  type SerializedError,
+  type TaskOutcome,
+} from './protocol.js';
 
 /** What ts-worker.mjs returns; the host passes values and progress through without looking at them. */
 type WorkerResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
@@ -30,14 +38,21 @@ async function run(id: number, request: HostRequest & { type: 'run' }): Promise<
   running.set(id, entryState);
   const { port1, port2 } = new MessageChannel();
   const drained = new Promise<void>((resolve) => {
-    port1.on('message', (data) => (data === PORT_END ? resolve() : send({ type: 'progress', v: PROTOCOL_VERSION, id, data })));
+    port1.on('message', (data) =>
+      data === PORT_END ? resolve() : send({ type: 'progress', v: PROTOCOL_VERSION, id, data }),
+    );
   });
   let outcome: TaskOutcome<unknown>;
   try {
-    const result = (await pool.run({ payload: request.payload, port: port2 }, { transferList: [port2], signal: controller.signal })) as WorkerResult;
+    const result = (await pool.run(
+      { payload: request.payload, port: port2 },
+      { transferList: [port2], signal: controller.signal },
+    )) as WorkerResult;
     outcome = result.ok ? { ok: true, value: result.value } : { ok: false, kind: 'error', error: result.error };
   } catch (error) {
-    outcome = entryState.kind ? { ok: false, kind: entryState.kind, error: serializeError(error) } : { ok: false, kind: 'error', error: serializeError(error) };
+    outcome = entryState.kind
+      ? { ok: false, kind: entryState.kind, error: serializeError(error) }
+      : { ok: false, kind: 'error', error: serializeError(error) };
   } finally {
     // A cancelled or crashed worker never sends the end mark: wait a little, not forever.
     await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);

@@ -2,7 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ThreadPlan } from '../tf.js';
-import { PROTOCOL_VERSION, type HostMessage, type HostRequest, type TaskOutcome, type WorkerEntry } from './protocol.js';
+import {
+  PROTOCOL_VERSION,
+  type HostMessage,
+  type HostRequest,
+  type TaskOutcome,
+  type WorkerEntry,
+} from './protocol.js';
 
 export type PoolOptions<Task, Result, Progress> = {
   /** The worker module (a file: URL); its default export takes a {@link WorkerTask} and types the pool. */
@@ -60,7 +66,12 @@ export class IsolatedPool<Task, Result, Progress> {
 
   /** Runs one task; never rejects: failures come back as outcomes. */
   run(payload: Task, options: RunOptions<Progress> = {}): Promise<TaskOutcome<Result>> {
-    if (this.closed) return Promise.resolve({ ok: false, kind: 'cancelled', error: { name: 'PoolClosed', message: 'the pool is closed' } });
+    if (this.closed)
+      return Promise.resolve({
+        ok: false,
+        kind: 'cancelled',
+        error: { name: 'PoolClosed', message: 'the pool is closed' },
+      });
     return new Promise((resolve) => {
       const task: Pending<Task, Result, Progress> = { id: this.nextId++, payload, options, resolve, suspect: false };
       task.onAbort = () => this.cancel(task, 'cancelled');
@@ -73,7 +84,12 @@ export class IsolatedPool<Task, Result, Progress> {
   /** Stops the host after the running tasks are cancelled. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of [...this.queue]) this.finish(task, { ok: false, kind: 'cancelled', error: { name: 'PoolClosed', message: 'the pool closed before the task ran' } });
+    for (const task of [...this.queue])
+      this.finish(task, {
+        ok: false,
+        kind: 'cancelled',
+        error: { name: 'PoolClosed', message: 'the pool closed before the task ran' },
+      });
     for (const task of this.inflight.values()) this.cancel(task, 'cancelled');
     const host = this.host;
     if (host && host.exitCode === null && host.signalCode === null) {
@@ -97,7 +113,12 @@ export class IsolatedPool<Task, Result, Progress> {
       OMP_NUM_THREADS: String(this.options.threads.intraOp),
       TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2',
     };
-    const host = fork(HOST, [], { execArgv: ['--import', TSX], env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const host = fork(HOST, [], {
+      execArgv: ['--import', TSX],
+      env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     this.stderrTail = '';
     host.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
@@ -130,7 +151,11 @@ export class IsolatedPool<Task, Result, Progress> {
     const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLines(this.stderrTail)}`;
     if (!this.ready && lost.length === 0) this.startFailures++;
     if (lost.length === 1 && lost[0]) {
-      this.finish(lost[0], { ok: false, kind: 'crashed', error: { name: 'WorkerCrash', message: `the trial's process died (${how})`, reason: 'crashed' } });
+      this.finish(lost[0], {
+        ok: false,
+        kind: 'crashed',
+        error: { name: 'WorkerCrash', message: `the trial's process died (${how})`, reason: 'crashed' },
+      });
     } else {
       for (const task of lost) task.suspect = true;
       this.queue.unshift(...lost);
@@ -138,7 +163,14 @@ export class IsolatedPool<Task, Result, Progress> {
     if (this.closed) return;
     if (this.startFailures >= MAX_START_FAILURES) {
       for (const task of this.queue.splice(0)) {
-        this.finish(task, { ok: false, kind: 'error', error: { name: 'PoolStartError', message: `the pool host failed to start ${MAX_START_FAILURES} times (${how})` } });
+        this.finish(task, {
+          ok: false,
+          kind: 'error',
+          error: {
+            name: 'PoolStartError',
+            message: `the pool host failed to start ${MAX_START_FAILURES} times (${how})`,
+          },
+        });
       }
       return;
     }
@@ -160,7 +192,8 @@ export class IsolatedPool<Task, Result, Progress> {
 
   private dispatch(task: Pending<Task, Result, Progress>): void {
     this.inflight.set(task.id, task);
-    if (task.options.timeoutMs !== undefined) task.timer = setTimeout(() => this.cancel(task, 'timeout'), task.options.timeoutMs);
+    if (task.options.timeoutMs !== undefined)
+      task.timer = setTimeout(() => this.cancel(task, 'timeout'), task.options.timeoutMs);
     this.send({ type: 'run', v: PROTOCOL_VERSION, id: task.id, payload: task.payload });
   }
 
@@ -168,7 +201,14 @@ export class IsolatedPool<Task, Result, Progress> {
     if (this.inflight.has(task.id)) this.send({ type: 'cancel', v: PROTOCOL_VERSION, id: task.id, kind });
     else if (this.queue.includes(task)) {
       this.queue.splice(this.queue.indexOf(task), 1);
-      this.finish(task, { ok: false, kind, error: { name: 'Cancelled', message: `the task was ${kind === 'timeout' ? 'timed out' : 'cancelled'} before it ran` } });
+      this.finish(task, {
+        ok: false,
+        kind,
+        error: {
+          name: 'Cancelled',
+          message: `the task was ${kind === 'timeout' ? 'timed out' : 'cancelled'} before it ran`,
+        },
+      });
     }
   }
 

@@ -56,7 +56,9 @@ export interface WorkerEntry<Task, Result, Progress> {
 }
 
 /** The {@link WorkerEntry} of a worker module whose default export is `F`. */
-export type EntryOf<F> = F extends (task: WorkerTask<infer Task, infer Progress>) => Promise<infer Result> ? WorkerEntry<Task, Result, Progress> : never;
+export type EntryOf<F> = F extends (task: WorkerTask<infer Task, infer Progress>) => Promise<infer Result>
+  ? WorkerEntry<Task, Result, Progress>
+  : never;
 
 /** Turns anything thrown into a {@link SerializedError}. */
 export function serializeError(error: unknown): SerializedError {

@@ -9,7 +9,9 @@ import type { FailureReason } from '../../core/trial.js';
 import { StorageError } from './errors.js';
 
 /** The codes of a {@link StorageError} for a refused write, with the reason of a trial that failed on one. */
-export const DISK_REFUSALS = { DISK_FULL: 'disk-full', READ_ONLY: 'read-only' } as const satisfies Readonly<Record<string, FailureReason>>;
+export const DISK_REFUSALS = { DISK_FULL: 'disk-full', READ_ONLY: 'read-only' } as const satisfies Readonly<
+  Record<string, FailureReason>
+>;
 
 export type DiskRefusalCode = keyof typeof DISK_REFUSALS;
 
@@ -37,16 +39,27 @@ const HINTS: Readonly<Record<DiskRefusalCode, string>> = {
 };
 
 /** `error` as a {@link StorageError} "<what>: disk full (ENOSPC)" when the disk refused a write; undefined for any other error. */
-export function diskRefusal(what: string, error: unknown, hint?: string): (DiskRefusal & { readonly code: DiskRefusalCode }) | undefined {
+export function diskRefusal(
+  what: string,
+  error: unknown,
+  hint?: string,
+): (DiskRefusal & { readonly code: DiskRefusalCode }) | undefined {
   const cause = (error as { code?: unknown } | null)?.code;
   const code = typeof cause === 'string' ? CODE_OF[cause] : undefined;
   if (code === undefined) return undefined;
-  return new StorageError(code, `${what}: ${code === 'DISK_FULL' ? 'disk full' : 'read-only'} (${cause as string})`, hint ?? HINTS[code], { cause: error }) as DiskRefusal & { readonly code: DiskRefusalCode };
+  return new StorageError(
+    code,
+    `${what}: ${code === 'DISK_FULL' ? 'disk full' : 'read-only'} (${cause as string})`,
+    hint ?? HINTS[code],
+    { cause: error },
+  ) as DiskRefusal & { readonly code: DiskRefusalCode };
 }
 
 /** Whether `error` is a write the disk refused ({@link diskRefusal}), or a database server out of reach. */
 export function isDiskRefusal(error: unknown): error is DiskRefusal {
-  return error instanceof StorageError && (Object.hasOwn(DISK_REFUSALS, error.code) || error.code === STORAGE_UNREACHABLE);
+  return (
+    error instanceof StorageError && (Object.hasOwn(DISK_REFUSALS, error.code) || error.code === STORAGE_UNREACHABLE)
+  );
 }
 
 /** The refusal a trial failed with (reason `disk-full` or `read-only`, its message from the worker); undefined for any other failure. */

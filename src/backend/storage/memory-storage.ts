@@ -4,7 +4,20 @@ import { diagnosticEpochs, type DiagnosticEpoch } from '../../core/trial-diagnos
 import { StorageMisuseError } from './errors.js';
 import { checkClaim, staleReason } from './lease-rules.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
-import { checkEpoch, checkFinish, checkNewExperiment, checkNewTrial, checkStatus, duplicateDiagnostics, duplicateEpoch, duplicateTrial, emptyCounts, experimentExists, unknownExperiment, unknownTrial } from './rules.js';
+import {
+  checkEpoch,
+  checkFinish,
+  checkNewExperiment,
+  checkNewTrial,
+  checkStatus,
+  duplicateDiagnostics,
+  duplicateEpoch,
+  duplicateTrial,
+  emptyCounts,
+  experimentExists,
+  unknownExperiment,
+  unknownTrial,
+} from './rules.js';
 import type {
   Experiment,
   ExperimentLease,
@@ -53,7 +66,15 @@ export class MemoryStorage implements Storage {
     checkNewExperiment(input);
     if ([...this.experiments.values()].some((e) => e.name === input.name)) throw experimentExists(input.name, 'memory');
     const t = this.now();
-    const experiment: Experiment = { id: ++this.ids.experiment, name: input.name, config: copy(input.config), seed: input.seed, status: 'running', createdAt: t, updatedAt: t };
+    const experiment: Experiment = {
+      id: ++this.ids.experiment,
+      name: input.name,
+      config: copy(input.config),
+      seed: input.seed,
+      status: 'running',
+      createdAt: t,
+      updatedAt: t,
+    };
     this.experiments.set(experiment.id, experiment);
     return copy(experiment);
   }
@@ -126,7 +147,9 @@ export class MemoryStorage implements Storage {
   async listDiagnostics(trialId: number): Promise<readonly DiagnosticEpoch[]> {
     this.open();
     const entry = this.trials.get(trialId);
-    return entry === undefined ? [] : [...entry.diagnostics.values()].sort((a, b) => a.epoch - b.epoch).map((d) => copy(d));
+    return entry === undefined
+      ? []
+      : [...entry.diagnostics.values()].sort((a, b) => a.epoch - b.epoch).map((d) => copy(d));
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<Trial> {
@@ -135,7 +158,8 @@ export class MemoryStorage implements Storage {
     checkFinish(entry.trial, result);
     const finished = finishedTrial(entry.trial, result, this.now());
     const diagnostics = result.outcome?.diagnostics;
-    if (diagnostics !== undefined) entry.diagnostics = new Map(diagnosticEpochs(copy(diagnostics)).map((d) => [d.epoch, d]));
+    if (diagnostics !== undefined)
+      entry.diagnostics = new Map(diagnosticEpochs(copy(diagnostics)).map((d) => [d.epoch, d]));
     if (finished.outcome !== undefined) {
       entry.epochs = new Map(finished.outcome.epochs.map((m) => [m.epoch, m]));
       entry.trial = { ...finished, outcome: { ...finished.outcome, epochs: [] } };
@@ -157,7 +181,9 @@ export class MemoryStorage implements Storage {
     this.open();
     this.experiment(experimentId);
     const t = this.now();
-    const running = this.entries(experimentId).filter((e) => e.trial.state === 'RUNNING').sort((a, b) => a.trial.number - b.trial.number);
+    const running = this.entries(experimentId)
+      .filter((e) => e.trial.state === 'RUNNING')
+      .sort((a, b) => a.trial.number - b.trial.number);
     for (const entry of running) entry.trial = finishedTrial(entry.trial, INTERRUPTED, t);
     return running.map((e) => copy(e.trial));
   }
@@ -182,14 +208,26 @@ export class MemoryStorage implements Storage {
     return copy(stored);
   }
 
-  async listEvents(experimentId: number, filter: { readonly type?: string; readonly afterId?: number } = {}): Promise<readonly StoredEvent[]> {
+  async listEvents(
+    experimentId: number,
+    filter: { readonly type?: string; readonly afterId?: number } = {},
+  ): Promise<readonly StoredEvent[]> {
     this.open();
     return this.events
-      .filter((e) => e.experimentId === experimentId && (filter.type === undefined || e.type === filter.type) && e.id > (filter.afterId ?? 0))
+      .filter(
+        (e) =>
+          e.experimentId === experimentId &&
+          (filter.type === undefined || e.type === filter.type) &&
+          e.id > (filter.afterId ?? 0),
+      )
       .map(({ id, type, payload, at }) => copy({ id, type, payload, at }));
   }
 
-  async acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim> {
+  async acquireLease(
+    experimentId: number,
+    claimant: LeaseClaimant,
+    options: { readonly staleAfterMs: number },
+  ): Promise<LeaseClaim> {
     this.open();
     checkClaim(claimant, options.staleAfterMs);
     const now = this.now();
@@ -197,9 +235,17 @@ export class MemoryStorage implements Storage {
     const holder = this.leases.get(experimentId);
     const why = holder === undefined ? undefined : staleReason(holder, claimant, now, options.staleAfterMs);
     if (holder !== undefined && why === undefined) return { acquired: false, holder: copy(holder), checkedAt: now };
-    const lease: ExperimentLease = { host: claimant.host, pid: claimant.pid, token: claimant.token, startedAt: now, heartbeatAt: now };
+    const lease: ExperimentLease = {
+      host: claimant.host,
+      pid: claimant.pid,
+      token: claimant.token,
+      startedAt: now,
+      heartbeatAt: now,
+    };
     this.leases.set(experimentId, lease);
-    return holder === undefined || why === undefined ? { acquired: true, lease: copy(lease) } : { acquired: true, lease: copy(lease), takenOver: { previous: holder, why } };
+    return holder === undefined || why === undefined
+      ? { acquired: true, lease: copy(lease) }
+      : { acquired: true, lease: copy(lease), takenOver: { previous: holder, why } };
   }
 
   async renewLease(experimentId: number, token: string): Promise<boolean> {

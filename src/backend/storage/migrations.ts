@@ -57,12 +57,19 @@ export function mustMigrate(db: Db, found: FileSchema, migrations: readonly Migr
   const latest = checkHistory(migrations);
   const blank = found.applicationId === 0 && found.version === 0 && found.objects === 0;
   if (!blank && found.applicationId !== NAS_APPLICATION_ID) {
-    throw notNas(db.path, `it is an SQLite database of another application (application_id ${found.applicationId}, ${found.objects} objects)`);
+    throw notNas(
+      db.path,
+      `it is an SQLite database of another application (application_id ${found.applicationId}, ${found.objects} objects)`,
+    );
   }
   if (found.version > latest) throw newer(db.path, found.version, latest);
   if (found.version === latest) return false;
   if (db.readonly && blank) {
-    throw new StorageError('STORAGE_EMPTY', `${db.path} holds no nas data yet`, 'a `nas search` creates the database and its first experiment');
+    throw new StorageError(
+      'STORAGE_EMPTY',
+      `${db.path} holds no nas data yet`,
+      'a `nas search` creates the database and its first experiment',
+    );
   }
   if (db.readonly) {
     throw new StorageError(
@@ -91,7 +98,10 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
       try {
         await db.exec(step.sql);
       } catch (cause) {
-        throw new Error(`migration ${step.version} (${step.name}) of ${db.path} failed: ${(cause as Error).message}; the file is unchanged`, { cause });
+        throw new Error(
+          `migration ${step.version} (${step.name}) of ${db.path} failed: ${(cause as Error).message}; the file is unchanged`,
+          { cause },
+        );
       }
     }
     await db.exec(`PRAGMA application_id = ${NAS_APPLICATION_ID}; PRAGMA user_version = ${latest}`);
@@ -101,14 +111,19 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
 /** The latest version of `migrations`, after checking that their versions are 1, 2, 3, ... */
 export function checkHistory(migrations: readonly Migration[]): number {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version} at place ${i + 1}; versions are 1, 2, 3, ...`);
+    if (m.version !== i + 1)
+      throw new Error(`migration "${m.name}" has version ${m.version} at place ${i + 1}; versions are 1, 2, 3, ...`);
   });
   return migrations.length;
 }
 
 /** The refusal of a database whose schema is newer than this nas knows. */
 export function newer(path: string, version: number, latest: number): StorageError {
-  return new StorageError('STORAGE_VERSION', `${path} has schema version ${version}, newer than this nas knows (${latest})`, UPGRADE_NAS);
+  return new StorageError(
+    'STORAGE_VERSION',
+    `${path} has schema version ${version}, newer than this nas knows (${latest})`,
+    UPGRADE_NAS,
+  );
 }
 
 function notNas(path: string, why: string, cause?: unknown): StorageError {

@@ -85,6 +85,11 @@ function put(root: unknown, path: readonly Step[], value: number): unknown {
   if (path.length === 0) return value;
   let node = root as Record<Step, unknown>;
   for (const step of path.slice(0, -1)) node = node[step] as Record<Step, unknown>;
-  Object.defineProperty(node, path[path.length - 1] as Step, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(node, path[path.length - 1] as Step, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
   return root;
 }

@@ -28,7 +28,15 @@ const TYPES = {
 
 /** A connection pool for the storage: one connection (calls run one at a time), remade when it is lost. */
 export function storagePool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 1, types: TYPES, connectionTimeoutMillis: 10_000, keepAlive: true, allowExitOnIdle: true, application_name: 'nas' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    types: TYPES,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    allowExitOnIdle: true,
+    application_name: 'nas',
+  });
   // A connection cut while idle (a server restart) is reported as an event; the next call finds out and retries.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
@@ -125,7 +133,8 @@ export class PgDb {
 
   /** Runs `body` in one transaction: it commits whole or not at all. */
   write<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
-    if (this.readonly) return Promise.reject(new StorageMisuseError('READONLY', `${this.place.where} is open read-only`));
+    if (this.readonly)
+      return Promise.reject(new StorageMisuseError('READONLY', `${this.place.where} is open read-only`));
     let unanswered: Unanswered<T> | undefined;
     const attempts = this.retrying(() =>
       this.withClient(async (client) => {
@@ -158,9 +167,13 @@ export class PgDb {
 
   /** Whether the transaction `xid`, whose COMMIT got no answer, committed (true) or aborted (false); still committing is retried. */
   private async committed(client: pg.PoolClient, xid: string): Promise<boolean> {
-    const status = (await client.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid])).rows[0]?.status;
+    const status = (await client.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid]))
+      .rows[0]?.status;
     if (status === 'in progress') throw new StillCommitting(xid);
-    if (status !== 'committed' && status !== 'aborted') throw new Error(`PostgreSQL cannot tell whether transaction ${xid} on ${this.place.where} committed (status ${status})`);
+    if (status !== 'committed' && status !== 'aborted')
+      throw new Error(
+        `PostgreSQL cannot tell whether transaction ${xid} on ${this.place.where} committed (status ${status})`,
+      );
     return status === 'committed';
   }
 

@@ -7,11 +7,15 @@ import { rowParams } from './sqlite-diagnostics.js';
 
 // The per-epoch diagnostics of the PostgreSQL storage (migration 4), in the rows the SQLite storage writes.
 
-const INSERT = 'INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id, epoch) DO NOTHING';
+const INSERT =
+  'INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id, epoch) DO NOTHING';
 
 /** Records one epoch's diagnostics of a RUNNING trial (inside the storage's transaction). */
 export async function insertDiagnostics(sql: Sql, trialId: number, record: DiagnosticEpoch): Promise<void> {
-  const trial = await sql.get<Pick<Trial, 'id' | 'number' | 'state'>>('SELECT id, number, state FROM trials WHERE id = $1', [trialId]);
+  const trial = await sql.get<Pick<Trial, 'id' | 'number' | 'state'>>(
+    'SELECT id, number, state FROM trials WHERE id = $1',
+    [trialId],
+  );
   if (trial === undefined) throw unknownTrial(trialId);
   checkEpoch(trial, record);
   if ((await sql.run(INSERT, rowParams(trialId, record))) === 0) throw duplicateDiagnostics(trial, record.epoch);
@@ -19,7 +23,10 @@ export async function insertDiagnostics(sql: Sql, trialId: number, record: Diagn
 
 /** A trial's diagnostics per epoch, in epoch order. */
 export async function readDiagnostics(sql: Sql, trialId: number): Promise<DiagnosticEpoch[]> {
-  const rows = await sql.all<{ data: string; nonfinite: string | null }>('SELECT data, nonfinite FROM diagnostics WHERE trial_id = $1 ORDER BY epoch', [trialId]);
+  const rows = await sql.all<{ data: string; nonfinite: string | null }>(
+    'SELECT data, nonfinite FROM diagnostics WHERE trial_id = $1 ORDER BY epoch',
+    [trialId],
+  );
   return rows.map((row) => new NonFiniteReader(row.nonfinite).json<DiagnosticEpoch>('data', row.data));
 }
 

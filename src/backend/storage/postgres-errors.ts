@@ -12,7 +12,19 @@ export interface PostgresPlace {
 }
 
 /** Socket errors of a connection that could not be made or was cut (ENOENT: no Unix socket where the URL's host folder says). */
-const NETWORK = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** SQLSTATEs of a server that ended the session: admin_shutdown (a fast stop), crash_shutdown, cannot_connect_now (starting or stopping). */
 const SERVER_GONE = new Set(['57P01', '57P02', '57P03']);
@@ -21,7 +33,8 @@ const SERVER_GONE = new Set(['57P01', '57P02', '57P03']);
 const ROLLED_BACK = new Set(['40001', '40P01']);
 
 /** The messages node-postgres gives a connection that ended or timed out (they carry no code). */
-const CONNECTION_ENDED = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly)/;
+const CONNECTION_ENDED =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly)/;
 
 /** The SQLSTATE of a server error ('23505', ...), if it is one. */
 export function pgCode(error: unknown): string | undefined {
@@ -54,7 +67,12 @@ export function unreachable(place: PostgresPlace, cause: unknown, attempts: numb
 /** A write the server refused for good as a {@link DiskRefusal}: its disk is full (53100), or it takes no writes (25006: a standby, or a read-only database). */
 export function writeRefusal(place: PostgresPlace, error: unknown): DiskRefusal | undefined {
   const code = pgCode(error);
-  if (code === '25006') return diskRefusal(`cannot write ${place.where}`, error, 'point nas at a database that takes writes (the primary server, not a standby; not set read-only)');
+  if (code === '25006')
+    return diskRefusal(
+      `cannot write ${place.where}`,
+      error,
+      'point nas at a database that takes writes (the primary server, not a standby; not set read-only)',
+    );
   return diskRefusal(`cannot write ${place.where}`, error, "free space on the database server's disk");
 }
 

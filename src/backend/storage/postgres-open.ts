@@ -22,7 +22,12 @@ export function postgresPlace(url: string): PostgresPlace {
   try {
     params = new pg.Client({ connectionString: url }) as unknown as typeof params;
   } catch (cause) {
-    throw new StorageError('STORAGE_OPEN', `cannot read the PostgreSQL URL ${where}: ${(cause as Error).message}`, 'write it as postgres://user:password@host:port/database', { cause });
+    throw new StorageError(
+      'STORAGE_OPEN',
+      `cannot read the PostgreSQL URL ${where}: ${(cause as Error).message}`,
+      'write it as postgres://user:password@host:port/database',
+      { cause },
+    );
   }
   const server = `${params.host.includes(':') ? `[${params.host}]` : params.host}:${params.port}`;
   return { where, server, user: params.user, database: params.database };
@@ -35,17 +40,27 @@ export function postgresPlace(url: string): PostgresPlace {
  */
 export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<Storage> {
   const readonly = options.readonly ?? false;
-  if (!readonly && !isMainThread) throw new StorageMisuseError('NOT_MAIN_THREAD', 'only the main thread writes the database; open it with { readonly: true } here');
+  if (!readonly && !isMainThread)
+    throw new StorageMisuseError(
+      'NOT_MAIN_THREAD',
+      'only the main thread writes the database; open it with { readonly: true } here',
+    );
   const place = postgresPlace(url);
   const pool = storagePool(url);
   try {
     const client = await pool.connect().catch((error: unknown) => {
-      throw openFailure(place, error) ?? new StorageError('STORAGE_OPEN', `cannot open ${place.where}: ${(error as Error).message}`, 'check the URL', { cause: error });
+      throw (
+        openFailure(place, error) ??
+        new StorageError('STORAGE_OPEN', `cannot open ${place.where}: ${(error as Error).message}`, 'check the URL', {
+          cause: error,
+        })
+      );
     });
     try {
       const sql = new Sql(client);
       const migrations = options.migrations ?? MIGRATIONS;
-      if (mustMigrateDatabase(place, readonly, await inspectDatabase(sql), migrations)) await migrateDatabase(sql, place, migrations);
+      if (mustMigrateDatabase(place, readonly, await inspectDatabase(sql), migrations))
+        await migrateDatabase(sql, place, migrations);
     } finally {
       client.release();
     }

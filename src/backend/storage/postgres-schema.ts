@@ -29,7 +29,8 @@ export async function inspectDatabase(sql: Sql): Promise<DatabaseSchema> {
        (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> 'nas_schema') AS objects`,
   );
-  if (found === undefined || found.schema === null) throw new Error('the connection has no current schema (search_path names no schema that exists)');
+  if (found === undefined || found.schema === null)
+    throw new Error('the connection has no current schema (search_path names no schema that exists)');
   if (!found.has_nas) return { schema: found.schema, objects: found.objects };
   const row = await sql.get<{ application: string; version: number }>('SELECT application, version FROM nas_schema');
   return { schema: found.schema, objects: found.objects, nas: row ?? { application: NAS_APPLICATION, version: 0 } };
@@ -40,10 +41,18 @@ export async function inspectDatabase(sql: Sql): Promise<DatabaseSchema> {
  * migrate. A newer schema, another application's tables, or an old schema opened read-only is a
  * {@link StorageError}.
  */
-export function mustMigrateDatabase(place: PostgresPlace, readonly: boolean, found: DatabaseSchema, migrations: readonly Migration[]): boolean {
+export function mustMigrateDatabase(
+  place: PostgresPlace,
+  readonly: boolean,
+  found: DatabaseSchema,
+  migrations: readonly Migration[],
+): boolean {
   const latest = checkHistory(migrations);
   if (found.nas === undefined && found.objects > 0) {
-    throw notNas(place, `its schema "${found.schema}" holds ${found.objects} tables or views and no nas_schema table (another application's)`);
+    throw notNas(
+      place,
+      `its schema "${found.schema}" holds ${found.objects} tables or views and no nas_schema table (another application's)`,
+    );
   }
   if (found.nas !== undefined && found.nas.application !== NAS_APPLICATION) {
     throw notNas(place, `its nas_schema table names the application "${found.nas.application}"`);
@@ -52,7 +61,11 @@ export function mustMigrateDatabase(place: PostgresPlace, readonly: boolean, fou
   if (version > latest) throw newer(place.where, version, latest);
   if (version === latest) return false;
   if (readonly && found.nas === undefined) {
-    throw new StorageError('STORAGE_EMPTY', `${place.where} holds no nas data yet`, 'a `nas search` creates the tables and the first experiment');
+    throw new StorageError(
+      'STORAGE_EMPTY',
+      `${place.where} holds no nas data yet`,
+      'a `nas search` creates the tables and the first experiment',
+    );
   }
   if (readonly) {
     throw new StorageError(
@@ -80,11 +93,19 @@ export async function migrateDatabase(sql: Sql, place: PostgresPlace, migrations
       try {
         await sql.exec(step.postgres);
       } catch (cause) {
-        throw new Error(`migration ${step.version} (${step.name}) of ${place.where} failed: ${(cause as Error).message}; the database is unchanged`, { cause });
+        throw new Error(
+          `migration ${step.version} (${step.name}) of ${place.where} failed: ${(cause as Error).message}; the database is unchanged`,
+          { cause },
+        );
       }
     }
-    await sql.exec('CREATE TABLE IF NOT EXISTS nas_schema (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), application TEXT NOT NULL, version INTEGER NOT NULL)');
-    await sql.run('INSERT INTO nas_schema (application, version) VALUES ($1, $2) ON CONFLICT (only_row) DO UPDATE SET version = excluded.version', [NAS_APPLICATION, latest]);
+    await sql.exec(
+      'CREATE TABLE IF NOT EXISTS nas_schema (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), application TEXT NOT NULL, version INTEGER NOT NULL)',
+    );
+    await sql.run(
+      'INSERT INTO nas_schema (application, version) VALUES ($1, $2) ON CONFLICT (only_row) DO UPDATE SET version = excluded.version',
+      [NAS_APPLICATION, latest],
+    );
     await sql.exec('COMMIT');
   } catch (error) {
     await sql.exec('ROLLBACK').catch(() => undefined);
@@ -96,6 +117,6 @@ function notNas(place: PostgresPlace, why: string): StorageError {
   return new StorageError(
     'STORAGE_NOT_NAS',
     `${place.where} is not a nas database: ${why}`,
-    'point nas at a database of its own (create one with `createdb`); nas never writes into other applications\' tables',
+    "point nas at a database of its own (create one with `createdb`); nas never writes into other applications' tables",
   );
 }

@@ -7,7 +7,15 @@ import type { PgDb, Sql } from './postgres-db.js';
 import { insertDiagnostics, readDiagnostics } from './postgres-diagnostics.js';
 import { pgCode } from './postgres-errors.js';
 import { claimLease, readLeaseRow, releaseLeaseRow, renewLeaseRow } from './postgres-leases.js';
-import { finishTrialRow, insertEpoch, insertTrial, interruptTrials, readEpochs, readTrial, readTrials } from './postgres-trials.js';
+import {
+  finishTrialRow,
+  insertEpoch,
+  insertTrial,
+  interruptTrials,
+  readEpochs,
+  readTrial,
+  readTrials,
+} from './postgres-trials.js';
 import { checkNewExperiment, checkStatus, emptyCounts, experimentExists, unknownExperiment } from './rules.js';
 import { experimentFromRow, type ExperimentRow } from './sqlite-storage.js';
 import type {
@@ -49,7 +57,13 @@ export class PostgresStorage implements Storage {
       checkNewExperiment(input);
       const w = new NonFiniteWriter();
       const config = w.json('config', input.config);
-      const row = await sql.get<ExperimentRow>(INSERT_EXPERIMENT, [input.name, config, input.seed, this.now(), w.column()]);
+      const row = await sql.get<ExperimentRow>(INSERT_EXPERIMENT, [
+        input.name,
+        config,
+        input.seed,
+        this.now(),
+        w.column(),
+      ]);
       if (row === undefined) throw experimentExists(input.name, this.db.place.where);
       return experimentFromRow(row);
     });
@@ -65,7 +79,9 @@ export class PostgresStorage implements Storage {
   listExperiments(): Promise<readonly ExperimentSummary[]> {
     return this.read(async (sql) => {
       const rows = await sql.all<ExperimentRow>('SELECT * FROM experiments ORDER BY id');
-      const counts = await sql.all<{ experiment_id: number; state: TrialState; n: number }>('SELECT experiment_id, state, count(*) AS n FROM trials GROUP BY experiment_id, state');
+      const counts = await sql.all<{ experiment_id: number; state: TrialState; n: number }>(
+        'SELECT experiment_id, state, count(*) AS n FROM trials GROUP BY experiment_id, state',
+      );
       return rows.map((row) => {
         const trials = emptyCounts();
         for (const c of counts) if (c.experiment_id === row.id) trials[c.state] = c.n;
@@ -77,7 +93,10 @@ export class PostgresStorage implements Storage {
   setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<Experiment> {
     return this.write(async (sql) => {
       checkStatus(status);
-      const row = await sql.get<ExperimentRow>('UPDATE experiments SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *', [status, this.now(), experimentId]);
+      const row = await sql.get<ExperimentRow>(
+        'UPDATE experiments SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *',
+        [status, this.now(), experimentId],
+      );
       if (row === undefined) throw unknownExperiment(experimentId);
       return experimentFromRow(row);
     });
@@ -123,7 +142,12 @@ export class PostgresStorage implements Storage {
     return this.write(async (sql) => {
       const w = new NonFiniteWriter();
       const params = [experimentId, afterTrial, w.json('state', state), this.now(), w.column()];
-      const id = await this.insert(sql, 'INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES ($1, $2, $3, $4, $5) RETURNING id', params, experimentId);
+      const id = await this.insert(
+        sql,
+        'INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        params,
+        experimentId,
+      );
       // Only the latest is ever read: a REINFORCE controller's state is ~400 KB, saved after every ask and tell.
       await sql.run('DELETE FROM strategy_states WHERE experiment_id = $1 AND id < $2', [experimentId, id]);
     });
@@ -136,7 +160,11 @@ export class PostgresStorage implements Storage {
         [experimentId],
       );
       if (row === undefined) return undefined;
-      return { afterTrial: row.after_trial, state: new NonFiniteReader(row.nonfinite).json<Json>('state', row.state), savedAt: row.saved_at };
+      return {
+        afterTrial: row.after_trial,
+        state: new NonFiniteReader(row.nonfinite).json<Json>('state', row.state),
+        savedAt: row.saved_at,
+      };
     });
   }
 
@@ -145,22 +173,39 @@ export class PostgresStorage implements Storage {
       const w = new NonFiniteWriter();
       const at = this.now();
       const params = [experimentId, event.type, w.json('payload', event.payload), at, w.column()];
-      const id = await this.insert(sql, 'INSERT INTO events (experiment_id, type, payload, at, nonfinite) VALUES ($1, $2, $3, $4, $5) RETURNING id', params, experimentId);
+      const id = await this.insert(
+        sql,
+        'INSERT INTO events (experiment_id, type, payload, at, nonfinite) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        params,
+        experimentId,
+      );
       return { id, type: event.type, payload: structuredClone(event.payload), at };
     });
   }
 
-  listEvents(experimentId: number, filter: { readonly type?: string; readonly afterId?: number } = {}): Promise<readonly StoredEvent[]> {
+  listEvents(
+    experimentId: number,
+    filter: { readonly type?: string; readonly afterId?: number } = {},
+  ): Promise<readonly StoredEvent[]> {
     return this.read(async (sql) => {
       const rows = await sql.all<{ id: number; type: string; payload: string; at: number; nonfinite: string | null }>(
         'SELECT id, type, payload, at, nonfinite FROM events WHERE experiment_id = $1 AND ($2::text IS NULL OR type = $2) AND id > $3 ORDER BY id',
         [experimentId, filter.type ?? null, filter.afterId ?? 0],
       );
-      return rows.map((r) => ({ id: r.id, type: r.type, payload: new NonFiniteReader(r.nonfinite).json<Json>('payload', r.payload), at: r.at }));
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        payload: new NonFiniteReader(r.nonfinite).json<Json>('payload', r.payload),
+        at: r.at,
+      }));
     });
   }
 
-  acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim> {
+  acquireLease(
+    experimentId: number,
+    claimant: LeaseClaimant,
+    options: { readonly staleAfterMs: number },
+  ): Promise<LeaseClaim> {
     return this.write((sql) => claimLease(sql, experimentId, claimant, options.staleAfterMs, this.now));
   }
 
@@ -191,7 +236,8 @@ export class PostgresStorage implements Storage {
   }
 
   private op<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new StorageMisuseError('CLOSED', `the storage of ${this.db.place.where} is closed`));
+    if (this.closed)
+      return Promise.reject(new StorageMisuseError('CLOSED', `the storage of ${this.db.place.where} is closed`));
     return this.db.serial(operation);
   }
 

@@ -3,8 +3,25 @@ import { Sql } from './postgres-db.js';
 import { replaceDiagnostics } from './postgres-diagnostics.js';
 import { pgCode } from './postgres-errors.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
-import { checkEpoch, checkEpochNumber, checkFinish, checkNewTrial, duplicateEpoch, duplicateTrial, unknownExperiment, unknownTrial } from './rules.js';
-import { epochFromRow, epochParams, finishParams, newTrialParams, trialFromRow, type EpochRow, type TrialRow } from './sqlite-rows.js';
+import {
+  checkEpoch,
+  checkEpochNumber,
+  checkFinish,
+  checkNewTrial,
+  duplicateEpoch,
+  duplicateTrial,
+  unknownExperiment,
+  unknownTrial,
+} from './rules.js';
+import {
+  epochFromRow,
+  epochParams,
+  finishParams,
+  newTrialParams,
+  trialFromRow,
+  type EpochRow,
+  type TrialRow,
+} from './sqlite-rows.js';
 import type { NewTrial, TrialResult } from './storage.js';
 
 // The trial operations of the PostgreSQL storage, on the rows of sqlite-rows.ts (the same columns
@@ -22,7 +39,8 @@ const FINISH_TRIAL = `UPDATE trials SET state = $state, reason = $reason, messag
   compiled_latency_ms = $compiledLatency, metrics = $metrics, diagnostics = $diagnostics, engine = $engine, nonfinite = $nonfinite
   WHERE id = $id AND state = 'RUNNING'`;
 
-const EPOCH_VALUES = '$1::bigint, $2::bigint, $3::float8, $4::float8, $5::float8, $6::float8, $7::float8, $8::float8, $9::json';
+const EPOCH_VALUES =
+  '$1::bigint, $2::bigint, $3::float8, $4::float8, $5::float8, $6::float8, $7::float8, $8::float8, $9::json';
 
 const INSERT_EPOCH = `INSERT INTO epochs (trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, learning_rate, seconds, nonfinite)
   SELECT ${EPOCH_VALUES} WHERE EXISTS (SELECT 1 FROM trials WHERE id = $1 AND state = 'RUNNING')
@@ -56,7 +74,10 @@ export async function readEpochs(sql: Sql, trialId: number): Promise<EpochMetric
 export async function insertEpoch(sql: Sql, trialId: number, metrics: EpochMetrics): Promise<void> {
   checkEpochNumber(metrics.epoch);
   if ((await sql.run(INSERT_EPOCH, epochParams(trialId, metrics))) === 1) return;
-  const trial = await sql.get<Pick<TrialRow, 'id' | 'number' | 'state'>>('SELECT id, number, state FROM trials WHERE id = $1', [trialId]);
+  const trial = await sql.get<Pick<TrialRow, 'id' | 'number' | 'state'>>(
+    'SELECT id, number, state FROM trials WHERE id = $1',
+    [trialId],
+  );
   if (trial === undefined) throw unknownTrial(trialId);
   checkEpoch(trial, metrics);
   throw duplicateEpoch(trial, metrics.epoch);
@@ -108,13 +129,15 @@ export async function readTrials(sql: Sql, experimentId: number, state: TrialSta
 
 /** Moves the experiment's RUNNING trials to FAILED 'interrupted' (inside the storage's transaction); returns them. */
 export async function interruptTrials(sql: Sql, experimentId: number, now: number): Promise<Trial[]> {
-  if ((await sql.get('SELECT 1 FROM experiments WHERE id = $1', [experimentId])) === undefined) throw unknownExperiment(experimentId);
-  const rows = await sql.all<TrialRow>("SELECT * FROM trials WHERE experiment_id = $1 AND state = 'RUNNING' ORDER BY number FOR UPDATE", [experimentId]);
-  await sql.run("UPDATE trials SET state = 'FAILED', reason = $1, message = $2, finished_at = $3 WHERE experiment_id = $4 AND state = 'RUNNING'", [
-    INTERRUPTED.reason,
-    INTERRUPTED.message,
-    now,
-    experimentId,
-  ]);
+  if ((await sql.get('SELECT 1 FROM experiments WHERE id = $1', [experimentId])) === undefined)
+    throw unknownExperiment(experimentId);
+  const rows = await sql.all<TrialRow>(
+    "SELECT * FROM trials WHERE experiment_id = $1 AND state = 'RUNNING' ORDER BY number FOR UPDATE",
+    [experimentId],
+  );
+  await sql.run(
+    "UPDATE trials SET state = 'FAILED', reason = $1, message = $2, finished_at = $3 WHERE experiment_id = $4 AND state = 'RUNNING'",
+    [INTERRUPTED.reason, INTERRUPTED.message, now, experimentId],
+  );
   return rows.map((row) => finishedTrial(trialFromRow(row, []), INTERRUPTED, now));
 }

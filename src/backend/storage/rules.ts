@@ -1,6 +1,13 @@
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
 import { StorageError, StorageMisuseError } from './errors.js';
-import { EXPERIMENT_STATUSES, TRIAL_STATES, type ExperimentStatus, type NewExperiment, type NewTrial, type TrialResult } from './storage.js';
+import {
+  EXPERIMENT_STATUSES,
+  TRIAL_STATES,
+  type ExperimentStatus,
+  type NewExperiment,
+  type NewTrial,
+  type TrialResult,
+} from './storage.js';
 
 // The rules both storages enforce, in one place, so that they fail alike and with the same words.
 
@@ -64,14 +71,23 @@ export function unknownExperiment(experimentId: number): StorageMisuseError {
 /** Checks that `trial` may be finished with `result`. */
 export function checkFinish(trial: Pick<Trial, 'id' | 'number' | 'state'>, result: TrialResult): void {
   if (trial.state !== 'RUNNING') {
-    throw new StorageMisuseError('TRIAL_FINISHED', `trial ${trial.number} (id ${trial.id}) is already ${trial.state}; a trial is finished once`);
+    throw new StorageMisuseError(
+      'TRIAL_FINISHED',
+      `trial ${trial.number} (id ${trial.id}) is already ${trial.state}; a trial is finished once`,
+    );
   }
   const state = result.state as TrialState;
   if (state === 'RUNNING' || !TRIAL_STATES.includes(state)) {
-    throw new StorageMisuseError('INVALID_INPUT', `a trial finishes COMPLETE, FAILED or PRUNED, got ${JSON.stringify(state)}`);
+    throw new StorageMisuseError(
+      'INVALID_INPUT',
+      `a trial finishes COMPLETE, FAILED or PRUNED, got ${JSON.stringify(state)}`,
+    );
   }
   if ((state === 'FAILED') !== (result.reason !== undefined)) {
-    throw new StorageMisuseError('INVALID_INPUT', `a FAILED trial needs a reason and only a FAILED one takes one (trial ${trial.number}: ${state}, reason ${result.reason})`);
+    throw new StorageMisuseError(
+      'INVALID_INPUT',
+      `a FAILED trial needs a reason and only a FAILED one takes one (trial ${trial.number}: ${state}, reason ${result.reason})`,
+    );
   }
   if (state === 'COMPLETE' && result.outcome === undefined) {
     throw new StorageMisuseError('INVALID_INPUT', `a COMPLETE trial needs an outcome (trial ${trial.number})`);
@@ -82,7 +98,10 @@ export function checkFinish(trial: Pick<Trial, 'id' | 'number' | 'state'>, resul
 /** Checks that `trial` may record `metrics` as an epoch. */
 export function checkEpoch(trial: Pick<Trial, 'id' | 'number' | 'state'>, metrics: { readonly epoch: number }): void {
   if (trial.state !== 'RUNNING') {
-    throw new StorageMisuseError('TRIAL_NOT_RUNNING', `trial ${trial.number} (id ${trial.id}) is ${trial.state}; epochs are added while it runs`);
+    throw new StorageMisuseError(
+      'TRIAL_NOT_RUNNING',
+      `trial ${trial.number} (id ${trial.id}) is ${trial.state}; epochs are added while it runs`,
+    );
   }
   checkEpochNumber(metrics.epoch);
 }
@@ -94,7 +113,10 @@ export function duplicateEpoch(trial: Pick<Trial, 'id' | 'number'>, epoch: numbe
 
 /** The error for an epoch's diagnostics recorded twice. */
 export function duplicateDiagnostics(trial: Pick<Trial, 'id' | 'number'>, epoch: number): StorageMisuseError {
-  return new StorageMisuseError('DUPLICATE_EPOCH', `trial ${trial.number} (id ${trial.id}) already has the diagnostics of epoch ${epoch}`);
+  return new StorageMisuseError(
+    'DUPLICATE_EPOCH',
+    `trial ${trial.number} (id ${trial.id}) already has the diagnostics of epoch ${epoch}`,
+  );
 }
 
 /** Checks an epoch number. */

@@ -48,7 +48,9 @@ export class Db {
     const mode = readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
     const name = immutable ? `${pathToFileURL(path).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
-      const raw = new sqlite3.Database(name, immutable ? mode | sqlite3.OPEN_URI : mode, (error) => (error ? reject(error) : resolve(new Db(raw, path, readonly))));
+      const raw = new sqlite3.Database(name, immutable ? mode | sqlite3.OPEN_URI : mode, (error) =>
+        error ? reject(error) : resolve(new Db(raw, path, readonly)),
+      );
     });
   }
 

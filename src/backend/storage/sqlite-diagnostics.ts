@@ -17,11 +17,17 @@ export function rowParams(trialId: number, record: DiagnosticEpoch): unknown[] {
 
 /** Records one epoch's diagnostics of a RUNNING trial. */
 export async function insertDiagnostics(db: Db, trialId: number, record: DiagnosticEpoch): Promise<void> {
-  const trial = await db.get<Pick<Trial, 'id' | 'number' | 'state'>>('SELECT id, number, state FROM trials WHERE id = ?', [trialId]);
+  const trial = await db.get<Pick<Trial, 'id' | 'number' | 'state'>>(
+    'SELECT id, number, state FROM trials WHERE id = ?',
+    [trialId],
+  );
   if (trial === undefined) throw unknownTrial(trialId);
   checkEpoch(trial, record);
   try {
-    await db.run('INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES (?, ?, ?, ?)', rowParams(trialId, record));
+    await db.run(
+      'INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES (?, ?, ?, ?)',
+      rowParams(trialId, record),
+    );
   } catch (error) {
     if (sqliteCode(error) !== 'SQLITE_CONSTRAINT') throw error;
     throw duplicateDiagnostics(trial, record.epoch);
@@ -30,7 +36,10 @@ export async function insertDiagnostics(db: Db, trialId: number, record: Diagnos
 
 /** A trial's diagnostics per epoch, in epoch order. */
 export async function readDiagnostics(db: Db, trialId: number): Promise<DiagnosticEpoch[]> {
-  const rows = await db.all<DiagnosticsRow>('SELECT epoch, data, nonfinite FROM diagnostics WHERE trial_id = ? ORDER BY epoch', [trialId]);
+  const rows = await db.all<DiagnosticsRow>(
+    'SELECT epoch, data, nonfinite FROM diagnostics WHERE trial_id = ? ORDER BY epoch',
+    [trialId],
+  );
   return rows.map((row) => new NonFiniteReader(row.nonfinite).json<DiagnosticEpoch>('data', row.data));
 }
 
@@ -38,6 +47,9 @@ export async function readDiagnostics(db: Db, trialId: number): Promise<Diagnost
 export async function replaceDiagnostics(db: Db, trialId: number, diagnostics: TrialDiagnostics): Promise<void> {
   await db.run('DELETE FROM diagnostics WHERE trial_id = ?', [trialId]);
   for (const record of diagnosticEpochs(diagnostics)) {
-    await db.run('INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES (?, ?, ?, ?)', rowParams(trialId, record));
+    await db.run(
+      'INSERT INTO diagnostics (trial_id, epoch, data, nonfinite) VALUES (?, ?, ?, ?)',
+      rowParams(trialId, record),
+    );
   }
 }

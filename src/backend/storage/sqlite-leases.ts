@@ -22,26 +22,51 @@ const CLAIM = `INSERT INTO leases (experiment_id, host, pid, token, started_at, 
  * Claims the lease in one write transaction: BEGIN IMMEDIATE holds SQLite's write lock from the
  * read to the write, so two processes claiming at once are served one after the other.
  */
-export function claimLease(db: Db, experimentId: number, claimant: LeaseClaimant, staleAfterMs: number, clock: () => number): Promise<LeaseClaim> {
+export function claimLease(
+  db: Db,
+  experimentId: number,
+  claimant: LeaseClaimant,
+  staleAfterMs: number,
+  clock: () => number,
+): Promise<LeaseClaim> {
   checkClaim(claimant, staleAfterMs);
   return db.transaction(async () => {
     const now = clock(); // under the lock: a claim that waited for another one judges at its own time
     const holder = await readLeaseRow(db, experimentId);
     const why = holder === undefined ? undefined : staleReason(holder, claimant, now, staleAfterMs);
     if (holder !== undefined && why === undefined) return { acquired: false, holder, checkedAt: now };
-    const params = { $experiment: experimentId, $host: claimant.host, $pid: claimant.pid, $token: claimant.token, $now: now, $judged: holder?.token ?? null };
+    const params = {
+      $experiment: experimentId,
+      $host: claimant.host,
+      $pid: claimant.pid,
+      $token: claimant.token,
+      $now: now,
+      $judged: holder?.token ?? null,
+    };
     const { changes } = await db.run(CLAIM, params).catch((error: unknown) => {
       throw sqliteCode(error) === 'SQLITE_CONSTRAINT' ? unknownExperiment(experimentId) : error;
     });
     if (changes !== 1) throw new Error(`the lease of experiment ${experimentId} changed under the write lock`);
-    const lease: ExperimentLease = { host: claimant.host, pid: claimant.pid, token: claimant.token, startedAt: now, heartbeatAt: now };
-    return holder === undefined || why === undefined ? { acquired: true, lease } : { acquired: true, lease, takenOver: { previous: holder, why } };
+    const lease: ExperimentLease = {
+      host: claimant.host,
+      pid: claimant.pid,
+      token: claimant.token,
+      startedAt: now,
+      heartbeatAt: now,
+    };
+    return holder === undefined || why === undefined
+      ? { acquired: true, lease }
+      : { acquired: true, lease, takenOver: { previous: holder, why } };
   });
 }
 
 /** Stamps the heartbeat if `token` holds the lease. */
 export async function renewLeaseRow(db: Db, experimentId: number, token: string, now: number): Promise<boolean> {
-  const { changes } = await db.run('UPDATE leases SET heartbeat_at = ? WHERE experiment_id = ? AND token = ?', [now, experimentId, token]);
+  const { changes } = await db.run('UPDATE leases SET heartbeat_at = ? WHERE experiment_id = ? AND token = ?', [
+    now,
+    experimentId,
+    token,
+  ]);
   return changes === 1;
 }
 
@@ -53,6 +78,11 @@ export async function releaseLeaseRow(db: Db, experimentId: number, token: strin
 
 /** The lease row, if any. */
 export async function readLeaseRow(db: Db, experimentId: number): Promise<ExperimentLease | undefined> {
-  const row = await db.get<LeaseRow>('SELECT host, pid, token, started_at, heartbeat_at FROM leases WHERE experiment_id = ?', [experimentId]);
-  return row === undefined ? undefined : { host: row.host, pid: row.pid, token: row.token, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };
+  const row = await db.get<LeaseRow>(
+    'SELECT host, pid, token, started_at, heartbeat_at FROM leases WHERE experiment_id = ?',
+    [experimentId],
+  );
+  return row === undefined
+    ? undefined
+    : { host: row.host, pid: row.pid, token: row.token, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };
 }

@@ -26,11 +26,21 @@ const BUSY_TIMEOUT_MS = 10_000;
  */
 export async function openSqliteStorage(file: string, options: SqliteStorageOptions = {}): Promise<Storage> {
   const readonly = options.readonly ?? false;
-  if (!readonly && !isMainThread) throw new StorageMisuseError('NOT_MAIN_THREAD', 'only the main thread writes the database; open it with { readonly: true } here');
-  if (readonly && !existsSync(file)) throw new StorageError('STORAGE_MISSING', `there is no nas database at ${file}`, 'a `nas search` creates it');
+  if (!readonly && !isMainThread)
+    throw new StorageMisuseError(
+      'NOT_MAIN_THREAD',
+      'only the main thread writes the database; open it with { readonly: true } here',
+    );
+  if (readonly && !existsSync(file))
+    throw new StorageError('STORAGE_MISSING', `there is no nas database at ${file}`, 'a `nas search` creates it');
   if (!readonly) ensureWritable(file);
   const db = await Db.open(file, readonly, readonly && readsAsImmutable(file)).catch((cause: unknown) => {
-    throw new StorageError('STORAGE_OPEN', `cannot open ${file}: ${(cause as Error).message}`, 'check that the path names a file you may read (and write)', { cause });
+    throw new StorageError(
+      'STORAGE_OPEN',
+      `cannot open ${file}: ${(cause as Error).message}`,
+      'check that the path names a file you may read (and write)',
+      { cause },
+    );
   });
   try {
     await db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -45,4 +55,3 @@ export async function openSqliteStorage(file: string, options: SqliteStorageOpti
   }
   return new SqliteStorage(db, options.now ?? Date.now);
 }
-

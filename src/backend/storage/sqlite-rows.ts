@@ -49,7 +49,8 @@ export interface EpochRow {
 }
 
 /** The columns of `epochs`, in insert order. */
-export const EPOCH_COLUMNS = 'trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, learning_rate, seconds, nonfinite';
+export const EPOCH_COLUMNS =
+  'trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, learning_rate, seconds, nonfinite';
 
 /** Named parameters of the INSERT of a new RUNNING trial. */
 export function newTrialParams(experimentId: number, input: NewTrial, now: number): Record<string, unknown> {
@@ -68,7 +69,12 @@ export function newTrialParams(experimentId: number, input: NewTrial, now: numbe
 }
 
 /** Named parameters of the UPDATE that finishes a trial whose `nonfinite` column is `existing`. */
-export function finishParams(trialId: number, result: TrialResult, now: number, existing: string | null): Record<string, unknown> {
+export function finishParams(
+  trialId: number,
+  result: TrialResult,
+  now: number,
+  existing: string | null,
+): Record<string, unknown> {
   const w = new NonFiniteWriter(existing);
   const o = result.outcome;
   return {

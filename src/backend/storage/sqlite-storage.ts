@@ -7,7 +7,15 @@ import { checkNewExperiment, checkStatus, emptyCounts, experimentExists, unknown
 import { sqliteCode, type Db } from './sqlite-db.js';
 import { claimLease, readLeaseRow, releaseLeaseRow, renewLeaseRow } from './sqlite-leases.js';
 import { insertDiagnostics, readDiagnostics } from './sqlite-diagnostics.js';
-import { finishTrialRow, insertEpoch, insertTrial, interruptTrials, readEpochs, readTrial, readTrials } from './sqlite-trials.js';
+import {
+  finishTrialRow,
+  insertEpoch,
+  insertTrial,
+  interruptTrials,
+  readEpochs,
+  readTrial,
+  readTrials,
+} from './sqlite-trials.js';
 import type {
   Experiment,
   ExperimentLease,
@@ -52,7 +60,10 @@ export class SqliteStorage implements Storage {
       const t = this.now();
       try {
         const params = [input.name, w.json('config', input.config), input.seed, t, t, w.column()];
-        const { lastID } = await this.db.run("INSERT INTO experiments (name, config, seed, status, created_at, updated_at, nonfinite) VALUES (?, ?, ?, 'running', ?, ?, ?)", params);
+        const { lastID } = await this.db.run(
+          "INSERT INTO experiments (name, config, seed, status, created_at, updated_at, nonfinite) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+          params,
+        );
         return this.experiment(lastID);
       } catch (error) {
         if (sqliteCode(error) === 'SQLITE_CONSTRAINT') throw experimentExists(input.name, this.db.path);
@@ -85,7 +96,11 @@ export class SqliteStorage implements Storage {
   setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<Experiment> {
     return this.op(async () => {
       checkStatus(status);
-      const { changes } = await this.db.run('UPDATE experiments SET status = ?, updated_at = ? WHERE id = ?', [status, this.now(), experimentId]);
+      const { changes } = await this.db.run('UPDATE experiments SET status = ?, updated_at = ? WHERE id = ?', [
+        status,
+        this.now(),
+        experimentId,
+      ]);
       if (changes === 0) throw unknownExperiment(experimentId);
       return this.experiment(experimentId);
     });
@@ -131,7 +146,11 @@ export class SqliteStorage implements Storage {
     return this.op(async () => {
       const w = new NonFiniteWriter();
       const params = [experimentId, afterTrial, w.json('state', state), this.now(), w.column()];
-      const id = await this.insert('INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES (?, ?, ?, ?, ?)', params, experimentId);
+      const id = await this.insert(
+        'INSERT INTO strategy_states (experiment_id, after_trial, state, saved_at, nonfinite) VALUES (?, ?, ?, ?, ?)',
+        params,
+        experimentId,
+      );
       // Only the latest is ever read: a REINFORCE controller's state is ~400 KB, saved after every ask and tell.
       await this.db.run('DELETE FROM strategy_states WHERE experiment_id = ? AND id < ?', [experimentId, id]);
     });
@@ -144,7 +163,11 @@ export class SqliteStorage implements Storage {
         [experimentId],
       );
       if (row === undefined) return undefined;
-      return { afterTrial: row.after_trial, state: new NonFiniteReader(row.nonfinite).json<Json>('state', row.state), savedAt: row.saved_at };
+      return {
+        afterTrial: row.after_trial,
+        state: new NonFiniteReader(row.nonfinite).json<Json>('state', row.state),
+        savedAt: row.saved_at,
+      };
     });
   }
 
@@ -153,22 +176,44 @@ export class SqliteStorage implements Storage {
       const w = new NonFiniteWriter();
       const at = this.now();
       const params = [experimentId, event.type, w.json('payload', event.payload), at, w.column()];
-      const id = await this.insert('INSERT INTO events (experiment_id, type, payload, at, nonfinite) VALUES (?, ?, ?, ?, ?)', params, experimentId);
+      const id = await this.insert(
+        'INSERT INTO events (experiment_id, type, payload, at, nonfinite) VALUES (?, ?, ?, ?, ?)',
+        params,
+        experimentId,
+      );
       return { id, type: event.type, payload: structuredClone(event.payload), at };
     });
   }
 
-  listEvents(experimentId: number, filter: { readonly type?: string; readonly afterId?: number } = {}): Promise<readonly StoredEvent[]> {
+  listEvents(
+    experimentId: number,
+    filter: { readonly type?: string; readonly afterId?: number } = {},
+  ): Promise<readonly StoredEvent[]> {
     return this.op(async () => {
-      const rows = await this.db.all<{ id: number; type: string; payload: string; at: number; nonfinite: string | null }>(
+      const rows = await this.db.all<{
+        id: number;
+        type: string;
+        payload: string;
+        at: number;
+        nonfinite: string | null;
+      }>(
         'SELECT id, type, payload, at, nonfinite FROM events WHERE experiment_id = ? AND (? IS NULL OR type = ?) AND id > ? ORDER BY id',
         [experimentId, filter.type ?? null, filter.type ?? null, filter.afterId ?? 0],
       );
-      return rows.map((r) => ({ id: r.id, type: r.type, payload: new NonFiniteReader(r.nonfinite).json<Json>('payload', r.payload), at: r.at }));
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        payload: new NonFiniteReader(r.nonfinite).json<Json>('payload', r.payload),
+        at: r.at,
+      }));
     });
   }
 
-  acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim> {
+  acquireLease(
+    experimentId: number,
+    claimant: LeaseClaimant,
+    options: { readonly staleAfterMs: number },
+  ): Promise<LeaseClaim> {
     return this.op(() => claimLease(this.db, experimentId, claimant, options.staleAfterMs, this.now));
   }
 
@@ -191,9 +236,11 @@ export class SqliteStorage implements Storage {
   }
 
   private op<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new StorageMisuseError('CLOSED', `the storage of ${this.db.path} is closed`));
+    if (this.closed)
+      return Promise.reject(new StorageMisuseError('CLOSED', `the storage of ${this.db.path} is closed`));
     return this.db.serial(operation).catch((error: unknown) => {
-      if (sqliteCode(error) === 'SQLITE_READONLY') throw new StorageMisuseError('READONLY', `${this.db.path} is open read-only`, { cause: error });
+      if (sqliteCode(error) === 'SQLITE_READONLY')
+        throw new StorageMisuseError('READONLY', `${this.db.path} is open read-only`, { cause: error });
       throw error;
     });
   }
@@ -217,5 +264,13 @@ export class SqliteStorage implements Storage {
 /** An experiments row as an {@link Experiment}. */
 export function experimentFromRow(row: ExperimentRow): Experiment {
   const config = new NonFiniteReader(row.nonfinite).json<Json>('config', row.config);
-  return { id: row.id, name: row.name, config, seed: row.seed, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    config,
+    seed: row.seed,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

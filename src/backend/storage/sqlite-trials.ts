@@ -1,9 +1,27 @@
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
-import { checkEpoch, checkEpochNumber, checkFinish, checkNewTrial, duplicateEpoch, duplicateTrial, unknownExperiment, unknownTrial } from './rules.js';
+import {
+  checkEpoch,
+  checkEpochNumber,
+  checkFinish,
+  checkNewTrial,
+  duplicateEpoch,
+  duplicateTrial,
+  unknownExperiment,
+  unknownTrial,
+} from './rules.js';
 import { replaceDiagnostics } from './sqlite-diagnostics.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
-import { EPOCH_COLUMNS, epochFromRow, epochParams, finishParams, newTrialParams, trialFromRow, type EpochRow, type TrialRow } from './sqlite-rows.js';
+import {
+  EPOCH_COLUMNS,
+  epochFromRow,
+  epochParams,
+  finishParams,
+  newTrialParams,
+  trialFromRow,
+  type EpochRow,
+  type TrialRow,
+} from './sqlite-rows.js';
 import type { NewTrial, TrialResult } from './storage.js';
 
 // The trial operations of the SQLite storage. Each runs inside the storage's serial queue.
@@ -53,7 +71,10 @@ export async function readEpochs(db: Db, trialId: number): Promise<EpochMetrics[
 export async function insertEpoch(db: Db, trialId: number, metrics: EpochMetrics): Promise<void> {
   checkEpochNumber(metrics.epoch);
   const lookup = async () => {
-    const trial = await db.get<Pick<TrialRow, 'id' | 'number' | 'state'>>('SELECT id, number, state FROM trials WHERE id = ?', [trialId]);
+    const trial = await db.get<Pick<TrialRow, 'id' | 'number' | 'state'>>(
+      'SELECT id, number, state FROM trials WHERE id = ?',
+      [trialId],
+    );
     if (trial === undefined) throw unknownTrial(trialId);
     checkEpoch(trial, metrics);
     return trial;
@@ -91,7 +112,10 @@ async function insertEpochs(db: Db, trialId: number, epochs: readonly EpochMetri
   for (let start = 0; start < epochs.length; start += EPOCHS_PER_INSERT) {
     const chunk = epochs.slice(start, start + EPOCHS_PER_INSERT);
     const rows = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    await db.run(`INSERT INTO epochs (${EPOCH_COLUMNS}) VALUES ${rows}`, chunk.flatMap((m) => epochParams(trialId, m)));
+    await db.run(
+      `INSERT INTO epochs (${EPOCH_COLUMNS}) VALUES ${rows}`,
+      chunk.flatMap((m) => epochParams(trialId, m)),
+    );
   }
 }
 
@@ -116,14 +140,16 @@ export async function readTrials(db: Db, experimentId: number, state: TrialState
 /** Moves the experiment's RUNNING trials to FAILED 'interrupted' in one transaction; returns them. */
 export function interruptTrials(db: Db, experimentId: number, now: number): Promise<Trial[]> {
   return db.transaction(async () => {
-    if ((await db.get('SELECT 1 FROM experiments WHERE id = ?', [experimentId])) === undefined) throw unknownExperiment(experimentId);
-    const rows = await db.all<TrialRow>("SELECT * FROM trials WHERE experiment_id = ? AND state = 'RUNNING' ORDER BY number", [experimentId]);
-    await db.run("UPDATE trials SET state = 'FAILED', reason = ?, message = ?, finished_at = ? WHERE experiment_id = ? AND state = 'RUNNING'", [
-      INTERRUPTED.reason,
-      INTERRUPTED.message,
-      now,
-      experimentId,
-    ]);
+    if ((await db.get('SELECT 1 FROM experiments WHERE id = ?', [experimentId])) === undefined)
+      throw unknownExperiment(experimentId);
+    const rows = await db.all<TrialRow>(
+      "SELECT * FROM trials WHERE experiment_id = ? AND state = 'RUNNING' ORDER BY number",
+      [experimentId],
+    );
+    await db.run(
+      "UPDATE trials SET state = 'FAILED', reason = ?, message = ?, finished_at = ? WHERE experiment_id = ? AND state = 'RUNNING'",
+      [INTERRUPTED.reason, INTERRUPTED.message, now, experimentId],
+    );
     return rows.map((row) => finishedTrial(trialFromRow(row, []), INTERRUPTED, now));
   });
 }

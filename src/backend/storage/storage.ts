@@ -94,7 +94,11 @@ export type StaleReason = 'heartbeat-timeout' | 'owner-dead';
 
 /** What {@link Storage.acquireLease} found: the lease is now the claimant's (perhaps taken over), or another driver holds it. */
 export type LeaseClaim =
-  | { readonly acquired: true; readonly lease: ExperimentLease; readonly takenOver?: { readonly previous: ExperimentLease; readonly why: StaleReason } }
+  | {
+      readonly acquired: true;
+      readonly lease: ExperimentLease;
+      readonly takenOver?: { readonly previous: ExperimentLease; readonly why: StaleReason };
+    }
   | { readonly acquired: false; readonly holder: ExperimentLease; readonly checkedAt: number };
 
 /**
@@ -138,14 +142,21 @@ export interface Storage {
 
   appendEvent(experimentId: number, event: NewEvent): Promise<StoredEvent>;
   /** Events in append order; `afterId` keeps only those appended after that event. */
-  listEvents(experimentId: number, filter?: { readonly type?: string; readonly afterId?: number }): Promise<readonly StoredEvent[]>;
+  listEvents(
+    experimentId: number,
+    filter?: { readonly type?: string; readonly afterId?: number },
+  ): Promise<readonly StoredEvent[]>;
 
   /**
    * Makes `claimant` the experiment's owner, atomically (also across processes sharing the file),
    * when no one holds the lease or its holder is stale: no heartbeat for `staleAfterMs`, or a holder
    * on the claimant's host whose pid is gone. Otherwise changes nothing and returns the holder.
    */
-  acquireLease(experimentId: number, claimant: LeaseClaimant, options: { readonly staleAfterMs: number }): Promise<LeaseClaim>;
+  acquireLease(
+    experimentId: number,
+    claimant: LeaseClaimant,
+    options: { readonly staleAfterMs: number },
+  ): Promise<LeaseClaim>;
   /** Stamps the heartbeat of the lease `token` holds; false when it holds none (released, or taken over). */
   renewLease(experimentId: number, token: string): Promise<boolean>;
   /** Gives the lease up if `token` holds it (returns whether it did); another holder's lease is left alone. */

@@ -31,7 +31,8 @@ function fromBins(h: BinnedHistogram, where: string): HistogramProto {
     new EventInputError(`${where}: ${field} must be ${expected}, got ${shown(got)}`);
   if (!Number.isFinite(h.min)) throw bad('min', 'a finite number', h.min);
   if (!Number.isFinite(h.max) || h.max < h.min) throw bad('max', `a finite number ≥ min (${h.min})`, h.max);
-  if (typeof h.counts !== 'object' || h.counts === null || h.counts.length === 0) throw bad('counts', 'a non-empty array of counts', h.counts);
+  if (typeof h.counts !== 'object' || h.counts === null || h.counts.length === 0)
+    throw bad('counts', 'a non-empty array of counts', h.counts);
   const given = Array.from(h.counts);
   given.forEach((c, i) => {
     if (!Number.isFinite(c) || c < 0) throw bad(`counts[${i}]`, 'a finite number ≥ 0', c);
@@ -57,7 +58,8 @@ function fromBins(h: BinnedHistogram, where: string): HistogramProto {
 
 function fromValues(h: ValuesHistogram, where: string): HistogramProto {
   const buckets = h.buckets ?? DEFAULT_BUCKETS;
-  if (!Number.isSafeInteger(buckets) || buckets < 1) throw new EventInputError(`${where}: buckets must be an integer ≥ 1, got ${shown(buckets)}`);
+  if (!Number.isSafeInteger(buckets) || buckets < 1)
+    throw new EventInputError(`${where}: buckets must be an integer ≥ 1, got ${shown(buckets)}`);
   const { values } = h;
   if (values.length === 0) throw new EventInputError(`${where}: values must not be empty`);
   let min = Infinity;
@@ -66,7 +68,8 @@ function fromValues(h: ValuesHistogram, where: string): HistogramProto {
   let sumSquares = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (!Number.isFinite(v)) throw new EventInputError(`${where}: values[${i}] must be a finite number, got ${shown(v)}`);
+    if (!Number.isFinite(v))
+      throw new EventInputError(`${where}: values[${i}] must be a finite number, got ${shown(v)}`);
     min = Math.min(min, v);
     max = Math.max(max, v);
     sum += v;

@@ -59,7 +59,8 @@ export class EventFileWriter {
   /** A scalar, stored as float32; NaN and ±Infinity are written as they are (a diverged loss). */
   addScalar(record: ScalarRecord): void {
     const where = this.where('scalar', record);
-    if (typeof record.value !== 'number') throw new EventInputError(`${where}: value must be a number, got ${shown(record.value)}`);
+    if (typeof record.value !== 'number')
+      throw new EventInputError(`${where}: value must be a number, got ${shown(record.value)}`);
     this.add(scalarEvent(this.now(), record.step, record.tag, record.value));
   }
 
@@ -75,7 +76,7 @@ export class EventFileWriter {
     const data = Buffer.concat(this.pending);
     this.pending = [];
     try {
-      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+      for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
     } catch (error) {
       throw new EventFileError(this.file, error);
     }
@@ -105,9 +106,11 @@ export class EventFileWriter {
   /** "<file>: <kind> '<tag>' at step <n>", after checking the tag and the step. */
   private where(kind: string, record: { readonly tag: unknown; readonly step: unknown }): string {
     const { tag, step } = record;
-    if (typeof tag !== 'string' || tag === '') throw new EventInputError(`${this.file}: ${kind} tag must be a non-empty string, got ${shown(tag)}`);
+    if (typeof tag !== 'string' || tag === '')
+      throw new EventInputError(`${this.file}: ${kind} tag must be a non-empty string, got ${shown(tag)}`);
     const where = `${this.file}: ${kind} '${tag}'`;
-    if (!Number.isSafeInteger(step) || (step as number) < 0) throw new EventInputError(`${where}: step must be an integer ≥ 0, got ${shown(step)}`);
+    if (!Number.isSafeInteger(step) || (step as number) < 0)
+      throw new EventInputError(`${where}: step must be an integer ≥ 0, got ${shown(step)}`);
     return `${where} at step ${step as number}`;
   }
 }

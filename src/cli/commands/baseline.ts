@@ -18,7 +18,8 @@ export function registerBaseline(program: Command): void {
     .option('--limit <n>', 'train on the first n images of the seeded order only', parsePositiveInt)
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: Flags) => {
-      if (!flags.json) printLine(`training the baseline CNN on ${flags.dataset} (${flags.epochs} epoch(s), batch ${flags.batch})…`);
+      if (!flags.json)
+        printLine(`training the baseline CNN on ${flags.dataset} (${flags.epochs} epoch(s), batch ${flags.batch})…`);
       const result = await fitBaseline(await loadDataset(flags.dataset), {
         epochs: flags.epochs,
         batchSize: flags.batch,

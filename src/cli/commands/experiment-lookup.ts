@@ -4,7 +4,11 @@ import type { Trial } from '../../core/trial.js';
 import { displayPath } from '../config/loader.js';
 
 /** The experiment called `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
-export async function findExperiment(storage: Storage, file: string, name: string): Promise<{ summary: ExperimentSummary; trials: readonly Trial[] }> {
+export async function findExperiment(
+  storage: Storage,
+  file: string,
+  name: string,
+): Promise<{ summary: ExperimentSummary; trials: readonly Trial[] }> {
   const all = await storage.listExperiments();
   const summary = all.find((e) => e.name === name);
   if (summary === undefined) {
@@ -12,7 +16,9 @@ export async function findExperiment(storage: Storage, file: string, name: strin
     throw new UserError(
       'NO_EXPERIMENT',
       `no experiment "${name}" in ${displayPath(file)}`,
-      known.length > 0 ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE` : 'it has no experiments yet; start one with `nas search` (or pass --storage FILE)',
+      known.length > 0
+        ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE`
+        : 'it has no experiments yet; start one with `nas search` (or pass --storage FILE)',
     );
   }
   return { summary, trials: await storage.listTrials(summary.id) };

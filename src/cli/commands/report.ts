@@ -10,7 +10,9 @@ type Flags = { out: string; storage?: string };
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description("write an HTML report of an experiment (index.html with inline SVG charts, PNG copies beside it): progress, accuracy vs cost with the Pareto front, epoch curves, the best cells drawn, the exported models' variants")
+    .description(
+      "write an HTML report of an experiment (index.html with inline SVG charts, PNG copies beside it): progress, accuracy vs cost with the Pareto front, epoch curves, the best cells drawn, the exported models' variants",
+    )
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
     .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')

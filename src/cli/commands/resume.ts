@@ -15,7 +15,9 @@ type Flags = { storage?: string; reporter?: string };
 export function registerResume(program: Command): void {
   program
     .command('resume')
-    .description('continue a stopped or crashed experiment: trials cut short run again once, the strategy picks up its saved state')
+    .description(
+      'continue a stopped or crashed experiment: trials cut short run again once, the strategy picks up its saved state',
+    )
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
     .addOption(new Option('--reporter <kind>', 'ink, plain or json (as for `nas search`)').choices(REPORTERS))

@@ -17,7 +17,9 @@ type Flags = { trial?: number; best?: boolean; storage?: string; json?: boolean 
 export function registerReview(program: Command): void {
   program
     .command('review')
-    .description("walk the design checklist (input, base architecture, budget, filter schedule, stride plan, shortcuts, attention, regularization, normalization, initialization, learning rate, memory, parallelization, precision) for a trial's architecture, with a warning where the design's guidance is not met")
+    .description(
+      "walk the design checklist (input, base architecture, budget, filter schedule, stride plan, shortcuts, attention, regularization, normalization, initialization, learning rate, memory, parallelization, precision) for a trial's architecture, with a warning where the design's guidance is not met",
+    )
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--trial <n>', 'the trial number (any state: its architecture is what is reviewed)', parseInteger)
     .option('--best', 'the best trial by the primary objective (the default)')
@@ -39,6 +41,9 @@ function numberedTrial(data: ExperimentData, number: number): Trial {
   const trial = data.trials.find((t) => t.number === number);
   if (trial !== undefined) return trial;
   const numbers = data.trials.map((t) => t.number);
-  const known = numbers.length === 0 ? 'it has no trials yet' : `its trials are numbered ${numbers[0]}–${numbers.at(-1)}; or --best`;
+  const known =
+    numbers.length === 0
+      ? 'it has no trials yet'
+      : `its trials are numbered ${numbers[0]}–${numbers.at(-1)}; or --best`;
   throw new UserError('NO_TRIAL', `no trial ${number} in experiment "${data.experiment.name}"`, known);
 }

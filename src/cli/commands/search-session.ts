@@ -22,10 +22,23 @@ type Outcome = 'finished' | 'stopped';
  * table in the config, trials are looked up in it instead of trained. `history`: the trials a
  * resumed experiment already has.
  */
-export async function runSession(config: ExperimentConfig, flag: string | undefined, run: (hooks: SearchHooks) => Promise<Outcome>, history: readonly Trial[] = []): Promise<Outcome> {
+export async function runSession(
+  config: ExperimentConfig,
+  flag: string | undefined,
+  run: (hooks: SearchHooks) => Promise<Outcome>,
+  history: readonly Trial[] = [],
+): Promise<Outcome> {
   const relay = stopRelay();
-  const kind = chooseReporter(flag === 'ink' ? 'dashboard' : flag, { isTTY: process.stdout.isTTY === true, env: process.env });
-  const reporter = await createReporter(kind, { header: headerFromConfig(config), onStop: relay.request, describe: sampleFormatter(config), history });
+  const kind = chooseReporter(flag === 'ink' ? 'dashboard' : flag, {
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+  });
+  const reporter = await createReporter(kind, {
+    header: headerFromConfig(config),
+    onStop: relay.request,
+    describe: sampleFormatter(config),
+    history,
+  });
   const onSignal = (signal: NodeJS.Signals) => relay.request(signal === 'SIGINT' ? 'Ctrl-C' : signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -47,6 +60,10 @@ function benchmarkEvaluator(config: ExperimentConfig, table: string): Evaluator 
   const space = createSpace(config.space.name, config.space.options);
   const dataset = findDataset(config.dataset.name);
   const options = resolveDatasetOptions(config.dataset.name, config.dataset.options);
-  const cost = { inputShape: dataset.shape(options), classes: dataset.numClasses(options), batch: config.train.batchSize ?? 128 };
+  const cost = {
+    inputShape: dataset.shape(options),
+    classes: dataset.numClasses(options),
+    batch: config.train.batchSize ?? 128,
+  };
   return tableEvaluator(readBenchmarkTable(table, space), space, { concurrency: config.workers, cost });
 }

@@ -13,14 +13,25 @@ export const STOPPED_EXIT_CODE = 130;
 export function registerSearch(program: Command): void {
   program
     .command('search')
-    .description('start an experiment from a config file and run it until its budget is spent (Ctrl-C stops it; `nas resume` continues)')
+    .description(
+      'start an experiment from a config file and run it until its budget is spent (Ctrl-C stops it; `nas resume` continues)',
+    )
     .argument('[config]', 'the experiment file (TypeScript, `export default defineConfig({...})`)', DEFAULT_CONFIG)
     .option('--name <name>', "the experiment's name (overrides the config's)")
-    .option('--seed <seed>', 'the seed of everything (overrides the config\'s)', parseInteger)
-    .option('--workers <n>', 'trials trained at once (overrides the config\'s)', parsePositiveInt)
-    .addOption(new Option('--reporter <kind>', 'ink: live dashboard; plain: one line per event; json: JSON lines (default: ink on a terminal, json otherwise)').choices(REPORTERS))
+    .option('--seed <seed>', "the seed of everything (overrides the config's)", parseInteger)
+    .option('--workers <n>', "trials trained at once (overrides the config's)", parsePositiveInt)
+    .addOption(
+      new Option(
+        '--reporter <kind>',
+        'ink: live dashboard; plain: one line per event; json: JSON lines (default: ink on a terminal, json otherwise)',
+      ).choices(REPORTERS),
+    )
     .action(async (file: string, flags: Flags) => {
-      const overrides = { ...(flags.name === undefined ? {} : { name: flags.name }), ...(flags.seed === undefined ? {} : { seed: flags.seed }), ...(flags.workers === undefined ? {} : { workers: flags.workers }) };
+      const overrides = {
+        ...(flags.name === undefined ? {} : { name: flags.name }),
+        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+      };
       const config = await loadConfig(file, overrides);
       checkDataAvailable(config, displayPath(file));
       const status = await runSession(config, flags.reporter, (hooks) => startSearch(config, hooks));

@@ -15,10 +15,15 @@ type Flags = { storage?: string; sort?: string; reverse?: boolean; json?: boolea
 export function registerShow(program: Command): void {
   program
     .command('show')
-    .description("an experiment's config, its trials (sorted by a metric), the Pareto front (two objectives or more) and its failures with reasons")
+    .description(
+      "an experiment's config, its trials (sorted by a metric), the Pareto front (two objectives or more) and its failures with reasons",
+    )
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
-    .option('--sort <metric>', 'order trials by a metric or cost figure (validationAccuracy, macs, params, …), best first; `number` for trial order (default: the primary objective)')
+    .option(
+      '--sort <metric>',
+      'order trials by a metric or cost figure (validationAccuracy, macs, params, …), best first; `number` for trial order (default: the primary objective)',
+    )
     .option('--reverse', 'reverse the order')
     .option('--json', 'print one JSON object (shape in docs/cli.md)')
     .action(async (name: string, flags: Flags) => {
@@ -26,7 +31,14 @@ export function registerShow(program: Command): void {
       const show = await readStorage(file, async (storage) => {
         const { summary, trials } = await findExperiment(storage, file, name);
         const config = storedConfig(summary);
-        return showJson(file, summary, trials, sortKey(flags.sort, config.objectives), flags.reverse ?? false, await listExports(storage, summary.id));
+        return showJson(
+          file,
+          summary,
+          trials,
+          sortKey(flags.sort, config.objectives),
+          flags.reverse ?? false,
+          await listExports(storage, summary.id),
+        );
       });
       if (flags.json) printJson(show);
       else for (const line of showLines(show, displayPath(file), process.stdout.columns || 160)) printLine(line);

@@ -18,14 +18,21 @@ export function trainProblems(train: unknown): Problem[] {
 /** Objectives must name a metric the trials report, each once; some need a setting that produces them. */
 export function objectiveProblems(config: Partial<CheckedConfig>): Problem[] {
   const table = config.benchmark?.metric;
-  const known: readonly string[] = table === undefined ? [...TRIAL_METRICS, ...COST_FIGURES] : [table, ...COST_FIGURES.filter((c) => c !== 'measuredLatencyMs')];
+  const known: readonly string[] =
+    table === undefined
+      ? [...TRIAL_METRICS, ...COST_FIGURES]
+      : [table, ...COST_FIGURES.filter((c) => c !== 'measuredLatencyMs')];
   const metrics = (config.objectives ?? []).map((o) => o.metric);
   return metrics.flatMap((metric, i): Problem[] => {
     const path = `objectives[${i}].metric`;
-    if (!known.includes(metric)) return [{ path, message: `expected one of ${known.join(', ')}, got ${shown(metric)}` }];
-    if (metrics.indexOf(metric) !== i) return [{ path, message: `expected each metric once, got ${shown(metric)} again` }];
-    if (metric === 'testAccuracy' && config.train?.test !== true) return [{ path, message: 'needs train.test: true (the test part is evaluated only then), got "testAccuracy"' }];
-    if (metric === 'measuredLatencyMs' && config.measureLatency === false) return [{ path, message: 'needs measureLatency: true, got "measuredLatencyMs"' }];
+    if (!known.includes(metric))
+      return [{ path, message: `expected one of ${known.join(', ')}, got ${shown(metric)}` }];
+    if (metrics.indexOf(metric) !== i)
+      return [{ path, message: `expected each metric once, got ${shown(metric)} again` }];
+    if (metric === 'testAccuracy' && config.train?.test !== true)
+      return [{ path, message: 'needs train.test: true (the test part is evaluated only then), got "testAccuracy"' }];
+    if (metric === 'measuredLatencyMs' && config.measureLatency === false)
+      return [{ path, message: 'needs measureLatency: true, got "measuredLatencyMs"' }];
     return [];
   });
 }
@@ -41,9 +48,15 @@ export function crossProblems(config: Partial<CheckedConfig>): Problem[] {
   const subset = config.dataset.subset;
   const validation = config.dataset.validationFraction ?? 0.1;
   if (subset !== undefined && config.benchmark === undefined && Math.floor(subset * (1 - validation)) < 1) {
-    problems.push({ path: 'dataset.subset', message: `expected enough images for at least one training image after the validation split, got ${subset}` });
+    problems.push({
+      path: 'dataset.subset',
+      message: `expected enough images for at least one training image after the validation split, got ${subset}`,
+    });
   } else if (subset !== undefined && config.train?.dropLast === true && Math.floor(subset * (1 - validation)) < batch) {
-    problems.push({ path: 'dataset.subset', message: `with train.dropLast every batch is dropped: expected ≥ ${Math.ceil(batch / (1 - validation))} images, got ${subset}` });
+    problems.push({
+      path: 'dataset.subset',
+      message: `with train.dropLast every batch is dropped: expected ≥ ${Math.ceil(batch / (1 - validation))} images, got ${subset}`,
+    });
   }
   return problems;
 }
@@ -54,5 +67,10 @@ function qatHalvingProblems(config: Partial<CheckedConfig>): Problem[] {
   if (qatEpochs === undefined || halving === undefined || halving.fidelity === 'dataFraction') return [];
   const lowest = Math.max(1, Math.round(typeof halving.min === 'number' ? halving.min : 1));
   if (qatEpochs <= lowest) return [];
-  return [{ path: 'train.qat.epochs', message: `expected at most ${lowest}, the epochs of strategy.halving's lowest rung (or qat.fraction, which scales with a trial's epochs), got ${qatEpochs}` }];
+  return [
+    {
+      path: 'train.qat.epochs',
+      message: `expected at most ${lowest}, the epochs of strategy.halving's lowest rung (or qat.fraction, which scales with a trial's epochs), got ${qatEpochs}`,
+    },
+  ];
 }

@@ -26,7 +26,11 @@ export async function importConfig(file: string): Promise<unknown> {
   const absolute = path.resolve(file);
   const shown = displayPath(absolute);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    throw new UserError('CONFIG_MISSING', `there is no config file at ${shown}`, 'pass one (e.g. `nas search experiments/mnist-evolution.ts`) or write nas.config.ts; docs/config.md shows how');
+    throw new UserError(
+      'CONFIG_MISSING',
+      `there is no config file at ${shown}`,
+      'pass one (e.g. `nas search experiments/mnist-evolution.ts`) or write nas.config.ts; docs/config.md shows how',
+    );
   }
   // `import { defineConfig } from 'nas'` resolves to this copy of nas, wherever the file lives.
   const alias = { nas: fileURLToPath(new URL('./index.ts', import.meta.url)) };
@@ -36,10 +40,17 @@ export async function importConfig(file: string): Promise<unknown> {
     module = (await jiti.import(absolute)) as Record<string, unknown>;
   } catch (cause) {
     const first = (cause as Error).message?.split('\n')[0] ?? String(cause);
-    throw new UserError('CONFIG_LOAD', `${shown} could not be loaded: ${first}`, 'fix the error in the file (`npx tsc --noEmit` type-checks it too)', { cause });
+    throw new UserError(
+      'CONFIG_LOAD',
+      `${shown} could not be loaded: ${first}`,
+      'fix the error in the file (`npx tsc --noEmit` type-checks it too)',
+      { cause },
+    );
   }
   if (!('default' in module) || module.default === undefined) {
-    throw new ConfigError(shown, [{ path: '', message: 'expected a default export (`export default defineConfig({...})`), got none' }]);
+    throw new ConfigError(shown, [
+      { path: '', message: 'expected a default export (`export default defineConfig({...})`), got none' },
+    ]);
   }
   return module.default;
 }

@@ -20,11 +20,15 @@ type InputOf<O extends OptionSpec> = O extends { readonly type: 'integer' | 'num
               ? readonly number[]
               : never;
 
-type RequiredKeys<S extends OptionsSchema> = { [K in keyof S]: S[K] extends { readonly default: unknown } ? never : K }[keyof S];
+type RequiredKeys<S extends OptionsSchema> = {
+  [K in keyof S]: S[K] extends { readonly default: unknown } ? never : K;
+}[keyof S];
 type OptionalKeys<S extends OptionsSchema> = Exclude<keyof S, RequiredKeys<S>>;
 
 /** What a config file may give as the options of an entry with schema `S` (literal choices; required = no default). */
-export type OptionsInput<S extends OptionsSchema> = { readonly [K in RequiredKeys<S>]: InputOf<S[K]> } & { readonly [K in OptionalKeys<S>]?: InputOf<S[K]> };
+export type OptionsInput<S extends OptionsSchema> = { readonly [K in RequiredKeys<S>]: InputOf<S[K]> } & {
+  readonly [K in OptionalKeys<S>]?: InputOf<S[K]>;
+};
 
 type OptionsField<S extends OptionsSchema> = [keyof S] extends [never]
   ? { readonly options?: Record<string, never> }
@@ -36,4 +40,9 @@ type OptionsField<S extends OptionsSchema> = [keyof S] extends [never]
  * What a config file writes for one entry of a registry (`E`, a union of the registered entries):
  * its name, and its options typed from that entry's schema (required when an option has no default).
  */
-export type EntryInput<E> = E extends { readonly name: infer N extends string; readonly options: infer S extends OptionsSchema } ? { readonly name: N } & OptionsField<S> : never;
+export type EntryInput<E> = E extends {
+  readonly name: infer N extends string;
+  readonly options: infer S extends OptionsSchema;
+}
+  ? { readonly name: N } & OptionsField<S>
+  : never;

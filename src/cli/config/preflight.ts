@@ -20,6 +20,10 @@ export function checkDataAvailable(config: ExperimentConfig, file: string): void
   }
   const table = config.benchmark?.table;
   if (table !== undefined && !existsSync(table)) {
-    throw new UserError('TABLE', `the benchmark table ${table} does not exist`, `set benchmark.table in ${file} to your copy of the table (CSV with columns index,arch,<metrics>)`);
+    throw new UserError(
+      'TABLE',
+      `the benchmark table ${table} does not exist`,
+      `set benchmark.table in ${file} to your copy of the table (CSV with columns index,arch,<metrics>)`,
+    );
   }
 }

@@ -15,7 +15,11 @@ export class ConfigError extends UserError {
   constructor(file: string, problems: readonly Problem[]) {
     const n = problems.length;
     const lines = problems.map((p) => `  • ${p.path === '' ? '(config)' : p.path}: ${p.message}`);
-    super('CONFIG', [`${file} is invalid (${n} problem${n === 1 ? '' : 's'})`, ...lines].join('\n'), 'docs/config.md describes every field; `nas list spaces|strategies|datasets` shows the options of each');
+    super(
+      'CONFIG',
+      [`${file} is invalid (${n} problem${n === 1 ? '' : 's'})`, ...lines].join('\n'),
+      'docs/config.md describes every field; `nas list spaces|strategies|datasets` shows the options of each',
+    );
     this.problems = problems;
     this.file = file;
   }
@@ -32,14 +36,18 @@ export function shown(value: unknown): string {
 
 /** Joins path segments: ['train', 'schedule', 'lrMax'] → "train.schedule.lrMax", ['objectives', 0] → "objectives[0]". */
 export function joinPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>((path, s) => (typeof s === 'number' ? `${path}[${s}]` : path === '' ? String(s) : `${path}.${String(s)}`), '');
+  return segments.reduce<string>(
+    (path, s) => (typeof s === 'number' ? `${path}[${s}]` : path === '' ? String(s) : `${path}.${String(s)}`),
+    '',
+  );
 }
 
 /** The problems of a failed zod parse (issues reported with their input): one per issue, one per unknown key. */
 export function zodProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
   return issues.flatMap((issue): Problem[] => {
     const path = joinPath(issue.path);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: issue.message }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: issue.message }));
     const union = issue as { discriminator?: string; options?: readonly unknown[] };
     if (issue.code === 'invalid_union' && union.discriminator !== undefined && union.options !== undefined) {
       const got = (issue.input as Record<string, unknown> | undefined)?.[union.discriminator];
@@ -70,10 +78,14 @@ export function splitProblem(line: string, prefix: string): Problem {
   const at = line.indexOf(': ');
   if (at < 0) return { path: prefix, message: line };
   const head = line.slice(0, at);
-  return /^[\w.[\]-]+$/.test(head) ? { path: head === '' ? prefix : `${prefix}.${head}`, message: line.slice(at + 2) } : { path: prefix, message: line };
+  return /^[\w.[\]-]+$/.test(head)
+    ? { path: head === '' ? prefix : `${prefix}.${head}`, message: line.slice(at + 2) }
+    : { path: prefix, message: line };
 }
 
 /** The problems of `extra` that no problem of `first` already covers (same path, or a path under it). */
 export function notCovered(extra: readonly Problem[], first: readonly Problem[]): Problem[] {
-  return extra.filter((p) => !first.some((k) => p.path === k.path || p.path.startsWith(`${k.path}.`) || p.path.startsWith(`${k.path}[`)));
+  return extra.filter(
+    (p) => !first.some((k) => p.path === k.path || p.path.startsWith(`${k.path}.`) || p.path.startsWith(`${k.path}[`)),
+  );
 }

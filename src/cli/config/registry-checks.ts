@@ -34,14 +34,24 @@ export interface RegistrySections {
  * strategies), then builds the space and the strategy once so that their own cross-option checks
  * (odd kernels, sample size ≤ population) run too. Paths in options are relative to `configDir`.
  */
-export function registryProblems(config: RegistrySections, configDir: string): { problems: Problem[]; options: EntryOptions } {
+export function registryProblems(
+  config: RegistrySections,
+  configDir: string,
+): { problems: Problem[]; options: EntryOptions } {
   const problems: Problem[] = [];
-  const check = (what: string, entries: readonly { name: string; options: OptionsSchema }[], named: NamedEntry): Options | undefined => {
+  const check = (
+    what: string,
+    entries: readonly { name: string; options: OptionsSchema }[],
+    named: NamedEntry,
+  ): Options | undefined => {
     if (named === undefined) return undefined;
     const { name, options: given } = named;
     const entry = entries.find((e) => e.name === name);
     if (entry === undefined) {
-      problems.push({ path: `${what}.name`, message: `expected one of ${entries.map((e) => e.name).join(', ')}, got ${shown(name)}` });
+      problems.push({
+        path: `${what}.name`,
+        message: `expected one of ${entries.map((e) => e.name).join(', ')}, got ${shown(name)}`,
+      });
       return undefined;
     }
     const { values, problems: found } = checkOptions(entry.options, relativePaths(entry.options, given, configDir));
@@ -52,16 +62,32 @@ export function registryProblems(config: RegistrySections, configDir: string): {
   const spaceOptions = check('space', SPACES, config.space);
   const strategyOptions = check('strategy', [...STRATEGIES, ...ONE_SHOT_STRATEGIES], config.strategy);
   const spaceEntry = SPACES.find((s) => s.name === config.space?.name);
-  const space = spaceOptions === undefined ? undefined : attempt(problems, 'space.options', () => spaceEntry?.create(spaceOptions as never));
+  const space =
+    spaceOptions === undefined
+      ? undefined
+      : attempt(problems, 'space.options', () => spaceEntry?.create(spaceOptions as never));
   const strategyEntry = STRATEGIES.find((s) => s.name === config.strategy?.name);
   const oneShot = ONE_SHOT_STRATEGIES.find((s) => s.name === config.strategy?.name);
-  if (oneShot !== undefined && space !== undefined && (space.relaxation === undefined || space.supernet === undefined)) {
-    const cells = SPACES.filter((s) => s.create(checkOptions(s.options, {}).values).relaxation !== undefined).map((s) => s.name);
-    problems.push({ path: 'space.name', message: `strategy "${oneShot.name}" needs a cell space with a one-shot relaxation (${cells.join(', ')}), got ${shown(space.id)}` });
+  if (
+    oneShot !== undefined &&
+    space !== undefined &&
+    (space.relaxation === undefined || space.supernet === undefined)
+  ) {
+    const cells = SPACES.filter((s) => s.create(checkOptions(s.options, {}).values).relaxation !== undefined).map(
+      (s) => s.name,
+    );
+    problems.push({
+      path: 'space.name',
+      message: `strategy "${oneShot.name}" needs a cell space with a one-shot relaxation (${cells.join(', ')}), got ${shown(space.id)}`,
+    });
   }
   if (strategyOptions !== undefined && strategyEntry !== undefined) {
     // The strategy's own checks need a space; when the config's space is broken, a default one stands in.
-    const context = { space: space ?? standIn(), rng: new Rng(config.seed).derive('strategy'), objectives: config.objectives };
+    const context = {
+      space: space ?? standIn(),
+      rng: new Rng(config.seed).derive('strategy'),
+      objectives: config.objectives,
+    };
     attempt(problems, 'strategy.options', () => strategyEntry?.create(context, strategyOptions as never));
   }
   return { problems, options: { dataset: dataset ?? {}, space: spaceOptions ?? {}, strategy: strategyOptions ?? {} } };
@@ -87,7 +113,8 @@ function attempt<T>(problems: Problem[], prefix: string, make: () => T): T | und
   try {
     return make();
   } catch (error) {
-    if (error instanceof NativeBackendError || !(error instanceof UserError || error instanceof RangeError)) throw error;
+    if (error instanceof NativeBackendError || !(error instanceof UserError || error instanceof RangeError))
+      throw error;
     problems.push(...errorProblems(error, prefix));
     return undefined;
   }

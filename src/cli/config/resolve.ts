@@ -38,7 +38,17 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
     strategy: { name: c.strategy.name, options: options.strategy as Record<string, Json>, ...halvingOf(c.strategy) },
     train: (c.train ?? {}) as ExperimentConfig['train'],
     objectives: c.objectives ?? [{ metric: 'validationAccuracy', direction: 'max' }],
-    ...(c.pruner === undefined ? {} : { pruner: { name: c.pruner.name, options: checkOptions(findPruner(c.pruner.name).options, c.pruner.options ?? {}).values as Record<string, Json> } }),
+    ...(c.pruner === undefined
+      ? {}
+      : {
+          pruner: {
+            name: c.pruner.name,
+            options: checkOptions(findPruner(c.pruner.name).options, c.pruner.options ?? {}).values as Record<
+              string,
+              Json
+            >,
+          },
+        }),
     ...(c.constraints === undefined ? {} : { constraints: c.constraints as ExperimentConfig['constraints'] & object }),
     budget: c.budget as ExperimentConfig['budget'],
     workers: c.workers ?? plannedWorkers(),
@@ -46,7 +56,9 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
     measureLatency: c.measureLatency ?? c.benchmark === undefined,
     keepModels: (c.keepModels ?? (c.saveModels === false ? 'none' : 'all')) as KeepModels,
     storage: path.resolve(configDir, c.storage ?? DEFAULT_STORAGE),
-    ...(c.benchmark === undefined ? {} : { benchmark: { table: path.resolve(configDir, c.benchmark.table), metric: c.benchmark.metric } }),
+    ...(c.benchmark === undefined
+      ? {}
+      : { benchmark: { table: path.resolve(configDir, c.benchmark.table), metric: c.benchmark.metric } }),
   };
   return deepFreeze(structuredClone(resolved));
 }
@@ -67,6 +79,10 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The successive-halving options of a strategy section, defaults filled (checked before). */
-function halvingOf(strategy: { readonly halving?: Readonly<Record<string, unknown>> | undefined }): { halving?: Record<string, Json> } {
-  return strategy.halving === undefined ? {} : { halving: checkOptions(halvingOptions, strategy.halving).values as Record<string, Json> };
+function halvingOf(strategy: { readonly halving?: Readonly<Record<string, unknown>> | undefined }): {
+  halving?: Record<string, Json>;
+} {
+  return strategy.halving === undefined
+    ? {}
+    : { halving: checkOptions(halvingOptions, strategy.halving).values as Record<string, Json> };
 }

@@ -17,7 +17,9 @@ const options = () => z.record(z.string(), z.unknown(), expected('an object of o
 /** An object that reports unknown keys (a typo) with the keys it knows. */
 function strict<S extends z.ZodRawShape>(shape: S, what = 'an object') {
   const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key (known: ${known})` : `expected ${what}`) });
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key (known: ${known})` : `expected ${what}`),
+  });
 }
 
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,99}$/u;
@@ -26,8 +28,22 @@ const NAME_RULE = '1 to 100 letters, digits, ".", "_" or "-", starting with a le
 const optimizer = z.discriminatedUnion(
   'kind',
   [
-    strict({ kind: z.literal('sgd'), momentum: z.number().optional(), nesterov: bool().optional(), weightDecay: z.number().optional(), decoupled: bool().optional(), decayOn: z.enum(['kernels', 'all']).optional() }),
-    strict({ kind: z.enum(['adam', 'adamw']), beta1: z.number().optional(), beta2: z.number().optional(), epsilon: z.number().optional(), weightDecay: z.number().optional(), decayOn: z.enum(['kernels', 'all']).optional() }),
+    strict({
+      kind: z.literal('sgd'),
+      momentum: z.number().optional(),
+      nesterov: bool().optional(),
+      weightDecay: z.number().optional(),
+      decoupled: bool().optional(),
+      decayOn: z.enum(['kernels', 'all']).optional(),
+    }),
+    strict({
+      kind: z.enum(['adam', 'adamw']),
+      beta1: z.number().optional(),
+      beta2: z.number().optional(),
+      epsilon: z.number().optional(),
+      weightDecay: z.number().optional(),
+      decayOn: z.enum(['kernels', 'all']).optional(),
+    }),
   ],
   expected("an optimizer { kind: 'sgd' | 'adam' | 'adamw', … }"),
 );
@@ -44,7 +60,13 @@ const schedule = z.discriminatedUnion(
       warmupFrom: z.enum(['zero', 'min']).optional(),
       restart: strict({ t0Epochs: z.number(), tMult: z.number().optional() }).optional(),
     }),
-    strict({ kind: z.literal('one-cycle'), lrMax: z.number(), lrMin: z.number().optional(), riseFraction: z.number().optional(), finalFraction: z.number().optional() }),
+    strict({
+      kind: z.literal('one-cycle'),
+      lrMax: z.number(),
+      lrMin: z.number().optional(),
+      riseFraction: z.number().optional(),
+      finalFraction: z.number().optional(),
+    }),
   ],
   expected("a schedule { kind: 'constant' | 'cosine' | 'one-cycle', … }"),
 );
@@ -64,11 +86,21 @@ const train = strict({
   init: z.enum(['he', 'glorot'], expected("'he' or 'glorot'")).optional(),
   engine: z.enum(['compiled', 'eager'], expected("'compiled' or 'eager'")).optional(),
   precision: z.enum(['fp32', 'bf16'], expected("'fp32' or 'bf16'")).optional(),
-  checkpointing: strict({ segments: z.union([positiveInt(), z.literal('sqrt')], expected("a positive integer or 'sqrt'")) }).optional(),
+  checkpointing: strict({
+    segments: z.union([positiveInt(), z.literal('sqrt')], expected("a positive integer or 'sqrt'")),
+  }).optional(),
   qat: strict({
     epochs: positiveInt().optional(),
-    fraction: z.number(expected('a number in (0, 1]')).gt(0, expected('a number in (0, 1]')).lte(1, expected('a number in (0, 1]')).optional(),
-    momentum: z.number(expected('a number in [0, 1)')).gte(0, expected('a number in [0, 1)')).lt(1, expected('a number in [0, 1)')).optional(),
+    fraction: z
+      .number(expected('a number in (0, 1]'))
+      .gt(0, expected('a number in (0, 1]'))
+      .lte(1, expected('a number in (0, 1]'))
+      .optional(),
+    momentum: z
+      .number(expected('a number in [0, 1)'))
+      .gte(0, expected('a number in [0, 1)'))
+      .lt(1, expected('a number in [0, 1)'))
+      .optional(),
   }).optional(),
   diagnostics: z
     .union(
@@ -92,7 +124,12 @@ const train = strict({
             },
             'an object of thresholds (docs/training.md, Diagnostics)',
           ).optional(),
-          stopOn: z.array(z.enum(FLAG_KINDS, expected(FLAG_KINDS.map((k) => `'${k}'`).join(', '))), expected('a list of flags')).optional(),
+          stopOn: z
+            .array(
+              z.enum(FLAG_KINDS, expected(FLAG_KINDS.map((k) => `'${k}'`).join(', '))),
+              expected('a list of flags'),
+            )
+            .optional(),
         }),
       ],
       expected('true or { every?, gradients?, activations?, histograms?, thresholds?, stopOn? }'),
@@ -109,24 +146,42 @@ export const userConfigSchema = strict(
       name: text('a data set name (`nas list datasets`)'),
       options: options(),
       subset: positiveInt().optional(),
-      validationFraction: z.number(expected('a number in (0, 1)')).gt(0, expected('a number in (0, 1)')).lt(1, expected('a number in (0, 1)')).optional(),
-      augment: strict({ pad: nonNegativeInt().optional(), flip: bool().optional(), cutout: nonNegativeInt().optional() }).optional(),
+      validationFraction: z
+        .number(expected('a number in (0, 1)'))
+        .gt(0, expected('a number in (0, 1)'))
+        .lt(1, expected('a number in (0, 1)'))
+        .optional(),
+      augment: strict({
+        pad: nonNegativeInt().optional(),
+        flip: bool().optional(),
+        cutout: nonNegativeInt().optional(),
+      }).optional(),
     }),
     space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
     strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options(), halving: options() }),
     pruner: strict({ name: text('a pruner name (median, percentile, patience)'), options: options() }).optional(),
     train: train.optional(),
     objectives: z
-      .array(strict({ metric: text('a metric name'), direction: z.enum(['max', 'min'], expected("'max' or 'min'")) }), expected('a list of objectives'))
+      .array(
+        strict({ metric: text('a metric name'), direction: z.enum(['max', 'min'], expected("'max' or 'min'")) }),
+        expected('a list of objectives'),
+      )
       .min(1, expected('at least one objective'))
       .optional(),
-    constraints: strict({ maxMacs: positiveNumber().optional(), maxParams: positiveNumber().optional(), maxTrainMemoryBytes: positiveNumber().optional() }).optional(),
+    constraints: strict({
+      maxMacs: positiveNumber().optional(),
+      maxParams: positiveNumber().optional(),
+      maxTrainMemoryBytes: positiveNumber().optional(),
+    }).optional(),
     budget: strict({ trials: positiveInt(), seconds: positiveNumber().optional() }, 'a budget { trials, seconds? }'),
     workers: positiveInt().optional(),
     trialTimeoutSeconds: positiveNumber().optional(),
     measureLatency: bool().optional(),
     keepModels: z
-      .union([z.literal('all'), z.literal('none'), strict({ best: positiveInt() })], expected("'all', 'none' or { best: k } with k a positive integer"))
+      .union(
+        [z.literal('all'), z.literal('none'), strict({ best: positiveInt() })],
+        expected("'all', 'none' or { best: k } with k a positive integer"),
+      )
       .optional(),
     saveModels: bool().optional(),
     storage: text('a file path').optional(),
@@ -135,7 +190,12 @@ export const userConfigSchema = strict(
   'a config object (export default defineConfig({...}))',
 ).superRefine((config, context) => {
   if (config.saveModels !== undefined && config.keepModels !== undefined) {
-    context.addIssue({ code: 'custom', path: ['saveModels'], input: config.saveModels, message: "expected keepModels alone (saveModels is its older form: false is keepModels 'none')" });
+    context.addIssue({
+      code: 'custom',
+      path: ['saveModels'],
+      input: config.saveModels,
+      message: "expected keepModels alone (saveModels is its older form: false is keepModels 'none')",
+    });
   }
 });
 

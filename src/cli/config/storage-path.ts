@@ -13,7 +13,13 @@ export async function storagePath(flag: string | undefined, cwd = process.cwd())
   const file = path.join(cwd, DEFAULT_CONFIG);
   if (!existsSync(file)) return path.resolve(cwd, DEFAULT_STORAGE);
   const raw = await importConfig(file).catch((error: unknown) => {
-    if (error instanceof UserError) throw new UserError(error.code, `${error.message} (read for its storage path)`, `${error.hint ?? ''}; or pass --storage FILE`, { cause: error });
+    if (error instanceof UserError)
+      throw new UserError(
+        error.code,
+        `${error.message} (read for its storage path)`,
+        `${error.hint ?? ''}; or pass --storage FILE`,
+        { cause: error },
+      );
     throw error;
   });
   const storage = (raw as { storage?: unknown } | null)?.storage;

@@ -3,7 +3,15 @@ import type { RegisteredSpace } from '../../space/spaces/index.js';
 import type { RegisteredStrategy } from '../../search/registry.js';
 import type { RegisteredPruner } from '../../search/pruners/registry.js';
 import type { halvingOptions } from '../../search/halving.js';
-import type { AugmentConfig, BenchmarkConfig, Budget, Constraints, KeepModels, Objective, TrainSettings } from '../../run/config.js';
+import type {
+  AugmentConfig,
+  BenchmarkConfig,
+  Budget,
+  Constraints,
+  KeepModels,
+  Objective,
+  TrainSettings,
+} from '../../run/config.js';
 import type { MetricName } from './metric-names.js';
 import type { EntryInput, OptionsInput } from './option-input.js';
 

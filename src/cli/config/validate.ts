@@ -33,10 +33,20 @@ export function validateConfig(raw: unknown, file: string, configDir: string): V
     },
     configDir,
   );
-  const later: Problem[] = [...registry.problems, ...halvingProblems(raw.strategy), ...prunerProblems(raw), ...trainProblems(withoutRejected(raw.train, 'train', first)), ...objectiveProblems(sections), ...crossProblems(sections)];
+  const later: Problem[] = [
+    ...registry.problems,
+    ...halvingProblems(raw.strategy),
+    ...prunerProblems(raw),
+    ...trainProblems(withoutRejected(raw.train, 'train', first)),
+    ...objectiveProblems(sections),
+    ...crossProblems(sections),
+  ];
   const order = Object.keys(userConfigSchema.shape);
   const rank = (p: Problem) => order.indexOf(p.path.split(/[.[]/)[0] ?? '');
-  const problems = [...first, ...notCovered(later, first)].map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+  const problems = [...first, ...notCovered(later, first)]
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
   return { config: parsed.data, options: registry.options };
 }

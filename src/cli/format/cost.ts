@@ -6,13 +6,22 @@ import { bytes, int, si, table } from './units.js';
 /** The stable `nas estimate --json` shape (snake_case, a contract for scripts). */
 export function costJson(report: CostReport, batch: number, measured?: MeasuredLatency): object {
   return {
-    params: { trainable: report.params.trainable, non_trainable: report.params.nonTrainable, total: report.params.total },
+    params: {
+      trainable: report.params.trainable,
+      non_trainable: report.params.nonTrainable,
+      total: report.params.total,
+    },
     macs: report.macs,
     flops: report.flops,
-    flops_note: 'FLOPs = 2 × MACs of convolution and dense layers; other_ops (BatchNorm, activations, pooling, additions) counted apart',
+    flops_note:
+      'FLOPs = 2 × MACs of convolution and dense layers; other_ops (BatchNorm, activations, pooling, additions) counted apart',
     other_ops: report.otherOps,
     batch,
-    training: { optimizer: report.training.optimizer, optimizer_slots: report.training.optimizerSlots, precision: report.training.precision },
+    training: {
+      optimizer: report.training.optimizer,
+      optimizer_slots: report.training.optimizerSlots,
+      precision: report.training.precision,
+    },
     memory: {
       weights: report.memory.weights,
       low_precision_weights: report.memory.lowPrecisionWeights,
@@ -37,7 +46,13 @@ export function costJson(report: CostReport, batch: number, measured?: MeasuredL
       peak_flops: report.latency.peakFlops,
       efficiency: report.latency.efficiency,
       ...(measured
-        ? { measured_ms: measured.batch1Ms, measured_batch_ms: measured.batchMs, compiled_ms: measured.compiledBatch1Ms, compiled_batch_ms: measured.compiledBatchMs, measured_peak_flops: measured.peakFlops }
+        ? {
+            measured_ms: measured.batch1Ms,
+            measured_batch_ms: measured.batchMs,
+            compiled_ms: measured.compiledBatch1Ms,
+            compiled_batch_ms: measured.compiledBatchMs,
+            measured_peak_flops: measured.peakFlops,
+          }
         : {}),
     },
     outputs: report.outputs,
@@ -58,7 +73,14 @@ export function costJson(report: CostReport, batch: number, measured?: MeasuredL
 export function costLines(report: CostReport, batch: number, measured?: MeasuredLatency): string[] {
   const rows = [
     ['layer', 'op', 'output', 'params', 'MACs', `act. (batch ${batch})`],
-    ...report.layers.map((l) => [l.name, l.op, `[${l.outputShape.join(',')}]`, int(l.params + l.nonTrainableParams), si(l.macs), bytes(l.activationBytes)]),
+    ...report.layers.map((l) => [
+      l.name,
+      l.op,
+      `[${l.outputShape.join(',')}]`,
+      int(l.params + l.nonTrainableParams),
+      si(l.macs),
+      bytes(l.activationBytes),
+    ]),
   ];
   const m = report.memory;
   return [

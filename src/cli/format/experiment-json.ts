@@ -81,7 +81,12 @@ export function experimentJson(summary: ExperimentSummary, trials: readonly Tria
     best:
       best === undefined || primary === undefined
         ? null
-        : { trial: best.number, metric: primary.metric, direction: primary.direction, value: valueOf(best, primary.metric) as number },
+        : {
+            trial: best.number,
+            metric: primary.metric,
+            direction: primary.direction,
+            value: valueOf(best, primary.metric) as number,
+          },
   };
 }
 

@@ -21,15 +21,31 @@ export function lsLines(ls: LsJson, shownPath: string): string[] {
     e.status,
     `${e.progress.done}/${e.progress.total}`,
     failedText(e),
-    e.best === null ? '—' : `${metricText(e.best.metric, e.best.value)} ${metricTitle(e.best.metric)} (#${e.best.trial})`,
+    e.best === null
+      ? '—'
+      : `${metricText(e.best.metric, e.best.value)} ${metricTitle(e.best.metric)} (#${e.best.trial})`,
     e.space,
     e.strategy,
     e.dataset,
     bytes(e.disk.models + e.disk.checkpoints),
     e.updatedAt.slice(0, 16).replace('T', ' '),
   ]);
-  const header = ['experiment', 'status', 'trials', 'failed', 'best', 'space', 'strategy', 'data', 'disk', 'updated (UTC)'];
-  return [`experiments in ${shownPath} (${bytes(ls.storageBytes)})`, ...table([header, ...rows], new Set([2, 3, 8])).map((l) => `  ${l}`)];
+  const header = [
+    'experiment',
+    'status',
+    'trials',
+    'failed',
+    'best',
+    'space',
+    'strategy',
+    'data',
+    'disk',
+    'updated (UTC)',
+  ];
+  return [
+    `experiments in ${shownPath} (${bytes(ls.storageBytes)})`,
+    ...table([header, ...rows], new Set([2, 3, 8])).map((l) => `  ${l}`),
+  ];
 }
 
 function failedText(e: ExperimentJson): string {

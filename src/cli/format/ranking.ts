@@ -4,7 +4,8 @@ import { paretoFront } from '../../search/pareto.js';
 import { smallerIsBetter, valueOf } from './metrics.js';
 
 /** How a trial table is ordered: by trial number, or by a metric (best first unless reversed). */
-export type SortKey = { readonly by: 'number' } | { readonly by: 'metric'; readonly metric: string; readonly direction: 'max' | 'min' };
+export type SortKey =
+  { readonly by: 'number' } | { readonly by: 'metric'; readonly metric: string; readonly direction: 'max' | 'min' };
 
 /** The order of `--sort NAME`: `number`, or a metric whose direction comes from the objectives, else from its kind. */
 export function sortKey(name: string | undefined, objectives: readonly Objective[]): SortKey {
@@ -21,7 +22,9 @@ export function sortTrials(trials: readonly Trial[], key: SortKey, reverse = fal
   const valued = byNumber.filter((t) => valueOf(t, key.metric) !== undefined);
   const rest = byNumber.filter((t) => valueOf(t, key.metric) === undefined);
   const sign = key.direction === 'max' ? -1 : 1;
-  valued.sort((a, b) => sign * ((valueOf(a, key.metric) as number) - (valueOf(b, key.metric) as number)) || a.number - b.number);
+  valued.sort(
+    (a, b) => sign * ((valueOf(a, key.metric) as number) - (valueOf(b, key.metric) as number)) || a.number - b.number,
+  );
   return [...(reverse ? valued.reverse() : valued), ...rest];
 }
 
@@ -29,7 +32,9 @@ export function sortTrials(trials: readonly Trial[], key: SortKey, reverse = fal
 export function bestTrial(trials: readonly Trial[], objectives: readonly Objective[]): Trial | undefined {
   const primary = objectives[0];
   if (primary === undefined) return undefined;
-  return sortTrials(trials, { by: 'metric', metric: primary.metric, direction: primary.direction }).find((t) => valueOf(t, primary.metric) !== undefined);
+  return sortTrials(trials, { by: 'metric', metric: primary.metric, direction: primary.direction }).find(
+    (t) => valueOf(t, primary.metric) !== undefined,
+  );
 }
 
 /** The non-dominated COMPLETE trials when there are two objectives or more (the search module's NSGA-II sort); else undefined. */

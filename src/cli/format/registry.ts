@@ -22,7 +22,11 @@ export interface OptionJson {
 }
 
 /** The `nas list --json` form of a registry entry. */
-export function entryJson(entry: { readonly name: string; readonly description: string; readonly options: OptionsSchema }): EntryJson {
+export function entryJson(entry: {
+  readonly name: string;
+  readonly description: string;
+  readonly options: OptionsSchema;
+}): EntryJson {
   return {
     name: entry.name,
     description: entry.description,
@@ -62,5 +66,9 @@ function bounds(min: number | null, max: number | null): string {
 }
 
 function defaultText(value: unknown): string {
-  return Array.isArray(value) ? `[${value.join(', ')}]` : typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return Array.isArray(value)
+    ? `[${value.join(', ')}]`
+    : typeof value === 'string'
+      ? JSON.stringify(value)
+      : String(value);
 }

@@ -40,7 +40,14 @@ export function itemText(c: Checklist, key: ItemKey): string {
     case 'budget':
       return budgetText(c);
     case 'filters':
-      return c.filters.map((s) => `${res(s.resolution)}: ${s.channels}${s.maxChannels > s.channels ? ` (up to ${s.maxChannels})` : ''}`).join(' · ') + ' channels';
+      return (
+        c.filters
+          .map(
+            (s) =>
+              `${res(s.resolution)}: ${s.channels}${s.maxChannels > s.channels ? ` (up to ${s.maxChannels})` : ''}`,
+          )
+          .join(' · ') + ' channels'
+      );
     case 'strides':
       return [res(c.strides.input), ...c.strides.drops.map((d) => `${res(d.to)} (${d.block ?? d.at})`)].join(' → ');
     case 'shortcuts': {
@@ -50,7 +57,9 @@ export function itemText(c: Checklist, key: ItemKey): string {
       return `${joins}${concats}; ${s.depth} weight layers on the longest path (${s.weightLayers} in all)`;
     }
     case 'attention': {
-      const parts = (['se', 'cbam'] as const).filter((k) => c.attention[k] > 0).map((k) => `${k.toUpperCase()} in ${plural(c.attention[k], 'place')}`);
+      const parts = (['se', 'cbam'] as const)
+        .filter((k) => c.attention[k] > 0)
+        .map((k) => `${k.toUpperCase()} in ${plural(c.attention[k], 'place')}`);
       return parts.length === 0 ? 'none' : parts.join(', ');
     }
     case 'regularization':
@@ -65,12 +74,22 @@ export function itemText(c: Checklist, key: ItemKey): string {
       return memoryText(c);
     case 'parallelism': {
       const p = c.parallelism;
-      const used = p.engine.used === null ? '' : p.engine.used === p.engine.asked ? ', trained on it' : `, trained on ${p.engine.used}${p.engine.fallback === null ? '' : ` (${p.engine.fallback})`}`;
+      const used =
+        p.engine.used === null
+          ? ''
+          : p.engine.used === p.engine.asked
+            ? ', trained on it'
+            : `, trained on ${p.engine.used}${p.engine.fallback === null ? '' : ` (${p.engine.fallback})`}`;
       return `${plural(p.workers, 'worker')} × ${plural(p.intraOpThreads, 'intra-op thread')} on this machine's ${p.cores} cores (inter-op pool ${p.interOpThreads}, shared); engine ${p.engine.asked}${used}`;
     }
     case 'precision': {
       const p = c.precision;
-      const ran = p.used === null ? '' : p.used === p.asked ? '' : `, trained in ${p.used}${p.reason === null ? '' : ` (${p.reason})`}`;
+      const ran =
+        p.used === null
+          ? ''
+          : p.used === p.asked
+            ? ''
+            : `, trained in ${p.used}${p.reason === null ? '' : ` (${p.reason})`}`;
       return `${p.asked} asked${ran}; fast bfloat16 here: ${p.bf16Fast ? 'yes' : `no (${p.why ?? 'unknown'})`}`;
     }
   }
@@ -80,14 +99,19 @@ function baseText(c: Checklist): string {
   const b = c.base;
   if (b === null) return `no reference network fits a ${c.input.height}×${c.input.width} input`;
   const differences = featureDifferences(b.trial, b.reference);
-  const same = differences.length === 0 ? 'same block kind, attention, depth, additions and halvings' : `differs in ${differences.join(', ')}`;
+  const same =
+    differences.length === 0
+      ? 'same block kind, attention, depth, additions and halvings'
+      : `differs in ${differences.join(', ')}`;
   return `${b.name}, distance ${b.distance.toFixed(2)} of 5 (${same}); ${b.summary}`;
 }
 
 /** "depth 10 vs 18": the features that differ, the trial's value first. */
 function featureDifferences(a: DesignFeatures, b: DesignFeatures): string[] {
   const show = (v: string | number): string => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : v);
-  return (['kind', 'attention', 'depth', 'additions', 'halvings'] as const).filter((k) => a[k] !== b[k]).map((k) => `${k} ${show(a[k])} vs ${show(b[k])}`);
+  return (['kind', 'attention', 'depth', 'additions', 'halvings'] as const)
+    .filter((k) => a[k] !== b[k])
+    .map((k) => `${k} ${show(a[k])} vs ${show(b[k])}`);
 }
 
 function budgetText(c: Checklist): string {
@@ -116,9 +140,11 @@ function regularizationText(c: Checklist): string {
 function scheduleText(c: Checklist): string {
   const { schedule: s, optimizer: o, budget, batchSize } = c.schedule;
   const lr =
-    s.kind === 'constant' ? `constant ${s.lr}`
-    : s.kind === 'cosine' ? `cosine ${s.lrMax} → ${s.lrMin ?? 0}${(s.warmupEpochs ?? 0) > 0 ? ` after ${s.warmupEpochs} warm-up epochs` : ', no warm-up'}${s.restart === undefined ? '' : `, restarts every ${s.restart.t0Epochs} epochs × ${s.restart.tMult ?? 1}`}`
-    : `one-cycle ${s.lrMin ?? s.lrMax / 25} → ${s.lrMax} → ${(s.lrMin ?? s.lrMax / 25) / 100}`;
+    s.kind === 'constant'
+      ? `constant ${s.lr}`
+      : s.kind === 'cosine'
+        ? `cosine ${s.lrMax} → ${s.lrMin ?? 0}${(s.warmupEpochs ?? 0) > 0 ? ` after ${s.warmupEpochs} warm-up epochs` : ', no warm-up'}${s.restart === undefined ? '' : `, restarts every ${s.restart.t0Epochs} epochs × ${s.restart.tMult ?? 1}`}`
+        : `one-cycle ${s.lrMin ?? s.lrMax / 25} → ${s.lrMax} → ${(s.lrMin ?? s.lrMax / 25) / 100}`;
   const optimizer = o.kind === 'sgd' ? `sgd, momentum ${o.momentum}${o.nesterov ? ' (Nesterov)' : ''}` : o.kind;
   return `${lr} over ${plural(budget.count, budget.unit.slice(0, -1), budget.unit)}; ${optimizer}; batch ${batchSize}`;
 }
@@ -135,7 +161,10 @@ function memoryText(c: Checklist): string {
 
 /** The whole review as lines: a header, the four parts with their items, each warning under its item, and a summary. */
 export function reviewLines(review: Review, shownPath: string, width = 160): string[] {
-  const lines = [`review of trial ${review.trial.number} (${review.trial.state}) of experiment ${review.experiment} in ${shownPath}`, clip(`  architecture ${review.trial.arch}`, width)];
+  const lines = [
+    `review of trial ${review.trial.number} (${review.trial.state}) of experiment ${review.experiment} in ${shownPath}`,
+    clip(`  architecture ${review.trial.arch}`, width),
+  ];
   const titleWidth = Math.max(...Object.values(ITEM_TITLES).map((t) => t.length));
   CHECKLIST.forEach((part, i) => {
     lines.push('', `${i + 1}. ${part.title}`);

@@ -12,15 +12,29 @@ const STANDARD = ['validationAccuracy', 'params', 'macs'];
 export function showLines(show: ShowJson, shownPath: string, width = 120): string[] {
   const e = show.experiment;
   const lines = [`experiment ${e.name} (${e.status}) in ${shownPath}`, ...configLines(show.config)];
-  const best = e.best === null ? 'none complete yet' : `#${e.best.trial}, ${metricTitle(e.best.metric)} ${metricText(e.best.metric, e.best.value)}`;
-  const counts = Object.entries(e.trials).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state.toLowerCase()}`).join(', ') || 'none';
+  const best =
+    e.best === null
+      ? 'none complete yet'
+      : `#${e.best.trial}, ${metricTitle(e.best.metric)} ${metricText(e.best.metric, e.best.value)}`;
+  const counts =
+    Object.entries(e.trials)
+      .filter(([, n]) => n > 0)
+      .map(([state, n]) => `${n} ${state.toLowerCase()}`)
+      .join(', ') || 'none';
   lines.push(`  trials ${e.progress.done}/${e.progress.total} (${counts}) · best ${best}`, '');
-  const order = show.sort.by === 'number' ? 'by trial number' : `by ${show.sort.metric}, ${show.sort.direction === 'max' ? 'largest' : 'smallest'} first`;
+  const order =
+    show.sort.by === 'number'
+      ? 'by trial number'
+      : `by ${show.sort.metric}, ${show.sort.direction === 'max' ? 'largest' : 'smallest'} first`;
   lines.push(`trials (${order}${show.sort.reverse ? ', reversed' : ''})`, ...trialTable(show, show.trials, width));
   if (show.pareto !== null) {
     const members = show.trials.filter((t) => show.pareto?.trials.includes(t.number));
     const what = show.pareto.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ');
-    lines.push('', `Pareto front (${what}): ${members.length} trial${members.length === 1 ? '' : 's'}`, ...trialTable(show, members, width));
+    lines.push(
+      '',
+      `Pareto front (${what}): ${members.length} trial${members.length === 1 ? '' : 's'}`,
+      ...trialTable(show, members, width),
+    );
   }
   const eager = show.trials.filter((t) => t.engine?.fallback !== undefined);
   if (eager.length > 0) {
@@ -34,23 +48,38 @@ export function showLines(show: ShowJson, shownPath: string, width = 120): strin
   }
   if (show.failures.length > 0) {
     lines.push('', `failures (${show.failures.length})`);
-    for (const f of show.failures) lines.push(`  #${f.number} ${f.reason}: ${clip((f.message ?? '').split('\n')[0] ?? '', width - 12)}`);
+    for (const f of show.failures)
+      lines.push(`  #${f.number} ${f.reason}: ${clip((f.message ?? '').split('\n')[0] ?? '', width - 12)}`);
   }
   return lines;
 }
 
 function configLines(c: ExperimentConfig): string[] {
-  const options = (o: Readonly<Record<string, unknown>>) => (Object.keys(o).length === 0 ? '' : ` ${JSON.stringify(o)}`);
-  const data = [`subset ${c.dataset.subset ?? 'all'}`, `validation ${c.dataset.validationFraction * 100}%`, ...(c.dataset.augment ? [`augment ${JSON.stringify(c.dataset.augment)}`] : [])];
-  const fidelity = c.train.steps !== undefined ? `${c.train.steps} steps` : `${c.train.epochs ?? 1} epoch${(c.train.epochs ?? 1) === 1 ? '' : 's'}`;
+  const options = (o: Readonly<Record<string, unknown>>) =>
+    Object.keys(o).length === 0 ? '' : ` ${JSON.stringify(o)}`;
+  const data = [
+    `subset ${c.dataset.subset ?? 'all'}`,
+    `validation ${c.dataset.validationFraction * 100}%`,
+    ...(c.dataset.augment ? [`augment ${JSON.stringify(c.dataset.augment)}`] : []),
+  ];
+  const fidelity =
+    c.train.steps !== undefined
+      ? `${c.train.steps} steps`
+      : `${c.train.epochs ?? 1} epoch${(c.train.epochs ?? 1) === 1 ? '' : 's'}`;
   const budget = `${c.budget.trials} trials${c.budget.seconds === undefined ? '' : ` or ${c.budget.seconds} s`}`;
   const limits = Object.entries(c.constraints ?? {}).map(([k, v]) => `${k} ${v}`);
   return [
     `  space ${c.space.name}${clip(options(c.space.options), 100)}`,
     `  strategy ${c.strategy.name}${options(c.strategy.options)}`,
     ...(c.pruner === undefined ? [] : [`  pruner ${c.pruner.name}${options(c.pruner.options)}`]),
-    c.benchmark === undefined ? `  data ${c.dataset.name} (${data.join(', ')})` : `  benchmark table ${c.benchmark.table} (column ${c.benchmark.metric})`,
-    ...(c.benchmark === undefined ? [`  train ${fidelity}, batch ${c.train.batchSize ?? 128}, ${c.train.optimizer?.kind ?? 'sgd'}, ${c.train.schedule?.kind ?? 'cosine'}`] : []),
+    c.benchmark === undefined
+      ? `  data ${c.dataset.name} (${data.join(', ')})`
+      : `  benchmark table ${c.benchmark.table} (column ${c.benchmark.metric})`,
+    ...(c.benchmark === undefined
+      ? [
+          `  train ${fidelity}, batch ${c.train.batchSize ?? 128}, ${c.train.optimizer?.kind ?? 'sgd'}, ${c.train.schedule?.kind ?? 'cosine'}`,
+        ]
+      : []),
     `  objectives ${c.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}${limits.length > 0 ? ` · constraints ${limits.join(', ')}` : ''}`,
     `  budget ${budget} · workers ${c.workers} · seed ${c.seed}`,
   ];

@@ -26,7 +26,14 @@ export interface ShowJson {
 }
 
 /** Everything `nas show` prints, from an experiment, its trials and its recorded exports (newest first). */
-export function showJson(storage: string, summary: ExperimentSummary, trials: readonly Trial[], sort: SortKey, reverse: boolean, exports: readonly ExportRecord[] = []): ShowJson {
+export function showJson(
+  storage: string,
+  summary: ExperimentSummary,
+  trials: readonly Trial[],
+  sort: SortKey,
+  reverse: boolean,
+  exports: readonly ExportRecord[] = [],
+): ShowJson {
   const config = storedConfig(summary);
   const format = sampleFormatter(config);
   const front = paretoTrials(trials, config.objectives);
@@ -37,7 +44,9 @@ export function showJson(storage: string, summary: ExperimentSummary, trials: re
     sort: { ...sort, reverse },
     trials: sortTrials(trials, sort, reverse).map((t) => trialJson(t, format as (s: Json) => string)),
     pareto: front === undefined ? null : { objectives: config.objectives, trials: front.map((t) => t.number) },
-    failures: trials.filter((t) => t.state === 'FAILED').map((t) => ({ number: t.number, reason: t.reason ?? 'error', message: t.message ?? null })),
+    failures: trials
+      .filter((t) => t.state === 'FAILED')
+      .map((t) => ({ number: t.number, reason: t.reason ?? 'error', message: t.message ?? null })),
     exports: exports.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   };
 }

@@ -3,9 +3,17 @@
 import type { ArchNode, ArchSpec, Json } from '../../core/arch.js';
 
 const GRAPH = 'bgcolor="white"; pad=0.2; nodesep=0.35; ranksep=0.45; fontname="DejaVu Sans";';
-const NODE = 'node [fontname="DejaVu Sans", fontsize=11, shape=box, style="rounded,filled", fillcolor="#f2f5f9", color="#7a8aa0"];';
+const NODE =
+  'node [fontname="DejaVu Sans", fontsize=11, shape=box, style="rounded,filled", fillcolor="#f2f5f9", color="#7a8aa0"];';
 const EDGE = 'edge [fontname="DejaVu Sans", fontsize=10, color="#55606e", fontcolor="#222"];';
-const OP_COLOURS: Readonly<Record<string, string>> = { conv: '#1f77b4', pool: '#2ca02c', skip: '#9467bd', none: '#c7c7c7', dil: '#ff7f0e', sep: '#17becf' };
+const OP_COLOURS: Readonly<Record<string, string>> = {
+  conv: '#1f77b4',
+  pool: '#2ca02c',
+  skip: '#9467bd',
+  none: '#c7c7c7',
+  dil: '#ff7f0e',
+  sep: '#17becf',
+};
 
 type Edge = readonly [from: string, to: string, op: string];
 
@@ -22,7 +30,12 @@ function nb201Dot(sample: Readonly<Record<string, Json>>, title: string): string
     const ops = sample[`node${to}`];
     if (Array.isArray(ops)) ops.forEach((op, from) => edges.push([`n${from}`, `n${to}`, String(op)]));
   }
-  const nodes = ['n0 [label="input", fillcolor="#dfe8f5"]', 'n1 [label="1"]', 'n2 [label="2"]', 'n3 [label="output", fillcolor="#f9e0d9"]'];
+  const nodes = [
+    'n0 [label="input", fillcolor="#dfe8f5"]',
+    'n1 [label="1"]',
+    'n2 [label="2"]',
+    'n3 [label="output", fillcolor="#f9e0d9"]',
+  ];
   return digraph(title, nodes, edges, 'rankdir=LR;');
 }
 
@@ -32,7 +45,11 @@ function dartsDot(sample: Readonly<Record<string, Json>>, title: string): string
     const edges = Array.isArray(list) ? (list as readonly Json[]) : [];
     const count = Math.ceil(edges.length / 2);
     const id = (i: number) => `${kind}_${i}`;
-    const nodes = [`${id(0)} [label="c[k-2]", fillcolor="#dfe8f5"]`, `${id(1)} [label="c[k-1]", fillcolor="#dfe8f5"]`, `${kind}_out [label="c[k]", fillcolor="#f9e0d9"]`];
+    const nodes = [
+      `${id(0)} [label="c[k-2]", fillcolor="#dfe8f5"]`,
+      `${id(1)} [label="c[k-1]", fillcolor="#dfe8f5"]`,
+      `${kind}_out [label="c[k]", fillcolor="#f9e0d9"]`,
+    ];
     const lines: Edge[] = [];
     for (let i = 0; i < count; i++) {
       nodes.push(`${id(i + 2)} [label="${i}"]`);
@@ -53,8 +70,19 @@ function chainDot(arch: ArchSpec, title: string): string {
   const groupOf = new Map(groups.flatMap((g, i) => g.map((n) => [n.id, i] as const)));
   const shape = arch.input?.shape ? ` [${arch.input.shape.join('×')}]` : '';
   const nodeLines = [`"input" [label="input${shape}", fillcolor="#dfe8f5"]`];
-  nodeLines.push(...groups.map((g, i) => `"${esc(head[i] ?? '')}" [label="${g.map((n) => esc(layerLabel(n))).join('\\n')}"${g.length === 1 && (g[0]?.op === 'add' || g[0]?.op === 'concat') ? ', shape=ellipse' : ''}]`));
-  const edges: Edge[] = groups.flatMap((g, i) => (g[0]?.inputs ?? []).map((from): Edge => [groupOf.has(from) ? (head[groupOf.get(from) ?? 0] ?? from) : from, head[i] ?? '', '']));
+  nodeLines.push(
+    ...groups.map(
+      (g, i) =>
+        `"${esc(head[i] ?? '')}" [label="${g.map((n) => esc(layerLabel(n))).join('\\n')}"${g.length === 1 && (g[0]?.op === 'add' || g[0]?.op === 'concat') ? ', shape=ellipse' : ''}]`,
+    ),
+  );
+  const edges: Edge[] = groups.flatMap((g, i) =>
+    (g[0]?.inputs ?? []).map((from): Edge => [
+      groupOf.has(from) ? (head[groupOf.get(from) ?? 0] ?? from) : from,
+      head[i] ?? '',
+      '',
+    ]),
+  );
   return digraph(title, nodeLines, edges, 'rankdir=TB; ranksep=0.25;');
 }
 
@@ -78,7 +106,10 @@ function chainGroups(nodes: readonly ArchNode[]): ArchNode[][] {
 /** A node's op with its main attribute (`conv 3×3 ×16`, `dense 10`). */
 function layerLabel(node: ArchNode): string {
   const n = node as unknown as Readonly<Record<string, Json>>;
-  const kernel = n.kernel === undefined ? '' : ` ${Array.isArray(n.kernel) ? n.kernel.join('×') : `${String(n.kernel)}×${String(n.kernel)}`}`;
+  const kernel =
+    n.kernel === undefined
+      ? ''
+      : ` ${Array.isArray(n.kernel) ? n.kernel.join('×') : `${String(n.kernel)}×${String(n.kernel)}`}`;
   const width = n.filters ?? n.units ?? n.activation;
   return `${node.op}${kernel}${width === undefined ? '' : ` ${typeof width === 'number' ? `×${width}` : String(width)}`}`;
 }

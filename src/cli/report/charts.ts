@@ -13,7 +13,13 @@ export const BASE = {
   height: HEIGHT,
   background: 'white',
   padding: 12,
-  config: { font: FONT, title: { fontSize: 15, anchor: 'start' as const, offset: 10 }, axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e8e8e8' }, legend: { labelFontSize: 11, titleFontSize: 12 }, view: { stroke: '#ccc' } },
+  config: {
+    font: FONT,
+    title: { fontSize: 15, anchor: 'start' as const, offset: 10 },
+    axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e8e8e8' },
+    legend: { labelFontSize: 11, titleFontSize: 12 },
+    view: { stroke: '#ccc' },
+  },
 };
 const ACCURACY_AXIS = { title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } };
 
@@ -22,12 +28,24 @@ export function progressChart(points: readonly TrialPoint[]): TopLevelSpec {
   const values = bestSoFar(points);
   return {
     ...BASE,
-    title: { text: 'Best validation accuracy so far', subtitle: 'dots: each complete trial · line: the best up to that trial', subtitleColor: '#666' },
+    title: {
+      text: 'Best validation accuracy so far',
+      subtitle: 'dots: each complete trial · line: the best up to that trial',
+      subtitleColor: '#666',
+    },
     data: { values },
-    encoding: { x: { field: 'number', type: 'quantitative', title: 'trial number', axis: { tickMinStep: 1, format: 'd' } } },
+    encoding: {
+      x: { field: 'number', type: 'quantitative', title: 'trial number', axis: { tickMinStep: 1, format: 'd' } },
+    },
     layer: [
-      { mark: { type: 'line', interpolate: 'step-after', color: '#d62728', strokeWidth: 2.5 }, encoding: { y: { field: 'best', type: 'quantitative', ...ACCURACY_AXIS } } },
-      { mark: { type: 'point', filled: true, size: 40, color: '#5f6b7a', stroke: 'white', strokeWidth: 0.8 }, encoding: { y: { field: 'accuracy', type: 'quantitative' } } },
+      {
+        mark: { type: 'line', interpolate: 'step-after', color: '#d62728', strokeWidth: 2.5 },
+        encoding: { y: { field: 'best', type: 'quantitative', ...ACCURACY_AXIS } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 40, color: '#5f6b7a', stroke: 'white', strokeWidth: 0.8 },
+        encoding: { y: { field: 'accuracy', type: 'quantitative' } },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -36,34 +54,80 @@ export function progressChart(points: readonly TrialPoint[]): TopLevelSpec {
 export function paretoChart(points: readonly TrialPoint[], cost: 'macs' | 'params'): TopLevelSpec {
   const flag = cost === 'macs' ? 'paretoMacs' : 'paretoParams';
   const label = cost === 'macs' ? 'MACs' : 'parameters';
-  const values = points.map((p) => ({ number: p.number, label: `#${p.number}`, accuracy: p.accuracy, cost: p[cost], front: p[flag] ? 'Pareto front' : 'dominated' }));
-  const x = { field: 'cost', type: 'quantitative', title: `${label} (log scale)`, scale: { type: 'log', nice: false, padding: 12 }, axis: { format: '~s' } };
+  const values = points.map((p) => ({
+    number: p.number,
+    label: `#${p.number}`,
+    accuracy: p.accuracy,
+    cost: p[cost],
+    front: p[flag] ? 'Pareto front' : 'dominated',
+  }));
+  const x = {
+    field: 'cost',
+    type: 'quantitative',
+    title: `${label} (log scale)`,
+    scale: { type: 'log', nice: false, padding: 12 },
+    axis: { format: '~s' },
+  };
   return {
     ...BASE,
     title: `Validation accuracy vs ${label}`,
     data: { values },
     layer: [
-      { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'line', interpolate: 'step-after', color: '#d62728', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', ...ACCURACY_AXIS } } },
+      {
+        transform: [{ filter: "datum.front === 'Pareto front'" }],
+        mark: { type: 'line', interpolate: 'step-after', color: '#d62728', strokeWidth: 1.5, strokeDash: [4, 3] },
+        encoding: { x, y: { field: 'accuracy', type: 'quantitative', ...ACCURACY_AXIS } },
+      },
       {
         mark: { type: 'point', filled: true, size: 70, stroke: 'white', strokeWidth: 0.8 },
         encoding: {
           x,
           y: { field: 'accuracy', type: 'quantitative' },
-          color: { field: 'front', type: 'nominal', title: null, scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#9aa5b1'] }, legend: { orient: 'bottom-right' } },
-          tooltip: [{ field: 'number', title: 'trial' }, { field: 'accuracy', format: '.2%' }, { field: 'cost', format: '~s' }],
+          color: {
+            field: 'front',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#9aa5b1'] },
+            legend: { orient: 'bottom-right' },
+          },
+          tooltip: [
+            { field: 'number', title: 'trial' },
+            { field: 'accuracy', format: '.2%' },
+            { field: 'cost', format: '~s' },
+          ],
         },
       },
-      { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'text', align: 'left', dx: 6, dy: -9, fontSize: 10, color: '#8b1a1a' }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } } },
+      {
+        transform: [{ filter: "datum.front === 'Pareto front'" }],
+        mark: { type: 'text', align: 'left', dx: 6, dy: -9, fontSize: 10, color: '#8b1a1a' },
+        encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
+      },
     ],
   } as TopLevelSpec;
 }
 
 /** Per-epoch validation accuracy and loss of the top trials, one colour per trial. */
-export function curvesChart(curves: readonly { readonly number: number; readonly epochs: readonly EpochMetrics[] }[]): TopLevelSpec {
-  const values = curves.flatMap((c) => c.epochs.map((e) => ({ trial: `trial ${c.number}`, epoch: e.epoch, accuracy: e.validationAccuracy, loss: Number.isFinite(e.validationLoss) ? e.validationLoss : null })));
-  if (values.length === 0) return emptyChart('Validation curves of the top trials', 'no per-epoch figures recorded for these trials');
+export function curvesChart(
+  curves: readonly { readonly number: number; readonly epochs: readonly EpochMetrics[] }[],
+): TopLevelSpec {
+  const values = curves.flatMap((c) =>
+    c.epochs.map((e) => ({
+      trial: `trial ${c.number}`,
+      epoch: e.epoch,
+      accuracy: e.validationAccuracy,
+      loss: Number.isFinite(e.validationLoss) ? e.validationLoss : null,
+    })),
+  );
+  if (values.length === 0)
+    return emptyChart('Validation curves of the top trials', 'no per-epoch figures recorded for these trials');
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
-  const color = { field: 'trial', type: 'nominal', title: 'top trials', scale: { scheme: 'tableau10' }, sort: curves.map((c) => `trial ${c.number}`) };
+  const color = {
+    field: 'trial',
+    type: 'nominal',
+    title: 'top trials',
+    scale: { scheme: 'tableau10' },
+    sort: curves.map((c) => `trial ${c.number}`),
+  };
   const panel = (field: string, title: string, extra: object) => ({
     width: 250,
     height: 240,
@@ -76,11 +140,21 @@ export function curvesChart(curves: readonly { readonly number: number; readonly
     height: undefined,
     title: 'Validation curves of the top trials',
     data: { values },
-    hconcat: [panel('accuracy', 'validation accuracy', { axis: { format: '.0%' } }), panel('loss', 'validation loss', {})],
+    hconcat: [
+      panel('accuracy', 'validation accuracy', { axis: { format: '.0%' } }),
+      panel('loss', 'validation loss', {}),
+    ],
   } as unknown as TopLevelSpec;
 }
 
 /** A titled placeholder with a note, for charts without data. */
 function emptyChart(title: string, note: string): TopLevelSpec {
-  return { ...BASE, height: 60, title, data: { values: [{ note }] }, mark: { type: 'text', fontSize: 14, color: '#666' }, encoding: { text: { field: 'note' } } } as TopLevelSpec;
+  return {
+    ...BASE,
+    height: 60,
+    title,
+    data: { values: [{ note }] },
+    mark: { type: 'text', fontSize: 14, color: '#666' },
+    encoding: { text: { field: 'note' } },
+  } as TopLevelSpec;
 }

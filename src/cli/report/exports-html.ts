@@ -44,7 +44,9 @@ export function variantTable(variants: readonly Variant[]): string {
 
 /** 51234 → "50.0" (KiB, one decimal, thousands separated). */
 function kib(bytes: number): string {
-  return Number.isFinite(bytes) ? (bytes / 1024).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : NONE;
+  return Number.isFinite(bytes)
+    ? (bytes / 1024).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+    : NONE;
 }
 
 function count(n: number): string {

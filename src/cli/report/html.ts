@@ -22,7 +22,12 @@ figure svg{max-width:100%;height:auto}table{border-collapse:collapse;font-size:.
 th{background:#f4f6f8}td.l,th.l{text-align:left}code{font-size:.85rem}h3{font-size:1rem;margin:1.4rem 0 .5rem}`;
 
 /** The whole page for `data`, with `charts`, `drawings` and the one-shot search's figures (`oneShot`) inline. */
-export function reportHtml(data: ReportData, charts: readonly Figure[], drawings: readonly Figure[], oneShot: readonly Figure[] = []): string {
+export function reportHtml(
+  data: ReportData,
+  charts: readonly Figure[],
+  drawings: readonly Figure[],
+  oneShot: readonly Figure[] = [],
+): string {
   const c = data.config;
   const failed = data.trials.filter((t) => t.state === 'FAILED' || t.state === 'PRUNED');
   const done = data.trials.filter((t) => t.state === 'COMPLETE').length;
@@ -60,7 +65,8 @@ function topTable(data: ReportData): string {
 function oneShotTable(epochs: readonly OneShotEpoch[]): string {
   const number = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
   const percent = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
-  const head = '<tr><th>epoch</th><th>train loss</th><th>alpha loss</th><th>val loss</th><th>train acc</th><th>val acc</th><th>learning rate</th><th>seconds</th><th class="l">derived architecture</th></tr>';
+  const head =
+    '<tr><th>epoch</th><th>train loss</th><th>alpha loss</th><th>val loss</th><th>train acc</th><th>val acc</th><th>learning rate</th><th>seconds</th><th class="l">derived architecture</th></tr>';
   const rows = epochs.map(
     (e) =>
       `<tr><td>${e.epoch}/${e.epochs}</td><td>${number(e.trainLoss)}</td><td>${number(e.alphaLoss)}</td><td>${number(e.validationLoss)}</td><td>${percent(e.trainAccuracy)}</td><td>${percent(e.validationAccuracy)}</td><td>${e.learningRate.toPrecision(3)}</td><td>${number(e.seconds, 1)}</td><td class="l"><code>${esc(e.derivedText)}</code></td></tr>`,
@@ -70,6 +76,9 @@ function oneShotTable(epochs: readonly OneShotEpoch[]): string {
 
 function failureTable(failed: readonly Trial[]): string {
   if (failed.length === 0) return '<p>None.</p>';
-  const rows = failed.map((t) => `<tr><td>${t.number}</td><td class="l">${esc(t.state)}</td><td class="l">${esc(t.reason ?? '')}</td><td class="l">${esc(t.message ?? '')}</td></tr>`);
+  const rows = failed.map(
+    (t) =>
+      `<tr><td>${t.number}</td><td class="l">${esc(t.state)}</td><td class="l">${esc(t.reason ?? '')}</td><td class="l">${esc(t.message ?? '')}</td></tr>`,
+  );
   return `<table><tr><th>trial</th><th class="l">state</th><th class="l">reason</th><th class="l">message</th></tr>${rows.join('')}</table>`;
 }

@@ -8,7 +8,12 @@ import { edgeLabel, type AlphaRow, type OneShotReport, relaxedCells } from './on
 export const ALPHA_TITLE = 'Architecture weights α over search epochs';
 
 const PANELS_PER_ROW = 5;
-const EPOCH_AXIS = { field: 'epoch', type: 'quantitative', title: 'search epoch', axis: { tickMinStep: 1, format: 'd' } };
+const EPOCH_AXIS = {
+  field: 'epoch',
+  type: 'quantitative',
+  title: 'search epoch',
+  axis: { tickMinStep: 1, format: 'd' },
+};
 
 /**
  * softmax(α) of one cell over the search epochs: one small line chart per edge (a facet, edges in
@@ -24,7 +29,11 @@ export function alphaChart(report: OneShotReport, rows: readonly AlphaRow[], cel
     ...BASE,
     width: undefined,
     height: undefined,
-    title: { text: several ? `${ALPHA_TITLE}: ${cell} cell` : ALPHA_TITLE, subtitle: 'softmax(α) of each candidate op, one panel per edge', subtitleColor: '#666' },
+    title: {
+      text: several ? `${ALPHA_TITLE}: ${cell} cell` : ALPHA_TITLE,
+      subtitle: 'softmax(α) of each candidate op, one panel per edge',
+      subtitleColor: '#666',
+    },
     data: { values },
     columns: Math.min(PANELS_PER_ROW, Math.max(1, edges.length)),
     facet: { field: 'edge', type: 'nominal', sort: edges, title: null, header: { labelFontSize: 11, labelPadding: 4 } },
@@ -34,7 +43,13 @@ export function alphaChart(report: OneShotReport, rows: readonly AlphaRow[], cel
       mark: { type: 'line', strokeWidth: 1.8, point: report.epochs.length <= 12 ? { size: 14 } : false },
       encoding: {
         x: { ...EPOCH_AXIS, title: 'epoch' },
-        y: { field: 'weight', type: 'quantitative', title: 'softmax(α)', scale: { zero: true }, axis: { format: '.2f', tickCount: 4 } },
+        y: {
+          field: 'weight',
+          type: 'quantitative',
+          title: 'softmax(α)',
+          scale: { zero: true },
+          axis: { format: '.2f', tickCount: 4 },
+        },
         color: { field: 'op', type: 'nominal', title: 'op', sort: ops, scale: { domain: ops, scheme: 'tableau10' } },
       },
     },
@@ -56,7 +71,17 @@ export function searchCurvesChart(epochs: readonly OneShotEpoch[]): TopLevelSpec
     height: 220,
     transform: [{ filter: `datum.kind === '${kind}'` }],
     mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
-    encoding: { x: EPOCH_AXIS, y: { field: 'value', type: 'quantitative', title, scale: { zero: false }, ...extra }, color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 240 } } },
+    encoding: {
+      x: EPOCH_AXIS,
+      y: { field: 'value', type: 'quantitative', title, scale: { zero: false }, ...extra },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { scheme: 'tableau10' },
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 240 },
+      },
+    },
   });
   return {
     ...BASE,

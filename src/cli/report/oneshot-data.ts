@@ -23,7 +23,9 @@ export interface AlphaRow {
 
 /** The experiment's one-shot phase read from its stored events; undefined when it has no `oneshot-epoch` event. */
 export async function loadOneShot(storage: Storage, experimentId: number): Promise<OneShotReport | undefined> {
-  const epochs = oneShotEpochs((await storage.listEvents(experimentId, { type: 'oneshot-epoch' })).map((e) => e.payload));
+  const epochs = oneShotEpochs(
+    (await storage.listEvents(experimentId, { type: 'oneshot-epoch' })).map((e) => e.payload),
+  );
   if (epochs.length === 0) return undefined;
   const starts = await storage.listEvents(experimentId, { type: 'oneshot-started' });
   const start = starts.at(-1)?.payload as unknown as OneShotStart | undefined;
@@ -35,7 +37,14 @@ export function oneShotEpochs(payloads: readonly Json[]): OneShotEpoch[] {
   const byEpoch = new Map<number, OneShotEpoch>();
   for (const p of payloads) {
     const e = p as unknown as OneShotEpoch;
-    if (typeof p === 'object' && p !== null && typeof e.epoch === 'number' && typeof e.weights === 'object' && e.weights !== null) byEpoch.set(e.epoch, e);
+    if (
+      typeof p === 'object' &&
+      p !== null &&
+      typeof e.epoch === 'number' &&
+      typeof e.weights === 'object' &&
+      e.weights !== null
+    )
+      byEpoch.set(e.epoch, e);
   }
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
@@ -44,7 +53,10 @@ export function oneShotEpochs(payloads: readonly Json[]): OneShotEpoch[] {
 export function relaxedCells(report: OneShotReport): OneShotStart['cells'] {
   if (report.start !== undefined) return report.start.cells;
   const first = report.epochs[0]?.weights ?? {};
-  return Object.entries(first).map(([name, rows]) => ({ name, edges: rows.map((row, i) => ({ id: `edge ${i}`, from: 0, to: 0, ops: row.map((_, j) => `op ${j}`) })) }));
+  return Object.entries(first).map(([name, rows]) => ({
+    name,
+    edges: rows.map((row, i) => ({ id: `edge ${i}`, from: 0, to: 0, ops: row.map((_, j) => `op ${j}`) })),
+  }));
 }
 
 /** Every weight of every epoch as a row: epochs × edges × ops rows per cell, in epoch, cell, edge, op order. */
@@ -56,7 +68,9 @@ export function alphaRows(report: OneShotReport): AlphaRow[] {
         const row = e.weights[cell.name]?.[i] ?? [];
         return edge.ops.flatMap((op, j) => {
           const weight = row[j];
-          return weight === undefined ? [] : [{ cell: cell.name, edge: edgeLabel(cell.name, edge.id), op, epoch: e.epoch, weight }];
+          return weight === undefined
+            ? []
+            : [{ cell: cell.name, edge: edgeLabel(cell.name, edge.id), op, epoch: e.epoch, weight }];
         });
       }),
     ),

@@ -49,10 +49,24 @@ export async function loadReportData(file: string, name: string): Promise<Report
     const curves = [];
     for (const t of ranked.slice(0, TOP_CURVES)) curves.push({ number: t.number, epochs: await epochsOf(storage, t) });
     const space = createSpace(config.space.name, config.space.options);
-    const sampleText = Object.fromEntries(ranked.slice(0, 10).map((t) => [t.number, formatted(() => space.format(t.sample as never), t)]));
+    const sampleText = Object.fromEntries(
+      ranked.slice(0, 10).map((t) => [t.number, formatted(() => space.format(t.sample as never), t)]),
+    );
     const oneShot = await loadOneShot(storage, experiment.id);
     const exports = await listExports(storage, experiment.id);
-    return { name, config, status: experiment.status, objective, trials, points: trialPoints(trials), ranked, curves, sampleText, oneShot, exports };
+    return {
+      name,
+      config,
+      status: experiment.status,
+      objective,
+      trials,
+      points: trialPoints(trials),
+      ranked,
+      curves,
+      sampleText,
+      oneShot,
+      exports,
+    };
   });
 }
 
@@ -69,18 +83,30 @@ function formatted(format: () => string, trial: Trial): string {
 export function trialPoints(trials: readonly Trial[]): TrialPoint[] {
   const raw = trials.flatMap((t) => {
     const [accuracy, macs, params] = [metricOf(t, 'validationAccuracy'), metricOf(t, 'macs'), metricOf(t, 'params')];
-    return accuracy === undefined || macs === undefined || params === undefined ? [] : [{ number: t.number, accuracy, macs, params }];
+    return accuracy === undefined || macs === undefined || params === undefined
+      ? []
+      : [{ number: t.number, accuracy, macs, params }];
   });
-  return raw.map((p) => ({ ...p, paretoMacs: !raw.some((q) => dominates(q, p, 'macs')), paretoParams: !raw.some((q) => dominates(q, p, 'params')) }));
+  return raw.map((p) => ({
+    ...p,
+    paretoMacs: !raw.some((q) => dominates(q, p, 'macs')),
+    paretoParams: !raw.some((q) => dominates(q, p, 'params')),
+  }));
 }
 
 /** `q` is at least as good as `p` in accuracy and cost, and better in one. */
-function dominates(q: { accuracy: number; macs: number; params: number }, p: { accuracy: number; macs: number; params: number }, cost: 'macs' | 'params'): boolean {
+function dominates(
+  q: { accuracy: number; macs: number; params: number },
+  p: { accuracy: number; macs: number; params: number },
+  cost: 'macs' | 'params',
+): boolean {
   return q.accuracy >= p.accuracy && q[cost] <= p[cost] && (q.accuracy > p.accuracy || q[cost] < p[cost]);
 }
 
 /** Best-so-far accuracy after each COMPLETE trial, in trial order. */
 export function bestSoFar(points: readonly TrialPoint[]): { number: number; accuracy: number; best: number }[] {
   let best = Number.NEGATIVE_INFINITY;
-  return [...points].sort((a, b) => a.number - b.number).map((p) => ({ number: p.number, accuracy: p.accuracy, best: (best = Math.max(best, p.accuracy)) }));
+  return [...points]
+    .sort((a, b) => a.number - b.number)
+    .map((p) => ({ number: p.number, accuracy: p.accuracy, best: (best = Math.max(best, p.accuracy)) }));
 }

@@ -39,7 +39,10 @@ function orWhy<T>(make: () => T): T | string {
 function checklistTable(review: Review): string {
   const rows = CHECKLIST.flatMap((part, i) =>
     part.items.map((key, j) => {
-      const warnings = review.warnings.filter((w) => w.item === key).map((w) => `<br>⚠ <b>${esc(w.code)}</b>: ${esc(w.message)}`).join('');
+      const warnings = review.warnings
+        .filter((w) => w.item === key)
+        .map((w) => `<br>⚠ <b>${esc(w.code)}</b>: ${esc(w.message)}`)
+        .join('');
       const partCell = j === 0 ? `<td class="l" rowspan="${part.items.length}">${i + 1}. ${esc(part.title)}</td>` : '';
       return `<tr>${partCell}<td class="l">${esc(ITEM_TITLES[key])}</td><td class="l">${esc(itemText(review, key))}${warnings}</td></tr>`;
     }),
@@ -48,10 +51,12 @@ function checklistTable(review: Review): string {
 }
 
 function trialsTable(top: readonly Trial[], reviews: readonly (Review | string)[]): string {
-  const head = '<tr><th>trial</th><th class="l">nearest reference</th><th>distance</th><th>depth</th><th class="l">warnings</th></tr>';
+  const head =
+    '<tr><th>trial</th><th class="l">nearest reference</th><th>distance</th><th>depth</th><th class="l">warnings</th></tr>';
   const rows = top.map((t, i) => {
     const r = reviews[i];
-    if (r === undefined || typeof r === 'string') return `<tr><td>${t.number}</td><td class="l" colspan="4">${esc(r ?? '')}</td></tr>`;
+    if (r === undefined || typeof r === 'string')
+      return `<tr><td>${t.number}</td><td class="l" colspan="4">${esc(r ?? '')}</td></tr>`;
     const warnings = r.warnings.length === 0 ? 'none' : r.warnings.map((w) => w.code).join(', ');
     return `<tr><td>${t.number}</td><td class="l">${esc(r.base?.name ?? '—')}</td><td>${r.base === null ? '—' : r.base.distance.toFixed(2)}</td><td>${r.shortcuts.depth}</td><td class="l">${esc(warnings)}</td></tr>`;
   });

@@ -13,9 +13,11 @@ export interface VariantChange {
 
 export function variantChange(reference: Variant, variant: Variant): VariantChange {
   return {
-    accuracyPoints: variant.accuracy === null || reference.accuracy === null ? null : (variant.accuracy - reference.accuracy) * 100,
+    accuracyPoints:
+      variant.accuracy === null || reference.accuracy === null ? null : (variant.accuracy - reference.accuracy) * 100,
     sizeRatio: ratio(variant.bytes, reference.bytes),
-    latencyRatio: variant.latencyMs === null || reference.latencyMs === null ? null : ratio(variant.latencyMs, reference.latencyMs),
+    latencyRatio:
+      variant.latencyMs === null || reference.latencyMs === null ? null : ratio(variant.latencyMs, reference.latencyMs),
   };
 }
 

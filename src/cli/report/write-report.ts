@@ -23,10 +23,26 @@ export interface ReportResult {
 export async function writeReport(file: string, name: string, out: string): Promise<ReportResult> {
   const data = await loadReportData(file, name);
   const charts: Figure[] = [
-    { title: 'Best validation accuracy so far, by trial', svg: await chartSvg(progressChart(data.points)), png: 'progress.png' },
-    { title: 'Accuracy vs MACs (Pareto front: max accuracy, min MACs)', svg: await chartSvg(paretoChart(data.points, 'macs')), png: 'pareto-macs.png' },
-    { title: 'Accuracy vs parameters (Pareto front: max accuracy, min parameters)', svg: await chartSvg(paretoChart(data.points, 'params')), png: 'pareto-params.png' },
-    { title: 'Per-epoch validation accuracy and loss of the top trials', svg: await chartSvg(curvesChart(data.curves)), png: 'curves.png' },
+    {
+      title: 'Best validation accuracy so far, by trial',
+      svg: await chartSvg(progressChart(data.points)),
+      png: 'progress.png',
+    },
+    {
+      title: 'Accuracy vs MACs (Pareto front: max accuracy, min MACs)',
+      svg: await chartSvg(paretoChart(data.points, 'macs')),
+      png: 'pareto-macs.png',
+    },
+    {
+      title: 'Accuracy vs parameters (Pareto front: max accuracy, min parameters)',
+      svg: await chartSvg(paretoChart(data.points, 'params')),
+      png: 'pareto-params.png',
+    },
+    {
+      title: 'Per-epoch validation accuracy and loss of the top trials',
+      svg: await chartSvg(curvesChart(data.curves)),
+      png: 'curves.png',
+    },
   ];
   const drawings = await drawBest(data);
   const oneShot = await drawOneShot(data);
@@ -46,9 +62,17 @@ async function drawOneShot(data: ReportData): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const cell of cells) {
     const title = cells.length > 1 ? `${ALPHA_TITLE} (${cell.name} cell)` : ALPHA_TITLE;
-    figures.push({ title, svg: await chartSvg(alphaChart(report, rows, cell.name)), png: `alpha-${cell.name.replace(/[^A-Za-z0-9-]+/g, '-')}.png` });
+    figures.push({
+      title,
+      svg: await chartSvg(alphaChart(report, rows, cell.name)),
+      png: `alpha-${cell.name.replace(/[^A-Za-z0-9-]+/g, '-')}.png`,
+    });
   }
-  figures.push({ title: 'One-shot search: train loss, alpha loss, validation loss and accuracy per epoch', svg: await chartSvg(searchCurvesChart(report.epochs)), png: 'oneshot-curves.png' });
+  figures.push({
+    title: 'One-shot search: train loss, alpha loss, validation loss and accuracy per epoch',
+    svg: await chartSvg(searchCurvesChart(report.epochs)),
+    png: 'oneshot-curves.png',
+  });
   return figures;
 }
 
@@ -58,8 +82,17 @@ async function drawBest(data: ReportData): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const [i, trial] of data.ranked.slice(0, TOP_DRAWINGS).entries()) {
     const title = `#${i + 1}: trial ${trial.number}`;
-    const dot = architectureDot(data.config.space.name, trial.sample, frozen(space, trial), `${title} (${caption(trial, data)})`);
-    figures.push({ title: `${title}: ${space.format(trial.sample as never)}`, svg: svgElement(await dotSvg(dot), `t${trial.number}-`), png: `arch-trial-${trial.number}.png` });
+    const dot = architectureDot(
+      data.config.space.name,
+      trial.sample,
+      frozen(space, trial),
+      `${title} (${caption(trial, data)})`,
+    );
+    figures.push({
+      title: `${title}: ${space.format(trial.sample as never)}`,
+      svg: svgElement(await dotSvg(dot), `t${trial.number}-`),
+      png: `arch-trial-${trial.number}.png`,
+    });
   }
   return figures;
 }
@@ -74,7 +107,9 @@ function frozen(space: ReturnType<typeof createSpace>, trial: Trial): ArchSpec |
 
 function caption(trial: Trial, data: ReportData): string {
   const v = metricOf(trial, data.objective.metric);
-  return v === undefined ? data.objective.metric : `${data.objective.metric} ${/accuracy/i.test(data.objective.metric) ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4)}`;
+  return v === undefined
+    ? data.objective.metric
+    : `${data.objective.metric} ${/accuracy/i.test(data.objective.metric) ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4)}`;
 }
 
 /** Graphviz's SVG without its XML prolog and doctype, its ids prefixed (unique on the page), for inlining. */

@@ -15,7 +15,13 @@ import { createSpace } from '../../space/spaces/index.js';
 import { assertArch } from '../../space/validate.js';
 import { graphFacts } from './graph-facts.js';
 import type { Machine } from './machine.js';
-import { designFeatures, nearestReference, referenceFeatures, type NearestReference, type ReferenceFeatures } from './nearest-reference.js';
+import {
+  designFeatures,
+  nearestReference,
+  referenceFeatures,
+  type NearestReference,
+  type ReferenceFeatures,
+} from './nearest-reference.js';
 import { part7Latency, part7Memory, type Part7Latency, type Part7Memory } from './part7.js';
 import { resolutionPlan, type FilterStage, type Resolution, type StrideDrop } from './resolution.js';
 
@@ -37,13 +43,35 @@ export interface ConstraintCheck {
 
 /** Every item's figures (JSON: `nas review --json`, docs/cli.md). */
 export interface Checklist {
-  readonly input: { readonly dataset: string; readonly height: number; readonly width: number; readonly channels: number; readonly classes: number };
+  readonly input: {
+    readonly dataset: string;
+    readonly height: number;
+    readonly width: number;
+    readonly channels: number;
+    readonly classes: number;
+  };
   readonly base: NearestReference | null;
-  readonly budget: { readonly params: number; readonly paramsTotal: number; readonly macs: number; readonly flops: number; readonly latency: Part7Latency; readonly constraints: readonly ConstraintCheck[] };
+  readonly budget: {
+    readonly params: number;
+    readonly paramsTotal: number;
+    readonly macs: number;
+    readonly flops: number;
+    readonly latency: Part7Latency;
+    readonly constraints: readonly ConstraintCheck[];
+  };
   readonly filters: readonly FilterStage[];
   /** `collapsed`: the map is 1×1 from `at` on, and these k×k windows still look at it. */
-  readonly strides: { readonly input: Resolution; readonly drops: readonly StrideDrop[]; readonly collapsed: { readonly at: string; readonly windows: readonly string[] } | null };
-  readonly shortcuts: { readonly additions: number; readonly concatenations: number; readonly depth: number; readonly weightLayers: number };
+  readonly strides: {
+    readonly input: Resolution;
+    readonly drops: readonly StrideDrop[];
+    readonly collapsed: { readonly at: string; readonly windows: readonly string[] } | null;
+  };
+  readonly shortcuts: {
+    readonly additions: number;
+    readonly concatenations: number;
+    readonly depth: number;
+    readonly weightLayers: number;
+  };
   readonly attention: { readonly se: number; readonly cbam: number };
   readonly regularization: {
     readonly weightDecay: number;
@@ -57,11 +85,20 @@ export interface Checklist {
   };
   readonly normalization: { readonly batchNorm: number; readonly weightLayers: number };
   readonly initialization: { readonly init: 'he' | 'glorot' };
-  readonly schedule: { readonly optimizer: ResolvedTrainConfig['optimizer']; readonly schedule: ResolvedTrainConfig['schedule']; readonly budget: ResolvedTrainConfig['budget']; readonly batchSize: number };
+  readonly schedule: {
+    readonly optimizer: ResolvedTrainConfig['optimizer'];
+    readonly schedule: ResolvedTrainConfig['schedule'];
+    readonly budget: ResolvedTrainConfig['budget'];
+    readonly batchSize: number;
+  };
   readonly memory: {
     readonly part7: Part7Memory;
     /** The cost model's figure in the setting the trial trained in (as its recorded trainMemoryBytes). */
-    readonly costModel: MemoryReport & { readonly optimizer: OptimizerName; readonly precision: Precision; readonly segments: number | null };
+    readonly costModel: MemoryReport & {
+      readonly optimizer: OptimizerName;
+      readonly precision: Precision;
+      readonly segments: number | null;
+    };
     readonly workers: number;
     readonly machineBytes: number;
   };
@@ -72,7 +109,13 @@ export interface Checklist {
     readonly interOpThreads: number;
     readonly engine: { readonly asked: string; readonly used: string | null; readonly fallback: string | null };
   };
-  readonly precision: { readonly asked: string; readonly used: string | null; readonly reason: string | null; readonly bf16Fast: boolean; readonly why: string | null };
+  readonly precision: {
+    readonly asked: string;
+    readonly used: string | null;
+    readonly reason: string | null;
+    readonly bf16Fast: boolean;
+    readonly why: string | null;
+  };
 }
 
 /** What every trial of one experiment is reviewed against: its config, input, machine and the reference networks at its input. */
@@ -97,10 +140,17 @@ export function reviewContext(config: ExperimentConfig, machine: Machine): Revie
 function trialArch(context: ReviewContext, trial: Trial): ResolvedArch {
   const { config, inputShape, classes } = context;
   try {
-    return assertArch(createSpace(config.space.name, config.space.options).freeze(trial.sample as never), { inputShape, classes });
+    return assertArch(createSpace(config.space.name, config.space.options).freeze(trial.sample as never), {
+      inputShape,
+      classes,
+    });
   } catch (error) {
     if (!(error instanceof ArchError)) throw error;
-    throw new UserError('INVALID_ARCH', `trial ${trial.number} of "${config.name}" has no valid architecture to review: ${error.message}`, 'review another trial (--trial N) or the best one (--best)');
+    throw new UserError(
+      'INVALID_ARCH',
+      `trial ${trial.number} of "${config.name}" has no valid architecture to review: ${error.message}`,
+      'review another trial (--trial N) or the best one (--best)',
+    );
   }
 }
 
@@ -118,14 +168,29 @@ export function checklist(context: ReviewContext, trial: Trial): Checklist {
   return {
     input: { dataset: config.dataset.name, height, width, channels, classes: context.classes },
     base: nearestReference(designFeatures(arch), context.references),
-    budget: { params: cost.params.trainable, paramsTotal: cost.params.total, macs: cost.macs, flops: cost.flops, latency: part7Latency(cost.flops), constraints: constraintChecks(context, arch) },
+    budget: {
+      params: cost.params.trainable,
+      paramsTotal: cost.params.total,
+      macs: cost.macs,
+      flops: cost.flops,
+      latency: part7Latency(cost.flops),
+      constraints: constraintChecks(context, arch),
+    },
     filters: plan.stages,
     strides: {
       input: plan.input,
       drops: plan.drops,
-      collapsed: facts.windowsOn1x1.length === 0 ? null : { at: into1x1 === undefined ? 'input' : (into1x1.block ?? into1x1.at), windows: facts.windowsOn1x1 },
+      collapsed:
+        facts.windowsOn1x1.length === 0
+          ? null
+          : { at: into1x1 === undefined ? 'input' : (into1x1.block ?? into1x1.at), windows: facts.windowsOn1x1 },
     },
-    shortcuts: { additions: facts.additions, concatenations: facts.concatenations, depth: facts.depth, weightLayers: facts.weightLayers },
+    shortcuts: {
+      additions: facts.additions,
+      concatenations: facts.concatenations,
+      depth: facts.depth,
+      weightLayers: facts.weightLayers,
+    },
     attention: facts.attention,
     regularization: {
       weightDecay: o.weightDecay,
@@ -141,7 +206,12 @@ export function checklist(context: ReviewContext, trial: Trial): Checklist {
     schedule: { optimizer: o, schedule: train.schedule, budget: train.budget, batchSize: train.batchSize },
     memory: {
       part7: part7Memory(arch, train.batchSize, cost.params.trainable),
-      costModel: { ...cost.memory, optimizer: cost.training.optimizer, precision: cost.training.precision, segments: cost.checkpointing?.segments ?? null },
+      costModel: {
+        ...cost.memory,
+        optimizer: cost.training.optimizer,
+        precision: cost.training.precision,
+        segments: cost.checkpointing?.segments ?? null,
+      },
       workers: config.workers,
       machineBytes: machine.memoryBytes,
     },
@@ -171,7 +241,11 @@ function augmenting(a: AugmentConfig | undefined): boolean {
 function constraintChecks(context: ReviewContext, arch: ResolvedArch): ConstraintCheck[] {
   const limits = context.config.constraints ?? {};
   const cost = costOf(arch, trainCostOptions(context.train));
-  const figures = { maxParams: cost.params.trainable, maxMacs: cost.macs, maxTrainMemoryBytes: cost.memory.trainTotal } as const;
+  const figures = {
+    maxParams: cost.params.trainable,
+    maxMacs: cost.macs,
+    maxTrainMemoryBytes: cost.memory.trainTotal,
+  } as const;
   return (['maxParams', 'maxMacs', 'maxTrainMemoryBytes'] as const).flatMap((name) => {
     const limit = limits[name];
     return limit === undefined ? [] : [{ name, limit, value: figures[name] }];

@@ -37,7 +37,8 @@ export interface GraphFacts {
 const side = (p: Pair): readonly [number, number] => (typeof p === 'number' ? [p, p] : p);
 
 /** A node's inputs on the data path: a `mul` scales its first input by a gate (its second, broadcast one), which is a side path. */
-const dataInputs = (n: ResolvedNode): readonly string[] => (n.node.op === 'mul' ? n.node.inputs.slice(0, 1) : n.node.inputs);
+const dataInputs = (n: ResolvedNode): readonly string[] =>
+  n.node.op === 'mul' ? n.node.inputs.slice(0, 1) : n.node.inputs;
 
 /** The nodes the outputs depend on through data inputs only: the network without its attention gates. */
 function dataPath(arch: ResolvedArch): Set<string> {
@@ -55,7 +56,8 @@ function dataPath(arch: ResolvedArch): Set<string> {
 
 export function graphFacts(arch: ResolvedArch): GraphFacts {
   const depth = new Map<string, number>([[INPUT_ID, 0]]);
-  for (const n of arch.nodes) depth.set(n.id, Math.max(0, ...dataInputs(n).map((i) => depth.get(i) ?? 0)) + (WEIGHT_OPS.has(n.node.op) ? 1 : 0));
+  for (const n of arch.nodes)
+    depth.set(n.id, Math.max(0, ...dataInputs(n).map((i) => depth.get(i) ?? 0)) + (WEIGHT_OPS.has(n.node.op) ? 1 : 0));
   const path = dataPath(arch);
   const count = (ok: (n: ResolvedNode) => boolean): number => arch.nodes.filter(ok).length;
   const windowsOn1x1 = arch.nodes.filter((n) => {

@@ -12,5 +12,9 @@ export interface Machine {
 /** This machine, as `os` and /proc/cpuinfo describe it. */
 export function thisMachine(): Machine {
   const why = bf16Unsupported();
-  return { memoryBytes: totalmem(), cores: availableParallelism(), bf16: { fast: why === undefined, why: why ?? null } };
+  return {
+    memoryBytes: totalmem(),
+    cores: availableParallelism(),
+    bf16: { fast: why === undefined, why: why ?? null },
+  };
 }

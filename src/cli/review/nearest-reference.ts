@@ -40,14 +40,26 @@ export interface NearestReference {
 export function designFeatures(arch: ResolvedArch): DesignFeatures {
   const facts = graphFacts(arch);
   const attention = (['se', 'cbam'] as const).filter((k) => facts.attention[k] > 0).join('+') || 'none';
-  return { kind: facts.kind, attention, depth: facts.depth, additions: facts.additions, halvings: halvings(resolutionPlan(costOf(arch, { batch: 1 }).layers)) };
+  return {
+    kind: facts.kind,
+    attention,
+    depth: facts.depth,
+    additions: facts.additions,
+    halvings: halvings(resolutionPlan(costOf(arch, { batch: 1 }).layers)),
+  };
 }
 
 /** The reference networks built for this input shape and class count; those that do not fit it (VGG's five pools on a small image) are left out. */
 export function referenceFeatures(inputShape: Shape, classes: number): ReferenceFeatures[] {
   return Object.values(references).flatMap((r) => {
     try {
-      return [{ name: r.name, summary: r.summary, features: designFeatures(assertArch(r.build({ inputShape, classes }), { inputShape, classes })) }];
+      return [
+        {
+          name: r.name,
+          summary: r.summary,
+          features: designFeatures(assertArch(r.build({ inputShape, classes }), { inputShape, classes })),
+        },
+      ];
     } catch (error) {
       if (error instanceof ArchError) return [];
       throw error;
@@ -63,12 +75,23 @@ const relative = (a: number, b: number): number => (a === b ? 0 : Math.abs(a - b
  * differences of depth, feature-map additions and halvings (each in [0, 1]).
  */
 export function featureDistance(a: DesignFeatures, b: DesignFeatures): number {
-  return (a.kind === b.kind ? 0 : 1) + (a.attention === b.attention ? 0 : 1) + relative(a.depth, b.depth) + relative(a.additions, b.additions) + relative(a.halvings, b.halvings);
+  return (
+    (a.kind === b.kind ? 0 : 1) +
+    (a.attention === b.attention ? 0 : 1) +
+    relative(a.depth, b.depth) +
+    relative(a.additions, b.additions) +
+    relative(a.halvings, b.halvings)
+  );
 }
 
 /** The nearest of `candidates` (ties: the registry's order), or null when none fits the input. */
-export function nearestReference(trial: DesignFeatures, candidates: readonly ReferenceFeatures[]): NearestReference | null {
-  const ranked = candidates.map((c) => ({ c, distance: featureDistance(trial, c.features) })).sort((x, y) => x.distance - y.distance);
+export function nearestReference(
+  trial: DesignFeatures,
+  candidates: readonly ReferenceFeatures[],
+): NearestReference | null {
+  const ranked = candidates
+    .map((c) => ({ c, distance: featureDistance(trial, c.features) }))
+    .sort((x, y) => x.distance - y.distance);
   const best = ranked[0];
   if (best === undefined) return null;
   return {

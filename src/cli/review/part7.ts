@@ -34,5 +34,10 @@ export interface Part7Latency {
 }
 
 export function part7Latency(flops: number, peakFlops = DEFAULT_PEAK_FLOPS): Part7Latency {
-  return { flops, peakFlops, fastMs: estimateLatencyMs(flops, peakFlops, CPU_EFFICIENCY.high), slowMs: estimateLatencyMs(flops, peakFlops, CPU_EFFICIENCY.low) };
+  return {
+    flops,
+    peakFlops,
+    fastMs: estimateLatencyMs(flops, peakFlops, CPU_EFFICIENCY.high),
+    slowMs: estimateLatencyMs(flops, peakFlops, CPU_EFFICIENCY.low),
+  };
 }

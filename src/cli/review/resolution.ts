@@ -28,7 +28,8 @@ export interface ResolutionPlan {
   readonly stages: readonly FilterStage[];
 }
 
-const spatial = (row: LayerRow): Resolution | undefined => (row.outputShape.length === 3 ? [row.outputShape[0] as number, row.outputShape[1] as number] : undefined);
+const spatial = (row: LayerRow): Resolution | undefined =>
+  row.outputShape.length === 3 ? [row.outputShape[0] as number, row.outputShape[1] as number] : undefined;
 const area = (r: Resolution): number => r[0] * r[1];
 
 /**
@@ -49,7 +50,12 @@ export function resolutionPlan(layers: readonly LayerRow[]): ResolutionPlan {
     const from = drops.at(-1)?.to ?? input;
     if (area(r) < area(from)) drops.push({ at: row.name, block: row.block ?? null, from, to: r, row: i });
   });
-  const stages = [input, ...drops.map((d) => d.to)].map((resolution) => ({ resolution, channels: 0, maxChannels: 0, weightLayers: 0 }));
+  const stages = [input, ...drops.map((d) => d.to)].map((resolution) => ({
+    resolution,
+    channels: 0,
+    maxChannels: 0,
+    weightLayers: 0,
+  }));
   let stage = 0;
   rows.forEach((row, i) => {
     while (drops[stage]?.row === i) stage++;

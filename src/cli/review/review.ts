@@ -18,7 +18,12 @@ export function reviewTrial(context: ReviewContext, trial: Trial): Review {
   const items = checklist(context, trial);
   return {
     experiment: context.config.name,
-    trial: { number: trial.number, state: trial.state, arch: sampleFormatter(context.config)(trial.sample), sample: trial.sample },
+    trial: {
+      number: trial.number,
+      state: trial.state,
+      arch: sampleFormatter(context.config)(trial.sample),
+      sample: trial.sample,
+    },
     machine: context.machine,
     ...items,
     warnings: designWarnings(items),

@@ -42,7 +42,11 @@ export type Describe = (sample: Trial['sample']) => string;
  * Lines of a trial table fitted to `width`: a title row, then per trial its rank (when `ranked`),
  * number and the columns right-aligned, and its architecture in what is left of the line.
  */
-export function trialTable(trials: readonly Trial[], columns: readonly Column[], options: { readonly width: number; readonly describe: Describe; readonly ranked: boolean }): string[] {
+export function trialTable(
+  trials: readonly Trial[],
+  columns: readonly Column[],
+  options: { readonly width: number; readonly describe: Describe; readonly ranked: boolean },
+): string[] {
   const lead = (t: Trial, i: number) => (options.ranked ? [String(i + 1), `#${t.number}`] : [`#${t.number}`]);
   const head = [...(options.ranked ? ['', 'trial'] : ['trial']), ...columns.map((c) => c.title)];
   const rows = [head, ...trials.map((t, i) => [...lead(t, i), ...columns.map((c) => c.cell(t))])];

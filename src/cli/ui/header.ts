@@ -36,5 +36,14 @@ export function headerFromConfig(config: ExperimentConfig): DashboardHeader {
 
 /** A header for a stream whose config is unknown; `experiment-started` fills in name, budget and workers. */
 export function unknownHeader(): DashboardHeader {
-  return { experiment: '', space: '?', strategy: '?', dataset: '?', seed: 0, budget: { trials: 0 }, workers: 1, objectives: [DEFAULT_OBJECTIVE] };
+  return {
+    experiment: '',
+    space: '?',
+    strategy: '?',
+    dataset: '?',
+    seed: 0,
+    budget: { trials: 0 },
+    workers: 1,
+    objectives: [DEFAULT_OBJECTIVE],
+  };
 }

@@ -26,18 +26,25 @@ export const SIDE_BY_SIDE_COLUMNS = 110;
 export function height(state: DashboardState, layout: Layout): number {
   const gap = layout.gaps ? 1 : 0;
   const lanes = layout.lanes ? gap + Math.max(state.header.workers, state.lanes.length) : 0;
-  const board = gap + 1 + (state.leaderboard.length === 0 ? 1 : 1 + Math.min(layout.leaderboardRows, state.leaderboard.length));
+  const board =
+    gap + 1 + (state.leaderboard.length === 0 ? 1 : 1 + Math.min(layout.leaderboardRows, state.leaderboard.length));
   const chart = layout.chartHeight === 0 ? 0 : 1 + (state.best.length === 0 ? 0 : layout.chartHeight);
   const shown = layout.paretoRows === undefined ? 0 : Math.min(layout.paretoRows, state.pareto.length);
-  const pareto = layout.paretoRows === undefined ? 0 : 1 + (shown > 0 ? 1 + shown : 0) + (state.pareto.length > shown ? 1 : 0);
+  const pareto =
+    layout.paretoRows === undefined ? 0 : 1 + (shown > 0 ? 1 + shown : 0) + (state.pareto.length > shown ? 1 : 0);
   const lower = layout.sideBySide ? Math.max(chart, pareto) : chart + pareto + (chart > 0 && pareto > 0 ? gap : 0);
   const failures = state.failures.length === 0 ? 0 : 1 + Math.min(layout.failureLines, state.failures.length);
-  const alpha = state.oneShot === undefined || layout.alphaEdges === undefined ? 0 : gap + alphaViewHeight(state.oneShot, layout.alphaEdges);
+  const alpha =
+    state.oneShot === undefined || layout.alphaEdges === undefined
+      ? 0
+      : gap + alphaViewHeight(state.oneShot, layout.alphaEdges);
   return 3 + 1 + alpha + lanes + board + (lower > 0 ? gap + lower : 0) + failures + 1;
 }
 
 /** The α view's edge lines capped at `most` (nothing to cap without a one-shot phase). */
-const alphaCap = (most: number) => (l: Layout): Layout => ({ ...l, alphaEdges: l.alphaEdges === undefined ? undefined : Math.min(l.alphaEdges, most) });
+const alphaCap =
+  (most: number) =>
+  (l: Layout): Layout => ({ ...l, alphaEdges: l.alphaEdges === undefined ? undefined : Math.min(l.alphaEdges, most) });
 
 /** Ways to save lines, mildest first; each is applied until the dashboard fits. */
 const SHRINK: readonly ((l: Layout) => Layout)[] = [

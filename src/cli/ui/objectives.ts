@@ -8,7 +8,11 @@ export function compareTrials(objective: Objective): (a: Trial, b: Trial) => num
 }
 
 /** The front after `trial` joins it: unchanged if it is dominated, else it in and what it dominates out. */
-export function paretoInsert(front: readonly Trial[], trial: Trial, objectives: readonly Objective[]): readonly Trial[] {
+export function paretoInsert(
+  front: readonly Trial[],
+  trial: Trial,
+  objectives: readonly Objective[],
+): readonly Trial[] {
   const scores = scoresOf(trial, objectives);
   if (scores === undefined) return front;
   const scoresOfMember = (t: Trial) => scoresOf(t, objectives) ?? [];

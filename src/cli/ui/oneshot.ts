@@ -38,7 +38,9 @@ export function reduceOneShot(state: OneShotState | undefined, event: OneShotEve
       return { start, epoch: start.startEpoch, fraction: 0, loss: undefined, last: undefined, history };
     }
     case 'oneshot-progress':
-      return state === undefined ? undefined : { ...state, epoch: event.epoch, fraction: event.fraction, loss: event.loss };
+      return state === undefined
+        ? undefined
+        : { ...state, epoch: event.epoch, fraction: event.fraction, loss: event.loss };
     case 'oneshot-epoch':
       return state === undefined ? undefined : afterEpoch(state, event.epoch);
   }
@@ -53,7 +55,14 @@ function afterEpoch(state: OneShotState, e: OneShotEpoch): OneShotState {
       return [c.name, c.edges.map((_, i) => [...(before[i] ?? []), topWeight(rows[i] ?? [])].slice(-ALPHA_HISTORY))];
     }),
   );
-  return { ...state, epoch: lastEpoch ? e.epoch : e.epoch + 1, fraction: lastEpoch ? 1 : 0, loss: e.trainLoss, last: e, history };
+  return {
+    ...state,
+    epoch: lastEpoch ? e.epoch : e.epoch + 1,
+    fraction: lastEpoch ? 1 : 0,
+    loss: e.trainLoss,
+    last: e,
+    history,
+  };
 }
 
 /** The largest weight of a row (NaN for an empty row). */

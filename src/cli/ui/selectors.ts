@@ -16,7 +16,10 @@ export function remainingTrials(state: DashboardState): number {
  */
 export function etaMs(state: DashboardState, now: number): number | undefined {
   if (state.status !== 'running' || state.stopping !== undefined) return undefined;
-  const left = state.header.budget.seconds === undefined ? Number.POSITIVE_INFINITY : Math.max(0, state.header.budget.seconds * 1000 - elapsedMs(state, now));
+  const left =
+    state.header.budget.seconds === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(0, state.header.budget.seconds * 1000 - elapsedMs(state, now));
   if (state.trialTime.count === 0) return Number.isFinite(left) ? left : undefined;
   const mean = state.trialTime.totalMs / state.trialTime.count;
   return Math.min(left, (mean * remainingTrials(state)) / Math.max(1, state.header.workers));

@@ -61,7 +61,10 @@ export interface DashboardState {
 }
 
 /** The state before any event; `history` (finished trials of a resumed experiment) fills the leaderboard and counts. */
-export function initialState(header: DashboardHeader, options: { readonly top?: number; readonly history?: readonly Trial[] } = {}): DashboardState {
+export function initialState(
+  header: DashboardHeader,
+  options: { readonly top?: number; readonly history?: readonly Trial[] } = {},
+): DashboardState {
   const empty: DashboardState = {
     header: header.objectives.length > 0 ? header : { ...header, objectives: [DEFAULT_OBJECTIVE] },
     top: options.top ?? 5,
@@ -80,7 +83,9 @@ export function initialState(header: DashboardHeader, options: { readonly top?: 
     stopping: undefined,
     strategyDone: undefined,
   };
-  const history = [...(options.history ?? [])].filter((t) => t.state !== 'RUNNING').sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+  const history = [...(options.history ?? [])]
+    .filter((t) => t.state !== 'RUNNING')
+    .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
   return history.reduce((state, trial) => ({ ...recordResult(state, trial), finished: [] }), empty);
 }
 
@@ -98,7 +103,10 @@ export function reduce(state: DashboardState, event: RunEvent): DashboardState {
     case 'trial-started':
       return { ...state, lanes: addLane(state, event.trial), counts: bump(state.counts, 'RUNNING', 1) };
     case 'trial-progress':
-      return { ...state, lanes: state.lanes.map((lane) => (lane.trial.id === event.trialId ? advance(lane, event.progress) : lane)) };
+      return {
+        ...state,
+        lanes: state.lanes.map((lane) => (lane.trial.id === event.trialId ? advance(lane, event.progress) : lane)),
+      };
     case 'trial-finished':
       return finish(state, event.trial);
     case 'strategy-done':
@@ -127,7 +135,16 @@ function addLane(state: DashboardState, trial: Trial): readonly Lane[] {
   let index = 0;
   while (used.has(index)) index++;
   const epochs = trial.fidelity?.['epochs'] ?? state.header.epochs;
-  const lane: Lane = { index, trial, epoch: 1, epochs, fraction: 0, loss: undefined, accuracy: undefined, note: undefined };
+  const lane: Lane = {
+    index,
+    trial,
+    epoch: 1,
+    epochs,
+    fraction: 0,
+    loss: undefined,
+    accuracy: undefined,
+    note: undefined,
+  };
   return [...state.lanes, lane].sort((a, b) => a.index - b.index);
 }
 
@@ -138,7 +155,13 @@ function advance(lane: Lane, progress: TrialProgress): Lane {
     case 'epoch': {
       const { epoch, validationAccuracy, trainLoss } = progress.metrics;
       const last = lane.epochs !== undefined && epoch >= lane.epochs;
-      return { ...lane, epoch: last ? epoch : epoch + 1, fraction: last ? 1 : 0, loss: trainLoss, accuracy: Number.isFinite(validationAccuracy) ? validationAccuracy : lane.accuracy };
+      return {
+        ...lane,
+        epoch: last ? epoch : epoch + 1,
+        fraction: last ? 1 : 0,
+        loss: trainLoss,
+        accuracy: Number.isFinite(validationAccuracy) ? validationAccuracy : lane.accuracy,
+      };
     }
     case 'note':
       return { ...lane, note: progress.text };
@@ -164,9 +187,15 @@ function recordResult(state: DashboardState, trial: Trial): DashboardState {
   const primary = state.header.objectives[0] ?? DEFAULT_OBJECTIVE;
   const value = metricOf(trial, primary.metric);
   const failure: Failure = { number: trial.number, reason: trial.reason, message: trial.message };
-  const ranked = value === undefined ? state.leaderboard : [...state.leaderboard, trial].sort(compareTrials(primary)).slice(0, state.top);
+  const ranked =
+    value === undefined
+      ? state.leaderboard
+      : [...state.leaderboard, trial].sort(compareTrials(primary)).slice(0, state.top);
   const leader = ranked[0];
-  const best = value === undefined || leader === undefined ? state.best : [...state.best, metricOf(leader, primary.metric) ?? value];
+  const best =
+    value === undefined || leader === undefined
+      ? state.best
+      : [...state.best, metricOf(leader, primary.metric) ?? value];
   return {
     ...state,
     finished: [...state.finished, trial],
@@ -175,6 +204,9 @@ function recordResult(state: DashboardState, trial: Trial): DashboardState {
     failures: trial.state === 'FAILED' ? [...state.failures, failure] : state.failures,
     leaderboard: ranked,
     best,
-    pareto: trial.state === 'COMPLETE' && state.header.objectives.length >= 2 ? paretoInsert(state.pareto, trial, state.header.objectives) : state.pareto,
+    pareto:
+      trial.state === 'COMPLETE' && state.header.objectives.length >= 2
+        ? paretoInsert(state.pareto, trial, state.header.objectives)
+        : state.pareto,
   };
 }

@@ -34,7 +34,10 @@ function uniqueName(id: string, taken: Set<string>): string {
  * The compiled path names its weights `<layer>/<weight>` from the same table, so the two paths'
  * weights correspond by name.
  */
-export function layerNames(arch: ResolvedArch): { readonly byNode: ReadonlyMap<string, string>; readonly taken: Set<string> } {
+export function layerNames(arch: ResolvedArch): {
+  readonly byNode: ReadonlyMap<string, string>;
+  readonly taken: Set<string>;
+} {
   const taken = new Set<string>(['input']);
   const byNode = new Map(arch.nodes.map(({ id }) => [id, uniqueName(id, taken)]));
   return { byNode, taken };
@@ -54,10 +57,15 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
   const uses = new Map<Layer, number>();
   const { byNode, taken } = layerNames(arch);
   for (const { id, node } of arch.nodes) {
-    const inputs = distinct(node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor), id, taken);
+    const inputs = distinct(
+      node.inputs.map((ref) => tensors.get(ref) as SymbolicTensor),
+      id,
+      taken,
+    );
     const shared = 'weightsOf' in node && node.weightsOf !== undefined ? layers.get(node.weightsOf) : undefined;
     const alphas = options.alphas === undefined ? {} : { alphas: options.alphas };
-    const layer = shared ?? layerFor(node, { name: byNode.get(id) as string, init: { scheme, seed: rng.int32() }, ...alphas });
+    const layer =
+      shared ?? layerFor(node, { name: byNode.get(id) as string, init: { scheme, seed: rng.int32() }, ...alphas });
     if (layer === undefined) {
       tensors.set(id, inputs[0] as SymbolicTensor);
       continue;
@@ -67,7 +75,11 @@ export function buildModel(arch: ResolvedArch, options: BuildOptions): LayersMod
     tensors.set(id, applyLayer(layer, inputs));
   }
   const outputs = arch.outputs.map((id) => tensors.get(id) as SymbolicTensor);
-  const model = tf.model({ inputs: input, outputs: outputs.length === 1 ? (outputs[0] as SymbolicTensor) : outputs, name: layerName(arch.spec.name ?? 'nas') });
+  const model = tf.model({
+    inputs: input,
+    outputs: outputs.length === 1 ? (outputs[0] as SymbolicTensor) : outputs,
+    name: layerName(arch.spec.name ?? 'nas'),
+  });
   releaseSharedOnDispose(model, uses);
   return model;
 }
@@ -85,7 +97,10 @@ function distinct(inputs: readonly SymbolicTensor[], id: string, taken: Set<stri
       seen.add(t);
       return t;
     }
-    return applyLayer(loadTf().layers.activation({ activation: 'linear', name: uniqueName(`${id}.repeat${i}`, taken) }), [t]);
+    return applyLayer(
+      loadTf().layers.activation({ activation: 'linear', name: uniqueName(`${id}.repeat${i}`, taken) }),
+      [t],
+    );
   });
 }
 

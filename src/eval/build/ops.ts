@@ -8,7 +8,16 @@ type Pair = readonly [number, number];
 export function padSpatial(x: Tensor4D, sides: Sides, value = 0): Tensor4D {
   if (!hasPadding(sides)) return x;
   const tf = loadTf();
-  return tf.pad(x, [[0, 0], [sides[0][0], sides[0][1]], [sides[1][0], sides[1][1]], [0, 0]], value);
+  return tf.pad(
+    x,
+    [
+      [0, 0],
+      [sides[0][0], sides[0][1]],
+      [sides[1][0], sides[1][1]],
+      [0, 0],
+    ],
+    value,
+  );
 }
 
 /**
@@ -22,7 +31,14 @@ export function dilated(x: Tensor4D, dilation: Pair, kernel: Pair, fn: (x: Tenso
   const [, h, w] = x.shape;
   const extraH = (dilation[0] - (h % dilation[0])) % dilation[0];
   const extraW = (dilation[1] - (w % dilation[1])) % dilation[1];
-  const phases = tf.spaceToBatchND(x, [dilation[0], dilation[1]], [[0, extraH], [0, extraW]]);
+  const phases = tf.spaceToBatchND(
+    x,
+    [dilation[0], dilation[1]],
+    [
+      [0, extraH],
+      [0, extraW],
+    ],
+  );
   const y = fn(phases as Tensor4D);
   const [, hy, wy] = y.shape;
   // An undilated axis may be strided (dilation on the other axis): fn's output along it is final.
@@ -30,7 +46,14 @@ export function dilated(x: Tensor4D, dilation: Pair, kernel: Pair, fn: (x: Tenso
   const keepW = dilation[1] === 1 ? wy : w - dilation[1] * (kernel[1] - 1);
   const cropH = hy * dilation[0] - keepH;
   const cropW = wy * dilation[1] - keepW;
-  return tf.batchToSpaceND(y, [dilation[0], dilation[1]], [[0, cropH], [0, cropW]]) as Tensor4D;
+  return tf.batchToSpaceND(
+    y,
+    [dilation[0], dilation[1]],
+    [
+      [0, cropH],
+      [0, cropW],
+    ],
+  ) as Tensor4D;
 }
 
 /**

@@ -39,7 +39,12 @@ export function gradients(e: Emit, y: Sym, xs: readonly Sym[], seed?: Sym, recom
     recomputed.add(segment);
     const nodes = recompute?.segments[segment] ?? [];
     const arrived = nodes.flatMap((n) => n.outputs.map(total)).filter((g): g is Sym => g !== undefined);
-    for (const [original, copy] of recomputeSegment(e, nodes, arrived.map((g) => g.node))) copies.set(original, copy);
+    for (const [original, copy] of recomputeSegment(
+      e,
+      nodes,
+      arrived.map((g) => g.node),
+    ))
+      copies.set(original, copy);
   };
   e.g.within('grad', () => {
     for (let i = e.g.nodes.length - 1; i >= 0; i--) {
@@ -53,7 +58,8 @@ export function gradients(e: Emit, y: Sym, xs: readonly Sym[], seed?: Sym, recom
       const dxs = e.g.within(node.name.split('/').slice(-2).join('_'), () => rule(e, seen, dys));
       node.inputs.forEach((input, j) => {
         const dx = dxs[j];
-        if (dx !== undefined && input.dtype === 'float32' && (relevant.has(input.node) || xs.includes(input))) push(input, dx);
+        if (dx !== undefined && input.dtype === 'float32' && (relevant.has(input.node) || xs.includes(input)))
+          push(input, dx);
       });
     }
   });
@@ -65,7 +71,8 @@ function between(nodes: readonly GraphNode[], xs: readonly Sym[], y: Sym): Set<G
   const sources = new Set(xs.map((x) => x.node));
   const forward = new Set<GraphNode>();
   for (const node of nodes) {
-    if (node.inputs.some((s) => s.dtype === 'float32' && (sources.has(s.node) ? xs.includes(s) : forward.has(s.node)))) forward.add(node);
+    if (node.inputs.some((s) => s.dtype === 'float32' && (sources.has(s.node) ? xs.includes(s) : forward.has(s.node))))
+      forward.add(node);
   }
   const result = new Set<GraphNode>();
   const stack = [y.node];

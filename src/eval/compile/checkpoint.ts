@@ -44,16 +44,26 @@ export function recomputePlan(e: Emit, arch: ResolvedArch, pass: Pass, x: Sym, s
  * Emits a segment's ops again, each reading the copies of its in-segment inputs; the first ops wait
  * for `after` (the gradients reaching the segment). Returns each original node's copy.
  */
-export function recomputeSegment(e: Emit, nodes: readonly GraphNode[], after: readonly GraphNode[]): Map<GraphNode, GraphNode> {
+export function recomputeSegment(
+  e: Emit,
+  nodes: readonly GraphNode[],
+  after: readonly GraphNode[],
+): Map<GraphNode, GraphNode> {
   const copies = new Map<GraphNode, GraphNode>();
   const read = (s: Sym): Sym => copies.get(s.node)?.outputs[s.index] ?? s;
   for (const node of nodes) {
     const inputs = node.inputs.map(read);
     const root = node.inputs.every((s) => !copies.has(s.node));
-    const copy = e.g.add(node.op, inputs, node.attrs, node.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype })), {
-      name: `recompute/${node.name.split('/').slice(-2).join('_')}`,
-      control: root ? [...node.control, ...after] : node.control,
-    });
+    const copy = e.g.add(
+      node.op,
+      inputs,
+      node.attrs,
+      node.outputs.map((o) => ({ shape: o.shape, dtype: o.dtype })),
+      {
+        name: `recompute/${node.name.split('/').slice(-2).join('_')}`,
+        control: root ? [...node.control, ...after] : node.control,
+      },
+    );
     copies.set(node, copy);
   }
   return copies;

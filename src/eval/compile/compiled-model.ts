@@ -45,12 +45,23 @@ export class CompiledModel {
    * One training step at learning rate `lr`: [mean loss, correct count] of the batch, read back;
    * `quantizationAware` runs the fake-quantized step (`train_qat`) instead.
    */
-  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number] = [0, 0], quantizationAware = false): Float32Array {
+  train(
+    x: Tensor4D,
+    labels: Tensor1D,
+    lr: number,
+    seed: readonly [number, number] = [0, 0],
+    quantizationAware = false,
+  ): Float32Array {
     const tf = loadTf();
     const rate = tf.scalar(lr);
     const seedTensor = this.needsSeed ? tf.tensor1d([...seed], 'int32') : undefined;
     try {
-      return this.stats(quantizationAware ? 'train_qat' : 'train', { x, labels, lr: rate, ...(seedTensor === undefined ? {} : { seed: seedTensor }) });
+      return this.stats(quantizationAware ? 'train_qat' : 'train', {
+        x,
+        labels,
+        lr: rate,
+        ...(seedTensor === undefined ? {} : { seed: seedTensor }),
+      });
     } finally {
       tf.dispose([rate, ...(seedTensor === undefined ? [] : [seedTensor])]);
     }
@@ -66,7 +77,13 @@ export class CompiledModel {
    * and ‖w‖² (and the gradients' values when `gradientValues`, if compiled with histograms); on the
    * probe batch, the probes' figures. Changes nothing in the session.
    */
-  diagnose(x: Tensor4D, labels: Tensor1D, seed: readonly [number, number], probe: Tensor4D | undefined, gradientValues: boolean): CheckFigures {
+  diagnose(
+    x: Tensor4D,
+    labels: Tensor1D,
+    seed: readonly [number, number],
+    probe: Tensor4D | undefined,
+    gradientValues: boolean,
+  ): CheckFigures {
     const info = this.diagnoseInfo;
     if (info === undefined) throw new Error('the compiled model was compiled without diagnostics');
     if (!this.signatures.has('diagnose')) return {};
@@ -83,7 +100,9 @@ export class CompiledModel {
       return {
         ...(norms === undefined ? {} : { squaredGrads: norms.slice(0, n), squaredWeights: norms.slice(n) }),
         ...(out.activations === undefined ? {} : { activations: out.activations.dataSync() as Float32Array }),
-        ...(gradientValues && info.gradientValues ? { gradientValues: info.params.map((_, i) => (out[`g${i}`] as Tensor).dataSync() as Float32Array) } : {}),
+        ...(gradientValues && info.gradientValues
+          ? { gradientValues: info.params.map((_, i) => (out[`g${i}`] as Tensor).dataSync() as Float32Array) }
+          : {}),
       };
     } finally {
       tf.dispose([seedTensor, ...Object.values(out)]);
@@ -148,7 +167,10 @@ export class CompiledModel {
 
   private run(name: string, inputs: Record<string, Tensor>) {
     const signature = this.signatures.get(name);
-    if (this.disposed || signature === undefined) throw new Error(this.disposed ? 'the compiled model was disposed' : `the compiled model has no signature "${name}"`);
+    if (this.disposed || signature === undefined)
+      throw new Error(
+        this.disposed ? 'the compiled model was disposed' : `the compiled model has no signature "${name}"`,
+      );
     const tf = loadTf();
     const owned = Object.fromEntries(Object.entries(inputs).map(([key, t]) => [key, nativeCopy(t)]));
     try {

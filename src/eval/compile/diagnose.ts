@@ -22,10 +22,18 @@ import { forward } from './pass.js';
 import type { Signature } from './saved-model.js';
 
 /** What the signature measures: gradients (norms, and values with histograms) and which nodes it probes, in order. */
-export type DiagnoseSettings = Pick<ResolvedDiagnostics, 'gradients' | 'activations' | 'histograms'> & { readonly probes: readonly string[] };
+export type DiagnoseSettings = Pick<ResolvedDiagnostics, 'gradients' | 'activations' | 'histograms'> & {
+  readonly probes: readonly string[];
+};
 
 /** The `diagnose` signature, and the weights its `norms` and `g<i>` are of, in order. */
-export function diagnoseSignature(net: NetworkGraph, x: Sym, labels: Sym, train: CompileTrainConfig, settings: DiagnoseSettings): { signature: Signature; params: string[] } {
+export function diagnoseSignature(
+  net: NetworkGraph,
+  x: Sym,
+  labels: Sym,
+  train: CompileTrainConfig,
+  settings: DiagnoseSettings,
+): { signature: Signature; params: string[] } {
   const { e } = net;
   const inputs: Record<string, Sym> = {};
   const outputs: Record<string, Sym> = {};
@@ -33,10 +41,22 @@ export function diagnoseSignature(net: NetworkGraph, x: Sym, labels: Sym, train:
   if (settings.gradients || settings.histograms) {
     const pass = forward(e, net.vars, net.arch, net.names, x, { training: true, seed: net.seed });
     const loss = crossEntropy(e, pass.logits, labels, train.labelSmoothing);
-    const recompute = train.checkpointing === undefined ? undefined : recomputePlan(e, net.arch, pass, x, train.checkpointing.segments);
+    const recompute =
+      train.checkpointing === undefined ? undefined : recomputePlan(e, net.arch, pass, x, train.checkpointing.segments);
     const trainable = trainableOf(net, pass);
-    const grads = gradients(e, loss, trainable.map((t) => t.value), undefined, recompute).map((g, i) => g ?? e.zerosLike((trainable[i] as { value: Sym }).value));
-    const squared = (s: Sym) => e.reduce('Sum', e.unary('Square', s), s.shape.map((_, i) => i));
+    const grads = gradients(
+      e,
+      loss,
+      trainable.map((t) => t.value),
+      undefined,
+      recompute,
+    ).map((g, i) => g ?? e.zerosLike((trainable[i] as { value: Sym }).value));
+    const squared = (s: Sym) =>
+      e.reduce(
+        'Sum',
+        e.unary('Square', s),
+        s.shape.map((_, i) => i),
+      );
     outputs.norms = pack(e, [...grads.map(squared), ...trainable.map((t) => squared(t.value))]);
     if (settings.histograms) grads.forEach((g, i) => (outputs[`g${i}`] = g));
     params = trainable.map((t) => t.spec.name);
@@ -45,7 +65,9 @@ export function diagnoseSignature(net: NetworkGraph, x: Sym, labels: Sym, train:
   if (settings.activations && settings.probes.length > 0) {
     const probe = placeholder(e, 'probe', [-1, ...net.arch.inputShape]);
     const wanted = new Set(settings.probes);
-    const bnNodes = new Set(net.arch.nodes.filter((n) => n.node.op === 'bn' && wanted.has(n.id) && n.block !== n.id).map((n) => n.id));
+    const bnNodes = new Set(
+      net.arch.nodes.filter((n) => n.node.op === 'bn' && wanted.has(n.id) && n.block !== n.id).map((n) => n.id),
+    );
     const probed = new Map<string, Sym>();
     const pass = forward(e, net.vars, net.arch, net.names, probe, {
       training: false,
@@ -60,7 +82,10 @@ export function diagnoseSignature(net: NetworkGraph, x: Sym, labels: Sym, train:
       const [gamma, beta] = [pass.reads.all.get(`${layer}/gamma`), pass.reads.all.get(`${layer}/beta`)];
       return bnNodes.has(id) && gamma !== undefined && beta !== undefined ? { gamma, beta } : undefined;
     };
-    outputs.activations = e.concat(settings.probes.map((id) => probeFigures(net, probed.get(id) as Sym, affine(id))), 0);
+    outputs.activations = e.concat(
+      settings.probes.map((id) => probeFigures(net, probed.get(id) as Sym, affine(id))),
+      0,
+    );
     inputs.probe = probe;
   }
   return { signature: { inputs, outputs }, params };
@@ -77,6 +102,17 @@ function probeFigures(net: NetworkGraph, out: Sym, affine?: { gamma: Sym; beta: 
   const dead = e.sub(e.scalar(1), e.reduce('Mean', e.reduce('Max', e.sub(e.scalar(1), zero), [0]), [0]));
   const normal = affine === undefined ? flat : e.div(e.sub(flat, affine.beta), affine.gamma);
   const normalMean = affine === undefined ? channelMean : e.reduce('Mean', normal, [0]);
-  const channelStd = e.reduce('Mean', e.unary('Sqrt', e.reduce('Mean', e.unary('Square', e.sub(normal, normalMean)), [0])), [0]);
-  return pack(e, [mean, std, e.reduce('Mean', zero, [0, 1]), dead, e.reduce('Mean', e.unary('Abs', normalMean), [0]), channelStd]);
+  const channelStd = e.reduce(
+    'Mean',
+    e.unary('Sqrt', e.reduce('Mean', e.unary('Square', e.sub(normal, normalMean)), [0])),
+    [0],
+  );
+  return pack(e, [
+    mean,
+    std,
+    e.reduce('Mean', zero, [0, 1]),
+    dead,
+    e.reduce('Mean', e.unary('Abs', normalMean), [0]),
+    channelStd,
+  ]);
 }

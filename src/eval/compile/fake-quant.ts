@@ -26,9 +26,21 @@ export function stopGradient(e: Emit, x: Sym): Sym {
  * (integers −127…127, zero at 0). The range is a constant to the gradient.
  */
 export function fakeQuantizeKernel(e: Emit, w: Sym): Sym {
-  const maxAbs = e.reduce('Max', e.unary('Abs', w), w.shape.slice(0, -1).map((_, i) => i));
-  const max = stopGradient(e, e.mul(e.binary('Maximum', maxAbs, e.scalar(MIN_KERNEL_MAGNITUDE)), e.scalar(KERNEL_RANGE_MARGIN)));
-  return e.g.op('FakeQuantWithMinMaxVarsPerChannel', [w, e.unary('Neg', max), max], { num_bits: { i: 8 }, narrow_range: { b: true } }, w.shape);
+  const maxAbs = e.reduce(
+    'Max',
+    e.unary('Abs', w),
+    w.shape.slice(0, -1).map((_, i) => i),
+  );
+  const max = stopGradient(
+    e,
+    e.mul(e.binary('Maximum', maxAbs, e.scalar(MIN_KERNEL_MAGNITUDE)), e.scalar(KERNEL_RANGE_MARGIN)),
+  );
+  return e.g.op(
+    'FakeQuantWithMinMaxVarsPerChannel',
+    [w, e.unary('Neg', max), max],
+    { num_bits: { i: 8 }, narrow_range: { b: true } },
+    w.shape,
+  );
 }
 
 /** An activation through affine 8-bit fake quantization on [min, max] (scalars; TensorFlow nudges them so 0 is on the grid). */

@@ -32,7 +32,9 @@ export type FrozenNetwork = FrozenGraph & {
  * network reads that `weights` lacks.
  */
 export function compileFrozen(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): FrozenNetwork {
-  const constants = new Map<string, ConstantWeight>([...weights].map(([name, w]) => [name, { kind: 'float', shape: w.shape, data: w.data }]));
+  const constants = new Map<string, ConstantWeight>(
+    [...weights].map(([name, w]) => [name, { kind: 'float', shape: w.shape, data: w.data }]),
+  );
   return freezeNetwork(arch, { weights: constants });
 }
 
@@ -40,10 +42,26 @@ export function compileFrozen(arch: ResolvedArch, weights: ReadonlyMap<string, W
  * The frozen graph of a network in any quantization form: its constants (float, int8 or int32, as
  * src/eval/quantize's `networkConstants` gives them) and its fake-quantized activations.
  */
-export function freezeNetwork(arch: ResolvedArch, constants: { readonly weights: ReadonlyMap<string, ConstantWeight>; readonly fakeQuant?: FakeQuantRanges }): FrozenNetwork {
+export function freezeNetwork(
+  arch: ResolvedArch,
+  constants: { readonly weights: ReadonlyMap<string, ConstantWeight>; readonly fakeQuant?: FakeQuantRanges },
+): FrozenNetwork {
   const pass = inferencePass(arch, constants.weights, constants.fakeQuant);
-  const logits = pass.e.g.op('Identity', [pass.logits], { T: { type: 'float32' } }, pass.logits.shape, 'float32', 'logits');
-  return { nodes: needed(pass.e.g.nodes, logits.node), input: pass.x, logits, weights: pass.weights, activations: pass.activations };
+  const logits = pass.e.g.op(
+    'Identity',
+    [pass.logits],
+    { T: { type: 'float32' } },
+    pass.logits.shape,
+    'float32',
+    'logits',
+  );
+  return {
+    nodes: needed(pass.e.g.nodes, logits.node),
+    input: pass.x,
+    logits,
+    weights: pass.weights,
+    activations: pass.activations,
+  };
 }
 
 /** The nodes `output` depends on (through inputs and control edges), in their original order. */

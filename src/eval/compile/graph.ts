@@ -21,7 +21,11 @@ export type Attr =
   | { readonly tensor: ConstValue };
 
 /** A constant's value: float32, int32 or int8 (quantized weights; qint8, qint32 for the integer kernels) data and its shape. */
-export type ConstValue = { readonly dtype: 'float32' | 'int32' | 'int8' | 'qint8' | 'qint32'; readonly shape: readonly number[]; readonly values: ArrayLike<number> };
+export type ConstValue = {
+  readonly dtype: 'float32' | 'int32' | 'int8' | 'qint8' | 'qint32';
+  readonly shape: readonly number[];
+  readonly values: ArrayLike<number>;
+};
 
 /** One output of a node. */
 export interface Sym {
@@ -54,16 +58,36 @@ export class Graph {
   private scope: string[] = [];
 
   /** Adds a node; its name is made unique under the current scope. */
-  add(op: string, inputs: readonly Sym[], attrs: Readonly<Record<string, Attr>>, outputs: OutputSpec, options: { name?: string; control?: readonly GraphNode[] } = {}): GraphNode {
+  add(
+    op: string,
+    inputs: readonly Sym[],
+    attrs: Readonly<Record<string, Attr>>,
+    outputs: OutputSpec,
+    options: { name?: string; control?: readonly GraphNode[] } = {},
+  ): GraphNode {
     const name = this.unique([...this.scope, options.name ?? op].join('/'));
-    const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = { name, op, inputs, control: options.control ?? [], attrs, outputs: [] };
+    const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
+      name,
+      op,
+      inputs,
+      control: options.control ?? [],
+      attrs,
+      outputs: [],
+    };
     node.outputs = outputs.map((o, index) => ({ node, index, shape: o.shape, dtype: o.dtype }));
     this.nodes.push(node);
     return node;
   }
 
   /** Adds a node with one output and returns that output. */
-  op(op: string, inputs: readonly Sym[], attrs: Readonly<Record<string, Attr>>, shape: readonly number[], dtype: DType = 'float32', name?: string): Sym {
+  op(
+    op: string,
+    inputs: readonly Sym[],
+    attrs: Readonly<Record<string, Attr>>,
+    shape: readonly number[],
+    dtype: DType = 'float32',
+    name?: string,
+  ): Sym {
     return this.add(op, inputs, attrs, [{ shape, dtype }], name === undefined ? {} : { name }).outputs[0] as Sym;
   }
 

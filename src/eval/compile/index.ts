@@ -22,9 +22,18 @@ export { NoGradientError } from './gradients/index.js';
  * Compiles `arch`, loads it and sets its weights to the model's (optimizer slots and QAT ranges to
  * zero). Without `train` it compiles for inference only (`predict`, `evaluate`).
  */
-export async function compileFromModel(arch: ResolvedArch, model: LayersModel, train?: CompileTrainConfig & { readonly precision?: TrainPrecision }): Promise<CompiledModel> {
+export async function compileFromModel(
+  arch: ResolvedArch,
+  model: LayersModel,
+  train?: CompileTrainConfig & { readonly precision?: TrainPrecision },
+): Promise<CompiledModel> {
   const graph = compileArch(arch, train);
-  return loadFromModel(train?.precision === 'bf16' ? { ...graph, bytes: lowerPrecision(graph.bytes, graph, trainActivationOp, 'bfloat16').bytes } : graph, model);
+  return loadFromModel(
+    train?.precision === 'bf16'
+      ? { ...graph, bytes: lowerPrecision(graph.bytes, graph, trainActivationOp, 'bfloat16').bytes }
+      : graph,
+    model,
+  );
 }
 
 /** Loads a compiled graph and sets its weights to the model's (optimizer slots and QAT ranges to zero). */
@@ -37,7 +46,8 @@ export async function loadFromModel(graph: CompiledGraph, model: LayersModel): P
     const values = compiled.variables.map((v) => {
       const w = weights.get(v.name);
       if (w !== undefined) return w.read();
-      if (v.kind !== 'slot' && v.kind !== 'range') throw new Error(`compiled weight ${v.name} has no counterpart in the model`);
+      if (v.kind !== 'slot' && v.kind !== 'range')
+        throw new Error(`compiled weight ${v.name} has no counterpart in the model`);
       const zero = tf.zeros([...v.shape]);
       zeros.push(zero);
       return zero;

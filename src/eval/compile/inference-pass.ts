@@ -28,7 +28,12 @@ export type ConstantWeight =
   | { readonly kind: 'float'; readonly shape: readonly number[]; readonly data: Float32Array }
   /** q·scales[c], c the last axis. */
   | { readonly kind: 'int8'; readonly shape: readonly number[]; readonly q: Int8Array; readonly scales: Float32Array }
-  | { readonly kind: 'int32'; readonly shape: readonly number[]; readonly q: Int32Array; readonly scales: Float32Array };
+  | {
+      readonly kind: 'int32';
+      readonly shape: readonly number[];
+      readonly q: Int32Array;
+      readonly scales: Float32Array;
+    };
 
 /** The [min, max] a FakeQuant gets, by node id (INPUT_ID for the network input). */
 export type FakeQuantRanges = ReadonlyMap<string, { readonly min: number; readonly max: number }>;
@@ -49,8 +54,15 @@ export type InferencePass = {
  * fake-quantizing the input and the outputs of the nodes in `fakeQuant`. Throws naming any weight the
  * network reads that `weights` lacks, and any fake-quantized node it does not have.
  */
-export function inferencePass(arch: ResolvedArch, weights: ReadonlyMap<string, ConstantWeight>, fakeQuant: FakeQuantRanges = new Map()): InferencePass {
-  if (arch.outputs.length !== 1) throw new Error(`cannot compile a network with ${arch.outputs.length} outputs (${arch.outputs.join(', ')}) for inference: it has one, logits`);
+export function inferencePass(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, ConstantWeight>,
+  fakeQuant: FakeQuantRanges = new Map(),
+): InferencePass {
+  if (arch.outputs.length !== 1)
+    throw new Error(
+      `cannot compile a network with ${arch.outputs.length} outputs (${arch.outputs.join(', ')}) for inference: it has one, logits`,
+    );
   const e = new Emit(new Graph());
   const x = placeholder(e, 'x', [-1, ...arch.inputShape]);
   const overrides = new Map<string, Sym>();
@@ -68,7 +80,12 @@ export function inferencePass(arch: ResolvedArch, weights: ReadonlyMap<string, C
     return out;
   };
   const vars = new Variables(e);
-  const pass = forward(e, vars, arch, layerNames(arch).byNode, activations.get(INPUT_ID) as Sym, { training: false, seed: e.constI([0, 0]), overrides, afterNode });
+  const pass = forward(e, vars, arch, layerNames(arch).byNode, activations.get(INPUT_ID) as Sym, {
+    training: false,
+    seed: e.constI([0, 0]),
+    overrides,
+    afterNode,
+  });
   if (vars.specs.length > 0) throw new Error(`no value for weights ${vars.specs.map((v) => v.name).join(', ')}`);
   const unknown = [...fakeQuant.keys()].filter((id) => !activations.has(id));
   if (unknown.length > 0) throw new Error(`fake quantization of unknown nodes ${unknown.join(', ')}`);
@@ -78,12 +95,24 @@ export function inferencePass(arch: ResolvedArch, weights: ReadonlyMap<string, C
 function constantWeight(e: Emit, name: string, w: ConstantWeight): Sym {
   if (w.kind === 'float') return e.constF(w.data, w.shape, name);
   return e.g.within(name, () => {
-    const q = e.g.op('Const', [], { dtype: { type: w.kind }, value: { tensor: { dtype: w.kind, shape: w.shape, values: w.q } } }, w.shape, w.kind, 'q');
+    const q = e.g.op(
+      'Const',
+      [],
+      { dtype: { type: w.kind }, value: { tensor: { dtype: w.kind, shape: w.shape, values: w.q } } },
+      w.shape,
+      w.kind,
+      'q',
+    );
     return e.mul(e.cast(q, 'float32'), e.constF(w.scales, [w.scales.length]));
   });
 }
 
 /** TensorFlow's 8-bit fake quantization (quantize, then dequantize) with a fixed range. */
 export function fakeQuantize(e: Emit, x: Sym, range: { readonly min: number; readonly max: number }): Sym {
-  return e.g.op('FakeQuantWithMinMaxArgs', [x], { min: { f: range.min }, max: { f: range.max }, num_bits: { i: 8 }, narrow_range: { b: false } }, x.shape);
+  return e.g.op(
+    'FakeQuantWithMinMaxArgs',
+    [x],
+    { min: { f: range.min }, max: { f: range.max }, num_bits: { i: 8 }, narrow_range: { b: false } },
+    x.shape,
+  );
 }

@@ -34,10 +34,19 @@ export type IntegerKernelGraph = {
 
 const QUANTIZED_OP = 'QuantizedConv2DWithBiasAndReluAndRequantize';
 
-type Matched = { readonly conv: IntegerConv; readonly conv2d: GraphNode; readonly kernel: ConstantWeight & { kind: 'int8' }; readonly bias: ConstantWeight & { kind: 'int32' } };
+type Matched = {
+  readonly conv: IntegerConv;
+  readonly conv2d: GraphNode;
+  readonly kernel: ConstantWeight & { kind: 'int8' };
+  readonly bias: ConstantWeight & { kind: 'int32' };
+};
 
 /** Rewrites `frozen` (the simulated full-integer graph of `weights`) so that each of `convs` whose nodes have the expected form runs on an integer kernel. */
-export function withIntegerKernels(frozen: FrozenNetwork, weights: ReadonlyMap<string, ConstantWeight>, convs: readonly IntegerConv[]): IntegerKernelGraph {
+export function withIntegerKernels(
+  frozen: FrozenNetwork,
+  weights: ReadonlyMap<string, ConstantWeight>,
+  convs: readonly IntegerConv[],
+): IntegerKernelGraph {
   const matched = new Map<GraphNode, Matched>();
   for (const conv of convs) {
     const m = match(frozen, weights, conv);
@@ -53,17 +62,29 @@ export function withIntegerKernels(frozen: FrozenNetwork, weights: ReadonlyMap<s
   for (const node of frozen.nodes) {
     const m = matched.get(node);
     if (m === undefined) {
-      copied.set(node, copyNode(node, map, (n) => copied.get(n) as GraphNode));
+      copied.set(
+        node,
+        copyNode(node, map, (n) => copied.get(n) as GraphNode),
+      );
       continue;
     }
     const start = g.nodes.length;
-    const { out, dequantized } = g.within(`${m.conv.layer}_int8`, () => integerConv(g, m, quint8.get(m.conv2d.inputs[0] as Sym) ?? quantize(g, map(m.conv2d.inputs[0] as Sym), m.conv.inputMax)));
+    const { out, dequantized } = g.within(`${m.conv.layer}_int8`, () =>
+      integerConv(
+        g,
+        m,
+        quint8.get(m.conv2d.inputs[0] as Sym) ?? quantize(g, map(m.conv2d.inputs[0] as Sym), m.conv.inputMax),
+      ),
+    );
     integerNodes.push(...g.nodes.slice(start));
     quint8.set(node.outputs[0] as Sym, out);
     copies.set(node.outputs[0] as Sym, dequantized);
   }
   const logits = map(frozen.logits);
-  const all = [...frozen.nodes.map((n) => copied.get(n)).filter((n): n is GraphNode => n !== undefined), ...integerNodes];
+  const all = [
+    ...frozen.nodes.map((n) => copied.get(n)).filter((n): n is GraphNode => n !== undefined),
+    ...integerNodes,
+  ];
   const order = topological(all);
   const names = new Set<string>();
   for (const n of order) {
@@ -79,7 +100,11 @@ export function withIntegerKernels(frozen: FrozenNetwork, weights: ReadonlyMap<s
 }
 
 /** The conv's Conv2D, checked to read the input activation and the layer's own int8 kernel, with BiasAdd, Relu, FakeQuant after it. */
-function match(frozen: FrozenNetwork, weights: ReadonlyMap<string, ConstantWeight>, conv: IntegerConv): Matched | undefined {
+function match(
+  frozen: FrozenNetwork,
+  weights: ReadonlyMap<string, ConstantWeight>,
+  conv: IntegerConv,
+): Matched | undefined {
   const fq = frozen.activations.get(conv.relu)?.node;
   const relu = fq?.op === 'FakeQuantWithMinMaxArgs' ? fq.inputs[0]?.node : undefined;
   const biasAdd = relu?.op === 'Relu' ? relu.inputs[0]?.node : undefined;
@@ -87,32 +112,69 @@ function match(frozen: FrozenNetwork, weights: ReadonlyMap<string, ConstantWeigh
   const kernel = weights.get(`${conv.layer}/kernel`);
   const bias = weights.get(`${conv.layer}/bias`);
   if (conv2d?.op !== 'Conv2D' || kernel?.kind !== 'int8' || bias?.kind !== 'int32') return undefined;
-  if (biasAdd?.inputs[1] !== frozen.weights.get(`${conv.layer}/bias`) || conv2d.inputs[1] !== frozen.weights.get(`${conv.layer}/kernel`)) return undefined;
+  if (
+    biasAdd?.inputs[1] !== frozen.weights.get(`${conv.layer}/bias`) ||
+    conv2d.inputs[1] !== frozen.weights.get(`${conv.layer}/kernel`)
+  )
+    return undefined;
   if (conv2d.inputs[0] !== frozen.activations.get(conv.input)) return undefined;
   return { conv, conv2d, kernel, bias };
 }
 
-const scalar = (g: Graph, v: number, name: string): Sym => g.op('Const', [], { dtype: { type: 'float32' }, value: { tensor: { dtype: 'float32', shape: [], values: [v] } } }, [], 'float32', name);
+const scalar = (g: Graph, v: number, name: string): Sym =>
+  g.op(
+    'Const',
+    [],
+    { dtype: { type: 'float32' }, value: { tensor: { dtype: 'float32', shape: [], values: [v] } } },
+    [],
+    'float32',
+    name,
+  );
 
 /** Float values on the grid [0, max] (zero point 0) as their quint8 integers. */
 function quantize(g: Graph, x: Sym, max: number): readonly [Sym, Sym, Sym] {
-  const attrs: Record<string, Attr> = { T: { type: 'quint8' }, mode: { s: 'SCALED' }, round_mode: { s: 'HALF_AWAY_FROM_ZERO' }, narrow_range: { b: false }, axis: { i: -1 }, ensure_minimum_range: { f: 0 } };
-  const node = g.add('QuantizeV2', [x, scalar(g, 0, 'input_min'), scalar(g, max, 'input_max')], attrs, [{ shape: x.shape, dtype: 'quint8' }, { shape: [], dtype: 'float32' }, { shape: [], dtype: 'float32' }]);
+  const attrs: Record<string, Attr> = {
+    T: { type: 'quint8' },
+    mode: { s: 'SCALED' },
+    round_mode: { s: 'HALF_AWAY_FROM_ZERO' },
+    narrow_range: { b: false },
+    axis: { i: -1 },
+    ensure_minimum_range: { f: 0 },
+  };
+  const node = g.add('QuantizeV2', [x, scalar(g, 0, 'input_min'), scalar(g, max, 'input_max')], attrs, [
+    { shape: x.shape, dtype: 'quint8' },
+    { shape: [], dtype: 'float32' },
+    { shape: [], dtype: 'float32' },
+  ]);
   return node.outputs as [Sym, Sym, Sym];
 }
 
-function integerConv(g: Graph, m: Matched, input: readonly [Sym, Sym, Sym]): { out: readonly [Sym, Sym, Sym]; dequantized: Sym } {
+function integerConv(
+  g: Graph,
+  m: Matched,
+  input: readonly [Sym, Sym, Sym],
+): { out: readonly [Sym, Sym, Sym]; dequantized: Sym } {
   const { kernel, bias, conv2d } = m;
   const channels = kernel.scales.length;
   const filterMax = Float32Array.from(kernel.scales, (s) => s * 127);
-  const constant = (dtype: 'float32' | 'qint8' | 'qint32', shape: readonly number[], values: ArrayLike<number>, name: string) => g.op('Const', [], { dtype: { type: dtype }, value: { tensor: { dtype, shape, values } } }, shape, dtype, name);
+  const constant = (
+    dtype: 'float32' | 'qint8' | 'qint32',
+    shape: readonly number[],
+    values: ArrayLike<number>,
+    name: string,
+  ) => g.op('Const', [], { dtype: { type: dtype }, value: { tensor: { dtype, shape, values } } }, shape, dtype, name);
   const inputs = [
     input[0],
     constant('qint8', kernel.shape, kernel.q, 'kernel'),
     constant('qint32', [channels], bias.q, 'bias'),
     input[1],
     input[2],
-    constant('float32', [channels], Float32Array.from(filterMax, (v) => -v), 'filter_min'),
+    constant(
+      'float32',
+      [channels],
+      Float32Array.from(filterMax, (v) => -v),
+      'filter_min',
+    ),
     constant('float32', [channels], filterMax, 'filter_max'),
     scalar(g, 0, 'output_min'),
     scalar(g, m.conv.outputMax, 'output_max'),
@@ -128,15 +190,37 @@ function integerConv(g: Graph, m: Matched, input: readonly [Sym, Sym, Sym]): { o
     padding_list: { ints: [] },
   };
   const shape = (conv2d.outputs[0] as Sym).shape;
-  const node = g.add(QUANTIZED_OP, inputs, attrs, [{ shape, dtype: 'quint8' }, { shape: [], dtype: 'float32' }, { shape: [], dtype: 'float32' }]);
+  const node = g.add(QUANTIZED_OP, inputs, attrs, [
+    { shape, dtype: 'quint8' },
+    { shape: [], dtype: 'float32' },
+    { shape: [], dtype: 'float32' },
+  ]);
   const out = node.outputs as [Sym, Sym, Sym];
-  const dequantized = g.op('Dequantize', out, { T: { type: 'quint8' }, mode: { s: 'SCALED' }, narrow_range: { b: false }, axis: { i: -1 }, dtype: { type: 'float32' } }, shape);
+  const dequantized = g.op(
+    'Dequantize',
+    out,
+    {
+      T: { type: 'quint8' },
+      mode: { s: 'SCALED' },
+      narrow_range: { b: false },
+      axis: { i: -1 },
+      dtype: { type: 'float32' },
+    },
+    shape,
+  );
   return { out, dequantized };
 }
 
 /** A copy of `node` reading the copies of its inputs. */
 function copyNode(node: GraphNode, map: (s: Sym) => Sym, mapNode: (n: GraphNode) => GraphNode): GraphNode {
-  const copy: { -readonly [K in keyof GraphNode]: GraphNode[K] } = { name: node.name, op: node.op, inputs: node.inputs.map(map), control: node.control.map(mapNode), attrs: node.attrs, outputs: [] };
+  const copy: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
+    name: node.name,
+    op: node.op,
+    inputs: node.inputs.map(map),
+    control: node.control.map(mapNode),
+    attrs: node.attrs,
+    outputs: [],
+  };
   copy.outputs = node.outputs.map((o) => ({ node: copy, index: o.index, shape: o.shape, dtype: o.dtype }));
   return copy;
 }

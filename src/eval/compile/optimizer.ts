@@ -13,18 +13,37 @@ export type ParamStep = { readonly name: string; readonly value: Sym; readonly g
 
 /** The gradients multiplied by min(1, maxNorm / (‖g‖ + 1e-6)), ‖g‖ the global norm (Pascanu et al. 2013). */
 export function clipByGlobalNorm(e: Emit, grads: readonly Sym[], maxNorm: number): Sym[] {
-  const norm = e.unary('Sqrt', e.addN(grads.map((g) => e.reduce('Sum', e.unary('Square', g), g.shape.map((_, i) => i)))));
+  const norm = e.unary(
+    'Sqrt',
+    e.addN(
+      grads.map((g) =>
+        e.reduce(
+          'Sum',
+          e.unary('Square', g),
+          g.shape.map((_, i) => i),
+        ),
+      ),
+    ),
+  );
   const coefficient = e.binary('Minimum', e.scalar(1), e.div(e.scalar(maxNorm), e.add(norm, e.scalar(1e-6))));
   return grads.map((g) => e.mul(g, coefficient));
 }
 
 /** The update ops of one optimizer step at learning rate `lr` (a scalar input). */
-export function optimizerUpdates(e: Emit, vars: Variables, reads: Reads, params: readonly ParamStep[], o: ResolvedOptimizer, lr: Sym): GraphNode[] {
+export function optimizerUpdates(
+  e: Emit,
+  vars: Variables,
+  reads: Reads,
+  params: readonly ParamStep[],
+  o: ResolvedOptimizer,
+  lr: Sym,
+): GraphNode[] {
   const updates: GraphNode[] = [];
   const slot = (p: ParamStep, suffix: string) => reads.read(`${p.name}/${suffix}`, p.value.shape, 'slot');
   const decayed = (p: ParamStep, decoupled: boolean): { theta: Sym; grad: Sym } => {
     if (!p.decay || o.weightDecay === 0) return { theta: p.value, grad: p.grad };
-    if (decoupled) return { theta: e.mul(p.value, e.sub(e.scalar(1), e.mul(lr, e.scalar(o.weightDecay)))), grad: p.grad };
+    if (decoupled)
+      return { theta: e.mul(p.value, e.sub(e.scalar(1), e.mul(lr, e.scalar(o.weightDecay)))), grad: p.grad };
     return { theta: p.value, grad: e.add(p.grad, e.mul(p.value, e.scalar(o.weightDecay))) };
   };
   if (o.kind === 'sgd') {

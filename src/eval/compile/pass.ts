@@ -34,10 +34,22 @@ export type Pass = {
   readonly spans: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
 };
 
-export type BatchStatistics = { readonly layer: string; readonly mean: Sym; readonly variance: Sym; readonly momentum: number };
+export type BatchStatistics = {
+  readonly layer: string;
+  readonly mean: Sym;
+  readonly variance: Sym;
+  readonly momentum: number;
+};
 
 /** Runs the network over `x`. `names` are the tfjs layer names of the nodes (src/eval/build/build-model.ts). */
-export function forward(e: Emit, vars: Variables, arch: ResolvedArch, names: ReadonlyMap<string, string>, x: Sym, o: PassOptions): Pass {
+export function forward(
+  e: Emit,
+  vars: Variables,
+  arch: ResolvedArch,
+  names: ReadonlyMap<string, string>,
+  x: Sym,
+  o: PassOptions,
+): Pass {
   const reads = new Reads(e, vars);
   const batchStatistics: BatchStatistics[] = [];
   const tensors = new Map<string, Sym>([[INPUT_ID, x]]);

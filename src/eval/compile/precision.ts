@@ -39,13 +39,25 @@ export function typedOutputs(node: GraphNode): number[] {
 }
 
 /** The rewritten bytes; how many nodes went low, how many Cast nodes were added, and how many inputs were rewired to a Cast (to low, back to float32). */
-export type Lowered = { readonly bytes: Uint8Array; readonly lowered: number; readonly castNodes: number; readonly castsIn: number; readonly castsOut: number; readonly ops: ReadonlyMap<string, number> };
+export type Lowered = {
+  readonly bytes: Uint8Array;
+  readonly lowered: number;
+  readonly castNodes: number;
+  readonly castsIn: number;
+  readonly castsOut: number;
+  readonly ops: ReadonlyMap<string, number>;
+};
 
 /**
  * Rewrites `bytes` (written from `graph` by saved-model.ts) so that the nodes `select` picks run in
  * `dtype`. Only nodes with a `T` attribute can be picked.
  */
-export function lowerPrecision(bytes: Uint8Array, graph: { readonly nodes: readonly GraphNode[] }, select: (node: GraphNode) => boolean, dtype: LowDType): Lowered {
+export function lowerPrecision(
+  bytes: Uint8Array,
+  graph: { readonly nodes: readonly GraphNode[] },
+  select: (node: GraphNode) => boolean,
+  dtype: LowDType,
+): Lowered {
   const pb = savedModelProto();
   const model = pb.SavedModel.deserializeBinary(bytes);
   const meta = model.getMetaGraphsList()[0];
@@ -62,7 +74,8 @@ export function lowerPrecision(bytes: Uint8Array, graph: { readonly nodes: reado
     return colon < 0 ? { node: ref, index: 0 } : { node: ref.slice(0, colon), index: Number(ref.slice(colon + 1)) };
   };
   /** The tensor is produced in the low dtype by a chosen node. */
-  const producedLow = (node: string, index: number) => chosen.has(node) && typedOutputs(byName.get(node) as GraphNode).includes(index);
+  const producedLow = (node: string, index: number) =>
+    chosen.has(node) && typedOutputs(byName.get(node) as GraphNode).includes(index);
 
   const casts = new Map<string, string>();
   const newNodes: unknown[] = [];
@@ -93,7 +106,12 @@ export function lowerPrecision(bytes: Uint8Array, graph: { readonly nodes: reado
 
   let castsIn = 0;
   let castsOut = 0;
-  for (const def of graphDef.getNodeList() as { getName(): string; getInputList(): string[]; setInputList(l: string[]): void; getAttrMap(): { get(k: string): { setType(t: number): void } | undefined } }[]) {
+  for (const def of graphDef.getNodeList() as {
+    getName(): string;
+    getInputList(): string[];
+    setInputList(l: string[]): void;
+    getAttrMap(): { get(k: string): { setType(t: number): void } | undefined };
+  }[]) {
     const node = byName.get(def.getName());
     if (node === undefined) continue;
     const inputs = def.getInputList();
@@ -130,25 +148,57 @@ export function lowerPrecision(bytes: Uint8Array, graph: { readonly nodes: reado
   (meta.getSignatureDefMap() as { forEach(fn: (sig: Sig) => void): void }).forEach((sig) =>
     sig.getOutputsMap().forEach((info) => {
       const src = parse(info.getName());
-      if (src !== undefined && producedLow(src.node, src.index)) info.setName(`${cast(src.index === 0 ? src.node : `${src.node}:${src.index}`, low, DATA_TYPE.float32)}:0`);
+      if (src !== undefined && producedLow(src.node, src.index))
+        info.setName(`${cast(src.index === 0 ? src.node : `${src.node}:${src.index}`, low, DATA_TYPE.float32)}:0`);
     }),
   );
   for (const def of newNodes) graphDef.addNode(def);
-  return { bytes: model.serializeBinary() as Uint8Array, lowered: chosen.size, castNodes: casts.size, castsIn, castsOut, ops };
+  return {
+    bytes: model.serializeBinary() as Uint8Array,
+    lowered: chosen.size,
+    castNodes: casts.size,
+    castsIn,
+    castsOut,
+    ops,
+  };
 }
 
 /** Convolutions and matmuls, forward and both gradients: the ops bfloat16 speeds up (oneDNN's AMX kernels). */
 export const HEAVY: ReadonlySet<string> = new Set([
-  'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
   'MatMul',
 ]);
 
 /** Ops that go low with them when they read a batch of rank-4 activations, so casts sit only where activations meet float32. */
 const ACTIVATION_OPS: ReadonlySet<string> = new Set([
-  'FusedBatchNormV3', 'FusedBatchNormGradV3', 'Relu', 'ReluGrad', 'Relu6', 'Relu6Grad',
-  'MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad', 'BiasAdd', 'AddV2', 'AddN', 'Sub', 'Mul',
-  'Pad', 'PadV2', 'ConcatV2', 'Slice', 'StridedSlice', 'Identity', 'Reshape', 'ZerosLike',
+  'FusedBatchNormV3',
+  'FusedBatchNormGradV3',
+  'Relu',
+  'ReluGrad',
+  'Relu6',
+  'Relu6Grad',
+  'MaxPool',
+  'MaxPoolGrad',
+  'AvgPool',
+  'AvgPoolGrad',
+  'BiasAdd',
+  'AddV2',
+  'AddN',
+  'Sub',
+  'Mul',
+  'Pad',
+  'PadV2',
+  'ConcatV2',
+  'Slice',
+  'StridedSlice',
+  'Identity',
+  'Reshape',
+  'ZerosLike',
 ]);
 
 function readsBatchActivation(n: GraphNode): boolean {

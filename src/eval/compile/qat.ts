@@ -61,12 +61,18 @@ export function quantizationAwarePass(net: NetworkGraph, x: Sym, settings: QatGr
   const quantize = (name: string, v: Sym): Sym =>
     e.g.within(name.replace('/', '_'), () => {
       const axes = v.shape.map((_, i) => i);
-      const batch = pack(e, [e.binary('Minimum', e.reduce('Min', v, axes), e.scalar(0)), e.binary('Maximum', e.reduce('Max', v, axes), e.scalar(0))]);
+      const batch = pack(e, [
+        e.binary('Minimum', e.reduce('Min', v, axes), e.scalar(0)),
+        e.binary('Maximum', e.reduce('Max', v, axes), e.scalar(0)),
+      ]);
       const old = reads.read(name, [2], 'range');
       const moved = e.sub(old, e.mul(e.sub(old, batch), e.scalar(1 - settings.momentum)));
       const range = e.select(started, moved, batch);
       updates.push(vars.assign(name, range));
-      const [min, max] = e.g.add('Unpack', [range], { T: { type: 'float32' }, num: { i: 2 }, axis: { i: 0 } }, [{ shape: [], dtype: 'float32' }, { shape: [], dtype: 'float32' }]).outputs as [Sym, Sym];
+      const [min, max] = e.g.add('Unpack', [range], { T: { type: 'float32' }, num: { i: 2 }, axis: { i: 0 } }, [
+        { shape: [], dtype: 'float32' },
+        { shape: [], dtype: 'float32' },
+      ]).outputs as [Sym, Sym];
       const wide = e.binary('Maximum', max, e.add(min, e.scalar(MIN_RANGE_WIDTH)));
       // The range is measured on the values it quantizes, but is not trained: no gradient through it.
       return fakeQuantizeActivation(e, v, stopGradient(e, min), stopGradient(e, wide));
@@ -81,10 +87,12 @@ export function quantizationAwarePass(net: NetworkGraph, x: Sym, settings: QatGr
     kernels.set(name, quantized);
     return quantized;
   };
-  const at = (map: ReadonlyMap<string, string>) => (id: string, value: Sym): Sym => {
-    const name = map.get(id);
-    return name === undefined ? value : quantize(name, value);
-  };
+  const at =
+    (map: ReadonlyMap<string, string>) =>
+    (id: string, value: Sym): Sym => {
+      const name = map.get(id);
+      return name === undefined ? value : quantize(name, value);
+    };
   return {
     input: inputRange === undefined ? x : quantize(inputRange, x),
     options: { afterWeight, afterNode: at(byNode), afterDepthwise: at(byDepthwise) },

@@ -23,18 +23,32 @@ export type InferenceGraph = CompiledGraph & {
  * the input and the outputs of the nodes in `fakeQuant`. Throws naming any weight the network reads
  * that `weights` lacks.
  */
-export function compileInference(arch: ResolvedArch, weights: ReadonlyMap<string, ConstantWeight>, fakeQuant: FakeQuantRanges = new Map()): InferenceGraph {
+export function compileInference(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, ConstantWeight>,
+  fakeQuant: FakeQuantRanges = new Map(),
+): InferenceGraph {
   const { e, x, logits, activations: values } = inferencePass(arch, weights, fakeQuant);
   const labels = placeholder(e, 'labels', [-1], 'int32');
   const keys = new Map([...values.keys()].map((id, i) => [id, `a${i}`]));
   // Each through its own Identity: an output may be the input placeholder itself (fed and fetched)
   // or the same tensor as another node's (identity, dropout).
-  const activations = e.g.within('activations', () => Object.fromEntries([...values].map(([id, v]) => [keys.get(id) as string, e.unary('Identity', v)])));
+  const activations = e.g.within('activations', () =>
+    Object.fromEntries([...values].map(([id, v]) => [keys.get(id) as string, e.unary('Identity', v)])),
+  );
   const stats = pack(e, [crossEntropy(e, logits, labels), correctCount(e, logits, labels)]);
   const signatures = {
     predict: { inputs: { x }, outputs: { logits } },
     evaluate: { inputs: { x, labels }, outputs: { stats } },
     activations: { inputs: { x }, outputs: activations },
   };
-  return { bytes: savedModelBytes(e.g, signatures), nodes: e.g.nodes, variables: [], needsSeed: false, nodeCount: e.g.nodes.length, signatures: Object.keys(signatures), activationKeys: keys };
+  return {
+    bytes: savedModelBytes(e.g, signatures),
+    nodes: e.g.nodes,
+    variables: [],
+    needsSeed: false,
+    nodeCount: e.g.nodes.length,
+    signatures: Object.keys(signatures),
+    activationKeys: keys,
+  };
 }

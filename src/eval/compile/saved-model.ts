@@ -11,16 +11,32 @@ import { removeStaleFolders } from './stale-folders.js';
 import { tensorName, type Attr, type ConstValue, type DType, type Graph, type Sym } from './graph.js';
 
 /** A signature: named input placeholders and named outputs. */
-export type Signature = { readonly inputs: Readonly<Record<string, Sym>>; readonly outputs: Readonly<Record<string, Sym>> };
+export type Signature = {
+  readonly inputs: Readonly<Record<string, Sym>>;
+  readonly outputs: Readonly<Record<string, Sym>>;
+};
 
 /** GraphDef producer version: TensorFlow 2.x semantics for every op the compiler emits. */
 export const PRODUCER = 1700;
 
 /** TensorFlow's DataType enum name of each dtype. */
-export const DTYPES: Readonly<Record<DType, string>> = { float32: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL', resource: 'DT_RESOURCE', int8: 'DT_INT8', quint8: 'DT_QUINT8', qint8: 'DT_QINT8', qint32: 'DT_QINT32' };
+export const DTYPES: Readonly<Record<DType, string>> = {
+  float32: 'DT_FLOAT',
+  int32: 'DT_INT32',
+  int64: 'DT_INT64',
+  bool: 'DT_BOOL',
+  resource: 'DT_RESOURCE',
+  int8: 'DT_INT8',
+  quint8: 'DT_QUINT8',
+  qint8: 'DT_QINT8',
+  qint32: 'DT_QINT32',
+};
 
 /** The bytes of saved_model.pb for a graph and its signatures. */
-export function savedModelBytes(graph: Pick<Graph, 'nodes'>, signatures: Readonly<Record<string, Signature>>): Uint8Array {
+export function savedModelBytes(
+  graph: Pick<Graph, 'nodes'>,
+  signatures: Readonly<Record<string, Signature>>,
+): Uint8Array {
   const pb = savedModelProto();
   const graphDef = new pb.GraphDef();
   const versions = new pb.VersionDef();
@@ -91,7 +107,12 @@ function tensorProto(pb: SavedModelProto, value: ConstValue) {
   const t = new pb.Tensor();
   t.setDtype(pb.DataType[DTYPES[value.dtype]]);
   t.setTensorShape(shapeProto(pb, value.shape));
-  const data = value.dtype === 'float32' ? Float32Array.from(value.values) : value.dtype === 'int8' || value.dtype === 'qint8' ? Int8Array.from(value.values) : Int32Array.from(value.values);
+  const data =
+    value.dtype === 'float32'
+      ? Float32Array.from(value.values)
+      : value.dtype === 'int8' || value.dtype === 'qint8'
+        ? Int8Array.from(value.values)
+        : Int32Array.from(value.values);
   t.setTensorContent(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return t;
 }

@@ -19,6 +19,7 @@ async function sweep(prefix: string): Promise<void> {
   const dir = tmpdir();
   for (const entry of await readdir(dir).catch(() => [])) {
     const pid = entry.startsWith(prefix) ? /^(\d+)-/.exec(entry.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !processAlive(Number(pid))) await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+    if (pid !== undefined && !processAlive(Number(pid)))
+      await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -33,7 +33,14 @@ export class Variables {
     const known = this.handles.get(name);
     if (known !== undefined) return known;
     const handle = this.e.g.within('vars', () =>
-      this.e.g.op('VarHandleOp', [], { dtype: { type: 'float32' }, shape: { shape }, shared_name: { s: name }, container: { s: '' } }, [], 'resource', name),
+      this.e.g.op(
+        'VarHandleOp',
+        [],
+        { dtype: { type: 'float32' }, shape: { shape }, shared_name: { s: name }, container: { s: '' } },
+        [],
+        'resource',
+        name,
+      ),
     );
     this.handles.set(name, handle);
     this.specs.push({ name, shape, trainable: kind !== 'moving' && kind !== 'slot' && kind !== 'range', kind });
@@ -43,7 +50,13 @@ export class Variables {
   /** Writes `value` into a variable; the node to depend on. */
   assign(name: string, value: Sym): GraphNode {
     const handle = this.handles.get(name) as Sym;
-    return this.e.g.add('AssignVariableOp', [handle, value], { dtype: { type: 'float32' }, validate_shape: { b: false } }, [], { name: 'assign' });
+    return this.e.g.add(
+      'AssignVariableOp',
+      [handle, value],
+      { dtype: { type: 'float32' }, validate_shape: { b: false } },
+      [],
+      { name: 'assign' },
+    );
   }
 }
 
@@ -51,7 +64,10 @@ export class Variables {
 export class Reads {
   private readonly values = new Map<string, Sym>();
 
-  constructor(private readonly e: Emit, private readonly vars: Variables) {}
+  constructor(
+    private readonly e: Emit,
+    private readonly vars: Variables,
+  ) {}
 
   read(name: string, shape: readonly number[], kind: WeightKind | StateKind): Sym {
     const known = this.values.get(name);

@@ -20,13 +20,17 @@ export function isObserverKind(value: string): value is ObserverKind {
 
 /** What is wrong with an observer name, or undefined. */
 export function observerProblem(value: string): string | undefined {
-  return isObserverKind(value) ? undefined : `expected ${OBSERVER_KINDS.join(', ')} (default ${DEFAULT_OBSERVER}), got ${JSON.stringify(value)}`;
+  return isObserverKind(value)
+    ? undefined
+    : `expected ${OBSERVER_KINDS.join(', ')} (default ${DEFAULT_OBSERVER}), got ${JSON.stringify(value)}`;
 }
 
 /** What is wrong with a number of calibration images, or undefined. */
 export function calibrationImagesProblem(value: string | number): string | undefined {
   const n = Number(value);
-  return Number.isInteger(n) && n >= 1 && String(value).trim() !== '' ? undefined : `expected a number of training images, 1 or more (default ${DEFAULT_CALIBRATION_IMAGES}), got ${JSON.stringify(value)}`;
+  return Number.isInteger(n) && n >= 1 && String(value).trim() !== ''
+    ? undefined
+    : `expected a number of training images, 1 or more (default ${DEFAULT_CALIBRATION_IMAGES}), got ${JSON.stringify(value)}`;
 }
 
 /** The options with their defaults; a bad value is a {@link UserError}. */
@@ -34,6 +38,11 @@ export function checkCalibration(options: CalibrationOptions): Required<Calibrat
   const images = options.images ?? DEFAULT_CALIBRATION_IMAGES;
   const observer = options.observer ?? DEFAULT_OBSERVER;
   const problem = calibrationImagesProblem(images) ?? observerProblem(observer);
-  if (problem !== undefined) throw new UserError('USAGE', `bad calibration of saved-model-int8: ${problem}`, 'docs/inference.md ("Quantization") describes the observers');
+  if (problem !== undefined)
+    throw new UserError(
+      'USAGE',
+      `bad calibration of saved-model-int8: ${problem}`,
+      'docs/inference.md ("Quantization") describes the observers',
+    );
   return { images, observer };
 }

@@ -8,7 +8,15 @@
  */
 import { UserError } from '../../core/errors.js';
 
-export const EXPORT_FORMATS = ['tfjs-layers', 'saved-model', 'tfjs-graph', 'saved-model-dynamic', 'saved-model-int8', 'saved-model-int8-kernels', 'tfjs-graph-uint8'] as const;
+export const EXPORT_FORMATS = [
+  'tfjs-layers',
+  'saved-model',
+  'tfjs-graph',
+  'saved-model-dynamic',
+  'saved-model-int8',
+  'saved-model-int8-kernels',
+  'tfjs-graph-uint8',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const DEFAULT_FORMATS: readonly ExportFormat[] = ['tfjs-layers'];
@@ -61,13 +69,18 @@ export function isExportFormat(name: string): name is ExportFormat {
 
 /** The format names in flag values, each one name or several comma-separated (`a,b`). */
 export function formatNames(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** What is wrong with a list of format names, or undefined: the unknown names and the known ones. */
 export function unknownFormats(names: readonly string[]): string | undefined {
   const unknown = names.filter((n) => !isExportFormat(n));
-  return unknown.length === 0 ? undefined : `expected ${EXPORT_FORMATS.join(', ')} (one or several, comma-separated or repeated), got ${unknown.map((n) => JSON.stringify(n)).join(', ')}`;
+  return unknown.length === 0
+    ? undefined
+    : `expected ${EXPORT_FORMATS.join(', ')} (one or several, comma-separated or repeated), got ${unknown.map((n) => JSON.stringify(n)).join(', ')}`;
 }
 
 /**
@@ -77,7 +90,12 @@ export function unknownFormats(names: readonly string[]): string | undefined {
 export function checkFormats(values: readonly string[]): ExportFormat[] {
   const names = formatNames(values);
   const problem = unknownFormats(names);
-  if (problem !== undefined) throw new UserError('USAGE', `unknown export format: ${problem}`, `pick from ${EXPORT_FORMATS.join(', ')}; docs/inference.md ("Export formats") says what each holds`);
+  if (problem !== undefined)
+    throw new UserError(
+      'USAGE',
+      `unknown export format: ${problem}`,
+      `pick from ${EXPORT_FORMATS.join(', ')}; docs/inference.md ("Export formats") says what each holds`,
+    );
   const formats = EXPORT_FORMATS.filter((f) => names.includes(f));
   return formats.length > 0 ? formats : [...DEFAULT_FORMATS];
 }

@@ -9,17 +9,35 @@ import { compileFrozen, freezeNetwork, type FrozenNetwork } from '../compile/fro
 import { withIntegerKernels } from '../compile/integer-kernels.js';
 import type { Sym } from '../compile/graph.js';
 import { foldBatchNorm, type WeightArray } from '../fold.js';
-import { calibrateNetwork, integerKernelPlan, networkConstants, prepareForQuantization, quantizedKernels, type NetworkCalibration, type NetworkConstants, type PreparedNetwork } from '../quantize/index.js';
+import {
+  calibrateNetwork,
+  integerKernelPlan,
+  networkConstants,
+  prepareForQuantization,
+  quantizedKernels,
+  type NetworkCalibration,
+  type NetworkConstants,
+  type PreparedNetwork,
+} from '../quantize/index.js';
 import { quantizationFile, type QuantizationFile } from './quantization-file.js';
 
 /** A trained network: its architecture (resolved for the model's input and classes) and its weights. */
 export type Network = { readonly arch: ResolvedArch; readonly weights: ReadonlyMap<string, WeightArray> };
 
 /** The full-integer network: its constants and activation ranges, its frozen graph and its calibration record. */
-export type FullIntegerNetwork = { readonly constants: NetworkConstants; readonly frozen: FrozenNetwork; readonly quantization: QuantizationFile };
+export type FullIntegerNetwork = {
+  readonly constants: NetworkConstants;
+  readonly frozen: FrozenNetwork;
+  readonly quantization: QuantizationFile;
+};
 
 /** The full-integer network with integer kernels: its frozen graph, and how many of its convs run on them. */
-export type IntegerKernelNetwork = { readonly frozen: FrozenNetwork; readonly quantization: QuantizationFile; readonly integerOps: number; readonly convs: number };
+export type IntegerKernelNetwork = {
+  readonly frozen: FrozenNetwork;
+  readonly quantization: QuantizationFile;
+  readonly integerOps: number;
+  readonly convs: number;
+};
 
 /** The trained network's forms for export, each computed once, when first asked for. */
 export class ExportNetworks {
@@ -46,7 +64,9 @@ export class ExportNetworks {
   /** Names of the float frozen graph's Const nodes holding the kernels the quantized forms quantize (conv, dwconv, sepconv, dense). */
   kernelConstants(): Set<string> {
     const frozen = this.frozen();
-    return new Set([...quantizedKernels(this.folded().arch).keys()].map((name) => (frozen.weights.get(name) as Sym).node.name));
+    return new Set(
+      [...quantizedKernels(this.folded().arch).keys()].map((name) => (frozen.weights.get(name) as Sym).node.name),
+    );
   }
 
   prepared(): PreparedNetwork {
@@ -69,7 +89,10 @@ export class ExportNetworks {
     const full = await this.fullInteger();
     const { candidates, convs } = integerKernelPlan(this.prepared().arch, full.constants.fakeQuant);
     const { frozen, layers } = withIntegerKernels(full.frozen, full.constants.weights, candidates);
-    const quantization = quantizationFile(frozen, full.constants.fakeQuant, { observer: full.quantization.observer, images: full.quantization.calibrationImages });
+    const quantization = quantizationFile(frozen, full.constants.fakeQuant, {
+      observer: full.quantization.observer,
+      images: full.quantization.calibrationImages,
+    });
     return { frozen, quantization, integerOps: layers.length, convs };
   }
 
@@ -80,6 +103,13 @@ export class ExportNetworks {
     const ranges = await calibrateNetwork(net, c);
     const constants = networkConstants(net.arch, net.weights, 'full-integer', ranges);
     const frozen = freezeNetwork(net.arch, constants);
-    return { constants, frozen, quantization: quantizationFile(frozen, constants.fakeQuant, { observer: c.observer, images: c.images.indices.length }) };
+    return {
+      constants,
+      frozen,
+      quantization: quantizationFile(frozen, constants.fakeQuant, {
+        observer: c.observer,
+        images: c.images.indices.length,
+      }),
+    };
   }
 }

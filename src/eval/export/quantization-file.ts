@@ -34,9 +34,14 @@ export type QuantizationFile = {
   readonly activations: readonly ActivationGrid[];
 };
 
-export const WEIGHT_SCHEME = 'conv, dwconv and dense kernels int8 symmetric per output channel (q ∈ [−127, 127], zero point 0, float32 scales in the graph); their biases int32 at scale s_in·s_w,c; other weights float32';
+export const WEIGHT_SCHEME =
+  'conv, dwconv and dense kernels int8 symmetric per output channel (q ∈ [−127, 127], zero point 0, float32 scales in the graph); their biases int32 at scale s_in·s_w,c; other weights float32';
 
-export function quantizationFile(frozen: FrozenNetwork, fakeQuant: FakeQuantRanges, calibration: { readonly observer: ObserverKind; readonly images: number }): QuantizationFile {
+export function quantizationFile(
+  frozen: FrozenNetwork,
+  fakeQuant: FakeQuantRanges,
+  calibration: { readonly observer: ObserverKind; readonly images: number },
+): QuantizationFile {
   const activations = [...fakeQuant].map(([id, { min, max }]): ActivationGrid => {
     const value = frozen.activations.get(id);
     if (value === undefined) throw new Error(`bug: no activation "${id}" in the frozen graph`);

@@ -14,7 +14,9 @@ import { savedModelBytes } from '../compile/saved-model.js';
 export const SERVING_SIGNATURE = 'serving_default';
 
 export function frozenSavedModelBytes(frozen: FrozenGraph): Uint8Array {
-  return savedModelBytes(frozen, { [SERVING_SIGNATURE]: { inputs: { x: frozen.input }, outputs: { logits: frozen.logits } } });
+  return savedModelBytes(frozen, {
+    [SERVING_SIGNATURE]: { inputs: { x: frozen.input }, outputs: { logits: frozen.logits } },
+  });
 }
 
 /** Writes the SavedModel into `dir` (created if missing); returns its entries. */

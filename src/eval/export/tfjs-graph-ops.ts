@@ -11,22 +11,61 @@ import type { GraphNode } from '../compile/graph.js';
 
 export const TFJS_GRAPH_OPS: ReadonlySet<string> = new Set([
   // graph
-  'Placeholder', 'Const', 'Identity', 'Shape',
+  'Placeholder',
+  'Const',
+  'Identity',
+  'Shape',
   // convolution, pooling, normalisation, dense
-  'Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput', 'BiasAdd', 'MatMul', 'MaxPool', 'AvgPool', 'FusedBatchNormV3',
+  'Conv2D',
+  'DepthwiseConv2dNative',
+  'Conv2DBackpropInput',
+  'BiasAdd',
+  'MatMul',
+  'MaxPool',
+  'AvgPool',
+  'FusedBatchNormV3',
   // shapes
-  'Reshape', 'Pad', 'PadV2', 'Slice', 'StridedSlice', 'ConcatV2', 'SpaceToBatchND', 'BatchToSpaceND', 'ResizeNearestNeighbor', 'ResizeBilinear',
+  'Reshape',
+  'Pad',
+  'PadV2',
+  'Slice',
+  'StridedSlice',
+  'ConcatV2',
+  'SpaceToBatchND',
+  'BatchToSpaceND',
+  'ResizeNearestNeighbor',
+  'ResizeBilinear',
   // reductions and arithmetic
-  'Mean', 'Max', 'AddN', 'AddV2', 'Mul', 'RealDiv', 'ZerosLike',
+  'Mean',
+  'Max',
+  'AddN',
+  'AddV2',
+  'Mul',
+  'RealDiv',
+  'ZerosLike',
   // activations
-  'Relu', 'Relu6', 'LeakyRelu', 'Elu', 'Selu', 'Erf', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax',
+  'Relu',
+  'Relu6',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Erf',
+  'Sigmoid',
+  'Tanh',
+  'Softplus',
+  'Softmax',
 ]);
 
 /** Throws a {@link UserError} naming every op of `nodes` outside {@link TFJS_GRAPH_OPS}, with a node using it. */
 export function assertTfjsGraphOps(nodes: readonly GraphNode[]): void {
   const unsupported = new Map<string, string>();
-  for (const node of nodes) if (!TFJS_GRAPH_OPS.has(node.op) && !unsupported.has(node.op)) unsupported.set(node.op, node.name);
+  for (const node of nodes)
+    if (!TFJS_GRAPH_OPS.has(node.op) && !unsupported.has(node.op)) unsupported.set(node.op, node.name);
   if (unsupported.size === 0) return;
   const list = [...unsupported].map(([op, node]) => `${op} (node ${node})`).join(', ');
-  throw new UserError('EXPORT_FORMAT', `the tfjs-graph format cannot hold this network: tfjs has no kernel for ${list}`, 'export it as saved-model (TensorFlow runs every op), or as tfjs-layers');
+  throw new UserError(
+    'EXPORT_FORMAT',
+    `the tfjs-graph format cannot hold this network: tfjs has no kernel for ${list}`,
+    'export it as saved-model (TensorFlow runs every op), or as tfjs-layers',
+  );
 }

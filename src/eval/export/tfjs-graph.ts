@@ -25,7 +25,10 @@ export type TfjsGraphOptions = {
 };
 
 /** model.json (as an object) and the bytes of weights.bin. Throws a UserError on an op tfjs cannot run. */
-export function tfjsGraphModel(frozen: FrozenGraph, options: TfjsGraphOptions = {}): { modelJson: Record<string, Json>; weights: Uint8Array } {
+export function tfjsGraphModel(
+  frozen: FrozenGraph,
+  options: TfjsGraphOptions = {},
+): { modelJson: Record<string, Json>; weights: Uint8Array } {
   assertTfjsGraphOps(frozen.nodes);
   const entries: WeightEntry[] = [];
   const chunks: Uint8Array[] = [];
@@ -33,10 +36,12 @@ export function tfjsGraphModel(frozen: FrozenGraph, options: TfjsGraphOptions = 
     if (n.op !== 'Const') return nodeJson(n, n.attrs);
     const value = (n.attrs.value as { tensor: ConstValue }).tensor;
     // tfjs's weights hold float32 and int32 (int8 would need the converter's quantization scheme).
-    if (value.dtype !== 'float32' && value.dtype !== 'int32') throw new Error(`the tfjs-graph format has no ${value.dtype} constants (node ${n.name})`);
+    if (value.dtype !== 'float32' && value.dtype !== 'int32')
+      throw new Error(`the tfjs-graph format has no ${value.dtype} constants (node ${n.name})`);
     const dtype = value.dtype;
     if (options.uint8?.has(n.name) === true) {
-      if (dtype !== 'float32') throw new Error(`only float32 constants are stored as uint8 (node ${n.name} is ${dtype})`);
+      if (dtype !== 'float32')
+        throw new Error(`only float32 constants are stored as uint8 (node ${n.name} is ${dtype})`);
       const { q, quantization } = quantizeUint8(Float32Array.from(value.values));
       entries.push({ name: n.name, shape: [...value.shape], dtype, quantization });
       chunks.push(q);
@@ -59,7 +64,11 @@ export function tfjsGraphModel(frozen: FrozenGraph, options: TfjsGraphOptions = 
 }
 
 /** Writes model.json and weights.bin into `dir` (created if missing); returns the files' names. */
-export async function writeTfjsGraphModel(frozen: FrozenGraph, dir: string, options: TfjsGraphOptions = {}): Promise<string[]> {
+export async function writeTfjsGraphModel(
+  frozen: FrozenGraph,
+  dir: string,
+  options: TfjsGraphOptions = {},
+): Promise<string[]> {
   const { modelJson, weights } = tfjsGraphModel(frozen, options);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
@@ -68,7 +77,10 @@ export async function writeTfjsGraphModel(frozen: FrozenGraph, dir: string, opti
 }
 
 function nodeJson(n: GraphNode, attrs: Readonly<Record<string, Attr>>): Json {
-  const input = [...n.inputs.map((s) => (s.index === 0 ? s.node.name : `${s.node.name}:${s.index}`)), ...n.control.map((c) => `^${c.name}`)];
+  const input = [
+    ...n.inputs.map((s) => (s.index === 0 ? s.node.name : `${s.node.name}:${s.index}`)),
+    ...n.control.map((c) => `^${c.name}`),
+  ];
   const attr = Object.fromEntries(Object.entries(attrs).map(([key, value]) => [key, attrJson(value)]));
   return { name: n.name, op: n.op, ...(input.length > 0 ? { input } : {}), attr };
 }
@@ -81,7 +93,8 @@ function attrJson(attr: Attr): Json {
   if ('b' in attr) return { b: attr.b };
   if ('s' in attr) return { s: Buffer.from(attr.s, 'utf8').toString('base64') };
   if ('shape' in attr) return { shape: shapeJson(attr.shape) };
-  if ('tensor' in attr) return { tensor: { dtype: DTYPES[attr.tensor.dtype], tensorShape: shapeJson(attr.tensor.shape) } };
+  if ('tensor' in attr)
+    return { tensor: { dtype: DTYPES[attr.tensor.dtype], tensorShape: shapeJson(attr.tensor.shape) } };
   return { list: attr.ints.length === 0 ? {} : { i: attr.ints.map(String) } };
 }
 

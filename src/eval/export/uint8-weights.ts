@@ -19,7 +19,10 @@ export function quantizeUint8(values: Float32Array): { q: Uint8Array; quantizati
     hi = Math.max(hi, v);
   }
   const p = affineParams(values.length === 0 ? 0 : lo, values.length === 0 ? 0 : hi);
-  return { q: quantizeAffine(values, p) as Uint8Array, quantization: { dtype: 'uint8', min: -p.zeroPoint * p.scale, scale: p.scale } };
+  return {
+    q: quantizeAffine(values, p) as Uint8Array,
+    quantization: { dtype: 'uint8', min: -p.zeroPoint * p.scale, scale: p.scale },
+  };
 }
 
 /** The float32 values tfjs decodes from `q`: q·scale + min, as decodeWeights computes it. */

@@ -22,10 +22,20 @@ export type SavedLayersModel = { readonly dir: string; readonly files: readonly 
 
 /** What one format wrote: its files (relative to its folder), the network it holds, its calibration. */
 /** The integer-kernel variant's count: "n of m convs" run on TensorFlow's integer kernels. */
-export type WrittenFormat = { readonly files: string[]; readonly network: Network; readonly calibration?: VariantCalibration; readonly integerOps?: string };
+export type WrittenFormat = {
+  readonly files: string[];
+  readonly network: Network;
+  readonly calibration?: VariantCalibration;
+  readonly integerOps?: string;
+};
 
 /** Writes `format` into `dir` (its folder in the export, created if missing). */
-export async function writeFormat(format: ExportFormat, dir: string, networks: ExportNetworks, layers: SavedLayersModel): Promise<WrittenFormat> {
+export async function writeFormat(
+  format: ExportFormat,
+  dir: string,
+  networks: ExportNetworks,
+  layers: SavedLayersModel,
+): Promise<WrittenFormat> {
   switch (format) {
     case 'tfjs-layers':
       await fs.mkdir(dir, { recursive: true });
@@ -36,7 +46,10 @@ export async function writeFormat(format: ExportFormat, dir: string, networks: E
     case 'tfjs-graph':
       return { files: await writeTfjsGraphModel(networks.frozen(), dir), network: networks.folded() };
     case 'tfjs-graph-uint8':
-      return { files: await writeTfjsGraphModel(networks.frozen(), dir, { uint8: networks.kernelConstants() }), network: networks.folded() };
+      return {
+        files: await writeTfjsGraphModel(networks.frozen(), dir, { uint8: networks.kernelConstants() }),
+        network: networks.folded(),
+      };
     case 'saved-model-dynamic':
       return { files: await writeFrozenSavedModel(networks.dynamic(), dir), network: networks.prepared() };
     case 'saved-model-int8': {
@@ -45,15 +58,28 @@ export async function writeFormat(format: ExportFormat, dir: string, networks: E
     }
     case 'saved-model-int8-kernels': {
       const { frozen, quantization, integerOps, convs } = await networks.integerKernels();
-      return { ...(await writeFullInteger(format, dir, frozen, quantization)), network: networks.prepared(), integerOps: `${integerOps} of ${convs} convs` };
+      return {
+        ...(await writeFullInteger(format, dir, frozen, quantization)),
+        network: networks.prepared(),
+        integerOps: `${integerOps} of ${convs} convs`,
+      };
     }
   }
 }
 
 /** A full-integer SavedModel and its quantization.json. */
-async function writeFullInteger(format: ExportFormat, dir: string, frozen: FrozenNetwork, quantization: QuantizationFile): Promise<Pick<WrittenFormat, 'files' | 'calibration'>> {
+async function writeFullInteger(
+  format: ExportFormat,
+  dir: string,
+  frozen: FrozenNetwork,
+  quantization: QuantizationFile,
+): Promise<Pick<WrittenFormat, 'files' | 'calibration'>> {
   const files = await writeFrozenSavedModel(frozen, dir);
   await fs.writeFile(path.join(dir, QUANTIZATION_FILE), `${JSON.stringify(quantization, null, 2)}\n`);
-  const calibration = { observer: quantization.observer, images: quantization.calibrationImages, file: path.posix.join(FORMAT_FOLDERS[format], QUANTIZATION_FILE) };
+  const calibration = {
+    observer: quantization.observer,
+    images: quantization.calibrationImages,
+    file: path.posix.join(FORMAT_FOLDERS[format], QUANTIZATION_FILE),
+  };
   return { files: [...files, QUANTIZATION_FILE], calibration };
 }

@@ -12,7 +12,8 @@
 import { INPUT_ID, type PrimitiveNode } from '../../core/arch.js';
 import type { ResolvedArch } from '../../space/resolve.js';
 
-export type ActivationRole = { readonly kind: 'quantized' } | { readonly kind: 'same-grid'; readonly grid: string } | { readonly kind: 'fused' };
+export type ActivationRole =
+  { readonly kind: 'quantized' } | { readonly kind: 'same-grid'; readonly grid: string } | { readonly kind: 'fused' };
 
 export type ActivationPlan = {
   readonly roles: ReadonlyMap<string, ActivationRole>;
@@ -46,7 +47,8 @@ function keepsGrid(node: PrimitiveNode): boolean {
 
 export function activationPlan(arch: ResolvedArch): ActivationPlan {
   const readers = new Map<string, PrimitiveNode[]>();
-  for (const { node } of arch.nodes) for (const ref of node.inputs) readers.set(ref, [...(readers.get(ref) ?? []), node]);
+  for (const { node } of arch.nodes)
+    for (const ref of node.inputs) readers.set(ref, [...(readers.get(ref) ?? []), node]);
   const outputs = new Set(arch.outputs);
   const roles = new Map<string, ActivationRole>();
   const gridOf = (id: string): string | undefined => {
@@ -59,7 +61,13 @@ export function activationPlan(arch: ResolvedArch): ActivationPlan {
     const read = readers.get(id) ?? [];
     const only = read.length === 1 ? read[0] : undefined;
     if (keepsGrid(node) && inputGrid !== undefined) roles.set(id, { kind: 'same-grid', grid: inputGrid });
-    else if (FUSES_ACTIVATION.has(node.op) && !outputs.has(id) && only?.op === 'act' && (only.fn === 'relu' || only.fn === 'relu6')) roles.set(id, { kind: 'fused' });
+    else if (
+      FUSES_ACTIVATION.has(node.op) &&
+      !outputs.has(id) &&
+      only?.op === 'act' &&
+      (only.fn === 'relu' || only.fn === 'relu6')
+    )
+      roles.set(id, { kind: 'fused' });
     else roles.set(id, { kind: 'quantized' });
   }
   const points = [INPUT_ID, ...arch.nodes.filter(({ id }) => roles.get(id)?.kind === 'quantized').map(({ id }) => id)];

@@ -33,8 +33,14 @@ export function usableRange(min: number, max: number): [number, number] {
 }
 
 /** Scale and zero point of [min, max] on the integers [qmin, qmax] (TensorFlow's nudging, in float32). */
-export function affineParams(min: number, max: number, qmin: number = UINT8.qmin, qmax: number = UINT8.qmax): AffineParams {
-  if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin >= qmax) throw new Error(`not an integer range: [${qmin}, ${qmax}]`);
+export function affineParams(
+  min: number,
+  max: number,
+  qmin: number = UINT8.qmin,
+  qmax: number = UINT8.qmax,
+): AffineParams {
+  if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin >= qmax)
+    throw new Error(`not an integer range: [${qmin}, ${qmax}]`);
   const f = Math.fround;
   const [lo, hi] = usableRange(min, max);
   const scale = f(f(hi - lo) / (qmax - qmin));
@@ -50,7 +56,8 @@ export function gridRange(p: AffineParams): [number, number] {
 
 /** The integers of `values` (rounded half up, as FakeQuant rounds), Uint8Array for qmin ≥ 0, else Int8Array (8-bit ranges only). */
 export function quantizeAffine(values: ArrayLike<number>, p: AffineParams): Uint8Array | Int8Array {
-  if (p.qmin < -128 || p.qmax > 255 || (p.qmin < 0 && p.qmax > 127)) throw new Error(`[${p.qmin}, ${p.qmax}] is not an 8-bit range`);
+  if (p.qmin < -128 || p.qmax > 255 || (p.qmin < 0 && p.qmax > 127))
+    throw new Error(`[${p.qmin}, ${p.qmax}] is not an 8-bit range`);
   const out = p.qmin >= 0 ? new Uint8Array(values.length) : new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = quantizeOne(values[i] as number, p);
   return out;

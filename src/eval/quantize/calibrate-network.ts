@@ -22,5 +22,9 @@ export type NetworkCalibration = {
 /** The calibrated range of each point of `activationPlan(net.arch)`, by INPUT_ID and node id. */
 export async function calibrateNetwork(net: PreparedNetwork, c: NetworkCalibration): Promise<Map<string, Range>> {
   const points = activationPlan(net.arch).points;
-  return withForm(net, 'float', undefined, (model, graph) => calibrate(model, graph, points, imageBatches(c.images, c.batchSize ?? 100, c.transform), () => createObserver(c.observer)));
+  return withForm(net, 'float', undefined, (model, graph) =>
+    calibrate(model, graph, points, imageBatches(c.images, c.batchSize ?? 100, c.transform), () =>
+      createObserver(c.observer),
+    ),
+  );
 }

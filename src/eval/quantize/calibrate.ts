@@ -14,7 +14,13 @@ import type { Range, RangeObserver } from './observers/observer.js';
  * `graph` (a float graph: what is measured is the float network's activations). `batches` yields
  * image tensors; calibrate disposes nothing of them.
  */
-export function calibrate(model: CompiledModel, graph: InferenceGraph, points: readonly string[], batches: Iterable<Tensor4D>, observer: () => RangeObserver): Map<string, Range> {
+export function calibrate(
+  model: CompiledModel,
+  graph: InferenceGraph,
+  points: readonly string[],
+  batches: Iterable<Tensor4D>,
+  observer: () => RangeObserver,
+): Map<string, Range> {
   const tf = loadTf();
   const observers = new Map(points.map((p) => [p, observer()]));
   const keys = points.map((p) => {
@@ -26,7 +32,9 @@ export function calibrate(model: CompiledModel, graph: InferenceGraph, points: r
   for (const x of batches) {
     const out = model.outputs('activations', { x });
     try {
-      points.forEach((p, i) => (observers.get(p) as RangeObserver).observe((out[keys[i] as string] as Tensor).dataSync() as Float32Array));
+      points.forEach((p, i) =>
+        (observers.get(p) as RangeObserver).observe((out[keys[i] as string] as Tensor).dataSync() as Float32Array),
+      );
     } finally {
       tf.dispose(Object.values(out));
     }

@@ -6,12 +6,37 @@
  * graph: src/eval/compile/qat.ts).
  */
 export { activationPlan, type ActivationPlan, type ActivationRole } from './activation-plan.js';
-export { affineParams, dequantizeAffine, fakeQuantize, gridRange, INT8, quantizeAffine, UINT8, usableRange, type AffineParams } from './affine.js';
+export {
+  affineParams,
+  dequantizeAffine,
+  fakeQuantize,
+  gridRange,
+  INT8,
+  quantizeAffine,
+  UINT8,
+  usableRange,
+  type AffineParams,
+} from './affine.js';
 export { calibrate } from './calibrate.js';
 export { calibrateNetwork, type NetworkCalibration } from './calibrate-network.js';
-export { imageBatches, measureQuantization, withForm, type FormFigures, type QuantizationData, type QuantizationFigures, type QuantizationOptions } from './measure.js';
+export {
+  imageBatches,
+  measureQuantization,
+  withForm,
+  type FormFigures,
+  type QuantizationData,
+  type QuantizationFigures,
+  type QuantizationOptions,
+} from './measure.js';
 export { integerKernelPlan } from './integer-kernel-plan.js';
-export { networkConstants, parameterBytes, quantizeBias, quantizedKernels, type NetworkConstants, type QuantizationMode } from './network.js';
+export {
+  networkConstants,
+  parameterBytes,
+  quantizeBias,
+  quantizedKernels,
+  type NetworkConstants,
+  type QuantizationMode,
+} from './network.js';
 export * from './observers/index.js';
 export { dequantizePerChannel, quantizePerChannel, type PerChannelWeights } from './per-channel.js';
 export { prepareForQuantization, type PreparedNetwork } from './prepare.js';

@@ -14,19 +14,29 @@ import { affineParams } from './affine.js';
 import type { Range } from './observers/observer.js';
 
 /** The convs that can run on integer kernels, given the full-integer form's FakeQuant ranges; `convs`: how many convs the network has. */
-export function integerKernelPlan(arch: ResolvedArch, fakeQuant: ReadonlyMap<string, Range>): { readonly candidates: IntegerConv[]; readonly convs: number } {
+export function integerKernelPlan(
+  arch: ResolvedArch,
+  fakeQuant: ReadonlyMap<string, Range>,
+): { readonly candidates: IntegerConv[]; readonly convs: number } {
   const plan = activationPlan(arch);
   const names = layerNames(arch).byNode;
   const byId = new Map(arch.nodes.map((n) => [n.id, n.node]));
   const readers = new Map<string, string[]>();
-  for (const { id, node } of arch.nodes) for (const ref of node.inputs) readers.set(ref, [...(readers.get(ref) ?? []), id]);
-  const zeroPointZero = (range: Range | undefined): range is Range => range !== undefined && affineParams(range.min, range.max).zeroPoint === 0;
+  for (const { id, node } of arch.nodes)
+    for (const ref of node.inputs) readers.set(ref, [...(readers.get(ref) ?? []), id]);
+  const zeroPointZero = (range: Range | undefined): range is Range =>
+    range !== undefined && affineParams(range.min, range.max).zeroPoint === 0;
   const candidates: IntegerConv[] = [];
   let convs = 0;
   for (const { id, node } of arch.nodes) {
     if (node.op !== 'conv') continue;
     convs++;
-    if ((node.groups ?? 1) !== 1 || plan.roles.get(id)?.kind !== 'fused' || ('weightsOf' in node && node.weightsOf !== undefined)) continue;
+    if (
+      (node.groups ?? 1) !== 1 ||
+      plan.roles.get(id)?.kind !== 'fused' ||
+      ('weightsOf' in node && node.weightsOf !== undefined)
+    )
+      continue;
     const relu = readers.get(id)?.[0] as string;
     const act = byId.get(relu);
     if (act?.op !== 'act' || act.fn !== 'relu') continue;
@@ -35,7 +45,13 @@ export function integerKernelPlan(arch: ResolvedArch, fakeQuant: ReadonlyMap<str
     const inputRange = grid === undefined ? undefined : fakeQuant.get(grid);
     const outputRange = fakeQuant.get(relu);
     if (!zeroPointZero(inputRange) || !zeroPointZero(outputRange)) continue;
-    candidates.push({ layer: names.get(id) as string, input, inputMax: inputRange.max, relu, outputMax: outputRange.max });
+    candidates.push({
+      layer: names.get(id) as string,
+      input,
+      inputMax: inputRange.max,
+      relu,
+      outputMax: outputRange.max,
+    });
   }
   return { candidates, convs };
 }

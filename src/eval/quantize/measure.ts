@@ -57,20 +57,40 @@ export type QuantizationFigures = {
   readonly ranges: ReadonlyMap<string, Range>;
 };
 
-export async function measureQuantization(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, data: QuantizationData, options: QuantizationOptions = {}): Promise<QuantizationFigures> {
+export async function measureQuantization(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, WeightArray>,
+  data: QuantizationData,
+  options: QuantizationOptions = {},
+): Promise<QuantizationFigures> {
   const observer = options.observer ?? DEFAULT_OBSERVER;
   const batchSize = options.batchSize ?? 100;
   const net = prepareForQuantization(arch, weights);
   const points = activationPlan(net.arch).points;
-  const sample = { set: data.calibration.set, indices: data.calibration.indices.subarray(0, options.calibrationImages ?? 1000) };
+  const sample = {
+    set: data.calibration.set,
+    indices: data.calibration.indices.subarray(0, options.calibrationImages ?? 1000),
+  };
   const figuresOf = (model: CompiledModel, graph: InferenceGraph, constants: NetworkConstants): FormFigures => {
-    const evaluation = evaluateBatches(data.test, { batchSize, ...(data.transform === undefined ? {} : { transform: data.transform }) }, (b) => model.evaluate(b.x, b.labels));
+    const evaluation = evaluateBatches(
+      data.test,
+      { batchSize, ...(data.transform === undefined ? {} : { transform: data.transform }) },
+      (b) => model.evaluate(b.x, b.labels),
+    );
     const latencyMs = measureMedianMs((x) => model.predict(x), [1, ...net.arch.inputShape], options.latency);
-    return { accuracy: evaluation.accuracy, loss: evaluation.loss, latencyMs, parameterBytes: parameterBytes(constants), graphBytes: graph.bytes.length };
+    return {
+      accuracy: evaluation.accuracy,
+      loss: evaluation.loss,
+      latencyMs,
+      parameterBytes: parameterBytes(constants),
+      graphBytes: graph.bytes.length,
+    };
   };
   let ranges: ReadonlyMap<string, Range> = new Map();
   const float = await withForm(net, 'float', undefined, (model, graph, constants) => {
-    ranges = calibrate(model, graph, points, imageBatches(sample, batchSize, data.transform), () => createObserver(observer));
+    ranges = calibrate(model, graph, points, imageBatches(sample, batchSize, data.transform), () =>
+      createObserver(observer),
+    );
     return figuresOf(model, graph, constants);
   });
   return {

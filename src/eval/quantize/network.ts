@@ -30,7 +30,12 @@ export type NetworkConstants = {
   readonly fakeQuant: ReadonlyMap<string, Range>;
 };
 
-const QUANTIZED_KERNELS: Readonly<Record<string, readonly string[]>> = { conv: ['kernel'], dwconv: ['kernel'], sepconv: ['kernel', 'pointwise_kernel'], dense: ['kernel'] };
+const QUANTIZED_KERNELS: Readonly<Record<string, readonly string[]>> = {
+  conv: ['kernel'],
+  dwconv: ['kernel'],
+  sepconv: ['kernel', 'pointwise_kernel'],
+  dense: ['kernel'],
+};
 
 /** Weight name → id of the node that owns it, for every kernel quantized to int8 (shared weights once, by their owner). */
 export function quantizedKernels(arch: ResolvedArch): Map<string, string> {
@@ -47,8 +52,15 @@ export function quantizedKernels(arch: ResolvedArch): Map<string, string> {
  * The constants and fake-quantized activations of `arch` in `mode`; `ranges` (by INPUT_ID and node
  * id, as calibrate() returns them) are required for `full-integer`.
  */
-export function networkConstants(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>, mode: QuantizationMode, ranges?: ReadonlyMap<string, Range>): NetworkConstants {
-  const out = new Map<string, ConstantWeight>([...weights].map(([name, w]) => [name, { kind: 'float', shape: w.shape, data: w.data }]));
+export function networkConstants(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, WeightArray>,
+  mode: QuantizationMode,
+  ranges?: ReadonlyMap<string, Range>,
+): NetworkConstants {
+  const out = new Map<string, ConstantWeight>(
+    [...weights].map(([name, w]) => [name, { kind: 'float', shape: w.shape, data: w.data }]),
+  );
   if (mode === 'float') return { weights: out, fakeQuant: new Map() };
   const kernels = new Map<string, PerChannelWeights>();
   for (const name of quantizedKernels(arch).keys()) {
@@ -60,7 +72,8 @@ export function networkConstants(arch: ResolvedArch, weights: ReadonlyMap<string
   }
   if (mode === 'dynamic') return { weights: out, fakeQuant: new Map() };
   if (ranges === undefined) throw new Error('full-integer quantization needs calibrated activation ranges');
-  if (arch.nodes.some(({ node }) => node.op === 'sepconv')) throw new Error('split separable convolutions before full-integer quantization (splitSeparable)');
+  if (arch.nodes.some(({ node }) => node.op === 'sepconv'))
+    throw new Error('split separable convolutions before full-integer quantization (splitSeparable)');
   const plan = activationPlan(arch);
   const fakeQuant = new Map<string, Range>();
   for (const point of plan.points) {
@@ -74,7 +87,13 @@ export function networkConstants(arch: ResolvedArch, weights: ReadonlyMap<string
 }
 
 /** The int32 bias of every quantized kernel's layer, at scale s_in·s_w,c (s_in: the scale of the node's input grid). */
-function quantizedBiases(arch: ResolvedArch, plan: ActivationPlan, fakeQuant: ReadonlyMap<string, Range>, kernels: ReadonlyMap<string, PerChannelWeights>, weights: ReadonlyMap<string, WeightArray>): Map<string, ConstantWeight> {
+function quantizedBiases(
+  arch: ResolvedArch,
+  plan: ActivationPlan,
+  fakeQuant: ReadonlyMap<string, Range>,
+  kernels: ReadonlyMap<string, PerChannelWeights>,
+  weights: ReadonlyMap<string, WeightArray>,
+): Map<string, ConstantWeight> {
   const names = layerNames(arch).byNode;
   const out = new Map<string, ConstantWeight>();
   for (const [kernelName, id] of quantizedKernels(arch)) {
@@ -93,8 +112,13 @@ function quantizedBiases(arch: ResolvedArch, plan: ActivationPlan, fakeQuant: Re
 }
 
 /** b / (s_in·s_w,c) rounded (half away from zero) and clamped to int32; the scales are float32 products. */
-export function quantizeBias(bias: Float32Array, inputScale: number, weightScales: Float32Array): { q: Int32Array; scales: Float32Array } {
-  if (bias.length !== weightScales.length) throw new Error(`bias has ${bias.length} values for ${weightScales.length} channels`);
+export function quantizeBias(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: Float32Array,
+): { q: Int32Array; scales: Float32Array } {
+  if (bias.length !== weightScales.length)
+    throw new Error(`bias has ${bias.length} values for ${weightScales.length} channels`);
   const scales = Float32Array.from(weightScales, (s) => inputScale * s);
   const limit = 2 ** 31 - 1;
   const q = Int32Array.from(bias, (b, c) => {
@@ -111,6 +135,8 @@ export function quantizeBias(bias: Float32Array, inputScale: number, weightScale
  */
 export function parameterBytes(constants: NetworkConstants): number {
   let bytes = 8 * constants.fakeQuant.size;
-  for (const w of constants.weights.values()) bytes += w.kind === 'int8' ? w.q.length + 4 * w.scales.length : 4 * (w.kind === 'float' ? w.data.length : w.q.length);
+  for (const w of constants.weights.values())
+    bytes +=
+      w.kind === 'int8' ? w.q.length + 4 * w.scales.length : 4 * (w.kind === 'float' ? w.data.length : w.q.length);
   return bytes;
 }

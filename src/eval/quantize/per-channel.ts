@@ -19,10 +19,12 @@ export type PerChannelWeights = {
 export const ZERO_CHANNEL_SCALE = 1;
 
 export function quantizePerChannel(values: Float32Array, shape: readonly number[], bits = 8): PerChannelWeights {
-  if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new Error(`bits must be an integer in [2, 8], got ${bits}`);
+  if (!Number.isInteger(bits) || bits < 2 || bits > 8)
+    throw new Error(`bits must be an integer in [2, 8], got ${bits}`);
   const channels = shape.at(-1);
   const size = shape.reduce((p, d) => p * d, 1);
-  if (channels === undefined || channels < 1 || size !== values.length) throw new Error(`shape [${shape.join(', ')}] does not hold ${values.length} values`);
+  if (channels === undefined || channels < 1 || size !== values.length)
+    throw new Error(`shape [${shape.join(', ')}] does not hold ${values.length} values`);
   const qmax = 2 ** (bits - 1) - 1;
   const maxAbs = new Float64Array(channels);
   for (let i = 0; i < values.length; i++) {

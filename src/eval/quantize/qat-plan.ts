@@ -17,7 +17,10 @@ import { quantizedKernels } from './network.js';
 import { splitSeparable } from './split-separable.js';
 
 /** Where one quantized activation is in the training graph. */
-export type QatSite = { readonly kind: 'input' } | { readonly kind: 'node'; readonly id: string } | { readonly kind: 'depthwise'; readonly id: string };
+export type QatSite =
+  | { readonly kind: 'input' }
+  | { readonly kind: 'node'; readonly id: string }
+  | { readonly kind: 'depthwise'; readonly id: string };
 
 export type QatActivation = {
   /** The activation's id in the prepared network (INPUT_ID or a node id): what its range is keyed by. */
@@ -44,7 +47,9 @@ export function qatPlan(arch: ResolvedArch): QatPlan {
     if (old !== undefined) return { kind: 'node', id: lastBn.get(old) ?? old };
     // Not a node of the folded network: the depthwise half of a split separable conv, read only by
     // its pointwise half, which keeps the separable conv's id.
-    const pointwise = split.nodes.find(({ node }) => node.inputs[0] === point && splitNodes.get(point)?.op === 'dwconv');
+    const pointwise = split.nodes.find(
+      ({ node }) => node.inputs[0] === point && splitNodes.get(point)?.op === 'dwconv',
+    );
     const separable = pointwise === undefined ? undefined : original.get(pointwise.id);
     if (separable === undefined) throw new Error(`bug: activation "${point}" has no place in the training graph`);
     return { kind: 'depthwise', id: separable };

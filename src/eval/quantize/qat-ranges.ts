@@ -21,17 +21,22 @@ export const QAT_RANGES_FILE = 'qat-ranges.json';
  * none has run yet (the ranges would be the zeros they start from).
  */
 export function qatRanges(compiled: CompiledModel): Map<string, Range> {
-  if (compiled.qatRanges.size === 0) throw new Error('the compiled model has no quantization-aware training step (compile with train.qat)');
+  if (compiled.qatRanges.size === 0)
+    throw new Error('the compiled model has no quantization-aware training step (compile with train.qat)');
   const tf = loadTf();
   const index = new Map(compiled.variables.map((v, i) => [v.name, i]));
   const values = compiled.readAll();
   try {
-    const read = (name: string): Float32Array => (values[index.get(name) as number] as Tensor).dataSync() as Float32Array;
-    if ((read(QAT_STEPS)[0] as number) === 0) throw new Error('no quantization-aware step has run: the ranges are not set');
-    return new Map([...compiled.qatRanges].map(([point, name]) => {
-      const [min = 0, max = 0] = read(name);
-      return [point, { min, max }];
-    }));
+    const read = (name: string): Float32Array =>
+      (values[index.get(name) as number] as Tensor).dataSync() as Float32Array;
+    if ((read(QAT_STEPS)[0] as number) === 0)
+      throw new Error('no quantization-aware step has run: the ranges are not set');
+    return new Map(
+      [...compiled.qatRanges].map(([point, name]) => {
+        const [min = 0, max = 0] = read(name);
+        return [point, { min, max }];
+      }),
+    );
   } finally {
     tf.dispose(values);
   }
@@ -53,10 +58,19 @@ export async function readQatRanges(dir: string): Promise<Map<string, Range> | u
     throw error;
   }
   const parsed = JSON.parse(text) as Record<string, unknown>;
-  return new Map(Object.entries(parsed).map(([point, r]) => {
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || (r[0] as number) > (r[1] as number)) {
-      throw new Error(`${path.join(dir, QAT_RANGES_FILE)}: the range of "${point}" is not [min, max], got ${JSON.stringify(r)}`);
-    }
-    return [point, { min: r[0] as number, max: r[1] as number }];
-  }));
+  return new Map(
+    Object.entries(parsed).map(([point, r]) => {
+      if (
+        !Array.isArray(r) ||
+        r.length !== 2 ||
+        !r.every((v) => typeof v === 'number' && Number.isFinite(v)) ||
+        (r[0] as number) > (r[1] as number)
+      ) {
+        throw new Error(
+          `${path.join(dir, QAT_RANGES_FILE)}: the range of "${point}" is not [min, max], got ${JSON.stringify(r)}`,
+        );
+      }
+      return [point, { min: r[0] as number, max: r[1] as number }];
+    }),
+  );
 }

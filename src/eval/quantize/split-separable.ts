@@ -17,7 +17,10 @@ export type SplitResult = { readonly arch: ResolvedArch; readonly weights: Reado
 export function splitSeparable(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): SplitResult {
   if (!arch.nodes.some(({ node }) => node.op === 'sepconv')) return { arch, weights };
   const parts = arch.nodes.filter(({ id }) => id.includes('/')).map(({ id }) => id);
-  if (parts.length > 0) throw new Error(`cannot split separable convolutions of a network with block parts (${parts.slice(0, 3).join(', ')}); fold it first`);
+  if (parts.length > 0)
+    throw new Error(
+      `cannot split separable convolutions of a network with block parts (${parts.slice(0, 3).join(', ')}); fold it first`,
+    );
   const ids = new Set(arch.nodes.map(({ id }) => id));
   const depthwiseOf = new Map<string, string>();
   const nodes = arch.nodes.flatMap(({ id, node }): PrimitiveNode[] => {
@@ -28,12 +31,27 @@ export function splitSeparable(arch: ResolvedArch, weights: ReadonlyMap<string, 
     depthwiseOf.set(id, dw);
     const { kernel, stride, padding, dilation, multiplier } = node;
     return [
-      { id: dw, op: 'dwconv', inputs: node.inputs, kernel, ...(stride === undefined ? {} : { stride }), ...(padding === undefined ? {} : { padding }), ...(dilation === undefined ? {} : { dilation }), ...(multiplier === undefined ? {} : { multiplier }), bias: false },
+      {
+        id: dw,
+        op: 'dwconv',
+        inputs: node.inputs,
+        kernel,
+        ...(stride === undefined ? {} : { stride }),
+        ...(padding === undefined ? {} : { padding }),
+        ...(dilation === undefined ? {} : { dilation }),
+        ...(multiplier === undefined ? {} : { multiplier }),
+        bias: false,
+      },
       { id, op: 'conv', inputs: [dw], filters: node.filters, kernel: 1, bias: node.bias ?? true },
     ];
   });
   const output = arch.outputs.length === 1 ? (arch.outputs[0] as string) : [...arch.outputs];
-  const spec: ArchSpec = { version: 1, ...(arch.spec.name === undefined ? {} : { name: arch.spec.name }), nodes, output };
+  const spec: ArchSpec = {
+    version: 1,
+    ...(arch.spec.name === undefined ? {} : { name: arch.spec.name }),
+    nodes,
+    output,
+  };
   const split = assertArch(spec, { inputShape: arch.inputShape });
   const oldNames = layerNames(arch).byNode;
   const newNames = layerNames(split).byNode;
@@ -45,7 +63,11 @@ export function splitSeparable(arch: ResolvedArch, weights: ReadonlyMap<string, 
       if (!name.startsWith(prefix)) continue;
       const weight = name.slice(prefix.length);
       if (dw !== undefined && weight === 'kernel') out.set(`${newNames.get(dw) as string}/kernel`, value);
-      else out.set(`${newNames.get(id) as string}/${weight === 'pointwise_kernel' && dw !== undefined ? 'kernel' : weight}`, value);
+      else
+        out.set(
+          `${newNames.get(id) as string}/${weight === 'pointwise_kernel' && dw !== undefined ? 'kernel' : weight}`,
+          value,
+        );
     }
   }
   if (out.size !== weights.size) throw new Error(`${weights.size - out.size} weights belong to no node of the network`);

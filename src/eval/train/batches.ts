@@ -82,10 +82,16 @@ export function epochOrder(indices: Uint32Array, rng: Rng): Uint32Array {
 }
 
 /** Problems of a part given to the trainer (shape, empty, out-of-range index or label), as messages. */
-export function checkPart(name: string, part: IndexedImages, shape: readonly (number | null)[], classes: number): string[] {
+export function checkPart(
+  name: string,
+  part: IndexedImages,
+  shape: readonly (number | null)[],
+  classes: number,
+): string[] {
   const problems: string[] = [];
   const { set, indices } = part;
-  if (set.shape.join() !== shape.join()) problems.push(`${name}: images are [${set.shape.join(', ')}], the model takes [${shape.join(', ')}]`);
+  if (set.shape.join() !== shape.join())
+    problems.push(`${name}: images are [${set.shape.join(', ')}], the model takes [${shape.join(', ')}]`);
   if (indices.length === 0) problems.push(`${name}: no images`);
   for (const i of indices) {
     if (i >= set.count) {

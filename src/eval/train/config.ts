@@ -67,7 +67,10 @@ export type TrainPrecision = 'fp32' | 'bf16';
 export type QatConfig = { readonly epochs?: number; readonly fraction?: number; readonly momentum?: number };
 
 /** A checked QatConfig: exactly one of `epochs` and `fraction`. */
-export type ResolvedQat = ({ readonly epochs: number; readonly fraction?: undefined } | { readonly fraction: number; readonly epochs?: undefined }) & { readonly momentum: number };
+export type ResolvedQat = (
+  | { readonly epochs: number; readonly fraction?: undefined }
+  | { readonly fraction: number; readonly epochs?: undefined }
+) & { readonly momentum: number };
 
 /** The moving ranges' momentum when `qat.momentum` is not given. */
 export const DEFAULT_QAT_MOMENTUM = 0.99;
@@ -99,34 +102,89 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   const check = (ok: boolean, path: string, expected: string, got: unknown) => {
     if (!ok) problems.push(`${path}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
   };
-  const positiveInt = (path: string, v: number | undefined) => check(v === undefined || (Number.isInteger(v) && v > 0), path, 'a positive integer', v);
+  const positiveInt = (path: string, v: number | undefined) =>
+    check(v === undefined || (Number.isInteger(v) && v > 0), path, 'a positive integer', v);
   const inRange = (path: string, v: number | undefined, lo: number, hi: number, hiOpen = true) =>
-    check(v === undefined || (v >= lo && (hiOpen ? v < hi : v <= hi)), path, `a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}`, v);
+    check(
+      v === undefined || (v >= lo && (hiOpen ? v < hi : v <= hi)),
+      path,
+      `a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}`,
+      v,
+    );
 
-  check(typeof config.seed === 'string' || Number.isFinite(config.seed), 'seed', 'a string or a finite number', config.seed);
-  check(!(config.epochs !== undefined && config.steps !== undefined), 'steps', 'epochs or steps, not both', config.steps);
+  check(
+    typeof config.seed === 'string' || Number.isFinite(config.seed),
+    'seed',
+    'a string or a finite number',
+    config.seed,
+  );
+  check(
+    !(config.epochs !== undefined && config.steps !== undefined),
+    'steps',
+    'epochs or steps, not both',
+    config.steps,
+  );
   positiveInt('epochs', config.epochs);
   positiveInt('steps', config.steps);
-  check(config.dataFraction === undefined || (config.dataFraction > 0 && config.dataFraction <= 1), 'dataFraction', 'a number in (0, 1]', config.dataFraction);
+  check(
+    config.dataFraction === undefined || (config.dataFraction > 0 && config.dataFraction <= 1),
+    'dataFraction',
+    'a number in (0, 1]',
+    config.dataFraction,
+  );
   positiveInt('batchSize', config.batchSize);
   positiveInt('evalBatchSize', config.evalBatchSize);
   inRange('labelSmoothing', config.labelSmoothing, 0, 1);
-  check(config.engine === undefined || config.engine === 'compiled' || config.engine === 'eager', 'engine', "'compiled' or 'eager'", config.engine);
+  check(
+    config.engine === undefined || config.engine === 'compiled' || config.engine === 'eager',
+    'engine',
+    "'compiled' or 'eager'",
+    config.engine,
+  );
   const segments = config.checkpointing?.segments;
-  check(config.checkpointing === undefined || segments === 'sqrt' || (Number.isInteger(segments) && (segments as number) > 0), 'checkpointing.segments', "a positive integer or 'sqrt'", segments);
-  check(config.precision === undefined || config.precision === 'fp32' || config.precision === 'bf16', 'precision', "'fp32' or 'bf16'", config.precision);
-  check(config.precision !== 'bf16' || config.engine !== 'eager', 'precision', "'fp32' with engine 'eager' (only the compiled engine trains in bf16)", config.precision);
-  check(config.checkpointing === undefined || config.engine !== 'eager', 'checkpointing', "no checkpointing with engine 'eager' (only the compiled engine recomputes segments)", config.checkpointing);
+  check(
+    config.checkpointing === undefined ||
+      segments === 'sqrt' ||
+      (Number.isInteger(segments) && (segments as number) > 0),
+    'checkpointing.segments',
+    "a positive integer or 'sqrt'",
+    segments,
+  );
+  check(
+    config.precision === undefined || config.precision === 'fp32' || config.precision === 'bf16',
+    'precision',
+    "'fp32' or 'bf16'",
+    config.precision,
+  );
+  check(
+    config.precision !== 'bf16' || config.engine !== 'eager',
+    'precision',
+    "'fp32' with engine 'eager' (only the compiled engine trains in bf16)",
+    config.precision,
+  );
+  check(
+    config.checkpointing === undefined || config.engine !== 'eager',
+    'checkpointing',
+    "no checkpointing with engine 'eager' (only the compiled engine recomputes segments)",
+    config.checkpointing,
+  );
   check(config.clipNorm === undefined || config.clipNorm > 0, 'clipNorm', 'a positive number', config.clipNorm);
   if (config.qat !== undefined) checkQat(config, check, inRange);
-  const diagnostics = resolveDiagnostics(config.diagnostics, (path, expected, got) => check(false, path, expected, got));
+  const diagnostics = resolveDiagnostics(config.diagnostics, (path, expected, got) =>
+    check(false, path, expected, got),
+  );
   const optimizer = withOptimizerDefaults(config.optimizer ?? { kind: 'sgd' });
   checkOptimizer(optimizer, check, inRange);
-  const schedule = withScheduleDefaults(config.schedule ?? { kind: 'cosine', lrMax: optimizer.kind === 'sgd' ? 0.1 : 1e-3 });
+  const schedule = withScheduleDefaults(
+    config.schedule ?? { kind: 'cosine', lrMax: optimizer.kind === 'sgd' ? 0.1 : 1e-3 },
+  );
   checkSchedule(schedule, config.epochs, check, inRange);
   if (problems.length > 0) throw new TrainConfigError(problems);
 
-  const budget = config.steps !== undefined ? ({ unit: 'steps', count: config.steps } as const) : ({ unit: 'epochs', count: config.epochs ?? 1 } as const);
+  const budget =
+    config.steps !== undefined
+      ? ({ unit: 'steps', count: config.steps } as const)
+      : ({ unit: 'epochs', count: config.epochs ?? 1 } as const);
   return Object.freeze({
     seed: String(config.seed),
     budget,
@@ -154,16 +212,31 @@ type InRange = (path: string, v: number | undefined, lo: number, hi: number, hiO
 function checkQat(config: TrainConfig, check: Check, inRange: InRange): void {
   const qat = config.qat as QatConfig;
   const { epochs, fraction } = qat;
-  check((epochs === undefined) !== (fraction === undefined), 'qat', 'exactly one of qat.epochs (the last epochs) or qat.fraction (the last fraction of the steps)', qat);
+  check(
+    (epochs === undefined) !== (fraction === undefined),
+    'qat',
+    'exactly one of qat.epochs (the last epochs) or qat.fraction (the last fraction of the steps)',
+    qat,
+  );
   if (epochs !== undefined && config.steps !== undefined) {
     check(false, 'qat.epochs', 'qat.fraction with a budget in steps (the last fraction of the steps)', epochs);
   } else if (epochs !== undefined) {
     const total = config.epochs ?? 1;
-    check(Number.isInteger(epochs) && epochs >= 1 && epochs <= total, 'qat.epochs', `an integer in [1, ${total}] (at most the run's epochs)`, epochs);
+    check(
+      Number.isInteger(epochs) && epochs >= 1 && epochs <= total,
+      'qat.epochs',
+      `an integer in [1, ${total}] (at most the run's epochs)`,
+      epochs,
+    );
   }
   check(fraction === undefined || (fraction > 0 && fraction <= 1), 'qat.fraction', 'a number in (0, 1]', fraction);
   inRange('qat.momentum', qat.momentum, 0, 1);
-  check(config.engine !== 'eager', 'qat', "no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step)", qat);
+  check(
+    config.engine !== 'eager',
+    'qat',
+    "no quantization-aware training with engine 'eager' (only the compiled engine has a fake-quantized training step)",
+    qat,
+  );
 }
 
 function resolvedQat(qat: QatConfig): ResolvedQat {
@@ -177,7 +250,12 @@ function checkOptimizer(o: ResolvedOptimizer, check: Check, inRange: InRange): v
   check(o.decayOn === 'kernels' || o.decayOn === 'all', 'optimizer.decayOn', "'kernels' or 'all'", o.decayOn);
   if (o.kind === 'sgd') {
     inRange('optimizer.momentum', o.momentum, 0, 1);
-    check(!(o.nesterov && o.momentum === 0), 'optimizer.nesterov', 'false when momentum is 0 (Nesterov needs momentum)', o.nesterov);
+    check(
+      !(o.nesterov && o.momentum === 0),
+      'optimizer.nesterov',
+      'false when momentum is 0 (Nesterov needs momentum)',
+      o.nesterov,
+    );
   } else {
     inRange('optimizer.beta1', o.beta1, 0, 1);
     inRange('optimizer.beta2', o.beta2, 0, 1);
@@ -186,7 +264,8 @@ function checkOptimizer(o: ResolvedOptimizer, check: Check, inRange: InRange): v
 }
 
 function checkSchedule(s: ScheduleConfig, epochs: number | undefined, check: Check, inRange: InRange): void {
-  const positive = (path: string, v: number) => check(Number.isFinite(v) && v >= 0, `schedule.${path}`, 'a finite number ≥ 0', v);
+  const positive = (path: string, v: number) =>
+    check(Number.isFinite(v) && v >= 0, `schedule.${path}`, 'a finite number ≥ 0', v);
   switch (s.kind) {
     case 'constant':
       return positive('lr', s.lr);
@@ -195,10 +274,20 @@ function checkSchedule(s: ScheduleConfig, epochs: number | undefined, check: Che
       positive('lrMin', s.lrMin ?? 0);
       check((s.lrMin ?? 0) <= s.lrMax, 'schedule.lrMin', `≤ lrMax (${s.lrMax})`, s.lrMin);
       positive('warmupEpochs', s.warmupEpochs ?? 0);
-      check(epochs === undefined || (s.warmupEpochs ?? 0) < epochs, 'schedule.warmupEpochs', `< epochs (${epochs})`, s.warmupEpochs);
+      check(
+        epochs === undefined || (s.warmupEpochs ?? 0) < epochs,
+        'schedule.warmupEpochs',
+        `< epochs (${epochs})`,
+        s.warmupEpochs,
+      );
       if (s.restart !== undefined) {
         check(s.restart.t0Epochs > 0, 'schedule.restart.t0Epochs', 'a positive number', s.restart.t0Epochs);
-        check(Number.isInteger(s.restart.tMult) && (s.restart.tMult ?? 1) >= 1, 'schedule.restart.tMult', 'an integer ≥ 1', s.restart.tMult);
+        check(
+          Number.isInteger(s.restart.tMult) && (s.restart.tMult ?? 1) >= 1,
+          'schedule.restart.tMult',
+          'an integer ≥ 1',
+          s.restart.tMult,
+        );
       }
       return;
     case 'one-cycle':

@@ -25,7 +25,14 @@ export class FlagWatcher {
       const key = keyOf(seen);
       if (this.raised.has(key)) return;
       this.raised.add(key);
-      raised.push({ kind: seen.kind, ...(seen.layer === undefined ? {} : { layer: seen.layer }), firstStep, step: check.step, value: seen.value, threshold: seen.threshold });
+      raised.push({
+        kind: seen.kind,
+        ...(seen.layer === undefined ? {} : { layer: seen.layer }),
+        firstStep,
+        step: check.step,
+        value: seen.value,
+        threshold: seen.threshold,
+      });
     };
     const exploding = this.exploding(check);
     if (exploding !== undefined) raise(exploding, check.step);
@@ -50,7 +57,8 @@ export class FlagWatcher {
     const previous = this.previousNorm;
     this.previousNorm = norm;
     if (!(norm <= this.t.explodingNorm)) return { kind: 'exploding', value: norm, threshold: this.t.explodingNorm };
-    if (previous !== undefined && previous > 0 && norm / previous > this.t.jumpFactor) return { kind: 'exploding', value: norm / previous, threshold: this.t.jumpFactor };
+    if (previous !== undefined && previous > 0 && norm / previous > this.t.jumpFactor)
+      return { kind: 'exploding', value: norm / previous, threshold: this.t.jumpFactor };
     return undefined;
   }
 
@@ -60,17 +68,22 @@ export class FlagWatcher {
     const seen: Seen[] = [];
     for (const { layer, gradNorm, weightNorm } of check.layers ?? []) {
       // An exactly-zero gradient has no path to the loss (a conv that feeds only an NB201 `none` edge): not vanishing.
-      if (gradNorm > 0 && weightNorm > 0 && gradNorm / weightNorm < t.vanishingRatio) seen.push({ kind: 'vanishing', layer, value: gradNorm / weightNorm, threshold: t.vanishingRatio });
+      if (gradNorm > 0 && weightNorm > 0 && gradNorm / weightNorm < t.vanishingRatio)
+        seen.push({ kind: 'vanishing', layer, value: gradNorm / weightNorm, threshold: t.vanishingRatio });
     }
     for (const p of check.activations ?? []) {
-      if (p.kind === 'relu' && (p.deadFraction ?? 0) > t.deadFraction) seen.push({ kind: 'dead-relu', layer: p.layer, value: p.deadFraction as number, threshold: t.deadFraction });
+      if (p.kind === 'relu' && (p.deadFraction ?? 0) > t.deadFraction)
+        seen.push({ kind: 'dead-relu', layer: p.layer, value: p.deadFraction as number, threshold: t.deadFraction });
       if (p.kind === 'bn') {
         const [meanAbs, std] = [p.channelMeanAbs ?? 0, p.channelStd ?? 1];
         if (meanAbs > t.bnMean) seen.push({ kind: 'bn-drift', layer: p.layer, value: meanAbs, threshold: t.bnMean });
-        else if (std > t.bnStdFactor) seen.push({ kind: 'bn-drift', layer: p.layer, value: std, threshold: t.bnStdFactor });
-        else if (std < 1 / t.bnStdFactor) seen.push({ kind: 'bn-drift', layer: p.layer, value: std, threshold: 1 / t.bnStdFactor });
+        else if (std > t.bnStdFactor)
+          seen.push({ kind: 'bn-drift', layer: p.layer, value: std, threshold: t.bnStdFactor });
+        else if (std < 1 / t.bnStdFactor)
+          seen.push({ kind: 'bn-drift', layer: p.layer, value: std, threshold: 1 / t.bnStdFactor });
       }
-      if (p.kind === 'block' && (p.channelStd ?? 1) < t.collapseStd) seen.push({ kind: 'collapse', layer: p.layer, value: p.channelStd as number, threshold: t.collapseStd });
+      if (p.kind === 'block' && (p.channelStd ?? 1) < t.collapseStd)
+        seen.push({ kind: 'collapse', layer: p.layer, value: p.channelStd as number, threshold: t.collapseStd });
     }
     return seen;
   }

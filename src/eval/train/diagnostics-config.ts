@@ -70,46 +70,93 @@ export type ResolvedDiagnostics = {
 export const HISTOGRAM_BINS = 30;
 
 /** What each flag is judged on: gradient norms, or probes. */
-const NEEDS: Readonly<Record<FlagKind, 'gradients' | 'activations'>> = { vanishing: 'gradients', exploding: 'gradients', 'dead-relu': 'activations', 'bn-drift': 'activations', collapse: 'activations' };
+const NEEDS: Readonly<Record<FlagKind, 'gradients' | 'activations'>> = {
+  vanishing: 'gradients',
+  exploding: 'gradients',
+  'dead-relu': 'activations',
+  'bn-drift': 'activations',
+  collapse: 'activations',
+};
 
 type Problem = (path: string, expected: string, got: unknown) => void;
 
 /** Checks `diagnostics` (problems named `diagnostics.<field>`) and fills its defaults. */
 export function resolveDiagnostics(config: DiagnosticsConfig | undefined, problem: Problem): ResolvedDiagnostics {
-  if (config === true) return { enabled: true, every: DEFAULT_EVERY, gradients: true, activations: true, histograms: true, thresholds: DEFAULT_THRESHOLDS, stopOn: [] };
-  if (config !== undefined && (typeof config !== 'object' || config === null)) problem('diagnostics', 'true or an object { every?, gradients?, activations?, histograms?, thresholds?, stopOn? }', config);
+  if (config === true)
+    return {
+      enabled: true,
+      every: DEFAULT_EVERY,
+      gradients: true,
+      activations: true,
+      histograms: true,
+      thresholds: DEFAULT_THRESHOLDS,
+      stopOn: [],
+    };
+  if (config !== undefined && (typeof config !== 'object' || config === null))
+    problem(
+      'diagnostics',
+      'true or an object { every?, gradients?, activations?, histograms?, thresholds?, stopOn? }',
+      config,
+    );
   const c = typeof config === 'object' && config !== null ? config : {};
   const every = c.every ?? DEFAULT_EVERY;
   if (!(Number.isInteger(every) && every > 0)) problem('diagnostics.every', 'a positive integer', c.every);
   for (const key of ['gradients', 'activations', 'histograms'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') problem(`diagnostics.${key}`, 'true or false', c[key]);
   }
-  const parts = { gradients: c.gradients === true, activations: c.activations === true, histograms: c.histograms === true };
+  const parts = {
+    gradients: c.gradients === true,
+    activations: c.activations === true,
+    histograms: c.histograms === true,
+  };
   const given = typeof c.thresholds === 'object' && c.thresholds !== null ? c.thresholds : {};
-  if (c.thresholds !== undefined && given !== c.thresholds) problem('diagnostics.thresholds', 'an object of thresholds', c.thresholds);
+  if (c.thresholds !== undefined && given !== c.thresholds)
+    problem('diagnostics.thresholds', 'an object of thresholds', c.thresholds);
   const thresholds = { ...DEFAULT_THRESHOLDS, ...given };
   checkThresholds(given, problem);
   const stopOn = c.stopOn ?? [];
-  if (!Array.isArray(stopOn)) problem('diagnostics.stopOn', `a list of ${FLAG_KINDS.map((k) => `'${k}'`).join(', ')}`, stopOn);
+  if (!Array.isArray(stopOn))
+    problem('diagnostics.stopOn', `a list of ${FLAG_KINDS.map((k) => `'${k}'`).join(', ')}`, stopOn);
   else {
     (stopOn as readonly FlagKind[]).forEach((kind, i) => {
-      if (!FLAG_KINDS.includes(kind)) problem(`diagnostics.stopOn[${i}]`, `one of ${FLAG_KINDS.map((k) => `'${k}'`).join(', ')}`, kind);
-      else if (!parts[NEEDS[kind]]) problem(`diagnostics.stopOn[${i}]`, `diagnostics.${NEEDS[kind]}: true ('${kind}' is judged on ${NEEDS[kind]})`, kind);
+      if (!FLAG_KINDS.includes(kind))
+        problem(`diagnostics.stopOn[${i}]`, `one of ${FLAG_KINDS.map((k) => `'${k}'`).join(', ')}`, kind);
+      else if (!parts[NEEDS[kind]])
+        problem(
+          `diagnostics.stopOn[${i}]`,
+          `diagnostics.${NEEDS[kind]}: true ('${kind}' is judged on ${NEEDS[kind]})`,
+          kind,
+        );
     });
   }
-  return { enabled: parts.gradients || parts.activations || parts.histograms, every, ...parts, thresholds, stopOn: Array.isArray(stopOn) ? [...stopOn] : [] };
+  return {
+    enabled: parts.gradients || parts.activations || parts.histograms,
+    every,
+    ...parts,
+    thresholds,
+    stopOn: Array.isArray(stopOn) ? [...stopOn] : [],
+  };
 }
 
 function checkThresholds(t: Partial<DiagnosticThresholds>, problem: Problem): void {
   const known = Object.keys(DEFAULT_THRESHOLDS);
-  for (const key of Object.keys(t)) if (!known.includes(key)) problem(`diagnostics.thresholds.${key}`, `one of ${known.join(', ')}`, key);
+  for (const key of Object.keys(t))
+    if (!known.includes(key)) problem(`diagnostics.thresholds.${key}`, `one of ${known.join(', ')}`, key);
   const positive = (key: keyof DiagnosticThresholds) => {
     const v = t[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) problem(`diagnostics.thresholds.${key}`, 'a positive number', v);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      problem(`diagnostics.thresholds.${key}`, 'a positive number', v);
   };
   (['vanishingRatio', 'explodingNorm', 'bnMean', 'collapseStd'] as const).forEach(positive);
-  if (t.runLength !== undefined && !(Number.isInteger(t.runLength) && t.runLength > 0)) problem('diagnostics.thresholds.runLength', 'a positive integer', t.runLength);
-  if (t.jumpFactor !== undefined && !(typeof t.jumpFactor === 'number' && t.jumpFactor > 1)) problem('diagnostics.thresholds.jumpFactor', 'a number > 1', t.jumpFactor);
-  if (t.bnStdFactor !== undefined && !(typeof t.bnStdFactor === 'number' && t.bnStdFactor > 1)) problem('diagnostics.thresholds.bnStdFactor', 'a number > 1', t.bnStdFactor);
-  if (t.deadFraction !== undefined && !(typeof t.deadFraction === 'number' && t.deadFraction >= 0 && t.deadFraction < 1)) problem('diagnostics.thresholds.deadFraction', 'a number in [0, 1)', t.deadFraction);
+  if (t.runLength !== undefined && !(Number.isInteger(t.runLength) && t.runLength > 0))
+    problem('diagnostics.thresholds.runLength', 'a positive integer', t.runLength);
+  if (t.jumpFactor !== undefined && !(typeof t.jumpFactor === 'number' && t.jumpFactor > 1))
+    problem('diagnostics.thresholds.jumpFactor', 'a number > 1', t.jumpFactor);
+  if (t.bnStdFactor !== undefined && !(typeof t.bnStdFactor === 'number' && t.bnStdFactor > 1))
+    problem('diagnostics.thresholds.bnStdFactor', 'a number > 1', t.bnStdFactor);
+  if (
+    t.deadFraction !== undefined &&
+    !(typeof t.deadFraction === 'number' && t.deadFraction >= 0 && t.deadFraction < 1)
+  )
+    problem('diagnostics.thresholds.deadFraction', 'a number in [0, 1)', t.deadFraction);
 }

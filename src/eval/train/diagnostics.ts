@@ -7,7 +7,14 @@
  */
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
-import type { ActivationProbe, DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram, LayerNorms, TrainDiagnostics } from '../../core/diagnostics.js';
+import type {
+  ActivationProbe,
+  DiagnosticCheck,
+  DiagnosticFlag,
+  DiagnosticHistogram,
+  LayerNorms,
+  TrainDiagnostics,
+} from '../../core/diagnostics.js';
 import { loadTf } from '../../backend/tf.js';
 import { FlagWatcher } from './diagnostic-flags.js';
 import { HISTOGRAM_BINS, type ResolvedDiagnostics } from './diagnostics-config.js';
@@ -48,9 +55,21 @@ export function activationFigures(model: LayersModel, probes: readonly ProbePoin
   const tf = loadTf();
   if (probes.length === 0) return new Float32Array(0);
   return tf.tidy(() => {
-    const outputs = model.execute(x, probes.map((p) => (model.getLayer(p.layer).output as SymbolicTensor).name));
+    const outputs = model.execute(
+      x,
+      probes.map((p) => (model.getLayer(p.layer).output as SymbolicTensor).name),
+    );
     const list = Array.isArray(outputs) ? outputs : [outputs];
-    return tf.concat(list.map((out, i) => probeFigures(out, (probes[i] as ProbePoint).kind === 'bn' ? affineOf(model, (probes[i] as ProbePoint).layer) : undefined))).dataSync() as Float32Array;
+    return tf
+      .concat(
+        list.map((out, i) =>
+          probeFigures(
+            out,
+            (probes[i] as ProbePoint).kind === 'bn' ? affineOf(model, (probes[i] as ProbePoint).layer) : undefined,
+          ),
+        ),
+      )
+      .dataSync() as Float32Array;
   });
 }
 
@@ -121,29 +140,49 @@ export class DiagnosticsRecorder {
 
   /** What the engine measures at a check. */
   request(probe: Tensor4D | undefined, lastOfEpoch: boolean): CheckRequest {
-    return { norms: this.cfg.gradients, gradientValues: this.cfg.histograms && lastOfEpoch, ...(this.cfg.activations && probe !== undefined ? { probe } : {}) };
+    return {
+      norms: this.cfg.gradients,
+      gradientValues: this.cfg.histograms && lastOfEpoch,
+      ...(this.cfg.activations && probe !== undefined ? { probe } : {}),
+    };
   }
 
   /** Records a check's figures; returns the flags it raised. */
   record(step: number, epoch: number, figures: CheckFigures): DiagnosticFlag[] {
     if (!this.cfg.gradients && !this.cfg.activations) return [];
-    const check: DiagnosticCheck = { step, epoch, ...(this.cfg.gradients ? this.norms(figures) : {}), ...(figures.activations === undefined ? {} : { activations: this.activations(figures.activations) }) };
+    const check: DiagnosticCheck = {
+      step,
+      epoch,
+      ...(this.cfg.gradients ? this.norms(figures) : {}),
+      ...(figures.activations === undefined ? {} : { activations: this.activations(figures.activations) }),
+    };
     this.checks.push(check);
     return this.watcher.observe(check);
   }
 
   /** Adds epoch `epoch`'s histograms: the weights at its end, the gradients of its last step (per weight, in `params` order). */
   addHistograms(epoch: number, weights: readonly ArrayLike<number>[], gradients: readonly ArrayLike<number>[]): void {
-    for (const [kind, values] of [['weight', weights], ['gradient', gradients]] as const) {
+    for (const [kind, values] of [
+      ['weight', weights],
+      ['gradient', gradients],
+    ] as const) {
       this.layers.forEach((layer, l) => {
-        const { min, max, counts } = histogram(values.filter((_, i) => this.layerIndex[i] === l), HISTOGRAM_BINS);
+        const { min, max, counts } = histogram(
+          values.filter((_, i) => this.layerIndex[i] === l),
+          HISTOGRAM_BINS,
+        );
         this.histograms.push({ epoch, layer, kind, min: roundFigure(min), max: roundFigure(max), counts });
       });
     }
   }
 
   result(): TrainDiagnostics {
-    return { every: this.cfg.every, checks: this.checks, ...(this.cfg.histograms ? { histograms: this.histograms } : {}), flags: this.watcher.flags };
+    return {
+      every: this.cfg.every,
+      checks: this.checks,
+      ...(this.cfg.histograms ? { histograms: this.histograms } : {}),
+      flags: this.watcher.flags,
+    };
   }
 
   private norms(figures: CheckFigures): { globalGradNorm?: number; layers?: LayerNorms[] } {
@@ -157,7 +196,11 @@ export class DiagnosticsRecorder {
       weights[l] = (weights[l] as number) + (squaredWeights[i] as number);
       total += squaredGrads[i] as number;
     });
-    const layers = this.layers.map((layer, l) => ({ layer, gradNorm: roundFigure(Math.sqrt(grads[l] as number)), weightNorm: roundFigure(Math.sqrt(weights[l] as number)) }));
+    const layers = this.layers.map((layer, l) => ({
+      layer,
+      gradNorm: roundFigure(Math.sqrt(grads[l] as number)),
+      weightNorm: roundFigure(Math.sqrt(weights[l] as number)),
+    }));
     return { globalGradNorm: roundFigure(Math.sqrt(total)), layers };
   }
 
@@ -165,7 +208,9 @@ export class DiagnosticsRecorder {
     return this.probes.map(({ layer, kind }, i) => {
       const at = (k: number) => roundFigure(values[PROBE_FIGURES * i + k] as number);
       const common = { layer, kind, mean: at(0), std: at(1) };
-      return kind === 'relu' ? { ...common, zeroFraction: at(2), deadFraction: at(3) } : { ...common, channelMeanAbs: at(4), channelStd: at(5) };
+      return kind === 'relu'
+        ? { ...common, zeroFraction: at(2), deadFraction: at(3) }
+        : { ...common, channelMeanAbs: at(4), channelStd: at(5) };
     });
   }
 }

@@ -18,9 +18,21 @@ import { trainStep, type StepContext } from './step.js';
  * has `diagnose` (the figures of a check, src/eval/compile/diagnose.ts) for the weights `diagnosedParams`.
  */
 export interface CompiledSteps {
-  train(x: Tensor4D, labels: Tensor1D, lr: number, seed: readonly [number, number], quantizationAware?: boolean): ArrayLike<number>;
+  train(
+    x: Tensor4D,
+    labels: Tensor1D,
+    lr: number,
+    seed: readonly [number, number],
+    quantizationAware?: boolean,
+  ): ArrayLike<number>;
   evaluate(x: Tensor4D, labels: Tensor1D): ArrayLike<number>;
-  diagnose?(x: Tensor4D, labels: Tensor1D, seed: readonly [number, number], probe: Tensor4D | undefined, gradientValues: boolean): CheckFigures;
+  diagnose?(
+    x: Tensor4D,
+    labels: Tensor1D,
+    seed: readonly [number, number],
+    probe: Tensor4D | undefined,
+    gradientValues: boolean,
+  ): CheckFigures;
   readonly diagnosedParams?: readonly string[] | undefined;
   /** The values of `diagnosedParams`, in order. */
   diagnosedValues?(): Float32Array[];
@@ -46,9 +58,18 @@ export type Engine = {
 };
 
 export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig, probes: readonly ProbePoint[]): Engine {
-  const params: Param[] = model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, cfg.optimizer.decayOn) }));
+  const params: Param[] = model.trainableWeights.map((w) => ({
+    variable: w.read() as Variable,
+    decay: decays(w.originalName, cfg.optimizer.decayOn),
+  }));
   const optimizer = createOptimizer(cfg.optimizer, params);
-  const ctx: StepContext = { model, params, optimizer, labelSmoothing: cfg.labelSmoothing, ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }) };
+  const ctx: StepContext = {
+    model,
+    params,
+    optimizer,
+    labelSmoothing: cfg.labelSmoothing,
+    ...(cfg.clipNorm === undefined ? {} : { clipNorm: cfg.clipNorm }),
+  };
   const dropout = model.layers.filter((l) => MASK_LAYERS.has(l.getClassName()));
   return {
     step: (batch, lr, rng, quantizationAware, check) => {
@@ -57,7 +78,16 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig, probes
       const activations = check?.probe === undefined ? undefined : activationFigures(model, probes, check.probe);
       const { loss, correct, squaredGrads, squaredWeights, gradientValues } = trainStep(ctx, batch, lr, check);
       if (check === undefined) return { loss, correct };
-      return { loss, correct, check: { ...(squaredGrads === undefined ? {} : { squaredGrads }), ...(squaredWeights === undefined ? {} : { squaredWeights }), ...(gradientValues === undefined ? {} : { gradientValues }), ...(activations === undefined ? {} : { activations }) } };
+      return {
+        loss,
+        correct,
+        check: {
+          ...(squaredGrads === undefined ? {} : { squaredGrads }),
+          ...(squaredWeights === undefined ? {} : { squaredWeights }),
+          ...(gradientValues === undefined ? {} : { gradientValues }),
+          ...(activations === undefined ? {} : { activations }),
+        },
+      };
     },
     evaluateBatch: (batch) => inferenceStats(model, batch),
     params: model.trainableWeights.map((w) => w.originalName),
@@ -73,7 +103,11 @@ export function compiledEngine(compiled: CompiledSteps): Engine {
       // The check reads the weights before this step's update, on the same batch and dropout masks.
       const figures = check === undefined ? undefined : diagnose(compiled, batch, seed, check);
       const stats = compiled.train(batch.x, batch.labels, lr, seed, quantizationAware);
-      return { loss: stats[0] as number, correct: stats[1] as number, ...(figures === undefined ? {} : { check: figures }) };
+      return {
+        loss: stats[0] as number,
+        correct: stats[1] as number,
+        ...(figures === undefined ? {} : { check: figures }),
+      };
     },
     evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),
     params: compiled.diagnosedParams ?? [],
@@ -82,7 +116,13 @@ export function compiledEngine(compiled: CompiledSteps): Engine {
   };
 }
 
-function diagnose(compiled: CompiledSteps, batch: BatchTensors, seed: readonly [number, number], check: CheckRequest): CheckFigures {
-  if (compiled.diagnose === undefined) throw new Error('bug: diagnostics on a graph compiled without them (compile with train.diagnostics)');
+function diagnose(
+  compiled: CompiledSteps,
+  batch: BatchTensors,
+  seed: readonly [number, number],
+  check: CheckRequest,
+): CheckFigures {
+  if (compiled.diagnose === undefined)
+    throw new Error('bug: diagnostics on a graph compiled without them (compile with train.diagnostics)');
   return compiled.diagnose(batch.x, batch.labels, seed, check.probe, check.gradientValues);
 }

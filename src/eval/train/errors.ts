@@ -39,7 +39,9 @@ export class DiagnosticsStopError extends Error {
     readonly diagnostics: TrainDiagnostics,
   ) {
     const where = flag.layer === undefined ? 'the global gradient norm' : `layer ${flag.layer}`;
-    super(`training stopped by diagnostics.stopOn: ${flag.kind} at ${where}, step ${flag.step} (epoch ${epoch}): ${flag.value} against the threshold ${flag.threshold}, since step ${flag.firstStep}`);
+    super(
+      `training stopped by diagnostics.stopOn: ${flag.kind} at ${where}, step ${flag.step} (epoch ${epoch}): ${flag.value} against the threshold ${flag.threshold}, since step ${flag.firstStep}`,
+    );
     this.name = 'DiagnosticsStopError';
   }
 }

@@ -8,7 +8,11 @@ import { correctCount, softmaxCrossEntropy } from './loss.js';
 export type Evaluation = { readonly loss: number; readonly accuracy: number; readonly count: number };
 
 /** How to evaluate: batch size and the transform of evaluation batches (normalisation). */
-export type EvaluateOptions = { readonly batchSize: number; readonly transform?: BatchTransform; readonly buffer?: BatchBuffer };
+export type EvaluateOptions = {
+  readonly batchSize: number;
+  readonly transform?: BatchTransform;
+  readonly buffer?: BatchBuffer;
+};
 
 /**
  * Loss and accuracy of `model` over the images of `part`, in batches, with BatchNorm in inference mode
@@ -29,7 +33,11 @@ export function inferenceStats(model: LayersModel, batch: BatchTensors): ArrayLi
 }
 
 /** Loss and accuracy over a part from a function giving each batch's [mean loss, correct count]. */
-export function evaluateBatches(part: IndexedImages, options: EvaluateOptions, batchStats: (batch: BatchTensors) => ArrayLike<number>): Evaluation {
+export function evaluateBatches(
+  part: IndexedImages,
+  options: EvaluateOptions,
+  batchStats: (batch: BatchTensors) => ArrayLike<number>,
+): Evaluation {
   const tf = loadTf();
   const buffer = options.buffer ?? new BatchBuffer(part.set.shape, options.batchSize);
   const rng = new Rng('evaluate');

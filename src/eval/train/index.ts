@@ -1,8 +1,36 @@
-export { BatchBuffer, epochOrder, subsetOf, type BatchTensors, type BatchTransform, type IndexedImages, type TrainData } from './batches.js';
+export {
+  BatchBuffer,
+  epochOrder,
+  subsetOf,
+  type BatchTensors,
+  type BatchTransform,
+  type IndexedImages,
+  type TrainData,
+} from './batches.js';
 export { clipCoefficient, globalNorm } from './clip.js';
-export { DEFAULT_QAT_MOMENTUM, resolveTrainConfig, type QatConfig, type ResolvedQat, type ResolvedTrainConfig, type TrainConfig } from './config.js';
-export { activationFigures, DiagnosticsRecorder, PROBE_FIGURES, type CheckFigures, type CheckRequest } from './diagnostics.js';
-export { DEFAULT_EVERY, DEFAULT_THRESHOLDS, HISTOGRAM_BINS, type DiagnosticsConfig, type DiagnosticThresholds, type ResolvedDiagnostics } from './diagnostics-config.js';
+export {
+  DEFAULT_QAT_MOMENTUM,
+  resolveTrainConfig,
+  type QatConfig,
+  type ResolvedQat,
+  type ResolvedTrainConfig,
+  type TrainConfig,
+} from './config.js';
+export {
+  activationFigures,
+  DiagnosticsRecorder,
+  PROBE_FIGURES,
+  type CheckFigures,
+  type CheckRequest,
+} from './diagnostics.js';
+export {
+  DEFAULT_EVERY,
+  DEFAULT_THRESHOLDS,
+  HISTOGRAM_BINS,
+  type DiagnosticsConfig,
+  type DiagnosticThresholds,
+  type ResolvedDiagnostics,
+} from './diagnostics-config.js';
 export { flagsOf, FlagWatcher } from './diagnostic-flags.js';
 export { modelProbePoints, probePoints, type ProbePoint } from './probes.js';
 export { DiagnosticsStopError, DivergedError, TrainConfigError } from './errors.js';
@@ -10,6 +38,22 @@ export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type Evalua
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { type CompiledSteps } from './engines.js';
 export { train, type TrainEngineOptions, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
-export { createOptimizer, decays, withOptimizerDefaults, type DecayOn, type Optimizer, type OptimizerConfig, type Param, type ResolvedOptimizer } from './optimizers.js';
-export { cosineAnnealing, lrAt, toStepSchedule, withScheduleDefaults, type ScheduleConfig, type StepSchedule } from './schedule.js';
+export {
+  createOptimizer,
+  decays,
+  withOptimizerDefaults,
+  type DecayOn,
+  type Optimizer,
+  type OptimizerConfig,
+  type Param,
+  type ResolvedOptimizer,
+} from './optimizers.js';
+export {
+  cosineAnnealing,
+  lrAt,
+  toStepSchedule,
+  withScheduleDefaults,
+  type ScheduleConfig,
+  type StepSchedule,
+} from './schedule.js';
 export { trainStep, type StepContext, type StepMeasure, type StepStats } from './step.js';

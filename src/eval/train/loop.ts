@@ -64,13 +64,21 @@ export type TrainEngineOptions = { readonly compiled?: CompiledSteps; readonly p
  * `diagnostics.stopOn` names. The model stays the caller's; everything else the run creates
  * (optimizer slots, batches) is disposed before it returns or throws.
  */
-export async function train(model: LayersModel, data: TrainData, config: TrainConfig | ResolvedTrainConfig, hooks: TrainHooks = {}, options: TrainEngineOptions = {}): Promise<TrainResult> {
+export async function train(
+  model: LayersModel,
+  data: TrainData,
+  config: TrainConfig | ResolvedTrainConfig,
+  hooks: TrainHooks = {},
+  options: TrainEngineOptions = {},
+): Promise<TrainResult> {
   const started = performance.now();
   const cfg = 'budget' in config ? config : resolveTrainConfig(config);
   const { compiled } = options;
   checkData(model, data, cfg);
   if (compiled === undefined && cfg.qat !== undefined) {
-    throw new TrainConfigError(['qat: quantization-aware training needs the compiled engine (trainModel compiles the network)']);
+    throw new TrainConfigError([
+      'qat: quantization-aware training needs the compiled engine (trainModel compiles the network)',
+    ]);
   }
   const rng = new Rng(cfg.seed);
   const trainIndices = subsetOf(data.train.indices, cfg.dataFraction, rng.derive('subset'));
@@ -132,7 +140,9 @@ class Run {
     this.buffer = new BatchBuffer(data.train.set.shape, cfg.batchSize);
     this.evalBuffer = new BatchBuffer(data.train.set.shape, cfg.evalBatchSize);
     this.qatFrom = qatStartStep(plan, cfg);
-    this.recorder = cfg.diagnostics.enabled ? new DiagnosticsRecorder(cfg.diagnostics, engine.params, probes) : undefined;
+    this.recorder = cfg.diagnostics.enabled
+      ? new DiagnosticsRecorder(cfg.diagnostics, engine.params, probes)
+      : undefined;
     this.probe = cfg.diagnostics.activations ? this.probeBatch(trainIndices) : undefined;
   }
 
@@ -143,7 +153,13 @@ class Run {
   private probeBatch(trainIndices: Uint32Array): Tensor4D {
     const part = this.data.validation ?? { set: this.data.train.set, indices: trainIndices };
     const count = Math.min(this.cfg.batchSize, part.indices.length);
-    const batch = new BatchBuffer(part.set.shape, count).next(part.set, part.indices, 0, this.data.transform?.eval, new Rng('probe'));
+    const batch = new BatchBuffer(part.set.shape, count).next(
+      part.set,
+      part.indices,
+      0,
+      this.data.transform?.eval,
+      new Rng('probe'),
+    );
     batch.labels.dispose();
     return batch.x;
   }
@@ -158,7 +174,8 @@ class Run {
       const begun = performance.now();
       const done = await this.epoch(epoch, indices);
       if (done === undefined) return true;
-      if (this.cfg.diagnostics.histograms) this.recorder?.addHistograms(epoch, this.engine.paramValues(), this.lastGradients ?? []);
+      if (this.cfg.diagnostics.histograms)
+        this.recorder?.addHistograms(epoch, this.engine.paramValues(), this.lastGradients ?? []);
       const validation = this.data.validation === undefined ? undefined : this.evaluate(this.data.validation);
       const metrics: EpochMetrics = {
         epoch,
@@ -185,9 +202,16 @@ class Run {
     for (let s = 0; s < steps; s++) {
       if (this.hooks.signal?.aborted === true || this.hooks.shouldStop?.() === true) return undefined;
       const lr = lrAt(this.step, this.plan.totalSteps, this.schedule);
-      const batch = this.buffer.next(this.data.train.set, order, s * this.cfg.batchSize, this.data.transform?.train, augment);
+      const batch = this.buffer.next(
+        this.data.train.set,
+        order,
+        s * this.cfg.batchSize,
+        this.data.transform?.train,
+        augment,
+      );
       const last = s === steps - 1;
-      const check = this.recorder?.isCheck(this.step + 1, last) === true ? this.recorder.request(this.probe, last) : undefined;
+      const check =
+        this.recorder?.isCheck(this.step + 1, last) === true ? this.recorder.request(this.probe, last) : undefined;
       let stats: EngineStep;
       try {
         stats = this.engine.step(batch, lr, dropout, this.qatFrom !== undefined && this.step >= this.qatFrom, check);
@@ -196,7 +220,8 @@ class Run {
       }
       this.step += 1;
       if (stats.check !== undefined) this.checked(epoch, stats.check);
-      if (!Number.isFinite(stats.loss)) throw new DivergedError(this.step, epoch, stats.loss, this.metrics, this.recorder?.result());
+      if (!Number.isFinite(stats.loss))
+        throw new DivergedError(this.step, epoch, stats.loss, this.metrics, this.recorder?.result());
       sums.lossSum += stats.loss * batch.count;
       sums.correct += stats.correct;
       sums.seen += batch.count;
@@ -209,7 +234,11 @@ class Run {
 
   evaluate(part: IndexedImages): Evaluation {
     const transform = this.data.transform?.eval;
-    const options = { batchSize: this.cfg.evalBatchSize, buffer: this.evalBuffer, ...(transform === undefined ? {} : { transform }) };
+    const options = {
+      batchSize: this.cfg.evalBatchSize,
+      buffer: this.evalBuffer,
+      ...(transform === undefined ? {} : { transform }),
+    };
     return evaluateBatches(part, options, (batch) => this.engine.evaluateBatch(batch));
   }
 
@@ -226,6 +255,13 @@ class Run {
     const now = performance.now();
     if (onProgress === undefined || now - this.lastProgress < progressIntervalMs) return;
     this.lastProgress = now;
-    onProgress({ epoch, epochs: this.plan.epochs, step: this.step, totalSteps: this.plan.totalSteps, loss, learningRate });
+    onProgress({
+      epoch,
+      epochs: this.plan.epochs,
+      step: this.step,
+      totalSteps: this.plan.totalSteps,
+      loss,
+      learningRate,
+    });
   }
 }

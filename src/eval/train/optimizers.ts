@@ -70,8 +70,7 @@ export function decays(name: string, on: DecayOn): boolean {
 
 /** An optimizer config with every default filled in (docs/training.md). */
 export type ResolvedOptimizer =
-  | Required<Extract<OptimizerConfig, { kind: 'sgd' }>>
-  | Required<Extract<OptimizerConfig, { kind: 'adam' | 'adamw' }>>;
+  Required<Extract<OptimizerConfig, { kind: 'sgd' }>> | Required<Extract<OptimizerConfig, { kind: 'adam' | 'adamw' }>>;
 
 /** Fills in the defaults of an optimizer config. */
 export function withOptimizerDefaults(config: OptimizerConfig): ResolvedOptimizer {

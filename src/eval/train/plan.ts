@@ -12,9 +12,12 @@ export type RunPlan = { readonly stepsPerEpoch: number; readonly totalSteps: num
 export function planRun(trainCount: number, cfg: ResolvedTrainConfig): RunPlan {
   const stepsPerEpoch = cfg.dropLast ? Math.floor(trainCount / cfg.batchSize) : Math.ceil(trainCount / cfg.batchSize);
   if (stepsPerEpoch === 0) {
-    throw new TrainConfigError([`dropLast: the training subset (${trainCount} images) is smaller than one batch (${cfg.batchSize}), so no step is left`]);
+    throw new TrainConfigError([
+      `dropLast: the training subset (${trainCount} images) is smaller than one batch (${cfg.batchSize}), so no step is left`,
+    ]);
   }
-  if (cfg.budget.unit === 'epochs') return { stepsPerEpoch, totalSteps: cfg.budget.count * stepsPerEpoch, epochs: cfg.budget.count };
+  if (cfg.budget.unit === 'epochs')
+    return { stepsPerEpoch, totalSteps: cfg.budget.count * stepsPerEpoch, epochs: cfg.budget.count };
   return { stepsPerEpoch, totalSteps: cfg.budget.count, epochs: Math.ceil(cfg.budget.count / stepsPerEpoch) };
 }
 
@@ -35,14 +38,17 @@ export function checkData(model: LayersModel, data: TrainData, cfg: ResolvedTrai
   const problems: string[] = [];
   const output = model.outputs[0]?.shape ?? [];
   if (model.outputs.length !== 1 || output.length !== 2) {
-    problems.push(`model: expected one output of shape [batch, classes] (logits), got ${model.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`);
+    problems.push(
+      `model: expected one output of shape [batch, classes] (logits), got ${model.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`,
+    );
   }
   const classes = output[1] ?? 0;
   const input = model.inputs[0]?.shape.slice(1) ?? [];
   problems.push(...checkPart('train', data.train, input, classes));
   if (data.validation !== undefined) problems.push(...checkPart('validation', data.validation, input, classes));
   if (data.test !== undefined) problems.push(...checkPart('test', data.test, input, classes));
-  if (cfg.test && data.test === undefined) problems.push('test: the config asks for test accuracy but no test part was given');
+  if (cfg.test && data.test === undefined)
+    problems.push('test: the config asks for test accuracy but no test part was given');
   if (problems.length > 0) throw new TrainConfigError(problems, 'training data');
 }
 

@@ -25,7 +25,13 @@ export function probePoints(arch: ResolvedArch, names: ReadonlyMap<string, strin
     if (node.op === 'identity') continue;
     const merge = block === undefined && (node.op === 'add' || node.op === 'concat');
     const kind: ProbeKind | undefined =
-      block === id || merge ? 'block' : node.op === 'bn' ? 'bn' : node.op === 'act' && RELU_FAMILY.has(node.fn) ? 'relu' : undefined;
+      block === id || merge
+        ? 'block'
+        : node.op === 'bn'
+          ? 'bn'
+          : node.op === 'act' && RELU_FAMILY.has(node.fn)
+            ? 'relu'
+            : undefined;
     if (kind !== undefined) points.push({ node: id, layer: names.get(id) as string, kind });
   }
   return points;
@@ -37,8 +43,10 @@ export function modelProbePoints(model: LayersModel): ProbePoint[] {
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     const relu = (cls === 'Activation' && RELU_FAMILY.has(String(layer.getConfig().activation))) || cls === 'ReLU';
-    const kind: ProbeKind | undefined = cls === 'BatchNormalization' || cls === 'FusedBatchNorm' ? 'bn' : relu ? 'relu' : undefined;
-    if (kind !== undefined && layer.inboundNodes.length === 1) points.push({ node: layer.name, layer: layer.name, kind });
+    const kind: ProbeKind | undefined =
+      cls === 'BatchNormalization' || cls === 'FusedBatchNorm' ? 'bn' : relu ? 'relu' : undefined;
+    if (kind !== undefined && layer.inboundNodes.length === 1)
+      points.push({ node: layer.name, layer: layer.name, kind });
   }
   return points;
 }

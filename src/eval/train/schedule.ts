@@ -30,7 +30,13 @@ export type StepSchedule =
       /** SGDR warm restarts: first cycle T_0 steps, each next cycle T_mult times longer. */
       readonly restart?: { readonly t0: number; readonly tMult: number };
     }
-  | { readonly kind: 'one-cycle'; readonly lrMax: number; readonly lrMin: number; readonly rise: number; readonly final: number };
+  | {
+      readonly kind: 'one-cycle';
+      readonly lrMax: number;
+      readonly lrMin: number;
+      readonly rise: number;
+      readonly final: number;
+    };
 
 /** A schedule as configured: lengths in epochs (fractions allowed), turned into steps per run. */
 export type ScheduleConfig =
@@ -104,7 +110,9 @@ export function withScheduleDefaults(config: ScheduleConfig): ScheduleConfig {
     case 'cosine': {
       const { lrMax, lrMin = 0, warmupEpochs = 0, warmupFrom = 'zero', restart } = config;
       const base = { kind: 'cosine', lrMax, lrMin, warmupEpochs, warmupFrom } as const;
-      return restart === undefined ? base : { ...base, restart: { t0Epochs: restart.t0Epochs, tMult: restart.tMult ?? 1 } };
+      return restart === undefined
+        ? base
+        : { ...base, restart: { t0Epochs: restart.t0Epochs, tMult: restart.tMult ?? 1 } };
     }
     case 'one-cycle': {
       const { lrMax, lrMin = lrMax / 25, riseFraction = 0.3, finalFraction = 0.1 } = config;
@@ -127,11 +135,26 @@ export function toStepSchedule(config: ScheduleConfig, stepsPerEpoch: number): S
     case 'cosine': {
       const lrMin = c.lrMin ?? 0;
       const warmupSteps = Math.round((c.warmupEpochs ?? 0) * stepsPerEpoch);
-      const base = { kind: 'cosine', lrMax: c.lrMax, lrMin, warmupSteps, warmupStart: c.warmupFrom === 'min' ? lrMin : 0 } as const;
+      const base = {
+        kind: 'cosine',
+        lrMax: c.lrMax,
+        lrMin,
+        warmupSteps,
+        warmupStart: c.warmupFrom === 'min' ? lrMin : 0,
+      } as const;
       if (c.restart === undefined) return base;
-      return { ...base, restart: { t0: Math.max(1, Math.round(c.restart.t0Epochs * stepsPerEpoch)), tMult: c.restart.tMult ?? 1 } };
+      return {
+        ...base,
+        restart: { t0: Math.max(1, Math.round(c.restart.t0Epochs * stepsPerEpoch)), tMult: c.restart.tMult ?? 1 },
+      };
     }
     case 'one-cycle':
-      return { kind: 'one-cycle', lrMax: c.lrMax, lrMin: c.lrMin ?? c.lrMax / 25, rise: c.riseFraction ?? 0.3, final: c.finalFraction ?? 0.1 };
+      return {
+        kind: 'one-cycle',
+        lrMax: c.lrMax,
+        lrMin: c.lrMin ?? c.lrMax / 25,
+        rise: c.riseFraction ?? 0.3,
+        final: c.finalFraction ?? 0.1,
+      };
   }
 }

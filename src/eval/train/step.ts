@@ -55,8 +55,18 @@ export function trainStep(ctx: StepContext, batch: BatchTensors, lr: number, mea
       const loss = read[0] as number;
       const n = variables.length;
       const norms = readNorms ? read.slice(2, 2 + n) : undefined;
-      const measured = measure?.norms === true ? { squaredGrads: norms as Float32Array, squaredWeights: read.slice(2 + n, 2 + 2 * n) } : {};
-      const values = measure?.gradientValues === true ? { gradientValues: list.map((g, i) => (g === undefined ? new Float32Array((variables[i] as Tensor).size) : (g.dataSync() as Float32Array))) } : {};
+      const measured =
+        measure?.norms === true
+          ? { squaredGrads: norms as Float32Array, squaredWeights: read.slice(2 + n, 2 + 2 * n) }
+          : {};
+      const values =
+        measure?.gradientValues === true
+          ? {
+              gradientValues: list.map((g, i) =>
+                g === undefined ? new Float32Array((variables[i] as Tensor).size) : (g.dataSync() as Float32Array),
+              ),
+            }
+          : {};
       stats = { loss, correct: read[1] as number, ...measured, ...values };
       if (!Number.isFinite(loss)) return;
       const coefficient = ctx.clipNorm !== undefined && norms !== undefined ? clipCoefficient(norms, ctx.clipNorm) : 1;

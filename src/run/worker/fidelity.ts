@@ -8,7 +8,8 @@ export type Fidelity = Readonly<Record<string, number>>;
 export function configAt(config: ExperimentConfig, fidelity: Fidelity | undefined): ExperimentConfig {
   const epochs = fidelity?.epochs;
   if (epochs === undefined) return config;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fidelity.epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fidelity.epochs must be a positive integer, got ${epochs}`);
   return { ...config, train: { ...config.train, epochs } };
 }
 
@@ -16,7 +17,8 @@ export function configAt(config: ExperimentConfig, fidelity: Fidelity | undefine
 export function dataAt(data: TrainData, fidelity: Fidelity | undefined): TrainData {
   const fraction = fidelity?.dataFraction;
   if (fraction === undefined) return data;
-  if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`fidelity.dataFraction must be in (0, 1], got ${fraction}`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new RangeError(`fidelity.dataFraction must be in (0, 1], got ${fraction}`);
   const n = Math.max(1, Math.ceil(fraction * data.train.indices.length));
   return { ...data, train: { ...data.train, indices: data.train.indices.subarray(0, n) } };
 }

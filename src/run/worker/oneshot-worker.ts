@@ -5,7 +5,15 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkerTask } from '../../backend/pool/protocol.js';
 import type { OneShotEpoch } from '../../core/events.js';
-import { oneShotSpace, readCheckpoint, runDarts, supernetArch, supernetSize, writeCheckpoint, type DartsOptions } from '../../search/darts/index.js';
+import {
+  oneShotSpace,
+  readCheckpoint,
+  runDarts,
+  supernetArch,
+  supernetSize,
+  writeCheckpoint,
+  type DartsOptions,
+} from '../../search/darts/index.js';
 import type { ExperimentConfig } from '../config.js';
 import { experimentSpace } from '../experiment-space.js';
 import { trialData } from './trial-data.js';
@@ -26,7 +34,10 @@ export type OneShotMessage =
 /** How supernet training ended: every epoch ran, or a stop ended it after the last recorded epoch. */
 export type OneShotResult = { readonly status: 'finished' | 'stopped' };
 
-export default async function runOneShotTask({ payload: task, port }: WorkerTask<OneShotTask, OneShotMessage>): Promise<OneShotResult> {
+export default async function runOneShotTask({
+  payload: task,
+  port,
+}: WorkerTask<OneShotTask, OneShotMessage>): Promise<OneShotResult> {
   const { config, options } = task;
   const { data, numClasses, shape } = await trialData(config);
   const space = experimentSpace(config);
@@ -34,7 +45,16 @@ export default async function runOneShotTask({ payload: task, port }: WorkerTask
   await mkdir(task.dir, { recursive: true });
   const resume = task.resumeFrom === undefined ? undefined : await readCheckpoint(task.resumeFrom);
   const status = await runDarts(
-    { space: oneShotSpace(space), arch, options, data, seed: config.seed, ...(resume === undefined ? {} : { resume }), peakMemory: () => process.resourceUsage().maxRSS * 1024, engine: config.train?.engine ?? 'compiled' },
+    {
+      space: oneShotSpace(space),
+      arch,
+      options,
+      data,
+      seed: config.seed,
+      ...(resume === undefined ? {} : { resume }),
+      peakMemory: () => process.resourceUsage().maxRSS * 1024,
+      engine: config.train?.engine ?? 'compiled',
+    },
     {
       onProgress: (epoch, fraction, loss) => port.postMessage({ kind: 'batch', epoch, fraction, loss }),
       onEpoch: async (record, state) => {

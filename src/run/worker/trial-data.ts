@@ -1,6 +1,13 @@
 import type { Dataset } from '../../core/data.js';
 import { Rng } from '../../core/rng.js';
-import { augmentBatch, channelStats, loadDataset, normalizeBatch, splitTrainValidation, type ChannelStats } from '../../backend/data/index.js';
+import {
+  augmentBatch,
+  channelStats,
+  loadDataset,
+  normalizeBatch,
+  splitTrainValidation,
+  type ChannelStats,
+} from '../../backend/data/index.js';
 import type { TrainData } from '../../eval/train/index.js';
 import type { ExperimentConfig } from '../config.js';
 
@@ -22,7 +29,9 @@ function datasetOf(config: ExperimentConfig): Promise<Dataset> {
  * the experiment seed), per-channel normalisation from the training part (`stats`), and the
  * configured augmentation of training batches.
  */
-export async function trialData(config: ExperimentConfig): Promise<{ data: TrainData; numClasses: number; shape: readonly number[]; stats: ChannelStats }> {
+export async function trialData(
+  config: ExperimentConfig,
+): Promise<{ data: TrainData; numClasses: number; shape: readonly number[]; stats: ChannelStats }> {
   const dataset = await datasetOf(config);
   const { train, validation } = splitTrainValidation(dataset.train, {
     seed: config.seed,

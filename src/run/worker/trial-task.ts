@@ -24,5 +24,13 @@ export function trialSeed(experimentSeed: number, number: number): number {
 /** The task payload of a trial. */
 export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
   const fidelity = trial.fidelity === undefined ? {} : { fidelity: trial.fidelity };
-  return { version: 1, trialId: trial.id, number: trial.number, sample: trial.sample, config, seed: trialSeed(config.seed, trial.number), ...fidelity };
+  return {
+    version: 1,
+    trialId: trial.id,
+    number: trial.number,
+    sample: trial.sample,
+    config,
+    seed: trialSeed(config.seed, trial.number),
+    ...fidelity,
+  };
 }

@@ -24,7 +24,10 @@ import { DISK_REFUSALS, diskRefusal } from '../../backend/storage/disk-refusal.j
 /** Inference latency of a trained trial: batch 1, median of 5 after 2 warm-up runs. */
 const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;
 
-export default async function evaluateTrial({ payload: task, port }: WorkerTask<TrialTask, TrialProgress>): Promise<TrialOutcome> {
+export default async function evaluateTrial({
+  payload: task,
+  port,
+}: WorkerTask<TrialTask, TrialProgress>): Promise<TrialOutcome> {
   const config = configAt(task.config, task.fidelity);
   const started = performance.now();
   const loaded = await trialData(config);
@@ -48,13 +51,23 @@ export default async function evaluateTrial({ payload: task, port }: WorkerTask<
   try {
     const hooks: TrainHooks = {
       onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
-      onProgress: (p) => send({ kind: 'batch', epoch: p.epoch, fraction: epochFraction(p.step, p.totalSteps, p.epoch, p.epochs), loss: p.loss }),
+      onProgress: (p) =>
+        send({
+          kind: 'batch',
+          epoch: p.epoch,
+          fraction: epochFraction(p.step, p.totalSteps, p.epoch, p.epochs),
+          loss: p.loss,
+        }),
     };
-    const result = await trainModel(arch, model, data, trainConfig, { hooks, ...(config.measureLatency ? { latency: LATENCY } : {}) });
+    const result = await trainModel(arch, model, data, trainConfig, {
+      hooks,
+      ...(config.measureLatency ? { latency: LATENCY } : {}),
+    });
     const last = result.epochs[result.epochs.length - 1];
     const cost = costOf(arch, trainCostOptions(trainConfig, result.engine));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
-    if (keepModelsOf(config) !== 'none') await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
+    if (keepModelsOf(config) !== 'none')
+      await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
     return {
       metrics: {
         validationAccuracy: last?.validationAccuracy ?? Number.NaN,
@@ -88,7 +101,9 @@ export default async function evaluateTrial({ payload: task, port }: WorkerTask<
 /** The full-integer network's accuracy and loss after quantization-aware training (docs/training.md). */
 function fullIntegerMetrics(qat: QuantizationAwareResult | undefined): Record<string, number> {
   return {
-    ...(qat?.validation === undefined ? {} : { fullIntegerValidationAccuracy: qat.validation.accuracy, fullIntegerValidationLoss: qat.validation.loss }),
+    ...(qat?.validation === undefined
+      ? {}
+      : { fullIntegerValidationAccuracy: qat.validation.accuracy, fullIntegerValidationLoss: qat.validation.loss }),
     ...(qat?.test === undefined ? {} : { fullIntegerTestAccuracy: qat.test.accuracy }),
   };
 }
@@ -99,7 +114,11 @@ function fullIntegerMetrics(qat: QuantizationAwareResult | undefined): Record<st
  * `read-only`, on which the driver stops the search resumably; any other failure to save leaves the
  * trial as it is (the model is just not exported). A half-written folder is removed either way.
  */
-async function saveModel(model: ReturnType<typeof buildModel>, dir: string, qat: QuantizationAwareResult | undefined): Promise<void> {
+async function saveModel(
+  model: ReturnType<typeof buildModel>,
+  dir: string,
+  qat: QuantizationAwareResult | undefined,
+): Promise<void> {
   try {
     await mkdir(dir, { recursive: true }); // tfjs's file:// handler creates only the last folder
     await model.save(`file://${dir}`);

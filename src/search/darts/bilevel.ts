@@ -34,7 +34,11 @@ export function supernetLoss(net: Supernet, batch: BatchTensors): Scalar {
 }
 
 /** Gradients of the loss on `batch` with respect to `variables` (in their order), and the loss. */
-export function gradients(net: Supernet, batch: BatchTensors, variables: readonly Variable[]): { loss: number; grads: Tensor[] } {
+export function gradients(
+  net: Supernet,
+  batch: BatchTensors,
+  variables: readonly Variable[],
+): { loss: number; grads: Tensor[] } {
   const tf = loadTf();
   const { value, grads } = tf.variableGrads(() => supernetLoss(net, batch), [...variables]);
   const loss = value.dataSync()[0] as number;
@@ -43,14 +47,26 @@ export function gradients(net: Supernet, batch: BatchTensors, variables: readonl
 }
 
 /** ∇α L_val(w, α): the first-order architecture gradient, and the validation loss. */
-export function firstOrderAlphaGrads(net: Supernet, alphas: readonly Variable[], valBatch: BatchTensors): { loss: number; grads: Tensor[] } {
+export function firstOrderAlphaGrads(
+  net: Supernet,
+  alphas: readonly Variable[],
+  valBatch: BatchTensors,
+): { loss: number; grads: Tensor[] } {
   return gradients(net, valBatch, alphas);
 }
 
 /** Sets every weight to base + scale · direction (direction undefined: base). */
 function moveTo(params: readonly Param[], base: readonly Tensor[], direction?: readonly Tensor[], scale = 0): void {
   const tf = loadTf();
-  tf.tidy(() => params.forEach((p, i) => p.variable.assign(direction === undefined ? (base[i] as Tensor) : tf.add(base[i] as Tensor, tf.mul(direction[i] as Tensor, scale)))));
+  tf.tidy(() =>
+    params.forEach((p, i) =>
+      p.variable.assign(
+        direction === undefined
+          ? (base[i] as Tensor)
+          : tf.add(base[i] as Tensor, tf.mul(direction[i] as Tensor, scale)),
+      ),
+    ),
+  );
 }
 
 /**
@@ -93,7 +109,9 @@ export function secondOrderAlphaGrads(
     const plus = gradients(net, trainBatch, alphas).grads;
     moveTo(params, base, dW, -epsilon);
     const minus = gradients(net, trainBatch, alphas).grads;
-    const grads = tf.tidy(() => dAlpha.map((g, i) => tf.sub(g, tf.mul(tf.sub(plus[i] as Tensor, minus[i] as Tensor), step.xi / (2 * epsilon)))));
+    const grads = tf.tidy(() =>
+      dAlpha.map((g, i) => tf.sub(g, tf.mul(tf.sub(plus[i] as Tensor, minus[i] as Tensor), step.xi / (2 * epsilon)))),
+    );
     tf.dispose([...plus, ...minus]);
     return { loss: unrolled.loss, grads };
   } finally {

@@ -10,7 +10,10 @@ const MAGIC = 'NASCKPT1';
 /** One named float32 array and its shape. */
 export type NamedArray = { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array };
 
-type Header = { readonly meta: Json; readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[] };
+type Header = {
+  readonly meta: Json;
+  readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[];
+};
 
 /** Writes `arrays` and `meta` to `file` atomically. */
 export async function writeCheckpoint(file: string, meta: Json, arrays: readonly NamedArray[]): Promise<void> {
@@ -42,7 +45,8 @@ export async function writeCheckpoint(file: string, meta: Json, arrays: readonly
 /** Reads a checkpoint written by {@link writeCheckpoint}; a damaged file is an error naming it. */
 export async function readCheckpoint(file: string): Promise<{ meta: Json; arrays: Map<string, NamedArray> }> {
   const bytes = await readFile(file);
-  if (bytes.length < MAGIC.length + 4 || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${file} is not a nas checkpoint`);
+  if (bytes.length < MAGIC.length + 4 || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC)
+    throw new Error(`${file} is not a nas checkpoint`);
   const length = bytes.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4 + length;
   const header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, start)) as Header;
@@ -51,7 +55,9 @@ export async function readCheckpoint(file: string): Promise<{ meta: Json; arrays
   for (const t of header.tensors) {
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (t.offset + size > floats) throw new Error(`${file} is truncated: tensor "${t.name}" ends past the data`);
-    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start + 4 * t.offset, bytes.byteOffset + start + 4 * (t.offset + size)));
+    const data = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset + start + 4 * t.offset, bytes.byteOffset + start + 4 * (t.offset + size)),
+    );
     arrays.set(t.name, { name: t.name, shape: t.shape, data });
   }
   return { meta: header.meta, arrays };

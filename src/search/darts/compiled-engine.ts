@@ -42,7 +42,9 @@ function engineOn(model: CompiledModel, names: readonly string[], o: DartsOption
       if (v.name === 'optimizer/step') return tf.scalar(alphaSteps);
       const saved = arrays.get(names[i] as string);
       if (saved === undefined || saved.shape.join() !== v.shape.join()) {
-        throw new Error(`checkpoint does not fit this supernet: "${names[i]}" is [${saved?.shape.join(', ') ?? 'missing'}], expected [${v.shape.join(', ')}]`);
+        throw new Error(
+          `checkpoint does not fit this supernet: "${names[i]}" is [${saved?.shape.join(', ') ?? 'missing'}], expected [${v.shape.join(', ')}]`,
+        );
       }
       return tf.tensor(saved.data, [...v.shape]);
     });
@@ -58,7 +60,10 @@ function engineOn(model: CompiledModel, names: readonly string[], o: DartsOption
       const rate = tf.scalar(lr);
       try {
         const valBatch = { vx: alphaBatch.x, vlabels: alphaBatch.labels };
-        const stats = o.order === 'first' ? model.stats('alpha_first', valBatch) : model.stats('alpha_second', { x: wBatch.x, labels: wBatch.labels, ...valBatch, lr: rate });
+        const stats =
+          o.order === 'first'
+            ? model.stats('alpha_first', valBatch)
+            : model.stats('alpha_second', { x: wBatch.x, labels: wBatch.labels, ...valBatch, lr: rate });
         return stats[1] === 1 ? (stats[0] as number) : Number.NaN;
       } finally {
         rate.dispose();
@@ -77,12 +82,22 @@ function engineOn(model: CompiledModel, names: readonly string[], o: DartsOption
     get weightSteps() {
       return weightSteps;
     },
-    validate: (part, options) => evaluateBatches(part, options, (batch) => model.stats('evaluate', { x: batch.x, labels: batch.labels })),
+    validate: (part, options) =>
+      evaluateBatches(part, options, (batch) => model.stats('evaluate', { x: batch.x, labels: batch.labels })),
     alphaWeights() {
       const values = model.readAll();
       try {
         return Object.fromEntries(
-          model.variables.flatMap((v, i) => (v.kind === 'alpha' ? [[v.name.slice('alpha/'.length), tf.tidy(() => tf.softmax(values[i] as Tensor).arraySync() as number[][])]] : [])),
+          model.variables.flatMap((v, i) =>
+            v.kind === 'alpha'
+              ? [
+                  [
+                    v.name.slice('alpha/'.length),
+                    tf.tidy(() => tf.softmax(values[i] as Tensor).arraySync() as number[][]),
+                  ],
+                ]
+              : [],
+          ),
         );
       } finally {
         tf.dispose(values);
@@ -93,7 +108,11 @@ function engineOn(model: CompiledModel, names: readonly string[], o: DartsOption
       try {
         const step = model.variables.findIndex((v) => v.name === 'optimizer/step');
         const alphaSteps = step < 0 ? 0 : ((values[step] as Tensor).dataSync()[0] as number);
-        const arrays = model.variables.flatMap((v, i) => (i === step ? [] : [{ name: names[i] as string, shape: v.shape, data: (values[i] as Tensor).dataSync() as Float32Array }]));
+        const arrays = model.variables.flatMap((v, i) =>
+          i === step
+            ? []
+            : [{ name: names[i] as string, shape: v.shape, data: (values[i] as Tensor).dataSync() as Float32Array }],
+        );
         return { meta: { epoch, wSteps: weightSteps, alphaSteps } as Json, arrays };
       } finally {
         tf.dispose(values);
@@ -124,7 +143,8 @@ function checkpointNames(s: SearchState, variables: readonly VariableSpec[]): st
     if (name === 'optimizer/step' || cells.includes(name)) return name;
     if (name.endsWith('/momentum')) return `w-optimizer/${trainable.indexOf(name.slice(0, -'/momentum'.length))}`;
     const moment = /^(alpha\/.+)\/([mv])$/.exec(name);
-    if (moment !== null) return `alpha-optimizer/${cells.indexOf(moment[1] as string) + (moment[2] === 'v' ? cells.length : 0)}`;
+    if (moment !== null)
+      return `alpha-optimizer/${cells.indexOf(moment[1] as string) + (moment[2] === 'v' ? cells.length : 0)}`;
     const i = weights.indexOf(name);
     if (i < 0) throw new Error(`compiled supernet variable ${name} has no counterpart in the eager supernet`);
     return `w/${i}`;

@@ -6,7 +6,16 @@
 import type { Variable } from '@tensorflow/tfjs-node';
 import type { Json } from '../../core/arch.js';
 import { loadTf } from '../../backend/tf.js';
-import { evaluate, trainStep, type BatchTensors, type EvaluateOptions, type Evaluation, type IndexedImages, type StepContext, type StepStats } from '../../eval/train/index.js';
+import {
+  evaluate,
+  trainStep,
+  type BatchTensors,
+  type EvaluateOptions,
+  type Evaluation,
+  type IndexedImages,
+  type StepContext,
+  type StepStats,
+} from '../../eval/train/index.js';
 import { firstOrderAlphaGrads, secondOrderAlphaGrads } from './bilevel.js';
 import type { NamedArray } from './checkpoint.js';
 import type { DartsOptions } from './options.js';
@@ -31,13 +40,27 @@ export interface DartsEngine {
 
 /** DARTS on tfjs ops, one by one (the reference the compiled engine is tested against). */
 export function eagerEngine(s: SearchState, o: DartsOptions): DartsEngine {
-  const ctx: StepContext = { model: s.net.model, params: s.weights, optimizer: s.wOptimizer, labelSmoothing: 0, ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}) };
+  const ctx: StepContext = {
+    model: s.net.model,
+    params: s.weights,
+    optimizer: s.wOptimizer,
+    labelSmoothing: 0,
+    ...(o.clipNorm > 0 ? { clipNorm: o.clipNorm } : {}),
+  };
   return {
     alphaStep(wBatch, alphaBatch, lr) {
       const alpha =
         o.order === 'first'
           ? firstOrderAlphaGrads(s.net, s.alphas, alphaBatch)
-          : secondOrderAlphaGrads(s.net, s.weights, s.alphas, wBatch, alphaBatch, { xi: lr, momentum: o.momentum, buffers: s.wOptimizer.slots as Variable[], weightDecay: o.weightDecay }, o.finiteDifference);
+          : secondOrderAlphaGrads(
+              s.net,
+              s.weights,
+              s.alphas,
+              wBatch,
+              alphaBatch,
+              { xi: lr, momentum: o.momentum, buffers: s.wOptimizer.slots as Variable[], weightDecay: o.weightDecay },
+              o.finiteDifference,
+            );
       try {
         if (Number.isFinite(alpha.loss)) s.alphaOptimizer.step(alpha.grads, o.alphaLr);
         return alpha.loss;

@@ -43,7 +43,11 @@ export const TAPE_FACTOR = { eager: { first: 4.6, second: 5.2 }, compiled: { fir
  */
 export function supernetMemoryBytes(arch: ResolvedArch, batchSize: number, how: SupernetTraining): number {
   const optimizer = optimizerName({ kind: 'sgd', momentum: how.momentum });
-  const m = costOf(arch, { batch: batchSize, optimizer, ...(how.segments === undefined ? {} : { segments: how.segments }) }).memory;
+  const m = costOf(arch, {
+    batch: batchSize,
+    optimizer,
+    ...(how.segments === undefined ? {} : { segments: how.segments }),
+  }).memory;
   const extra = how.order === 'second' ? 3 * m.gradients : 0;
   return m.weights + m.gradients + m.optimizerState + extra + TAPE_FACTOR[how.engine][how.order] * m.trainActivations;
 }
@@ -63,12 +67,28 @@ function memoryAt(space: SearchSpace, data: DataShape, size: Size, how: Supernet
  * names the estimate, the limit and, for batch size, channels and cells separately, the largest
  * smaller setting that fits.
  */
-export function checkedSupernet(space: SearchSpace, o: DartsOptions, engine: SupernetTraining['engine'], data: DataShape, limitBytes: number, spaceSize: { channels: number; layers: number }): { arch: ResolvedArch; bytes: number } {
+export function checkedSupernet(
+  space: SearchSpace,
+  o: DartsOptions,
+  engine: SupernetTraining['engine'],
+  data: DataShape,
+  limitBytes: number,
+  spaceSize: { channels: number; layers: number },
+): { arch: ResolvedArch; bytes: number } {
   const arch = supernetArch(space, supernetSize(o), data);
-  const how = { order: o.order, engine, momentum: o.momentum, ...(engine === 'compiled' && o.checkpointSegments > 0 ? { segments: o.checkpointSegments } : {}) };
+  const how = {
+    order: o.order,
+    engine,
+    momentum: o.momentum,
+    ...(engine === 'compiled' && o.checkpointSegments > 0 ? { segments: o.checkpointSegments } : {}),
+  };
   const bytes = supernetMemoryBytes(arch, o.batchSize, how);
   if (bytes <= limitBytes) return { arch, bytes };
-  const current: Size = { batchSize: o.batchSize, channels: o.channels || spaceSize.channels, layers: o.layers || spaceSize.layers };
+  const current: Size = {
+    batchSize: o.batchSize,
+    channels: o.channels || spaceSize.channels,
+    layers: o.layers || spaceSize.layers,
+  };
   const fits: string[] = [];
   const largest = (key: keyof Size, candidates: number[]): void => {
     for (const value of candidates) {
@@ -82,7 +102,10 @@ export function checkedSupernet(space: SearchSpace, o: DartsOptions, engine: Sup
   const below = (n: number): number[] => Array.from({ length: n - 1 }, (_, i) => n - 1 - i);
   // Memory is affine in the batch size: the largest batch that fits follows from two points.
   const fixed = supernetMemoryBytes(arch, 0, how);
-  const batch = Math.min(o.batchSize - 1, Math.floor((limitBytes - fixed) / (supernetMemoryBytes(arch, 1, how) - fixed)));
+  const batch = Math.min(
+    o.batchSize - 1,
+    Math.floor((limitBytes - fixed) / (supernetMemoryBytes(arch, 1, how) - fixed)),
+  );
   if (batch >= 1) fits.push(`batchSize ${batch} (${gib(supernetMemoryBytes(arch, batch, how))})`);
   largest('channels', below(current.channels));
   largest('layers', below(current.layers));
@@ -90,6 +113,8 @@ export function checkedSupernet(space: SearchSpace, o: DartsOptions, engine: Sup
   throw new UserError(
     'SUPERNET_MEMORY',
     `the ${space.id} supernet needs about ${gib(bytes)} to train (cost model at ${setting}), above the limit of ${gib(limitBytes)} (strategy.options.maxMemoryMiB = ${Math.round(limitBytes / MiB)})`,
-    fits.length > 0 ? `settings that fit, each changed alone: ${fits.join('; ')}; or raise maxMemoryMiB` : 'no smaller batch, channel or cell count fits alone; combine them or raise maxMemoryMiB',
+    fits.length > 0
+      ? `settings that fit, each changed alone: ${fits.join('; ')}; or raise maxMemoryMiB`
+      : 'no smaller batch, channel or cell count fits alone; combine them or raise maxMemoryMiB',
   );
 }

@@ -7,13 +7,44 @@ import type { SupernetOptions } from '../../space/search-space.js';
  * unless set.
  */
 export const dartsOptions = {
-  order: { type: 'enum', description: 'first order (∇α L_val(w, α)) or second order (the unrolled step, eq. 7–8)', choices: ['first', 'second'], default: 'first' },
-  epochs: { type: 'integer', description: 'search epochs over the weight half of the training split', min: 1, default: 50 },
-  batchSize: { type: 'integer', description: 'images per weight batch and per architecture batch', min: 1, default: 64 },
-  weightFraction: { type: 'number', description: 'share of the training split that trains w; the rest trains α', min: 0.05, max: 0.95, default: 0.5 },
+  order: {
+    type: 'enum',
+    description: 'first order (∇α L_val(w, α)) or second order (the unrolled step, eq. 7–8)',
+    choices: ['first', 'second'],
+    default: 'first',
+  },
+  epochs: {
+    type: 'integer',
+    description: 'search epochs over the weight half of the training split',
+    min: 1,
+    default: 50,
+  },
+  batchSize: {
+    type: 'integer',
+    description: 'images per weight batch and per architecture batch',
+    min: 1,
+    default: 64,
+  },
+  weightFraction: {
+    type: 'number',
+    description: 'share of the training split that trains w; the rest trains α',
+    min: 0.05,
+    max: 0.95,
+    default: 0.5,
+  },
   channels: { type: 'integer', description: "supernet channels C (0: the space's own)", min: 0, default: 0 },
-  layers: { type: 'integer', description: "supernet cells: L for darts, N per stage for nb201 (0: the space's own)", min: 0, default: 0 },
-  lr: { type: 'number', description: 'w: SGD learning rate at the start of the cosine schedule', min: 0, default: 0.025 },
+  layers: {
+    type: 'integer',
+    description: "supernet cells: L for darts, N per stage for nb201 (0: the space's own)",
+    min: 0,
+    default: 0,
+  },
+  lr: {
+    type: 'number',
+    description: 'w: SGD learning rate at the start of the cosine schedule',
+    min: 0,
+    default: 0.025,
+  },
   lrMin: { type: 'number', description: 'w: learning rate at the end of the cosine schedule', min: 0, default: 0.001 },
   momentum: { type: 'number', description: 'w: SGD momentum', min: 0, max: 0.999, default: 0.9 },
   weightDecay: { type: 'number', description: 'w: L2 weight decay (kernels)', min: 0, default: 3e-4 },
@@ -22,10 +53,31 @@ export const dartsOptions = {
   alphaBeta1: { type: 'number', description: 'α: Adam β1', min: 0, max: 0.999, default: 0.5 },
   alphaBeta2: { type: 'number', description: 'α: Adam β2', min: 0, max: 0.9999, default: 0.999 },
   alphaWeightDecay: { type: 'number', description: 'α: L2 weight decay', min: 0, default: 1e-3 },
-  finiteDifference: { type: 'number', description: 'second order: ε = this / ‖∇w′ L_val‖ in the Hessian-vector product (eq. 8)', min: 1e-6, default: 0.01 },
-  candidates: { type: 'integer', description: 'derived architectures trained afterwards: the last epoch\'s, then distinct ones of earlier epochs', min: 1, default: 1 },
-  checkpointSegments: { type: 'integer', description: 'compiled engine: gradient checkpointing of the supernet in K segments, recomputed in the backward pass (0: off)', min: 0, default: 0 },
-  maxMemoryMiB: { type: 'integer', description: "refuse a supernet whose estimated training memory exceeds this (0: ¾ of this machine's memory)", min: 0, default: 0 },
+  finiteDifference: {
+    type: 'number',
+    description: 'second order: ε = this / ‖∇w′ L_val‖ in the Hessian-vector product (eq. 8)',
+    min: 1e-6,
+    default: 0.01,
+  },
+  candidates: {
+    type: 'integer',
+    description: "derived architectures trained afterwards: the last epoch's, then distinct ones of earlier epochs",
+    min: 1,
+    default: 1,
+  },
+  checkpointSegments: {
+    type: 'integer',
+    description:
+      'compiled engine: gradient checkpointing of the supernet in K segments, recomputed in the backward pass (0: off)',
+    min: 0,
+    default: 0,
+  },
+  maxMemoryMiB: {
+    type: 'integer',
+    description: "refuse a supernet whose estimated training memory exceeds this (0: ¾ of this machine's memory)",
+    min: 0,
+    default: 0,
+  },
 } as const;
 
 export type DartsOptions = Omit<OptionValues<typeof dartsOptions>, 'order'> & { readonly order: 'first' | 'second' };

@@ -5,7 +5,14 @@ import { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../space/search-space.js';
 import type { ResolvedArch } from '../../space/resolve.js';
 import { loadTf } from '../../backend/tf.js';
-import { BatchBuffer, DivergedError, cosineAnnealing, epochOrder, type BatchTensors, type TrainData } from '../../eval/train/index.js';
+import {
+  BatchBuffer,
+  DivergedError,
+  cosineAnnealing,
+  epochOrder,
+  type BatchTensors,
+  type TrainData,
+} from '../../eval/train/index.js';
 import { compiledEngine } from './compiled-engine.js';
 import { eagerEngine, type DartsEngine } from './engine.js';
 import type { NamedArray } from './checkpoint.js';
@@ -28,7 +35,8 @@ export type OneShotSpace = Required<Pick<SearchSpace, 'relaxation' | 'derive' | 
 /** The one-shot view of a cell space; a space without a relaxation is an error naming it. */
 export function oneShotSpace(space: SearchSpace): OneShotSpace {
   const { relaxation, derive } = space;
-  if (relaxation === undefined || derive === undefined) throw new Error(`space "${space.id}" has no one-shot relaxation`);
+  if (relaxation === undefined || derive === undefined)
+    throw new Error(`space "${space.id}" has no one-shot relaxation`);
   return { relaxation: relaxation.bind(space), derive: derive.bind(space), format: space.format.bind(space) };
 }
 
@@ -48,7 +56,11 @@ export interface DartsRun {
 }
 
 /** The seeded halves of the training split: w learns on one, α on the other (`train_portion`). */
-export function splitForBilevel(indices: Uint32Array, weightFraction: number, seed: number): { weights: Uint32Array; alphas: Uint32Array } {
+export function splitForBilevel(
+  indices: Uint32Array,
+  weightFraction: number,
+  seed: number,
+): { weights: Uint32Array; alphas: Uint32Array } {
   const order = epochOrder(indices, new Rng(seed).derive('darts/split'));
   const cut = Math.min(order.length - 1, Math.max(1, Math.round(weightFraction * order.length)));
   return { weights: order.subarray(0, cut), alphas: order.subarray(cut) };
@@ -139,7 +151,13 @@ class Loop {
 
   private async report(epoch: number, lr: number, sums: Sums, seconds: number): Promise<void> {
     const { data, options: o, space } = this.run;
-    const validation = data.validation === undefined ? undefined : this.engine.validate(data.validation, { batchSize: Math.max(o.batchSize, 256), ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }) });
+    const validation =
+      data.validation === undefined
+        ? undefined
+        : this.engine.validate(data.validation, {
+            batchSize: Math.max(o.batchSize, 256),
+            ...(data.transform?.eval === undefined ? {} : { transform: data.transform.eval }),
+          });
     const weights = this.engine.alphaWeights();
     const derived = space.derive(weights);
     const record: OneShotEpoch = {

@@ -17,11 +17,27 @@ export interface SearchState {
 
 /** The optimizers of the paper: SGD with momentum and L2 decay on kernels for w; Adam with L2 decay for α. */
 export function searchState(net: Supernet, o: DartsOptions): SearchState {
-  const weights = net.model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, 'kernels') }));
+  const weights = net.model.trainableWeights.map((w) => ({
+    variable: w.read() as Variable,
+    decay: decays(w.originalName, 'kernels'),
+  }));
   const alphas = net.relaxation.cells.map((c) => net.alphas[c.name] as Variable);
-  const wOptimizer = createOptimizer({ kind: 'sgd', momentum: o.momentum, nesterov: false, weightDecay: o.weightDecay, decayOn: 'kernels' }, weights);
+  const wOptimizer = createOptimizer(
+    { kind: 'sgd', momentum: o.momentum, nesterov: false, weightDecay: o.weightDecay, decayOn: 'kernels' },
+    weights,
+  );
   const alphaParams = alphas.map((variable) => ({ variable, decay: true }));
-  const alphaOptimizer = createOptimizer({ kind: 'adam', beta1: o.alphaBeta1, beta2: o.alphaBeta2, epsilon: 1e-8, weightDecay: o.alphaWeightDecay, decayOn: 'all' }, alphaParams);
+  const alphaOptimizer = createOptimizer(
+    {
+      kind: 'adam',
+      beta1: o.alphaBeta1,
+      beta2: o.alphaBeta2,
+      epsilon: 1e-8,
+      weightDecay: o.alphaWeightDecay,
+      decayOn: 'all',
+    },
+    alphaParams,
+  );
   return { net, weights, alphas, wOptimizer, alphaOptimizer };
 }
 
@@ -32,11 +48,21 @@ export function disposeState(s: SearchState): void {
   s.net.dispose();
 }
 
-type Slot = { readonly name: string; read(): Float32Array; write(data: Float32Array): void; readonly shape: readonly number[] };
+type Slot = {
+  readonly name: string;
+  read(): Float32Array;
+  write(data: Float32Array): void;
+  readonly shape: readonly number[];
+};
 
 function variableSlot(name: string, v: Variable): Slot {
   const tf = loadTf();
-  return { name, shape: v.shape, read: () => v.dataSync() as Float32Array, write: (data) => tf.tidy(() => v.assign(tf.tensor(data, v.shape))) };
+  return {
+    name,
+    shape: v.shape,
+    read: () => v.dataSync() as Float32Array,
+    write: (data) => tf.tidy(() => v.assign(tf.tensor(data, v.shape))),
+  };
 }
 
 /** Every tensor a resume needs, by a stable name (model weights by position: BatchNorm statistics included). */
@@ -67,7 +93,9 @@ export function importState(s: SearchState, meta: Json, arrays: ReadonlyMap<stri
   for (const slot of slots(s)) {
     const saved = arrays.get(slot.name);
     if (saved === undefined || saved.shape.join() !== slot.shape.join()) {
-      throw new Error(`checkpoint does not fit this supernet: "${slot.name}" is [${saved?.shape.join(', ') ?? 'missing'}], expected [${slot.shape.join(', ')}]`);
+      throw new Error(
+        `checkpoint does not fit this supernet: "${slot.name}" is [${saved?.shape.join(', ') ?? 'missing'}], expected [${slot.shape.join(', ')}]`,
+      );
     }
     slot.write(saved.data);
   }

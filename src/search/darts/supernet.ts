@@ -16,7 +16,11 @@ export interface Supernet {
 }
 
 /** The space's supernet as a resolved architecture (for the cost model and the builder). */
-export function supernetArch(space: SearchSpace, size: SupernetOptions, data: { readonly inputShape: Shape; readonly classes: number }): ResolvedArch {
+export function supernetArch(
+  space: SearchSpace,
+  size: SupernetOptions,
+  data: { readonly inputShape: Shape; readonly classes: number },
+): ResolvedArch {
   if (space.supernet === undefined || space.relaxation === undefined) {
     throw new Error(`space "${space.id}" has no one-shot relaxation`);
   }
@@ -30,7 +34,9 @@ export function createSupernet(relaxation: Relaxation, arch: ResolvedArch, seed:
   const alphas: Record<string, Variable> = {};
   for (const cell of relaxation.cells) {
     const ops = cell.edges[0]?.ops.length ?? 0;
-    alphas[cell.name] = tf.tidy(() => tf.variable(tf.mul(tf.randomNormal([cell.edges.length, ops], 0, 1, 'float32', rng.int32()), 1e-3)));
+    alphas[cell.name] = tf.tidy(() =>
+      tf.variable(tf.mul(tf.randomNormal([cell.edges.length, ops], 0, 1, 'float32', rng.int32()), 1e-3)),
+    );
   }
   const model = buildModel(arch, { seed, alphas });
   return {

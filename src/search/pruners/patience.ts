@@ -23,6 +23,9 @@ export const patiencePruner = definePruner({
       const stalled = direction === 'max' ? before + minDelta >= after : before - minDelta <= after;
       if (!stalled) return KEEP;
       const step = current[current.length - 1]?.step;
-      return { prune: true, why: `patience: best ${shown(after)} of the last ${patience} epochs (to epoch ${step}) does not improve on ${shown(before)} by more than ${shown(minDelta)}` };
+      return {
+        prune: true,
+        why: `patience: best ${shown(after)} of the last ${patience} epochs (to epoch ${step}) does not improve on ${shown(before)} by more than ${shown(minDelta)}`,
+      };
     },
 });

@@ -1,15 +1,35 @@
 import type { OptionValues } from '../../core/options.js';
-import { definePruner, bestOf, KEEP, shown, type Curve, type PruneDecision, type PruneInput, type Pruner } from './pruner.js';
+import {
+  definePruner,
+  bestOf,
+  KEEP,
+  shown,
+  type Curve,
+  type PruneDecision,
+  type PruneInput,
+  type Pruner,
+} from './pruner.js';
 
 /** The options of the percentile rule (Optuna's PercentilePruner), shared with the median pruner. */
 export const startupOptions = {
-  nStartupTrials: { type: 'integer', description: 'no pruning until this many trials are COMPLETE', min: 0, default: 5 },
+  nStartupTrials: {
+    type: 'integer',
+    description: 'no pruning until this many trials are COMPLETE',
+    min: 0,
+    default: 5,
+  },
   nWarmupSteps: { type: 'integer', description: 'no pruning at steps (epochs) below this one', min: 0, default: 0 },
   intervalSteps: { type: 'integer', description: 'judge every this many steps after the warm-up', min: 1, default: 1 },
 } as const;
 
 const options = {
-  percentile: { type: 'number', description: 'prune below this percentile of the other trials (max; above 100 - it for min)', min: 0, max: 100, default: 25 },
+  percentile: {
+    type: 'number',
+    description: 'prune below this percentile of the other trials (max; above 100 - it for min)',
+    min: 0,
+    max: 100,
+    default: 25,
+  },
   ...startupOptions,
 } as const;
 
@@ -31,7 +51,10 @@ export function percentileRule(percentile: number, o: OptionValues<typeof startu
     const threshold = percentileOf(others, direction === 'max' ? 100 - percentile : percentile);
     const worse = direction === 'max' ? best < threshold : best > threshold;
     if (!worse) return KEEP;
-    return { prune: true, why: `${label}: best ${shown(best)} is ${direction === 'max' ? 'below' : 'above'} ${shown(threshold)}, the ${label === 'median' ? 'median' : `${shown(percentile)}th percentile`} of ${others.length} complete trials at epoch ${step}` };
+    return {
+      prune: true,
+      why: `${label}: best ${shown(best)} is ${direction === 'max' ? 'below' : 'above'} ${shown(threshold)}, the ${label === 'median' ? 'median' : `${shown(percentile)}th percentile`} of ${others.length} complete trials at epoch ${step}`,
+    };
   };
 }
 
@@ -58,7 +81,8 @@ export function percentileOf(values: readonly number[], q: number): number {
 
 export const percentilePruner = definePruner({
   name: 'percentile',
-  description: "prune a trial whose best value so far is worse than a percentile of the complete trials' values at the same epoch (Optuna's PercentilePruner)",
+  description:
+    "prune a trial whose best value so far is worse than a percentile of the complete trials' values at the same epoch (Optuna's PercentilePruner)",
   options,
   create: (o) => percentileRule(o.percentile, o, 'percentile'),
 });

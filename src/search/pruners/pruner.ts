@@ -29,7 +29,9 @@ export interface PrunerEntry<O extends OptionsSchema = OptionsSchema, N extends 
 }
 
 /** Returns its argument, typed with its literal name and options schema (a config's `pruner` is typed from them). */
-export function definePruner<const N extends string, const O extends OptionsSchema>(entry: PrunerEntry<O, N>): PrunerEntry<O, N> {
+export function definePruner<const N extends string, const O extends OptionsSchema>(
+  entry: PrunerEntry<O, N>,
+): PrunerEntry<O, N> {
   return entry;
 }
 

@@ -16,7 +16,8 @@ export type RegisteredPruner = (typeof registered)[number];
 /** The registered pruner `name`, or an error listing the known ones. */
 export function findPruner(name: string): PrunerEntry {
   const entry = PRUNERS.find((p) => p.name === name);
-  if (entry === undefined) throw new OptionsError(`unknown pruner "${name}"`, `use one of: ${PRUNERS.map((p) => p.name).join(', ')}`);
+  if (entry === undefined)
+    throw new OptionsError(`unknown pruner "${name}"`, `use one of: ${PRUNERS.map((p) => p.name).join(', ')}`);
   return entry;
 }
 

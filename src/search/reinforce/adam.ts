@@ -17,7 +17,13 @@ export class Adam {
   private m: Tensor[];
   private v: Tensor[];
 
-  constructor(private readonly lr: number, shapes: readonly (readonly number[])[], private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly eps = 1e-8) {
+  constructor(
+    private readonly lr: number,
+    shapes: readonly (readonly number[])[],
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly eps = 1e-8,
+  ) {
     this.m = shapes.map((s) => this.tf.zeros([...s]));
     this.v = shapes.map((s) => this.tf.zeros([...s]));
   }

@@ -20,23 +20,34 @@ export interface ControllerShape {
  */
 export function parameterShapes(s: ControllerShape): number[][] {
   const h = s.hidden;
-  return [[1, h], [2 * h, 4 * h], [4 * h], ...s.choices.map((k) => [h, k]), ...s.choices.map((k) => [k]), ...s.choices.slice(0, -1).map((k) => [k, h])];
+  return [
+    [1, h],
+    [2 * h, 4 * h],
+    [4 * h],
+    ...s.choices.map((k) => [h, k]),
+    ...s.choices.map((k) => [k]),
+    ...s.choices.slice(0, -1).map((k) => [k, h]),
+  ];
 }
-
 
 /** The LSTM policy over a sequence of categorical decisions; weights are plain tensors (no tf.Variable names to collide). */
 export class Controller {
   private readonly tf = loadTf();
   params: Tensor[];
 
-  constructor(readonly shape: ControllerShape, values: readonly Float32Array[]) {
+  constructor(
+    readonly shape: ControllerShape,
+    values: readonly Float32Array[],
+  ) {
     const shapes = parameterShapes(shape);
     this.params = shapes.map((sh, i) => this.tf.tensor(values[i] as Float32Array, sh));
   }
 
   /** Fresh weights, uniform in [−0.1, 0.1) (ENAS's initialisation), drawn from `rng`. */
   static initialValues(shape: ControllerShape, rng: Rng): Float32Array[] {
-    return parameterShapes(shape).map((sh) => Float32Array.from({ length: sh.reduce((a, b) => a * b, 1) }, () => rng.next() * 0.2 - 0.1));
+    return parameterShapes(shape).map((sh) =>
+      Float32Array.from({ length: sh.reduce((a, b) => a * b, 1) }, () => rng.next() * 0.2 - 0.1),
+    );
   }
 
   /**
@@ -51,8 +62,21 @@ export class Controller {
     try {
       this.shape.choices.forEach((k, t) => {
         const [c2, h2, p] = tf.tidy(() => {
-          const x = t === 0 ? tf.tile(this.params[0] as Tensor2D, [n, 1]) : tf.gather(this.embedding(t - 1), actions.map((a) => a[t - 1] as number));
-          const [nc, nh] = tf.basicLSTMCell(1, this.params[1] as Tensor2D, this.params[2] as Tensor1D, x as Tensor2D, c, h);
+          const x =
+            t === 0
+              ? tf.tile(this.params[0] as Tensor2D, [n, 1])
+              : tf.gather(
+                  this.embedding(t - 1),
+                  actions.map((a) => a[t - 1] as number),
+                );
+          const [nc, nh] = tf.basicLSTMCell(
+            1,
+            this.params[1] as Tensor2D,
+            this.params[2] as Tensor1D,
+            x as Tensor2D,
+            c,
+            h,
+          );
           return [nc, nh, tf.softmax(this.logits(t, nh))];
         });
         tf.dispose([c, h]);
@@ -71,7 +95,10 @@ export class Controller {
    * For a batch of decision sequences (teacher forcing): per sequence the summed log-probability
    * of its choices and the summed entropy of the step distributions ([M] each). Differentiable in `params`.
    */
-  logProbAndEntropy(params: readonly Tensor[], actions: readonly (readonly number[])[]): { logp: Tensor1D; entropy: Tensor1D } {
+  logProbAndEntropy(
+    params: readonly Tensor[],
+    actions: readonly (readonly number[])[],
+  ): { logp: Tensor1D; entropy: Tensor1D } {
     const tf = this.tf;
     const m = actions.length;
     let c = tf.zeros([m, this.shape.hidden]) as Tensor2D;
@@ -79,11 +106,23 @@ export class Controller {
     let logp = tf.zeros([m]) as Tensor1D;
     let entropy = tf.zeros([m]) as Tensor1D;
     this.shape.choices.forEach((k, t) => {
-      const x = t === 0 ? tf.tile(params[0] as Tensor2D, [m, 1]) : tf.gather(params[3 + 2 * this.shape.choices.length + t - 1] as Tensor2D, actions.map((a) => a[t - 1] as number));
+      const x =
+        t === 0
+          ? tf.tile(params[0] as Tensor2D, [m, 1])
+          : tf.gather(
+              params[3 + 2 * this.shape.choices.length + t - 1] as Tensor2D,
+              actions.map((a) => a[t - 1] as number),
+            );
       [c, h] = tf.basicLSTMCell(1, params[1] as Tensor2D, params[2] as Tensor1D, x as Tensor2D, c, h);
       const logSoftmax = tf.logSoftmax(this.logits(t, h, params));
       // a single-choice decision has log-probability 0 (tf.oneHot needs depth ≥ 2); it stays in the graph
-      const chosen = k === 1 ? tf.onesLike(logSoftmax) : tf.oneHot(actions.map((a) => a[t] as number), k);
+      const chosen =
+        k === 1
+          ? tf.onesLike(logSoftmax)
+          : tf.oneHot(
+              actions.map((a) => a[t] as number),
+              k,
+            );
       logp = logp.add(tf.sum(tf.mul(chosen, logSoftmax), 1));
       entropy = entropy.sub(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1));
     });
@@ -106,7 +145,9 @@ export class Controller {
   private logits(t: number, h: Tensor2D, params: readonly Tensor[] = this.params): Tensor2D {
     const tf = this.tf;
     const d = this.shape.choices.length;
-    const z = tf.add(tf.matMul(h, params[3 + t] as Tensor2D), params[3 + d + t] as Tensor1D).div(this.shape.temperature) as Tensor2D;
+    const z = tf
+      .add(tf.matMul(h, params[3 + t] as Tensor2D), params[3 + d + t] as Tensor1D)
+      .div(this.shape.temperature) as Tensor2D;
     return this.shape.tanhConstant > 0 ? (tf.tanh(z).mul(this.shape.tanhConstant) as Tensor2D) : z;
   }
 }

@@ -28,7 +28,16 @@ export interface ReinforceOptions {
 /** A member of the current batch: its decisions, the key it decodes to, and its reward once known. */
 type Entry = { actions: number[]; key: string; reward: number | null; failed: boolean };
 
-type State = { rng: RngState; weights: number[][]; adam: AdamState | null; baseline: number | null; variance: number; batch: Entry[]; drawn: number[][]; updates: number };
+type State = {
+  rng: RngState;
+  weights: number[][];
+  adam: AdamState | null;
+  baseline: number | null;
+  variance: number;
+  batch: Entry[];
+  drawn: number[][];
+  updates: number;
+};
 
 /** Controller draws per ask, in batches, before falling back to a random new sample (all known or invalid). */
 const MAX_DRAWS = 100;
@@ -48,9 +57,17 @@ export class Reinforce implements Strategy {
   private drawn: number[][] = [];
   private updates = 0;
 
-  constructor(private readonly context: StrategyContext, private readonly options: ReinforceOptions) {
+  constructor(
+    private readonly context: StrategyContext,
+    private readonly options: ReinforceOptions,
+  ) {
     this.rng = context.rng;
-    this.shape = { choices: context.space.dimensions().map((d) => d.choices.length), hidden: options.hidden, temperature: options.temperature, tanhConstant: options.tanhConstant };
+    this.shape = {
+      choices: context.space.dimensions().map((d) => d.choices.length),
+      hidden: options.hidden,
+      temperature: options.temperature,
+      tanhConstant: options.tanhConstant,
+    };
     this.start = { weights: Controller.initialValues(this.shape, this.rng), adam: null };
   }
 
@@ -61,10 +78,12 @@ export class Reinforce implements Strategy {
     this.resolve(scores, runningKeys);
     for (let draw = 0; draw < MAX_DRAWS; draw++) {
       if (this.batch.length >= this.options.batchSize) {
-        if (this.batch.some((e) => e.reward === null && !e.failed)) return running > 0 ? { kind: 'wait' } : this.fallback(seen);
+        if (this.batch.some((e) => e.reward === null && !e.failed))
+          return running > 0 ? { kind: 'wait' } : this.fallback(seen);
         this.update();
       }
-      if (this.drawn.length === 0) this.drawn = this.model().controller.sample(this.rng, this.options.batchSize - this.batch.length);
+      if (this.drawn.length === 0)
+        this.drawn = this.model().controller.sample(this.rng, this.options.batchSize - this.batch.length);
       const actions = this.drawn.shift() as number[];
       const sample = tryDecode(this.context.space, actions);
       if (sample === undefined) continue;
@@ -72,7 +91,8 @@ export class Reinforce implements Strategy {
       if (this.options.dedupe && seen.has(key)) {
         // NOTE(deviation): an architecture already tried is not run again: its known reward joins the batch (or, still running, its coming one).
         const known = scores.get(key);
-        if (known !== undefined || runningKeys.has(key)) this.batch.push({ actions, key, reward: known ?? null, failed: false });
+        if (known !== undefined || runningKeys.has(key))
+          this.batch.push({ actions, key, reward: known ?? null, failed: false });
         continue;
       }
       this.batch.push({ actions, key, reward: null, failed: false });
@@ -87,14 +107,17 @@ export class Reinforce implements Strategy {
     for (const e of this.batch) {
       if (e.key !== trial.key || e.reward !== null) continue;
       if (score !== undefined) e.reward = score;
-      else if (trial.state !== 'RUNNING' && !(trial.reason !== undefined && CUT_SHORT.has(trial.reason))) e.failed = true;
+      else if (trial.state !== 'RUNNING' && !(trial.reason !== undefined && CUT_SHORT.has(trial.reason)))
+        e.failed = true;
     }
   }
 
   snapshot(): Json {
     const state: State = {
       rng: this.rng.snapshot(),
-      weights: this.net?.controller.params.map(toNumbers) ?? this.start.weights.map((w) => Array.from(w, (x) => Number(x.toPrecision(9)))),
+      weights:
+        this.net?.controller.params.map(toNumbers) ??
+        this.start.weights.map((w) => Array.from(w, (x) => Number(x.toPrecision(9)))),
       adam: this.net?.adam.state() ?? this.start.adam,
       baseline: this.baseline,
       variance: this.variance,
@@ -145,7 +168,9 @@ export class Reinforce implements Strategy {
   /** NOTE(deviation): when the controller keeps drawing known or invalid architectures, a random new one (not trained on). */
   private fallback(seen: ReadonlySet<string>): Proposal {
     const sample = freshSample(this.context.space, this.rng, seen);
-    return sample === undefined ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' } : { kind: 'propose', sample };
+    return sample === undefined
+      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
+      : { kind: 'propose', sample };
   }
 
   /** One REINFORCE step on the batch: advantages against the EMA baseline, entropy bonus, Adam. */
@@ -159,13 +184,19 @@ export class Reinforce implements Strategy {
     let advantages = rewards.map((r) => r - b);
     if (this.options.normalize) {
       const meanSquare = advantages.reduce((a, x) => a + x * x, 0) / advantages.length;
-      this.variance = this.baseline === null ? meanSquare : this.options.baselineDecay * this.variance + (1 - this.options.baselineDecay) * meanSquare;
+      this.variance =
+        this.baseline === null
+          ? meanSquare
+          : this.options.baselineDecay * this.variance + (1 - this.options.baselineDecay) * meanSquare;
       advantages = advantages.map((a) => a / (Math.sqrt(this.variance) + 1e-8));
     }
     let baseline = b;
     for (const r of rewards) baseline = this.options.baselineDecay * baseline + (1 - this.options.baselineDecay) * r;
     this.baseline = baseline;
-    this.step(done.map((e) => e.actions), advantages);
+    this.step(
+      done.map((e) => e.actions),
+      advantages,
+    );
     this.updates++;
   }
 
@@ -176,7 +207,9 @@ export class Reinforce implements Strategy {
       const adv = tf.tensor1d(advantages);
       const loss = (...params: Tensor[]) => {
         const { logp, entropy } = controller.logProbAndEntropy(params, actions);
-        return tf.neg(tf.add(tf.mean(tf.mul(adv, logp)), tf.mul(tf.mean(entropy), this.options.entropyWeight))) as Tensor;
+        return tf.neg(
+          tf.add(tf.mean(tf.mul(adv, logp)), tf.mul(tf.mean(entropy), this.options.entropyWeight)),
+        ) as Tensor;
       };
       return tf.valueAndGrads(loss)(controller.params).grads;
     });

@@ -37,7 +37,11 @@ export interface CostReport {
   readonly otherOps: number;
   readonly memory: MemoryReport;
   /** The training setting the memory figures assume. */
-  readonly training: { readonly optimizer: OptimizerName; readonly optimizerSlots: number; readonly precision: Precision };
+  readonly training: {
+    readonly optimizer: OptimizerName;
+    readonly optimizerSlots: number;
+    readonly precision: Precision;
+  };
   /** With gradient checkpointing: what it keeps and what it recomputes. */
   readonly checkpointing?: CheckpointCost;
   readonly latency: { readonly estimatedMs: number; readonly peakFlops: number; readonly efficiency: number };
@@ -53,12 +57,37 @@ function checkOptions(o: CostOptions): ArchIssue[] {
   const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
   const pos = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
   need(posInt(o.batch), 'batch', 'a positive integer', o.batch);
-  need(o.inferenceBatch === undefined || posInt(o.inferenceBatch), 'inferenceBatch', 'a positive integer', o.inferenceBatch);
-  need(o.optimizer === undefined || Object.hasOwn(OPTIMIZER_SLOTS, o.optimizer), 'optimizer', `one of ${Object.keys(OPTIMIZER_SLOTS).join(', ')}`, o.optimizer);
-  need(o.precision === undefined || PRECISIONS.includes(o.precision), 'precision', `one of ${PRECISIONS.join(', ')}`, o.precision);
-  need(o.segments === undefined || o.segments === 'sqrt' || posInt(o.segments), 'segments', "a positive integer or 'sqrt'", o.segments);
+  need(
+    o.inferenceBatch === undefined || posInt(o.inferenceBatch),
+    'inferenceBatch',
+    'a positive integer',
+    o.inferenceBatch,
+  );
+  need(
+    o.optimizer === undefined || Object.hasOwn(OPTIMIZER_SLOTS, o.optimizer),
+    'optimizer',
+    `one of ${Object.keys(OPTIMIZER_SLOTS).join(', ')}`,
+    o.optimizer,
+  );
+  need(
+    o.precision === undefined || PRECISIONS.includes(o.precision),
+    'precision',
+    `one of ${PRECISIONS.join(', ')}`,
+    o.precision,
+  );
+  need(
+    o.segments === undefined || o.segments === 'sqrt' || posInt(o.segments),
+    'segments',
+    "a positive integer or 'sqrt'",
+    o.segments,
+  );
   need(o.peakFlops === undefined || pos(o.peakFlops), 'peakFlops', 'a positive number', o.peakFlops);
-  need(o.efficiency === undefined || (pos(o.efficiency) && o.efficiency <= 1), 'efficiency', 'a number in (0, 1]', o.efficiency);
+  need(
+    o.efficiency === undefined || (pos(o.efficiency) && o.efficiency <= 1),
+    'efficiency',
+    'a number in (0, 1]',
+    o.efficiency,
+  );
   return issues;
 }
 
@@ -73,10 +102,19 @@ export function costOf(arch: ResolvedArch, o: CostOptions): CostReport {
   const params = { trainable, nonTrainable, total: trainable + nonTrainable };
   const macs = sum((n) => n.macs);
   const checkpointing = o.segments === undefined ? undefined : checkpointCost(arch, o.segments);
-  const memory = memoryReport(arch, params, { batch: o.batch, inferenceBatch, optimizer, precision, ...(checkpointing ? { checkpoint: checkpointing } : {}) });
+  const memory = memoryReport(arch, params, {
+    batch: o.batch,
+    inferenceBatch,
+    optimizer,
+    precision,
+    ...(checkpointing ? { checkpoint: checkpointing } : {}),
+  });
   const peakFlops = o.peakFlops ?? DEFAULT_PEAK_FLOPS;
   const efficiency = o.efficiency ?? DEFAULT_EFFICIENCY;
-  const shapes = new Map<string, Shape>([['input', arch.inputShape], ...arch.nodes.map((n) => [n.id, n.shape] as const)]);
+  const shapes = new Map<string, Shape>([
+    ['input', arch.inputShape],
+    ...arch.nodes.map((n) => [n.id, n.shape] as const),
+  ]);
   return {
     params,
     macs,
@@ -85,7 +123,11 @@ export function costOf(arch: ResolvedArch, o: CostOptions): CostReport {
     memory,
     training: { optimizer, optimizerSlots: OPTIMIZER_SLOTS[optimizer], precision },
     ...(checkpointing ? { checkpointing } : {}),
-    latency: { estimatedMs: estimateLatencyMs(2 * macs * inferenceBatch, peakFlops, efficiency), peakFlops, efficiency },
+    latency: {
+      estimatedMs: estimateLatencyMs(2 * macs * inferenceBatch, peakFlops, efficiency),
+      peakFlops,
+      efficiency,
+    },
     outputs: arch.outputs.map((id) => ({ id, shape: shapes.get(id) ?? [] })),
     layers: layerTable(arch, o.batch, elementBytes(precision).activation),
   };

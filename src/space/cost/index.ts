@@ -5,5 +5,11 @@ export { memoryReport, type MemoryReport, type MemorySetting } from './memory-re
 export { OPTIMIZER_SLOTS, optimizerName, type OptimizerName, type TrainOptimizer } from './optimizer.js';
 export { elementBytes, PRECISIONS, type ElementBytes, type Precision } from './precision.js';
 export { checkpointCost, FORWARD_PASSES_PER_STEP, type CheckpointCost } from './recompute.js';
-export { checkpointedActivationElements, segmentation, segmentCount, type SegmentSpec, type Segmentation } from './segments.js';
+export {
+  checkpointedActivationElements,
+  segmentation,
+  segmentCount,
+  type SegmentSpec,
+  type Segmentation,
+} from './segments.js';
 export { layerTable, type LayerRow } from './table.js';

@@ -29,9 +29,16 @@ export type MemoryReport = {
   readonly trainTotal: number;
 };
 
-export function memoryReport(arch: ResolvedArch, params: { readonly trainable: number; readonly total: number }, s: MemorySetting): MemoryReport {
+export function memoryReport(
+  arch: ResolvedArch,
+  params: { readonly trainable: number; readonly total: number },
+  s: MemorySetting,
+): MemoryReport {
   const bytes = elementBytes(s.precision);
-  const activationElements = s.checkpoint === undefined ? storedActivationElements(arch) : s.checkpoint.keptElements + s.checkpoint.largestSegmentElements;
+  const activationElements =
+    s.checkpoint === undefined
+      ? storedActivationElements(arch)
+      : s.checkpoint.keptElements + s.checkpoint.largestSegmentElements;
   const m = {
     weights: params.total * bytes.master,
     lowPrecisionWeights: params.trainable * bytes.weightCopy,

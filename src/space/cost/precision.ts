@@ -17,5 +17,7 @@ export type ElementBytes = {
 };
 
 export function elementBytes(precision: Precision): ElementBytes {
-  return precision === 'fp32' ? { master: 4, weightCopy: 0, activation: 4 } : { master: 4, weightCopy: 2, activation: 2 };
+  return precision === 'fp32'
+    ? { master: 4, weightCopy: 0, activation: 4 }
+    : { master: 4, weightCopy: 2, activation: 2 };
 }

@@ -38,7 +38,8 @@ export function segmentation(arch: ResolvedArch, spec: SegmentSpec): Segmentatio
   for (const n of arch.nodes) {
     const current = segments.length - 1;
     // Cut before this node once the current segment holds its share, keeping room for the rest.
-    if (segments[current]?.length !== 0 && done >= (total * (current + 1)) / k && segments.length < k) segments.push([]);
+    if (segments[current]?.length !== 0 && done >= (total * (current + 1)) / k && segments.length < k)
+      segments.push([]);
     const index = segments.length - 1;
     (segments[index] as string[]).push(n.id);
     segmentOf.set(n.id, index);

@@ -23,8 +23,14 @@ export interface LayerRow {
 export function layerTable(arch: ResolvedArch, batch: number, activationBytesPerElement: number): LayerRow[] {
   const bytes = (shape: Shape): number => numel(shape) * batch * activationBytesPerElement;
   const input: LayerRow = {
-    name: 'input', op: 'input', outputShape: arch.inputShape,
-    params: 0, nonTrainableParams: 0, macs: 0, otherOps: 0, activationBytes: bytes(arch.inputShape),
+    name: 'input',
+    op: 'input',
+    outputShape: arch.inputShape,
+    params: 0,
+    nonTrainableParams: 0,
+    macs: 0,
+    otherOps: 0,
+    activationBytes: bytes(arch.inputShape),
   };
   return [
     input,

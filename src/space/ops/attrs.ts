@@ -62,7 +62,10 @@ function canonPadding(zeroAs: Json): (v: Json) => Json {
     if (typeof v === 'string' || !isExplicit(v)) return v;
     const [[t, b], [l, r]] = explicitSides(v as never);
     if (t === b && l === r) return t === 0 && l === 0 ? zeroAs : t === l ? t : [t, l];
-    return [[t, b], [l, r]];
+    return [
+      [t, b],
+      [l, r],
+    ];
   };
 }
 
@@ -70,12 +73,23 @@ function canonPadding(zeroAs: Json): (v: Json) => Json {
 export function explicitSides(
   v: number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]],
 ): [[number, number], [number, number]] {
-  if (typeof v === 'number') return [[v, v], [v, v]];
+  if (typeof v === 'number')
+    return [
+      [v, v],
+      [v, v],
+    ];
   const [a, b] = v;
-  if (typeof a === 'number' && typeof b === 'number') return [[a, a], [b, b]];
+  if (typeof a === 'number' && typeof b === 'number')
+    return [
+      [a, a],
+      [b, b],
+    ];
   const [t, bo] = a as readonly [number, number];
   const [l, r] = b as readonly [number, number];
-  return [[t, bo], [l, r]];
+  return [
+    [t, bo],
+    [l, r],
+  ];
 }
 
 export const EXPLICIT: AttrKind = {

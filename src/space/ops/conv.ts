@@ -30,8 +30,10 @@ export const conv: PrimitiveDef<ConvNode> = {
   inferShape(inputs, n) {
     const [h, w, c] = hwc(first(inputs), 'conv');
     const g = n.groups ?? 1;
-    if (c % g !== 0) throw new ShapeError(`groups ${g} must divide the input channels, got ${c} input channels`, 'groups');
-    if (n.filters % g !== 0) throw new ShapeError(`groups ${g} must divide filters, got filters ${n.filters}`, 'groups');
+    if (c % g !== 0)
+      throw new ShapeError(`groups ${g} must divide the input channels, got ${c} input channels`, 'groups');
+    if (n.filters % g !== 0)
+      throw new ShapeError(`groups ${g} must divide filters, got filters ${n.filters}`, 'groups');
     const [ho, wo] = windowHW(h, w, windowAttrs(n, 'one'));
     return [ho, wo, n.filters];
   },
@@ -94,7 +96,14 @@ export const sepconv: PrimitiveDef<SeparableConvNode> = {
   otherOps: zero,
 };
 
-function deconvLength(size: number, k: number, s: number, d: number, pad: 'same' | readonly [number, number], extra: number): number {
+function deconvLength(
+  size: number,
+  k: number,
+  s: number,
+  d: number,
+  pad: 'same' | readonly [number, number],
+  extra: number,
+): number {
   if (pad === 'same') return size * s;
   return (size - 1) * s - pad[0] - pad[1] + d * (k - 1) + extra + 1;
 }

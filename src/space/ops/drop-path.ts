@@ -15,7 +15,8 @@ export const dropPath: PrimitiveDef<DropPathNode> = {
   arity: { min: 1, max: 1 },
   inferShape(inputs) {
     const s = first(inputs);
-    if (s.length === 0) throw new ShapeError('drop_path expects a tensor per example (a feature map or a vector), got a scalar');
+    if (s.length === 0)
+      throw new ShapeError('drop_path expects a tensor per example (a feature map or a vector), got a scalar');
     return s;
   },
   params: noParams,

@@ -3,7 +3,8 @@ import { NON_NEG_INT, STRING, req } from './attrs.js';
 import { ShapeError, first, fmt, noParams, numel, zero, type PrimitiveDef } from './types.js';
 
 const equal = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
-const label = (n: { readonly inputs: readonly string[] }, i: number): string => `input ${i + 1} ("${n.inputs[i] ?? '?'}")`;
+const label = (n: { readonly inputs: readonly string[] }, i: number): string =>
+  `input ${i + 1} ("${n.inputs[i] ?? '?'}")`;
 
 function channelNote(a: Shape, b: Shape): string {
   const same = a.length === b.length && a.slice(0, -1).every((v, i) => v === b[i]);
@@ -21,7 +22,9 @@ export const add: PrimitiveDef<AddNode> = {
     const base = first(inputs);
     inputs.forEach((s, i) => {
       if (!equal(s, base)) {
-        throw new ShapeError(`${label(n, i)} has shape ${fmt(s)}, expected ${fmt(base)} like ${label(n, 0)}${channelNote(base, s)}`);
+        throw new ShapeError(
+          `${label(n, i)} has shape ${fmt(s)}, expected ${fmt(base)} like ${label(n, 0)}${channelNote(base, s)}`,
+        );
       }
     });
     return base;
@@ -43,7 +46,9 @@ export const concat: PrimitiveDef<ConcatNode> = {
     let channels = 0;
     inputs.forEach((s, i) => {
       if (s.length !== base.length || !s.slice(0, -1).every((v, j) => v === base[j])) {
-        throw new ShapeError(`${label(n, i)} has shape ${fmt(s)}, expected [${base.slice(0, -1).join(',')},*] like ${label(n, 0)}`);
+        throw new ShapeError(
+          `${label(n, i)} has shape ${fmt(s)}, expected [${base.slice(0, -1).join(',')},*] like ${label(n, 0)}`,
+        );
       }
       channels += s.at(-1) ?? 0;
     });
@@ -73,7 +78,9 @@ export const mul: PrimitiveDef<MulNode> = {
     if (!broadcasts(gate, map)) {
       const c = map.at(-1) ?? 0;
       const forms = map.length === 3 ? `${fmt(map)}, [${c}] or [${map[0]},${map[1]},1]` : fmt(map);
-      throw new ShapeError(`${label(n, 1)} has shape ${fmt(gate)}, expected ${forms} to broadcast against ${label(n, 0)}`);
+      throw new ShapeError(
+        `${label(n, 1)} has shape ${fmt(gate)}, expected ${forms} to broadcast against ${label(n, 0)}`,
+      );
     }
     return map;
   },

@@ -1,4 +1,11 @@
-import type { AvgPoolNode, ChannelPoolNode, GlobalAvgPoolNode, GlobalMaxPoolNode, MaxPoolNode, Shape } from '../../core/arch.js';
+import type {
+  AvgPoolNode,
+  ChannelPoolNode,
+  GlobalAvgPoolNode,
+  GlobalMaxPoolNode,
+  MaxPoolNode,
+  Shape,
+} from '../../core/arch.js';
 import { BOOL, PADDING, POS_PAIR, oneOf, opt, req } from './attrs.js';
 import { ShapeError, first, hwc, noParams, numel, zero, type PrimitiveDef } from './types.js';
 import { windowAttrs, windowHW } from './window.js';
@@ -12,7 +19,10 @@ function poolShape(inputs: readonly Shape[], n: MaxPoolNode | AvgPoolNode): Shap
   if (a.pad !== 'same') {
     const [[t, b], [l, r]] = a.pad;
     if (Math.max(t, b) > Math.floor(a.kernel[0] / 2) || Math.max(l, r) > Math.floor(a.kernel[1] / 2)) {
-      throw new ShapeError(`padding must be at most half the kernel ${a.kernel.join('×')}, got [[${t},${b}],[${l},${r}]]`, 'padding');
+      throw new ShapeError(
+        `padding must be at most half the kernel ${a.kernel.join('×')}, got [[${t},${b}],[${l},${r}]]`,
+        'padding',
+      );
     }
   }
   const [ho, wo] = windowHW(h, w, a);

@@ -10,7 +10,11 @@ export function pairOf(value: Pair | undefined, fallback: number | readonly [num
 
 /** Padding as 'same' or explicit [[top, bottom], [left, right]] ('valid' is all zeros). */
 export function paddingOf(value: Padding | undefined): 'same' | [[number, number], [number, number]] {
-  if (value === undefined || value === 'valid') return [[0, 0], [0, 0]];
+  if (value === undefined || value === 'valid')
+    return [
+      [0, 0],
+      [0, 0],
+    ];
   if (value === 'same') return 'same';
   return explicitSides(value);
 }
@@ -36,7 +40,8 @@ export function windowLength(a: Axis): number {
   const padded = a.size + padTotal;
   if (effective > padded) {
     const dilated = a.dilation > 1 ? ` (${effective} with dilation ${a.dilation})` : '';
-    const how = padTotal > 0 ? `padded input ${a.name} ${padded} (${a.size} + ${padTotal} padding)` : `input ${a.name} ${a.size}`;
+    const how =
+      padTotal > 0 ? `padded input ${a.name} ${padded} (${a.size} + ${padTotal} padding)` : `input ${a.name} ${a.size}`;
     throw new ShapeError(`kernel ${a.name} ${a.kernel}${dilated} is larger than the ${how}`, 'kernel');
   }
   return Math.floor((padded - effective) / a.stride) + 1;
@@ -54,8 +59,22 @@ export interface WindowAttrs {
 export function windowHW(h: number, w: number, a: WindowAttrs): [number, number] {
   const pad = (i: 0 | 1): 'same' | readonly [number, number] => (a.pad === 'same' ? 'same' : a.pad[i]);
   return [
-    windowLength({ name: 'height', size: h, kernel: a.kernel[0], stride: a.stride[0], dilation: a.dilation[0], pad: pad(0) }),
-    windowLength({ name: 'width', size: w, kernel: a.kernel[1], stride: a.stride[1], dilation: a.dilation[1], pad: pad(1) }),
+    windowLength({
+      name: 'height',
+      size: h,
+      kernel: a.kernel[0],
+      stride: a.stride[0],
+      dilation: a.dilation[0],
+      pad: pad(0),
+    }),
+    windowLength({
+      name: 'width',
+      size: w,
+      kernel: a.kernel[1],
+      stride: a.stride[1],
+      dilation: a.dilation[1],
+      pad: pad(1),
+    }),
   ];
 }
 

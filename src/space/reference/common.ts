@@ -28,6 +28,12 @@ export class Chain {
   }
 
   spec(name: string, o: ReferenceOptions): ArchSpec {
-    return { version: 1, name, input: { shape: o.inputShape ?? IMAGENET.inputShape }, nodes: this.nodes, output: this.last };
+    return {
+      version: 1,
+      name,
+      input: { shape: o.inputShape ?? IMAGENET.inputShape },
+      nodes: this.nodes,
+      output: this.last,
+    };
   }
 }

@@ -9,7 +9,13 @@ export function makeDivisible(v: number, divisor = 8): number {
 
 /** [expansion t, channels c, repeats n, first stride s] of Sandler et al. 2018, Table 2. */
 const SETTINGS: readonly (readonly [number, number, number, number])[] = [
-  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
 ];
 
 /** MobileNetV2 in torchvision's layout (width multiplier `width`, default 1). */

@@ -14,7 +14,13 @@ function stem(c: Chain): void {
 }
 
 /** ResNet (He et al. 2016) in torchvision's layout: stages of blocks, GAP, dense. */
-function resnet(name: string, kind: Kind, depths: readonly number[], o: ReferenceOptions, variant: Variant = {}): ArchSpec {
+function resnet(
+  name: string,
+  kind: Kind,
+  depths: readonly number[],
+  o: ReferenceOptions,
+  variant: Variant = {},
+): ArchSpec {
   const c = new Chain();
   stem(c);
   const expansion = kind === 'basic' ? 1 : 4;

@@ -18,7 +18,11 @@ export type RegisteredSpace = (typeof registered)[number];
 export function findSpace(name: string): SpaceEntry {
   const entry = SPACES.find((s) => s.name === name);
   if (entry === undefined) {
-    throw new UserError('UNKNOWN_SPACE', `unknown search space ${JSON.stringify(name)}; known: ${SPACES.map((s) => s.name).join(', ')}`, 'docs/spaces.md describes each space and its options');
+    throw new UserError(
+      'UNKNOWN_SPACE',
+      `unknown search space ${JSON.stringify(name)}; known: ${SPACES.map((s) => s.name).join(', ')}`,
+      'docs/spaces.md describes each space and its options',
+    );
   }
   return entry;
 }

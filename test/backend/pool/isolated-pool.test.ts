@@ -23,7 +23,11 @@ afterEach(async () => {
 describe('IsolatedPool', () => {
   it('runs tasks on worker threads of a child process, with the native backend and the thread plan', async () => {
     const p = start(2);
-    const [a, b, tf] = await Promise.all([p.run({ do: 'echo', value: 1 }), p.run({ do: 'echo', value: 2 }), p.run({ do: 'tf' })]);
+    const [a, b, tf] = await Promise.all([
+      p.run({ do: 'echo', value: 1 }),
+      p.run({ do: 'echo', value: 2 }),
+      p.run({ do: 'tf' }),
+    ]);
     expect(a).toMatchObject({ ok: true, value: { value: 1 } });
     expect(b).toMatchObject({ ok: true, value: { value: 2 } });
     expect(a.ok && a.value?.pid).not.toBe(process.pid);
@@ -33,7 +37,11 @@ describe('IsolatedPool', () => {
   it('fails a throwing task alone, keeping its reason, while the others complete', async () => {
     const p = start(2);
     const [bad, good] = await Promise.all([p.run({ do: 'throw', value: 7 }), p.run({ do: 'echo', value: 8 })]);
-    expect(bad).toMatchObject({ ok: false, kind: 'error', error: { message: 'task 7 failed on purpose', reason: 'diverged' } });
+    expect(bad).toMatchObject({
+      ok: false,
+      kind: 'error',
+      error: { message: 'task 7 failed on purpose', reason: 'diverged' },
+    });
     expect(good).toMatchObject({ ok: true, value: { value: 8 } });
   });
 

@@ -34,5 +34,12 @@ export function lines(child: ChildProcessWithoutNullStreams): () => Promise<stri
 /** Ends the children's stdin and waits until every one has exited. */
 export async function endAll(children: readonly ChildProcessWithoutNullStreams[]): Promise<void> {
   for (const child of children) child.stdin.end();
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode === null && c.signalCode === null ? c.on('exit', resolve) : resolve(null)))));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((resolve) =>
+          c.exitCode === null && c.signalCode === null ? c.on('exit', resolve) : resolve(null),
+        ),
+    ),
+  );
 }

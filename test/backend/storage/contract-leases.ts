@@ -34,9 +34,21 @@ export function describeLeaseContract(ctx: ContractContext): void {
     const id = ctx.experiment.id;
     await ctx.storage.acquireLease(id, here('a'), LONG);
     const holder = { ...here('a'), startedAt: 1_000_001, heartbeatAt: 1_000_001 };
-    expect(await ctx.storage.acquireLease(id, here('b'), LONG)).toStrictEqual({ acquired: false, holder, checkedAt: 1_000_002 });
-    expect(await ctx.storage.acquireLease(id, elsewhere('c'), LONG)).toStrictEqual({ acquired: false, holder, checkedAt: 1_000_003 });
-    expect(await ctx.storage.acquireLease(id, here('a'), LONG)).toStrictEqual({ acquired: false, holder, checkedAt: 1_000_004 });
+    expect(await ctx.storage.acquireLease(id, here('b'), LONG)).toStrictEqual({
+      acquired: false,
+      holder,
+      checkedAt: 1_000_002,
+    });
+    expect(await ctx.storage.acquireLease(id, elsewhere('c'), LONG)).toStrictEqual({
+      acquired: false,
+      holder,
+      checkedAt: 1_000_003,
+    });
+    expect(await ctx.storage.acquireLease(id, here('a'), LONG)).toStrictEqual({
+      acquired: false,
+      holder,
+      checkedAt: 1_000_004,
+    });
     expect(await ctx.storage.readLease(id)).toStrictEqual(holder);
   });
 
@@ -46,7 +58,11 @@ export function describeLeaseContract(ctx: ContractContext): void {
     expect(await ctx.storage.renewLease(id, 'a')).toBe(true);
     expect(await ctx.storage.renewLease(id, 'b')).toBe(false);
     expect(await ctx.storage.renewLease(999, 'a')).toBe(false);
-    expect(await ctx.storage.readLease(id)).toStrictEqual({ ...here('a'), startedAt: 1_000_001, heartbeatAt: 1_000_002 });
+    expect(await ctx.storage.readLease(id)).toStrictEqual({
+      ...here('a'),
+      startedAt: 1_000_001,
+      heartbeatAt: 1_000_002,
+    });
   });
 
   it('is released only by its holder, and is then free at once', async () => {
@@ -57,14 +73,21 @@ export function describeLeaseContract(ctx: ContractContext): void {
     expect(await ctx.storage.releaseLease(id, 'a')).toBe(true);
     expect(await ctx.storage.readLease(id)).toBeUndefined();
     expect(await ctx.storage.releaseLease(id, 'a')).toBe(false);
-    expect(await ctx.storage.acquireLease(id, here('b'), LONG)).toStrictEqual({ acquired: true, lease: { ...here('b'), startedAt: 1_000_002, heartbeatAt: 1_000_002 } });
+    expect(await ctx.storage.acquireLease(id, here('b'), LONG)).toStrictEqual({
+      acquired: true,
+      lease: { ...here('b'), startedAt: 1_000_002, heartbeatAt: 1_000_002 },
+    });
   });
 
   it('lets a claimant take over a holder whose heartbeat is staleAfterMs old; the old holder can then neither renew nor release', async () => {
     const id = ctx.experiment.id;
     await ctx.storage.acquireLease(id, elsewhere('a', 1), LONG);
     const previous = { ...elsewhere('a', 1), startedAt: 1_000_001, heartbeatAt: 1_000_001 };
-    expect(await ctx.storage.acquireLease(id, here('b'), { staleAfterMs: 2 })).toStrictEqual({ acquired: false, holder: previous, checkedAt: 1_000_002 });
+    expect(await ctx.storage.acquireLease(id, here('b'), { staleAfterMs: 2 })).toStrictEqual({
+      acquired: false,
+      holder: previous,
+      checkedAt: 1_000_002,
+    });
     const claim = await ctx.storage.acquireLease(id, here('b'), { staleAfterMs: 2 });
     const lease = { ...here('b'), startedAt: 1_000_003, heartbeatAt: 1_000_003 };
     expect(claim).toStrictEqual({ acquired: true, lease, takenOver: { previous, why: 'heartbeat-timeout' } });
@@ -86,9 +109,17 @@ export function describeLeaseContract(ctx: ContractContext): void {
     const pid = deadPid();
     await ctx.storage.acquireLease(id, here('a', pid), LONG);
     const previous = { ...here('a', pid), startedAt: 1_000_001, heartbeatAt: 1_000_001 };
-    expect(await ctx.storage.acquireLease(id, elsewhere('b'), LONG)).toStrictEqual({ acquired: false, holder: previous, checkedAt: 1_000_002 });
+    expect(await ctx.storage.acquireLease(id, elsewhere('b'), LONG)).toStrictEqual({
+      acquired: false,
+      holder: previous,
+      checkedAt: 1_000_002,
+    });
     const claim = await ctx.storage.acquireLease(id, here('c'), LONG);
-    expect(claim).toStrictEqual({ acquired: true, lease: { ...here('c'), startedAt: 1_000_003, heartbeatAt: 1_000_003 }, takenOver: { previous, why: 'owner-dead' } });
+    expect(claim).toStrictEqual({
+      acquired: true,
+      lease: { ...here('c'), startedAt: 1_000_003, heartbeatAt: 1_000_003 },
+      takenOver: { previous, why: 'owner-dead' },
+    });
   });
 
   it('refuses a claim without host, pid or token, a timeout that is not positive, and an unknown experiment', async () => {

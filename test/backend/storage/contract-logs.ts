@@ -28,7 +28,10 @@ export function describeLogContract(ctx: ContractContext): void {
     const other = await ctx.storage.createExperiment({ name: 'other', config: {}, seed: 1 });
     const a = await ctx.storage.appendEvent(id, { type: 'trial-started', payload: { number: 0 } });
     await ctx.storage.appendEvent(other.id, { type: 'trial-started', payload: { number: 0, other: true } });
-    const b = await ctx.storage.appendEvent(id, { type: 'darts-epoch', payload: { alphas: [[0.1, Number.NaN]], loss: -Infinity } });
+    const b = await ctx.storage.appendEvent(id, {
+      type: 'darts-epoch',
+      payload: { alphas: [[0.1, Number.NaN]], loss: -Infinity },
+    });
     const c = await ctx.storage.appendEvent(id, { type: 'trial-started', payload: { number: 1 } });
 
     expect(a).toStrictEqual({ id: a.id, type: 'trial-started', payload: { number: 0 }, at: 1_000_002 });
@@ -38,8 +41,15 @@ export function describeLogContract(ctx: ContractContext): void {
     expect(await ctx.storage.listEvents(id, { type: 'trial-started' })).toStrictEqual([a, c]);
     expect(await ctx.storage.listEvents(id, { afterId: a.id })).toStrictEqual([b, c]);
     expect(await ctx.storage.listEvents(id, { type: 'darts-epoch', afterId: b.id })).toStrictEqual([]);
-    expect((await ctx.storage.listEvents(id, { type: 'darts-epoch' }))[0]?.payload).toStrictEqual({ alphas: [[0.1, Number.NaN]], loss: -Infinity });
-    await rejection(ctx.storage.appendEvent(999, { type: 'x', payload: null }), StorageMisuseError, 'UNKNOWN_EXPERIMENT');
+    expect((await ctx.storage.listEvents(id, { type: 'darts-epoch' }))[0]?.payload).toStrictEqual({
+      alphas: [[0.1, Number.NaN]],
+      loss: -Infinity,
+    });
+    await rejection(
+      ctx.storage.appendEvent(999, { type: 'x', payload: null }),
+      StorageMisuseError,
+      'UNKNOWN_EXPERIMENT',
+    );
   });
 
   it('copies values in and out: changing them afterwards changes nothing stored', async () => {
@@ -62,9 +72,15 @@ export function describeLogContract(ctx: ContractContext): void {
   });
 
   it('serves calls issued together in the order they were issued', async () => {
-    const issued = Array.from({ length: 20 }, (_, n) => ctx.storage.createTrial(ctx.experiment.id, { number: n, sample: sample(n), key: `${n}` }));
+    const issued = Array.from({ length: 20 }, (_, n) =>
+      ctx.storage.createTrial(ctx.experiment.id, { number: n, sample: sample(n), key: `${n}` }),
+    );
     const trials = await Promise.all(issued);
-    const done = await Promise.all(trials.map((t, n) => ctx.storage.finishTrial(t.id, n % 2 ? { state: 'PRUNED' } : { state: 'COMPLETE', outcome: outcome(1) })));
+    const done = await Promise.all(
+      trials.map((t, n) =>
+        ctx.storage.finishTrial(t.id, n % 2 ? { state: 'PRUNED' } : { state: 'COMPLETE', outcome: outcome(1) }),
+      ),
+    );
     expect(done.map((t) => t.startedAt)).toEqual(trials.map((_, n) => 1_000_001 + n));
     expect((await ctx.storage.listTrials(ctx.experiment.id, { state: 'COMPLETE' })).length).toBe(10);
   });
@@ -74,7 +90,11 @@ export function describeLogContract(ctx: ContractContext): void {
     await ctx.storage.close();
     expect((await pending).type).toBe('last');
     await rejection(ctx.storage.getExperiment('cifar-evolution'), StorageMisuseError, 'CLOSED');
-    await rejection(ctx.storage.createTrial(ctx.experiment.id, { number: 0, sample: 0, key: '0' }), StorageMisuseError, 'CLOSED');
+    await rejection(
+      ctx.storage.createTrial(ctx.experiment.id, { number: 0, sample: 0, key: '0' }),
+      StorageMisuseError,
+      'CLOSED',
+    );
     await ctx.storage.close();
   });
 }

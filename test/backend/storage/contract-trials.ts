@@ -9,7 +9,12 @@ const runDiagnostics = {
   every: 2,
   checks: [
     { step: 2, epoch: 1, globalGradNorm: 0.5, layers: [{ layer: 'conv1', gradNorm: 0.5, weightNorm: 3 }] },
-    { step: 4, epoch: 2, globalGradNorm: 0.25, activations: [{ layer: 'relu1', kind: 'relu', mean: 0.1, std: 0.2, zeroFraction: 0.95, deadFraction: 0.5 }] },
+    {
+      step: 4,
+      epoch: 2,
+      globalGradNorm: 0.25,
+      activations: [{ layer: 'relu1', kind: 'relu', mean: 0.1, std: 0.2, zeroFraction: 0.95, deadFraction: 0.5 }],
+    },
   ],
   histograms: [{ epoch: 2, layer: 'conv1', kind: 'weight', min: -1, max: 1, counts: [1, 2, 1] }],
   flags: [{ kind: 'dead-relu', layer: 'relu1', firstStep: 4, step: 4, value: 0.5, threshold: 0.4 }],
@@ -28,15 +33,38 @@ export function describeTrialContract(ctx: ContractContext): void {
 
   it('round-trips a trial with every field, from RUNNING to COMPLETE', async () => {
     const running = await create(0, { fidelity: { epochs: 4, fraction: 0.5 }, worker: 'w3', retryOf: 7 });
-    const started = { id: running.id, number: 0, sample: sample(0), key: 'key-0', fidelity: { epochs: 4, fraction: 0.5 }, worker: 'w3', retryOf: 7 };
+    const started = {
+      id: running.id,
+      number: 0,
+      sample: sample(0),
+      key: 'key-0',
+      fidelity: { epochs: 4, fraction: 0.5 },
+      worker: 'w3',
+      retryOf: 7,
+    };
     expect(running).toStrictEqual({ ...started, state: 'RUNNING', startedAt: 1_000_001 });
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(running);
 
-    const result = { ...outcome(3), diagnostics: runDiagnostics, engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const };
+    const result = {
+      ...outcome(3),
+      diagnostics: runDiagnostics,
+      engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const,
+    };
     const measured = { ...result, cost: { ...result.cost, measuredLatencyMs: 0.75, compiledLatencyMs: 0.25 } };
-    const finished = await ctx.storage.finishTrial(running.id, { state: 'COMPLETE', message: 'fine', outcome: measured });
+    const finished = await ctx.storage.finishTrial(running.id, {
+      state: 'COMPLETE',
+      message: 'fine',
+      outcome: measured,
+    });
     const recorded = { ...measured, diagnostics: { every: 2, flags: runDiagnostics.flags } };
-    const expected = { ...started, state: 'COMPLETE', message: 'fine', outcome: recorded, startedAt: 1_000_001, finishedAt: 1_000_002 };
+    const expected = {
+      ...started,
+      state: 'COMPLETE',
+      message: 'fine',
+      outcome: recorded,
+      startedAt: 1_000_001,
+      finishedAt: 1_000_002,
+    };
     expect(finished).toStrictEqual(expected);
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(expected);
     expect(await ctx.storage.listTrials(ctx.experiment.id)).toStrictEqual([expected]);
@@ -44,7 +72,7 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(await ctx.storage.listDiagnostics(running.id)).toStrictEqual(runEpochs);
   });
 
-  it('records diagnostics per epoch while a trial runs; its outcome\'s replace them, and its record keeps the flags', async () => {
+  it("records diagnostics per epoch while a trial runs; its outcome's replace them, and its record keeps the flags", async () => {
     const t = await create(0);
     const live = { epoch: 1, checks: [{ step: 2, epoch: 1, globalGradNorm: 9 }], histograms: [], flags: [] };
     await ctx.storage.addDiagnostics(t.id, live);
@@ -54,7 +82,10 @@ export function describeTrialContract(ctx: ContractContext): void {
 
     await ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: { ...outcome(3), diagnostics: runDiagnostics } });
     expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual(runEpochs);
-    expect((await ctx.storage.getTrial(t.id))?.outcome?.diagnostics).toStrictEqual({ every: 2, flags: runDiagnostics.flags });
+    expect((await ctx.storage.getTrial(t.id))?.outcome?.diagnostics).toStrictEqual({
+      every: 2,
+      flags: runDiagnostics.flags,
+    });
     await rejection(ctx.storage.addDiagnostics(t.id, { ...live, epoch: 4 }), StorageMisuseError, 'TRIAL_NOT_RUNNING');
 
     const failed = await create(1);
@@ -66,7 +97,14 @@ export function describeTrialContract(ctx: ContractContext): void {
 
   it('returns no member for an optional field left out (not even undefined)', async () => {
     const running = await create(5);
-    expect(running).toStrictEqual({ id: running.id, number: 5, sample: sample(5), key: 'key-5', state: 'RUNNING', startedAt: 1_000_001 });
+    expect(running).toStrictEqual({
+      id: running.id,
+      number: 5,
+      sample: sample(5),
+      key: 'key-5',
+      state: 'RUNNING',
+      startedAt: 1_000_001,
+    });
     const failed = await ctx.storage.finishTrial(running.id, { state: 'FAILED', reason: 'out-of-memory' });
     expect(failed).toStrictEqual({ ...running, state: 'FAILED', reason: 'out-of-memory', finishedAt: 1_000_002 });
     expect(await ctx.storage.getTrial(running.id)).toStrictEqual(failed);
@@ -74,16 +112,30 @@ export function describeTrialContract(ctx: ContractContext): void {
 
   it('keeps NaN and ±Infinity wherever a number goes (SQLite would store NULL)', async () => {
     const odd = { w: [1, Number.NaN, [Infinity]], 'a.b': -Infinity, n: null };
-    const t = await ctx.storage.createTrial(ctx.experiment.id, { number: 0, sample: odd, key: 'odd', fidelity: { epochs: Infinity } });
-    await ctx.storage.addEpoch(t.id, epoch(0, { trainLoss: Number.NaN, validationLoss: Infinity, learningRate: -Infinity }));
-    expect(await ctx.storage.listEpochs(t.id)).toStrictEqual([epoch(0, { trainLoss: Number.NaN, validationLoss: Infinity, learningRate: -Infinity })]);
+    const t = await ctx.storage.createTrial(ctx.experiment.id, {
+      number: 0,
+      sample: odd,
+      key: 'odd',
+      fidelity: { epochs: Infinity },
+    });
+    await ctx.storage.addEpoch(
+      t.id,
+      epoch(0, { trainLoss: Number.NaN, validationLoss: Infinity, learningRate: -Infinity }),
+    );
+    expect(await ctx.storage.listEpochs(t.id)).toStrictEqual([
+      epoch(0, { trainLoss: Number.NaN, validationLoss: Infinity, learningRate: -Infinity }),
+    ]);
 
     const base = outcome(1, { loss: Number.NaN, validationAccuracy: -Infinity });
     const diverged = {
       ...base,
       cost: { ...base.cost, estimatedLatencyMs: Infinity, measuredLatencyMs: Number.NaN },
       epochs: [epoch(0, { trainLoss: Number.NaN, seconds: Infinity })],
-      diagnostics: { every: 1, flags: [{ kind: 'exploding', firstStep: 1, step: 1, value: Infinity, threshold: 1000 }], checks: [{ step: 1, epoch: 0, globalGradNorm: Number.NaN }] },
+      diagnostics: {
+        every: 1,
+        flags: [{ kind: 'exploding', firstStep: 1, step: 1, value: Infinity, threshold: 1000 }],
+        checks: [{ step: 1, epoch: 0, globalGradNorm: Number.NaN }],
+      },
       seconds: Number.NaN,
     } as const;
     await ctx.storage.finishTrial(t.id, { state: 'FAILED', reason: 'diverged', outcome: diverged });
@@ -91,14 +143,20 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(back?.sample).toStrictEqual(odd);
     expect(back?.fidelity).toStrictEqual({ epochs: Infinity });
     expect(back?.outcome).toStrictEqual({ ...diverged, diagnostics: { every: 1, flags: diverged.diagnostics.flags } });
-    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([{ epoch: 0, checks: diverged.diagnostics.checks, histograms: [], flags: diverged.diagnostics.flags }]);
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([
+      { epoch: 0, checks: diverged.diagnostics.checks, histograms: [], flags: diverged.diagnostics.flags },
+    ]);
     expect(Number.isNaN(back?.outcome?.metrics.loss)).toBe(true);
   });
 
   it('refuses to finish a trial twice, and keeps the first result', async () => {
     const t = await create(0);
     const first = await ctx.storage.finishTrial(t.id, { state: 'PRUNED', message: 'early stop' });
-    const error = await rejection(ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome() }), StorageMisuseError, 'TRIAL_FINISHED');
+    const error = await rejection(
+      ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome() }),
+      StorageMisuseError,
+      'TRIAL_FINISHED',
+    );
     expect(error.message).toContain('already PRUNED');
     expect(await ctx.storage.getTrial(t.id)).toStrictEqual(first);
   });
@@ -124,12 +182,24 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(error.message).toContain('numbered 3');
     const other = await ctx.storage.createExperiment({ name: 'other', config: {}, seed: 1 });
     expect((await ctx.storage.createTrial(other.id, { number: 3, sample: 1, key: '1' })).number).toBe(3);
-    await rejection(ctx.storage.createTrial(ctx.experiment.id, { number: -1, sample: 1, key: '1' }), StorageMisuseError, 'INVALID_INPUT');
-    await rejection(ctx.storage.createTrial(ctx.experiment.id, { number: 9, sample: 1, key: '' }), StorageMisuseError, 'INVALID_INPUT');
+    await rejection(
+      ctx.storage.createTrial(ctx.experiment.id, { number: -1, sample: 1, key: '1' }),
+      StorageMisuseError,
+      'INVALID_INPUT',
+    );
+    await rejection(
+      ctx.storage.createTrial(ctx.experiment.id, { number: 9, sample: 1, key: '' }),
+      StorageMisuseError,
+      'INVALID_INPUT',
+    );
   });
 
   it('names unknown trials and experiments in its errors', async () => {
-    await rejection(ctx.storage.createTrial(999, { number: 0, sample: 1, key: '1' }), StorageMisuseError, 'UNKNOWN_EXPERIMENT');
+    await rejection(
+      ctx.storage.createTrial(999, { number: 0, sample: 1, key: '1' }),
+      StorageMisuseError,
+      'UNKNOWN_EXPERIMENT',
+    );
     await rejection(ctx.storage.finishTrial(999, { state: 'PRUNED' }), StorageMisuseError, 'UNKNOWN_TRIAL');
     await rejection(ctx.storage.addEpoch(999, epoch(0)), StorageMisuseError, 'UNKNOWN_TRIAL');
     expect(await ctx.storage.getTrial(999)).toBeUndefined();
@@ -165,8 +235,13 @@ export function describeTrialContract(ctx: ContractContext): void {
     await ctx.storage.finishTrial(made.get(2)!.id, { state: 'FAILED', reason: 'timeout' });
     expect((await ctx.storage.listTrials(ctx.experiment.id)).map((t) => t.number)).toEqual([0, 1, 2, 3, 4]);
     const complete = await ctx.storage.listTrials(ctx.experiment.id, { state: 'COMPLETE' });
-    expect(complete.map((t) => [t.number, t.outcome?.epochs.length])).toEqual([[0, 2], [4, 1]]);
-    expect((await ctx.storage.listTrials(ctx.experiment.id, { state: 'RUNNING' })).map((t) => t.number)).toEqual([1, 3]);
+    expect(complete.map((t) => [t.number, t.outcome?.epochs.length])).toEqual([
+      [0, 2],
+      [4, 1],
+    ]);
+    expect((await ctx.storage.listTrials(ctx.experiment.id, { state: 'RUNNING' })).map((t) => t.number)).toEqual([
+      1, 3,
+    ]);
     expect(await ctx.storage.listTrials(ctx.experiment.id, { state: 'PRUNED' })).toStrictEqual([]);
   });
 
@@ -181,10 +256,19 @@ export function describeTrialContract(ctx: ContractContext): void {
     const before = await ctx.storage.listTrials(ctx.experiment.id);
 
     const moved = await ctx.storage.markInterrupted(ctx.experiment.id);
-    const interrupted = { state: 'FAILED', reason: 'interrupted', message: 'the process running the search ended while this trial ran' };
-    expect(moved).toStrictEqual([{ ...t[1], ...interrupted, finishedAt: moved[0]!.finishedAt }, { ...t[4], ...interrupted, finishedAt: moved[0]!.finishedAt }]);
+    const interrupted = {
+      state: 'FAILED',
+      reason: 'interrupted',
+      message: 'the process running the search ended while this trial ran',
+    };
+    expect(moved).toStrictEqual([
+      { ...t[1], ...interrupted, finishedAt: moved[0]!.finishedAt },
+      { ...t[4], ...interrupted, finishedAt: moved[0]!.finishedAt },
+    ]);
     const after = await ctx.storage.listTrials(ctx.experiment.id);
-    expect(after.filter((x) => x.number !== 1 && x.number !== 4)).toStrictEqual(before.filter((x) => x.number !== 1 && x.number !== 4));
+    expect(after.filter((x) => x.number !== 1 && x.number !== 4)).toStrictEqual(
+      before.filter((x) => x.number !== 1 && x.number !== 4),
+    );
     expect(after.filter((x) => x.number === 1 || x.number === 4)).toStrictEqual(moved);
     expect(await ctx.storage.listEpochs(t[4]!.id)).toStrictEqual([epoch(0)]);
     expect(await ctx.storage.markInterrupted(ctx.experiment.id)).toStrictEqual([]);

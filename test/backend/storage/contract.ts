@@ -17,7 +17,11 @@ export interface ContractContext {
 }
 
 /** Resolves to the error `promise` rejects with, after checking its class and code. */
-export async function rejection(promise: Promise<unknown>, type: typeof StorageMisuseError | typeof StorageError, code: string): Promise<Error> {
+export async function rejection(
+  promise: Promise<unknown>,
+  type: typeof StorageMisuseError | typeof StorageError,
+  code: string,
+): Promise<Error> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -37,7 +41,11 @@ export function describeStorageContract(name: string, open: OpenStorage): void {
 
     beforeEach(async () => {
       ctx.storage = await open(tickingClock());
-      ctx.experiment = await ctx.storage.createExperiment({ name: 'cifar-evolution', config: { space: 'nb201', budget: { trials: 10 } }, seed: 42 });
+      ctx.experiment = await ctx.storage.createExperiment({
+        name: 'cifar-evolution',
+        config: { space: 'nb201', budget: { trials: 10 } },
+        seed: 42,
+      });
     });
     afterEach(async () => {
       await ctx.storage.close();
@@ -66,7 +74,11 @@ function experimentCases(ctx: ContractContext): void {
   });
 
   it('refuses a second experiment of the same name with a user error that says how to resume', async () => {
-    const error = await rejection(ctx.storage.createExperiment({ name: 'cifar-evolution', config: {}, seed: 1 }), StorageError, 'EXPERIMENT_EXISTS');
+    const error = await rejection(
+      ctx.storage.createExperiment({ name: 'cifar-evolution', config: {}, seed: 1 }),
+      StorageError,
+      'EXPERIMENT_EXISTS',
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain('"cifar-evolution" already exists');
     expect((error as UserError).hint).toContain('nas resume cifar-evolution');
@@ -75,10 +87,18 @@ function experimentCases(ctx: ContractContext): void {
 
   it('refuses names that cannot be typed on a command line, and seeds that are not integers', async () => {
     for (const bad of ['', ' x', 'a b', '-x', 'x/y', 'x*', '..', 'x'.repeat(101)]) {
-      await rejection(ctx.storage.createExperiment({ name: bad, config: {}, seed: 1 }), StorageError, 'EXPERIMENT_NAME');
+      await rejection(
+        ctx.storage.createExperiment({ name: bad, config: {}, seed: 1 }),
+        StorageError,
+        'EXPERIMENT_NAME',
+      );
     }
     expect((await ctx.storage.createExperiment({ name: '探索-1', config: {}, seed: 1 })).name).toBe('探索-1');
-    await rejection(ctx.storage.createExperiment({ name: 'ok', config: {}, seed: 1.5 }), StorageMisuseError, 'INVALID_INPUT');
+    await rejection(
+      ctx.storage.createExperiment({ name: 'ok', config: {}, seed: 1.5 }),
+      StorageMisuseError,
+      'INVALID_INPUT',
+    );
   });
 
   it('sets the status and stamps updatedAt; an unknown experiment is an error', async () => {
@@ -91,7 +111,8 @@ function experimentCases(ctx: ContractContext): void {
   it('lists experiments oldest first with their trial counts per state', async () => {
     const other = await ctx.storage.createExperiment({ name: 'mnist.random_2', config: null, seed: 0 });
     const trials: Trial[] = [];
-    for (let i = 0; i < 4; i++) trials.push(await ctx.storage.createTrial(ctx.experiment.id, { number: i, sample: sample(i), key: `k${i}` }));
+    for (let i = 0; i < 4; i++)
+      trials.push(await ctx.storage.createTrial(ctx.experiment.id, { number: i, sample: sample(i), key: `k${i}` }));
     await ctx.storage.finishTrial(trials[0]!.id, { state: 'COMPLETE', outcome: outcome() });
     await ctx.storage.finishTrial(trials[1]!.id, { state: 'FAILED', reason: 'diverged' });
     await ctx.storage.finishTrial(trials[2]!.id, { state: 'COMPLETE', outcome: outcome(1) });

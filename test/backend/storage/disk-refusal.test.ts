@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../src/backend/storage/index.js';
-import { diskRefusal, isDiskRefusal, searchStoppedBy, trialRefusal } from '../../../src/backend/storage/disk-refusal.js';
+import {
+  diskRefusal,
+  isDiskRefusal,
+  searchStoppedBy,
+  trialRefusal,
+} from '../../../src/backend/storage/disk-refusal.js';
 
 const withCode = (code: string) => Object.assign(new Error(`${code}: something`), { code });
 
@@ -31,7 +36,12 @@ describe('writes the disk refused', () => {
   });
 
   it('turns a trial that failed disk-full or read-only back into the refusal; other reasons are not one', () => {
-    expect(trialRefusal('disk-full', 'cannot save the trial\'s model in /d/exp/trial-3: disk full (ENOSPC)')).toMatchObject({ code: 'DISK_FULL', message: "cannot save the trial's model in /d/exp/trial-3: disk full (ENOSPC)" });
+    expect(
+      trialRefusal('disk-full', "cannot save the trial's model in /d/exp/trial-3: disk full (ENOSPC)"),
+    ).toMatchObject({
+      code: 'DISK_FULL',
+      message: "cannot save the trial's model in /d/exp/trial-3: disk full (ENOSPC)",
+    });
     expect(trialRefusal('read-only', 'm')?.code).toBe('READ_ONLY');
     expect(trialRefusal('diverged', 'm')).toBeUndefined();
     expect(trialRefusal(undefined, 'm')).toBeUndefined();
@@ -39,7 +49,9 @@ describe('writes the disk refused', () => {
 
   it('says that a search it stopped keeps its trials and how to resume it', () => {
     const stopped = searchStoppedBy(diskRefusal('cannot write /d/nas.sqlite', withCode('SQLITE_FULL')) as never, 'nb');
-    expect(stopped.message).toBe('cannot write /d/nas.sqlite: disk full (SQLITE_FULL); the search stopped, and every trial recorded before is kept');
+    expect(stopped.message).toBe(
+      'cannot write /d/nas.sqlite: disk full (SQLITE_FULL); the search stopped, and every trial recorded before is kept',
+    );
     expect(stopped.hint).toBe('free space on that disk, then continue with `nas resume nb`');
     expect(isDiskRefusal(stopped)).toBe(true);
   });

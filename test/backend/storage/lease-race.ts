@@ -13,14 +13,17 @@ export async function expectOneClaimWins(location: string, storage: Storage, nam
   try {
     for (const line of next) expect(await line()).toBe('ready');
     for (const child of children) child.stdin.write('go\n');
-    const results = await Promise.all(next.map(async (line) => JSON.parse(await line()) as { token: string; claim: LeaseClaim }));
+    const results = await Promise.all(
+      next.map(async (line) => JSON.parse(await line()) as { token: string; claim: LeaseClaim }),
+    );
 
     const winners = results.filter((r) => r.claim.acquired);
     expect(winners).toHaveLength(1);
     const lease = await storage.readLease(experiment.id);
     expect(lease?.token).toBe(winners[0]!.token);
     expect(lease?.pid).toBe(children[results.indexOf(winners[0]!)]!.pid);
-    for (const r of results.filter((x) => !x.claim.acquired)) expect(r.claim).toMatchObject({ acquired: false, holder: lease });
+    for (const r of results.filter((x) => !x.claim.acquired))
+      expect(r.claim).toMatchObject({ acquired: false, holder: lease });
   } finally {
     await endAll(children);
   }

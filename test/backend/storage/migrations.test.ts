@@ -14,7 +14,12 @@ const dir = tempDir();
 /** The schema history of a future nas: today's, plus a second step. */
 const withNotes: Migration[] = [
   ...MIGRATIONS,
-  { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'", postgres: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'" },
+  {
+    version: MIGRATIONS.length + 1,
+    name: 'experiment notes',
+    sql: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'",
+    postgres: "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'",
+  },
 ];
 
 async function query<T>(file: string, sql: string): Promise<T[]> {
@@ -58,7 +63,9 @@ describe('schema migrations', () => {
     await (await openSqliteStorage(file, { migrations: withNotes })).close();
     for (const readonly of [false, true]) {
       const error = await rejection(openSqliteStorage(file, { readonly }), StorageError, 'STORAGE_VERSION');
-      expect(error.message).toBe(`${file} has schema version ${withNotes.length}, newer than this nas knows (${MIGRATIONS.length})`);
+      expect(error.message).toBe(
+        `${file} has schema version ${withNotes.length}, newer than this nas knows (${MIGRATIONS.length})`,
+      );
       expect((error as UserError).hint).toContain('upgrade nas');
       expect((error as UserError).hint).toContain('git pull && npm install');
     }
@@ -66,8 +73,14 @@ describe('schema migrations', () => {
 
   it('does not migrate through a read-only open: it says how to migrate instead', async () => {
     const file = await todaysFile('older-readonly.db');
-    const error = await rejection(openSqliteStorage(file, { readonly: true, migrations: withNotes }), StorageError, 'STORAGE_VERSION');
-    expect(error.message).toContain(`schema version ${MIGRATIONS.length} and this nas reads version ${withNotes.length}`);
+    const error = await rejection(
+      openSqliteStorage(file, { readonly: true, migrations: withNotes }),
+      StorageError,
+      'STORAGE_VERSION',
+    );
+    expect(error.message).toContain(
+      `schema version ${MIGRATIONS.length} and this nas reads version ${withNotes.length}`,
+    );
     expect((error as UserError).hint).toContain('open it once for writing');
     expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
   });
@@ -76,21 +89,33 @@ describe('schema migrations', () => {
     const file = await todaysFile('failing.db');
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: MIGRATIONS.length + 1, name: 'half done', sql: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table', postgres: '' }, // SQLite only
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'half done',
+        sql: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table',
+        postgres: '',
+      }, // SQLite only
     ];
     await expect(openSqliteStorage(file, { migrations: broken })).rejects.toThrow(
       `migration ${broken.length} (half done) of ${file} failed: SQLITE_ERROR: no such table: missing_table; the file is unchanged`,
     );
     expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
-    expect((await query<{ name: string }>(file, 'PRAGMA table_info(experiments)')).map((c) => c.name)).not.toContain('x');
+    expect((await query<{ name: string }>(file, 'PRAGMA table_info(experiments)')).map((c) => c.name)).not.toContain(
+      'x',
+    );
     const storage = await openSqliteStorage(file, { migrations: withNotes });
     expect((await storage.getExperiment('kept'))?.seed).toBe(9);
     await storage.close();
   });
 
   it('refuses a history whose versions are not 1, 2, 3, ...', async () => {
-    const skipping = [...MIGRATIONS, { version: MIGRATIONS.length + 2, name: 'skips one', sql: 'SELECT 1', postgres: 'SELECT 1' }];
-    await expect(openSqliteStorage(path.join(dir, 'skip.db'), { migrations: skipping })).rejects.toThrow('versions are 1, 2, 3');
+    const skipping = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 2, name: 'skips one', sql: 'SELECT 1', postgres: 'SELECT 1' },
+    ];
+    await expect(openSqliteStorage(path.join(dir, 'skip.db'), { migrations: skipping })).rejects.toThrow(
+      'versions are 1, 2, 3',
+    );
     expect(existsSync(`${path.join(dir, 'skip.db')}.v0.bak`)).toBe(false);
   });
 });
@@ -105,12 +130,18 @@ describe('migration 3 (owner leases)', () => {
 
     const storage = await openSqliteStorage(file);
     expect(await storage.getExperiment('from-v2')).toMatchObject({ id: experiment.id, config: { a: 2 }, seed: 3 });
-    const claim = await storage.acquireLease(experiment.id, { host: 'h', pid: process.pid, token: 't' }, { staleAfterMs: 1000 });
+    const claim = await storage.acquireLease(
+      experiment.id,
+      { host: 'h', pid: process.pid, token: 't' },
+      { staleAfterMs: 1000 },
+    );
     expect(claim.acquired).toBe(true);
     await storage.close();
 
     expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
-    expect(await query(file, 'SELECT experiment_id, host, pid, token FROM leases')).toEqual([{ experiment_id: experiment.id, host: 'h', pid: process.pid, token: 't' }]);
+    expect(await query(file, 'SELECT experiment_id, host, pid, token FROM leases')).toEqual([
+      { experiment_id: experiment.id, host: 'h', pid: process.pid, token: 't' },
+    ]);
     expect(await query(`${file}.v2.bak`, 'PRAGMA user_version')).toEqual([{ user_version: 2 }]);
   });
 });

@@ -32,11 +32,24 @@ describe('non-finite numbers beside their columns', () => {
 
   it('writes NULL for a non-finite REAL and records its kind; finite values and NULL pass through', () => {
     const w = new NonFiniteWriter();
-    expect([w.real('x', Number.NaN), w.real('y', -Infinity), w.real('z', 2.5), w.real('u', undefined)]).toEqual([null, null, 2.5, null]);
+    expect([w.real('x', Number.NaN), w.real('y', -Infinity), w.real('z', 2.5), w.real('u', undefined)]).toEqual([
+      null,
+      null,
+      2.5,
+      null,
+    ]);
     const column = w.column();
-    expect(JSON.parse(column!)).toEqual([['NaN', 'x'], ['-Infinity', 'y']]);
+    expect(JSON.parse(column!)).toEqual([
+      ['NaN', 'x'],
+      ['-Infinity', 'y'],
+    ]);
     const r = new NonFiniteReader(column);
-    expect([r.real('x', null), r.real('y', null), r.real('z', 2.5), r.real('u', null)]).toEqual([Number.NaN, -Infinity, 2.5, null]);
+    expect([r.real('x', null), r.real('y', null), r.real('z', 2.5), r.real('u', null)]).toEqual([
+      Number.NaN,
+      -Infinity,
+      2.5,
+      null,
+    ]);
   });
 
   it('leaves the nonfinite column NULL when every number is finite, and extends an existing one', () => {
@@ -45,12 +58,20 @@ describe('non-finite numbers beside their columns', () => {
     expect(w.column()).toBeNull();
     const more = new NonFiniteWriter(JSON.stringify([['NaN', 'sample', 'a']]));
     more.real('seconds', Infinity);
-    expect(JSON.parse(more.column()!)).toEqual([['NaN', 'sample', 'a'], ['Infinity', 'seconds']]);
+    expect(JSON.parse(more.column()!)).toEqual([
+      ['NaN', 'sample', 'a'],
+      ['Infinity', 'seconds'],
+    ]);
   });
 
   it('puts a number back under the key "__proto__" as an own member, not as the prototype', () => {
     const odd = JSON.parse('{"__proto__": 0}') as Record<string, number>;
-    Object.defineProperty(odd, '__proto__', { value: Number.NaN, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(odd, '__proto__', {
+      value: Number.NaN,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     const w = new NonFiniteWriter();
     const text = w.json('v', odd)!;
     const back = new NonFiniteReader(w.column()).json<object>('v', text);

@@ -27,7 +27,10 @@ describePostgres('PostgreSQL storage', (server) => {
   it('holds exactly what a SQLite file holds, read back by a read-only open, in the same encoded columns', async () => {
     const url = await server().createDatabase();
     const file = path.join(dir, 'twin.db');
-    const [postgres, sqlite] = [await openStorage(url, { now: tickingClock() }), await openSqliteStorage(file, { now: tickingClock() })];
+    const [postgres, sqlite] = [
+      await openStorage(url, { now: tickingClock() }),
+      await openSqliteStorage(file, { now: tickingClock() }),
+    ];
     await fill(postgres);
     await fill(sqlite);
     await postgres.close();
@@ -39,8 +42,13 @@ describePostgres('PostgreSQL storage', (server) => {
     const db = await Db.open(file, true);
     for (const [table, columns] of Object.entries(ENCODED)) {
       const order = table === 'epochs' ? 'trial_id, epoch' : 'id';
-      const text = columns.split(', ').map((c) => `${c}::text AS ${c}`).join(', ');
-      expect(await server().sql(`SELECT ${text} FROM ${table} ORDER BY ${order}`, new URL(url).pathname.slice(1))).toEqual(await db.all(`SELECT ${columns} FROM ${table} ORDER BY ${order}`));
+      const text = columns
+        .split(', ')
+        .map((c) => `${c}::text AS ${c}`)
+        .join(', ');
+      expect(
+        await server().sql(`SELECT ${text} FROM ${table} ORDER BY ${order}`, new URL(url).pathname.slice(1)),
+      ).toEqual(await db.all(`SELECT ${columns} FROM ${table} ORDER BY ${order}`));
     }
     await db.close();
   });

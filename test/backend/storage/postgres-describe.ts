@@ -9,14 +9,20 @@ import { PostgresServer, postgresMissing } from './postgres-server.js';
 export function describePostgres(name: string, body: (server: () => PostgresServer) => void): void {
   const missing = postgresMissing();
   if (missing !== undefined && process.env.CI === 'true') {
-    describe(name, () => it('has PostgreSQL to test against', () => {
-      throw new Error(`CI needs PostgreSQL: ${missing}`);
-    }));
+    describe(name, () =>
+      it('has PostgreSQL to test against', () => {
+        throw new Error(`CI needs PostgreSQL: ${missing}`);
+      }),
+    );
     return;
   }
   if (missing !== undefined) {
     console.warn(`skipping "${name}": ${missing}`);
-    describe.skip(name, () => body(() => { throw new Error(missing); }));
+    describe.skip(name, () =>
+      body(() => {
+        throw new Error(missing);
+      }),
+    );
     return;
   }
   describe(name, () => {

@@ -28,7 +28,10 @@ async function expectWhole(storage: Storage, experimentId: number, n: number): P
 }
 
 describePostgres('PostgreSQL restarted, connections cut', (server) => {
-  const backends = async () => (await server().sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'nas'")).map((r) => r.pid);
+  const backends = async () =>
+    (await server().sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'nas'")).map(
+      (r) => r.pid,
+    );
 
   it('rides out a server restart in the middle of a sequence of calls: every call succeeds once, nothing is lost or doubled', async () => {
     const storage = await openStorage(await server().createDatabase());
@@ -83,7 +86,10 @@ describePostgres('PostgreSQL restarted, connections cut', (server) => {
       proxy.cutNextCommit('after');
       const event = await storage.appendEvent(experiment.id, { type: 'trial-done', payload: { number: 0 } });
       proxy.cutNextCommit('after');
-      const finished = await storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(3, { loss: Number.NaN }) });
+      const finished = await storage.finishTrial(t.id, {
+        state: 'COMPLETE',
+        outcome: outcome(3, { loss: Number.NaN }),
+      });
       expect(proxy.cutCount).toBe(3);
       expect(await storage.listEvents(experiment.id)).toStrictEqual([event]);
       expect(await storage.getTrial(t.id)).toStrictEqual(finished);
@@ -108,7 +114,11 @@ describePostgres('PostgreSQL restarted, connections cut', (server) => {
     await (await openStorage(url)).close();
     await server().sql(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_read_only = on`);
     const storage = await openStorage(url);
-    const error = await rejection(storage.createExperiment({ name: 'refused', config: {}, seed: 1 }), StorageError, 'READ_ONLY');
+    const error = await rejection(
+      storage.createExperiment({ name: 'refused', config: {}, seed: 1 }),
+      StorageError,
+      'READ_ONLY',
+    );
     expect(error.message).toBe(`cannot write ${url}: read-only (25006)`);
     expect((error as UserError).hint).toContain('the primary server, not a standby');
     expect(isDiskRefusal(error)).toBe(true);
@@ -123,13 +133,23 @@ describePostgres('PostgreSQL restarted, connections cut', (server) => {
     await storage.addEpoch(t.id, epoch(0));
     await server().stop();
     try {
-      const error = await rejection(storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(3) }), StorageError, 'STORAGE_UNREACHABLE');
-      expect(error.message).toMatch(new RegExp(`^cannot reach PostgreSQL at 127\\.0\\.0\\.1:${server().port} \\(ECONNREFUSED; 5 tries over 0\\.[0-9] s\\)$`));
+      const error = await rejection(
+        storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(3) }),
+        StorageError,
+        'STORAGE_UNREACHABLE',
+      );
+      expect(error.message).toMatch(
+        new RegExp(
+          `^cannot reach PostgreSQL at 127\\.0\\.0\\.1:${server().port} \\(ECONNREFUSED; 5 tries over 0\\.[0-9] s\\)$`,
+        ),
+      );
       expect((error as UserError).hint).toBe('start the PostgreSQL server, or restore the network to it');
       expect(isDiskRefusal(error)).toBe(true);
       const stopped = searchStoppedBy(error as never, 'down');
       expect(stopped.message).toBe(`${error.message}; the search stopped, and every trial recorded before is kept`);
-      expect(stopped.hint).toBe('start the PostgreSQL server, or restore the network to it, then continue with `nas resume down`');
+      expect(stopped.hint).toBe(
+        'start the PostgreSQL server, or restore the network to it, then continue with `nas resume down`',
+      );
     } finally {
       await server().start();
     }

@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import type { UserError } from '../../../src/core/errors.js';
-import { StorageError, StorageMisuseError, openSqliteStorage, openStorage } from '../../../src/backend/storage/index.js';
+import {
+  StorageError,
+  StorageMisuseError,
+  openSqliteStorage,
+  openStorage,
+} from '../../../src/backend/storage/index.js';
 import { Db } from '../../../src/backend/storage/sqlite-db.js';
 import { MIGRATIONS, type Migration } from '../../../src/backend/storage/migrations.js';
 import { endAll, lines, spawnFixture } from './children.js';
@@ -19,7 +24,10 @@ const dir = tempDir();
 
 /** The schema history of a future nas: today's, plus a second step. */
 const NOTE = "ALTER TABLE experiments ADD COLUMN note TEXT NOT NULL DEFAULT 'none'";
-const withNotes: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: NOTE, postgres: NOTE }];
+const withNotes: Migration[] = [
+  ...MIGRATIONS,
+  { version: MIGRATIONS.length + 1, name: 'experiment notes', sql: NOTE, postgres: NOTE },
+];
 
 describePostgres('PostgreSQL schema versions and opening', (server) => {
   /** A fresh database written by the nas of `migrations`, with one experiment in it. */
@@ -30,13 +38,31 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     await storage.close();
     return url;
   }
-  const version = async (url: string) => (await server().sql<{ application: string; version: number }>('SELECT application, version FROM nas_schema', dbName(url)))[0];
+  const version = async (url: string) =>
+    (
+      await server().sql<{ application: string; version: number }>(
+        'SELECT application, version FROM nas_schema',
+        dbName(url),
+      )
+    )[0];
 
   it('gives a blank database the whole schema and records its version in nas_schema', async () => {
     const url = await databaseOf();
     expect(await version(url)).toEqual({ application: 'nas', version: MIGRATIONS.length });
-    const tables = await server().sql<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name", dbName(url));
-    expect(tables.map((t) => t.table_name)).toEqual(['diagnostics', 'epochs', 'events', 'experiments', 'leases', 'nas_schema', 'strategy_states', 'trials']);
+    const tables = await server().sql<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      dbName(url),
+    );
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'diagnostics',
+      'epochs',
+      'events',
+      'experiments',
+      'leases',
+      'nas_schema',
+      'strategy_states',
+      'trials',
+    ]);
   });
 
   it('has the tables and columns of the SQLite file, with the same keys (each migration written for both)', async () => {
@@ -45,7 +71,9 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     const db = await Db.open(file, true);
     const sqlite: Record<string, string[]> = {};
     for (const { name } of await db.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")) {
-      sqlite[name] = (await db.all<{ name: string; pk: number }>(`PRAGMA table_info(${name})`)).map((c) => `${c.name}${c.pk > 0 ? ' (key)' : ''}`).sort();
+      sqlite[name] = (await db.all<{ name: string; pk: number }>(`PRAGMA table_info(${name})`))
+        .map((c) => `${c.name}${c.pk > 0 ? ' (key)' : ''}`)
+        .sort();
     }
     await db.close();
     const url = await databaseOf();
@@ -95,20 +123,30 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     const url = await databaseOf(withNotes);
     for (const readonly of [false, true]) {
       const error = await rejection(openStorage(url, { readonly }), StorageError, 'STORAGE_VERSION');
-      expect(error.message).toBe(`${url} has schema version ${withNotes.length}, newer than this nas knows (${MIGRATIONS.length})`);
+      expect(error.message).toBe(
+        `${url} has schema version ${withNotes.length}, newer than this nas knows (${MIGRATIONS.length})`,
+      );
       expect((error as UserError).hint).toContain('git pull && npm install');
     }
   });
 
   it('does not migrate through a read-only open, nor create tables in a blank database', async () => {
     const url = await databaseOf();
-    const error = await rejection(openStorage(url, { readonly: true, migrations: withNotes }), StorageError, 'STORAGE_VERSION');
-    expect(error.message).toBe(`${url} has schema version ${MIGRATIONS.length} and this nas reads version ${withNotes.length}; a read-only open cannot migrate it`);
+    const error = await rejection(
+      openStorage(url, { readonly: true, migrations: withNotes }),
+      StorageError,
+      'STORAGE_VERSION',
+    );
+    expect(error.message).toBe(
+      `${url} has schema version ${MIGRATIONS.length} and this nas reads version ${withNotes.length}; a read-only open cannot migrate it`,
+    );
     expect((error as UserError).hint).toContain('open it once for writing');
     expect(await version(url)).toEqual({ application: 'nas', version: MIGRATIONS.length });
 
     const blank = await server().createDatabase();
-    expect((await rejection(openStorage(blank, { readonly: true }), StorageError, 'STORAGE_EMPTY')).message).toBe(`${blank} holds no nas data yet`);
+    expect((await rejection(openStorage(blank, { readonly: true }), StorageError, 'STORAGE_EMPTY')).message).toBe(
+      `${blank} holds no nas data yet`,
+    );
     expect(await server().sql("SELECT to_regclass('nas_schema') AS t", dbName(blank))).toEqual([{ t: null }]);
   });
 
@@ -116,7 +154,11 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     const url = await databaseOf();
     const storage = await openStorage(url, { readonly: true });
     expect((await storage.listExperiments()).map((e) => e.name)).toEqual(['kept']);
-    const error = await rejection(storage.createExperiment({ name: 'x', config: {}, seed: 1 }), StorageMisuseError, 'READONLY');
+    const error = await rejection(
+      storage.createExperiment({ name: 'x', config: {}, seed: 1 }),
+      StorageMisuseError,
+      'READONLY',
+    );
     expect(error.message).toBe(`${url} is open read-only`);
     await storage.close();
   });
@@ -125,13 +167,22 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     const url = await databaseOf();
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: MIGRATIONS.length + 1, name: 'half done', sql: '', postgres: 'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table' },
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'half done',
+        sql: '',
+        postgres:
+          'ALTER TABLE experiments ADD COLUMN x TEXT; UPDATE experiments SET x = 1; SELECT * FROM missing_table',
+      },
     ];
     await expect(openStorage(url, { migrations: broken })).rejects.toThrow(
       `migration ${broken.length} (half done) of ${url} failed: relation "missing_table" does not exist; the database is unchanged`,
     );
     expect(await version(url)).toEqual({ application: 'nas', version: MIGRATIONS.length });
-    const columns = await server().sql<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'experiments'", dbName(url));
+    const columns = await server().sql<{ column_name: string }>(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'experiments'",
+      dbName(url),
+    );
     expect(columns.map((c) => c.column_name)).not.toContain('x');
     const storage = await openStorage(url, { migrations: withNotes });
     expect((await storage.getExperiment('kept'))?.seed).toBe(9);
@@ -142,13 +193,20 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     const url = await server().createDatabase();
     await server().sql('CREATE TABLE customers (id INTEGER); CREATE TABLE orders (id INTEGER)', dbName(url));
     const error = await rejection(openStorage(url), StorageError, 'STORAGE_NOT_NAS');
-    expect(error.message).toBe(`${url} is not a nas database: its schema "public" holds 2 tables or views and no nas_schema table (another application's)`);
+    expect(error.message).toBe(
+      `${url} is not a nas database: its schema "public" holds 2 tables or views and no nas_schema table (another application's)`,
+    );
     expect((error as UserError).hint).toContain('a database of its own');
     expect(await server().sql("SELECT to_regclass('nas_schema') AS t", dbName(url))).toEqual([{ t: null }]);
 
     const other = await server().createDatabase();
-    await server().sql("CREATE TABLE nas_schema (application TEXT, version INTEGER); INSERT INTO nas_schema VALUES ('not-nas', 1)", dbName(other));
-    expect((await rejection(openStorage(other), StorageError, 'STORAGE_NOT_NAS')).message).toBe(`${other} is not a nas database: its nas_schema table names the application "not-nas"`);
+    await server().sql(
+      "CREATE TABLE nas_schema (application TEXT, version INTEGER); INSERT INTO nas_schema VALUES ('not-nas', 1)",
+      dbName(other),
+    );
+    expect((await rejection(openStorage(other), StorageError, 'STORAGE_NOT_NAS')).message).toBe(
+      `${other} is not a nas database: its nas_schema table names the application "not-nas"`,
+    );
   });
 
   it('migrates once when several processes open a blank database at the same moment', async () => {
@@ -179,7 +237,10 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
 
   it('refuses a read-write open in a worker thread, and reads there', async () => {
     const url = await databaseOf();
-    const worker = new Worker(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'open-in-worker.mjs'), { workerData: { file: url } });
+    const worker = new Worker(
+      path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'open-in-worker.mjs'),
+      { workerData: { file: url } },
+    );
     const [seen] = (await once(worker, 'message')) as [unknown];
     await worker.terminate();
     expect(seen).toEqual({ writing: 'NOT_MAIN_THREAD', names: ['kept'] });
@@ -192,20 +253,40 @@ describePostgres('PostgreSQL schema versions and opening', (server) => {
     expect(unreachable.message).toBe('cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED)');
     expect((unreachable as UserError).hint).toContain('start the server');
 
-    const missing = await rejection(openStorage(`postgres://postgres@127.0.0.1:${port}/no_such_db`), StorageError, 'STORAGE_MISSING');
+    const missing = await rejection(
+      openStorage(`postgres://postgres@127.0.0.1:${port}/no_such_db`),
+      StorageError,
+      'STORAGE_MISSING',
+    );
     expect(missing.message).toBe(`there is no database "no_such_db" on PostgreSQL at 127.0.0.1:${port}`);
     expect((missing as UserError).hint).toContain(`createdb -h 127.0.0.1 -p ${port} -U postgres no_such_db`);
 
-    const nobody = await rejection(openStorage(`postgres://nobody@127.0.0.1:${port}/postgres`), StorageError, 'STORAGE_AUTH');
+    const nobody = await rejection(
+      openStorage(`postgres://nobody@127.0.0.1:${port}/postgres`),
+      StorageError,
+      'STORAGE_AUTH',
+    );
     expect(nobody.message).toBe(`PostgreSQL at 127.0.0.1:${port} refused user "nobody": role "nobody" does not exist`);
 
     await server().sql(`CREATE ROLE ${PASSWORD_USER} LOGIN PASSWORD 'right'`);
-    const wrong = await rejection(openStorage(`postgres://${PASSWORD_USER}:wrong@127.0.0.1:${port}/postgres`), StorageError, 'STORAGE_AUTH');
-    expect(wrong.message).toBe(`PostgreSQL at 127.0.0.1:${port} refused user "${PASSWORD_USER}": password authentication failed for user "${PASSWORD_USER}"`);
+    const wrong = await rejection(
+      openStorage(`postgres://${PASSWORD_USER}:wrong@127.0.0.1:${port}/postgres`),
+      StorageError,
+      'STORAGE_AUTH',
+    );
+    expect(wrong.message).toBe(
+      `PostgreSQL at 127.0.0.1:${port} refused user "${PASSWORD_USER}": password authentication failed for user "${PASSWORD_USER}"`,
+    );
     expect(wrong.message).not.toContain('wrong');
     expect((wrong as UserError).hint).toContain('user and password in the URL');
-    const none = await rejection(openStorage(`postgres://${PASSWORD_USER}@127.0.0.1:${port}/postgres`), StorageError, 'STORAGE_AUTH');
-    expect(none.message).toBe(`PostgreSQL at 127.0.0.1:${port} refused user "${PASSWORD_USER}": it asks for a password and the URL gives none`);
+    const none = await rejection(
+      openStorage(`postgres://${PASSWORD_USER}@127.0.0.1:${port}/postgres`),
+      StorageError,
+      'STORAGE_AUTH',
+    );
+    expect(none.message).toBe(
+      `PostgreSQL at 127.0.0.1:${port} refused user "${PASSWORD_USER}": it asks for a password and the URL gives none`,
+    );
     const db = await server().createDatabase();
     await server().sql(`ALTER DATABASE ${dbName(db)} OWNER TO ${PASSWORD_USER}`);
     const right = await openStorage(`postgres://${PASSWORD_USER}:right@127.0.0.1:${port}/${dbName(db)}`);

@@ -20,7 +20,9 @@ const DEBIAN_BIN = '/usr/lib/postgresql';
 
 /** The folder holding initdb and pg_ctl, or undefined when PostgreSQL is not installed here. */
 export function postgresBin(): string | undefined {
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).find((dir) => dir !== '' && existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .find((dir) => dir !== '' && existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
   if (onPath !== undefined) return onPath;
   if (!existsSync(DEBIAN_BIN)) return undefined;
   const versions = readdirSync(DEBIAN_BIN).sort((a, b) => Number(b) - Number(a));
@@ -29,14 +31,20 @@ export function postgresBin(): string | undefined {
 
 /** Why PostgreSQL tests cannot run here (no initdb/pg_ctl, or no `postgres` user to run them as root), or undefined. */
 export function postgresMissing(): string | undefined {
-  if (postgresBin() === undefined) return 'initdb and pg_ctl were not found (on PATH or in /usr/lib/postgresql/*/bin); install PostgreSQL: apt-get install -y postgresql';
-  if (process.getuid?.() === 0 && postgresUid() === undefined) return 'running as root, but there is no `postgres` user to run the server as';
+  if (postgresBin() === undefined)
+    return 'initdb and pg_ctl were not found (on PATH or in /usr/lib/postgresql/*/bin); install PostgreSQL: apt-get install -y postgresql';
+  if (process.getuid?.() === 0 && postgresUid() === undefined)
+    return 'running as root, but there is no `postgres` user to run the server as';
   return undefined;
 }
 
 /** The `postgres` user's ids, from the passwd file. */
 function postgresUid(): { uid: number; gid: number } | undefined {
-  const line = existsSync('/etc/passwd') ? readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:')) : undefined;
+  const line = existsSync('/etc/passwd')
+    ? readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('postgres:'))
+    : undefined;
   if (line === undefined) return undefined;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -71,7 +79,18 @@ export class PostgresServer {
     if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
     const server = new PostgresServer(bin, dir, await freePort());
     try {
-      await server.program('initdb', ['-D', server.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+      await server.program('initdb', [
+        '-D',
+        server.data,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ]);
       const hba = path.join(server.data, 'pg_hba.conf');
       writeFileSync(hba, `host all ${PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
       for (let tries = 1; ; tries++) {
@@ -156,7 +175,9 @@ export class PostgresServer {
       await run(cmd, argv, { cwd: this.dir });
     } catch (error) {
       const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-      throw new Error(`${program} ${args[0] ?? ''} failed: ${(stderr || stdout || (error as Error).message).trim()}`, { cause: error });
+      throw new Error(`${program} ${args[0] ?? ''} failed: ${(stderr || stdout || (error as Error).message).trim()}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -2,7 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
-import { MemoryStorage, StorageError, StorageMisuseError, openSqliteStorage } from '../../../src/backend/storage/index.js';
+import {
+  MemoryStorage,
+  StorageError,
+  StorageMisuseError,
+  openSqliteStorage,
+} from '../../../src/backend/storage/index.js';
 import { MIGRATIONS, NAS_APPLICATION_ID } from '../../../src/backend/storage/migrations.js';
 import { Db } from '../../../src/backend/storage/sqlite-db.js';
 import { rejection } from './contract.js';
@@ -59,7 +64,11 @@ describe('SQLite storage file', () => {
     ]);
     await writer.createExperiment({ name: 'c', config: {}, seed: 1 });
     expect(await reader.getExperiment('c')).toMatchObject({ name: 'c', status: 'running' });
-    const error = await rejection(reader.createExperiment({ name: 'd', config: {}, seed: 1 }), StorageMisuseError, 'READONLY');
+    const error = await rejection(
+      reader.createExperiment({ name: 'd', config: {}, seed: 1 }),
+      StorageMisuseError,
+      'READONLY',
+    );
     expect(error.message).toContain('read-only');
     await writer.close();
     expect((await reader.listExperiments()).length).toBe(3);
@@ -70,7 +79,11 @@ describe('SQLite storage file', () => {
   });
 
   it('refuses to read a file that is not there', async () => {
-    const error = await rejection(openSqliteStorage(path.join(dir, 'missing.db'), { readonly: true }), StorageError, 'STORAGE_MISSING');
+    const error = await rejection(
+      openSqliteStorage(path.join(dir, 'missing.db'), { readonly: true }),
+      StorageError,
+      'STORAGE_MISSING',
+    );
     expect(error.message).toContain('missing.db');
   });
 

@@ -28,7 +28,8 @@ describe('SQLite storage across processes and threads', () => {
     const storage = await openSqliteStorage(file);
     const experiment = await storage.createExperiment({ name: 'shared', config: {}, seed: 1 });
     const trials: Trial[] = [];
-    for (let n = 0; n < 5; n++) trials.push(await storage.createTrial(experiment.id, { number: n, sample: sample(n), key: `${n}` }));
+    for (let n = 0; n < 5; n++)
+      trials.push(await storage.createTrial(experiment.id, { number: n, sample: sample(n), key: `${n}` }));
     for (const t of trials.slice(0, 3)) await storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(2) });
 
     expect(existsSync(`${file}-wal`)).toBe(true);
@@ -51,33 +52,40 @@ describe('SQLite storage across processes and threads', () => {
 
   // The kill lands at a different point of the writer's loop for each delay (between statements,
   // inside a finishing transaction, among epoch writes); each file must come out whole.
-  it.each([0, 5, 12])('survives a writer killed mid-search (%i ms after its 30th trial): intact file, whole trials, a resume that ends at the budget', async (delay) => {
-    const file = path.join(dir, `killed-${delay}.db`);
-    const inflight = 2;
-    await killWriterAfter(file, 30, delay, inflight);
+  it.each([0, 5, 12])(
+    'survives a writer killed mid-search (%i ms after its 30th trial): intact file, whole trials, a resume that ends at the budget',
+    async (delay) => {
+      const file = path.join(dir, `killed-${delay}.db`);
+      const inflight = 2;
+      await killWriterAfter(file, 30, delay, inflight);
 
-    const raw = await Db.open(file, true);
-    expect(await raw.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
-    expect(await raw.get('PRAGMA foreign_key_check')).toBeUndefined();
-    await raw.close();
+      const raw = await Db.open(file, true);
+      expect(await raw.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+      expect(await raw.get('PRAGMA foreign_key_check')).toBeUndefined();
+      await raw.close();
 
-    const storage = await openSqliteStorage(file);
-    const experiment = (await storage.getExperiment('killed'))!;
-    const trials = await storage.listTrials(experiment.id);
-    expect(trials.length).toBeGreaterThanOrEqual(30);
-    expect(trials.map((t) => t.number)).toEqual(trials.map((_, i) => i));
-    await expectWholeTrials(storage, trials, inflight);
+      const storage = await openSqliteStorage(file);
+      const experiment = (await storage.getExperiment('killed'))!;
+      const trials = await storage.listTrials(experiment.id);
+      expect(trials.length).toBeGreaterThanOrEqual(30);
+      expect(trials.map((t) => t.number)).toEqual(trials.map((_, i) => i));
+      await expectWholeTrials(storage, trials, inflight);
 
-    await resumeToBudget(storage, experiment.id, trials.length + 10);
-    await storage.close();
-  });
+      await resumeToBudget(storage, experiment.id, trials.length + 10);
+      await storage.close();
+    },
+  );
 });
 
 /** Runs the writer fixture until it reports `trials` trials, waits `delay` ms, and SIGKILLs it. */
 async function killWriterAfter(file: string, trials: number, delay: number, inflight: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(fixtures, 'write-trials.ts'), file, 'killed', String(inflight)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, path.join(fixtures, 'write-trials.ts'), file, 'killed', String(inflight)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

@@ -26,12 +26,14 @@ export function readRecords(bytes: Buffer): { records: Buffer[]; tail: number } 
   let at = 0;
   while (at + 12 <= bytes.length) {
     const header = bytes.subarray(at, at + 8);
-    if (unmask(bytes.readUInt32LE(at + 8)) !== crc32cBitwise(header)) throw new Error(`length CRC mismatch at byte ${at}`);
+    if (unmask(bytes.readUInt32LE(at + 8)) !== crc32cBitwise(header))
+      throw new Error(`length CRC mismatch at byte ${at}`);
     const length = Number(header.readBigUInt64LE(0));
     const end = at + 12 + length + 4;
     if (end > bytes.length) break;
     const data = bytes.subarray(at + 12, at + 12 + length);
-    if (unmask(bytes.readUInt32LE(at + 12 + length)) !== crc32cBitwise(data)) throw new Error(`data CRC mismatch at byte ${at}`);
+    if (unmask(bytes.readUInt32LE(at + 12 + length)) !== crc32cBitwise(data))
+      throw new Error(`data CRC mismatch at byte ${at}`);
     records.push(data);
     at = end;
   }
@@ -85,7 +87,15 @@ export function decodeFields(bytes: Buffer): Field[] {
   return fields;
 }
 
-export type Histogram = { min: number; max: number; num: number; sum: number; sumSquares: number; bucketLimit: number[]; bucket: number[] };
+export type Histogram = {
+  min: number;
+  max: number;
+  num: number;
+  sum: number;
+  sumSquares: number;
+  bucketLimit: number[];
+  bucket: number[];
+};
 export type Value = { tag: string; simpleValue?: number; histo?: Histogram };
 export type Event = { wallTime: number; step: number; fileVersion?: string; values: Value[]; unknown: string[] };
 

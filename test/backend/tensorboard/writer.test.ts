@@ -2,7 +2,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventFileError, EventFileWriter, writeTrialEvents, type HistogramRecord } from '../../../src/backend/tensorboard/index.js';
+import {
+  EventFileError,
+  EventFileWriter,
+  writeTrialEvents,
+  type HistogramRecord,
+} from '../../../src/backend/tensorboard/index.js';
 import { tempDir } from '../storage/temp.js';
 import { readEventFile, readRecords, type Event } from './event-reader.js';
 
@@ -44,28 +49,86 @@ describe('the TensorBoard event writer', () => {
     expect(tail).toBe(0);
     expect(events).toEqual([
       VERSION,
-      ...[0.10000000149011612, 0.3333333432674408, 0.05000000074505806, 3.0000000054977558e38, Number.NaN, Infinity, -Infinity, -2.5].map(
-        (value, i) => ({
-          wallTime: 1_700_000_001.5 + i,
-          step: scalars[i]!.step,
-          values: [{ tag: scalars[i]!.tag, simpleValue: value }],
-          unknown: [],
-        }),
-      ),
+      ...[
+        0.10000000149011612,
+        0.3333333432674408,
+        0.05000000074505806,
+        3.0000000054977558e38,
+        Number.NaN,
+        Infinity,
+        -Infinity,
+        -2.5,
+      ].map((value, i) => ({
+        wallTime: 1_700_000_001.5 + i,
+        step: scalars[i]!.step,
+        values: [{ tag: scalars[i]!.tag, simpleValue: value }],
+        unknown: [],
+      })),
     ]);
   });
 
   it('writes binned histograms with their bucket limits, count, and the sums given or taken at the bins’ centres', () => {
     const histograms: HistogramRecord[] = [
       { tag: 'weights/conv1', step: 1, min: -1, max: 1, counts: [1, 2, 3, 4] },
-      { tag: 'gradients/conv1', step: 1, min: -1, max: 1, counts: Float32Array.from([1, 2, 3, 4]), sum: 0.3, sumSquares: 1.7 },
+      {
+        tag: 'gradients/conv1',
+        step: 1,
+        min: -1,
+        max: 1,
+        counts: Float32Array.from([1, 2, 3, 4]),
+        sum: 0.3,
+        sumSquares: 1.7,
+      },
       { tag: 'weights/bias', step: 2, min: 0, max: 0, counts: [0, 5, 0] },
     ];
     const { events } = readEventFile(writeTrialEvents(freshDir(), { histograms }, { now: ticking() }));
     expect(events.slice(1).map((e) => [e.step, e.values, e.unknown])).toEqual([
-      [1, [{ tag: 'weights/conv1', histo: { min: -1, max: 1, num: 10, sum: 2.5, sumSquares: 3.125, bucketLimit: [-0.5, 0, 0.5, 1], bucket: [1, 2, 3, 4] } }], []],
-      [1, [{ tag: 'gradients/conv1', histo: { min: -1, max: 1, num: 10, sum: 0.3, sumSquares: 1.7, bucketLimit: [-0.5, 0, 0.5, 1], bucket: [1, 2, 3, 4] } }], []],
-      [2, [{ tag: 'weights/bias', histo: { min: 0, max: 0, num: 5, sum: 0, sumSquares: 0, bucketLimit: [0], bucket: [5] } }], []],
+      [
+        1,
+        [
+          {
+            tag: 'weights/conv1',
+            histo: {
+              min: -1,
+              max: 1,
+              num: 10,
+              sum: 2.5,
+              sumSquares: 3.125,
+              bucketLimit: [-0.5, 0, 0.5, 1],
+              bucket: [1, 2, 3, 4],
+            },
+          },
+        ],
+        [],
+      ],
+      [
+        1,
+        [
+          {
+            tag: 'gradients/conv1',
+            histo: {
+              min: -1,
+              max: 1,
+              num: 10,
+              sum: 0.3,
+              sumSquares: 1.7,
+              bucketLimit: [-0.5, 0, 0.5, 1],
+              bucket: [1, 2, 3, 4],
+            },
+          },
+        ],
+        [],
+      ],
+      [
+        2,
+        [
+          {
+            tag: 'weights/bias',
+            histo: { min: 0, max: 0, num: 5, sum: 0, sumSquares: 0, bucketLimit: [0], bucket: [5] },
+          },
+        ],
+        [],
+      ],
     ]);
   });
 
@@ -99,17 +162,30 @@ describe('the TensorBoard event writer', () => {
     expect(readEventFile(writer.file).events).toHaveLength(1);
     writer.flush();
     writer.addHistogram({ tag: 'weights/dense', step: 1, values: [1, 2] });
-    expect(readEventFile(writer.file).events.map((e) => e.values)).toEqual([[], [{ tag: 'loss/train', simpleValue: 0.5 }]]);
+    expect(readEventFile(writer.file).events.map((e) => e.values)).toEqual([
+      [],
+      [{ tag: 'loss/train', simpleValue: 0.5 }],
+    ]);
     writer.close();
     expect(readEventFile(writer.file).events).toHaveLength(3);
     writer.close();
-    expect(() => writer.addScalar({ tag: 'loss/train', step: 2, value: 1 })).toThrow(`${writer.file}: the event writer is closed`);
+    expect(() => writer.addScalar({ tag: 'loss/train', step: 2, value: 1 })).toThrow(
+      `${writer.file}: the event writer is closed`,
+    );
   });
 
   it('never appends to an existing file: a second writer of the same second and process gets its own', () => {
     const dir = freshDir();
-    const first = writeTrialEvents(dir, { scalars: [{ tag: 'loss/train', step: 1, value: 1 }] }, { now: () => 1_700_000_000 });
-    const second = writeTrialEvents(dir, { scalars: [{ tag: 'loss/train', step: 1, value: 2 }] }, { now: () => 1_700_000_000 });
+    const first = writeTrialEvents(
+      dir,
+      { scalars: [{ tag: 'loss/train', step: 1, value: 1 }] },
+      { now: () => 1_700_000_000 },
+    );
+    const second = writeTrialEvents(
+      dir,
+      { scalars: [{ tag: 'loss/train', step: 1, value: 2 }] },
+      { now: () => 1_700_000_000 },
+    );
     expect(second).toBe(`${first}.1`);
     expect(readdirSync(dir).sort()).toEqual([path.basename(first), path.basename(second)]);
     expect(readEventFile(first).events[1]!.values).toEqual([{ tag: 'loss/train', simpleValue: 1 }]);
@@ -117,18 +193,66 @@ describe('the TensorBoard event writer', () => {
   });
 
   it.each<[string, (w: EventFileWriter) => void, string]>([
-    ['an empty tag', (w) => w.addScalar({ tag: '', step: 1, value: 1 }), "scalar tag must be a non-empty string, got \"\""],
-    ['a fractional step', (w) => w.addScalar({ tag: 'lr', step: 1.5, value: 1 }), "scalar 'lr': step must be an integer ≥ 0, got 1.5"],
-    ['a negative step', (w) => w.addHistogram({ tag: 'w', step: -1, values: [1] }), "histogram 'w': step must be an integer ≥ 0, got -1"],
-    ['a scalar that is not a number', (w) => w.addScalar({ tag: 'lr', step: 1, value: '0.1' as unknown as number }), "scalar 'lr' at step 1: value must be a number, got \"0.1\""],
-    ['max below min', (w) => w.addHistogram({ tag: 'w', step: 2, min: 1, max: 0, counts: [1] }), "histogram 'w' at step 2: max must be a finite number ≥ min (1), got 0"],
-    ['a NaN min', (w) => w.addHistogram({ tag: 'w', step: 2, min: Number.NaN, max: 0, counts: [1] }), "histogram 'w' at step 2: min must be a finite number, got NaN"],
-    ['no counts', (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [] }), "histogram 'w' at step 2: counts must be a non-empty array of counts, got []"],
-    ['a negative count', (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [3, -1] }), "histogram 'w' at step 2: counts[1] must be a finite number ≥ 0, got -1"],
-    ['a non-finite sum', (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [3], sum: Infinity }), "histogram 'w' at step 2: sum must be a finite number or absent, got Infinity"],
-    ['no values', (w) => w.addHistogram({ tag: 'g', step: 2, values: [] }), "histogram 'g' at step 2: values must not be empty"],
-    ['a NaN value', (w) => w.addHistogram({ tag: 'g', step: 2, values: [0, Number.NaN] }), "histogram 'g' at step 2: values[1] must be a finite number, got NaN"],
-    ['zero buckets', (w) => w.addHistogram({ tag: 'g', step: 2, values: [1], buckets: 0 }), "histogram 'g' at step 2: buckets must be an integer ≥ 1, got 0"],
+    [
+      'an empty tag',
+      (w) => w.addScalar({ tag: '', step: 1, value: 1 }),
+      'scalar tag must be a non-empty string, got ""',
+    ],
+    [
+      'a fractional step',
+      (w) => w.addScalar({ tag: 'lr', step: 1.5, value: 1 }),
+      "scalar 'lr': step must be an integer ≥ 0, got 1.5",
+    ],
+    [
+      'a negative step',
+      (w) => w.addHistogram({ tag: 'w', step: -1, values: [1] }),
+      "histogram 'w': step must be an integer ≥ 0, got -1",
+    ],
+    [
+      'a scalar that is not a number',
+      (w) => w.addScalar({ tag: 'lr', step: 1, value: '0.1' as unknown as number }),
+      'scalar \'lr\' at step 1: value must be a number, got "0.1"',
+    ],
+    [
+      'max below min',
+      (w) => w.addHistogram({ tag: 'w', step: 2, min: 1, max: 0, counts: [1] }),
+      "histogram 'w' at step 2: max must be a finite number ≥ min (1), got 0",
+    ],
+    [
+      'a NaN min',
+      (w) => w.addHistogram({ tag: 'w', step: 2, min: Number.NaN, max: 0, counts: [1] }),
+      "histogram 'w' at step 2: min must be a finite number, got NaN",
+    ],
+    [
+      'no counts',
+      (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [] }),
+      "histogram 'w' at step 2: counts must be a non-empty array of counts, got []",
+    ],
+    [
+      'a negative count',
+      (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [3, -1] }),
+      "histogram 'w' at step 2: counts[1] must be a finite number ≥ 0, got -1",
+    ],
+    [
+      'a non-finite sum',
+      (w) => w.addHistogram({ tag: 'w', step: 2, min: 0, max: 1, counts: [3], sum: Infinity }),
+      "histogram 'w' at step 2: sum must be a finite number or absent, got Infinity",
+    ],
+    [
+      'no values',
+      (w) => w.addHistogram({ tag: 'g', step: 2, values: [] }),
+      "histogram 'g' at step 2: values must not be empty",
+    ],
+    [
+      'a NaN value',
+      (w) => w.addHistogram({ tag: 'g', step: 2, values: [0, Number.NaN] }),
+      "histogram 'g' at step 2: values[1] must be a finite number, got NaN",
+    ],
+    [
+      'zero buckets',
+      (w) => w.addHistogram({ tag: 'g', step: 2, values: [1], buckets: 0 }),
+      "histogram 'g' at step 2: buckets must be an integer ≥ 1, got 0",
+    ],
   ])('refuses %s, naming the file, the record and the field, and writes nothing of it', (_name, add, message) => {
     const writer = EventFileWriter.open(freshDir());
     expect(() => add(writer)).toThrow(`${writer.file}: ${message}`);

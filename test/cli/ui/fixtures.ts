@@ -18,7 +18,13 @@ export const HEADER: DashboardHeader = {
 };
 
 /** The same run with a second objective (fewer params). */
-export const MULTI: DashboardHeader = { ...HEADER, objectives: [{ metric: 'validationAccuracy', direction: 'max' }, { metric: 'params', direction: 'min' }] };
+export const MULTI: DashboardHeader = {
+  ...HEADER,
+  objectives: [
+    { metric: 'validationAccuracy', direction: 'max' },
+    { metric: 'params', direction: 'min' },
+  ],
+};
 
 /** Trial `number` (id = number + 1) started at `startedAt`, with sample { n: number }. */
 export function running(number: number, startedAt = 1000): Trial {
@@ -33,7 +39,14 @@ export function complete(number: number, accuracy: number, params = 100_000, sec
     finishedAt: startedAt + seconds * 1000,
     outcome: {
       metrics: { validationAccuracy: accuracy, validationLoss: 1 - accuracy },
-      cost: { params, paramsTotal: params, macs: params * 100, trainMemoryBytes: 1 << 20, inferenceMemoryBytes: 1 << 16, estimatedLatencyMs: params / 100_000 },
+      cost: {
+        params,
+        paramsTotal: params,
+        macs: params * 100,
+        trainMemoryBytes: 1 << 20,
+        inferenceMemoryBytes: 1 << 16,
+        estimatedLatencyMs: params / 100_000,
+      },
       epochs: [],
       seconds,
     },
@@ -41,13 +54,33 @@ export function complete(number: number, accuracy: number, params = 100_000, sec
 }
 
 /** Trial `number` failed for `reason`. */
-export function failed(number: number, reason: Trial['reason'], message?: string, seconds = 2, startedAt = 1000): Trial {
-  return { ...running(number, startedAt), state: 'FAILED', ...(reason === undefined ? {} : { reason }), ...(message === undefined ? {} : { message }), finishedAt: startedAt + seconds * 1000 };
+export function failed(
+  number: number,
+  reason: Trial['reason'],
+  message?: string,
+  seconds = 2,
+  startedAt = 1000,
+): Trial {
+  return {
+    ...running(number, startedAt),
+    state: 'FAILED',
+    ...(reason === undefined ? {} : { reason }),
+    ...(message === undefined ? {} : { message }),
+    finishedAt: startedAt + seconds * 1000,
+  };
 }
 
 /** Epoch metrics with the given validation accuracy. */
 export function epoch(n: number, validationAccuracy: number, trainLoss = 1): EpochMetrics {
-  return { epoch: n, trainLoss, trainAccuracy: validationAccuracy, validationLoss: trainLoss, validationAccuracy, learningRate: 0.1, seconds: 1 };
+  return {
+    epoch: n,
+    trainLoss,
+    trainAccuracy: validationAccuracy,
+    validationLoss: trainLoss,
+    validationAccuracy,
+    learningRate: 0.1,
+    seconds: 1,
+  };
 }
 
 /** The events of a trial's start and end. */
@@ -59,7 +92,14 @@ export function finished(trial: Trial): RunEvent {
   return { type: 'trial-finished', t: trial.finishedAt ?? trial.startedAt, trial };
 }
 
-export const EXPERIMENT_STARTED: Extract<RunEvent, { type: 'experiment-started' }> = { type: 'experiment-started', t: 1000, experiment: 'nb201-c10', resumed: false, budget: { trials: 20 }, workers: 2 };
+export const EXPERIMENT_STARTED: Extract<RunEvent, { type: 'experiment-started' }> = {
+  type: 'experiment-started',
+  t: 1000,
+  experiment: 'nb201-c10',
+  resumed: false,
+  budget: { trials: 20 },
+  workers: 2,
+};
 
 /** A Writable that keeps what is written, as text. */
 export class Collect extends Writable {

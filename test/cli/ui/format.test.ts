@@ -4,7 +4,13 @@ import { bar, clock, compactSample, duration, fit, metric, percent, title } from
 describe('format', () => {
   it('writes accuracies as percentages and durations short', () => {
     expect([percent(0.73125), percent(Number.NaN)]).toEqual(['73.13%', '—']);
-    expect([duration(0), duration(42_400), duration(185_000), duration(3_720_000), duration(-1)]).toEqual(['0s', '42s', '3m05s', '1h02m', '—']);
+    expect([duration(0), duration(42_400), duration(185_000), duration(3_720_000), duration(-1)]).toEqual([
+      '0s',
+      '42s',
+      '3m05s',
+      '1h02m',
+      '—',
+    ]);
     expect([clock(0), clock(3_723_000)]).toEqual(['0:00:00', '1:02:03']);
   });
 

@@ -18,13 +18,29 @@ function busy(header = MULTI): DashboardState {
 }
 
 function lines(state: DashboardState, width: number, rows: number | undefined): number {
-  const frame = plain(render(h(Dashboard, { state, now: 5000, width, rows, describe: compactSample, onQuit: () => undefined, onInterrupt: () => undefined })).lastFrame());
+  const frame = plain(
+    render(
+      h(Dashboard, {
+        state,
+        now: 5000,
+        width,
+        rows,
+        describe: compactSample,
+        onQuit: () => undefined,
+        onInterrupt: () => undefined,
+      }),
+    ).lastFrame(),
+  );
   return frame.split('\n').length;
 }
 
 describe('layoutFor', () => {
   it('shows everything when the terminal is tall enough, and its height is what is drawn', () => {
-    for (const [state, width] of [[busy(), 100], [busy(), 120], [busy(HEADER), 100]] as const) {
+    for (const [state, width] of [
+      [busy(), 100],
+      [busy(), 120],
+      [busy(HEADER), 100],
+    ] as const) {
       const layout = layoutFor(state, width, 60);
       expect(layout).toMatchObject({ gaps: true, lanes: true, leaderboardRows: 5, chartHeight: 3, failureLines: 2 });
       expect(lines(state, width, 60)).toBe(height(state, layout));
@@ -39,13 +55,27 @@ describe('layoutFor', () => {
       expect(height(state, layout)).toBeLessThan(rows);
       expect(lines(state, 100, rows)).toBe(height(state, layout));
     }
-    expect(layoutFor(state, 100, 24)).toEqual({ gaps: false, lanes: true, leaderboardRows: 3, chartHeight: 1, paretoRows: 3, failureLines: 0, sideBySide: false });
+    expect(layoutFor(state, 100, 24)).toEqual({
+      gaps: false,
+      lanes: true,
+      leaderboardRows: 3,
+      chartHeight: 1,
+      paretoRows: 3,
+      failureLines: 0,
+      sideBySide: false,
+    });
   });
 
   it('puts chart and front side by side on wide terminals, and drops the lanes after the end', () => {
     expect(layoutFor(busy(), 120, undefined).sideBySide).toBe(true);
     expect(layoutFor(busy(HEADER), 120, undefined).paretoRows).toBeUndefined();
-    const ended = reduce(busy(), { type: 'experiment-finished', t: 9, experiment: 'x', status: 'finished', counts: {} });
+    const ended = reduce(busy(), {
+      type: 'experiment-finished',
+      t: 9,
+      experiment: 'x',
+      status: 'finished',
+      counts: {},
+    });
     expect(layoutFor(ended, 100, undefined).lanes).toBe(false);
   });
 });

@@ -12,7 +12,14 @@ export const NB201 = createSpace('nb201');
 export function oneShotStart(space: SearchSpace, startEpoch = 1, epochs = 10): OneShotStart {
   const relaxation = space.relaxation?.();
   if (relaxation === undefined) throw new Error('the space has no relaxation');
-  return { strategy: 'darts', order: 'second', epochs, startEpoch, cells: relaxation.cells, estimatedMemoryBytes: 3 * 2 ** 30 };
+  return {
+    strategy: 'darts',
+    order: 'second',
+    epochs,
+    startEpoch,
+    cells: relaxation.cells,
+    estimatedMemoryBytes: 3 * 2 ** 30,
+  };
 }
 
 /** softmax of a row of logits. */
@@ -33,9 +40,18 @@ export function weightsAt(start: OneShotStart, epoch: number): OneShotEpoch['wei
     start.cells.map((cell) => [
       cell.name,
       cell.edges.map((edge, i) => {
-        const favourite = i === 0 ? 'none' : i === 1 ? 'skip_connect' : edge.ops.includes('sep_conv_3x3') ? 'sep_conv_3x3' : 'nor_conv_3x3';
+        const favourite =
+          i === 0
+            ? 'none'
+            : i === 1
+              ? 'skip_connect'
+              : edge.ops.includes('sep_conv_3x3')
+                ? 'sep_conv_3x3'
+                : 'nor_conv_3x3';
         const rate = i === 0 ? 0.4 : i === 1 ? 0.3 : 0.2;
-        return softmax(edge.ops.map((op, j) => (op === favourite ? rate * epoch : op === 'none' ? 0.15 * epoch : j * 0.01)));
+        return softmax(
+          edge.ops.map((op, j) => (op === favourite ? rate * epoch : op === 'none' ? 0.15 * epoch : j * 0.01)),
+        );
       }),
     ]),
   );
@@ -65,5 +81,11 @@ export function oneShotEpoch(space: SearchSpace, start: OneShotStart, epoch: num
 
 /** The three kinds of one-shot events. */
 export const started = (start: OneShotStart, t = 1000): RunEvent => ({ type: 'oneshot-started', t, start });
-export const progress = (epoch: number, fraction: number, loss: number, t = 2000): RunEvent => ({ type: 'oneshot-progress', t, epoch, fraction, loss });
+export const progress = (epoch: number, fraction: number, loss: number, t = 2000): RunEvent => ({
+  type: 'oneshot-progress',
+  t,
+  epoch,
+  fraction,
+  loss,
+});
 export const epochDone = (epoch: OneShotEpoch, t = 3000): RunEvent => ({ type: 'oneshot-epoch', t, epoch });

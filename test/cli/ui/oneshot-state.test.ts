@@ -36,7 +36,11 @@ describe('reduce: one-shot events', () => {
 
   it('stays on the last epoch with a full bar once it is done', () => {
     const start = oneShotStart(NB201, 1, 2);
-    const s = fold([started(start), epochDone(oneShotEpoch(NB201, start, 1)), epochDone(oneShotEpoch(NB201, start, 2))]).oneShot;
+    const s = fold([
+      started(start),
+      epochDone(oneShotEpoch(NB201, start, 1)),
+      epochDone(oneShotEpoch(NB201, start, 2)),
+    ]).oneShot;
     expect(s).toMatchObject({ epoch: 2, fraction: 1 });
   });
 
@@ -89,7 +93,14 @@ describe('one-shot helpers', () => {
     const nb = oneShotStart(NB201);
     const e = oneShotEpoch(NB201, nb, 3);
     const cell = nb.cells[0];
-    expect(cell?.edges.map((edge) => chosenOp(e.derived, 'cell', edge))).toEqual(['none', 'skip_connect', 'nor_conv_3x3', 'nor_conv_3x3', 'nor_conv_3x3', 'nor_conv_3x3']);
+    expect(cell?.edges.map((edge) => chosenOp(e.derived, 'cell', edge))).toEqual([
+      'none',
+      'skip_connect',
+      'nor_conv_3x3',
+      'nor_conv_3x3',
+      'nor_conv_3x3',
+      'nor_conv_3x3',
+    ]);
   });
 
   it('shows the kept edges first when not all fit, and counts the view’s lines', () => {
@@ -97,7 +108,9 @@ describe('one-shot helpers', () => {
     if (state === undefined) throw new Error('no one-shot state');
     expect(visibleEdges(state, normal, 20)).toHaveLength(14);
     const eight = visibleEdges(state, normal, 8);
-    expect(eight.every((i) => chosenOp(epoch.derived, 'normal', normal.edges[i] ?? normal.edges[0]!) !== undefined)).toBe(true);
+    expect(
+      eight.every((i) => chosenOp(epoch.derived, 'normal', normal.edges[i] ?? normal.edges[0]!) !== undefined),
+    ).toBe(true);
     expect(visibleEdges(state, normal, 0)).toEqual([]);
     expect(alphaViewHeight(state, 14)).toBe(1 + 2 * 15 + 1);
     expect(alphaViewHeight(state, 4)).toBe(1 + 2 * (1 + 4 + 1) + 1);

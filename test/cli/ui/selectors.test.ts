@@ -4,7 +4,13 @@ import { initialState, reduce } from '../../../src/cli/ui/state.js';
 import { complete, EXPERIMENT_STARTED, finished, HEADER, running, started } from './fixtures.js';
 
 describe('selectors', () => {
-  const twoDone = [EXPERIMENT_STARTED, started(running(0)), started(running(1)), finished(complete(0, 0.5, 1, 10)), finished(complete(1, 0.6, 1, 30))].reduce(reduce, initialState(HEADER));
+  const twoDone = [
+    EXPERIMENT_STARTED,
+    started(running(0)),
+    started(running(1)),
+    finished(complete(0, 0.5, 1, 10)),
+    finished(complete(1, 0.6, 1, 30)),
+  ].reduce(reduce, initialState(HEADER));
 
   it('estimates the time left as mean trial time × remaining trials / workers', () => {
     expect(remainingTrials(twoDone)).toBe(18);
@@ -19,12 +25,19 @@ describe('selectors', () => {
 
   it('has no estimate while stopping or after the end', () => {
     expect(etaMs(reduce(twoDone, { type: 'stopping', t: 1, why: 'q' }), 1)).toBeUndefined();
-    expect(etaMs(reduce(twoDone, { type: 'experiment-finished', t: 1, experiment: 'x', status: 'finished', counts: {} }), 1)).toBeUndefined();
+    expect(
+      etaMs(reduce(twoDone, { type: 'experiment-finished', t: 1, experiment: 'x', status: 'finished', counts: {} }), 1),
+    ).toBeUndefined();
   });
 
   it('reads elapsed time from the start and names the phase', () => {
     expect([elapsedMs(initialState(HEADER), 9000), elapsedMs(twoDone, 9000)]).toEqual([0, 8000]);
     const stopping = reduce(twoDone, { type: 'stopping', t: 1, why: 'q' });
-    expect([phase(initialState(HEADER)), phase(twoDone), phase(stopping), phase(reduce(stopping, { type: 'stopping', t: 2, why: 'Ctrl-C' }))]).toEqual(['starting', 'running', 'stopping', 'cancelling']);
+    expect([
+      phase(initialState(HEADER)),
+      phase(twoDone),
+      phase(stopping),
+      phase(reduce(stopping, { type: 'stopping', t: 2, why: 'Ctrl-C' })),
+    ]).toEqual(['starting', 'running', 'stopping', 'cancelling']);
   });
 });

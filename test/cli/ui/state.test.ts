@@ -3,8 +3,13 @@ import type { RunEvent } from '../../../src/core/events.js';
 import { initialState, reduce, type DashboardState } from '../../../src/cli/ui/state.js';
 import { complete, epoch, EXPERIMENT_STARTED, failed, finished, HEADER, MULTI, running, started } from './fixtures.js';
 
-const fold = (events: readonly RunEvent[], state: DashboardState = initialState(HEADER)) => events.reduce(reduce, state);
-const progress = (number: number, p: Extract<RunEvent, { type: 'trial-progress' }>['progress'], t = 2000): RunEvent => ({ type: 'trial-progress', t, trialId: number + 1, number, progress: p });
+const fold = (events: readonly RunEvent[], state: DashboardState = initialState(HEADER)) =>
+  events.reduce(reduce, state);
+const progress = (
+  number: number,
+  p: Extract<RunEvent, { type: 'trial-progress' }>['progress'],
+  t = 2000,
+): RunEvent => ({ type: 'trial-progress', t, trialId: number + 1, number, progress: p });
 
 describe('reduce', () => {
   it('starts empty', () => {
@@ -29,26 +34,55 @@ describe('reduce', () => {
   });
 
   it('takes name, budget and workers from experiment-started', () => {
-    const state = fold([{ type: 'experiment-started', t: 500, experiment: 'renamed', resumed: true, budget: { trials: 7, seconds: 60 }, workers: 3 }]);
+    const state = fold([
+      {
+        type: 'experiment-started',
+        t: 500,
+        experiment: 'renamed',
+        resumed: true,
+        budget: { trials: 7, seconds: 60 },
+        workers: 3,
+      },
+    ]);
     expect(state.header).toEqual({ ...HEADER, experiment: 'renamed', budget: { trials: 7, seconds: 60 }, workers: 3 });
     expect([state.resumed, state.startedAt, state.status]).toEqual([true, 500, 'running']);
   });
 
   it('gives each started trial the lowest free lane and frees it when the trial finishes', () => {
-    const state = fold([EXPERIMENT_STARTED, started(running(0)), started(running(1)), finished(complete(0, 0.5)), started(running(2))]);
-    expect(state.lanes.map((l) => [l.index, l.trial.number])).toEqual([[0, 2], [1, 1]]);
+    const state = fold([
+      EXPERIMENT_STARTED,
+      started(running(0)),
+      started(running(1)),
+      finished(complete(0, 0.5)),
+      started(running(2)),
+    ]);
+    expect(state.lanes.map((l) => [l.index, l.trial.number])).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
     expect(state.counts).toEqual({ RUNNING: 2, COMPLETE: 1, FAILED: 0, PRUNED: 0 });
   });
 
   it('follows batch and epoch progress in the lane', () => {
     const base = fold([started(running(0))]);
     const batch = reduce(base, progress(0, { kind: 'batch', epoch: 1, fraction: 0.25, loss: 2.1 }));
-    expect(batch.lanes[0]).toEqual({ index: 0, trial: running(0), epoch: 1, epochs: 3, fraction: 0.25, loss: 2.1, accuracy: undefined, note: undefined });
+    expect(batch.lanes[0]).toEqual({
+      index: 0,
+      trial: running(0),
+      epoch: 1,
+      epochs: 3,
+      fraction: 0.25,
+      loss: 2.1,
+      accuracy: undefined,
+      note: undefined,
+    });
     const afterEpoch = reduce(batch, progress(0, { kind: 'epoch', metrics: epoch(1, 0.4, 1.7) }));
     expect(afterEpoch.lanes[0]).toMatchObject({ epoch: 2, fraction: 0, loss: 1.7, accuracy: 0.4 });
     const last = reduce(afterEpoch, progress(0, { kind: 'epoch', metrics: epoch(3, 0.6, 0.9) }));
     expect(last.lanes[0]).toMatchObject({ epoch: 3, fraction: 1, accuracy: 0.6 });
-    expect(reduce(last, progress(0, { kind: 'note', text: 'measuring latency' })).lanes[0]?.note).toBe('measuring latency');
+    expect(reduce(last, progress(0, { kind: 'note', text: 'measuring latency' })).lanes[0]?.note).toBe(
+      'measuring latency',
+    );
   });
 
   it('takes the epoch count from the trial fidelity before the header', () => {
@@ -73,7 +107,10 @@ describe('reduce', () => {
 
   it('ranks by a minimised objective, lowest first', () => {
     const header = { ...HEADER, objectives: [{ metric: 'params', direction: 'min' as const }] };
-    const state = fold([finished(complete(0, 0.9, 300)), finished(complete(1, 0.9, 100)), finished(complete(2, 0.9, 200))], initialState(header));
+    const state = fold(
+      [finished(complete(0, 0.9, 300)), finished(complete(1, 0.9, 100)), finished(complete(2, 0.9, 200))],
+      initialState(header),
+    );
     expect(state.leaderboard.map((t) => t.number)).toEqual([1, 2, 0]);
     expect(state.best).toEqual([300, 100, 100]);
   });
@@ -89,11 +126,23 @@ describe('reduce', () => {
       { number: 0, reason: 'diverged', message: 'loss NaN at step 12' },
       { number: 1, reason: 'cancelled', message: 'the search stopped' },
     ]);
-    expect([state.done, state.trialTime, state.counts.FAILED, state.leaderboard, state.best]).toEqual([1, { totalMs: 4000, count: 1 }, 2, [], []]);
+    expect([state.done, state.trialTime, state.counts.FAILED, state.leaderboard, state.best]).toEqual([
+      1,
+      { totalMs: 4000, count: 1 },
+      2,
+      [],
+      [],
+    ]);
   });
 
   it('keeps the Pareto front of two objectives', () => {
-    const trials = [complete(0, 0.7, 500), complete(1, 0.8, 900), complete(2, 0.6, 600), complete(3, 0.75, 400), complete(4, 0.5, 100)];
+    const trials = [
+      complete(0, 0.7, 500),
+      complete(1, 0.8, 900),
+      complete(2, 0.6, 600),
+      complete(3, 0.75, 400),
+      complete(4, 0.5, 100),
+    ];
     const state = fold(trials.map(finished), initialState(MULTI));
     expect(state.pareto.map((t) => t.number)).toEqual([1, 3, 4]);
   });
@@ -103,20 +152,41 @@ describe('reduce', () => {
     expect(first.stopping).toEqual({ why: 'q pressed', forced: false });
     const second = reduce(first, { type: 'stopping', t: 3, why: 'Ctrl-C again' });
     expect(second.stopping).toEqual({ why: 'q pressed', forced: true });
-    expect(reduce(second, { type: 'experiment-finished', t: 4, experiment: 'x', status: 'stopped', counts: {} }).status).toBe('stopped');
+    expect(
+      reduce(second, { type: 'experiment-finished', t: 4, experiment: 'x', status: 'stopped', counts: {} }).status,
+    ).toBe('stopped');
     expect(reduce(first, { type: 'strategy-done', t: 5, why: 'space exhausted' }).strategyDone).toBe('space exhausted');
   });
 
   it('never changes the state it is given', () => {
-    const before = fold([EXPERIMENT_STARTED, started(running(0)), progress(0, { kind: 'batch', epoch: 1, fraction: 0.5, loss: 1 })]);
+    const before = fold([
+      EXPERIMENT_STARTED,
+      started(running(0)),
+      progress(0, { kind: 'batch', epoch: 1, fraction: 0.5, loss: 1 }),
+    ]);
     const copy = structuredClone(before);
-    fold([progress(0, { kind: 'epoch', metrics: epoch(1, 0.5) }), finished(complete(0, 0.5)), { type: 'stopping', t: 9, why: 'q' }], before);
+    fold(
+      [
+        progress(0, { kind: 'epoch', metrics: epoch(1, 0.5) }),
+        finished(complete(0, 0.5)),
+        { type: 'stopping', t: 9, why: 'q' },
+      ],
+      before,
+    );
     expect(before).toEqual(copy);
   });
 
   it('folds the history of a resumed experiment into counts and leaderboard, not into the finished lines', () => {
-    const state = initialState(HEADER, { top: 2, history: [complete(0, 0.6), failed(1, 'timeout'), complete(2, 0.9), running(3)] });
+    const state = initialState(HEADER, {
+      top: 2,
+      history: [complete(0, 0.6), failed(1, 'timeout'), complete(2, 0.9), running(3)],
+    });
     expect(state.leaderboard.map((t) => t.number)).toEqual([2, 0]);
-    expect([state.done, state.counts, state.finished, state.lanes]).toEqual([3, { RUNNING: 0, COMPLETE: 2, FAILED: 1, PRUNED: 0 }, [], []]);
+    expect([state.done, state.counts, state.finished, state.lanes]).toEqual([
+      3,
+      { RUNNING: 0, COMPLETE: 2, FAILED: 1, PRUNED: 0 },
+      [],
+      [],
+    ]);
   });
 });

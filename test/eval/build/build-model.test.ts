@@ -36,7 +36,16 @@ describe('seeded initialisation: one seed, one network', () => {
     { id: 'logits', op: 'dense', inputs: ['g'], units: 'classes' },
   ];
   const kernels = (seed: string, init?: 'he' | 'glorot') =>
-    withBuilt(NODES, MAP, seed, (m) => m.weights.map((w, i) => ({ name: w.originalName, values: weightsOf(m)[i] ?? new Float32Array() })).filter((w) => w.name.includes('kernel')), init);
+    withBuilt(
+      NODES,
+      MAP,
+      seed,
+      (m) =>
+        m.weights
+          .map((w, i) => ({ name: w.originalName, values: weightsOf(m)[i] ?? new Float32Array() }))
+          .filter((w) => w.name.includes('kernel')),
+      init,
+    );
 
   it('gives equal weights for equal seeds and different kernels for other seeds or schemes', () => {
     const a = kernels('a');
@@ -48,7 +57,9 @@ describe('seeded initialisation: one seed, one network', () => {
 });
 
 /** Values for the required attributes (and the inputs) of each op whose schema has defaults. */
-const REQUIRED: Partial<Record<OpName, { attrs: Record<string, Json>; input?: Shape; inputs?: string[]; output?: string[] }>> = {
+const REQUIRED: Partial<
+  Record<OpName, { attrs: Record<string, Json>; input?: Shape; inputs?: string[]; output?: string[] }>
+> = {
   conv: { attrs: { filters: 3, kernel: 3 } },
   dwconv: { attrs: { kernel: 3 } },
   sepconv: { attrs: { filters: 3, kernel: 3 } },
@@ -68,7 +79,9 @@ const REQUIRED: Partial<Record<OpName, { attrs: Record<string, Json>; input?: Sh
   factorized_reduce: { attrs: { filters: 4 } },
 };
 
-const withDefaults = Object.entries(ops).filter(([, def]) => Object.values(def.attrs).some((a) => a.default !== undefined));
+const withDefaults = Object.entries(ops).filter(([, def]) =>
+  Object.values(def.attrs).some((a) => a.default !== undefined),
+);
 
 describe('a node without an attribute builds what the catalog default spelled out builds (archKey calls them equal)', () => {
   it('the table covers every op with defaults', () => {
@@ -77,15 +90,28 @@ describe('a node without an attribute builds what the catalog default spelled ou
 
   const cases = withDefaults.map(([op, def]) => {
     const r = REQUIRED[op as OpName] ?? { attrs: {} };
-    const defaults = Object.fromEntries(Object.entries(def.attrs).flatMap(([k, a]) => (a.default === undefined ? [] : [[k, a.default]])));
-    const before: ArchNode[] = r.inputs?.includes('half') === true ? [{ id: 'half', op: 'maxpool', inputs: ['input'], kernel: 2 }] : [];
-    const node = (attrs: Record<string, Json>) => [...before, { id: 'x', op, inputs: r.inputs ?? ['input'], ...attrs } as unknown as ArchNode];
-    return { op, implicit: node(r.attrs), explicit: node({ ...r.attrs, ...defaults }), input: r.input ?? MAP, output: r.output ?? 'x' };
+    const defaults = Object.fromEntries(
+      Object.entries(def.attrs).flatMap(([k, a]) => (a.default === undefined ? [] : [[k, a.default]])),
+    );
+    const before: ArchNode[] =
+      r.inputs?.includes('half') === true ? [{ id: 'half', op: 'maxpool', inputs: ['input'], kernel: 2 }] : [];
+    const node = (attrs: Record<string, Json>) => [
+      ...before,
+      { id: 'x', op, inputs: r.inputs ?? ['input'], ...attrs } as unknown as ArchNode,
+    ];
+    return {
+      op,
+      implicit: node(r.attrs),
+      explicit: node({ ...r.attrs, ...defaults }),
+      input: r.input ?? MAP,
+      output: r.output ?? 'x',
+    };
   });
   type DefaultsCase = (typeof cases)[number];
   const check = (c: DefaultsCase) => {
     expect(archKey(spec(c.implicit, c.output))).toBe(archKey(spec(c.explicit, c.output)));
-    const config = (nodes: ArchNode[]) => withBuilt(nodes, c.input, 1, (m) => m.toJSON(null, false), undefined, c.output);
+    const config = (nodes: ArchNode[]) =>
+      withBuilt(nodes, c.input, 1, (m) => m.toJSON(null, false), undefined, c.output);
     expect(config(c.implicit)).toEqual(config(c.explicit));
   };
 
@@ -119,7 +145,10 @@ it('builds a cell that reads one tensor twice (NB201 skip, skip: add(x, x)) with
   const model = buildModel(assertArch(space.freeze(sample), { inputShape: [8, 8, 1], classes: 3 }), { seed: 1 });
   const input = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 5);
   try {
-    const logits = tf.tidy(() => (model.apply(input, { training: false }) as import('@tensorflow/tfjs-node').Tensor).arraySync() as number[][]);
+    const logits = tf.tidy(
+      () =>
+        (model.apply(input, { training: false }) as import('@tensorflow/tfjs-node').Tensor).arraySync() as number[][],
+    );
     expect(logits.flat().every(Number.isFinite)).toBe(true);
   } finally {
     input.dispose();

@@ -18,7 +18,8 @@ function droppedRows(y: Float32Array, scale: number): number[] {
   for (let r = 0; r < N; r++) {
     const row = Array.from(y.subarray(r * ROW, (r + 1) * ROW));
     if (row.every((v) => v === 0)) dropped.push(r);
-    else if (!row.every((v) => Math.abs(v - scale) < 1e-6)) throw new Error(`row ${r} is neither dropped nor scaled: ${row.join(', ')}`);
+    else if (!row.every((v) => Math.abs(v - scale) < 1e-6))
+      throw new Error(`row ${r} is neither dropped nor scaled: ${row.join(', ')}`);
   }
   return dropped;
 }
@@ -62,7 +63,9 @@ describe('drop_path on the eager engine', () => {
     try {
       const [y, dx] = tf.tidy(() => {
         const out = layer.apply(x, { training: true }) as Tensor;
-        const grad = tf.grad((input: Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as Tensor, dy)))(x);
+        const grad = tf.grad((input: Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as Tensor, dy)))(
+          x,
+        );
         return [out.dataSync() as Float32Array, grad.dataSync() as Float32Array];
       });
       const g = dy.dataSync() as Float32Array;
@@ -76,7 +79,12 @@ describe('drop_path on the eager engine', () => {
         for (let i = r * ROW; i < (r + 1) * ROW; i++) {
           const [yi, dxi] = [(y as Float32Array)[i] as number, (dx as Float32Array)[i] as number];
           if (!kept && (yi !== 0 || dxi !== 0)) nonZeroOnDropped++;
-          if (kept) worst = Math.max(worst, Math.abs(yi - (xs[i] as number) / (1 - RATE)), Math.abs(dxi - (g[i] as number) / (1 - RATE)));
+          if (kept)
+            worst = Math.max(
+              worst,
+              Math.abs(yi - (xs[i] as number) / (1 - RATE)),
+              Math.abs(dxi - (g[i] as number) / (1 - RATE)),
+            );
         }
       }
       expect(dropped).toBeGreaterThan(0);

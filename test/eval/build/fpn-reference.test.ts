@@ -22,13 +22,40 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'three levels, scale 2, bidirectional', input: [8, 8, 3], pools: [[2, 2], [2, 2]], path: 'bidirectional' },
-  { name: 'three levels, scale 2, top-down', input: [8, 8, 3], pools: [[2, 2], [2, 2]], path: 'top-down' },
-  { name: 'two levels, scale [2, 4] (stride [2, 4] down), bidirectional', input: [8, 8, 3], pools: [[2, 4]], path: 'bidirectional' },
+  {
+    name: 'three levels, scale 2, bidirectional',
+    input: [8, 8, 3],
+    pools: [
+      [2, 2],
+      [2, 2],
+    ],
+    path: 'bidirectional',
+  },
+  {
+    name: 'three levels, scale 2, top-down',
+    input: [8, 8, 3],
+    pools: [
+      [2, 2],
+      [2, 2],
+    ],
+    path: 'top-down',
+  },
+  {
+    name: 'two levels, scale [2, 4] (stride [2, 4] down), bidirectional',
+    input: [8, 8, 3],
+    pools: [[2, 4]],
+    path: 'bidirectional',
+  },
 ];
 
 function nodesOf(c: Case): ArchNode[] {
-  const levels = c.pools.map((k, i): ArchNode => ({ id: `c${i + 1}`, op: 'avgpool', inputs: [i === 0 ? 'input' : `c${i}`], kernel: k, stride: k }));
+  const levels = c.pools.map((k, i): ArchNode => ({
+    id: `c${i + 1}`,
+    op: 'avgpool',
+    inputs: [i === 0 ? 'input' : `c${i}`],
+    kernel: k,
+    stride: k,
+  }));
   const inputs = ['input', ...levels.map((n) => n.id)];
   return [...levels, { id: 'fpn', op: 'fpn', inputs, filters: 5, path: c.path }];
 }
@@ -44,23 +71,45 @@ function reference(model: LayersModel, arch: ResolvedArch, c: Case, x: Tensor4D)
   const conv = (id: string, t: Tensor4D, kernel: number, stride: readonly [number, number] = [1, 1]): Tensor4D => {
     const w = weights(model, arch, `fpn/${id}`);
     const pad = (kernel - 1) / 2;
-    const padded = tf.pad(t, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
+    const padded = tf.pad(t, [
+      [0, 0],
+      [pad, pad],
+      [pad, pad],
+      [0, 0],
+    ]);
     return tf.add(tf.conv2d(padded, w.kernel, [stride[0], stride[1]], 'valid'), w.bias) as Tensor4D;
   };
   const repeat = (t: Tensor4D, [sh, sw]: readonly [number, number]): Tensor4D => {
     const [b, h, w, ch] = t.shape;
     return tf.tile(t.reshape([b, h, 1, w, 1, ch]), [1, 1, sh, 1, sw, 1]).reshape([b, h * sh, w * sw, ch]);
   };
-  const inputs = c.pools.reduce<Tensor4D[]>((acc, k) => [...acc, tf.avgPool(acc.at(-1) as Tensor4D, [k[0], k[1]], [k[0], k[1]], 'valid')], [x]);
+  const inputs = c.pools.reduce<Tensor4D[]>(
+    (acc, k) => [...acc, tf.avgPool(acc.at(-1) as Tensor4D, [k[0], k[1]], [k[0], k[1]], 'valid')],
+    [x],
+  );
   const last = inputs.length - 1;
   const lateral = inputs.map((t, i) => conv(`lat${i}`, t, 1));
   const merged: Tensor4D[] = [];
   merged[last] = lateral[last] as Tensor4D;
-  for (let i = last - 1; i >= 0; i--) merged[i] = tf.add(lateral[i] as Tensor4D, repeat(merged[i + 1] as Tensor4D, c.pools[i] as [number, number]));
+  for (let i = last - 1; i >= 0; i--)
+    merged[i] = tf.add(lateral[i] as Tensor4D, repeat(merged[i + 1] as Tensor4D, c.pools[i] as [number, number]));
   const smoothId = (i: number) => (i === 0 ? 'fpn' : c.path === 'bidirectional' ? `fpn/smooth${i}` : `fpn/out${i}`);
   const smoothed = merged.map((m, i) => {
     const w = weights(model, arch, smoothId(i));
-    return tf.add(tf.conv2d(tf.pad(m, [[0, 0], [1, 1], [1, 1], [0, 0]]), w.kernel, 1, 'valid'), w.bias) as Tensor4D;
+    return tf.add(
+      tf.conv2d(
+        tf.pad(m, [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]),
+        w.kernel,
+        1,
+        'valid',
+      ),
+      w.bias,
+    ) as Tensor4D;
   });
   if (c.path === 'top-down') return smoothed;
   const out: Tensor4D[] = [smoothed[0] as Tensor4D];

@@ -9,9 +9,13 @@ const tf = loadTf();
 /** input [5, 5, 3] → BN (tfjs's or the fused one) → flatten → dense 4, same initial weights. */
 function net(fused: boolean): LayersModel {
   const input = tf.input({ shape: [5, 5, 3] });
-  const bn = fused ? new (nasLayers().FusedBatchNorm)({ name: 'bn', momentum: 0.9, epsilon: 1e-5 }) : tf.layers.batchNormalization({ name: 'bn', momentum: 0.9, epsilon: 1e-5 });
+  const bn = fused
+    ? new (nasLayers().FusedBatchNorm)({ name: 'bn', momentum: 0.9, epsilon: 1e-5 })
+    : tf.layers.batchNormalization({ name: 'bn', momentum: 0.9, epsilon: 1e-5 });
   const flat = tf.layers.flatten().apply(bn.apply(input)) as ReturnType<typeof tf.input>;
-  const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(flat) as ReturnType<typeof tf.input>;
+  const out = tf.layers
+    .dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+    .apply(flat) as ReturnType<typeof tf.input>;
   return tf.model({ inputs: input, outputs: out });
 }
 
@@ -21,7 +25,10 @@ const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.a
 describe('FusedBatchNorm (TensorFlow fused kernels)', () => {
   it('matches tfjs BatchNormalization: training output, gradients, moving averages, inference output', () => {
     const rng = new Rng(9);
-    const x = tf.tensor4d(Float32Array.from({ length: 6 * 75 }, () => 2 * rng.normal() + 0.5), [6, 5, 5, 3]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 6 * 75 }, () => 2 * rng.normal() + 0.5),
+      [6, 5, 5, 3],
+    );
     const before = tf.memory().numTensors;
     const results = [false, true].map((fused) => {
       const model = net(fused);
@@ -31,7 +38,10 @@ describe('FusedBatchNorm (TensorFlow fused kernels)', () => {
       bn.setWeights([g, b, mm, mv]);
       tf.dispose([g, b, mm, mv]);
       const vars = model.trainableWeights.map((w) => w.read() as Variable);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as Tensor)), vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.square(model.apply(x, { training: true }) as Tensor)),
+        vars,
+      );
       const xGrad = tf.grad((input: Tensor) => tf.sum(tf.square(model.apply(input, { training: true }) as Tensor)))(x);
       const predicted = model.predict(x) as Tensor;
       const out = {
@@ -58,9 +68,15 @@ describe('FusedBatchNorm (TensorFlow fused kernels)', () => {
   });
 
   it('normalises rank-2 inputs (after a dense layer) like tfjs', () => {
-    const layers = [tf.layers.batchNormalization({ momentum: 0.9 }), new (nasLayers().FusedBatchNorm)({ momentum: 0.9 })];
+    const layers = [
+      tf.layers.batchNormalization({ momentum: 0.9 }),
+      new (nasLayers().FusedBatchNorm)({ momentum: 0.9 }),
+    ];
     const rng = new Rng(2);
-    const x = tf.tensor2d(Float32Array.from({ length: 8 * 5 }, () => rng.normal()), [8, 5]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 8 * 5 }, () => rng.normal()),
+      [8, 5],
+    );
     const [a, b] = layers.map((l) => l.apply(x, { training: true }) as Tensor) as [Tensor, Tensor];
     expect(b.shape).toEqual([8, 5]);
     expect(maxDiff(values(b), values(a))).toBeLessThan(1e-4);

@@ -6,12 +6,22 @@ import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
 import type { Nd } from './reference-conv.js';
 
 /** A spec of nodes ending at `output` (the last node by default). */
-export function spec(nodes: readonly ArchNode[], output: string | readonly string[] = nodes.at(-1)?.id ?? ''): ArchSpec {
+export function spec(
+  nodes: readonly ArchNode[],
+  output: string | readonly string[] = nodes.at(-1)?.id ?? '',
+): ArchSpec {
   return { version: 1, nodes, output };
 }
 
-export function resolve(nodes: readonly ArchNode[], inputShape: Shape, o: { classes?: number; output?: string | readonly string[] } = {}): ResolvedArch {
-  return assertArch(spec(nodes, o.output), o.classes === undefined ? { inputShape } : { inputShape, classes: o.classes });
+export function resolve(
+  nodes: readonly ArchNode[],
+  inputShape: Shape,
+  o: { classes?: number; output?: string | readonly string[] } = {},
+): ResolvedArch {
+  return assertArch(
+    spec(nodes, o.output),
+    o.classes === undefined ? { inputShape } : { inputShape, classes: o.classes },
+  );
 }
 
 /** The cost model's parameter total (trainable + non-trainable), what tfjs countParams() must report. */

@@ -35,7 +35,11 @@ const gapHead = (...from: string[]): ArchNode[] => {
 const vecHead = (from: string): ArchNode[] => [{ id: 'logits', op: 'dense', inputs: [from], units: 'classes' }];
 
 /** input → x → gap → dense; `attrs` are the node's own attributes. */
-const onMap = (name: string, attrs: Omit<ArchNode, 'id' | 'inputs'> & Record<string, unknown>, input: Shape = MAP): Case => ({
+const onMap = (
+  name: string,
+  attrs: Omit<ArchNode, 'id' | 'inputs'> & Record<string, unknown>,
+  input: Shape = MAP,
+): Case => ({
   name,
   op: attrs.op,
   input,
@@ -44,14 +48,51 @@ const onMap = (name: string, attrs: Omit<ArchNode, 'id' | 'inputs'> & Record<str
 
 const CASES: Case[] = [
   onMap('conv 3×3 stride 2 padding 1', { op: 'conv', filters: 6, kernel: 3, stride: 2, padding: 1 }),
-  onMap('conv groups 2, dilation 2, same', { op: 'conv', filters: 6, kernel: 3, groups: 2, dilation: 2, padding: 'same' }),
-  onMap('conv depthwise filters = 2·C_in, no bias', { op: 'conv', filters: 8, kernel: 3, groups: 4, padding: 1, bias: false }),
+  onMap('conv groups 2, dilation 2, same', {
+    op: 'conv',
+    filters: 6,
+    kernel: 3,
+    groups: 2,
+    dilation: 2,
+    padding: 'same',
+  }),
+  onMap('conv depthwise filters = 2·C_in, no bias', {
+    op: 'conv',
+    filters: 8,
+    kernel: 3,
+    groups: 4,
+    padding: 1,
+    bias: false,
+  }),
   onMap('dwconv multiplier 2 dilation 2', { op: 'dwconv', kernel: 3, multiplier: 2, dilation: 2, padding: 'same' }),
-  onMap('sepconv multiplier 2 dilation 2', { op: 'sepconv', filters: 5, kernel: 3, multiplier: 2, dilation: 2, padding: [[2, 1], [2, 2]] }),
-  onMap('deconv stride 2 padding 1 outputPadding 1', { op: 'deconv', filters: 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1 }),
+  onMap('sepconv multiplier 2 dilation 2', {
+    op: 'sepconv',
+    filters: 5,
+    kernel: 3,
+    multiplier: 2,
+    dilation: 2,
+    padding: [
+      [2, 1],
+      [2, 2],
+    ],
+  }),
+  onMap('deconv stride 2 padding 1 outputPadding 1', {
+    op: 'deconv',
+    filters: 3,
+    kernel: 3,
+    stride: 2,
+    padding: 1,
+    outputPadding: 1,
+  }),
   onMap('deconv dilation 2 same', { op: 'deconv', filters: 3, kernel: 3, dilation: 2, padding: 'same' }),
   onMap('maxpool 3×3 stride 2 padding 1', { op: 'maxpool', kernel: 3, stride: 2, padding: 1 }),
-  onMap('avgpool 3×3 stride 1 padding 1 includePad false', { op: 'avgpool', kernel: 3, stride: 1, padding: 1, includePad: false }),
+  onMap('avgpool 3×3 stride 1 padding 1 includePad false', {
+    op: 'avgpool',
+    kernel: 3,
+    stride: 1,
+    padding: 1,
+    includePad: false,
+  }),
   { name: 'gap', op: 'gap', input: MAP, nodes: [{ id: 'x', op: 'gap', inputs: ['input'] }, ...vecHead('x')] },
   { name: 'gmp', op: 'gmp', input: MAP, nodes: [{ id: 'x', op: 'gmp', inputs: ['input'] }, ...vecHead('x')] },
   onMap('channel_pool mean', { op: 'channel_pool', fn: 'mean' }),
@@ -69,7 +110,12 @@ const CASES: Case[] = [
       { id: 'x', op: 'mix', inputs: ['a', 'b', 'z'], alpha: 'cell', edge: 1 },
       ...gapHead('x'),
     ],
-    alphas: { cell: [[0, 0, 0], [0.5, -0.2, 0.1]] },
+    alphas: {
+      cell: [
+        [0, 0, 0],
+        [0.5, -0.2, 0.1],
+      ],
+    },
   },
   ...ACTIVATIONS.map((fn) => onMap(`act ${fn}`, { op: 'act', fn })),
   onMap('act leaky_relu alpha 0.2', { op: 'act', fn: 'leaky_relu', alpha: 0.2 }),
@@ -80,9 +126,18 @@ const CASES: Case[] = [
     name: 'dense',
     op: 'dense',
     input: MAP,
-    nodes: [{ id: 'pre', op: 'gap', inputs: ['input'] }, { id: 'x', op: 'dense', inputs: ['pre'], units: 5 }, ...vecHead('x')],
+    nodes: [
+      { id: 'pre', op: 'gap', inputs: ['input'] },
+      { id: 'x', op: 'dense', inputs: ['pre'], units: 5 },
+      ...vecHead('x'),
+    ],
   },
-  { name: 'flatten', op: 'flatten', input: MAP, nodes: [{ id: 'x', op: 'flatten', inputs: ['input'] }, ...vecHead('x')] },
+  {
+    name: 'flatten',
+    op: 'flatten',
+    input: MAP,
+    nodes: [{ id: 'x', op: 'flatten', inputs: ['input'] }, ...vecHead('x')],
+  },
   onMap('identity', { op: 'identity' }),
   // The head sees only zeros: its kernel's gradient is zero, only its bias moves.
   { ...onMap('zero', { op: 'zero' }), frozen: ['logits/kernel'], deadInput: true },
@@ -99,38 +154,67 @@ const CASES: Case[] = [
       ...gapHead('join'),
     ],
   },
-  onMap('crop [[1,0],[0,2]]', { op: 'crop', crop: [[1, 0], [0, 2]] }),
+  onMap('crop [[1,0],[0,2]]', {
+    op: 'crop',
+    crop: [
+      [1, 0],
+      [0, 2],
+    ],
+  }),
   onMap('upsample 2 nearest', { op: 'upsample', scale: 2 }),
   onMap('upsample [2,3] bilinear', { op: 'upsample', scale: [2, 3], interpolation: 'bilinear' }),
   {
     name: 'add of three inputs',
     op: 'add',
     input: MAP,
-    nodes: [{ id: 'sq', op: 'act', inputs: ['input'], fn: 'tanh' }, { id: 'x', op: 'add', inputs: ['input', 'sq', 'input'] }, ...gapHead('x')],
+    nodes: [
+      { id: 'sq', op: 'act', inputs: ['input'], fn: 'tanh' },
+      { id: 'x', op: 'add', inputs: ['input', 'sq', 'input'] },
+      ...gapHead('x'),
+    ],
   },
   {
     name: 'concat',
     op: 'concat',
     input: MAP,
-    nodes: [{ id: 'half', op: 'channel_pool', inputs: ['input'], fn: 'max' }, { id: 'x', op: 'concat', inputs: ['input', 'half'] }, ...gapHead('x')],
+    nodes: [
+      { id: 'half', op: 'channel_pool', inputs: ['input'], fn: 'max' },
+      { id: 'x', op: 'concat', inputs: ['input', 'half'] },
+      ...gapHead('x'),
+    ],
   },
   {
     name: 'mul by a [C] gate',
     op: 'mul',
     input: MAP,
-    nodes: [{ id: 'gate', op: 'gap', inputs: ['input'] }, { id: 'x', op: 'mul', inputs: ['input', 'gate'] }, ...gapHead('x')],
+    nodes: [
+      { id: 'gate', op: 'gap', inputs: ['input'] },
+      { id: 'x', op: 'mul', inputs: ['input', 'gate'] },
+      ...gapHead('x'),
+    ],
   },
   {
     name: 'mul by an [H,W,1] gate',
     op: 'mul',
     input: MAP,
-    nodes: [{ id: 'gate', op: 'channel_pool', inputs: ['input'], fn: 'mean' }, { id: 'x', op: 'mul', inputs: ['input', 'gate'] }, ...gapHead('x')],
+    nodes: [
+      { id: 'gate', op: 'channel_pool', inputs: ['input'], fn: 'mean' },
+      { id: 'x', op: 'mul', inputs: ['input', 'gate'] },
+      ...gapHead('x'),
+    ],
   },
   onMap('basic, identity shortcut', { op: 'basic', filters: 4 }),
   onMap('basic stride 2, projection', { op: 'basic', filters: 8, stride: 2 }),
   onMap('bottleneck with projection', { op: 'bottleneck', filters: 16 }),
   onMap('bottleneck without projection', { op: 'bottleneck', filters: 8, width: 2 }, [6, 6, 8]),
-  onMap('bottleneck ResNeXt: groups 2, stride 2 on the 1×1', { op: 'bottleneck', filters: 8, width: 4, groups: 2, stride: 2, strideOn: '1x1' }),
+  onMap('bottleneck ResNeXt: groups 2, stride 2 on the 1×1', {
+    op: 'bottleneck',
+    filters: 8,
+    width: 4,
+    groups: 2,
+    stride: 2,
+    strideOn: '1x1',
+  }),
   onMap('inverted_residual expansion 1 (residual)', { op: 'inverted_residual', filters: 4, expansion: 1 }),
   onMap('inverted_residual expansion 6 stride 2', { op: 'inverted_residual', filters: 8, expansion: 6, stride: 2 }),
   onMap('se', { op: 'se', ratio: 2 }),
@@ -158,17 +242,30 @@ const CASES: Case[] = [
     ],
   },
   onMap('basic with SE on the branch', { op: 'basic', filters: 4, attention: 'se', attentionRatio: 2 }),
-  onMap('bottleneck with CBAM on the branch', { op: 'bottleneck', filters: 8, width: 2, attention: 'cbam', attentionRatio: 2 }),
-  onMap('inverted_residual with SE after the depthwise conv', { op: 'inverted_residual', filters: 4, expansion: 2, attention: 'se' }),
+  onMap('bottleneck with CBAM on the branch', {
+    op: 'bottleneck',
+    filters: 8,
+    width: 2,
+    attention: 'cbam',
+    attentionRatio: 2,
+  }),
+  onMap('inverted_residual with SE after the depthwise conv', {
+    op: 'inverted_residual',
+    filters: 4,
+    expansion: 2,
+    attention: 'se',
+  }),
   onMap('factorized_reduce', { op: 'factorized_reduce', filters: 6 }),
 ];
 
 const snapshot = (model: LayersModel, trainable: boolean): { name: string; values: Float32Array }[] =>
-  (trainable ? model.trainableWeights : model.nonTrainableWeights).map((w) => ({ name: w.originalName, values: w.read().dataSync() as Float32Array }));
+  (trainable ? model.trainableWeights : model.nonTrainableWeights).map((w) => ({
+    name: w.originalName,
+    values: w.read().dataSync() as Float32Array,
+  }));
 
 const allFinite = (a: Float32Array): boolean => a.every(Number.isFinite);
 const changed = (a: Float32Array, b: Float32Array): boolean => a.some((v, i) => v !== b[i]);
-
 
 interface Built {
   readonly arch: ReturnType<typeof resolve>;
@@ -181,10 +278,14 @@ interface Built {
 /** Builds and compiles the case's network (SGD 0.1, MSE on the logits) with a seeded batch; disposes it all after `fn`. */
 async function withModel(c: Case, fn: (b: Built) => Promise<void>): Promise<void> {
   const arch = resolve(c.nodes, c.input, { classes: CLASSES, output: 'logits' });
-  const alphas = c.alphas === undefined ? undefined : { cell: tf.tidy(() => tf.variable(tf.tensor(c.alphas?.cell as number[][]))) };
+  const alphas =
+    c.alphas === undefined ? undefined : { cell: tf.tidy(() => tf.variable(tf.tensor(c.alphas?.cell as number[][]))) };
   const model = buildModel(arch, { seed: `ops-train/${c.name}`, ...(alphas === undefined ? {} : { alphas }) });
   // Masks drawn from a seed, as the trainer draws them: a drop-path over a batch of 2 would else drop both examples one time in four.
-  seedDropout(model.layers.filter((l) => MASK_LAYERS.has(l.getClassName())), new Rng(`ops-train/masks/${c.name}`));
+  seedDropout(
+    model.layers.filter((l) => MASK_LAYERS.has(l.getClassName())),
+    new Rng(`ops-train/masks/${c.name}`),
+  );
   const optimizer = tf.train.sgd(0.1);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   const rng = new Rng(`ops-train/${c.name}`);
@@ -220,11 +321,16 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         const now = after[i]?.values ?? new Float32Array();
         expect(allFinite(now), `${w.name} has a non-finite value`).toBe(true);
         const frozen = c.frozen?.includes(w.name) === true;
-        expect(changed(w.values, now), `${w.name} ${frozen ? 'changed' : 'did not change'} in one SGD step`).toBe(!frozen);
+        expect(changed(w.values, now), `${w.name} ${frozen ? 'changed' : 'did not change'} in one SGD step`).toBe(
+          !frozen,
+        );
       });
       snapshot(model, false).forEach((w, i) => {
         expect(allFinite(w.values), `${w.name} has a non-finite value`).toBe(true);
-        expect(changed(stats[i]?.values ?? new Float32Array(), w.values), `moving statistic ${w.name} did not update`).toBe(true);
+        expect(
+          changed(stats[i]?.values ?? new Float32Array(), w.values),
+          `moving statistic ${w.name} did not update`,
+        ).toBe(true);
       });
 
       if (parts.every((n) => n.params.trainable === 0)) {

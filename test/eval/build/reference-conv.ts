@@ -58,7 +58,9 @@ export function conv2d(x: Nd, w: Nd, bias: Float32Array | undefined, a: ConvArgs
               const xx = j * a.stride[1] - a.pad[1][0] + dj * a.dilation[1];
               if (xx < 0 || xx >= wd) continue;
               for (let q = 0; q < cinG; q++) {
-                sum += (x.data[at(x.shape, b, y, xx, g * cinG + q)] ?? 0) * (w.data[((di * kw + dj) * cinG + q) * cout + o] ?? 0);
+                sum +=
+                  (x.data[at(x.shape, b, y, xx, g * cinG + q)] ?? 0) *
+                  (w.data[((di * kw + dj) * cinG + q) * cout + o] ?? 0);
               }
             }
           }
@@ -85,7 +87,8 @@ export function conv2dTranspose(x: Nd, w: Nd, bias: Float32Array | undefined, a:
   const [ho, wo] = a.outHW;
   const out = zeros([n, ho, wo, cout]);
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < ho; i++) for (let j = 0; j < wo; j++) for (let o = 0; o < cout; o++) out.data[at(out.shape, b, i, j, o)] = bias?.[o] ?? 0;
+    for (let i = 0; i < ho; i++)
+      for (let j = 0; j < wo; j++) for (let o = 0; o < cout; o++) out.data[at(out.shape, b, i, j, o)] = bias?.[o] ?? 0;
     for (let i = 0; i < h; i++) {
       for (let j = 0; j < wd; j++) {
         for (let di = 0; di < kh; di++) {
@@ -97,7 +100,9 @@ export function conv2dTranspose(x: Nd, w: Nd, bias: Float32Array | undefined, a:
             for (let o = 0; o < cout; o++) {
               const k = at(out.shape, b, y, xx, o);
               for (let c = 0; c < cin; c++) {
-                out.data[k] = (out.data[k] ?? 0) + (x.data[at(x.shape, b, i, j, c)] ?? 0) * (w.data[((di * kw + dj) * cout + o) * cin + c] ?? 0);
+                out.data[k] =
+                  (out.data[k] ?? 0) +
+                  (x.data[at(x.shape, b, i, j, c)] ?? 0) * (w.data[((di * kw + dj) * cout + o) * cin + c] ?? 0);
               }
             }
           }

@@ -12,10 +12,33 @@ const tf = loadTf();
 
 /** Every custom layer, each in a non-default configuration, on an [8, 8, 4] input. */
 const NODES: ArchNode[] = [
-  { id: 'grouped', op: 'conv', inputs: ['input'], filters: 6, kernel: 3, groups: 2, dilation: 2, padding: [[2, 1], [1, 2]] },
+  {
+    id: 'grouped',
+    op: 'conv',
+    inputs: ['input'],
+    filters: 6,
+    kernel: 3,
+    groups: 2,
+    dilation: 2,
+    padding: [
+      [2, 1],
+      [1, 2],
+    ],
+  },
   { id: 'up', op: 'deconv', inputs: ['grouped'], filters: 4, kernel: 3, stride: 2, padding: 1, outputPadding: 1 },
   { id: 'pool', op: 'maxpool', inputs: ['up'], kernel: 3, stride: 2, padding: 1 },
-  { id: 'avg', op: 'avgpool', inputs: ['pool'], kernel: 3, stride: 1, padding: [[1, 1], [0, 1]], includePad: false },
+  {
+    id: 'avg',
+    op: 'avgpool',
+    inputs: ['pool'],
+    kernel: 3,
+    stride: 1,
+    padding: [
+      [1, 1],
+      [0, 1],
+    ],
+    includePad: false,
+  },
   { id: 'dw', op: 'dwconv', inputs: ['avg'], kernel: 3, multiplier: 2, dilation: 2, padding: 'same' },
   { id: 'sep', op: 'sepconv', inputs: ['dw'], filters: 4, kernel: 3, padding: 'same' },
   { id: 'spatial', op: 'channel_pool', inputs: ['sep'], fn: 'max' },
@@ -54,12 +77,16 @@ describe('a model of every custom layer survives save and load', () => {
     const x = toTensor(randomNd(rng, [3, 8, 8, 4]));
     try {
       expect(built.countParams()).toBe(costTotal(arch));
-      expect(new Set(built.layers.map((l) => l.getClassName()))).toEqual(new Set(['InputLayer', 'GlobalAveragePooling2D', 'Add', 'Dense', ...CUSTOM]));
+      expect(new Set(built.layers.map((l) => l.getClassName()))).toEqual(
+        new Set(['InputLayer', 'GlobalAveragePooling2D', 'Add', 'Dense', ...CUSTOM]),
+      );
 
       await built.save(`file://${dir}`);
       loaded = await tf.loadLayersModel(`file://${join(dir, 'model.json')}`);
 
-      expect(loaded.layers.map((l) => [l.name, l.getClassName()])).toEqual(built.layers.map((l) => [l.name, l.getClassName()]));
+      expect(loaded.layers.map((l) => [l.name, l.getClassName()])).toEqual(
+        built.layers.map((l) => [l.name, l.getClassName()]),
+      );
       expect(loaded.layers.find((l) => l.getClassName() === 'NasDropPath')?.getConfig()).toMatchObject({ rate: 0.3 });
       expect(loaded.countParams()).toBe(costTotal(arch));
       const before = built.getWeights().map((w) => w.dataSync() as Float32Array);
@@ -67,7 +94,11 @@ describe('a model of every custom layer survives save and load', () => {
       expect(after.length).toBe(before.length);
       after.forEach((a, i) => expect(maxAbsDiff(a, before[i] ?? new Float32Array())).toBe(0));
 
-      const [want, got] = tf.tidy(() => [built.predict(x) as Tensor, (loaded as LayersModel).predict(x) as Tensor].map((t) => t.dataSync() as Float32Array));
+      const [want, got] = tf.tidy(() =>
+        [built.predict(x) as Tensor, (loaded as LayersModel).predict(x) as Tensor].map(
+          (t) => t.dataSync() as Float32Array,
+        ),
+      );
       expect(want?.length).toBe(3 * 5);
       expect(maxAbsDiff(want ?? [], got ?? [])).toBeLessThan(1e-6);
     } finally {

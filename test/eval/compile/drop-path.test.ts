@@ -36,21 +36,35 @@ async function dropPathGraph(rate: number): Promise<CompiledModel> {
   const seed = placeholder(e, 'seed', [2], 'int32');
   const node: DropPathNode = { id: 'dp', op: 'drop_path', inputs: ['input'], rate };
   const ctx = (training: boolean): LowerContext => ({
-    e, training,
-    weight: () => { throw new Error('drop_path has no weights'); },
+    e,
+    training,
+    weight: () => {
+      throw new Error('drop_path has no weights');
+    },
     batchStatistics: () => undefined,
     randomSeed: () => seed,
-    alphaShape: () => { throw new Error('no alpha'); },
+    alphaShape: () => {
+      throw new Error('no alpha');
+    },
   });
   const train = lowerNode(ctx(true), 'dp', node, [x]);
   const [dx] = gradients(e, train, [x], dy);
   const infer = e.unary('Identity', lowerNode(ctx(false), 'dp', node, [x]));
   // Each output through an Identity: at rate 0 and in inference, y is x itself and dx is dy (fed and fetched).
   const signatures = {
-    train: { inputs: { x, dy, seed }, outputs: { y: e.unary('Identity', train), dx: e.unary('Identity', dx as typeof x) } },
+    train: {
+      inputs: { x, dy, seed },
+      outputs: { y: e.unary('Identity', train), dx: e.unary('Identity', dx as typeof x) },
+    },
     infer: { inputs: { x }, outputs: { y: infer } },
   };
-  const model = await CompiledModel.load({ bytes: savedModelBytes(e.g, signatures), variables: [], needsSeed: true, nodeCount: e.g.nodes.length, signatures: Object.keys(signatures) });
+  const model = await CompiledModel.load({
+    bytes: savedModelBytes(e.g, signatures),
+    variables: [],
+    needsSeed: true,
+    nodeCount: e.g.nodes.length,
+    signatures: Object.keys(signatures),
+  });
   loaded.push(model);
   return model;
 }
@@ -58,7 +72,9 @@ async function dropPathGraph(rate: number): Promise<CompiledModel> {
 /** Runs a signature and reads every output back. */
 function run(model: CompiledModel, name: string, feed: Record<string, Tensor>): Record<string, Float32Array> {
   const out = model.outputs(name, feed);
-  const read = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+  const read = Object.fromEntries(
+    Object.entries(out).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]),
+  );
   tf.dispose(Object.values(out));
   return read;
 }
@@ -82,7 +98,12 @@ describe('drop_path in the compiled graph', () => {
         mask.push(kept);
         for (let i = r * ROW; i < (r + 1) * ROW; i++) {
           if (!kept && (y[i] !== 0 || dx[i] !== 0)) nonZeroOnDropped++;
-          if (kept) worst = Math.max(worst, Math.abs((y[i] as number) - (xs[i] as number) / (1 - RATE)), Math.abs((dx[i] as number) - (g[i] as number) / (1 - RATE)));
+          if (kept)
+            worst = Math.max(
+              worst,
+              Math.abs((y[i] as number) - (xs[i] as number) / (1 - RATE)),
+              Math.abs((dx[i] as number) - (g[i] as number) / (1 - RATE)),
+            );
         }
       }
       const dropped = mask.filter((k) => !k).length;
@@ -113,8 +134,13 @@ describe('drop_path in the compiled graph', () => {
   });
 
   it('in a network: rate 0 trains as the eager engine does; at rate 0.5 the step is seeded and inference agrees with the eager model', async () => {
-    const r = await compareSteps(net({ op: 'drop_path', rate: 0 }), { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }, 2);
-    for (const [eager, compiled] of r.losses) expect(Math.abs(eager - compiled) / Math.max(1, Math.abs(eager))).toBeLessThan(1e-4);
+    const r = await compareSteps(
+      net({ op: 'drop_path', rate: 0 }),
+      { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } },
+      2,
+    );
+    for (const [eager, compiled] of r.losses)
+      expect(Math.abs(eager - compiled) / Math.max(1, Math.abs(eager))).toBeLessThan(1e-4);
     expect(r.weights).toBeLessThan(1e-4);
 
     const arch = net({ op: 'drop_path', rate: 0.5 });
@@ -133,7 +159,9 @@ describe('drop_path in the compiled graph', () => {
       copyWeightsInto(compiled, model);
       const eager = inferenceStats(model, { x, labels, count: 16 });
       const evaluated = compiled.evaluate(x, labels);
-      expect(Math.abs((eager[0] as number) - (evaluated[0] as number)) / Math.abs(eager[0] as number)).toBeLessThan(1e-4);
+      expect(Math.abs((eager[0] as number) - (evaluated[0] as number)) / Math.abs(eager[0] as number)).toBeLessThan(
+        1e-4,
+      );
       const logits = compiled.predict(x);
       const eagerLogits = tf.tidy(() => model.apply(x, { training: false }) as Tensor2D);
       expect(maxDifference(logits.dataSync(), eagerLogits.dataSync()).rel).toBeLessThan(1e-4);

@@ -22,7 +22,12 @@ afterAll(() => loaded.forEach((m) => m.dispose()));
 
 type NativeBackend = {
   binding: Record<'TF_ATTR_INT' | 'TF_ATTR_BOOL' | 'TF_ATTR_FLOAT', number>;
-  executeMultipleOutputs(name: string, attrs: { name: string; type: number; value: number | boolean }[], inputs: Tensor[], outputs: number): Tensor[];
+  executeMultipleOutputs(
+    name: string,
+    attrs: { name: string; type: number; value: number | boolean }[],
+    inputs: Tensor[],
+    outputs: number,
+  ): Tensor[];
 };
 
 /** The nudged [min, max] of a range on the integers [qmin, qmax] (TensorFlow's Nudge, float32). */
@@ -68,12 +73,50 @@ type Case = {
 };
 
 const CASES: readonly Case[] = [
-  { op: 'FakeQuantWithMinMaxArgs', kernel: 'FakeQuantWithMinMaxArgsGradient', ranges: [[-1, 2]], narrow: false, shape: [9, 1] },
-  { op: 'FakeQuantWithMinMaxVars', kernel: 'FakeQuantWithMinMaxVarsGradient', ranges: [[-0.7, 3.1]], narrow: false, shape: [3, 3, 1] },
-  { op: 'FakeQuantWithMinMaxVars', kernel: 'FakeQuantWithMinMaxVarsGradient', ranges: [[0, 6]], narrow: false, shape: [9, 1] },
+  {
+    op: 'FakeQuantWithMinMaxArgs',
+    kernel: 'FakeQuantWithMinMaxArgsGradient',
+    ranges: [[-1, 2]],
+    narrow: false,
+    shape: [9, 1],
+  },
+  {
+    op: 'FakeQuantWithMinMaxVars',
+    kernel: 'FakeQuantWithMinMaxVarsGradient',
+    ranges: [[-0.7, 3.1]],
+    narrow: false,
+    shape: [3, 3, 1],
+  },
+  {
+    op: 'FakeQuantWithMinMaxVars',
+    kernel: 'FakeQuantWithMinMaxVarsGradient',
+    ranges: [[0, 6]],
+    narrow: false,
+    shape: [9, 1],
+  },
   // Per channel as kernels use it (symmetric, narrow) and an asymmetric channel, rank 2 and rank 4.
-  { op: 'FakeQuantWithMinMaxVarsPerChannel', kernel: 'FakeQuantWithMinMaxVarsPerChannelGradient', ranges: [[-0.25, 0.25], [-1.5, 1.5], [-0.2, 0.9]], narrow: true, shape: [9, 3] },
-  { op: 'FakeQuantWithMinMaxVarsPerChannel', kernel: 'FakeQuantWithMinMaxVarsPerChannelGradient', ranges: [[-0.25, 0.25], [-1.5, 1.5], [-0.2, 0.9]], narrow: false, shape: [1, 3, 3, 3] },
+  {
+    op: 'FakeQuantWithMinMaxVarsPerChannel',
+    kernel: 'FakeQuantWithMinMaxVarsPerChannelGradient',
+    ranges: [
+      [-0.25, 0.25],
+      [-1.5, 1.5],
+      [-0.2, 0.9],
+    ],
+    narrow: true,
+    shape: [9, 3],
+  },
+  {
+    op: 'FakeQuantWithMinMaxVarsPerChannel',
+    kernel: 'FakeQuantWithMinMaxVarsPerChannelGradient',
+    ranges: [
+      [-0.25, 0.25],
+      [-1.5, 1.5],
+      [-0.2, 0.9],
+    ],
+    narrow: false,
+    shape: [1, 3, 3, 3],
+  },
 ];
 
 /** x: each channel's probes (9 rows); dy: distinct small integers, so every sum is exact. */
@@ -81,7 +124,8 @@ function inputs(c: Case): { x: Float32Array; dy: Float32Array; ends: [number, nu
   const ends = c.ranges.map(([lo, hi]) => nudged(lo, hi, c.narrow));
   const channels = c.ranges.length;
   const x = new Float32Array(9 * channels);
-  for (let r = 0; r < 9; r++) for (let k = 0; k < channels; k++) x[r * channels + k] = probes(...(ends[k] as [number, number]))[r] as number;
+  for (let r = 0; r < 9; r++)
+    for (let k = 0; k < channels; k++) x[r * channels + k] = probes(...(ends[k] as [number, number]))[r] as number;
   const dy = Float32Array.from(x, (_, i) => (i % 5) - 2 + 0.5 * (i % 3));
   return { x, dy, ends };
 }
@@ -109,17 +153,34 @@ async function compiledGradient(c: Case, x: Float32Array, dy: Float32Array) {
     rangeInputs = { min, max };
   }
   const grads = gradients(e, y, xs, pdy);
-  const outputs = Object.fromEntries([['y', y], ...grads.map((g, i) => [['dx', 'dmin', 'dmax'][i] as string, g as Sym])]);
-  const model = await CompiledModel.load({ bytes: savedModelBytes(e.g, { grad: { inputs: { x: px, dy: pdy, ...rangeInputs }, outputs } }), variables: [], needsSeed: false, nodeCount: e.g.nodes.length, signatures: ['grad'] });
+  const outputs = Object.fromEntries([
+    ['y', y],
+    ...grads.map((g, i) => [['dx', 'dmin', 'dmax'][i] as string, g as Sym]),
+  ]);
+  const model = await CompiledModel.load({
+    bytes: savedModelBytes(e.g, { grad: { inputs: { x: px, dy: pdy, ...rangeInputs }, outputs } }),
+    variables: [],
+    needsSeed: false,
+    nodeCount: e.g.nodes.length,
+    signatures: ['grad'],
+  });
   loaded.push(model);
   const feed: Record<string, Tensor> = { x: tf.tensor(x, [...c.shape]), dy: tf.tensor(dy, [...c.shape]) };
   if (c.op !== 'FakeQuantWithMinMaxArgs') {
     const shape = perChannel ? [c.ranges.length] : [];
-    feed.min = tf.tensor(c.ranges.map((r) => r[0]), shape);
-    feed.max = tf.tensor(c.ranges.map((r) => r[1]), shape);
+    feed.min = tf.tensor(
+      c.ranges.map((r) => r[0]),
+      shape,
+    );
+    feed.max = tf.tensor(
+      c.ranges.map((r) => r[1]),
+      shape,
+    );
   }
   const out = model.outputs('grad', feed);
-  const read = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+  const read = Object.fromEntries(
+    Object.entries(out).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]),
+  );
   tf.dispose([...Object.values(out), ...Object.values(feed)]);
   return read;
 }
@@ -128,46 +189,80 @@ async function compiledGradient(c: Case, x: Float32Array, dy: Float32Array) {
 function kernelGradient(c: Case, x: Float32Array, dy: Float32Array): Float32Array[] {
   const backend = tf.backend() as unknown as NativeBackend;
   const b = backend.binding;
-  const attrs = [{ name: 'num_bits', type: b.TF_ATTR_INT, value: 8 }, { name: 'narrow_range', type: b.TF_ATTR_BOOL, value: c.narrow }];
+  const attrs = [
+    { name: 'num_bits', type: b.TF_ATTR_INT, value: 8 },
+    { name: 'narrow_range', type: b.TF_ATTR_BOOL, value: c.narrow },
+  ];
   const tx = tf.tensor(x, [...c.shape]);
   const tdy = tf.tensor(dy, [...c.shape]);
   const perChannel = c.op.endsWith('PerChannel');
-  const ranges = c.op === 'FakeQuantWithMinMaxArgs' ? [] : [0, 1].map((i) => tf.tensor(c.ranges.map((r) => r[i] as number), perChannel ? [c.ranges.length] : []));
-  const extra = c.op === 'FakeQuantWithMinMaxArgs' ? [{ name: 'min', type: b.TF_ATTR_FLOAT, value: c.ranges[0]?.[0] as number }, { name: 'max', type: b.TF_ATTR_FLOAT, value: c.ranges[0]?.[1] as number }] : [];
-  const outs = backend.executeMultipleOutputs(c.kernel, [...attrs, ...extra], [tdy, tx, ...ranges], c.op === 'FakeQuantWithMinMaxArgs' ? 1 : 3);
+  const ranges =
+    c.op === 'FakeQuantWithMinMaxArgs'
+      ? []
+      : [0, 1].map((i) =>
+          tf.tensor(
+            c.ranges.map((r) => r[i] as number),
+            perChannel ? [c.ranges.length] : [],
+          ),
+        );
+  const extra =
+    c.op === 'FakeQuantWithMinMaxArgs'
+      ? [
+          { name: 'min', type: b.TF_ATTR_FLOAT, value: c.ranges[0]?.[0] as number },
+          { name: 'max', type: b.TF_ATTR_FLOAT, value: c.ranges[0]?.[1] as number },
+        ]
+      : [];
+  const outs = backend.executeMultipleOutputs(
+    c.kernel,
+    [...attrs, ...extra],
+    [tdy, tx, ...ranges],
+    c.op === 'FakeQuantWithMinMaxArgs' ? 1 : 3,
+  );
   const read = outs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
   tf.dispose([tx, tdy, ...ranges, ...outs]);
   return read;
 }
 
 describe('fake-quantization gradient rules (straight-through estimator)', () => {
-  it.each(CASES.map((c) => [`${c.op}${c.narrow ? ', narrow' : ''}, x [${c.shape.join(', ')}]`, c] as const))('%s', async (_label, c) => {
-    const before = tf.memory().numTensors;
-    const { x, dy, ends } = inputs(c);
-    const got = await compiledGradient(c, x, dy);
-    const want = expected(x, dy, ends);
-    expect(plain(got.dx as Float32Array)).toEqual(plain(want.dx));
-    // Two probes of each channel lie below its nudged range and two above, so the mask is not vacuous.
-    const outside = Array.from(x).filter((v, i) => v < (ends[i % c.ranges.length] as [number, number])[0] || v > (ends[i % c.ranges.length] as [number, number])[1]);
-    expect(outside.length).toBe(4 * c.ranges.length);
-    const kernel = kernelGradient(c, x, dy);
-    expect(plain(got.dx as Float32Array)).toEqual(plain(kernel[0] as Float32Array));
-    if (c.op !== 'FakeQuantWithMinMaxArgs') {
-      expect(plain(got.dmin as Float32Array)).toEqual(plain(want.dmin));
-      expect(plain(got.dmax as Float32Array)).toEqual(plain(want.dmax));
-      expect(plain(got.dmin as Float32Array)).toEqual(plain(kernel[1] as Float32Array));
-      expect(plain(got.dmax as Float32Array)).toEqual(plain(kernel[2] as Float32Array));
-    }
-    // The forward values: clamped to the nudged ends, on the grid inside.
-    const y = got.y as Float32Array;
-    x.forEach((v, i) => {
-      const [lo, hi] = ends[i % c.ranges.length] as [number, number];
-      const p = affineParams(c.ranges[i % c.ranges.length]?.[0] as number, c.ranges[i % c.ranges.length]?.[1] as number, c.narrow ? 1 : 0, 255);
-      const clamped = Math.min(hi, Math.max(lo, v));
-      expect(Math.abs((y[i] as number) - clamped)).toBeLessThanOrEqual(p.scale / 2 + 1e-6);
-      const steps = ((y[i] as number) - lo) / p.scale;
-      expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-3);
-    });
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each(CASES.map((c) => [`${c.op}${c.narrow ? ', narrow' : ''}, x [${c.shape.join(', ')}]`, c] as const))(
+    '%s',
+    async (_label, c) => {
+      const before = tf.memory().numTensors;
+      const { x, dy, ends } = inputs(c);
+      const got = await compiledGradient(c, x, dy);
+      const want = expected(x, dy, ends);
+      expect(plain(got.dx as Float32Array)).toEqual(plain(want.dx));
+      // Two probes of each channel lie below its nudged range and two above, so the mask is not vacuous.
+      const outside = Array.from(x).filter(
+        (v, i) =>
+          v < (ends[i % c.ranges.length] as [number, number])[0] ||
+          v > (ends[i % c.ranges.length] as [number, number])[1],
+      );
+      expect(outside.length).toBe(4 * c.ranges.length);
+      const kernel = kernelGradient(c, x, dy);
+      expect(plain(got.dx as Float32Array)).toEqual(plain(kernel[0] as Float32Array));
+      if (c.op !== 'FakeQuantWithMinMaxArgs') {
+        expect(plain(got.dmin as Float32Array)).toEqual(plain(want.dmin));
+        expect(plain(got.dmax as Float32Array)).toEqual(plain(want.dmax));
+        expect(plain(got.dmin as Float32Array)).toEqual(plain(kernel[1] as Float32Array));
+        expect(plain(got.dmax as Float32Array)).toEqual(plain(kernel[2] as Float32Array));
+      }
+      // The forward values: clamped to the nudged ends, on the grid inside.
+      const y = got.y as Float32Array;
+      x.forEach((v, i) => {
+        const [lo, hi] = ends[i % c.ranges.length] as [number, number];
+        const p = affineParams(
+          c.ranges[i % c.ranges.length]?.[0] as number,
+          c.ranges[i % c.ranges.length]?.[1] as number,
+          c.narrow ? 1 : 0,
+          255,
+        );
+        const clamped = Math.min(hi, Math.max(lo, v));
+        expect(Math.abs((y[i] as number) - clamped)).toBeLessThanOrEqual(p.scale / 2 + 1e-6);
+        const steps = ((y[i] as number) - lo) / p.scale;
+        expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-3);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });

@@ -18,7 +18,9 @@ const RSS_GROWTH = 150 * MiB;
 
 function runWorker(): Promise<Report[]> {
   const file = new URL('./fixtures/many-trials.ts', import.meta.url).href;
-  const worker = new Worker(new URL('./fixtures/ts-worker.mjs', import.meta.url), { workerData: { file, trials: TRIALS } });
+  const worker = new Worker(new URL('./fixtures/ts-worker.mjs', import.meta.url), {
+    workerData: { file, trials: TRIALS },
+  });
   const reports: Report[] = [];
   return new Promise((resolve, reject) => {
     worker.on('message', (r: Report) => reports.push(r));

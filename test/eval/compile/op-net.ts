@@ -5,7 +5,11 @@ import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
 export const INPUT = [9, 9, 4] as const;
 
 /** input → the op under test (named "op") → extra nodes → BN → ReLU → GAP → dense logits (5 classes). */
-export function net(op: Record<string, unknown>, extra: readonly ArchNode[] = [], inputShape: readonly number[] = INPUT): ResolvedArch {
+export function net(
+  op: Record<string, unknown>,
+  extra: readonly ArchNode[] = [],
+  inputShape: readonly number[] = INPUT,
+): ResolvedArch {
   const last = extra.at(-1)?.id ?? 'op';
   const nodes = [
     { id: 'stem', op: 'conv', inputs: ['input'], filters: 4, kernel: 3, padding: 'same', bias: false },

@@ -58,13 +58,22 @@ const CASES: readonly [string, Config][] = [
   ['SGD plain (momentum 0)', { optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 } }],
   ['SGD momentum, no Nesterov', { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0 } }],
   ['SGD Nesterov, L2 decay', { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1 } }],
-  ['SGD decoupled decay', { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1, decoupled: true } }],
+  [
+    'SGD decoupled decay',
+    { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1, decoupled: true } },
+  ],
   ['Adam', { optimizer: { kind: 'adam' } }],
   ['Adam, L2 decay', { optimizer: { kind: 'adam', weightDecay: 0.1 } }],
   ['AdamW', { optimizer: { kind: 'adamw', weightDecay: 0.1 } }],
   ['clipNorm 0.1', { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, clipNorm: 0.1 }],
-  ['labelSmoothing 0.1', { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, labelSmoothing: 0.1 }],
-  ["decayOn 'all' (SGD L2)", { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1, decayOn: 'all' } }],
+  [
+    'labelSmoothing 0.1',
+    { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, labelSmoothing: 0.1 },
+  ],
+  [
+    "decayOn 'all' (SGD L2)",
+    { optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1, decayOn: 'all' } },
+  ],
   ["decayOn 'all' (AdamW)", { optimizer: { kind: 'adamw', weightDecay: 0.1, decayOn: 'all' } }],
 ];
 
@@ -74,7 +83,11 @@ function relative(a: number, b: number): number {
 
 function expectAgreement(r: StepComparison): void {
   expect(r.losses).toHaveLength(STEPS);
-  r.losses.forEach(([eager, compiled], step) => expect(relative(eager, compiled), `loss of step ${step + 1}: eager ${eager}, compiled ${compiled}`).toBeLessThan(TOLERANCE));
+  r.losses.forEach(([eager, compiled], step) =>
+    expect(relative(eager, compiled), `loss of step ${step + 1}: eager ${eager}, compiled ${compiled}`).toBeLessThan(
+      TOLERANCE,
+    ),
+  );
   expect(r.weights, `worst weight ${r.worstWeight}`).toBeLessThan(TOLERANCE);
   expect(relative(r.evaluation[0], r.evaluation[1]), `evaluation ${r.evaluation.join(' vs ')}`).toBeLessThan(TOLERANCE);
 }
@@ -90,7 +103,9 @@ describe('compiled optimizers against the eager ones (3 steps)', () => {
 
   it('clipping at 0.1 is active: the loss trajectory differs from the unclipped run', async () => {
     const { clipNorm: _, ...unclippedConfig } = CASES.find(([l]) => l === 'clipNorm 0.1')?.[1] as Config;
-    const clipped = results.get('clipNorm 0.1') ?? (await compareSteps(ARCH, CASES.find(([l]) => l === 'clipNorm 0.1')?.[1] as Config, STEPS));
+    const clipped =
+      results.get('clipNorm 0.1') ??
+      (await compareSteps(ARCH, CASES.find(([l]) => l === 'clipNorm 0.1')?.[1] as Config, STEPS));
     const unclipped = await compareSteps(ARCH, unclippedConfig, STEPS);
     expectAgreement(unclipped);
     // Step 1 sees the same initial weights; from step 2 on the clipped update shows, on both engines.
@@ -99,7 +114,10 @@ describe('compiled optimizers against the eager ones (3 steps)', () => {
       for (const engine of [0, 1]) {
         const a = clipped.losses[step]?.[engine] as number;
         const b = unclipped.losses[step]?.[engine] as number;
-        expect(relative(a, b), `step ${step + 1}, ${engine === 0 ? 'eager' : 'compiled'}: clipped ${a}, unclipped ${b}`).toBeGreaterThan(100 * TOLERANCE);
+        expect(
+          relative(a, b),
+          `step ${step + 1}, ${engine === 0 ? 'eager' : 'compiled'}: clipped ${a}, unclipped ${b}`,
+        ).toBeGreaterThan(100 * TOLERANCE);
       }
     }
   });
@@ -112,7 +130,11 @@ describe('dropout in the compiled graph', () => {
   it('train is seeded: one seed pair gives one step, another pair another; evaluate and predict run without dropout', async () => {
     const before = tf.memory().numTensors;
     const model = buildModel(arch, { seed: 3 });
-    const compiled = await compileFromModel(arch, model, resolveTrainConfig({ seed: 1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }));
+    const compiled = await compileFromModel(
+      arch,
+      model,
+      resolveTrainConfig({ seed: 1, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 } }),
+    );
     const { x, labels } = batchFor(arch, 16, 5);
     const initial = compiled.readAll();
     const stepWith = (seed: readonly [number, number]): { loss: number; weights: Float32Array } => {
@@ -141,7 +163,10 @@ describe('dropout in the compiled graph', () => {
       const eager = inferenceStats(model, { x, labels, count: 16 });
       const evaluated = compiled.evaluate(x, labels);
       expect(Array.from(compiled.evaluate(x, labels))).toEqual(Array.from(evaluated));
-      expect(relative(eager[0] as number, evaluated[0] as number), `eager ${eager[0]}, compiled ${evaluated[0]}`).toBeLessThan(TOLERANCE);
+      expect(
+        relative(eager[0] as number, evaluated[0] as number),
+        `eager ${eager[0]}, compiled ${evaluated[0]}`,
+      ).toBeLessThan(TOLERANCE);
       expect(evaluated[1]).toBe(eager[1]);
       const logits = compiled.predict(x);
       const eagerLogits = tf.tidy(() => model.apply(x, { training: false }) as Tensor2D);

@@ -26,16 +26,38 @@ const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: [
 const train = resolveTrainConfig({ seed: 1 });
 
 describe('bfloat16 training step', () => {
-  it('lowers only the train signature\'s activation ops: convolutions and their gradients, BN x/y, ReLU, pooling, sums', () => {
+  it("lowers only the train signature's activation ops: convolutions and their gradients, BN x/y, ReLU, pooling, sums", () => {
     const graph = compileArch(arch, train);
     const lowered = lowerPrecision(graph.bytes, graph, trainActivationOp, 'bfloat16');
     const chosen = graph.nodes.filter(trainActivationOp);
     expect(chosen.every((n) => n.name.startsWith('train/'))).toBe(true);
     expect(lowered.lowered).toBe(chosen.length);
     const ops = new Set(chosen.map((n) => n.op));
-    for (const op of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedBatchNormV3', 'FusedBatchNormGradV3', 'Relu', 'ReluGrad', 'MaxPool', 'MaxPoolGrad', 'BiasAdd', 'AddN', 'MatMul']) expect(ops, op).toContain(op);
+    for (const op of [
+      'Conv2D',
+      'Conv2DBackpropInput',
+      'Conv2DBackpropFilter',
+      'FusedBatchNormV3',
+      'FusedBatchNormGradV3',
+      'Relu',
+      'ReluGrad',
+      'MaxPool',
+      'MaxPoolGrad',
+      'BiasAdd',
+      'AddN',
+      'MatMul',
+    ])
+      expect(ops, op).toContain(op);
     // Reductions, the loss, the optimizer and the moving averages stay float32.
-    for (const op of ['BiasAddGrad', 'Sum', 'Mean', 'AssignVariableOp', 'ReadVariableOp', 'SparseSoftmaxCrossEntropyWithLogits']) expect(ops, op).not.toContain(op);
+    for (const op of [
+      'BiasAddGrad',
+      'Sum',
+      'Mean',
+      'AssignVariableOp',
+      'ReadVariableOp',
+      'SparseSoftmaxCrossEntropyWithLogits',
+    ])
+      expect(ops, op).not.toContain(op);
     // Casts only where bfloat16 activations meet float32 tensors: far fewer than the lowered ops.
     expect(lowered.castNodes).toBeGreaterThan(0);
     expect(lowered.castNodes).toBeLessThan(lowered.lowered);

@@ -66,7 +66,12 @@ function fakeQuantKernel(w: WeightArray): Float64Array {
 type Ranges = Map<string, Range>;
 
 /** One fake-quantized training-mode forward pass and its mean cross-entropy, with the ranges it used. */
-function referenceStep(x: Float32Array, labels: readonly number[], weights: ReadonlyMap<string, WeightArray>, previous?: Ranges): { loss: number; ranges: Ranges } {
+function referenceStep(
+  x: Float32Array,
+  labels: readonly number[],
+  weights: ReadonlyMap<string, WeightArray>,
+  previous?: Ranges,
+): { loss: number; ranges: Ranges } {
   const ranges: Ranges = new Map();
   const w = (name: string) => weights.get(name) as WeightArray;
   /** Updates the point's range from the batch's values and fake-quantizes them with it. */
@@ -75,26 +80,47 @@ function referenceStep(x: Float32Array, labels: readonly number[], weights: Read
     let hi = 0;
     for (const a of batch) for (const v of a.data) [lo, hi] = [Math.min(lo, f(v)), Math.max(hi, f(v))];
     const old = previous?.get(point);
-    const range: Range = old === undefined ? [lo, hi] : [f(old[0] - f(f(old[0] - lo) * f(1 - MOMENTUM))), f(old[1] - f(f(old[1] - hi) * f(1 - MOMENTUM)))];
+    const range: Range =
+      old === undefined
+        ? [lo, hi]
+        : [f(old[0] - f(f(old[0] - lo) * f(1 - MOMENTUM))), f(old[1] - f(f(old[1] - hi) * f(1 - MOMENTUM)))];
     ranges.set(point, range);
     return batch.map((a) => ({ shape: a.shape, data: a.data.map((v) => fakeQuant(v, range[0], range[1])) }));
   };
   const size = SHAPE[0] * SHAPE[1] * SHAPE[2];
-  let h: Activation[] = Array.from({ length: BATCH }, (_, n) => ({ shape: [...SHAPE], data: Float64Array.from(x.subarray(n * size, (n + 1) * size)) }));
+  let h: Activation[] = Array.from({ length: BATCH }, (_, n) => ({
+    shape: [...SHAPE],
+    data: Float64Array.from(x.subarray(n * size, (n + 1) * size)),
+  }));
   h = quantize(INPUT_ID, h);
   h = h.map((a) => conv2d(a, fakeQuantKernel(w('c1/kernel')), w('c1/kernel').shape, undefined));
   h = batchNormTraining(h, w('b1/gamma').data, w('b1/beta').data);
-  h = quantize('r1', h.map((a) => ({ shape: a.shape, data: a.data.map((v) => Math.max(0, v)) })));
+  h = quantize(
+    'r1',
+    h.map((a) => ({ shape: a.shape, data: a.data.map((v) => Math.max(0, v)) })),
+  );
   h = h.map(maxPool2);
-  h = quantize('s1_depthwise', h.map((a) => conv2d(a, fakeQuantKernel(w('s1/kernel')), w('s1/kernel').shape, undefined, 3)));
-  h = quantize('s1', h.map((a) => conv2d(a, fakeQuantKernel(w('s1/pointwise_kernel')), w('s1/pointwise_kernel').shape, w('s1/bias').data)));
+  h = quantize(
+    's1_depthwise',
+    h.map((a) => conv2d(a, fakeQuantKernel(w('s1/kernel')), w('s1/kernel').shape, undefined, 3)),
+  );
+  h = quantize(
+    's1',
+    h.map((a) =>
+      conv2d(a, fakeQuantKernel(w('s1/pointwise_kernel')), w('s1/pointwise_kernel').shape, w('s1/bias').data),
+    ),
+  );
   h = quantize('gap', h.map(globalAverage));
-  h = quantize('logits', h.map((a) => dense(a, fakeQuantKernel(w('logits/kernel')), 3, w('logits/bias').data)));
-  const loss = h.reduce((sum, logits, n) => {
-    const top = Math.max(...logits.data);
-    const logSum = Math.log(logits.data.reduce((s, v) => s + Math.exp(v - top), 0)) + top;
-    return sum + logSum - (logits.data[labels[n] as number] as number);
-  }, 0) / BATCH;
+  h = quantize(
+    'logits',
+    h.map((a) => dense(a, fakeQuantKernel(w('logits/kernel')), 3, w('logits/bias').data)),
+  );
+  const loss =
+    h.reduce((sum, logits, n) => {
+      const top = Math.max(...logits.data);
+      const logSum = Math.log(logits.data.reduce((s, v) => s + Math.exp(v - top), 0)) + top;
+      return sum + logSum - (logits.data[labels[n] as number] as number);
+    }, 0) / BATCH;
   return { loss, ranges };
 }
 
@@ -111,7 +137,12 @@ function batchNormTraining(batch: Activation[], gamma: Float32Array, beta: Float
     });
   }
   const scale = Array.from(mean, (m, c) => (gamma[c] as number) / Math.sqrt((square[c] as number) - m * m + 1e-5));
-  return batch.map((a) => ({ shape: a.shape, data: a.data.map((v, i) => (v - (mean[i % channels] as number)) * (scale[i % channels] as number) + (beta[i % channels] as number)) }));
+  return batch.map((a) => ({
+    shape: a.shape,
+    data: a.data.map(
+      (v, i) => (v - (mean[i % channels] as number)) * (scale[i % channels] as number) + (beta[i % channels] as number),
+    ),
+  }));
 }
 
 /** The builder's weights with biases, γ and β drawn (they start at 0 and 1). */
@@ -119,11 +150,17 @@ function drawnWeights(): Map<string, WeightArray> {
   const model = buildModel(arch, { seed: 3 });
   try {
     const rng = new Rng('qat-step').derive('weights');
-    const draw: Record<string, () => number> = { bias: () => 0.3 * rng.normal(), gamma: () => 0.5 + rng.next(), beta: () => 0.3 * rng.normal() };
-    const drawn = new Map([...modelWeights(model)].map(([name, w]) => {
-      const fn = draw[name.slice(name.lastIndexOf('/') + 1)];
-      return [name, fn === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => fn()) }];
-    }));
+    const draw: Record<string, () => number> = {
+      bias: () => 0.3 * rng.normal(),
+      gamma: () => 0.5 + rng.next(),
+      beta: () => 0.3 * rng.normal(),
+    };
+    const drawn = new Map(
+      [...modelWeights(model)].map(([name, w]) => {
+        const fn = draw[name.slice(name.lastIndexOf('/') + 1)];
+        return [name, fn === undefined ? w : { shape: w.shape, data: Float32Array.from(w.data, () => fn()) }];
+      }),
+    );
     setModelWeights(model, drawn);
     return drawn;
   } finally {
@@ -133,7 +170,10 @@ function drawnWeights(): Map<string, WeightArray> {
 
 function batch(seed: number): { x: Tensor4D; labels: Tensor1D; data: Float32Array; classes: number[] } {
   const rng = new Rng(`batch/${seed}`);
-  const data = Float32Array.from({ length: BATCH * SHAPE[0] * SHAPE[1] * SHAPE[2] }, () => rng.normal() * (seed === 1 ? 1 : 1.5) + 0.2);
+  const data = Float32Array.from(
+    { length: BATCH * SHAPE[0] * SHAPE[1] * SHAPE[2] },
+    () => rng.normal() * (seed === 1 ? 1 : 1.5) + 0.2,
+  );
   const classes = Array.from({ length: BATCH }, (_, i) => (i + seed) % 3);
   return { x: tf.tensor4d(data, [BATCH, ...SHAPE]), labels: tf.tensor1d(classes, 'int32'), data, classes };
 }
@@ -147,7 +187,10 @@ async function compiledWith(weights: ReadonlyMap<string, WeightArray>, segments?
     setModelWeights(model, weights);
     // Plain SGD without decay: a weight moves only by its gradient.
     const cfg = resolveTrainConfig({
-      seed: 1, epochs: 1, optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 }, qat: { epochs: 1, momentum: MOMENTUM },
+      seed: 1,
+      epochs: 1,
+      optimizer: { kind: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 },
+      qat: { epochs: 1, momentum: MOMENTUM },
       ...(segments === undefined ? {} : { checkpointing: { segments } }),
     });
     const compiled = await compileFromModel(arch, model, cfg);
@@ -170,7 +213,9 @@ describe('the compiled train_qat step', () => {
       const ref1 = referenceStep(a.data, a.classes, weights);
       const second = compiled.train(b.x, b.labels, 0, [0, 0], true);
       const ref2 = referenceStep(b.data, b.classes, weights, ref1.ranges);
-      console.log(`train_qat loss: step 1 ${first[0]} (reference ${ref1.loss}), step 2 ${second[0]} (reference ${ref2.loss})`);
+      console.log(
+        `train_qat loss: step 1 ${first[0]} (reference ${ref1.loss}), step 2 ${second[0]} (reference ${ref2.loss})`,
+      );
       expect(relative(first[0] as number, ref1.loss)).toBeLessThan(1e-5);
       expect(relative(second[0] as number, ref2.loss)).toBeLessThan(1e-5);
 
@@ -200,13 +245,18 @@ describe('the compiled train_qat step', () => {
     const a = batch(1);
     try {
       for (let step = 0; step < 3; step++) {
-        const [p, c] = [plain.train(a.x, a.labels, 0.05, [0, 0], true), checkpointed.train(a.x, a.labels, 0.05, [0, 0], true)];
+        const [p, c] = [
+          plain.train(a.x, a.labels, 0.05, [0, 0], true),
+          checkpointed.train(a.x, a.labels, 0.05, [0, 0], true),
+        ];
         expect(relative(c[0] as number, p[0] as number)).toBeLessThan(1e-5);
       }
       const [rp, rc] = [qatRanges(plain), qatRanges(checkpointed)];
       for (const [point, r] of rp) {
         const other = rc.get(point) as { min: number; max: number };
-        expect(Math.abs(other.min - r.min) + Math.abs(other.max - r.max), point).toBeLessThan(1e-5 * Math.max(1, r.max - r.min));
+        expect(Math.abs(other.min - r.min) + Math.abs(other.max - r.max), point).toBeLessThan(
+          1e-5 * Math.max(1, r.max - r.min),
+        );
       }
     } finally {
       tf.dispose([a.x, a.labels]);
@@ -226,7 +276,10 @@ describe('the compiled train_qat step', () => {
           if (!v.trainable) return;
           const before = weights.get(v.name)?.data as Float32Array;
           const after = values[i]?.dataSync() as Float32Array;
-          expect(after.some((x, j) => x !== before[j]), v.name).toBe(true);
+          expect(
+            after.some((x, j) => x !== before[j]),
+            v.name,
+          ).toBe(true);
         });
       } finally {
         tf.dispose(values);

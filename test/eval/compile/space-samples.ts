@@ -37,7 +37,12 @@ const CLASSES = 10;
 export type Case = { readonly label: string; readonly text: string; readonly arch: ResolvedArch };
 
 /** `SAMPLES` seeded samples of one space (or of several variants, taken in turn), resolved. */
-export function samples(name: string, spaces: readonly SearchSpace[], inputShape: readonly [number, number, number], seed: string): Case[] {
+export function samples(
+  name: string,
+  spaces: readonly SearchSpace[],
+  inputShape: readonly [number, number, number],
+  seed: string,
+): Case[] {
   const rng = new Rng(seed);
   return Array.from({ length: SAMPLES }, (_, i) => {
     const space = spaces[i % spaces.length] as SearchSpace;
@@ -46,7 +51,6 @@ export function samples(name: string, spaces: readonly SearchSpace[], inputShape
     return { label: `${name} #${i}`, text, arch: assertArch(space.freeze(sample), { inputShape, classes: CLASSES }) };
   });
 }
-
 
 function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
@@ -57,27 +61,37 @@ const worst = new Map<string, { loss: number; weights: number; evaluation: numbe
 /** The test of one space's samples: one training step each, compiled against eager. */
 export function describeSamples(space: string, cases: readonly Case[]): void {
   describe(`compiled ${space} samples against the eager builder (one step, batch 4)`, () => {
-  it.each(cases.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
-    const started = performance.now();
-    let r: StepComparison;
-    try {
-      r = await compareSteps(c.arch, {}, 1, BATCH);
-    } catch (error) {
-      throw new Error(`${c.label} failed to compile or train: ${(error as Error).message}\nsample: ${c.text}`, { cause: error });
-    }
-    const loss = Math.max(...r.losses.map(([a, b]) => relative(a, b)));
-    const evaluation = relative(r.evaluation[0], r.evaluation[1]);
-    const w = worst.get(space) ?? { loss: 0, weights: 0, evaluation: 0, ms: 0 };
-    worst.set(space, { loss: Math.max(w.loss, loss), weights: Math.max(w.weights, r.weights), evaluation: Math.max(w.evaluation, evaluation), ms: w.ms + performance.now() - started });
-    const where = `${c.label}\nsample: ${c.text}`;
-    expect(loss, `loss ${r.losses.map((l) => l.join(' vs ')).join('; ')} — ${where}`).toBeLessThan(TOLERANCE);
-    expect(r.weights, `worst weight ${r.worstWeight} — ${where}`).toBeLessThan(TOLERANCE);
-    expect(evaluation, `evaluation ${r.evaluation.join(' vs ')} — ${where}`).toBeLessThan(TOLERANCE);
-  });
+    it.each(cases.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
+      const started = performance.now();
+      let r: StepComparison;
+      try {
+        r = await compareSteps(c.arch, {}, 1, BATCH);
+      } catch (error) {
+        throw new Error(`${c.label} failed to compile or train: ${(error as Error).message}\nsample: ${c.text}`, {
+          cause: error,
+        });
+      }
+      const loss = Math.max(...r.losses.map(([a, b]) => relative(a, b)));
+      const evaluation = relative(r.evaluation[0], r.evaluation[1]);
+      const w = worst.get(space) ?? { loss: 0, weights: 0, evaluation: 0, ms: 0 };
+      worst.set(space, {
+        loss: Math.max(w.loss, loss),
+        weights: Math.max(w.weights, r.weights),
+        evaluation: Math.max(w.evaluation, evaluation),
+        ms: w.ms + performance.now() - started,
+      });
+      const where = `${c.label}\nsample: ${c.text}`;
+      expect(loss, `loss ${r.losses.map((l) => l.join(' vs ')).join('; ')} — ${where}`).toBeLessThan(TOLERANCE);
+      expect(r.weights, `worst weight ${r.worstWeight} — ${where}`).toBeLessThan(TOLERANCE);
+      expect(evaluation, `evaluation ${r.evaluation.join(' vs ')} — ${where}`).toBeLessThan(TOLERANCE);
+    });
 
-  afterAll(() => {
-    const w = worst.get(space);
-    if (w !== undefined) console.log(`${space}: worst relative differences: loss ${w.loss.toExponential(1)}, weights ${w.weights.toExponential(1)}, evaluation ${w.evaluation.toExponential(1)}; ${(w.ms / 1000).toFixed(1)} s`);
-  });
+    afterAll(() => {
+      const w = worst.get(space);
+      if (w !== undefined)
+        console.log(
+          `${space}: worst relative differences: loss ${w.loss.toExponential(1)}, weights ${w.weights.toExponential(1)}, evaluation ${w.evaluation.toExponential(1)}; ${(w.ms / 1000).toFixed(1)} s`,
+        );
+    });
   });
 }

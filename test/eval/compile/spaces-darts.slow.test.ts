@@ -2,4 +2,7 @@
 import { createSpace } from '../../../src/space/spaces/index.js';
 import { describeSamples, samples } from './space-samples.js';
 
-describeSamples('darts', samples('darts', [createSpace('darts', { layers: 3, nodes: 4, channels: 4 })], [32, 32, 3], 'darts'));
+describeSamples(
+  'darts',
+  samples('darts', [createSpace('darts', { layers: 3, nodes: 4, channels: 4 })], [32, 32, 3], 'darts'),
+);

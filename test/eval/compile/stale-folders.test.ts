@@ -16,7 +16,12 @@ describe('the temporary SavedModel folders of compiled networks', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-stale-'));
     process.env.TMPDIR = dir;
     const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
-    const names = [`nas-compiled-${gone}-aB3xYz`, `nas-compiled-${process.pid}-live01`, 'nas-compiled-Old9zz', 'unrelated'];
+    const names = [
+      `nas-compiled-${gone}-aB3xYz`,
+      `nas-compiled-${process.pid}-live01`,
+      'nas-compiled-Old9zz',
+      'unrelated',
+    ];
     for (const name of names) fs.mkdirSync(path.join(dir, name));
     fs.writeFileSync(path.join(dir, names[0] as string, 'saved_model.pb'), 'partial');
 

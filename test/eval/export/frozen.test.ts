@@ -36,15 +36,20 @@ describe('compileFrozen', () => {
     expect(frozen.input.shape).toEqual([-1, 5, 5, 2]);
     expect(frozen.logits.node).toMatchObject({ name: 'logits', op: 'Identity' });
     expect(frozen.logits.shape).toEqual([-1, 4]);
-    for (const op of ['VarHandleOp', 'ReadVariableOp', 'AssignVariableOp', 'StatelessRandomUniform']) expect(ops).not.toContain(op);
+    for (const op of ['VarHandleOp', 'ReadVariableOp', 'AssignVariableOp', 'StatelessRandomUniform'])
+      expect(ops).not.toContain(op);
     expect(frozen.nodes.find((n) => n.op === 'FusedBatchNormV3')?.attrs.is_training).toEqual({ b: false });
     const names = frozen.nodes.filter((n) => n.op === 'Const').map((n) => n.name);
-    expect(names).toEqual(expect.arrayContaining(['weights/conv/kernel', 'weights/bn/moving_variance', 'weights/logits/bias']));
+    expect(names).toEqual(
+      expect.arrayContaining(['weights/conv/kernel', 'weights/bn/moving_variance', 'weights/logits/bias']),
+    );
     expect(names).not.toContain('weights/unused/kernel');
   });
 
   it('names the weights it has no value for', () => {
     const partial = new Map([...weights].filter(([name]) => !name.startsWith('bn/')));
-    expect(() => compileFrozen(arch, partial)).toThrow(/no value for weights bn\/gamma, bn\/beta, bn\/moving_mean, bn\/moving_variance/);
+    expect(() => compileFrozen(arch, partial)).toThrow(
+      /no value for weights bn\/gamma, bn\/beta, bn\/moving_mean, bn\/moving_variance/,
+    );
   });
 });

@@ -53,7 +53,13 @@ export type Exported = {
  * both frozen formats under `root/<label>`; the eager (unfolded) model's logits on a seeded batch
  * are what the exports must predict.
  */
-export async function exportNetwork(label: string, arch: ResolvedArch, seed: number, root: string, batch = 3): Promise<Exported> {
+export async function exportNetwork(
+  label: string,
+  arch: ResolvedArch,
+  seed: number,
+  root: string,
+  batch = 3,
+): Promise<Exported> {
   const tf = loadTf();
   const model = buildModel(arch, { seed });
   const x = tf.randomNormal([batch, ...arch.inputShape], 0, 1, 'float32', seed);
@@ -78,14 +84,29 @@ export async function exportNetwork(label: string, arch: ResolvedArch, seed: num
 }
 
 /** One model for the child process: its format, its folder (or model.json for tfjs-graph), its input. */
-export type ChildModel = { readonly id: string; readonly format: FrozenFormat; readonly path: string; readonly input: { readonly file: string; readonly shape: readonly number[] } };
-export type ChildResult = { readonly id: string; readonly shape?: number[]; readonly values?: number[]; readonly error?: string };
+export type ChildModel = {
+  readonly id: string;
+  readonly format: FrozenFormat;
+  readonly path: string;
+  readonly input: { readonly file: string; readonly shape: readonly number[] };
+};
+export type ChildResult = {
+  readonly id: string;
+  readonly shape?: number[];
+  readonly values?: number[];
+  readonly error?: string;
+};
 
 /** The models of exported networks, both formats each. */
 export function childModels(exports: readonly Exported[]): ChildModel[] {
   return exports.flatMap((e) => [
     { id: `${e.label} saved-model`, format: 'saved-model' as const, path: e.dirs['saved-model'], input: e.input },
-    { id: `${e.label} tfjs-graph`, format: 'tfjs-graph' as const, path: path.join(e.dirs['tfjs-graph'], 'model.json'), input: e.input },
+    {
+      id: `${e.label} tfjs-graph`,
+      format: 'tfjs-graph' as const,
+      path: path.join(e.dirs['tfjs-graph'], 'model.json'),
+      input: e.input,
+    },
   ]);
 }
 
@@ -93,15 +114,26 @@ export function childModels(exports: readonly Exported[]): ChildModel[] {
 export async function predictInChild(models: readonly ChildModel[]): Promise<Map<string, ChildResult>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-export-job-'));
   const inputs = [...new Map(models.map((m) => [m.input.file, m.input])).values()];
-  const job = { inputs, models: models.map((m) => ({ id: m.id, format: m.format, path: m.path, input: inputs.findIndex((i) => i.file === m.input.file) })) };
+  const job = {
+    inputs,
+    models: models.map((m) => ({
+      id: m.id,
+      format: m.format,
+      path: m.path,
+      input: inputs.findIndex((i) => i.file === m.input.file),
+    })),
+  };
   const jobFile = path.join(dir, 'job.json');
   const outFile = path.join(dir, 'out.json');
   fs.writeFileSync(jobFile, JSON.stringify(job));
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [PREDICT, jobFile, outFile], { maxBuffer: 16 << 20 }, (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`predict.mjs failed: ${error.message}\n${stderr}`))));
+    execFile(process.execPath, [PREDICT, jobFile, outFile], { maxBuffer: 16 << 20 }, (error, _stdout, stderr) =>
+      error === null ? resolve() : reject(new Error(`predict.mjs failed: ${error.message}\n${stderr}`)),
+    );
   });
   const out = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { backend: string; results: ChildResult[] };
-  if (out.backend !== 'tensorflow') throw new Error(`the child process ran on tfjs backend "${out.backend}", not the native one`);
+  if (out.backend !== 'tensorflow')
+    throw new Error(`the child process ran on tfjs backend "${out.backend}", not the native one`);
   return new Map(out.results.map((r) => [r.id, r]));
 }
 
@@ -110,9 +142,13 @@ export function maxAbsDiff(result: ChildResult | undefined, expected: Float32Arr
   if (result === undefined) throw new Error('no result');
   if (result.error !== undefined) throw new Error(`${result.id}: ${result.error}`);
   const values = result.values as number[];
-  if (values.length !== expected.length) throw new Error(`${result.id}: ${values.length} values, expected ${expected.length} (shape ${JSON.stringify(result.shape)})`);
+  if (values.length !== expected.length)
+    throw new Error(
+      `${result.id}: ${values.length} values, expected ${expected.length} (shape ${JSON.stringify(result.shape)})`,
+    );
   let max = 0;
-  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs((values[i] as number) - (expected[i] as number)));
+  for (let i = 0; i < values.length; i++)
+    max = Math.max(max, Math.abs((values[i] as number) - (expected[i] as number)));
   return max;
 }
 

@@ -52,7 +52,8 @@ const INPUT: [number, number, number] = [16, 16, 3];
 const CLASSES = 10;
 const IMAGES = 128;
 
-const net = (nodes: object[]): ResolvedArch => assertArch({ version: 1, nodes, output: 'logits' } as never, { inputShape: INPUT, classes: CLASSES });
+const net = (nodes: object[]): ResolvedArch =>
+  assertArch({ version: 1, nodes, output: 'logits' } as never, { inputShape: INPUT, classes: CLASSES });
 
 /** Conv-BN-ReLU ×3 (the BNs fold into the convs), GAP, dense. */
 const CONV_RELU = net([
@@ -90,21 +91,44 @@ function makeCase(arch: ResolvedArch, seed: number, images: 'uniform' | 'normal'
   const set = createImageSet(IMAGES, INPUT);
   const rng = new Rng(seed).derive('images');
   set.images.forEach((_, i) => (set.images[i] = images === 'uniform' ? rng.next() : rng.normal()));
-  const networks = new ExportNetworks({ arch, weights }, { images: { set, indices: Uint32Array.from({ length: IMAGES }, (_, i) => i) }, observer: 'minmax' });
+  const networks = new ExportNetworks(
+    { arch, weights },
+    { images: { set, indices: Uint32Array.from({ length: IMAGES }, (_, i) => i) }, observer: 'minmax' },
+  );
   return { networks, x: set.images, arch };
 }
 
 /** Runs `frozen` on `x` and returns its logits and, as floats, the activations `ids` (a quint8 one through Dequantize). */
-async function probe(frozen: FrozenNetwork, ids: readonly string[], x: Float32Array): Promise<{ logits: Float32Array; activations: Float32Array[] }> {
+async function probe(
+  frozen: FrozenNetwork,
+  ids: readonly string[],
+  x: Float32Array,
+): Promise<{ logits: Float32Array; activations: Float32Array[] }> {
   const g = new Graph();
   const outputs: Record<string, Sym> = { logits: frozen.logits };
   g.within('probe', () =>
     ids.forEach((id, i) => {
       const s = frozen.activations.get(id) as Sym;
-      outputs[`a${i}`] = s.dtype === 'quint8' ? g.op('Dequantize', s.node.outputs, { T: { type: 'quint8' }, mode: { s: 'SCALED' }, narrow_range: { b: false }, axis: { i: -1 }, dtype: { type: 'float32' } }, s.shape) : s;
+      outputs[`a${i}`] =
+        s.dtype === 'quint8'
+          ? g.op(
+              'Dequantize',
+              s.node.outputs,
+              {
+                T: { type: 'quint8' },
+                mode: { s: 'SCALED' },
+                narrow_range: { b: false },
+                axis: { i: -1 },
+                dtype: { type: 'float32' },
+              },
+              s.shape,
+            )
+          : s;
     }),
   );
-  const dir = await writeSavedModel(savedModelBytes({ nodes: [...frozen.nodes, ...g.nodes] }, { probe: { inputs: { x: frozen.input }, outputs } }));
+  const dir = await writeSavedModel(
+    savedModelBytes({ nodes: [...frozen.nodes, ...g.nodes] }, { probe: { inputs: { x: frozen.input }, outputs } }),
+  );
   const model = await tf.node.loadSavedModel(dir, ['serve'], 'probe');
   try {
     const input = tf.tensor4d(x, [IMAGES, ...INPUT]);
@@ -171,8 +195,13 @@ describe('saved-model-int8-kernels', () => {
     });
     const scale = Math.max(1, ...Array.from(simulated.logits, Math.abs));
     const logitDiff = Math.max(...Array.from(simulated.logits, (v, i) => Math.abs(v - (integer.logits[i] as number))));
-    const sameClass = Array.from({ length: IMAGES }, (_, r) => argmax(simulated.logits, r) === argmax(integer.logits, r)).filter(Boolean).length;
-    measured.push(`conv-ReLU ×3: ${apart} of ${total} ReLU outputs one step apart (${byRelu.join(', ')}; max ${maxSteps} steps); logits max |Δ| ${logitDiff.toExponential(2)} (|logit| up to ${scale.toFixed(2)}); same class ${sameClass}/${IMAGES}`);
+    const sameClass = Array.from(
+      { length: IMAGES },
+      (_, r) => argmax(simulated.logits, r) === argmax(integer.logits, r),
+    ).filter(Boolean).length;
+    measured.push(
+      `conv-ReLU ×3: ${apart} of ${total} ReLU outputs one step apart (${byRelu.join(', ')}; max ${maxSteps} steps); logits max |Δ| ${logitDiff.toExponential(2)} (|logit| up to ${scale.toFixed(2)}); same class ${sameClass}/${IMAGES}`,
+    );
     expect(maxSteps).toBeLessThanOrEqual(MAX_STEP_DIFF);
     expect(apart / total).toBeLessThanOrEqual(TIE_FRACTION);
     expect(logitDiff).toBeLessThanOrEqual(LOGIT_BOUND * scale);
@@ -187,7 +216,9 @@ describe('saved-model-int8-kernels', () => {
     const simulated = await probe(full.frozen, [], normal.x);
     const integer = await probe(kernels.frozen, [], normal.x);
     const scale = Math.max(1, ...Array.from(simulated.logits, Math.abs));
-    expect(Math.max(...Array.from(simulated.logits, (v, i) => Math.abs(v - (integer.logits[i] as number))))).toBeLessThanOrEqual(LOGIT_BOUND * scale);
+    expect(
+      Math.max(...Array.from(simulated.logits, (v, i) => Math.abs(v - (integer.logits[i] as number)))),
+    ).toBeLessThanOrEqual(LOGIT_BOUND * scale);
   }, 120_000);
 
   it('exports as nas export writes it, loads in a fresh process and predicts what it does in-process; an uncovered network exports simulated with integerOps 0', async () => {
@@ -199,9 +230,17 @@ describe('saved-model-int8-kernels', () => {
     expect(written.integerOps).toBe('3 of 3 convs');
     expect(writtenNone.integerOps).toBe('0 of 2 convs');
     expect(written.files).toEqual(['saved_model.pb', 'variables/', 'quantization.json']);
-    expect(written.calibration).toEqual({ observer: 'minmax', images: IMAGES, file: 'saved-model-int8-kernels/quantization.json' });
-    const quantization = JSON.parse(fs.readFileSync(path.join(dirs.covered, 'quantization.json'), 'utf8')) as { activations: { id: string; tensor: string }[] };
-    expect(quantization.activations.find((a) => a.id === 'r3')?.tensor).toMatch(/QuantizedConv2DWithBiasAndReluAndRequantize:0$/);
+    expect(written.calibration).toEqual({
+      observer: 'minmax',
+      images: IMAGES,
+      file: 'saved-model-int8-kernels/quantization.json',
+    });
+    const quantization = JSON.parse(fs.readFileSync(path.join(dirs.covered, 'quantization.json'), 'utf8')) as {
+      activations: { id: string; tensor: string }[];
+    };
+    expect(quantization.activations.find((a) => a.id === 'r3')?.tensor).toMatch(
+      /QuantizedConv2DWithBiasAndReluAndRequantize:0$/,
+    );
     const noneKernels = await none.networks.integerKernels();
     expect(noneKernels.frozen.nodes.map((n) => n.op).filter((op) => op.startsWith('Quantize'))).toEqual([]);
     const input = path.join(root, 'x.f32');
@@ -215,7 +254,9 @@ describe('saved-model-int8-kernels', () => {
     const simulatedNone = (await probe((await none.networks.fullInteger()).frozen, [], uniform.x)).logits;
     const covered = maxAbsDiff(results.get('covered'), inProcess);
     const uncovered = maxAbsDiff(results.get('uncovered'), simulatedNone);
-    measured.push(`fresh process against in-process: covered ${covered.toExponential(1)}, uncovered (against saved-model-int8's graph) ${uncovered.toExponential(1)}`);
+    measured.push(
+      `fresh process against in-process: covered ${covered.toExponential(1)}, uncovered (against saved-model-int8's graph) ${uncovered.toExponential(1)}`,
+    );
     expect(covered).toBeLessThanOrEqual(SAME_FORM * Math.max(1, ...Array.from(inProcess, Math.abs)));
     expect(uncovered).toBeLessThanOrEqual(SAME_FORM * Math.max(1, ...Array.from(simulatedNone, Math.abs)));
   }, 180_000);

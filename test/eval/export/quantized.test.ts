@@ -21,7 +21,11 @@ import { CompiledModel } from '../../../src/eval/compile/compiled-model.js';
 import type { ConstantWeight } from '../../../src/eval/compile/inference-pass.js';
 import { compileInference } from '../../../src/eval/compile/quantized.js';
 import { ExportNetworks } from '../../../src/eval/export/networks.js';
-import { QUANTIZATION_FILE, quantizationFile, type QuantizationFile } from '../../../src/eval/export/quantization-file.js';
+import {
+  QUANTIZATION_FILE,
+  quantizationFile,
+  type QuantizationFile,
+} from '../../../src/eval/export/quantization-file.js';
 import { writeFrozenSavedModel } from '../../../src/eval/export/saved-model.js';
 import { writeTfjsGraphModel } from '../../../src/eval/export/tfjs-graph.js';
 import { dequantizeUint8, quantizeUint8 } from '../../../src/eval/export/uint8-weights.js';
@@ -62,7 +66,18 @@ function sampled(name: string, options: Record<string, unknown>): [string, Resol
 }
 
 const SAMPLES: [string, ResolvedArch][] = [
-  sampled('macro', { stem: 'conv3x3', stemChannels: 8, stageWidths: [8, 16, 16], widthMultipliers: ['0.5', '1'], divisor: 4, kernels: [3, 5], expansions: [1, 2, 4], depths: [1, 2], strides: [1, 2], head: 'classifier' }),
+  sampled('macro', {
+    stem: 'conv3x3',
+    stemChannels: 8,
+    stageWidths: [8, 16, 16],
+    widthMultipliers: ['0.5', '1'],
+    divisor: 4,
+    kernels: [3, 5],
+    expansions: [1, 2, 4],
+    depths: [1, 2],
+    strides: [1, 2],
+    head: 'classifier',
+  }),
   sampled('layerwise', { layers: 6, channels: 8, reductions: [1, 3], merge: 'concat' }),
   sampled('nb201', { cells: 1, channels: 8 }),
 ];
@@ -121,9 +136,15 @@ async function writeAll(label: string, arch: ResolvedArch, seed: number, root: s
   const x = tf.tensor4d(images.images.slice(0, BATCH * INPUT[0] * INPUT[1] * INPUT[2]), [BATCH, ...INPUT]);
   const float = tf.tidy(() => (model.predict(x) as Tensor).dataSync() as Float32Array);
   model.dispose();
-  const networks = new ExportNetworks({ arch, weights }, { images: { set: images, indices: Uint32Array.from({ length: CALIBRATION }, (_, i) => i) }, observer: 'minmax' });
+  const networks = new ExportNetworks(
+    { arch, weights },
+    { images: { set: images, indices: Uint32Array.from({ length: CALIBRATION }, (_, i) => i) }, observer: 'minmax' },
+  );
   const dir = path.join(root, label);
-  const dirs = Object.fromEntries((Object.keys(LOADER) as Form[]).map((f) => [f, path.join(dir, f)])) as Record<Form, string>;
+  const dirs = Object.fromEntries((Object.keys(LOADER) as Form[]).map((f) => [f, path.join(dir, f)])) as Record<
+    Form,
+    string
+  >;
   const full = await networks.fullInteger();
   await writeFrozenSavedModel(networks.frozen(), dirs['saved-model']);
   await writeTfjsGraphModel(networks.frozen(), dirs['tfjs-graph']);
@@ -133,7 +154,12 @@ async function writeAll(label: string, arch: ResolvedArch, seed: number, root: s
   const net = networks.prepared();
   const folded = networks.folded();
   const inProcess = {
-    'saved-model-dynamic': await predictWith(net.arch, networkConstants(net.arch, net.weights, 'dynamic').weights, new Map(), x),
+    'saved-model-dynamic': await predictWith(
+      net.arch,
+      networkConstants(net.arch, net.weights, 'dynamic').weights,
+      new Map(),
+      x,
+    ),
     'saved-model-int8': await predictWith(net.arch, full.constants.weights, full.constants.fakeQuant, x),
     'tfjs-graph-uint8': await predictWith(folded.arch, uint8Decoded(folded.arch, folded.weights), new Map(), x),
   };
@@ -141,20 +167,35 @@ async function writeAll(label: string, arch: ResolvedArch, seed: number, root: s
   const data = x.dataSync() as Float32Array;
   fs.writeFileSync(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   x.dispose();
-  return { label, dirs, input: { file, shape: [BATCH, ...INPUT] }, float, inProcess, quantization: full.quantization, networks };
+  return {
+    label,
+    dirs,
+    input: { file, shape: [BATCH, ...INPUT] },
+    float,
+    inProcess,
+    quantization: full.quantization,
+    networks,
+  };
 }
 
 /** The folded weights as tfjs decodes them from tfjs-graph-uint8: the kernels through their uint8 grid. */
 function uint8Decoded(arch: ResolvedArch, weights: ReadonlyMap<string, WeightArray>): Map<string, ConstantWeight> {
   const kernels = quantizedKernels(arch);
-  return new Map([...weights].map(([name, w]) => {
-    if (!kernels.has(name)) return [name, { kind: 'float', shape: w.shape, data: w.data }];
-    const { q, quantization } = quantizeUint8(w.data);
-    return [name, { kind: 'float', shape: w.shape, data: dequantizeUint8(q, quantization) }];
-  }));
+  return new Map(
+    [...weights].map(([name, w]) => {
+      if (!kernels.has(name)) return [name, { kind: 'float', shape: w.shape, data: w.data }];
+      const { q, quantization } = quantizeUint8(w.data);
+      return [name, { kind: 'float', shape: w.shape, data: dequantizeUint8(q, quantization) }];
+    }),
+  );
 }
 
-async function predictWith(arch: ResolvedArch, weights: ReadonlyMap<string, ConstantWeight>, fakeQuant: ReadonlyMap<string, { min: number; max: number }>, x: Tensor4D): Promise<Float32Array> {
+async function predictWith(
+  arch: ResolvedArch,
+  weights: ReadonlyMap<string, ConstantWeight>,
+  fakeQuant: ReadonlyMap<string, { min: number; max: number }>,
+  x: Tensor4D,
+): Promise<Float32Array> {
   const model = await CompiledModel.load(compileInference(arch, weights, fakeQuant));
   try {
     const y = model.predict(x);
@@ -186,8 +227,16 @@ function constDtypes(savedModelDir: string): Map<string, string> {
   const pb = savedModelProto();
   const model = pb.SavedModel.deserializeBinary(fs.readFileSync(path.join(savedModelDir, 'saved_model.pb')));
   const names = Object.fromEntries(Object.entries(pb.DataType).map(([k, v]) => [v, k]));
-  const nodes = model.getMetaGraphsList()[0].getGraphDef().getNodeList() as { getName(): string; getOp(): string; getAttrMap(): { get(key: string): { getType(): number } } }[];
-  return new Map(nodes.filter((n) => n.getOp() === 'Const').map((n) => [n.getName(), names[n.getAttrMap().get('dtype').getType()] as string]));
+  const nodes = model.getMetaGraphsList()[0].getGraphDef().getNodeList() as {
+    getName(): string;
+    getOp(): string;
+    getAttrMap(): { get(key: string): { getType(): number } };
+  }[];
+  return new Map(
+    nodes
+      .filter((n) => n.getOp() === 'Const')
+      .map((n) => [n.getName(), names[n.getAttrMap().get('dtype').getType()] as string]),
+  );
 }
 
 const written = new Map<string, Written>();
@@ -196,9 +245,15 @@ const measured: string[] = [];
 
 beforeAll(async () => {
   const root = tempRoot('nas-export-quantized-');
-  for (const [i, [label, arch]] of [...SAMPLES, ['wide', WIDE] as [string, ResolvedArch]].entries()) written.set(label, await writeAll(label, arch, 20 + i, root));
+  for (const [i, [label, arch]] of [...SAMPLES, ['wide', WIDE] as [string, ResolvedArch]].entries())
+    written.set(label, await writeAll(label, arch, 20 + i, root));
   const models = [...written.values()].flatMap((w) =>
-    (Object.keys(LOADER) as Form[]).map((f): ChildModel => ({ id: `${w.label} ${f}`, format: LOADER[f], path: LOADER[f] === 'tfjs-graph' ? path.join(w.dirs[f], 'model.json') : w.dirs[f], input: w.input })),
+    (Object.keys(LOADER) as Form[]).map((f): ChildModel => ({
+      id: `${w.label} ${f}`,
+      format: LOADER[f],
+      path: LOADER[f] === 'tfjs-graph' ? path.join(w.dirs[f], 'model.json') : w.dirs[f],
+      input: w.input,
+    })),
   );
   results = await predictInChild(models);
 }, 300_000);
@@ -208,22 +263,30 @@ afterAll(() => {
 });
 
 describe('quantized export formats', () => {
-  it.each(SAMPLES.map(([label]) => label))('%s: each loads in a fresh process, computes its in-process form and stays near the float network', (label) => {
-    const w = written.get(label) as Written;
-    const scale = Math.max(1, ...Array.from(w.float, Math.abs));
-    const line: string[] = [];
-    for (const [form, bound] of [['saved-model-dynamic', DYNAMIC_BOUND], ['saved-model-int8', FULL_BOUND], ['tfjs-graph-uint8', UINT8_BOUND]] as const) {
-      const result = results.get(`${label} ${form}`);
-      const same = maxAbsDiff(result, w.inProcess[form]);
-      const error = relativeError(values(result), w.float);
-      line.push(`${form} same-form ${same.toExponential(1)}, vs float ${error.toExponential(2)}`);
-      expect(same, `${form} against its in-process graph`).toBeLessThanOrEqual(SAME_FORM * scale);
-      expect(error, `${form} against the float network`).toBeLessThanOrEqual(bound);
-    }
-    // The float formats of the same folder still predict the float network (fold.test.ts's bound).
-    for (const form of ['saved-model', 'tfjs-graph'] as const) expect(maxAbsDiff(results.get(`${label} ${form}`), w.float)).toBeLessThanOrEqual(1e-4 * scale);
-    measured.push(`${label} (logits up to |${scale.toFixed(2)}|): ${line.join('; ')}`);
-  });
+  it.each(SAMPLES.map(([label]) => label))(
+    '%s: each loads in a fresh process, computes its in-process form and stays near the float network',
+    (label) => {
+      const w = written.get(label) as Written;
+      const scale = Math.max(1, ...Array.from(w.float, Math.abs));
+      const line: string[] = [];
+      for (const [form, bound] of [
+        ['saved-model-dynamic', DYNAMIC_BOUND],
+        ['saved-model-int8', FULL_BOUND],
+        ['tfjs-graph-uint8', UINT8_BOUND],
+      ] as const) {
+        const result = results.get(`${label} ${form}`);
+        const same = maxAbsDiff(result, w.inProcess[form]);
+        const error = relativeError(values(result), w.float);
+        line.push(`${form} same-form ${same.toExponential(1)}, vs float ${error.toExponential(2)}`);
+        expect(same, `${form} against its in-process graph`).toBeLessThanOrEqual(SAME_FORM * scale);
+        expect(error, `${form} against the float network`).toBeLessThanOrEqual(bound);
+      }
+      // The float formats of the same folder still predict the float network (fold.test.ts's bound).
+      for (const form of ['saved-model', 'tfjs-graph'] as const)
+        expect(maxAbsDiff(results.get(`${label} ${form}`), w.float)).toBeLessThanOrEqual(1e-4 * scale);
+      measured.push(`${label} (logits up to |${scale.toFixed(2)}|): ${line.join('; ')}`);
+    },
+  );
 
   it('records every 8-bit activation of the int8 SavedModel: its graph tensor, range, scale and zero point', () => {
     const w = written.get('macro') as Written;
@@ -237,7 +300,9 @@ describe('quantized export formats', () => {
       expect(a.tensor).toMatch(/FakeQuantWithMinMaxArgs(_\d+)?:0$/);
       expect(a.min).toBeLessThanOrEqual(0);
       expect(a.max).toBeGreaterThan(a.min);
-      expect({ scale: a.scale, zeroPoint: a.zeroPoint }).toEqual((({ scale, zeroPoint }) => ({ scale, zeroPoint }))(affineParams(a.min, a.max)));
+      expect({ scale: a.scale, zeroPoint: a.zeroPoint }).toEqual(
+        (({ scale, zeroPoint }) => ({ scale, zeroPoint }))(affineParams(a.min, a.max)),
+      );
     }
     expect(quantizationFile(w.networks.frozen(), new Map(), { observer: 'mse', images: 1 }).activations).toEqual([]);
     expect(QUANTIZATION_FILE).toBe('quantization.json');
@@ -252,12 +317,28 @@ describe('quantized export formats', () => {
       for (const k of kernels) expect(dtypes.get(`weights/${k}/q`), `${form} ${k}`).toBe('DT_INT8');
       expect([...dtypes.values()].filter((d) => d === 'DT_INT8')).toHaveLength(kernels.length);
     }
-    expect([...constDtypes(w.dirs['saved-model-int8']).entries()].filter(([, d]) => d === 'DT_INT32').map(([n]) => n)).toEqual(expect.arrayContaining(kernels.map((k) => `weights/${k.replace(/kernel$/, 'bias')}/q`)));
-    const manifest = (JSON.parse(fs.readFileSync(path.join(w.dirs['tfjs-graph-uint8'], 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; quantization?: { dtype: string } }[] }[] }).weightsManifest[0]?.weights ?? [];
-    expect(manifest.filter((e) => e.quantization?.dtype === 'uint8').map((e) => e.name).sort()).toEqual(kernels.map((k) => `weights/${k}`).sort());
-    const sizes = Object.fromEntries((Object.keys(LOADER) as Form[]).map((f) => [f, bytesUnder(w.dirs[f])])) as Record<Form, number>;
+    expect(
+      [...constDtypes(w.dirs['saved-model-int8']).entries()].filter(([, d]) => d === 'DT_INT32').map(([n]) => n),
+    ).toEqual(expect.arrayContaining(kernels.map((k) => `weights/${k.replace(/kernel$/, 'bias')}/q`)));
+    const manifest =
+      (
+        JSON.parse(fs.readFileSync(path.join(w.dirs['tfjs-graph-uint8'], 'model.json'), 'utf8')) as {
+          weightsManifest: { weights: { name: string; quantization?: { dtype: string } }[] }[];
+        }
+      ).weightsManifest[0]?.weights ?? [];
+    expect(
+      manifest
+        .filter((e) => e.quantization?.dtype === 'uint8')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(kernels.map((k) => `weights/${k}`).sort());
+    const sizes = Object.fromEntries((Object.keys(LOADER) as Form[]).map((f) => [f, bytesUnder(w.dirs[f])])) as Record<
+      Form,
+      number
+    >;
     measured.push(`wide network bytes: ${JSON.stringify(sizes)}`);
-    for (const form of ['saved-model-dynamic', 'saved-model-int8'] as const) expect(sizes[form]).toBeLessThan(0.35 * sizes['saved-model']);
+    for (const form of ['saved-model-dynamic', 'saved-model-int8'] as const)
+      expect(sizes[form]).toBeLessThan(0.35 * sizes['saved-model']);
     expect(sizes['tfjs-graph-uint8']).toBeLessThan(0.35 * sizes['tfjs-graph']);
   });
 });

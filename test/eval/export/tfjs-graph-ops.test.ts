@@ -20,7 +20,8 @@ function converterOps(): Set<string> {
   const dir = path.join(path.dirname(pkg), 'dist', 'operations', 'op_list');
   const ops = new Set<string>();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
-    for (const m of fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/'tfOpName':\s*'([A-Za-z0-9_]+)'/g)) ops.add(m[1] as string);
+    for (const m of fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/'tfOpName':\s*'([A-Za-z0-9_]+)'/g))
+      ops.add(m[1] as string);
   }
   return ops;
 }
@@ -43,10 +44,22 @@ function weight(shape: number[]) {
   return { shape, data: Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => i / 10) };
 }
 
-const frozen = compileFrozen(arch, new Map([['conv/kernel', weight([3, 3, 2, 3])], ['logits/kernel', weight([3, 4])], ['logits/bias', weight([4])]]));
+const frozen = compileFrozen(
+  arch,
+  new Map([
+    ['conv/kernel', weight([3, 3, 2, 3])],
+    ['logits/kernel', weight([3, 4])],
+    ['logits/bias', weight([4])],
+  ]),
+);
 
 type NodeJson = { name: string; op: string; input?: string[]; attr: Record<string, Record<string, unknown>> };
-type ModelJson = { format: string; modelTopology: { node: NodeJson[] }; signature: { inputs: Record<string, { name: string }>; outputs: Record<string, { name: string }> }; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[] };
+type ModelJson = {
+  format: string;
+  modelTopology: { node: NodeJson[] };
+  signature: { inputs: Record<string, { name: string }>; outputs: Record<string, { name: string }> };
+  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+};
 
 describe('the tfjs-graph format', () => {
   it('admits only ops tfjs-converter maps to a kernel', () => {
@@ -57,8 +70,22 @@ describe('the tfjs-graph format', () => {
 
   it('refuses a graph with another op, naming it and the node', () => {
     const e = new Emit(new Graph());
-    const x = e.g.op('Placeholder', [], { dtype: { type: 'float32' }, shape: { shape: [-1, 3] } }, [-1, 3], 'float32', 'x');
-    const sum = e.g.op('Cumsum', [x, e.constI([1], [])], { T: { type: 'float32' }, Tidx: { type: 'int32' }, exclusive: { b: false }, reverse: { b: false } }, [-1, 3], 'float32', 'running');
+    const x = e.g.op(
+      'Placeholder',
+      [],
+      { dtype: { type: 'float32' }, shape: { shape: [-1, 3] } },
+      [-1, 3],
+      'float32',
+      'x',
+    );
+    const sum = e.g.op(
+      'Cumsum',
+      [x, e.constI([1], [])],
+      { T: { type: 'float32' }, Tidx: { type: 'int32' }, exclusive: { b: false }, reverse: { b: false } },
+      [-1, 3],
+      'float32',
+      'running',
+    );
     const graph: FrozenGraph = { nodes: e.g.nodes, input: x, logits: sum };
     expect(() => tfjsGraphModel(graph)).toThrow(UserError);
     expect(() => tfjsGraphModel(graph)).toThrow(/tfjs has no kernel for Cumsum \(node running\)/);
@@ -74,7 +101,11 @@ describe('the tfjs-graph format', () => {
     const manifest = json.weightsManifest[0]?.weights ?? [];
     expect(manifest.map((w) => w.name)).toEqual(consts.map((n) => n.name));
     for (const c of consts) expect(Object.keys(c.attr.value?.tensor ?? {}).sort()).toEqual(['dtype', 'tensorShape']);
-    expect(manifest.find((w) => w.name === 'weights/conv/kernel')).toEqual({ name: 'weights/conv/kernel', shape: [3, 3, 2, 3], dtype: 'float32' });
+    expect(manifest.find((w) => w.name === 'weights/conv/kernel')).toEqual({
+      name: 'weights/conv/kernel',
+      shape: [3, 3, 2, 3],
+      dtype: 'float32',
+    });
     expect(weights.byteLength).toBe(manifest.reduce((n, w) => n + 4 * w.shape.reduce((p, d) => p * d, 1), 0));
     const conv = json.modelTopology.node.find((n) => n.op === 'Conv2D') as NodeJson;
     expect(conv.attr.padding).toEqual({ s: Buffer.from('SAME').toString('base64') });

@@ -2,12 +2,28 @@
 // float32 rounding (1 ulp of the value) where a float32 product is compared with a real bound.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import { affineParams, dequantizeAffine, fakeQuantize, gridRange, INT8, MIN_RANGE_WIDTH, quantizeAffine, UINT8 } from '../../../src/eval/quantize/affine.js';
+import {
+  affineParams,
+  dequantizeAffine,
+  fakeQuantize,
+  gridRange,
+  INT8,
+  MIN_RANGE_WIDTH,
+  quantizeAffine,
+  UINT8,
+} from '../../../src/eval/quantize/affine.js';
 
 const ulp = (x: number) => Math.max(Math.abs(x), 1e-30) * 2 ** -23;
 
 const RANGES: [number, number][] = [
-  [-1, 1], [-0.37, 2.91], [0, 6], [-5.5, 0], [0.5, 3] /* widened to [0, 3] */, [-3, -0.25] /* to [-3, 0] */, [-1e-3, 7e-4], [-123.4, 17.2],
+  [-1, 1],
+  [-0.37, 2.91],
+  [0, 6],
+  [-5.5, 0],
+  [0.5, 3] /* widened to [0, 3] */,
+  [-3, -0.25] /* to [-3, 0] */,
+  [-1e-3, 7e-4],
+  [-123.4, 17.2],
 ];
 
 describe('affineParams', () => {
@@ -49,25 +65,30 @@ describe('affineParams', () => {
 });
 
 describe('quantize / dequantize', () => {
-  it.each(RANGES)('[%f, %f]: |x − deq(q(x))| ≤ s/2 inside the grid range; outside it clamps to the range end', (min, max) => {
-    const rng = new Rng(`affine ${min} ${max}`);
-    for (const { qmin, qmax } of [UINT8, INT8]) {
-      const p = affineParams(min, max, qmin, qmax);
-      const [lo, hi] = gridRange(p);
-      const inside = Float32Array.from({ length: 5000 }, () => lo + (hi - lo) * rng.next());
-      const back = fakeQuantize(inside, p);
-      inside.forEach((x, i) => expect(Math.abs(x - (back[i] as number))).toBeLessThanOrEqual(p.scale / 2 + ulp(x)));
-      const span = hi - lo;
-      const outside = Float32Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? lo - span * rng.next() - p.scale : hi + span * rng.next() + p.scale));
-      const clamped = fakeQuantize(outside, p);
-      outside.forEach((x, i) => expect(clamped[i]).toBe(Math.fround(x < lo ? lo : hi)));
-      // Integers within the range, and dequantization is (q − z)·s.
-      const q = quantizeAffine(inside, p);
-      expect(q instanceof (qmin < 0 ? Int8Array : Uint8Array)).toBe(true);
-      const deq = dequantizeAffine(q, p);
-      expect(Array.from(deq)).toEqual(Array.from(back));
-    }
-  });
+  it.each(RANGES)(
+    '[%f, %f]: |x − deq(q(x))| ≤ s/2 inside the grid range; outside it clamps to the range end',
+    (min, max) => {
+      const rng = new Rng(`affine ${min} ${max}`);
+      for (const { qmin, qmax } of [UINT8, INT8]) {
+        const p = affineParams(min, max, qmin, qmax);
+        const [lo, hi] = gridRange(p);
+        const inside = Float32Array.from({ length: 5000 }, () => lo + (hi - lo) * rng.next());
+        const back = fakeQuantize(inside, p);
+        inside.forEach((x, i) => expect(Math.abs(x - (back[i] as number))).toBeLessThanOrEqual(p.scale / 2 + ulp(x)));
+        const span = hi - lo;
+        const outside = Float32Array.from({ length: 200 }, (_, i) =>
+          i % 2 === 0 ? lo - span * rng.next() - p.scale : hi + span * rng.next() + p.scale,
+        );
+        const clamped = fakeQuantize(outside, p);
+        outside.forEach((x, i) => expect(clamped[i]).toBe(Math.fround(x < lo ? lo : hi)));
+        // Integers within the range, and dequantization is (q − z)·s.
+        const q = quantizeAffine(inside, p);
+        expect(q instanceof (qmin < 0 ? Int8Array : Uint8Array)).toBe(true);
+        const deq = dequantizeAffine(q, p);
+        expect(Array.from(deq)).toEqual(Array.from(back));
+      }
+    },
+  );
 
   it('grid points are fixed points', () => {
     const p = affineParams(-0.37, 2.91);

@@ -25,11 +25,18 @@ const tf = loadTf();
 describe('post-training quantization on MNIST (real training, native backend)', () => {
   it('keeps dynamic range within 1 point and full integer within 2 points of float', async () => {
     const mnist = await loadDataset('mnist');
-    const { train, validation } = splitTrainValidation(mnist.train, { seed: 0, validationCount: 5_000, subset: 10_000 });
+    const { train, validation } = splitTrainValidation(mnist.train, {
+      seed: 0,
+      validationCount: 5_000,
+      subset: 10_000,
+    });
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
     const test = { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) };
-    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const arch = assertArch(
+      { version: 1, nodes: [...nodes], output: 'logits' },
+      { inputShape: mnist.train.shape, classes: mnist.numClasses },
+    );
     const cfg = resolveTrainConfig({ seed: 0, epochs: 1, batchSize: 64, schedule: { kind: 'one-cycle', lrMax: 0.1 } });
     const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
     let weights;
@@ -42,14 +49,20 @@ describe('post-training quantization on MNIST (real training, native backend)', 
     const data = { calibration: train, test, transform: normalize };
     for (const observer of ['minmax', 'percentile', 'mse'] as ObserverKind[]) {
       const before = tf.memory().numTensors;
-      const r = await measureQuantization(arch, weights, data, { observer, calibrationImages: 1_000, latency: { warmup: 20, repeats: 200 } });
+      const r = await measureQuantization(arch, weights, data, {
+        observer,
+        calibrationImages: 1_000,
+        latency: { warmup: 20, repeats: 200 },
+      });
       expect(tf.memory().numTensors).toBe(before);
-      console.log([
-        `MNIST small CNN, ${r.foldedBatchNorms} BN folded, ${r.quantizedActivations} quantized activations, observer ${observer}:`,
-        line('float (BN folded)', r.float),
-        line('dynamic range', r.dynamic),
-        line('full integer', r.fullInteger),
-      ].join('\n'));
+      console.log(
+        [
+          `MNIST small CNN, ${r.foldedBatchNorms} BN folded, ${r.quantizedActivations} quantized activations, observer ${observer}:`,
+          line('float (BN folded)', r.float),
+          line('dynamic range', r.dynamic),
+          line('full integer', r.fullInteger),
+        ].join('\n'),
+      );
       expect(r.float.accuracy).toBeGreaterThan(0.9);
       expect(Math.abs(r.dynamic.accuracy - r.float.accuracy)).toBeLessThanOrEqual(0.01);
       expect(Math.abs(r.fullInteger.accuracy - r.float.accuracy)).toBeLessThanOrEqual(0.02);

@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
 import { affineParams, fakeQuantize } from '../../../src/eval/quantize/affine.js';
-import { GrowingHistogram, MinMaxObserver, MseObserver, PercentileObserver, percentileRanks } from '../../../src/eval/quantize/observers/index.js';
+import {
+  GrowingHistogram,
+  MinMaxObserver,
+  MseObserver,
+  PercentileObserver,
+  percentileRanks,
+} from '../../../src/eval/quantize/observers/index.js';
 
 /** Batches of a distribution, as a stream would bring them (the range widens over time). */
 function stream(seed: string, batches: number, size: number, draw: (rng: Rng, b: number) => number): Float32Array[] {
@@ -15,7 +21,10 @@ function stream(seed: string, batches: number, size: number, draw: (rng: Rng, b:
 const DATA: [string, Float32Array[]][] = [
   ['normal, widening', stream('normal', 20, 2000, (r, b) => r.normal() * (1 + b / 4))],
   ['ReLU-like (half zeros)', stream('relu', 10, 3000, (r) => Math.max(0, r.normal() * 2 + 0.3))],
-  ['normal with rare outliers', stream('outliers', 10, 5000, (r) => (r.next() < 2e-4 ? 40 * (r.next() - 0.5) : r.normal()))],
+  [
+    'normal with rare outliers',
+    stream('outliers', 10, 5000, (r) => (r.next() < 2e-4 ? 40 * (r.next() - 0.5) : r.normal())),
+  ],
   ['uniform, negative side grows later', stream('uniform', 8, 1000, (r, b) => (r.next() - (b > 4 ? 0.9 : 0)) * 3)],
 ];
 
@@ -50,7 +59,9 @@ describe('observers on known data', () => {
       expect(got.min).toBeLessThanOrEqual(exact.min);
       expect(exact.min - got.min).toBeLessThanOrEqual(bin * (1 + 1e-12));
       // The grown range stays within a small factor of the data's span.
-      expect(observer.histogram.hi - observer.histogram.lo).toBeLessThan(4 * ((sorted[n - 1] as number) - (sorted[0] as number)));
+      expect(observer.histogram.hi - observer.histogram.lo).toBeLessThan(
+        4 * ((sorted[n - 1] as number) - (sorted[0] as number)),
+      );
     }
 
     const best = new MseObserver();

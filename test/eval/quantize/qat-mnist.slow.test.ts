@@ -11,7 +11,12 @@ import { loadTf } from '../../../src/backend/tf.js';
 import { channelStats, loadDataset, normalizeBatch, splitTrainValidation } from '../../../src/backend/data/index.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { measureQuantization, type QuantizationData } from '../../../src/eval/quantize/index.js';
-import { resolveTrainConfig, type BatchTransform, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import {
+  resolveTrainConfig,
+  type BatchTransform,
+  type TrainConfig,
+  type TrainData,
+} from '../../../src/eval/train/index.js';
 import { trainModel, type ModelTraining } from '../../../src/eval/train-model.js';
 import { modelWeights, type WeightArray } from '../../../src/eval/weights.js';
 import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
@@ -21,7 +26,11 @@ const nodes = SMALL_CNN_NODES;
 const tf = loadTf();
 const pct = (v: number | undefined) => `${(100 * (v ?? Number.NaN)).toFixed(2)} %`;
 
-async function trained(arch: ResolvedArch, data: TrainData, config: TrainConfig): Promise<{ result: ModelTraining; weights: Map<string, WeightArray> }> {
+async function trained(
+  arch: ResolvedArch,
+  data: TrainData,
+  config: TrainConfig,
+): Promise<{ result: ModelTraining; weights: Map<string, WeightArray> }> {
   const cfg = resolveTrainConfig(config);
   const model = buildModel(arch, { seed: cfg.seed, init: cfg.init });
   try {
@@ -35,13 +44,26 @@ async function trained(arch: ResolvedArch, data: TrainData, config: TrainConfig)
 describe('quantization-aware training on MNIST (real training, native backend)', () => {
   it('keeps the full-integer network with the learned ranges within 1 point of float', async () => {
     const mnist = await loadDataset('mnist');
-    const { train, validation } = splitTrainValidation(mnist.train, { seed: 0, validationCount: 5_000, subset: 10_000 });
+    const { train, validation } = splitTrainValidation(mnist.train, {
+      seed: 0,
+      validationCount: 5_000,
+      subset: 10_000,
+    });
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
     const test = { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) };
-    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const arch = assertArch(
+      { version: 1, nodes: [...nodes], output: 'logits' },
+      { inputShape: mnist.train.shape, classes: mnist.numClasses },
+    );
     const data: TrainData = { train, validation, test, transform: { train: normalize, eval: normalize } };
-    const config: TrainConfig = { seed: 0, epochs: 2, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } };
+    const config: TrainConfig = {
+      seed: 0,
+      epochs: 2,
+      batchSize: 64,
+      test: true,
+      schedule: { kind: 'one-cycle', lrMax: 0.1 },
+    };
 
     const before = tf.memory().numTensors;
     const qat = await trained(arch, data, { ...config, qat: { epochs: 1 } });
@@ -54,16 +76,20 @@ describe('quantization-aware training on MNIST (real training, native backend)',
 
     const q = qat.result.quantizationAware;
     const [plainEpoch, qatEpoch] = [qat.result.epochs[0]?.seconds, qat.result.epochs[1]?.seconds];
-    console.log([
-      'MNIST small CNN, 2 epochs on 10,000 images, tested on 10,000:',
-      `  QAT (last epoch):   float ${pct(qat.result.testAccuracy)}, full integer with the QAT ranges ${pct(q?.test?.accuracy)} (validation ${pct(qat.result.epochs[1]?.validationAccuracy)} / ${pct(q?.validation?.accuracy)})`,
-      `                      the same weights calibrated (min/max, 1,000 images): float, BN folded ${pct(qatCalibrated.float.accuracy)}, full integer ${pct(qatCalibrated.fullInteger.accuracy)}`,
-      `  no QAT:             float ${pct(plain.result.testAccuracy)}; post-training full integer (min/max, 1,000 images) ${pct(ptq.fullInteger.accuracy)} (float, BN folded ${pct(ptq.float.accuracy)})`,
-      `  epoch seconds:      plain ${plainEpoch?.toFixed(1)} s, QAT ${qatEpoch?.toFixed(1)} s (validation included)`,
-    ].join('\n'));
+    console.log(
+      [
+        'MNIST small CNN, 2 epochs on 10,000 images, tested on 10,000:',
+        `  QAT (last epoch):   float ${pct(qat.result.testAccuracy)}, full integer with the QAT ranges ${pct(q?.test?.accuracy)} (validation ${pct(qat.result.epochs[1]?.validationAccuracy)} / ${pct(q?.validation?.accuracy)})`,
+        `                      the same weights calibrated (min/max, 1,000 images): float, BN folded ${pct(qatCalibrated.float.accuracy)}, full integer ${pct(qatCalibrated.fullInteger.accuracy)}`,
+        `  no QAT:             float ${pct(plain.result.testAccuracy)}; post-training full integer (min/max, 1,000 images) ${pct(ptq.fullInteger.accuracy)} (float, BN folded ${pct(ptq.float.accuracy)})`,
+        `  epoch seconds:      plain ${plainEpoch?.toFixed(1)} s, QAT ${qatEpoch?.toFixed(1)} s (validation included)`,
+      ].join('\n'),
+    );
     expect(qat.result.qatSteps).toBe(Math.ceil(train.indices.length / 64));
     expect(qat.result.testAccuracy).toBeGreaterThan(0.95);
     expect(Math.abs((q?.test?.accuracy as number) - (qat.result.testAccuracy as number))).toBeLessThanOrEqual(0.01);
-    expect(Math.abs((q?.validation?.accuracy as number) - (qat.result.epochs[1]?.validationAccuracy as number))).toBeLessThanOrEqual(0.01);
+    expect(
+      Math.abs((q?.validation?.accuracy as number) - (qat.result.epochs[1]?.validationAccuracy as number)),
+    ).toBeLessThanOrEqual(0.01);
   });
 });

@@ -8,7 +8,13 @@ export type Activation = { readonly shape: readonly number[]; readonly data: Flo
 export type Computed = Activation & { readonly magnitude: Float64Array };
 
 /** Convolution, stride 1, SAME padding (odd kernels), `groups` groups; kernel [kh, kw, cin/groups, cout]. */
-export function conv2d(x: Activation, kernel: ArrayLike<number>, kshape: readonly number[], bias: ArrayLike<number> | undefined, groups = 1): Computed {
+export function conv2d(
+  x: Activation,
+  kernel: ArrayLike<number>,
+  kshape: readonly number[],
+  bias: ArrayLike<number> | undefined,
+  groups = 1,
+): Computed {
   const [h, w, cin] = x.shape as [number, number, number];
   const [kh, kw, per, cout] = kshape as [number, number, number, number];
   const outPer = cout / groups;
@@ -26,7 +32,9 @@ export function conv2d(x: Activation, kernel: ArrayLike<number>, kshape: readonl
             const z = j + b - (kw - 1) / 2;
             if (y < 0 || y >= h || z < 0 || z >= w) continue;
             for (let c = 0; c < per; c++) {
-              const term = (x.data[(y * w + z) * cin + g * per + c] as number) * (kernel[((a * kw + b) * per + c) * cout + o] as number);
+              const term =
+                (x.data[(y * w + z) * cin + g * per + c] as number) *
+                (kernel[((a * kw + b) * per + c) * cout + o] as number);
               sum += term;
               mag += Math.abs(term);
             }
@@ -66,7 +74,8 @@ export function maxPool2(x: Activation): Computed {
     for (let j = 0; j < wo; j++) {
       for (let k = 0; k < c; k++) {
         let m = -Infinity;
-        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) m = Math.max(m, x.data[((2 * i + a) * w + 2 * j + b) * c + k] as number);
+        for (let a = 0; a < 2; a++)
+          for (let b = 0; b < 2; b++) m = Math.max(m, x.data[((2 * i + a) * w + 2 * j + b) * c + k] as number);
         data[(i * wo + j) * c + k] = m;
       }
     }
@@ -89,7 +98,11 @@ export function globalAverage(x: Activation): Computed {
 }
 
 export function add(a: Activation, b: Activation): Computed {
-  return { shape: a.shape, data: a.data.map((v, i) => v + (b.data[i] as number)), magnitude: a.data.map((v, i) => Math.abs(v) + Math.abs(b.data[i] as number)) };
+  return {
+    shape: a.shape,
+    data: a.data.map((v, i) => v + (b.data[i] as number)),
+    magnitude: a.data.map((v, i) => Math.abs(v) + Math.abs(b.data[i] as number)),
+  };
 }
 
 export function clip(x: Computed, lo: number, hi: number): Computed {

@@ -14,7 +14,17 @@ import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { CompiledModel } from '../../../src/eval/compile/compiled-model.js';
 import { compileInference, type InferenceGraph } from '../../../src/eval/compile/quantized.js';
-import { activationPlan, affineParams, calibrate, MinMaxObserver, networkConstants, prepareForQuantization, quantizedKernels, type QuantizationMode, type Range } from '../../../src/eval/quantize/index.js';
+import {
+  activationPlan,
+  affineParams,
+  calibrate,
+  MinMaxObserver,
+  networkConstants,
+  prepareForQuantization,
+  quantizedKernels,
+  type QuantizationMode,
+  type Range,
+} from '../../../src/eval/quantize/index.js';
 import { modelWeights, setModelWeights, type WeightArray } from '../../../src/eval/weights.js';
 
 const tf = loadTf();
@@ -34,7 +44,8 @@ afterAll(() => loaded.forEach((m) => m.dispose()));
 
 const SAMPLES = quantizeSamples('quantize', [16, 16, 3]);
 
-const randomised = (weights: ReadonlyMap<string, WeightArray>, seed: number) => drawnStatistics(weights, new Rng(seed).derive('weights'), { bias: 0.1, beta: 0.2, mean: 0.2 });
+const randomised = (weights: ReadonlyMap<string, WeightArray>, seed: number) =>
+  drawnStatistics(weights, new Rng(seed).derive('weights'), { bias: 0.1, beta: 0.2, mean: 0.2 });
 
 function run(model: CompiledModel, x: Tensor4D): Float32Array {
   const y = model.predict(x);
@@ -66,10 +77,16 @@ describe('quantized forms of sampled networks', () => {
     const ranges = calibrate(float.model, float.graph, plan.points, [x], () => new MinMaxObserver());
     const dynamic = await load('dynamic');
     const full = await load('full-integer', ranges);
-    const [yf, yd, yq] = [float, dynamic, full].map((f) => run(f.model, x)) as [Float32Array, Float32Array, Float32Array];
+    const [yf, yd, yq] = [float, dynamic, full].map((f) => run(f.model, x)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     const scale = Math.max(...Array.from(yf, Math.abs));
     const rel = (a: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - (yf[i] as number)))) / scale;
-    eager.forEach((v, i) => expect(Math.abs(v - (yf[i] as number))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(v))));
+    eager.forEach((v, i) =>
+      expect(Math.abs(v - (yf[i] as number))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(v))),
+    );
     const agree = (a: Float32Array) => {
       let same = 0;
       for (let n = 0; n < 16; n++) {
@@ -80,7 +97,9 @@ describe('quantized forms of sampled networks', () => {
       return same / 16;
     };
     const split = net.arch.nodes.filter((n) => n.id.endsWith('_depthwise')).length;
-    console.log(`${name}: ${net.arch.nodes.length} nodes (${split} sepconv split), ${net.foldedBatchNorms} BN folded, ${quantizedKernels(net.arch).size} int8 kernels, ${plan.points.length} quantized activations; max |logit| ${scale.toFixed(3)}; relative logit error dynamic ${rel(yd).toExponential(2)}, full ${rel(yq).toExponential(2)}; argmax agreement dynamic ${agree(yd)}, full ${agree(yq)}`);
+    console.log(
+      `${name}: ${net.arch.nodes.length} nodes (${split} sepconv split), ${net.foldedBatchNorms} BN folded, ${quantizedKernels(net.arch).size} int8 kernels, ${plan.points.length} quantized activations; max |logit| ${scale.toFixed(3)}; relative logit error dynamic ${rel(yd).toExponential(2)}, full ${rel(yq).toExponential(2)}; argmax agreement dynamic ${agree(yd)}, full ${agree(yq)}`,
+    );
     expect(rel(yd)).toBeLessThanOrEqual(DYNAMIC_BOUND);
     expect(rel(yq)).toBeLessThanOrEqual(FULL_BOUND);
     expect(agree(yd)).toBeGreaterThanOrEqual(15 / 16);
@@ -92,7 +111,13 @@ describe('quantized forms of sampled networks', () => {
 });
 
 /** Every quantized activation and every same-grid one lies on its grid: the largest distance of v/s + z from an integer. */
-function onGrid(graph: InferenceGraph, model: CompiledModel, x: Tensor4D, plan: ReturnType<typeof activationPlan>, ranges: ReadonlyMap<string, Range>): void {
+function onGrid(
+  graph: InferenceGraph,
+  model: CompiledModel,
+  x: Tensor4D,
+  plan: ReturnType<typeof activationPlan>,
+  ranges: ReadonlyMap<string, Range>,
+): void {
   const out = model.outputs('activations', { x });
   try {
     let checked = 0;

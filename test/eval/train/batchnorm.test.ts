@@ -21,8 +21,13 @@ const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape: S
 /** Per-channel mean and population variance of the whole set, in float64. */
 function channelMoments(images: Float32Array, channels: number): { mean: number[]; variance: number[] } {
   const n = images.length / channels;
-  const mean = Array.from({ length: channels }, (_, c) => images.filter((_, i) => i % channels === c).reduce((s, v) => s + v, 0) / n);
-  const variance = mean.map((m, c) => images.filter((_, i) => i % channels === c).reduce((s, v) => s + (v - m) ** 2, 0) / n);
+  const mean = Array.from(
+    { length: channels },
+    (_, c) => images.filter((_, i) => i % channels === c).reduce((s, v) => s + v, 0) / n,
+  );
+  const variance = mean.map(
+    (m, c) => images.filter((_, i) => i % channels === c).reduce((s, v) => s + (v - m) ** 2, 0) / n,
+  );
   return { mean, variance };
 }
 
@@ -38,7 +43,11 @@ describe('BatchNorm: batch statistics in training, moving averages in evaluation
     const model = buildModel(arch, { seed: 2 });
     try {
       // One batch per epoch (batch = N), three epochs: moving mean = (1 − m³)·mean, variance = m³ + (1 − m³)·var.
-      await train(model, { train: part(set) }, { seed: 1, epochs: 3, batchSize: N, schedule: { kind: 'constant', lr: 0.05 } });
+      await train(
+        model,
+        { train: part(set) },
+        { seed: 1, epochs: 3, batchSize: N, schedule: { kind: 'constant', lr: 0.05 } },
+      );
       const m = 0.9;
       const keep = m ** 3;
       const { mean, variance } = channelMoments(set.images, 2);
@@ -61,8 +70,13 @@ describe('BatchNorm: batch statistics in training, moving averages in evaluation
           const logits = [...bias];
           for (let j = 0; j < size; j++) {
             const c = j % 2;
-            const y = (gamma[c] as number) * (((set.images[i * size + j] as number) - (mu[c] as number)) / Math.sqrt((sigma2[c] as number) + epsilon)) + (beta[c] as number);
-            for (let k = 0; k < CLASSES; k++) logits[k] = (logits[k] as number) + y * (kernel[j * CLASSES + k] as number);
+            const y =
+              (gamma[c] as number) *
+                (((set.images[i * size + j] as number) - (mu[c] as number)) /
+                  Math.sqrt((sigma2[c] as number) + epsilon)) +
+              (beta[c] as number);
+            for (let k = 0; k < CLASSES; k++)
+              logits[k] = (logits[k] as number) + y * (kernel[j * CLASSES + k] as number);
           }
           const max = Math.max(...logits);
           const lse = max + Math.log(logits.reduce((s, z) => s + Math.exp(z - max), 0));

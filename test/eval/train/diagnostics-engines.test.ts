@@ -9,7 +9,12 @@ import { assertArch, type ResolvedArch } from '../../../src/space/index.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { compileArch } from '../../../src/eval/compile/index.js';
 import { trainArch, trainModel } from '../../../src/eval/train-model.js';
-import { DiagnosticsStopError, resolveTrainConfig, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import {
+  DiagnosticsStopError,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainData,
+} from '../../../src/eval/train/index.js';
 import { mnistSubset } from './diagnostics-helpers.js';
 
 const tf = loadTf();
@@ -29,11 +34,15 @@ const NODES: ArchNode[] = [
 beforeAll(async () => {
   const mnist = await mnistSubset(384, 64);
   data = mnist.data;
-  arch = assertArch({ version: 1, nodes: NODES, output: 'logits' }, { inputShape: mnist.shape, classes: mnist.classes });
+  arch = assertArch(
+    { version: 1, nodes: NODES, output: 'logits' },
+    { inputShape: mnist.shape, classes: mnist.classes },
+  );
 });
 
 /** |a − b| relative to the larger (or to `scale`, when larger); 0 when both are 0. */
-const relative = (a: number, b: number, scale = 0) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale));
+const relative = (a: number, b: number, scale = 0) =>
+  a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale);
 
 /**
  * Every figure of two runs' checks side by side: [where, compiled, eager, scale]. A mean is compared
@@ -46,22 +55,47 @@ function pairs(c: readonly DiagnosticCheck[], e: readonly DiagnosticCheck[]): [s
     const ee = e[i] as DiagnosticCheck;
     const layers = (cc.layers ?? []).flatMap((l) => {
       const m = ee.layers?.find((x) => x.layer === l.layer);
-      return [[`${cc.step} ${l.layer} gradNorm`, l.gradNorm, m?.gradNorm ?? Number.NaN, 0], [`${cc.step} ${l.layer} weightNorm`, l.weightNorm, m?.weightNorm ?? Number.NaN, 0]] as [string, number, number, number][];
+      return [
+        [`${cc.step} ${l.layer} gradNorm`, l.gradNorm, m?.gradNorm ?? Number.NaN, 0],
+        [`${cc.step} ${l.layer} weightNorm`, l.weightNorm, m?.weightNorm ?? Number.NaN, 0],
+      ] as [string, number, number, number][];
     });
     const probes = (cc.activations ?? []).flatMap((a, j) => {
       const b = ee.activations?.[j];
       const scale = { mean: a.std, channelMeanAbs: a.channelStd ?? 0 } as Record<string, number>;
       return (['mean', 'std', 'zeroFraction', 'deadFraction', 'channelMeanAbs', 'channelStd'] as const)
         .filter((k) => a[k] !== undefined)
-        .map((k) => [`${cc.step} ${a.layer} ${k}`, a[k] as number, (b?.[k] as number | undefined) ?? Number.NaN, scale[k] ?? 0] as [string, number, number, number]);
+        .map(
+          (k) =>
+            [
+              `${cc.step} ${a.layer} ${k}`,
+              a[k] as number,
+              (b?.[k] as number | undefined) ?? Number.NaN,
+              scale[k] ?? 0,
+            ] as [string, number, number, number],
+        );
     });
-    return [[`${cc.step} global`, cc.globalGradNorm as number, ee.globalGradNorm as number, 0] as [string, number, number, number], ...layers, ...probes];
+    return [
+      [`${cc.step} global`, cc.globalGradNorm as number, ee.globalGradNorm as number, 0] as [
+        string,
+        number,
+        number,
+        number,
+      ],
+      ...layers,
+      ...probes,
+    ];
   });
 }
 
 describe('diagnostics on both engines', () => {
   it('give the same figures within 1e-4 relative, at the same steps, with the same histograms (measured worst: 9e-6)', async () => {
-    const cfg: TrainConfig = { seed: 3, epochs: 2, batchSize: 64, diagnostics: { every: 2, gradients: true, activations: true, histograms: true } };
+    const cfg: TrainConfig = {
+      seed: 3,
+      epochs: 2,
+      batchSize: 64,
+      diagnostics: { every: 2, gradients: true, activations: true, histograms: true },
+    };
     const compiled = await trainArch(arch, data, cfg);
     const eager = await trainArch(arch, data, { ...cfg, engine: 'eager' });
     expect([compiled.engine.name, eager.engine.name]).toEqual(['compiled', 'eager']);
@@ -69,13 +103,30 @@ describe('diagnostics on both engines', () => {
     // 420 training images at batch 64: 7 steps an epoch; every 2 and each epoch's last step.
     expect(c.checks.map((x) => x.step)).toEqual([2, 4, 6, 7, 8, 10, 12, 14]);
     expect(e.checks.map((x) => [x.step, x.epoch])).toEqual(c.checks.map((x) => [x.step, x.epoch]));
-    expect(c.checks[0]?.layers?.map((l) => l.layer)).toEqual(['c1', 'b1', 'res_conv1', 'res_bn1', 'res_conv2', 'res_bn2', 'logits']);
-    expect(c.checks[0]?.activations?.map((a) => [a.layer, a.kind])).toEqual([['b1', 'bn'], ['r1', 'relu'], ['res_bn1', 'bn'], ['res_relu1', 'relu'], ['res_bn2', 'bn'], ['res', 'block']]);
+    expect(c.checks[0]?.layers?.map((l) => l.layer)).toEqual([
+      'c1',
+      'b1',
+      'res_conv1',
+      'res_bn1',
+      'res_conv2',
+      'res_bn2',
+      'logits',
+    ]);
+    expect(c.checks[0]?.activations?.map((a) => [a.layer, a.kind])).toEqual([
+      ['b1', 'bn'],
+      ['r1', 'relu'],
+      ['res_bn1', 'bn'],
+      ['res_relu1', 'relu'],
+      ['res_bn2', 'bn'],
+      ['res', 'block'],
+    ]);
     const figures = pairs(c.checks, e.checks);
     expect(figures.length).toBe(8 * (1 + 2 * 7 + 6 * 4));
     const off = figures.filter(([, a, b, scale]) => !(relative(a, b, scale) < 1e-4));
     expect(off).toEqual([]);
-    expect(c.histograms?.map((h) => [h.epoch, h.layer, h.kind])).toEqual(e.histograms?.map((h) => [h.epoch, h.layer, h.kind]));
+    expect(c.histograms?.map((h) => [h.epoch, h.layer, h.kind])).toEqual(
+      e.histograms?.map((h) => [h.epoch, h.layer, h.kind]),
+    );
     expect(c.histograms).toHaveLength(2 * 2 * 7);
     c.histograms?.forEach((h, i) => {
       const o = e.histograms?.[i];
@@ -100,27 +151,43 @@ describe('diagnostics on both engines', () => {
     expect(result.diagnostics).toBeUndefined();
   });
 
-  it.each(['compiled', 'eager'] as const)('stopOn stops the %s run with DiagnosticsStopError (reason diagnostics) at the flag, with the checks so far', async (engine) => {
-    const tensors = tf.memory().numTensors;
-    const model = buildModel(arch, { seed: 2 });
-    // A large negative bias before the first BatchNorm does not kill anything (BN re-centres); after r1, on the block's
-    // input path, it would. So the dead ReLU is made at r1 by BN's β.
-    const bn = model.getLayer('b1');
-    const [gamma, , mean, variance] = bn.getWeights() as Tensor[];
-    const beta = tf.fill([8], -20);
-    bn.setWeights([gamma as Tensor, beta as Tensor, mean as Tensor, variance as Tensor]);
-    beta.dispose();
-    const cfg = resolveTrainConfig({ seed: 1, epochs: 2, batchSize: 64, engine, diagnostics: { every: 2, activations: true, stopOn: ['dead-relu'] } });
-    const error = await trainModel(arch, model, data, cfg).catch((e: unknown) => e);
-    model.dispose();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(error).toBeInstanceOf(DiagnosticsStopError);
-    const stop = error as DiagnosticsStopError;
-    expect(stop.reason).toBe('diagnostics');
-    expect(stop.flag).toMatchObject({ kind: 'dead-relu', layer: 'r1', firstStep: 2, step: 6, value: 1, threshold: 0.9 });
-    expect(stop.epoch).toBe(1);
-    expect(stop.epochs).toEqual([]);
-    expect(stop.diagnostics.checks.map((c) => c.step)).toEqual([2, 4, 6]);
-    expect(stop.message).toMatch(/dead-relu at layer r1, step 6 \(epoch 1\)/);
-  });
+  it.each(['compiled', 'eager'] as const)(
+    'stopOn stops the %s run with DiagnosticsStopError (reason diagnostics) at the flag, with the checks so far',
+    async (engine) => {
+      const tensors = tf.memory().numTensors;
+      const model = buildModel(arch, { seed: 2 });
+      // A large negative bias before the first BatchNorm does not kill anything (BN re-centres); after r1, on the block's
+      // input path, it would. So the dead ReLU is made at r1 by BN's β.
+      const bn = model.getLayer('b1');
+      const [gamma, , mean, variance] = bn.getWeights() as Tensor[];
+      const beta = tf.fill([8], -20);
+      bn.setWeights([gamma as Tensor, beta as Tensor, mean as Tensor, variance as Tensor]);
+      beta.dispose();
+      const cfg = resolveTrainConfig({
+        seed: 1,
+        epochs: 2,
+        batchSize: 64,
+        engine,
+        diagnostics: { every: 2, activations: true, stopOn: ['dead-relu'] },
+      });
+      const error = await trainModel(arch, model, data, cfg).catch((e: unknown) => e);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(error).toBeInstanceOf(DiagnosticsStopError);
+      const stop = error as DiagnosticsStopError;
+      expect(stop.reason).toBe('diagnostics');
+      expect(stop.flag).toMatchObject({
+        kind: 'dead-relu',
+        layer: 'r1',
+        firstStep: 2,
+        step: 6,
+        value: 1,
+        threshold: 0.9,
+      });
+      expect(stop.epoch).toBe(1);
+      expect(stop.epochs).toEqual([]);
+      expect(stop.diagnostics.checks.map((c) => c.step)).toEqual([2, 4, 6]);
+      expect(stop.message).toMatch(/dead-relu at layer r1, step 6 \(epoch 1\)/);
+    },
+  );
 });

@@ -10,7 +10,12 @@ import { loadTf } from '../../../src/backend/tf.js';
 import { assertArch } from '../../../src/space/index.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
 import { trainModel, type ModelTraining } from '../../../src/eval/train-model.js';
-import { DiagnosticsStopError, resolveTrainConfig, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import {
+  DiagnosticsStopError,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainData,
+} from '../../../src/eval/train/index.js';
 import { mnistSubset } from './diagnostics-helpers.js';
 
 const tf = loadTf();
@@ -23,7 +28,11 @@ beforeAll(async () => {
 });
 
 /** Builds `nodes`, lets `edit` change the initial weights, trains on the compiled engine. */
-async function trained(nodes: ArchNode[], config: Omit<TrainConfig, 'seed'>, edit?: (model: LayersModel) => void): Promise<ModelTraining> {
+async function trained(
+  nodes: ArchNode[],
+  config: Omit<TrainConfig, 'seed'>,
+  edit?: (model: LayersModel) => void,
+): Promise<ModelTraining> {
   const arch = assertArch({ version: 1, nodes, output: 'logits' }, { inputShape, classes });
   const model = buildModel(arch, { seed: 1 });
   try {
@@ -61,11 +70,17 @@ const kinds = (d: TrainDiagnostics | undefined) => [...new Set(d?.flags.map((f) 
 describe('diagnostics flags on misbehaving networks (MNIST, compiled engine)', () => {
   it('a deep plain sigmoid network with tiny initial kernels: vanishing gradients, in the layers far from the loss', async () => {
     const nodes: ArchNode[] = [{ id: 'flat', op: 'flatten', inputs: ['input'] }];
-    for (let i = 1; i <= 10; i++) nodes.push({ id: `d${i}`, op: 'dense', units: 64, inputs: [i === 1 ? 'flat' : `s${i - 1}`] }, { id: `s${i}`, op: 'act', fn: 'sigmoid', inputs: [`d${i}`] });
+    for (let i = 1; i <= 10; i++)
+      nodes.push(
+        { id: `d${i}`, op: 'dense', units: 64, inputs: [i === 1 ? 'flat' : `s${i - 1}`] },
+        { id: `s${i}`, op: 'act', fn: 'sigmoid', inputs: [`d${i}`] },
+      );
     nodes.push({ id: 'logits', op: 'dense', units: 'classes', inputs: ['s10'] });
     // He-normal kernels times 0.05: each layer passes back about 0.25 (sigmoid′ at 0) × 0.05 × ‖W‖.
     const result = await trained(nodes, { diagnostics: { every: 10, gradients: true, activations: true } }, (m) =>
-      setWeights(m, (name, v) => (name.endsWith('/kernel') && !name.startsWith('logits') ? tf.mul(v, 0.05) : undefined)),
+      setWeights(m, (name, v) =>
+        name.endsWith('/kernel') && !name.startsWith('logits') ? tf.mul(v, 0.05) : undefined,
+      ),
     );
     expect(kinds(result.diagnostics)).toEqual(['vanishing']);
     const layers = result.diagnostics?.flags.map((f) => f.layer);
@@ -79,7 +94,11 @@ describe('diagnostics flags on misbehaving networks (MNIST, compiled engine)', (
   it('a huge learning rate without normalisation: exploding gradients, the first flag (stopOn stops there)', async () => {
     // SGD momentum 0.9 at a constant rate of 20: the global norm goes 0.8 → 9.6 → 973 in three steps.
     // Left to run, the ReLUs then die (dead-relu two checks later): a consequence, so the run stops on the cause.
-    const config = { schedule: { kind: 'constant', lr: 20 }, optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false }, diagnostics: { every: 1, gradients: true, activations: true, stopOn: ['exploding'] } } as const;
+    const config = {
+      schedule: { kind: 'constant', lr: 20 },
+      optimizer: { kind: 'sgd', momentum: 0.9, nesterov: false },
+      diagnostics: { every: 1, gradients: true, activations: true, stopOn: ['exploding'] },
+    } as const;
     const error = await trained(PLAIN_RELU, config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiagnosticsStopError);
     const stop = error as DiagnosticsStopError;
@@ -109,7 +128,10 @@ describe('diagnostics flags on misbehaving networks (MNIST, compiled engine)', (
       { id: 'gap', op: 'gap', inputs: ['b3'] },
       { id: 'logits', op: 'dense', units: 'classes', inputs: ['gap'] },
     ];
-    const result = await trained(nodes, { epochs: 3, diagnostics: { every: 10, gradients: true, activations: true, histograms: true } });
+    const result = await trained(nodes, {
+      epochs: 3,
+      diagnostics: { every: 10, gradients: true, activations: true, histograms: true },
+    });
     expect(result.diagnostics?.flags).toEqual([]);
     expect(result.diagnostics?.checks.length).toBe(3 * 4);
     expect(result.diagnostics?.histograms?.length).toBe(3 * 2 * 19);

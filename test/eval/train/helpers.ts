@@ -30,7 +30,11 @@ export function part(set: ImageSet, from = 0, to = set.count): IndexedImages {
 }
 
 /** conv(filters)-BN-ReLU, then global average pooling and dense logits; `extra` nodes go before the head. */
-export function smallCnn(inputShape: Shape, classes: number, o: { filters?: number; dropout?: number } = {}): ResolvedArch {
+export function smallCnn(
+  inputShape: Shape,
+  classes: number,
+  o: { filters?: number; dropout?: number } = {},
+): ResolvedArch {
   const filters = o.filters ?? 8;
   const nodes: ArchNode[] = [
     { id: 'conv1', op: 'conv', inputs: ['input'], filters, kernel: 3, padding: 'same', bias: false },

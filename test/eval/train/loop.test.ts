@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LayersModel } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../../src/backend/tf.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
-import { DivergedError, lrAt, toStepSchedule, train, type TrainConfig, type TrainData } from '../../../src/eval/train/index.js';
+import {
+  DivergedError,
+  lrAt,
+  toStepSchedule,
+  train,
+  type TrainConfig,
+  type TrainData,
+} from '../../../src/eval/train/index.js';
 import { trainArch } from '../../../src/eval/train-model.js';
 import { part, patternSet, smallCnn } from './helpers.js';
 
@@ -28,7 +35,14 @@ describe('a short fit', () => {
   it('leaks no tensors: the count after model, optimizer and batches are disposed equals the count before', async () => {
     const before = tf.memory().numTensors;
     const m = buildModel(smallCnn(SHAPE, 4, { dropout: 0.3 }), { seed: 3 });
-    const config: TrainConfig = { ...base, optimizer: { kind: 'adamw' }, clipNorm: 1, labelSmoothing: 0.1, test: true, diagnostics: { gradients: true, activations: true } };
+    const config: TrainConfig = {
+      ...base,
+      optimizer: { kind: 'adamw' },
+      clipNorm: 1,
+      labelSmoothing: 0.1,
+      test: true,
+      diagnostics: { gradients: true, activations: true },
+    };
     const result = await train(m, data, config);
     expect(tf.memory().numTensors).toBe(before + m.weights.length);
     m.dispose();
@@ -73,7 +87,8 @@ describe('a short fit', () => {
 describe('determinism', () => {
   const run = (trainSeed: number, initSeed = 7) =>
     train(model(initSeed, smallCnn(SHAPE, 4, { dropout: 0.5 })), data, { ...base, seed: trainSeed, dataFraction: 0.8 });
-  const curve = (r: Awaited<ReturnType<typeof run>>) => r.epochs.flatMap((e) => [e.trainLoss, e.validationLoss, e.trainAccuracy]);
+  const curve = (r: Awaited<ReturnType<typeof run>>) =>
+    r.epochs.flatMap((e) => [e.trainLoss, e.validationLoss, e.trainAccuracy]);
 
   it('same seeds give identical per-epoch losses (dropout and order included)', async () => {
     expect(curve(await run(1))).toEqual(curve(await run(1)));
@@ -98,7 +113,11 @@ describe('determinism', () => {
   it('the augmentation transform gets a per-epoch seeded rng: same seed, same draws', async () => {
     const draws: number[][] = [[], []];
     for (const k of [0, 1]) {
-      await train(model(), { ...data, transform: { train: (_i, _n, _s, rng) => void draws[k]?.push(rng.next()) } }, base);
+      await train(
+        model(),
+        { ...data, transform: { train: (_i, _n, _s, rng) => void draws[k]?.push(rng.next()) } },
+        base,
+      );
     }
     expect(draws[0]).toHaveLength(20);
     expect(draws[0]).toEqual(draws[1]);
@@ -122,7 +141,9 @@ describe('divergence', () => {
 
   it('learning rate 1e6 diverges, and the tensors are still all freed', async () => {
     const before = tf.memory().numTensors;
-    const error = await trainArch(arch, data, { ...base, epochs: 5, schedule: { kind: 'constant', lr: 1e6 } }).catch((e: unknown) => e);
+    const error = await trainArch(arch, data, { ...base, epochs: 5, schedule: { kind: 'constant', lr: 1e6 } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DivergedError);
     expect((error as DivergedError).step).toBeGreaterThan(1);
     expect(tf.memory().numTensors).toBe(before);
@@ -149,7 +170,11 @@ describe('stopping', () => {
   it('progress comes at most every progressIntervalMs, and every epoch ends with onEpoch', async () => {
     const steps: number[] = [];
     const epochs: number[] = [];
-    await train(model(), data, base, { progressIntervalMs: 0, onProgress: (p) => steps.push(p.step), onEpoch: (e) => epochs.push(e.epoch) });
+    await train(model(), data, base, {
+      progressIntervalMs: 0,
+      onProgress: (p) => steps.push(p.step),
+      onEpoch: (e) => epochs.push(e.epoch),
+    });
     expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(epochs).toEqual([1, 2]);
     const throttled: number[] = [];

@@ -27,7 +27,10 @@ describe('softmax cross-entropy from logits', () => {
   // Row 1: logits (1, 2, 3), label 2. log-sum-exp = 3 + ln(1 + e^-1 + e^-2) = 3.4076059644443806,
   // so log p = (−2.4076059644443806, −1.4076059644443806, −0.4076059644443806).
   // Row 2: logits (0, 0, 0), label 0: log p = −ln 3 = −1.0986122886681098 for every class.
-  const logits = [[1, 2, 3], [0, 0, 0]];
+  const logits = [
+    [1, 2, 3],
+    [0, 0, 0],
+  ];
   const labels = [2, 0];
 
   it('without smoothing is the mean of −log p[label]: (0.4076059644443806 + 1.0986122886681098) / 2', () => {
@@ -43,7 +46,15 @@ describe('softmax cross-entropy from logits', () => {
   });
 
   it('counts rows whose arg max is the label', () => {
-    const n = withTensors([[1, 2, 3], [5, 0, 0], [0, 9, 1]], [2, 1, 1], (z, y) => value(() => correctCount(z, y)));
+    const n = withTensors(
+      [
+        [1, 2, 3],
+        [5, 0, 0],
+        [0, 9, 1],
+      ],
+      [2, 1, 1],
+      (z, y) => value(() => correctCount(z, y)),
+    );
     expect(n).toBe(2);
   });
 });

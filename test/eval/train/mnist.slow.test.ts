@@ -15,14 +15,24 @@ async function mnistData(): Promise<{ data: TrainData; shape: readonly number[];
   const stats = channelStats(mnist.train, train.indices);
   const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
   const test = { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) };
-  return { data: { train, validation, test, transform: { train: normalize, eval: normalize } }, shape: mnist.train.shape, classes: mnist.numClasses };
+  return {
+    data: { train, validation, test, transform: { train: normalize, eval: normalize } },
+    shape: mnist.train.shape,
+    classes: mnist.numClasses,
+  };
 }
 
 describe('the trainer on MNIST (real training, native backend)', () => {
   it('reaches the same test accuracy on the compiled and the eager engine, within noise', async () => {
     const { data, shape, classes } = await mnistData();
     const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: shape, classes });
-    const config = { seed: 0, epochs: 1, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } } as const;
+    const config = {
+      seed: 0,
+      epochs: 1,
+      batchSize: 64,
+      test: true,
+      schedule: { kind: 'one-cycle', lrMax: 0.1 },
+    } as const;
     const compiled = await trainArch(arch, data, config);
     const eager = await trainArch(arch, data, { ...config, engine: 'eager' });
     expect(compiled.engine).toEqual({ name: 'compiled' });
@@ -34,29 +44,55 @@ describe('the trainer on MNIST (real training, native backend)', () => {
     expect(Math.abs((compiled.testAccuracy ?? 0) - (eager.testAccuracy ?? 0))).toBeLessThan(0.005);
   });
 
-  it.skipIf(bf16Unsupported() !== undefined)('converges in bf16 as in float32: test accuracy within half a point (the times are printed, not asserted)', async () => {
-    const { data, shape, classes } = await mnistData();
-    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: shape, classes });
-    const config = { seed: 0, epochs: 1, batchSize: 64, test: true, schedule: { kind: 'one-cycle', lrMax: 0.1 } } as const;
-    const fp32 = await trainArch(arch, data, config);
-    const bf16 = await trainArch(arch, data, { ...config, precision: 'bf16' });
-    expect(bf16.engine).toEqual({ name: 'compiled', precision: { used: 'bf16' } });
-    console.log(`MNIST, one epoch: test accuracy fp32 ${((fp32.testAccuracy ?? 0) * 100).toFixed(2)} %, bf16 ${((bf16.testAccuracy ?? 0) * 100).toFixed(2)} %; seconds ${fp32.seconds.toFixed(1)} vs ${bf16.seconds.toFixed(1)}`);
-    expect(bf16.testAccuracy).toBeGreaterThan(0.9);
-    expect(Math.abs((bf16.testAccuracy ?? 0) - (fp32.testAccuracy ?? 0))).toBeLessThan(0.005);
-  });
+  it.skipIf(bf16Unsupported() !== undefined)(
+    'converges in bf16 as in float32: test accuracy within half a point (the times are printed, not asserted)',
+    async () => {
+      const { data, shape, classes } = await mnistData();
+      const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: shape, classes });
+      const config = {
+        seed: 0,
+        epochs: 1,
+        batchSize: 64,
+        test: true,
+        schedule: { kind: 'one-cycle', lrMax: 0.1 },
+      } as const;
+      const fp32 = await trainArch(arch, data, config);
+      const bf16 = await trainArch(arch, data, { ...config, precision: 'bf16' });
+      expect(bf16.engine).toEqual({ name: 'compiled', precision: { used: 'bf16' } });
+      console.log(
+        `MNIST, one epoch: test accuracy fp32 ${((fp32.testAccuracy ?? 0) * 100).toFixed(2)} %, bf16 ${((bf16.testAccuracy ?? 0) * 100).toFixed(2)} %; seconds ${fp32.seconds.toFixed(1)} vs ${bf16.seconds.toFixed(1)}`,
+      );
+      expect(bf16.testAccuracy).toBeGreaterThan(0.9);
+      expect(Math.abs((bf16.testAccuracy ?? 0) - (fp32.testAccuracy ?? 0))).toBeLessThan(0.005);
+    },
+  );
 
   it('trains a small CNN ArchSpec for one epoch on 10,000 images to > 90% validation accuracy, leaking nothing', async () => {
     const tf = loadTf();
     const mnist = await loadDataset('mnist');
-    const { train, validation } = splitTrainValidation(mnist.train, { seed: 0, validationCount: 5_000, subset: 10_000 });
+    const { train, validation } = splitTrainValidation(mnist.train, {
+      seed: 0,
+      validationCount: 5_000,
+      subset: 10_000,
+    });
     const stats = channelStats(mnist.train, train.indices);
     const normalize: BatchTransform = (images, count, shape) => normalizeBatch(images, count, shape, stats);
-    const data: TrainData = { train, validation, test: { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) }, transform: { train: normalize, eval: normalize } };
-    const arch = assertArch({ version: 1, nodes: [...nodes], output: 'logits' }, { inputShape: mnist.train.shape, classes: mnist.numClasses });
+    const data: TrainData = {
+      train,
+      validation,
+      test: { set: mnist.test, indices: Uint32Array.from({ length: 10_000 }, (_, i) => i) },
+      transform: { train: normalize, eval: normalize },
+    };
+    const arch = assertArch(
+      { version: 1, nodes: [...nodes], output: 'logits' },
+      { inputShape: mnist.train.shape, classes: mnist.numClasses },
+    );
     const before = tf.memory().numTensors;
     const result = await trainArch(arch, data, {
-      seed: 0, epochs: 1, batchSize: 64, test: true,
+      seed: 0,
+      epochs: 1,
+      batchSize: 64,
+      test: true,
       optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
       schedule: { kind: 'one-cycle', lrMax: 0.1 },
       diagnostics: { gradients: true, activations: true },

@@ -38,7 +38,11 @@ function runTensor(config: OptimizerConfig, decay: [boolean, boolean] = [true, t
 }
 
 /** The same steps with the float64 reference, weight by weight. */
-function runReference(make: () => (theta: number, grad: number, lr: number) => number, decayOff: (i: number) => boolean = () => false, makeOff?: () => (theta: number, grad: number, lr: number) => number): number[] {
+function runReference(
+  make: () => (theta: number, grad: number, lr: number) => number,
+  decayOff: (i: number) => boolean = () => false,
+  makeOff?: () => (theta: number, grad: number, lr: number) => number,
+): number[] {
   const rules = START.map((_, i) => (decayOff(i) && makeOff ? makeOff() : make()));
   let theta = [...START];
   for (const lr of LRS) {
@@ -57,7 +61,9 @@ describe('SGD', () => {
   it('two Nesterov steps on ½θ² match the hand computation (θ: 1 → 0.81 → 0.5751)', () => {
     const v = tf.variable(tf.tensor1d([1]));
     created.push(v);
-    const opt = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0 }, [{ variable: v, decay: true }]);
+    const opt = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0 }, [
+      { variable: v, decay: true },
+    ]);
     for (let i = 0; i < 2; i++) {
       const g = tf.tensor1d(v.dataSync());
       opt.step([g], 0.1);
@@ -75,12 +81,19 @@ describe('SGD', () => {
     ['momentum, decoupled decay 0.05', { momentum: 0.9, nesterov: false, weightDecay: 0.05, decoupled: true }],
   ];
   it.each(cases)('%s matches the PyTorch reference within 1e-6 over six steps', (_, o) => {
-    expectClose(runTensor({ kind: 'sgd', ...o }), runReference(() => referenceSgd(o)));
+    expectClose(
+      runTensor({ kind: 'sgd', ...o }),
+      runReference(() => referenceSgd(o)),
+    );
   });
 
   it('leaves a weight that does not decay undecayed (and its momentum buffer without λ)', () => {
     const o = { momentum: 0.9, nesterov: true, weightDecay: 0.05, decoupled: false };
-    const expected = runReference(() => referenceSgd(o), (i) => i >= 2, () => referenceSgd({ ...o, weightDecay: 0 }));
+    const expected = runReference(
+      () => referenceSgd(o),
+      (i) => i >= 2,
+      () => referenceSgd({ ...o, weightDecay: 0 }),
+    );
     expectClose(runTensor({ kind: 'sgd', ...o }, [true, false]), expected);
   });
 
@@ -113,14 +126,24 @@ describe('Adam and AdamW', () => {
 
   const base = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
   it('Adam matches the PyTorch reference within 1e-6', () => {
-    expectClose(runTensor({ kind: 'adam', weightDecay: 0 }), runReference(() => referenceAdam({ ...base, weightDecay: 0, decoupled: false })));
+    expectClose(
+      runTensor({ kind: 'adam', weightDecay: 0 }),
+      runReference(() => referenceAdam({ ...base, weightDecay: 0, decoupled: false })),
+    );
   });
   it('Adam with L2 decay 0.1 (λθ added to the gradient) matches the reference', () => {
-    expectClose(runTensor({ kind: 'adam', weightDecay: 0.1 }), runReference(() => referenceAdam({ ...base, weightDecay: 0.1, decoupled: false })));
+    expectClose(
+      runTensor({ kind: 'adam', weightDecay: 0.1 }),
+      runReference(() => referenceAdam({ ...base, weightDecay: 0.1, decoupled: false })),
+    );
   });
   it('AdamW with decoupled decay 0.1, betas (0.8, 0.99), on kernels only, matches the reference', () => {
     const o = { beta1: 0.8, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.1, decoupled: true };
-    const expected = runReference(() => referenceAdam(o), (i) => i < 2, () => referenceAdam({ ...o, weightDecay: 0 }));
+    const expected = runReference(
+      () => referenceAdam(o),
+      (i) => i < 2,
+      () => referenceAdam({ ...o, weightDecay: 0 }),
+    );
     expectClose(runTensor({ kind: 'adamw', beta1: 0.8, beta2: 0.99, weightDecay: 0.1 }, [false, true]), expected);
   });
   it('AdamW and Adam differ once decay is on (decoupled is not L2)', () => {
@@ -132,8 +155,22 @@ describe('Adam and AdamW', () => {
 
 describe('which weights decay', () => {
   it("'kernels': names ending with kernel (conv, depthwise, pointwise, dense), not biases or BatchNorm γ/β", () => {
-    const names = ['c1/kernel', 'c1/pointwise_kernel', 'c1/kernel_1', 'logits/kernel', 'c1/bias', 'bn1/gamma', 'bn1/beta', 'bn1/moving_mean'];
-    expect(names.filter((n) => decays(n, 'kernels'))).toEqual(['c1/kernel', 'c1/pointwise_kernel', 'c1/kernel_1', 'logits/kernel']);
+    const names = [
+      'c1/kernel',
+      'c1/pointwise_kernel',
+      'c1/kernel_1',
+      'logits/kernel',
+      'c1/bias',
+      'bn1/gamma',
+      'bn1/beta',
+      'bn1/moving_mean',
+    ];
+    expect(names.filter((n) => decays(n, 'kernels'))).toEqual([
+      'c1/kernel',
+      'c1/pointwise_kernel',
+      'c1/kernel_1',
+      'logits/kernel',
+    ]);
     expect(names.every((n) => decays(n, 'all'))).toBe(true);
   });
 });

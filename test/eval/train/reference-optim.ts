@@ -20,7 +20,13 @@ export function referenceSgd(o: { momentum: number; nesterov: boolean; weightDec
 }
 
 /** Adam (L2 decay) or AdamW (decoupled decay), bias-corrected as torch.optim.Adam / AdamW. */
-export function referenceAdam(o: { beta1: number; beta2: number; epsilon: number; weightDecay: number; decoupled: boolean }) {
+export function referenceAdam(o: {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  decoupled: boolean;
+}) {
   let m = 0;
   let v = 0;
   let t = 0;

@@ -85,14 +85,49 @@ describe('one-cycle: linear rise over 30%, cosine fall, final fall to lr_min / 1
 
 describe('configs in epochs', () => {
   it('turn warm-up and cycle lengths into whole steps', () => {
-    expect(toStepSchedule({ kind: 'cosine', lrMax: 0.1, warmupEpochs: 1.5, warmupFrom: 'min', lrMin: 0.01, restart: { t0Epochs: 0.5, tMult: 2 } }, 10)).toEqual({
-      kind: 'cosine', lrMax: 0.1, lrMin: 0.01, warmupSteps: 15, warmupStart: 0.01, restart: { t0: 5, tMult: 2 },
+    expect(
+      toStepSchedule(
+        {
+          kind: 'cosine',
+          lrMax: 0.1,
+          warmupEpochs: 1.5,
+          warmupFrom: 'min',
+          lrMin: 0.01,
+          restart: { t0Epochs: 0.5, tMult: 2 },
+        },
+        10,
+      ),
+    ).toEqual({
+      kind: 'cosine',
+      lrMax: 0.1,
+      lrMin: 0.01,
+      warmupSteps: 15,
+      warmupStart: 0.01,
+      restart: { t0: 5, tMult: 2 },
     });
-    expect(toStepSchedule({ kind: 'cosine', lrMax: 0.1 }, 7)).toEqual({ kind: 'cosine', lrMax: 0.1, lrMin: 0, warmupSteps: 0, warmupStart: 0 });
+    expect(toStepSchedule({ kind: 'cosine', lrMax: 0.1 }, 7)).toEqual({
+      kind: 'cosine',
+      lrMax: 0.1,
+      lrMin: 0,
+      warmupSteps: 0,
+      warmupStart: 0,
+    });
   });
 
   it('fill the one-cycle defaults: lr_min = lr_max / 25, 30% rise, 10% final fall', () => {
-    expect(withScheduleDefaults({ kind: 'one-cycle', lrMax: 0.5 })).toEqual({ kind: 'one-cycle', lrMax: 0.5, lrMin: 0.02, riseFraction: 0.3, finalFraction: 0.1 });
-    expect(toStepSchedule({ kind: 'one-cycle', lrMax: 0.5 }, 3)).toEqual({ kind: 'one-cycle', lrMax: 0.5, lrMin: 0.02, rise: 0.3, final: 0.1 });
+    expect(withScheduleDefaults({ kind: 'one-cycle', lrMax: 0.5 })).toEqual({
+      kind: 'one-cycle',
+      lrMax: 0.5,
+      lrMin: 0.02,
+      riseFraction: 0.3,
+      finalFraction: 0.1,
+    });
+    expect(toStepSchedule({ kind: 'one-cycle', lrMax: 0.5 }, 3)).toEqual({
+      kind: 'one-cycle',
+      lrMax: 0.5,
+      lrMin: 0.02,
+      rise: 0.3,
+      final: 0.1,
+    });
   });
 });

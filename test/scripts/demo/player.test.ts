@@ -4,7 +4,16 @@ import { play } from '../../../scripts/demo/player.js';
 import { demoSchedule } from '../../../scripts/demo/schedule.js';
 import { createSpace } from '../../../src/space/spaces/index.js';
 
-const SCRIPT = demoSchedule({ experiment: 'demo', space: createSpace('nb201'), seed: 3, trials: 8, workers: 2, epochs: 2, epochMs: 1000, tickMs: 250 });
+const SCRIPT = demoSchedule({
+  experiment: 'demo',
+  space: createSpace('nb201'),
+  seed: 3,
+  trials: 8,
+  workers: 2,
+  epochs: 2,
+  epochMs: 1000,
+  tickMs: 250,
+});
 
 describe('play', () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
@@ -32,7 +41,14 @@ describe('play', () => {
     expect(events.filter((e) => e.type === 'trial-started')).toHaveLength(startedBefore);
     const cancelled = events.filter((e) => e.type === 'trial-finished' && e.trial.reason === 'cancelled');
     expect(cancelled).toHaveLength(startedBefore);
-    expect(events.filter((e) => e.type === 'stopping').map((e) => (e.type === 'stopping' ? e.why : ''))).toEqual(['q pressed', 'Ctrl-C again']);
-    expect(events[events.length - 1]).toMatchObject({ type: 'experiment-finished', status: 'stopped', counts: { FAILED: startedBefore } });
+    expect(events.filter((e) => e.type === 'stopping').map((e) => (e.type === 'stopping' ? e.why : ''))).toEqual([
+      'q pressed',
+      'Ctrl-C again',
+    ]);
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'experiment-finished',
+      status: 'stopped',
+      counts: { FAILED: startedBefore },
+    });
   });
 });

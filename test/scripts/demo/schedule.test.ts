@@ -4,7 +4,16 @@ import { initialState, reduce } from '../../../src/cli/ui/state.js';
 import { createSpace } from '../../../src/space/spaces/index.js';
 import { HEADER } from '../../cli/ui/fixtures.js';
 
-const OPTIONS: DemoOptions = { experiment: 'demo', space: createSpace('nb201'), seed: 7, trials: 12, workers: 3, epochs: 3, epochMs: 1000, tickMs: 250 };
+const OPTIONS: DemoOptions = {
+  experiment: 'demo',
+  space: createSpace('nb201'),
+  seed: 7,
+  trials: 12,
+  workers: 3,
+  epochs: 3,
+  epochMs: 1000,
+  tickMs: 250,
+};
 
 describe('demoSchedule', () => {
   it('is the same script for the same seed and another for another seed', () => {
@@ -23,6 +32,8 @@ describe('demoSchedule', () => {
     const last = script[script.length - 1]?.event;
     expect(last?.type).toBe('experiment-finished');
     expect(state.done).toBe(12);
-    expect(last?.type === 'experiment-finished' ? last.counts : {}).toEqual(Object.fromEntries(Object.entries(state.counts).filter(([, n]) => n > 0)));
+    expect(last?.type === 'experiment-finished' ? last.counts : {}).toEqual(
+      Object.fromEntries(Object.entries(state.counts).filter(([, n]) => n > 0)),
+    );
   });
 });

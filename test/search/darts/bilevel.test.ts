@@ -2,7 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-node';
 import { loadTf } from '../../../src/backend/tf.js';
 import { BatchBuffer, createOptimizer, decays, type BatchTensors, type Param } from '../../../src/eval/train/index.js';
-import { firstOrderAlphaGrads, gradients, secondOrderAlphaGrads, supernetLoss, type VirtualStep } from '../../../src/search/darts/bilevel.js';
+import {
+  firstOrderAlphaGrads,
+  gradients,
+  secondOrderAlphaGrads,
+  supernetLoss,
+  type VirtualStep,
+} from '../../../src/search/darts/bilevel.js';
 import type { Supernet } from '../../../src/search/darts/supernet.js';
 import type { ArchNode } from '../../../src/core/arch.js';
 import { buildModel } from '../../../src/eval/build/build-model.js';
@@ -16,7 +22,8 @@ const SHAPE = [6, 6, 2] as const;
 function candidate(id: string, input: string, op: 'conv3' | 'conv5' | 'avg' | 'skip' | 'none'): ArchNode[] {
   if (op === 'skip') return [{ id, op: 'identity', inputs: [input] }];
   if (op === 'none') return [{ id, op: 'zero', inputs: [input] }];
-  if (op === 'avg') return [{ id, op: 'avgpool', inputs: [input], kernel: 3, stride: 1, padding: 1, includePad: false }];
+  if (op === 'avg')
+    return [{ id, op: 'avgpool', inputs: [input], kernel: 3, stride: 1, padding: 1, includePad: false }];
   const kernel = op === 'conv3' ? 3 : 5;
   return [
     { id: `${id}.conv`, op: 'conv', inputs: [input], filters: 4, kernel, padding: 'same', bias: false },
@@ -53,19 +60,34 @@ const arch = assertArch(
 );
 const alphas = { cell: tf.tidy(() => tf.variable(tf.zeros([2, OPS.length]))) };
 const model = buildModel(arch, { seed: 7, alphas });
-const relaxation = { cells: [{ name: 'cell', edges: [0, 1].map((e) => ({ id: `e${e}`, from: e, to: e + 1, ops: [...OPS] })) }] };
-const net: Supernet = { model, alphas, relaxation, dispose: () => tf.dispose([alphas.cell, ...model.weights.map((w) => w.read())]) };
-const params: Param[] = net.model.trainableWeights.map((w) => ({ variable: w.read() as Variable, decay: decays(w.originalName, 'kernels') }));
+const relaxation = {
+  cells: [{ name: 'cell', edges: [0, 1].map((e) => ({ id: `e${e}`, from: e, to: e + 1, ops: [...OPS] })) }],
+};
+const net: Supernet = {
+  model,
+  alphas,
+  relaxation,
+  dispose: () => tf.dispose([alphas.cell, ...model.weights.map((w) => w.read())]),
+};
+const params: Param[] = net.model.trainableWeights.map((w) => ({
+  variable: w.read() as Variable,
+  decay: decays(w.originalName, 'kernels'),
+}));
 const alpha = net.alphas.cell as Variable;
 const set = patternSet(32, SHAPE, 3, 'bilevel');
-const batch = (from: number): BatchTensors => new BatchBuffer(SHAPE, 16).next(set, part(set, from, from + 16).indices, 0);
+const batch = (from: number): BatchTensors =>
+  new BatchBuffer(SHAPE, 16).next(set, part(set, from, from + 16).indices, 0);
 const trainBatch = batch(0);
 const valBatch = batch(16);
 // A non-uniform mixture and a non-zero momentum buffer, so every term of the virtual step matters.
 tf.tidy(() => alpha.assign(tf.randomNormal(alpha.shape, 0, 0.7, 'float32', 3)));
 const sgd = createOptimizer({ kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 3e-4 }, params);
 {
-  const { grads } = gradients(net, trainBatch, params.map((p) => p.variable));
+  const { grads } = gradients(
+    net,
+    trainBatch,
+    params.map((p) => p.variable),
+  );
   sgd.step(grads, 0.05);
   tf.dispose(grads);
 }

@@ -36,7 +36,10 @@ function steps(e: DartsEngine) {
     const w = batch(16 * s);
     const a = batch(48 - 16 * (s % 2));
     losses.push(e.alphaStep(w, a, 0.05), e.weightStep(w, 0.05).loss);
-    w.x.dispose(); w.labels.dispose(); a.x.dispose(); a.labels.dispose();
+    w.x.dispose();
+    w.labels.dispose();
+    a.x.dispose();
+    a.labels.dispose();
   }
   return { losses, alphas: e.alphaWeights(), state: e.exportState(1) };
 }
@@ -44,20 +47,22 @@ function steps(e: DartsEngine) {
 describe.each(['first', 'second'] as const)('compiled DARTS, %s order', (order) => {
   const o = checkOptions(dartsOptions, { order, alphaLr: 0.05 }).values as DartsOptions;
 
-  it('takes the eager engine\'s steps: same losses, α and checkpoint', async () => {
+  it("takes the eager engine's steps: same losses, α and checkpoint", async () => {
     const eager = await engine('eager', o);
     const compiled = await engine('compiled', o);
     try {
       const a = steps(eager);
       const b = steps(compiled);
       expect(maxDifference(a.losses, b.losses).rel).toBeLessThan(TOLERANCE);
-      for (const cell of Object.keys(a.alphas)) expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
+      for (const cell of Object.keys(a.alphas))
+        expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
       // α moved away from its initial near-uniform softmax: the comparison is not of untouched values.
       const spread = Math.max(...(b.alphas.cell ?? []).flat()) - Math.min(...(b.alphas.cell ?? []).flat());
       expect(spread).toBeGreaterThan(1e-3);
       const saved = new Map(b.state.arrays.map((x) => [x.name, x.data]));
       expect([...saved.keys()].sort()).toEqual(a.state.arrays.map((x) => x.name).sort());
-      for (const x of a.state.arrays) expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
+      for (const x of a.state.arrays)
+        expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
       expect(b.state.meta).toEqual(a.state.meta);
     } finally {
       eager.dispose();
@@ -72,9 +77,11 @@ describe.each(['first', 'second'] as const)('compiled DARTS, %s order', (order) 
       const a = steps(eager);
       const b = steps(compiled);
       expect(maxDifference(a.losses, b.losses).rel).toBeLessThan(TOLERANCE);
-      for (const cell of Object.keys(a.alphas)) expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
+      for (const cell of Object.keys(a.alphas))
+        expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
       const saved = new Map(b.state.arrays.map((x) => [x.name, x.data]));
-      for (const x of a.state.arrays) expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
+      for (const x of a.state.arrays)
+        expect(maxDifference(x.data, saved.get(x.name) ?? new Float32Array()).rel, x.name).toBeLessThan(TOLERANCE);
     } finally {
       eager.dispose();
       compiled.dispose();
@@ -92,7 +99,8 @@ describe('checkpoints across engines', () => {
       eager.importState(first.state.meta, new Map(first.state.arrays.map((x) => [x.name, x])));
       const a = steps(compiled);
       const b = steps(eager);
-      for (const cell of Object.keys(a.alphas)) expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
+      for (const cell of Object.keys(a.alphas))
+        expect(maxDifference((a.alphas[cell] ?? []).flat(), (b.alphas[cell] ?? []).flat()).rel).toBeLessThan(TOLERANCE);
     } finally {
       eager.dispose();
       compiled.dispose();

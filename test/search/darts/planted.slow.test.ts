@@ -38,7 +38,15 @@ function candidate(op: (typeof OPS)[number], id: string, input: string): ArchNod
     case 'conv_3x3':
     case 'conv_5x5':
       return [
-        { id: `${id}.conv`, op: 'conv', inputs: [input], filters: 8, kernel: op === 'conv_3x3' ? 3 : 5, padding: 'same', bias: false },
+        {
+          id: `${id}.conv`,
+          op: 'conv',
+          inputs: [input],
+          filters: 8,
+          kernel: op === 'conv_3x3' ? 3 : 5,
+          padding: 'same',
+          bias: false,
+        },
         { id, op: 'bn', inputs: [`${id}.conv`], affine: false },
       ];
     case 'avg_pool_3x3':
@@ -80,13 +88,15 @@ const data = { train: part(set, 0, 2000), validation: part(set, 2000, 2400) };
 
 async function search(order: 'first' | 'second', epochs: number): Promise<OneShotEpoch[]> {
   // A larger α learning rate than the paper's 3e-4, so that α moves within a few hundred steps.
-  const options = checkOptions(dartsOptions, { order, epochs, batchSize: 32, alphaLr: 3e-3, lr: 0.05 }).values as DartsOptions;
+  const options = checkOptions(dartsOptions, { order, epochs, batchSize: 32, alphaLr: 3e-3, lr: 0.05 })
+    .values as DartsOptions;
   const records: OneShotEpoch[] = [];
   await runDarts({ space, arch, options, data, seed: 3 }, { onEpoch: async (record) => void records.push(record) });
   return records;
 }
 
-const weightOf = (record: OneShotEpoch | undefined, op: (typeof OPS)[number]): number => record?.weights.cell?.[0]?.[OPS.indexOf(op)] ?? Number.NaN;
+const weightOf = (record: OneShotEpoch | undefined, op: (typeof OPS)[number]): number =>
+  record?.weights.cell?.[0]?.[OPS.indexOf(op)] ?? Number.NaN;
 
 describe('DARTS on a task only a 5×5 convolution can solve', () => {
   it.each([
@@ -99,7 +109,8 @@ describe('DARTS on a task only a 5×5 convolution can solve', () => {
     expect(last?.derived).toBe('conv_5x5');
     // From the uniform 0.2, conv_5x5 gains and leads every other op by a margin.
     expect(weightOf(last, 'conv_5x5')).toBeGreaterThan(0.3);
-    for (const op of OPS.filter((o) => o !== 'conv_5x5')) expect(weightOf(last, 'conv_5x5')).toBeGreaterThan(weightOf(last, op) + 0.05);
+    for (const op of OPS.filter((o) => o !== 'conv_5x5'))
+      expect(weightOf(last, 'conv_5x5')).toBeGreaterThan(weightOf(last, op) + 0.05);
     // The supernet learned the task through that op.
     expect(last?.validationAccuracy).toBeGreaterThan(0.75);
   });

@@ -3,7 +3,13 @@ import { createPruner, type Curve } from '../../../src/search/pruners/index.js';
 
 const curve = (...values: number[]): Curve => values.map((value, i) => ({ step: i + 1, value }));
 /** Five complete curves whose values at epoch 2 are 0.2, 0.4, 0.5, 0.6, 0.8 (median 0.5). */
-const completed = [curve(0.1, 0.2, 0.3), curve(0.3, 0.4, 0.5), curve(0.4, 0.5, 0.6), curve(0.5, 0.6, 0.7), curve(0.7, 0.8, 0.9)];
+const completed = [
+  curve(0.1, 0.2, 0.3),
+  curve(0.3, 0.4, 0.5),
+  curve(0.4, 0.5, 0.6),
+  curve(0.5, 0.6, 0.7),
+  curve(0.7, 0.8, 0.9),
+];
 
 describe('median pruner', () => {
   const median = createPruner('median', { nStartupTrials: 5 });
@@ -16,7 +22,10 @@ describe('median pruner', () => {
   });
 
   it('says why, with the median and the number of trials', () => {
-    expect(median({ direction: 'max', current: curve(0.3, 0.49), completed })).toEqual({ prune: true, why: 'median: best 0.4900 is below 0.5000, the median of 5 complete trials at epoch 2' });
+    expect(median({ direction: 'max', current: curve(0.3, 0.49), completed })).toEqual({
+      prune: true,
+      why: 'median: best 0.4900 is below 0.5000, the median of 5 complete trials at epoch 2',
+    });
   });
 
   it('for min, prunes a best above the median', () => {
@@ -38,7 +47,10 @@ describe('median pruner', () => {
 
   it('keeps a trial no complete trial reached the epoch of, and prunes a NaN curve', () => {
     expect(median({ direction: 'max', current: curve(0, 0, 0, 0), completed }).prune).toBe(false);
-    expect(median({ direction: 'max', current: curve(Number.NaN), completed })).toEqual({ prune: true, why: 'median: no finite value up to epoch 1' });
+    expect(median({ direction: 'max', current: curve(Number.NaN), completed })).toEqual({
+      prune: true,
+      why: 'median: no finite value up to epoch 1',
+    });
   });
 
   it('takes an even number of values as the mean of the middle two', () => {

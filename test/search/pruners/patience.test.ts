@@ -29,6 +29,8 @@ describe('pruner registry', () => {
   it('lists median, percentile and patience, and names the known ones for an unknown name', () => {
     expect(PRUNERS.map((e) => e.name)).toEqual(['median', 'percentile', 'patience']);
     expect(() => findPruner('hyperband')).toThrow('unknown pruner "hyperband"');
-    expect(() => createPruner('median', { nStartup: 3 })).toThrow(/nStartup: unknown option \(known: nStartupTrials, nWarmupSteps, intervalSteps\)/);
+    expect(() => createPruner('median', { nStartup: 3 })).toThrow(
+      /nStartup: unknown option \(known: nStartupTrials, nWarmupSteps, intervalSteps\)/,
+    );
   });
 });

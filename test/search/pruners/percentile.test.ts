@@ -26,10 +26,15 @@ describe('percentile pruner', () => {
   it('percentile 50 decides as the median pruner', () => {
     const p = createPruner('percentile', { percentile: 50, nStartupTrials: 0 });
     const m = createPruner('median', { nStartupTrials: 0 });
-    for (const v of [0.49, 0.5, 0.51]) expect(p({ direction: 'max', current: curve(v), completed }).prune).toBe(m({ direction: 'max', current: curve(v), completed }).prune);
+    for (const v of [0.49, 0.5, 0.51])
+      expect(p({ direction: 'max', current: curve(v), completed }).prune).toBe(
+        m({ direction: 'max', current: curve(v), completed }).prune,
+      );
   });
 
   it('refuses a percentile out of 0..100, naming the option', () => {
-    expect(() => createPruner('percentile', { percentile: 101 })).toThrow(/pruner "percentile" has invalid options[\s\S]*percentile: expected a number in 0\.\.100, got 101/);
+    expect(() => createPruner('percentile', { percentile: 101 })).toThrow(
+      /pruner "percentile" has invalid options[\s\S]*percentile: expected a number in 0\.\.100, got 101/,
+    );
   });
 });

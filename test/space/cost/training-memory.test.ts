@@ -6,13 +6,15 @@ import { chain } from '../helpers.js';
 // input 4×4×1 → conv 3×3 pad 1, 2 filters (18 + 2 bias = 20 params, 9·2·16 = 288 MACs, 32 out) → ReLU (32)
 // → flatten (a view) → dense 3 (96 + 3 = 99 params, 96 MACs): 119 trainable, 384 MACs;
 // stored activations 16 + 32 + 32 + 3 = 83 per sample; peak inference 64 (the ReLU step holds conv and ReLU)
-const tiny = assertArch(chain(
-  [4, 4, 1],
-  { id: 'c', op: 'conv', filters: 2, kernel: 3, padding: 1 },
-  { id: 'r', op: 'act', fn: 'relu' },
-  { id: 'f', op: 'flatten' },
-  { id: 'fc', op: 'dense', units: 3 },
-));
+const tiny = assertArch(
+  chain(
+    [4, 4, 1],
+    { id: 'c', op: 'conv', filters: 2, kernel: 3, padding: 1 },
+    { id: 'r', op: 'act', fn: 'relu' },
+    { id: 'f', op: 'flatten' },
+    { id: 'fc', op: 'dense', units: 3 },
+  ),
+);
 const at = (o: Omit<CostOptions, 'batch'>) => costOf(tiny, { batch: 2, ...o });
 
 describe('training memory of a hand-counted network', () => {
@@ -23,7 +25,13 @@ describe('training memory of a hand-counted network', () => {
   });
 
   it('fp32: 4 bytes each; optimizer state by slots (sgd 0, momentum 1 by default, adam 2, adamw 2)', () => {
-    const base = { weights: 476, lowPrecisionWeights: 0, gradients: 476, trainActivations: 83 * 2 * 4, inferenceActivations: 64 * 4 };
+    const base = {
+      weights: 476,
+      lowPrecisionWeights: 0,
+      gradients: 476,
+      trainActivations: 83 * 2 * 4,
+      inferenceActivations: 64 * 4,
+    };
     expect(at({ optimizer: 'sgd' }).memory).toEqual({ ...base, optimizerState: 0, trainTotal: 476 + 476 + 664 });
     expect(at({}).memory).toEqual({ ...base, optimizerState: 476, trainTotal: 3 * 476 + 664 });
     expect(at({ optimizer: 'adam' }).memory).toEqual({ ...base, optimizerState: 952, trainTotal: 4 * 476 + 664 });
@@ -32,14 +40,28 @@ describe('training memory of a hand-counted network', () => {
   });
 
   it('bf16 and fp16 mixed: float32 master weights, gradients and state; a 2-byte weight copy; 2-byte activations', () => {
-    const mixed = { weights: 476, lowPrecisionWeights: 238, gradients: 476, optimizerState: 952, trainActivations: 83 * 2 * 2, inferenceActivations: 64 * 2 };
-    expect(at({ optimizer: 'adam', precision: 'bf16' }).memory).toEqual({ ...mixed, trainTotal: 476 + 238 + 476 + 952 + 332 });
-    expect(at({ optimizer: 'adam', precision: 'fp16' }).memory).toEqual(at({ optimizer: 'adam', precision: 'bf16' }).memory);
+    const mixed = {
+      weights: 476,
+      lowPrecisionWeights: 238,
+      gradients: 476,
+      optimizerState: 952,
+      trainActivations: 83 * 2 * 2,
+      inferenceActivations: 64 * 2,
+    };
+    expect(at({ optimizer: 'adam', precision: 'bf16' }).memory).toEqual({
+      ...mixed,
+      trainTotal: 476 + 238 + 476 + 952 + 332,
+    });
+    expect(at({ optimizer: 'adam', precision: 'fp16' }).memory).toEqual(
+      at({ optimizer: 'adam', precision: 'bf16' }).memory,
+    );
     expect(at({ precision: 'bf16' }).layers.map((l) => l.activationBytes)).toEqual([16 * 4, 32 * 4, 32 * 4, 0, 3 * 4]);
   });
 
   it('BatchNorm moving statistics stay float32 and get no compute copy', () => {
-    const bn = assertArch(chain([4, 4, 1], { id: 'c', op: 'conv', filters: 2, kernel: 1, bias: false }, { id: 'n', op: 'bn' }));
+    const bn = assertArch(
+      chain([4, 4, 1], { id: 'c', op: 'conv', filters: 2, kernel: 1, bias: false }, { id: 'n', op: 'bn' }),
+    );
     const m = costOf(bn, { batch: 1, precision: 'bf16', optimizer: 'sgd' }).memory;
     // conv 2 + BN γ, β 4 trainable; BN mean, variance 4 non-trainable
     expect(m.weights).toBe((6 + 4) * 4);
@@ -59,8 +81,20 @@ describe('training memory of a hand-counted network', () => {
 
   it('checkpointing recomputes every segment: one more forward pass, +1/3 of a training step', () => {
     expect(at({}).checkpointing).toBeUndefined();
-    expect(at({ segments: 'sqrt' }).checkpointing).toEqual({ spec: 'sqrt', segments: 2, keptElements: 48, largestSegmentElements: 32, recomputeMacs: 384, computeOverhead: 1 / 3 });
-    expect(at({ segments: 9 }).checkpointing).toMatchObject({ spec: 9, segments: 3, keptElements: 80, largestSegmentElements: 3 });
+    expect(at({ segments: 'sqrt' }).checkpointing).toEqual({
+      spec: 'sqrt',
+      segments: 2,
+      keptElements: 48,
+      largestSegmentElements: 32,
+      recomputeMacs: 384,
+      computeOverhead: 1 / 3,
+    });
+    expect(at({ segments: 9 }).checkpointing).toMatchObject({
+      spec: 9,
+      segments: 3,
+      keptElements: 80,
+      largestSegmentElements: 3,
+    });
   });
 });
 
@@ -74,7 +108,11 @@ describe('optimizerName: the resolved training optimizer as the cost model names
 
   it('the default training optimizer (SGD, Nesterov momentum 0.9) is momentum', () => {
     expect(optimizerName(resolveTrainConfig({ seed: 0 }).optimizer)).toBe('momentum');
-    expect(optimizerName(resolveTrainConfig({ seed: 0, optimizer: { kind: 'sgd', momentum: 0, nesterov: false } }).optimizer)).toBe('sgd');
+    expect(
+      optimizerName(
+        resolveTrainConfig({ seed: 0, optimizer: { kind: 'sgd', momentum: 0, nesterov: false } }).optimizer,
+      ),
+    ).toBe('sgd');
     expect(optimizerName(resolveTrainConfig({ seed: 0, optimizer: { kind: 'adamw' } }).optimizer)).toBe('adamw');
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { archKey, assertArch } from '../../../src/space/index.js';
 import { blockTotals, chain } from '../helpers.js';
 
-const totals = (inputShape: number[], node: Parameters<typeof chain>[1], before: Parameters<typeof chain>[1][] = []) => {
+const totals = (
+  inputShape: number[],
+  node: Parameters<typeof chain>[1],
+  before: Parameters<typeof chain>[1][] = [],
+) => {
   const arch = assertArch(chain(inputShape, ...before, node));
   return { arch, ...blockTotals(arch, node.id), shape: arch.nodes.find((n) => n.id === node.id)?.shape };
 };
@@ -69,7 +73,21 @@ describe('attention on a residual branch', () => {
     const t = totals([8, 8, 64], { id: 'b', op: 'basic', filters: 64, attention: 'se' });
     expect(t.trainable - plain.trainable).toBe(se(64, 16));
     expect(t.macs - plain.macs).toBe(2 * 64 * 4);
-    expect(t.ops).toEqual(['conv', 'bn', 'act', 'conv', 'bn', 'gap', 'dense', 'act', 'dense', 'act', 'mul', 'add', 'act']);
+    expect(t.ops).toEqual([
+      'conv',
+      'bn',
+      'act',
+      'conv',
+      'bn',
+      'gap',
+      'dense',
+      'act',
+      'dense',
+      'act',
+      'mul',
+      'add',
+      'act',
+    ]);
     const node = (id: string) => t.arch.nodes.find((n) => n.id === id)?.node;
     expect(node('b/se/squeeze')?.inputs).toEqual(['b/bn2']);
     expect(node('b/add')?.inputs).toEqual(['b/se', 'input']);
@@ -77,7 +95,14 @@ describe('attention on a residual branch', () => {
 
   it('bottleneck + CBAM (Woo et al. Fig. 3) with ratio 8, before the projected shortcut is added', () => {
     const plain = totals([8, 8, 64], { id: 'b', op: 'bottleneck', filters: 128, stride: 2 });
-    const t = totals([8, 8, 64], { id: 'b', op: 'bottleneck', filters: 128, stride: 2, attention: 'cbam', attentionRatio: 8 });
+    const t = totals([8, 8, 64], {
+      id: 'b',
+      op: 'bottleneck',
+      filters: 128,
+      stride: 2,
+      attention: 'cbam',
+      attentionRatio: 8,
+    });
     // Shared MLP 128 → 16 → 128 with biases, 7×7 conv on two maps, BN on one channel.
     expect(t.trainable - plain.trainable).toBe(se(128, 8) + 98 + 2);
     expect(t.nonTrainable - plain.nonTrainable).toBe(2);
@@ -95,7 +120,10 @@ describe('attention on a residual branch', () => {
   });
 
   it('attention "none" is the block without a module (one key)', () => {
-    const key = (attention?: 'none') => archKey(chain([8, 8, 16], { id: 'b', op: 'basic', filters: 16, ...(attention === undefined ? {} : { attention }) }));
+    const key = (attention?: 'none') =>
+      archKey(
+        chain([8, 8, 16], { id: 'b', op: 'basic', filters: 16, ...(attention === undefined ? {} : { attention }) }),
+      );
     expect(key('none')).toBe(key());
   });
 });
@@ -128,7 +156,10 @@ describe('feature-pyramid fusion', () => {
   ] as const;
 
   it('lateral 1×1, top-down upsample + add, 3×3 smoothing; one output per level', () => {
-    const spec = { ...chain([16, 16, 32], ...pyramid, { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'] }), output: ['fpn', 'fpn/out1', 'fpn/out2'] };
+    const spec = {
+      ...chain([16, 16, 32], ...pyramid, { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'] }),
+      output: ['fpn', 'fpn/out1', 'fpn/out2'],
+    };
     const arch = assertArch(spec);
     const t = { arch, ...blockTotals(arch, 'fpn') };
     expect(t.trainable).toBe((32 + 1) * 16 + (64 + 1) * 16 + (128 + 1) * 16 + 3 * (9 * 16 * 16 + 16));
@@ -160,12 +191,25 @@ describe('feature-pyramid fusion', () => {
     expect(node('fpn/bu1')?.node.inputs).toEqual(['fpn/down0_relu', 'fpn/smooth1']);
     expect(node('fpn/down1')?.node.inputs).toEqual(['fpn/out1']);
     expect(node('fpn/out2')?.node).toMatchObject({ op: 'act', fn: 'relu', inputs: ['fpn/bu2_conv'] });
-    expect(['fpn', 'fpn/out1', 'fpn/out2'].map((id) => node(id)?.shape)).toEqual([[16, 16, 16], [8, 8, 16], [4, 4, 16]]);
+    expect(['fpn', 'fpn/out1', 'fpn/out2'].map((id) => node(id)?.shape)).toEqual([
+      [16, 16, 16],
+      [8, 8, 16],
+      [4, 4, 16],
+    ]);
     expect(both.ops.filter((op) => op === 'act')).toHaveLength(4);
   });
 
   it('the default path is top-down (specs written before the option keep their meaning)', () => {
-    const spec = (path?: 'top-down') => ({ ...chain([16, 16, 32], ...pyramid, { id: 'fpn', op: 'fpn', filters: 16, inputs: ['input', 'c3', 'c4'], ...(path === undefined ? {} : { path }) }), output: ['fpn', 'fpn/out1', 'fpn/out2'] });
+    const spec = (path?: 'top-down') => ({
+      ...chain([16, 16, 32], ...pyramid, {
+        id: 'fpn',
+        op: 'fpn',
+        filters: 16,
+        inputs: ['input', 'c3', 'c4'],
+        ...(path === undefined ? {} : { path }),
+      }),
+      output: ['fpn', 'fpn/out1', 'fpn/out2'],
+    });
     expect(archKey(spec())).toBe(archKey(spec('top-down')));
     expect(assertArch(spec()).nodes.map((n) => n.id)).toEqual(assertArch(spec('top-down')).nodes.map((n) => n.id));
   });

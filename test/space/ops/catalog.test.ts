@@ -6,9 +6,12 @@ describe('op catalog', () => {
     const list = listOps();
     expect(list.map((o) => o.name)).toEqual(Object.keys(ops));
     for (const o of list) expect(o.summary.length).toBeGreaterThan(10);
-    expect(list.filter((o) => o.kind === 'block').map((o) => o.name).sort()).toEqual(
-      ['basic', 'bottleneck', 'cbam', 'factorized_reduce', 'fpn', 'inverted_residual', 'se'],
-    );
+    expect(
+      list
+        .filter((o) => o.kind === 'block')
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(['basic', 'bottleneck', 'cbam', 'factorized_reduce', 'fpn', 'inverted_residual', 'se']);
   });
 
   it('every attribute default passes its own check', () => {

@@ -3,7 +3,9 @@ import { resolveOne } from '../helpers.js';
 
 describe('pooling', () => {
   it('max pool 3×3 /2 padding 1 on 112 → 56 (torchvision ResNet); stride defaults to the kernel', () => {
-    expect(resolveOne([112, 112, 64], { id: 'p', op: 'maxpool', kernel: 3, stride: 2, padding: 1 }).node.shape).toEqual([56, 56, 64]);
+    expect(resolveOne([112, 112, 64], { id: 'p', op: 'maxpool', kernel: 3, stride: 2, padding: 1 }).node.shape).toEqual(
+      [56, 56, 64],
+    );
     expect(resolveOne([7, 7, 2], { id: 'p', op: 'avgpool', kernel: 2 }).node.shape).toEqual([3, 3, 2]);
   });
 
@@ -43,9 +45,13 @@ describe('bn, activations, dropout, dense', () => {
 
 describe('merge and structure', () => {
   it('concat sums channels; add keeps the shape', () => {
-    const cat = resolveOne([4, 4, 3], { id: 'cat', op: 'concat', inputs: ['input', 'c'] }, [{ id: 'c', op: 'conv', filters: 5, kernel: 1 }]);
+    const cat = resolveOne([4, 4, 3], { id: 'cat', op: 'concat', inputs: ['input', 'c'] }, [
+      { id: 'c', op: 'conv', filters: 5, kernel: 1 },
+    ]);
     expect(cat.node.shape).toEqual([4, 4, 8]);
-    const sum = resolveOne([4, 4, 3], { id: 's', op: 'add', inputs: ['input', 'c'] }, [{ id: 'c', op: 'conv', filters: 3, kernel: 1 }]);
+    const sum = resolveOne([4, 4, 3], { id: 's', op: 'add', inputs: ['input', 'c'] }, [
+      { id: 'c', op: 'conv', filters: 3, kernel: 1 },
+    ]);
     expect(sum.node.shape).toEqual([4, 4, 3]);
     expect(sum.node.otherOps).toBe(48);
   });
@@ -58,7 +64,16 @@ describe('merge and structure', () => {
   it('zero subsamples by its stride; identity is a view; crop and upsample resize', () => {
     expect(resolveOne([7, 8, 3], { id: 'z', op: 'zero', stride: 2 }).node.shape).toEqual([4, 4, 3]);
     expect(resolveOne([7, 8, 3], { id: 'i', op: 'identity' }).node.alias).toBe(true);
-    expect(resolveOne([7, 8, 3], { id: 'c', op: 'crop', crop: [[1, 0], [2, 1]] }).node.shape).toEqual([6, 5, 3]);
+    expect(
+      resolveOne([7, 8, 3], {
+        id: 'c',
+        op: 'crop',
+        crop: [
+          [1, 0],
+          [2, 1],
+        ],
+      }).node.shape,
+    ).toEqual([6, 5, 3]);
     expect(resolveOne([7, 8, 3], { id: 'u', op: 'upsample', scale: [2, 3] }).node.shape).toEqual([14, 24, 3]);
   });
 });

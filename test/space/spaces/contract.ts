@@ -32,7 +32,11 @@ export function reverseKeys(value: Json): Json {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
   const obj = value as { readonly [key: string]: Json };
-  return Object.fromEntries(Object.keys(obj).reverse().map((k) => [k, reverseKeys(obj[k] as Json)]));
+  return Object.fromEntries(
+    Object.keys(obj)
+      .reverse()
+      .map((k) => [k, reverseKeys(obj[k] as Json)]),
+  );
 }
 
 type Path = readonly (string | number)[];
@@ -72,8 +76,13 @@ export function corruptions(sample: Json): { where: string; value: Json }[] {
 function expectLabelled(issues: readonly SampleIssue[], what: string): void {
   expect(issues.length, `validate(${what}) found no issue`).toBeGreaterThan(0);
   for (const issue of issues) {
-    expect(typeof issue.path === 'string' && issue.path.length > 0, `issue without a path for ${what}: ${JSON.stringify(issue)}`).toBe(true);
-    expect(typeof issue.message === 'string' && issue.message.length > 0, `issue without a message for ${what}`).toBe(true);
+    expect(
+      typeof issue.path === 'string' && issue.path.length > 0,
+      `issue without a path for ${what}: ${JSON.stringify(issue)}`,
+    ).toBe(true);
+    expect(typeof issue.message === 'string' && issue.message.length > 0, `issue without a message for ${what}`).toBe(
+      true,
+    );
   }
 }
 
@@ -85,7 +94,11 @@ const differingPositions = (a: readonly number[], b: readonly number[]): number 
  * canonical*, *One seed*, *One contract suite per interface*): seeded fast-check properties over
  * sample, mutate, neighbours, crossover, encode/decode, freeze, key, format/parse, validate, size.
  */
-export function describeSpaceContract<S extends Json>(name: string, make: () => SearchSpace<S>, opts: ContractOptions = {}): void {
+export function describeSpaceContract<S extends Json>(
+  name: string,
+  make: () => SearchSpace<S>,
+  opts: ContractOptions = {},
+): void {
   const numRuns = opts.numRuns ?? 100;
   const run = { ...FC, numRuns };
   const resolveOpts = { inputShape: opts.inputShape ?? [32, 32, 3], classes: opts.classes ?? 10 };
@@ -101,11 +114,14 @@ export function describeSpaceContract<S extends Json>(name: string, make: () => 
     });
 
     it('sample() is always valid and encodes to one index per dimension', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const s = draw(seed);
-        expect(space().validate(s)).toEqual([]);
-        expect(space().encode(s).length).toBe(space().dimensions().length);
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const s = draw(seed);
+          expect(space().validate(s)).toEqual([]);
+          expect(space().encode(s).length).toBe(space().dimensions().length);
+        }),
+        run,
+      );
     });
 
     it('same seed gives the same samples; another seed, other samples', () => {
@@ -113,101 +129,139 @@ export function describeSpaceContract<S extends Json>(name: string, make: () => 
         const rng = new Rng(seed);
         return Array.from({ length: 8 }, () => space().key(space().sample(rng))).join('\n');
       };
-      fc.assert(fc.property(fc.integer(), fc.integer(), (a, b) => {
-        fc.pre(a !== b);
-        expect(keys(a)).toBe(keys(a));
-        expect(keys(a)).not.toBe(keys(b));
-      }), run);
+      fc.assert(
+        fc.property(fc.integer(), fc.integer(), (a, b) => {
+          fc.pre(a !== b);
+          expect(keys(a)).toBe(keys(a));
+          expect(keys(a)).not.toBe(keys(b));
+        }),
+        run,
+      );
     });
 
     it('mutate() stays valid and changes the key', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const rng = new Rng(seed);
-        const s = space().sample(rng);
-        const m = space().mutate(s, rng);
-        expect(space().validate(m)).toEqual([]);
-        expect(space().key(m)).not.toBe(space().key(s));
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const rng = new Rng(seed);
+          const s = space().sample(rng);
+          const m = space().mutate(s, rng);
+          expect(space().validate(m)).toEqual([]);
+          expect(space().key(m)).not.toBe(space().key(s));
+        }),
+        run,
+      );
     });
 
     it('neighbours() are valid and each differs in exactly one decision', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const s = draw(seed);
-        const base = space().encode(s);
-        const ns = space().neighbours(s);
-        if (space().size() > 1n) expect(ns.length).toBeGreaterThan(0);
-        for (const n of ns) {
-          expect(space().validate(n)).toEqual([]);
-          expect(differingPositions(space().encode(n), base)).toBe(1);
-        }
-      }), { ...run, numRuns: Math.max(1, Math.ceil(numRuns / 4)) });
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const s = draw(seed);
+          const base = space().encode(s);
+          const ns = space().neighbours(s);
+          if (space().size() > 1n) expect(ns.length).toBeGreaterThan(0);
+          for (const n of ns) {
+            expect(space().validate(n)).toEqual([]);
+            expect(differingPositions(space().encode(n), base)).toBe(1);
+          }
+        }),
+        { ...run, numRuns: Math.max(1, Math.ceil(numRuns / 4)) },
+      );
     });
 
     it('crossover() (when offered) gives valid children', () => {
       const cross = space().crossover?.bind(space());
       if (cross === undefined) return;
-      fc.assert(fc.property(seedArb, seedArb, (a, b) => {
-        const child = cross(draw(a), draw(b), new Rng(`${String(a)}/${String(b)}`));
-        expect(space().validate(child)).toEqual([]);
-      }), run);
+      fc.assert(
+        fc.property(seedArb, seedArb, (a, b) => {
+          const child = cross(draw(a), draw(b), new Rng(`${String(a)}/${String(b)}`));
+          expect(space().validate(child)).toEqual([]);
+        }),
+        run,
+      );
     });
 
     it('decode(encode(s)) keeps the key; encode(decode(i)) = i for valid index vectors', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const s = draw(seed);
-        const i = space().encode(s);
-        expect(space().key(space().decode(i))).toBe(space().key(s));
-        expect(space().encode(space().decode(i))).toEqual(i);
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const s = draw(seed);
+          const i = space().encode(s);
+          expect(space().key(space().decode(i))).toBe(space().key(s));
+          expect(space().encode(space().decode(i))).toEqual(i);
+        }),
+        run,
+      );
       const dims = space().dimensions();
       const vector = fc.tuple(...dims.map((d) => fc.nat(d.choices.length - 1)));
       let valid = 0;
-      fc.assert(fc.property(vector, (i) => {
-        let s: S;
-        try {
-          s = space().decode(i);
-        } catch {
-          return;
-        }
-        if (space().validate(s).length > 0) return;
-        valid++;
-        expect(space().encode(s)).toEqual(i);
-      }), run);
+      fc.assert(
+        fc.property(vector, (i) => {
+          let s: S;
+          try {
+            s = space().decode(i);
+          } catch {
+            return;
+          }
+          if (space().validate(s).length > 0) return;
+          valid++;
+          expect(space().encode(s)).toEqual(i);
+        }),
+        run,
+      );
       expect(valid, 'no random in-range index vector decoded to a valid sample').toBeGreaterThan(0);
     });
 
     it('freeze() never throws on a valid sample and gives a resolvable architecture', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const arch = assertArch(space().freeze(draw(seed)), resolveOpts);
-        expect(arch.nodes.length).toBeGreaterThan(0);
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const arch = assertArch(space().freeze(draw(seed)), resolveOpts);
+          expect(arch.nodes.length).toBeGreaterThan(0);
+        }),
+        run,
+      );
     });
 
     it('key() ignores object key order at every depth and is a string', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const s = draw(seed);
-        const k = space().key(s);
-        expect(typeof k).toBe('string');
-        expect(space().key(reverseKeys(s) as S)).toBe(k);
-        expect(space().key(JSON.parse(JSON.stringify(s)) as S)).toBe(k);
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const s = draw(seed);
+          const k = space().key(s);
+          expect(typeof k).toBe('string');
+          expect(space().key(reverseKeys(s) as S)).toBe(k);
+          expect(space().key(JSON.parse(JSON.stringify(s)) as S)).toBe(k);
+        }),
+        run,
+      );
     });
 
     it('parse(format(s)) is the same sample (key, format and frozen architecture)', () => {
-      fc.assert(fc.property(seedArb, (seed) => {
-        const s = draw(seed);
-        const text = space().format(s);
-        const back = space().parse(text);
-        expect(space().validate(back)).toEqual([]);
-        expect(space().key(back)).toBe(space().key(s));
-        expect(space().format(back)).toBe(text);
-        expect(archKey(space().freeze(back))).toBe(archKey(space().freeze(s)));
-      }), run);
+      fc.assert(
+        fc.property(seedArb, (seed) => {
+          const s = draw(seed);
+          const text = space().format(s);
+          const back = space().parse(text);
+          expect(space().validate(back)).toEqual([]);
+          expect(space().key(back)).toBe(space().key(s));
+          expect(space().format(back)).toBe(text);
+          expect(archKey(space().freeze(back))).toBe(archKey(space().freeze(s)));
+        }),
+        run,
+      );
     });
 
     it('validate() returns labelled issues for garbage, never throws', () => {
       const s = draw('contract-garbage');
-      const garbage: unknown[] = [null, undefined, {}, [], 42, 'text', true, [[]], { sample: s }, ...(opts.garbage ?? [])];
+      const garbage: unknown[] = [
+        null,
+        undefined,
+        {},
+        [],
+        42,
+        'text',
+        true,
+        [[]],
+        { sample: s },
+        ...(opts.garbage ?? []),
+      ];
       garbage.forEach((g, i) => expectLabelled(space().validate(g), `garbage[${i}] ${JSON.stringify(g)}`));
       if (opts.corrupt === false) return;
       const cases = corruptions(s);

@@ -25,23 +25,45 @@ export interface StepResult {
  * Slow-tier half of the space kit: freezes `sample`, builds it on the native backend, and trains one
  * SGD step (softmax cross-entropy on the logits) on seeded random data (batch 4), disposing everything it made.
  */
-export async function trainOneStep(space: SearchSpace, sample: Parameters<SearchSpace['freeze']>[0], inputShape: Shape = [32, 32, 3], classes = 10): Promise<StepResult> {
+export async function trainOneStep(
+  space: SearchSpace,
+  sample: Parameters<SearchSpace['freeze']>[0],
+  inputShape: Shape = [32, 32, 3],
+  classes = 10,
+): Promise<StepResult> {
   const tf = loadTf();
   const arch = assertArch(space.freeze(sample), { inputShape, classes });
   const cost = costOf(arch, { batch: 4 });
   const before = tf.memory().numTensors;
   const model = buildModel(arch, { seed: 1 });
   const rng = new Rng('train-step');
-  const xs = tf.tensor(Float32Array.from({ length: 4 * inputShape.reduce((a, b) => a * b, 1) }, () => rng.normal()), [4, ...inputShape]);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3].map((i) => i % classes), 'int32'), classes));
+  const xs = tf.tensor(
+    Float32Array.from({ length: 4 * inputShape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    [4, ...inputShape],
+  );
+  const ys = tf.tidy(() =>
+    tf.oneHot(
+      tf.tensor1d(
+        [0, 1, 2, 3].map((i) => i % classes),
+        'int32',
+      ),
+      classes,
+    ),
+  );
   let step: Omit<StepResult, 'leakedTensors'>;
   try {
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: (yTrue, logits) => tf.losses.softmaxCrossEntropy(yTrue, logits) });
+    model.compile({
+      optimizer: tf.train.sgd(0.1),
+      loss: (yTrue, logits) => tf.losses.softmaxCrossEntropy(yTrue, logits),
+    });
     const weightsBefore = model.trainableWeights.map((w) => Float32Array.from(w.read().dataSync()));
     const loss = (await model.trainOnBatch(xs, ys)) as number;
     const maxWeightChange = model.trainableWeights.reduce((m, w, i) => {
       const was = weightsBefore[i] as Float32Array;
-      return Float32Array.from(w.read().dataSync()).reduce((mm, v, j) => Math.max(mm, Math.abs(v - (was[j] as number))), m);
+      return Float32Array.from(w.read().dataSync()).reduce(
+        (mm, v, j) => Math.max(mm, Math.abs(v - (was[j] as number))),
+        m,
+      );
     }, 0);
     step = {
       loss,

@@ -47,15 +47,30 @@ export interface BenchResult {
 }
 
 /** Table trials carry no cost figures (the bench optimises a table column only). */
-const NO_COST: TrialCost = { params: 0, paramsTotal: 0, macs: 0, trainMemoryBytes: 0, inferenceMemoryBytes: 0, estimatedLatencyMs: 0 };
+const NO_COST: TrialCost = {
+  params: 0,
+  paramsTotal: 0,
+  macs: 0,
+  trainMemoryBytes: 0,
+  inferenceMemoryBytes: 0,
+  estimatedLatencyMs: 0,
+};
 
 /**
  * One search against the table, in process (a tight ask/tell loop, no SQLite, one trial at a time):
  * per evaluation, the best metric value so far (NaN before the first success). Stops early when the
  * strategy is done.
  */
-export function benchRun(o: Omit<BenchOptions, 'runs' | 'evals' | 'onRun'>, evaluations: number, seed: string): number[] {
-  const strategy = createStrategy(o.strategy, { space: o.space, rng: new Rng(seed), objectives: [{ metric: o.metric, direction: 'max' }] }, o.options ?? {});
+export function benchRun(
+  o: Omit<BenchOptions, 'runs' | 'evals' | 'onRun'>,
+  evaluations: number,
+  seed: string,
+): number[] {
+  const strategy = createStrategy(
+    o.strategy,
+    { space: o.space, rng: new Rng(seed), objectives: [{ metric: o.metric, direction: 'max' }] },
+    o.options ?? {},
+  );
   const trials: Trial[] = [];
   const best: number[] = [];
   let top = Number.NaN;
@@ -87,8 +102,10 @@ function lookUp(o: Pick<BenchOptions, 'space' | 'table'>, n: number, sample: Jso
 
 /** Runs the strategy R times (run r seeded `${seed}/run-${r}`) and reports each N's mean best, spread and optimum rate. */
 export function benchStrategy(o: BenchOptions): BenchResult {
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new OptionsError(`runs: expected a positive integer, got ${o.runs}`);
-  if (o.evals.length === 0 || o.evals.some((n) => !Number.isInteger(n) || n < 1)) throw new OptionsError(`evals: expected positive integers, got ${o.evals.join(',')}`);
+  if (!Number.isInteger(o.runs) || o.runs < 1)
+    throw new OptionsError(`runs: expected a positive integer, got ${o.runs}`);
+  if (o.evals.length === 0 || o.evals.some((n) => !Number.isInteger(n) || n < 1))
+    throw new OptionsError(`evals: expected positive integers, got ${o.evals.join(',')}`);
   const started = performance.now();
   const max = o.table.max(o.metric);
   const seed = o.seed ?? 0;
@@ -106,7 +123,15 @@ export function benchStrategy(o: BenchOptions): BenchResult {
     results[String(n)] = { mean, std, optimum_rate: values.filter((v) => v === max).length / values.length };
   }
   return {
-    strategy: o.strategy, options: o.options ?? {}, space: o.space.id, table: o.table.source, metric: o.metric, max,
-    runs: o.runs, seed, results, seconds: (performance.now() - started) / 1000,
+    strategy: o.strategy,
+    options: o.options ?? {},
+    space: o.space.id,
+    table: o.table.source,
+    metric: o.metric,
+    max,
+    runs: o.runs,
+    seed,
+    results,
+    seconds: (performance.now() - started) / 1000,
   };
 }

@@ -14,7 +14,17 @@ function parseSeed(value: string): number | string {
   return /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
-type Flags = { space: string; table: string; metric: string; strategy: string; options?: Record<string, unknown>; runs: number; evals: number[]; seed: number | string; json?: boolean };
+type Flags = {
+  space: string;
+  table: string;
+  metric: string;
+  strategy: string;
+  options?: Record<string, unknown>;
+  runs: number;
+  evals: number[];
+  seed: number | string;
+  json?: boolean;
+};
 
 /** The result as aligned text lines. */
 function benchLines(r: BenchResult): string[] {
@@ -22,7 +32,10 @@ function benchLines(r: BenchResult): string[] {
   return [
     `${r.strategy} ${JSON.stringify(r.options)} on ${r.space}: ${r.runs} runs (seed ${r.seed}), maximising ${r.metric} of ${r.table} (max ${r.max})`,
     `${pad('evals', 7)} ${pad('mean best', 11)} ${pad('std', 8)} ${pad('optimum', 8)}`,
-    ...Object.entries(r.results).map(([n, f]) => `${pad(n, 7)} ${pad(f.mean.toFixed(3), 11)} ${pad(f.std.toFixed(3), 8)} ${pad(`${(100 * f.optimum_rate).toFixed(1)}%`, 8)}`),
+    ...Object.entries(r.results).map(
+      ([n, f]) =>
+        `${pad(n, 7)} ${pad(f.mean.toFixed(3), 11)} ${pad(f.std.toFixed(3), 8)} ${pad(`${(100 * f.optimum_rate).toFixed(1)}%`, 8)}`,
+    ),
     `${r.seconds.toFixed(1)} s`,
   ];
 }
@@ -31,12 +44,17 @@ function benchLines(r: BenchResult): string[] {
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run a strategy many times against a tabular benchmark (look-ups instead of training): mean best value after N evaluations, optimum rate')
+    .description(
+      'run a strategy many times against a tabular benchmark (look-ups instead of training): mean best value after N evaluations, optimum rate',
+    )
     .requiredOption('--space <id>', 'the search space of the table (nb201)')
-    .requiredOption('--table <file>', 'CSV with columns index,arch,<metrics…> in the benchmark\'s index order and string form (bring your own copy)')
+    .requiredOption(
+      '--table <file>',
+      "CSV with columns index,arch,<metrics…> in the benchmark's index order and string form (bring your own copy)",
+    )
     .requiredOption('--metric <column>', 'the table column to maximise, e.g. cifar10_test_acc')
     .requiredOption('--strategy <name>', 'a strategy (`nas list strategies`)')
-    .option('--options <JSON>', 'the strategy\'s options, e.g. \'{"populationSize":20}\'', parseJsonObject)
+    .option('--options <JSON>', "the strategy's options, e.g. '{\"populationSize\":20}'", parseJsonObject)
     .requiredOption('--runs <R>', 'seeded runs', parsePositiveInt)
     .requiredOption('--evals <N,…>', 'evaluation counts to report, e.g. 50,100,150', parseEvals)
     .option('--seed <S>', 'run r is seeded "<S>/run-<r>"', parseSeed, 0)
@@ -46,7 +64,16 @@ export function registerBench(program: Command): void {
       const space = createSpace(flags.space);
       const table = readBenchmarkTable(flags.table, space);
       table.max(flags.metric);
-      const result = benchStrategy({ space, table, metric: flags.metric, strategy: flags.strategy, options: flags.options ?? {}, runs: flags.runs, evals: flags.evals, seed: flags.seed });
+      const result = benchStrategy({
+        space,
+        table,
+        metric: flags.metric,
+        strategy: flags.strategy,
+        options: flags.options ?? {},
+        runs: flags.runs,
+        evals: flags.evals,
+        seed: flags.seed,
+      });
       if (flags.json) printJson(result);
       else for (const line of benchLines(result)) printLine(line);
     });

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Shape } from '../../../core/arch.js';
 import { UserError } from '../../../core/errors.js';
-import { costOf, type CostOptions, type CostReport, type OptimizerName, type Precision, type SegmentSpec } from '../../../space/cost/index.js';
+import {
+  costOf,
+  type CostOptions,
+  type CostReport,
+  type OptimizerName,
+  type Precision,
+  type SegmentSpec,
+} from '../../../space/cost/index.js';
 import { reference, references } from '../../../space/reference/index.js';
 import { createSpace } from '../../../space/spaces/index.js';
 import { assertArch } from '../../../space/validate.js';
@@ -36,32 +43,53 @@ export type EstimateResult = {
   readonly measured?: MeasuredLatency;
 };
 
-function readSpec(target: string, inputShape: Shape | undefined, classes: number | undefined): { spec: unknown; inputShape?: Shape; classes?: number } {
+function readSpec(
+  target: string,
+  inputShape: Shape | undefined,
+  classes: number | undefined,
+): { spec: unknown; inputShape?: Shape; classes?: number } {
   const ref = reference(target);
   if (ref !== undefined && !fs.existsSync(target)) {
     const spec = ref.build({ ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
     return { spec, inputShape: inputShape ?? spec.input?.shape ?? [224, 224, 3], classes: classes ?? 1000 };
   }
   if (!fs.existsSync(target)) {
-    throw new UserError('ARCH_NOT_FOUND', `${target} is neither a file nor a reference network`, `give an ArchSpec JSON file or one of: ${Object.keys(references).join(', ')}`);
+    throw new UserError(
+      'ARCH_NOT_FOUND',
+      `${target} is neither a file nor a reference network`,
+      `give an ArchSpec JSON file or one of: ${Object.keys(references).join(', ')}`,
+    );
   }
   let spec: unknown;
   try {
     spec = JSON.parse(fs.readFileSync(target, 'utf8'));
   } catch (cause) {
-    throw new UserError('ARCH_JSON', `${path.resolve(target)} is not valid JSON: ${(cause as Error).message}`, 'fix the file; docs/architecture-json.md describes the format', { cause });
+    throw new UserError(
+      'ARCH_JSON',
+      `${path.resolve(target)} is not valid JSON: ${(cause as Error).message}`,
+      'fix the file; docs/architecture-json.md describes the format',
+      { cause },
+    );
   }
   return { spec, ...(inputShape ? { inputShape } : {}), classes: classes ?? 10 };
 }
 
 /** A sample of a registered space, frozen; shapes default to CIFAR's 32×32×3 and 10 classes. */
-function readSample(request: EstimateRequest & { space: string }): { spec: unknown; inputShape: Shape; classes: number } {
+function readSample(request: EstimateRequest & { space: string }): {
+  spec: unknown;
+  inputShape: Shape;
+  classes: number;
+} {
   const space = createSpace(request.space, request.spaceOptions ?? {});
   const sample = space.parse(request.target);
   const issues = space.validate(sample);
   if (issues.length > 0) {
     const lines = issues.map((i) => `\n  • ${i.path}: ${i.message}`).join('');
-    throw new UserError('SAMPLE', `not a sample of space "${request.space}" (${issues.length} problem${issues.length === 1 ? '' : 's'}):${lines}`, 'docs/spaces.md shows the text form of each space');
+    throw new UserError(
+      'SAMPLE',
+      `not a sample of space "${request.space}" (${issues.length} problem${issues.length === 1 ? '' : 's'}):${lines}`,
+      'docs/spaces.md shows the text form of each space',
+    );
   }
   return { spec: space.freeze(sample), inputShape: request.inputShape ?? [32, 32, 3], classes: request.classes ?? 10 };
 }
@@ -79,7 +107,10 @@ export type MeasuredLatency = {
 /** The cost model's figures for an architecture (and, with `measure`, its measured latency). */
 export async function estimate(request: EstimateRequest): Promise<EstimateResult> {
   const { space } = request;
-  const { spec, inputShape, classes } = space === undefined ? readSpec(request.target, request.inputShape, request.classes) : readSample({ ...request, space });
+  const { spec, inputShape, classes } =
+    space === undefined
+      ? readSpec(request.target, request.inputShape, request.classes)
+      : readSample({ ...request, space });
   const arch = assertArch(spec, { ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
   const options: CostOptions = {
     batch: request.batch,

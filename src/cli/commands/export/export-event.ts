@@ -28,10 +28,15 @@ export type ExportRecord = ExportPayload & { readonly at: number };
  */
 export async function recordExport(file: string, experimentId: number, payload: ExportPayload): Promise<void> {
   try {
-    await writeStorage(file, (storage) => storage.appendEvent(experimentId, { type: EXPORT_EVENT, payload: payload as unknown as Json }));
+    await writeStorage(file, (storage) =>
+      storage.appendEvent(experimentId, { type: EXPORT_EVENT, payload: payload as unknown as Json }),
+    );
   } catch (error) {
     if (!isStorageFailure(error)) throw error;
-    const fix = error instanceof StorageError && error.hint !== undefined ? error.hint : 'check that the storage file and its folder are writable, the disk has room and no other process keeps the file locked';
+    const fix =
+      error instanceof StorageError && error.hint !== undefined
+        ? error.hint
+        : 'check that the storage file and its folder are writable, the disk has room and no other process keeps the file locked';
     throw new StorageError(
       'EXPORT_NOT_RECORDED',
       `exported trial ${payload.trial} to ${payload.out}, but could not record the export in ${file}: ${(error as Error).message}`,
@@ -49,16 +54,34 @@ export async function listExports(storage: Storage, experimentId: number): Promi
 
 function isExportPayload(payload: unknown): payload is ExportPayload {
   const p = payload as Partial<Record<keyof ExportPayload, unknown>> | null;
-  return typeof p === 'object' && p !== null && typeof p.trial === 'number' && typeof p.out === 'string' && Array.isArray(p.variants) && p.variants.every(isVariant);
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.trial === 'number' &&
+    typeof p.out === 'string' &&
+    Array.isArray(p.variants) &&
+    p.variants.every(isVariant)
+  );
 }
 
 function isVariant(value: unknown): value is Variant {
   const v = value as Partial<Record<keyof Variant, unknown>> | null;
   const numberOrNull = (x: unknown) => x === null || typeof x === 'number';
-  return typeof v === 'object' && v !== null && typeof v.format === 'string' && typeof v.path === 'string' && [v.bytes, v.params, v.macs].every((x) => typeof x === 'number') && numberOrNull(v.latencyMs) && numberOrNull(v.accuracy);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.format === 'string' &&
+    typeof v.path === 'string' &&
+    [v.bytes, v.params, v.macs].every((x) => typeof x === 'number') &&
+    numberOrNull(v.latencyMs) &&
+    numberOrNull(v.accuracy)
+  );
 }
 
 /** A storage the user can fix (not a nas file, a newer schema) or SQLite refusing the write (read-only, locked, disk full). */
 function isStorageFailure(error: unknown): boolean {
-  return error instanceof StorageError || (error instanceof Error && /^SQLITE_/.test(String((error as { code?: unknown }).code)));
+  return (
+    error instanceof StorageError ||
+    (error instanceof Error && /^SQLITE_/.test(String((error as { code?: unknown }).code)))
+  );
 }

@@ -7,10 +7,23 @@ import { primaryObjective, type ExperimentData } from '../../../run/experiment-d
 import type { ExportInput } from './export-input.js';
 import type { Variant } from './variants.js';
 
-const FIGURES = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'testAccuracy', 'params', 'macs', 'estimatedLatencyMs', 'measuredLatencyMs'];
+const FIGURES = [
+  'validationAccuracy',
+  'validationLoss',
+  'trainAccuracy',
+  'testAccuracy',
+  'params',
+  'macs',
+  'estimatedLatencyMs',
+  'measuredLatencyMs',
+];
 
 /** What was exported: the variants with their measured figures, the models' input, why accuracy is missing. */
-export type ExportedVariants = { readonly variants: readonly Variant[]; readonly input: ExportInput; readonly accuracyNote?: string };
+export type ExportedVariants = {
+  readonly variants: readonly Variant[];
+  readonly input: ExportInput;
+  readonly accuracyNote?: string;
+};
 
 /** A short Markdown description of exported trial `trial`. */
 export function exportReadme(data: ExperimentData, trial: Trial, exported: ExportedVariants): string {
@@ -46,8 +59,9 @@ export function exportReadme(data: ExperimentData, trial: Trial, exported: Expor
 }
 
 function variantTable({ variants, accuracyNote }: ExportedVariants): string[] {
-  const rows = variants.map((v) =>
-    `| ${v.format} | \`${v.path}\` | ${count(v.bytes)} B (${(v.bytes / 1024).toFixed(1)} KiB) | ${count(v.params)} | ${count(v.macs)} | ${v.latencyMs === null ? '–' : `${v.latencyMs.toFixed(v.latencyMs < 10 ? 2 : 1)} ms`} | ${v.accuracy === null ? '–' : `${(v.accuracy * 100).toFixed(2)} %`} |`,
+  const rows = variants.map(
+    (v) =>
+      `| ${v.format} | \`${v.path}\` | ${count(v.bytes)} B (${(v.bytes / 1024).toFixed(1)} KiB) | ${count(v.params)} | ${count(v.macs)} | ${v.latencyMs === null ? '–' : `${v.latencyMs.toFixed(v.latencyMs < 10 ? 2 : 1)} ms`} | ${v.accuracy === null ? '–' : `${(v.accuracy * 100).toFixed(2)} %`} |`,
   );
   const folded = variants.some((v) => v.format !== 'tfjs-layers')
     ? ' The other formats hold the trained network with its BatchNorms folded into the layers before them (docs/inference.md), so they store fewer numbers; the quantized ones store their kernels in 8 bits, so the same count takes fewer bytes.'
@@ -80,17 +94,22 @@ function inputSection(input: ExportInput): string[] {
 
 const FILES: Readonly<Record<ExportFormat, string>> = {
   'tfjs-layers': '- `model.json` + weights: the trained tfjs LayersModel (no optimizer state).',
-  'saved-model': '- `saved-model/`: a TensorFlow SavedModel (`saved_model.pb`, an empty `variables/`): the inference graph, BatchNorms folded, weights as constants; signature `serving_default`, input `x`, output `logits`.',
+  'saved-model':
+    '- `saved-model/`: a TensorFlow SavedModel (`saved_model.pb`, an empty `variables/`): the inference graph, BatchNorms folded, weights as constants; signature `serving_default`, input `x`, output `logits`.',
   'tfjs-graph': '- `tfjs-graph/`: the same graph as a tfjs graph model (`model.json` + `weights.bin`).',
-  'saved-model-dynamic': '- `saved-model-dynamic/`: the same SavedModel with its conv, depthwise and dense kernels stored as int8 per output channel and dequantized in the graph (dynamic range: activations in float).',
-  'saved-model-int8': '- `saved-model-int8/`: the full-integer SavedModel: int8 kernels, int32 biases, every activation through its calibrated 8-bit fake quantization, so it computes what an int8 runtime computes; `quantization.json` holds the calibration (observer, images) and each activation\'s range, scale and zero point.',
-  'saved-model-int8-kernels': '- `saved-model-int8-kernels/`: the same full-integer graph with each conv that feeds only a ReLU and reads a grid with zero point 0 run on TensorFlow\'s oneDNN integer kernel (QuantizedConv2DWithBiasAndReluAndRequantize), the rest as in saved-model-int8; `quantization.json` as there. Needs a TensorFlow build with oneDNN (the stock Linux x86 ones).',
-  'tfjs-graph-uint8': '- `tfjs-graph-uint8/`: the tfjs graph model with its kernels stored as uint8, one affine grid per tensor (tfjs dequantizes them when it loads the model).',
+  'saved-model-dynamic':
+    '- `saved-model-dynamic/`: the same SavedModel with its conv, depthwise and dense kernels stored as int8 per output channel and dequantized in the graph (dynamic range: activations in float).',
+  'saved-model-int8':
+    "- `saved-model-int8/`: the full-integer SavedModel: int8 kernels, int32 biases, every activation through its calibrated 8-bit fake quantization, so it computes what an int8 runtime computes; `quantization.json` holds the calibration (observer, images) and each activation's range, scale and zero point.",
+  'saved-model-int8-kernels':
+    "- `saved-model-int8-kernels/`: the same full-integer graph with each conv that feeds only a ReLU and reads a grid with zero point 0 run on TensorFlow's oneDNN integer kernel (QuantizedConv2DWithBiasAndReluAndRequantize), the rest as in saved-model-int8; `quantization.json` as there. Needs a TensorFlow build with oneDNN (the stock Linux x86 ones).",
+  'tfjs-graph-uint8':
+    '- `tfjs-graph-uint8/`: the tfjs graph model with its kernels stored as uint8, one affine grid per tensor (tfjs dequantizes them when it loads the model).',
 };
 
 const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
   'tfjs-layers': [
-    'tfjs-layers: the model uses nas\'s custom layers; register them before loading:',
+    "tfjs-layers: the model uses nas's custom layers; register them before loading:",
     '',
     '```ts',
     "import { nasLayers } from 'nas/src/eval/build/layers/index.js';",
@@ -122,11 +141,22 @@ const LOADING: Readonly<Record<ExportFormat, readonly string[]>> = {
 };
 
 function savedModelLoading(folder: string): string[] {
-  return [`${folder}, as saved-model: \`tf.node.loadSavedModel('${folder}')\`, \`tf.saved_model.load('${folder}')\` (the same signature, input and output).`, ''];
+  return [
+    `${folder}, as saved-model: \`tf.node.loadSavedModel('${folder}')\`, \`tf.saved_model.load('${folder}')\` (the same signature, input and output).`,
+    '',
+  ];
 }
 
 function graphModelLoading(folder: string): string[] {
-  return [`${folder}, with any tfjs (no nas code):`, '', '```js', `const model = await tf.loadGraphModel('file://./${folder}/model.json');`, 'const logits = model.predict(x);', '```', ''];
+  return [
+    `${folder}, with any tfjs (no nas code):`,
+    '',
+    '```js',
+    `const model = await tf.loadGraphModel('file://./${folder}/model.json');`,
+    'const logits = model.predict(x);',
+    '```',
+    '',
+  ];
 }
 
 function count(n: number): string {

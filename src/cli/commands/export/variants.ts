@@ -40,14 +40,24 @@ export type Variant = {
 export type TestSet = { readonly part: IndexedImages; readonly transform: BatchTransform };
 
 /** The trained model and where its saved files are. */
-type Trained = { readonly arch: ResolvedArch; readonly model: LayersModel; readonly modelDir: string; readonly layersFiles: readonly string[] };
+type Trained = {
+  readonly arch: ResolvedArch;
+  readonly model: LayersModel;
+  readonly modelDir: string;
+  readonly layersFiles: readonly string[];
+};
 
 /**
  * Writes `formats` into `out` (the Layers model's files are copied from `modelDir`, listed in
  * `layersFiles`), then measures each on `test`. `calibration` (a sample of training images) is
  * required for saved-model-int8 and saved-model-int8-kernels. Returns the variants and the files written, relative to `out`.
  */
-export async function writeVariants(formats: readonly ExportFormat[], trained: Trained, out: string, data: { readonly test?: TestSet; readonly calibration?: NetworkCalibration }): Promise<{ variants: Variant[]; files: string[] }> {
+export async function writeVariants(
+  formats: readonly ExportFormat[],
+  trained: Trained,
+  out: string,
+  data: { readonly test?: TestSet; readonly calibration?: NetworkCalibration },
+): Promise<{ variants: Variant[]; files: string[] }> {
   const networks = new ExportNetworks({ arch: trained.arch, weights: modelWeights(trained.model) }, data.calibration);
   // Refuse a network tfjs cannot run before writing anything.
   if (formats.some((f) => FORMAT_LOADERS[f] === 'graph-model')) assertTfjsGraphOps(networks.frozen().nodes);
@@ -60,15 +70,32 @@ export async function writeVariants(formats: readonly ExportFormat[], trained: T
     files.push(...relative);
     const { network, calibration, integerOps } = written;
     const measured = await measure(format, dir, network.arch.inputShape, data.test);
-    variants.push({ format, path: FORMAT_ENTRIES[format], bytes: await bytesOf(out, relative), params: paramsOf(network.weights), macs: macsOf(network.arch), ...measured, ...(calibration === undefined ? {} : { calibration }), ...(integerOps === undefined ? {} : { integerOps }) });
+    variants.push({
+      format,
+      path: FORMAT_ENTRIES[format],
+      bytes: await bytesOf(out, relative),
+      params: paramsOf(network.weights),
+      macs: macsOf(network.arch),
+      ...measured,
+      ...(calibration === undefined ? {} : { calibration }),
+      ...(integerOps === undefined ? {} : { integerOps }),
+    });
   }
   return { variants, files };
 }
 
-async function measure(format: ExportFormat, dir: string, inputShape: readonly number[], test: TestSet | undefined): Promise<Pick<Variant, 'latencyMs' | 'accuracy'>> {
+async function measure(
+  format: ExportFormat,
+  dir: string,
+  inputShape: readonly number[],
+  test: TestSet | undefined,
+): Promise<Pick<Variant, 'latencyMs' | 'accuracy'>> {
   const model = await loadExported(format, dir);
   try {
-    return { latencyMs: exportedLatencyMs(model, inputShape), accuracy: test === undefined ? null : exportedAccuracy(model, test.part, test.transform) };
+    return {
+      latencyMs: exportedLatencyMs(model, inputShape),
+      accuracy: test === undefined ? null : exportedAccuracy(model, test.part, test.transform),
+    };
   } finally {
     model.dispose();
   }

@@ -17,7 +17,14 @@ import { loadLayersModelDir } from '../../../eval/export/load.js';
 import { checkCalibration, type CalibrationOptions } from '../../../eval/export/calibration-options.js';
 import type { NetworkCalibration } from '../../../eval/quantize/index.js';
 import type { BatchTransform, IndexedImages } from '../../../eval/train/batches.js';
-import { epochsOf, loadExperiment, primaryObjective, rankTrials, readStorage, type ExperimentData } from '../../../run/experiment-data.js';
+import {
+  epochsOf,
+  loadExperiment,
+  primaryObjective,
+  rankTrials,
+  readStorage,
+  type ExperimentData,
+} from '../../../run/experiment-data.js';
 import { trialModelDir } from '../../../run/model-store.js';
 import { noModelError } from '../../../run/model-retention.js';
 import { recordExport } from './export-event.js';
@@ -52,7 +59,13 @@ export interface ExportResult {
  * Writes trial `choice` of experiment `name` (in SQLite file `storage`) into folder `out`, then
  * records the export in `storage`; a storage that cannot be written then is a `StorageError`.
  */
-export async function exportTrial(storage: string, name: string, choice: TrialChoice, out: string, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportTrial(
+  storage: string,
+  name: string,
+  choice: TrialChoice,
+  out: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const formats: ExportFormat[] = checkFormats(options.formats ?? []);
   const calibration = checkCalibration(options.calibration ?? {});
   const calibrate = formats.some((f) => CALIBRATED_FORMATS.includes(f)) ? calibration : undefined;
@@ -62,7 +75,9 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
     return { data, trial, epochs: await epochsOf(s, trial) };
   });
   const modelDir = trialModelDir(storage, name, trial.number);
-  const layersFiles = await modelFilesIn(modelDir, (manifest) => noModelError(data.config, data.trials, trial.number, manifest));
+  const layersFiles = await modelFilesIn(modelDir, (manifest) =>
+    noModelError(data.config, data.trials, trial.number, manifest),
+  );
   await fs.mkdir(out, { recursive: true });
   const space = data.config.space;
   const searchSpace = createSpace(space.name, space.options);
@@ -76,22 +91,58 @@ export async function exportTrial(storage: string, name: string, choice: TrialCh
     const inputShape = model.inputs[0]?.shape.slice(1) as number[];
     const classes = model.outputs[0]?.shape.at(-1) as number;
     input = { shape: inputShape, normalization: experiment.stats };
-    written = await writeVariants(formats, { arch: assertArch(spec, { inputShape, classes }), model, modelDir, layersFiles }, out, experiment);
+    written = await writeVariants(
+      formats,
+      { arch: assertArch(spec, { inputShape, classes }), model, modelDir, layersFiles },
+      out,
+      experiment,
+    );
   } finally {
     model.dispose();
   }
   const files: Record<string, string> = {
-    'architecture.json': json({ space: { name: space.name, options: space.options }, sample: trial.sample, text: searchSpace.format(trial.sample as never), key: trial.key, arch: spec }),
-    'trial.json': json({ experiment: name, number: trial.number, state: trial.state, metrics: trial.outcome?.metrics ?? {}, cost: trial.outcome?.cost ?? {}, epochs, seconds: trial.outcome?.seconds }),
+    'architecture.json': json({
+      space: { name: space.name, options: space.options },
+      sample: trial.sample,
+      text: searchSpace.format(trial.sample as never),
+      key: trial.key,
+      arch: spec,
+    }),
+    'trial.json': json({
+      experiment: name,
+      number: trial.number,
+      state: trial.state,
+      metrics: trial.outcome?.metrics ?? {},
+      cost: trial.outcome?.cost ?? {},
+      epochs,
+      seconds: trial.outcome?.seconds,
+    }),
     'variants.json': json({ trial: trial.number, input, variants: written.variants, ...note }),
     'README.md': exportReadme(data, trial, { variants: written.variants, input, ...note }),
   };
   for (const [file, text] of Object.entries(files)) await fs.writeFile(path.join(out, file), text);
-  await recordExport(storage, data.experiment.id, { trial: trial.number, out: path.resolve(out), input, variants: written.variants, ...note });
-  return { trial: trial.number, out, files: [...written.files, ...Object.keys(files)], variants: written.variants, ...note };
+  await recordExport(storage, data.experiment.id, {
+    trial: trial.number,
+    out: path.resolve(out),
+    input,
+    variants: written.variants,
+    ...note,
+  });
+  return {
+    trial: trial.number,
+    out,
+    files: [...written.files, ...Object.keys(files)],
+    variants: written.variants,
+    ...note,
+  };
 }
 
-type LoadedExperimentData = { stats: ChannelStats | null; test?: TestSet; calibration?: NetworkCalibration; note?: string };
+type LoadedExperimentData = {
+  stats: ChannelStats | null;
+  test?: TestSet;
+  calibration?: NetworkCalibration;
+  note?: string;
+};
 
 /**
  * The normalisation the experiment's models expect (from its training split), when `measure` its
@@ -100,25 +151,45 @@ type LoadedExperimentData = { stats: ChannelStats | null; test?: TestSet; calibr
  * be loaded here leaves the test set out, with a note saying why; calibration needs it, so that is
  * then a {@link UserError}.
  */
-async function experimentData(data: ExperimentData, measure: boolean, calibrate: Required<CalibrationOptions> | undefined): Promise<LoadedExperimentData> {
+async function experimentData(
+  data: ExperimentData,
+  measure: boolean,
+  calibrate: Required<CalibrationOptions> | undefined,
+): Promise<LoadedExperimentData> {
   let loaded;
   try {
     loaded = await trialData(data.config);
   } catch (error) {
     if (!(error instanceof DatasetError)) throw error;
-    if (calibrate !== undefined) throw new UserError('NO_CALIBRATION_DATA', `saved-model-int8 and saved-model-int8-kernels are calibrated on the experiment's training images, and the data set could not be loaded here: ${error.message}`, 'export it where the data set loads, or pick the other formats (saved-model-dynamic needs no data)', { cause: error });
+    if (calibrate !== undefined)
+      throw new UserError(
+        'NO_CALIBRATION_DATA',
+        `saved-model-int8 and saved-model-int8-kernels are calibrated on the experiment's training images, and the data set could not be loaded here: ${error.message}`,
+        'export it where the data set loads, or pick the other formats (saved-model-dynamic needs no data)',
+        { cause: error },
+      );
     return { stats: null, note: `not measured: the data set could not be loaded here (${error.message})` };
   }
   const { train, test, transform } = loaded.data;
-  const calibration = calibrate === undefined ? {} : { calibration: calibrationSample(train, transform?.eval, calibrate) };
+  const calibration =
+    calibrate === undefined ? {} : { calibration: calibrationSample(train, transform?.eval, calibrate) };
   if (!measure) return { stats: loaded.stats, ...calibration, note: 'not measured (--no-accuracy)' };
-  if (test === undefined || transform?.eval === undefined) return { stats: loaded.stats, ...calibration, note: 'not measured: the data set has no test part' };
+  if (test === undefined || transform?.eval === undefined)
+    return { stats: loaded.stats, ...calibration, note: 'not measured: the data set has no test part' };
   return { stats: loaded.stats, ...calibration, test: { part: test, transform: transform.eval } };
 }
 
 /** The first `images` of the training part (in its seeded random order, so a random sample), normalised as evaluation batches are. */
-function calibrationSample(train: IndexedImages, normalize: BatchTransform | undefined, c: Required<CalibrationOptions>): NetworkCalibration {
-  return { images: { set: train.set, indices: train.indices.subarray(0, c.images) }, ...(normalize === undefined ? {} : { transform: normalize }), observer: c.observer };
+function calibrationSample(
+  train: IndexedImages,
+  normalize: BatchTransform | undefined,
+  c: Required<CalibrationOptions>,
+): NetworkCalibration {
+  return {
+    images: { set: train.set, indices: train.indices.subarray(0, c.images) },
+    ...(normalize === undefined ? {} : { transform: normalize }),
+    observer: c.observer,
+  };
 }
 
 /** The chosen trial; it must be COMPLETE. Unknown numbers and empty experiments are {@link UserError}s. */
@@ -128,13 +199,25 @@ export function chooseTrial(data: ExperimentData, choice: TrialChoice): Trial {
   if ('best' in choice) {
     const objective = primaryObjective(data.config);
     const best = rankTrials(data.trials, objective)[0];
-    if (best === undefined) throw new UserError('NO_TRIAL', `experiment "${data.experiment.name}" has no complete trial with a value of ${objective.metric}`, 'wait for a trial to finish (`nas show` lists them)');
+    if (best === undefined)
+      throw new UserError(
+        'NO_TRIAL',
+        `experiment "${data.experiment.name}" has no complete trial with a value of ${objective.metric}`,
+        'wait for a trial to finish (`nas show` lists them)',
+      );
     return best;
   }
   const trial = data.trials.find((t) => t.number === choice.trial);
   if (trial === undefined || trial.state !== 'COMPLETE') {
-    const what = trial === undefined ? `no trial ${choice.trial}` : `trial ${choice.trial} is ${trial.state}${trial.reason ? ` (${trial.reason})` : ''}`;
-    throw new UserError('NO_TRIAL', `${what} in experiment "${data.experiment.name}"`, numbers ? `complete trials: ${numbers}; or --best` : 'it has no complete trial yet');
+    const what =
+      trial === undefined
+        ? `no trial ${choice.trial}`
+        : `trial ${choice.trial} is ${trial.state}${trial.reason ? ` (${trial.reason})` : ''}`;
+    throw new UserError(
+      'NO_TRIAL',
+      `${what} in experiment "${data.experiment.name}"`,
+      numbers ? `complete trials: ${numbers}; or --best` : 'it has no complete trial yet',
+    );
   }
   return trial;
 }

@@ -19,7 +19,12 @@ export function registerLs(program: Command): void {
       const file = await storagePath(flags.storage);
       const ls: LsJson = await readStorage(file, async (storage) => {
         const summaries = await storage.listExperiments();
-        const experiments = await Promise.all(summaries.map(async (s) => ({ ...experimentJson(s, await storage.listTrials(s.id)), disk: await experimentDisk(file, s.name) })));
+        const experiments = await Promise.all(
+          summaries.map(async (s) => ({
+            ...experimentJson(s, await storage.listTrials(s.id)),
+            disk: await experimentDisk(file, s.name),
+          })),
+        );
         return { storage: file, storageBytes: await storageBytes(file), experiments };
       });
       if (flags.json) printJson(ls);

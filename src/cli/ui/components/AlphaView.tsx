@@ -85,7 +85,9 @@ function CellLines({ oneShot, cell, width, limit }: CellLinesProps) {
     <>
       <Text wrap="truncate-end">
         <Text bold>{title}</Text>
-        <Text dimColor>{fit(` (${cell.edges.length} edges) · bars: ${shortNames(ops).join(' ')}`, width - title.length).trimEnd()}</Text>
+        <Text dimColor>
+          {fit(` (${cell.edges.length} edges) · bars: ${shortNames(ops).join(' ')}`, width - title.length).trimEnd()}
+        </Text>
       </Text>
       {shown.map((i) => {
         const edge = cell.edges[i];
@@ -164,6 +166,13 @@ function EdgeTail({ ops, row, chosen }: EdgeProps) {
 function trendText(history: readonly number[], ops: number): string {
   const floor = ops > 0 ? 1 / ops : 0;
   const high = Math.max(floor, ...history.filter(Number.isFinite));
-  const chars = high > floor ? blocks(history.map((v) => Math.max(v, floor)), floor, high) : history.map((v) => (Number.isFinite(v) ? '▁' : '·'));
+  const chars =
+    high > floor
+      ? blocks(
+          history.map((v) => Math.max(v, floor)),
+          floor,
+          high,
+        )
+      : history.map((v) => (Number.isFinite(v) ? '▁' : '·'));
   return chars.join('').padStart(ALPHA_HISTORY);
 }

@@ -23,8 +23,12 @@ export function resample(values: readonly number[], width: number): number[] {
 export function chartRows(values: readonly number[], height: number): string[] {
   const low = Math.min(...values);
   const span = Math.max(...values) - low;
-  const levels = values.map((v) => (span === 0 ? height * 8 : Math.max(1, Math.round(((v - low) / span) * height * 8))));
-  return Array.from({ length: height }, (_, row) => levels.map((l) => BLOCKS[Math.min(8, Math.max(0, l - (height - 1 - row) * 8))] ?? ' ').join(''));
+  const levels = values.map((v) =>
+    span === 0 ? height * 8 : Math.max(1, Math.round(((v - low) / span) * height * 8)),
+  );
+  return Array.from({ length: height }, (_, row) =>
+    levels.map((l) => BLOCKS[Math.min(8, Math.max(0, l - (height - 1 - row) * 8))] ?? ' ').join(''),
+  );
 }
 
 /** The best value of the primary objective after each complete trial, as a small bar chart. */

@@ -48,10 +48,28 @@ export function Dashboard({ state, now, width, rows, describe, onQuit, onInterru
   const paretoWidth = layout.sideBySide ? width - chartWidth - 3 : width;
   return (
     <>
-      <Static items={[...state.finished]}>{(trial) => <FinishedTrial key={trial.id} trial={trial} objectives={header.objectives} width={width} describe={describe} />}</Static>
+      <Static items={[...state.finished]}>
+        {(trial) => (
+          <FinishedTrial
+            key={trial.id}
+            trial={trial}
+            objectives={header.objectives}
+            width={width}
+            describe={describe}
+          />
+        )}
+      </Static>
       <Box flexDirection="column" width={width}>
         <Header header={header} resumed={state.resumed} phase={phase(state)} />
-        <ProgressBar done={state.done} total={header.budget.trials} running={state.lanes.length} failed={state.counts.FAILED} elapsedMs={elapsedMs(state, now)} etaMs={etaMs(state, now)} width={width} />
+        <ProgressBar
+          done={state.done}
+          total={header.budget.trials}
+          running={state.lanes.length}
+          failed={state.counts.FAILED}
+          elapsedMs={elapsedMs(state, now)}
+          etaMs={etaMs(state, now)}
+          width={width}
+        />
         {state.oneShot !== undefined && layout.alphaEdges !== undefined && (
           <Box marginTop={gap}>
             <AlphaView oneShot={state.oneShot} width={width} edges={layout.alphaEdges} />
@@ -63,18 +81,34 @@ export function Dashboard({ state, now, width, rows, describe, onQuit, onInterru
           </Box>
         )}
         <Box marginTop={gap}>
-          <Leaderboard trials={state.leaderboard.slice(0, layout.leaderboardRows)} objectives={header.objectives} width={width} describe={describe} />
+          <Leaderboard
+            trials={state.leaderboard.slice(0, layout.leaderboardRows)}
+            objectives={header.objectives}
+            width={width}
+            describe={describe}
+          />
         </Box>
         {(layout.chartHeight > 0 || layout.paretoRows !== undefined) && (
           <Box marginTop={gap} flexDirection={layout.sideBySide ? 'row' : 'column'} columnGap={3} rowGap={gap}>
             {layout.chartHeight > 0 && (
               <Box width={chartWidth} flexShrink={0}>
-                <BestChart values={state.best} objective={header.objectives[0] ?? DEFAULT_OBJECTIVE} width={chartWidth} height={layout.chartHeight} />
+                <BestChart
+                  values={state.best}
+                  objective={header.objectives[0] ?? DEFAULT_OBJECTIVE}
+                  width={chartWidth}
+                  height={layout.chartHeight}
+                />
               </Box>
             )}
             {layout.paretoRows !== undefined && (
               <Box width={paretoWidth} flexShrink={0}>
-                <ParetoFront trials={state.pareto} objectives={header.objectives} width={paretoWidth} describe={describe} limit={layout.paretoRows} />
+                <ParetoFront
+                  trials={state.pareto}
+                  objectives={header.objectives}
+                  width={paretoWidth}
+                  describe={describe}
+                  limit={layout.paretoRows}
+                />
               </Box>
             )}
           </Box>

@@ -23,7 +23,10 @@ export function Failures({ failures, width, last = 2 }: FailuresProps) {
       </Text>
       {(last > 0 ? failures.slice(-last) : []).map((f) => (
         <Text key={f.number} dimColor>
-          {fit(`  #${f.number} ${f.reason ?? 'error'}${f.message === undefined ? '' : `: ${f.message.split('\n')[0] ?? ''}`}`, width).trimEnd()}
+          {fit(
+            `  #${f.number} ${f.reason ?? 'error'}${f.message === undefined ? '' : `: ${f.message.split('\n')[0] ?? ''}`}`,
+            width,
+          ).trimEnd()}
         </Text>
       ))}
     </Box>

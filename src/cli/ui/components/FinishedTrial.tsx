@@ -13,7 +13,12 @@ export interface FinishedTrialProps {
   readonly describe: Describe;
 }
 
-const MARK = { COMPLETE: ['✓', 'green'], FAILED: ['✗', 'red'], PRUNED: ['–', 'yellow'], RUNNING: ['·', 'gray'] } as const;
+const MARK = {
+  COMPLETE: ['✓', 'green'],
+  FAILED: ['✗', 'red'],
+  PRUNED: ['–', 'yellow'],
+  RUNNING: ['·', 'gray'],
+} as const;
 
 /** A finished trial's line, printed once above the dashboard (inside Ink's `<Static>`). */
 export function FinishedTrial({ trial, objectives, width, describe }: FinishedTrialProps) {

@@ -17,7 +17,9 @@ const BAR = 12;
 /** The right-hand part of a lane: epoch i/n, the epoch's bar, loss, accuracy, time. */
 function progressText(lane: Lane, now: number): string {
   const epoch = `epoch ${lane.epoch}${lane.epochs === undefined ? '' : `/${lane.epochs}`}`.padEnd(11);
-  const loss = `loss ${lane.loss === undefined || !Number.isFinite(lane.loss) ? NONE : lane.loss.toFixed(4)}`.padEnd(12);
+  const loss = `loss ${lane.loss === undefined || !Number.isFinite(lane.loss) ? NONE : lane.loss.toFixed(4)}`.padEnd(
+    12,
+  );
   const acc = `acc ${lane.accuracy === undefined ? NONE : percent(lane.accuracy)}`.padEnd(11);
   return `${epoch}${bar(lane.fraction, BAR)} ${loss}${acc}${duration(now - lane.trial.startedAt).padStart(6)}`;
 }
@@ -30,7 +32,12 @@ export function Lanes({ lanes, workers, now, width, describe }: LanesProps) {
     <Box flexDirection="column">
       {slots.map((lane, i) => {
         const head = `w${i + 1} `.padEnd(4);
-        if (lane === undefined) return <Text key={i} dimColor>{head}idle</Text>;
+        if (lane === undefined)
+          return (
+            <Text key={i} dimColor>
+              {head}idle
+            </Text>
+          );
         const number = `#${lane.trial.number}`.padEnd(6);
         const right = progressText(lane, now);
         const room = width - head.length - number.length - right.length - 1;

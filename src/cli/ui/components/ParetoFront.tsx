@@ -18,7 +18,11 @@ export interface ParetoFrontProps {
 export function ParetoFront({ trials, objectives, width, describe, limit = 6 }: ParetoFrontProps) {
   const heading = `Pareto front: ${trials.length} trial${trials.length === 1 ? '' : 's'} (${objectives.map((o) => `${o.direction} ${title(o.metric)}`).join(', ')})`;
   const shown = trials.slice(0, limit);
-  const [head, ...rows] = trialTable(shown, objectives.map((o) => metricColumn(o.metric)), { width, describe, ranked: false });
+  const [head, ...rows] = trialTable(
+    shown,
+    objectives.map((o) => metricColumn(o.metric)),
+    { width, describe, ranked: false },
+  );
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">

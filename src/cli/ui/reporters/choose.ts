@@ -25,7 +25,11 @@ export function inCi(env: OutputTarget['env']): boolean {
 export function chooseReporter(flag: string | undefined, target: OutputTarget): ReporterKind {
   if (flag !== undefined && flag !== 'auto') {
     if ((REPORTER_NAMES as readonly string[]).includes(flag)) return flag as ReporterKind;
-    throw new UserError('REPORTER', `unknown reporter ${JSON.stringify(flag)}; known: ${REPORTER_NAMES.join(', ')}`, 'pass --reporter dashboard, plain or json (or leave it out to choose by terminal)');
+    throw new UserError(
+      'REPORTER',
+      `unknown reporter ${JSON.stringify(flag)}; known: ${REPORTER_NAMES.join(', ')}`,
+      'pass --reporter dashboard, plain or json (or leave it out to choose by terminal)',
+    );
   }
   if (!target.isTTY || inCi(target.env)) return 'json';
   if (target.env['TERM'] === 'dumb') return 'plain';

@@ -29,7 +29,11 @@ export async function createReporter(kind: ReporterKind, options: ReporterOption
     case 'json':
       return jsonReporter(stdout);
     case 'plain':
-      return plainReporter(stdout, { header: options.header, ...(options.describe === undefined ? {} : { describe: options.describe }), ...(options.history === undefined ? {} : { history: options.history }) });
+      return plainReporter(stdout, {
+        header: options.header,
+        ...(options.describe === undefined ? {} : { describe: options.describe }),
+        ...(options.history === undefined ? {} : { history: options.history }),
+      });
     case 'dashboard': {
       const { inkReporter } = await import('./ink.js');
       return inkReporter({ ...options, stdout });

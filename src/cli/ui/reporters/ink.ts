@@ -33,7 +33,10 @@ export interface InkReporterOptions {
  */
 export function inkReporter(options: InkReporterOptions): Reporter {
   const stdout = options.stdout ?? process.stdout;
-  let state: DashboardState = initialState(options.header, { ...(options.top === undefined ? {} : { top: options.top }), ...(options.history === undefined ? {} : { history: options.history }) });
+  let state: DashboardState = initialState(options.header, {
+    ...(options.top === undefined ? {} : { top: options.top }),
+    ...(options.history === undefined ? {} : { history: options.history }),
+  });
   let asked = 0;
   const ask = (why: string) => {
     asked++;
@@ -44,8 +47,21 @@ export function inkReporter(options: InkReporterOptions): Reporter {
   };
   const onInterrupt = () => ask(asked === 0 && state.stopping === undefined ? 'Ctrl-C' : 'Ctrl-C again');
   const view = () =>
-    createElement(Dashboard, { state, now: Date.now(), width: stdout.columns || 80, rows: stdout.rows || undefined, describe: options.describe ?? compactSample, onQuit, onInterrupt });
-  const app = render(view(), { stdout, ...(options.stdin === undefined ? {} : { stdin: options.stdin }), exitOnCtrlC: false, patchConsole: options.patchConsole ?? true });
+    createElement(Dashboard, {
+      state,
+      now: Date.now(),
+      width: stdout.columns || 80,
+      rows: stdout.rows || undefined,
+      describe: options.describe ?? compactSample,
+      onQuit,
+      onInterrupt,
+    });
+  const app = render(view(), {
+    stdout,
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    exitOnCtrlC: false,
+    patchConsole: options.patchConsole ?? true,
+  });
   const redraw = () => app.rerender(view());
   const timer = setInterval(redraw, options.tickMs ?? 1000);
   timer.unref();

@@ -23,7 +23,10 @@ export interface PlainReporterOptions {
  */
 export function plainReporter(stream: LineStream, options: PlainReporterOptions = {}): Reporter {
   const describe = options.describe ?? compactSample;
-  let state = initialState(options.header ?? unknownHeader(), options.history === undefined ? {} : { history: options.history });
+  let state = initialState(
+    options.header ?? unknownHeader(),
+    options.history === undefined ? {} : { history: options.history },
+  );
   let origin: number | undefined;
   return {
     emit: (event: RunEvent) => {
@@ -58,9 +61,13 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
     case 'strategy-done':
       return `strategy done: ${event.why}`;
     case 'stopping':
-      return state.stopping?.forced === true ? `cancelling running trials: ${event.why}` : `stopping: ${event.why} (running trials finish)`;
+      return state.stopping?.forced === true
+        ? `cancelling running trials: ${event.why}`
+        : `stopping: ${event.why} (running trials finish)`;
     case 'experiment-finished': {
-      const counts = Object.entries(event.counts).map(([s, n]) => `${n} ${s}`).join(', ');
+      const counts = Object.entries(event.counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
       return `experiment ${event.experiment} ${event.status}: ${counts === '' ? 'no trials' : counts}`;
     }
     case 'oneshot-started':

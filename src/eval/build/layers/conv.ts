@@ -45,9 +45,15 @@ export function defineConvLayer() {
       const kernelShape = kind === 'conv' ? [kh, kw, c / groups, filters] : [kh, kw, 1, c * multiplier];
       this.kernel = this.addWeight('kernel', kernelShape, 'float32', initializerFor(init, 0));
       if (kind === 'separable') {
-        this.pointwise = this.addWeight('pointwise_kernel', [1, 1, c * multiplier, filters], 'float32', initializerFor(init, 1));
+        this.pointwise = this.addWeight(
+          'pointwise_kernel',
+          [1, 1, c * multiplier, filters],
+          'float32',
+          initializerFor(init, 1),
+        );
       }
-      if (this.cfg.bias) this.biasWeight = this.addWeight('bias', [this.outChannels(c)], 'float32', tf.initializers.zeros());
+      if (this.cfg.bias)
+        this.biasWeight = this.addWeight('bias', [this.outChannels(c)], 'float32', tf.initializers.zeros());
       this.built = true;
     }
 
@@ -77,7 +83,8 @@ export function defineConvLayer() {
         const both = [0, 1].map((i) => (window.dilation[i] as number) > 1 && (window.stride[i] as number) > 1);
         const stride: [number, number] = [both[0] ? 1 : window.stride[0], both[1] ? 1 : window.stride[1]];
         let y = dilated(padded, window.dilation, window.kernel, (t) => this.convolve(t, c, stride));
-        if (both[0] || both[1]) y = tf.avgPool(y, 1, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1], 'valid');
+        if (both[0] || both[1])
+          y = tf.avgPool(y, 1, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1], 'valid');
         if (this.pointwise) y = tf.conv2d(y, this.pointwise.read() as Tensor4D, 1, 'valid');
         return this.biasWeight ? tf.add(y, this.biasWeight.read()) : y;
       });
@@ -94,7 +101,10 @@ export function defineConvLayer() {
       if (groups === 1) return tf.conv2d(x, kernel, stride, 'valid');
       const xs = tf.split(x, groups, 3) as Tensor4D[];
       const ks = tf.split(kernel, groups, 3) as Tensor4D[];
-      return tf.concat(xs.map((part, g) => tf.conv2d(part, ks[g] as Tensor4D, stride, 'valid')), 3) as Tensor4D;
+      return tf.concat(
+        xs.map((part, g) => tf.conv2d(part, ks[g] as Tensor4D, stride, 'valid')),
+        3,
+      ) as Tensor4D;
     }
 
     override getConfig() {

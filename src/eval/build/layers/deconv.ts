@@ -31,7 +31,8 @@ export function defineDeconvLayer() {
       const [kh, kw] = this.cfg.window.kernel;
       const shape = [kh, kw, this.cfg.filters, inputShape[3] as number];
       this.kernel = this.addWeight('kernel', shape, 'float32', initializerFor(this.cfg.init, 0));
-      if (this.cfg.bias) this.biasWeight = this.addWeight('bias', [this.cfg.filters], 'float32', tf.initializers.zeros());
+      if (this.cfg.bias)
+        this.biasWeight = this.addWeight('bias', [this.cfg.filters], 'float32', tf.initializers.zeros());
       this.built = true;
     }
 
@@ -40,11 +41,18 @@ export function defineDeconvLayer() {
       const s = window.stride[axis];
       if (window.pad === 'same') return size * s;
       const [before, after] = window.pad[axis];
-      return (size - 1) * s - before - after + window.dilation[axis] * (window.kernel[axis] - 1) + outputPadding[axis] + 1;
+      return (
+        (size - 1) * s - before - after + window.dilation[axis] * (window.kernel[axis] - 1) + outputPadding[axis] + 1
+      );
     }
 
     override computeOutputShape(inputShape: (number | null)[]): (number | null)[] {
-      return [inputShape[0] ?? null, this.outLength(inputShape[1] as number, 0), this.outLength(inputShape[2] as number, 1), this.cfg.filters];
+      return [
+        inputShape[0] ?? null,
+        this.outLength(inputShape[1] as number, 0),
+        this.outLength(inputShape[2] as number, 1),
+        this.cfg.filters,
+      ];
     }
 
     /** The kernel with d−1 zeros between its taps: a dilated transposed conv is a plain one with it. */
@@ -53,7 +61,14 @@ export function defineDeconvLayer() {
       const [dh, dw] = this.cfg.window.dilation;
       if (dh === 1 && dw === 1) return k;
       const [kh, kw, o, i] = k.shape;
-      const spread = tf.pad(tf.reshape(k, [kh, 1, kw, 1, o, i]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+      const spread = tf.pad(tf.reshape(k, [kh, 1, kw, 1, o, i]), [
+        [0, 0],
+        [0, dh - 1],
+        [0, 0],
+        [0, dw - 1],
+        [0, 0],
+        [0, 0],
+      ]);
       const full = tf.reshape(spread, [kh * dh, kw * dw, o, i]);
       return tf.slice(full, [0, 0, 0, 0], [dh * (kh - 1) + 1, dw * (kw - 1) + 1, o, i]) as Tensor4D;
     }
@@ -70,7 +85,13 @@ export function defineDeconvLayer() {
           y = tf.conv2dTranspose(x, kernel, [n, h * stride[0], w * stride[1], filters], stride, 'same');
         } else {
           const [kh, kw] = kernel.shape;
-          const full = tf.conv2dTranspose(x, kernel, [n, (h - 1) * stride[0] + kh, (w - 1) * stride[1] + kw, filters], stride, 'valid');
+          const full = tf.conv2dTranspose(
+            x,
+            kernel,
+            [n, (h - 1) * stride[0] + kh, (w - 1) * stride[1] + kw, filters],
+            stride,
+            'valid',
+          );
           y = this.cropToPyTorch(full, h, w);
         }
         return this.biasWeight ? tf.add(y, this.biasWeight.read()) : y;
@@ -83,7 +104,15 @@ export function defineDeconvLayer() {
       const [, hf, wf] = full.shape;
       const extraH = Math.max(0, pad[0][0] + ho - hf);
       const extraW = Math.max(0, pad[1][0] + wo - wf);
-      const grown = extraH + extraW > 0 ? tf.pad(full, [[0, 0], [0, extraH], [0, extraW], [0, 0]]) : full;
+      const grown =
+        extraH + extraW > 0
+          ? tf.pad(full, [
+              [0, 0],
+              [0, extraH],
+              [0, extraW],
+              [0, 0],
+            ])
+          : full;
       return tf.slice(grown, [0, pad[0][0], pad[1][0], 0], [-1, ho, wo, -1]);
     }
 

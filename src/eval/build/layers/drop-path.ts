@@ -30,7 +30,9 @@ export function defineDropPathLayer() {
     override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
       if (kwargs.training !== true || this.rate === 0) return x;
-      return tf.tidy(() => tf.dropout(x, this.rate, [x.shape[0] as number, ...x.shape.slice(1).map(() => 1)], this.seed));
+      return tf.tidy(() =>
+        tf.dropout(x, this.rate, [x.shape[0] as number, ...x.shape.slice(1).map(() => 1)], this.seed),
+      );
     }
 
     override getConfig() {

@@ -32,14 +32,24 @@ function attrs(b: NativeBackend['binding'], epsilon: number, forward: boolean): 
  * Training-mode batch normalisation of NHWC `x` by the fused kernels, with its gradient: the output,
  * and the batch mean and biased variance (for the moving averages; not differentiated).
  */
-export function fusedBatchNormTraining(x: Tensor4D, gamma: Tensor1D, beta: Tensor1D, epsilon: number): { y: Tensor4D; mean: Tensor1D; variance: Tensor1D } {
+export function fusedBatchNormTraining(
+  x: Tensor4D,
+  gamma: Tensor1D,
+  beta: Tensor1D,
+  epsilon: number,
+): { y: Tensor4D; mean: Tensor1D; variance: Tensor1D } {
   const tf = loadTf();
   const backend = tf.backend() as unknown as NativeBackend;
   let stats: Tensor[] = [];
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, scale, offset, save] = args as [Tensor4D, Tensor1D, Tensor1D, (t: Tensor[]) => void];
     const empty = tf.tensor1d([]);
-    const [y, mean, variance, r1, r2, r3] = backend.executeMultipleOutputs('FusedBatchNormV3', attrs(backend.binding, epsilon, true), [input, scale, offset, empty, empty], 6) as [Tensor4D, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [y, mean, variance, r1, r2, r3] = backend.executeMultipleOutputs(
+      'FusedBatchNormV3',
+      attrs(backend.binding, epsilon, true),
+      [input, scale, offset, empty, empty],
+      6,
+    ) as [Tensor4D, Tensor, Tensor, Tensor, Tensor, Tensor];
     empty.dispose();
     // customGrad runs this in a tidy: keep the statistics past it (released below).
     stats = [tf.keep(mean), tf.keep(variance)];
@@ -47,7 +57,12 @@ export function fusedBatchNormTraining(x: Tensor4D, gamma: Tensor1D, beta: Tenso
     return {
       value: y,
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-        const outs = backend.executeMultipleOutputs('FusedBatchNormGradV3', attrs(backend.binding, epsilon, false), [dy as Tensor, ...saved], 5);
+        const outs = backend.executeMultipleOutputs(
+          'FusedBatchNormGradV3',
+          attrs(backend.binding, epsilon, false),
+          [dy as Tensor, ...saved],
+          5,
+        );
         tf.dispose(outs.slice(3));
         return outs.slice(0, 3);
       },
@@ -103,10 +118,12 @@ export function defineFusedBatchNorm() {
         const c = x.shape[x.rank - 1] as number;
         const gamma = (this.gamma?.read() ?? tf.ones([c])) as Tensor1D;
         const beta = (this.beta?.read() ?? tf.zeros([c])) as Tensor1D;
-        if (kwargs.training !== true) return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, this.epsilon);
+        if (kwargs.training !== true)
+          return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, this.epsilon);
         const x4 = (x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, x.shape[x.rank - 1] as number])) as Tensor4D;
         const { y, mean, variance } = fusedBatchNormTraining(x4, gamma, beta, this.epsilon);
-        const decay = (v: LayerVariable, batch: Tensor) => v.write(tf.sub(v.read(), tf.mul(tf.sub(v.read(), batch), 1 - this.momentum)));
+        const decay = (v: LayerVariable, batch: Tensor) =>
+          v.write(tf.sub(v.read(), tf.mul(tf.sub(v.read(), batch), 1 - this.momentum)));
         decay(this.movingMean, mean);
         decay(this.movingVariance, variance);
         return x.rank === 4 ? y : tf.reshape(y, x.shape);

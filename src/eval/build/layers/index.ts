@@ -15,7 +15,14 @@ export { fusedBatchNormTraining } from './fused-batch-norm.js';
 
 function define() {
   const small = defineSmallLayers();
-  const classes = { NasConv: defineConvLayer(), NasConvTranspose: defineDeconvLayer(), NasPool: definePoolLayer(), FusedBatchNorm: defineFusedBatchNorm(), NasDropPath: defineDropPathLayer(), ...small };
+  const classes = {
+    NasConv: defineConvLayer(),
+    NasConvTranspose: defineDeconvLayer(),
+    NasPool: definePoolLayer(),
+    FusedBatchNorm: defineFusedBatchNorm(),
+    NasDropPath: defineDropPathLayer(),
+    ...small,
+  };
   for (const cls of Object.values(classes)) loadTf().serialization.registerClass(cls);
   return { ...classes, NasMix: defineMixLayer() };
 }

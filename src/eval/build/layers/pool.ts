@@ -28,7 +28,12 @@ export function definePoolLayer() {
       const sides = explicitPadding(h, w, this.cfg.window);
       const [kh, kw] = this.cfg.window.kernel;
       const [sh, sw] = this.cfg.window.stride;
-      return [n, Math.floor((h + sides[0][0] + sides[0][1] - kh) / sh) + 1, Math.floor((w + sides[1][0] + sides[1][1] - kw) / sw) + 1, c];
+      return [
+        n,
+        Math.floor((h + sides[0][0] + sides[0][1] - kh) / sh) + 1,
+        Math.floor((w + sides[1][0] + sides[1][1] - kw) / sw) + 1,
+        c,
+      ];
     }
 
     override call(inputs: Tensor | Tensor[]): Tensor {
@@ -37,7 +42,8 @@ export function definePoolLayer() {
         const { fn, window, includePad } = this.cfg;
         const kernel = window.kernel as [number, number];
         const stride = window.stride as [number, number];
-        if (window.pad === 'same') return fn === 'max' ? tf.maxPool(x, kernel, stride, 'same') : tf.avgPool(x, kernel, stride, 'same');
+        if (window.pad === 'same')
+          return fn === 'max' ? tf.maxPool(x, kernel, stride, 'same') : tf.avgPool(x, kernel, stride, 'same');
         const [, h, w] = x.shape;
         const sides = explicitPadding(h, w, window);
         if (fn === 'max') return tf.maxPool(padSpatial(x, sides, Number.NEGATIVE_INFINITY), kernel, stride, 'valid');

@@ -21,7 +21,9 @@ export function defineSmallLayers() {
       return [s[0] ?? null, s[1] ?? null, s[2] ?? null, 1];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => (this.fn === 'mean' ? tf.mean(one(inputs), -1, true) : maxSharingTies(one(inputs), [3], true)));
+      return tf.tidy(() =>
+        this.fn === 'mean' ? tf.mean(one(inputs), -1, true) : maxSharingTies(one(inputs), [3], true),
+      );
     }
     override getConfig() {
       return { ...super.getConfig(), fn: this.fn };
@@ -48,7 +50,12 @@ export function defineSmallLayers() {
       this.stride = args.stride;
     }
     override computeOutputShape(s: (number | null)[]): (number | null)[] {
-      return [s[0] ?? null, Math.ceil((s[1] as number) / this.stride[0]), Math.ceil((s[2] as number) / this.stride[1]), s[3] ?? null];
+      return [
+        s[0] ?? null,
+        Math.ceil((s[1] as number) / this.stride[0]),
+        Math.ceil((s[2] as number) / this.stride[1]),
+        s[3] ?? null,
+      ];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {

@@ -28,31 +28,63 @@ export const ARRAY_GRADIENTS: Readonly<Record<string, GradientRule>> = {
     const begin = constInts(beginConst);
     const y = node.outputs[0] as Sym;
     // A dynamic (batch) axis is never sliced: it is taken whole.
-    const paddings = x.shape.map((d, i) => (d === -1 ? [0, 0] : [begin[i] as number, d - (begin[i] as number) - (y.shape[i] as number)]) as [number, number]);
+    const paddings = x.shape.map(
+      (d, i) =>
+        (d === -1 ? [0, 0] : [begin[i] as number, d - (begin[i] as number) - (y.shape[i] as number)]) as [
+          number,
+          number,
+        ],
+    );
     return [e.pad(first(dys), paddings), undefined, undefined];
   },
   StridedSlice: (e, node, dys) => {
     const [x, begin, end, strides] = inputs(node) as [Sym, Sym, Sym, Sym];
     const { T: _t, ...masks } = node.attrs;
-    const grad = e.g.op('StridedSliceGrad', [e.shapeTensor(x.shape, x), begin, end, strides, first(dys)], { T: f32, ...masks }, x.shape);
+    const grad = e.g.op(
+      'StridedSliceGrad',
+      [e.shapeTensor(x.shape, x), begin, end, strides, first(dys)],
+      { T: f32, ...masks },
+      x.shape,
+    );
     return [grad, undefined, undefined, undefined];
   },
   Pad: (e, node, dys) => [unpad(e, node, dys), undefined],
   PadV2: (e, node, dys) => [unpad(e, node, dys), undefined, undefined],
   SpaceToBatchND: (e, node, dys) => {
     const [x, block, paddings] = inputs(node) as [Sym, Sym, Sym];
-    return [e.g.op('BatchToSpaceND', [first(dys), block, paddings], { T: f32, Tblock_shape: { type: 'int32' }, Tcrops: { type: 'int32' } }, x.shape), undefined, undefined];
+    return [
+      e.g.op(
+        'BatchToSpaceND',
+        [first(dys), block, paddings],
+        { T: f32, Tblock_shape: { type: 'int32' }, Tcrops: { type: 'int32' } },
+        x.shape,
+      ),
+      undefined,
+      undefined,
+    ];
   },
   BatchToSpaceND: (e, node, dys) => {
     const [x, block, crops] = inputs(node) as [Sym, Sym, Sym];
-    return [e.g.op('SpaceToBatchND', [first(dys), block, crops], { T: f32, Tblock_shape: { type: 'int32' }, Tpaddings: { type: 'int32' } }, x.shape), undefined, undefined];
+    return [
+      e.g.op(
+        'SpaceToBatchND',
+        [first(dys), block, crops],
+        { T: f32, Tblock_shape: { type: 'int32' }, Tpaddings: { type: 'int32' } },
+        x.shape,
+      ),
+      undefined,
+      undefined,
+    ];
   },
   // A row of a small dense matrix (DARTS α): the row's gradient padded into the matrix's shape.
   GatherV2: (e, node, dys) => {
     const [params, index] = inputs(node);
     const row = constInts(index)[0] as number;
     const [rows = 0] = params.shape;
-    const grad = e.pad(e.reshape(first(dys), [1, ...params.shape.slice(1)]), [[row, rows - row - 1], ...params.shape.slice(1).map(() => [0, 0] as [number, number])]);
+    const grad = e.pad(e.reshape(first(dys), [1, ...params.shape.slice(1)]), [
+      [row, rows - row - 1],
+      ...params.shape.slice(1).map(() => [0, 0] as [number, number]),
+    ]);
     return [grad, undefined, undefined];
   },
   Unpack: (e, node, dys) => {

@@ -12,7 +12,12 @@ import type { GradientRule } from './rule.js';
 
 export type { GradientRule } from './rule.js';
 
-const RULES: Readonly<Record<string, GradientRule>> = { ...MATH_GRADIENTS, ...ARRAY_GRADIENTS, ...NN_GRADIENTS, ...QUANTIZATION_GRADIENTS };
+const RULES: Readonly<Record<string, GradientRule>> = {
+  ...MATH_GRADIENTS,
+  ...ARRAY_GRADIENTS,
+  ...NN_GRADIENTS,
+  ...QUANTIZATION_GRADIENTS,
+};
 
 /** Thrown when the loss depends on an op that has no gradient rule: the compiler's gap, not the user's. */
 export class NoGradientError extends Error {

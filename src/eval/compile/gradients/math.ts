@@ -11,14 +11,26 @@ const first = (dys: readonly (Sym | undefined)[]) => dys[0] as Sym;
 function unreduce(e: Emit, node: GraphNode, dy: Sym): Sym {
   const [x, axesConst] = inputs(node);
   const axes = constInts(axesConst);
-  const kept = node.attrs.keep_dims !== undefined && 'b' in node.attrs.keep_dims && node.attrs.keep_dims.b ? dy : e.reshape(dy, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
-  return e.g.op('BroadcastTo', [kept, e.shapeTensor(x.shape, x)], { T: { type: 'float32' }, Tidx: { type: 'int32' } }, x.shape);
+  const kept =
+    node.attrs.keep_dims !== undefined && 'b' in node.attrs.keep_dims && node.attrs.keep_dims.b
+      ? dy
+      : e.reshape(
+          dy,
+          x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+        );
+  return e.g.op(
+    'BroadcastTo',
+    [kept, e.shapeTensor(x.shape, x)],
+    { T: { type: 'float32' }, Tidx: { type: 'int32' } },
+    x.shape,
+  );
 }
 
 /** The integer values of a Const node's output. */
 export function constInts(s: Sym): number[] {
   const value = s.node.attrs.value;
-  if (s.node.op !== 'Const' || value === undefined || !('tensor' in value)) throw new Error(`expected a constant, got ${s.node.op} ${s.node.name}`);
+  if (s.node.op !== 'Const' || value === undefined || !('tensor' in value))
+    throw new Error(`expected a constant, got ${s.node.op} ${s.node.name}`);
   return Array.from(value.tensor.values);
 }
 
@@ -32,7 +44,10 @@ export const MATH_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   StopGradient: () => [undefined],
   AddN: passThrough,
   AddV2: (e, node, dys) => [e.sumTo(first(dys), inputs(node)[0].shape), e.sumTo(first(dys), inputs(node)[1].shape)],
-  Sub: (e, node, dys) => [e.sumTo(first(dys), inputs(node)[0].shape), e.unary('Neg', e.sumTo(first(dys), inputs(node)[1].shape))],
+  Sub: (e, node, dys) => [
+    e.sumTo(first(dys), inputs(node)[0].shape),
+    e.unary('Neg', e.sumTo(first(dys), inputs(node)[1].shape)),
+  ],
   Mul: (e, node, dys) => {
     const [a, b] = inputs(node);
     return [e.sumTo(e.mul(first(dys), b), a.shape), e.sumTo(e.mul(first(dys), a), b.shape)];
@@ -44,14 +59,22 @@ export const MATH_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   },
   Neg: (e, _n, dys) => [e.unary('Neg', first(dys))],
   Square: (e, node, dys) => [e.mul(first(dys), e.mul(inputs(node)[0], e.scalar(2)))],
-  Sqrt: (e, node, dys) => [e.g.op('SqrtGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape)],
+  Sqrt: (e, node, dys) => [
+    e.g.op('SqrtGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape),
+  ],
   Exp: (e, node, dys) => [e.mul(first(dys), output(node))],
   Erf: (e, node, dys) => {
     const x = inputs(node)[0];
-    return [e.mul(first(dys), e.mul(e.scalar(2 / Math.sqrt(Math.PI)), e.unary('Exp', e.unary('Neg', e.unary('Square', x)))))];
+    return [
+      e.mul(first(dys), e.mul(e.scalar(2 / Math.sqrt(Math.PI)), e.unary('Exp', e.unary('Neg', e.unary('Square', x))))),
+    ];
   },
-  Sigmoid: (e, node, dys) => [e.g.op('SigmoidGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape)],
-  Tanh: (e, node, dys) => [e.g.op('TanhGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape)],
+  Sigmoid: (e, node, dys) => [
+    e.g.op('SigmoidGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape),
+  ],
+  Tanh: (e, node, dys) => [
+    e.g.op('TanhGrad', [output(node), first(dys)], { T: { type: 'float32' } }, output(node).shape),
+  ],
   Sum: (e, node, dys) => [unreduce(e, node, first(dys)), undefined],
   Mean: (e, node, dys) => {
     const [x, axes] = inputs(node);
@@ -68,6 +91,10 @@ export const MATH_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   SelectV2: (e, node, dys) => {
     const [cond, a, b] = inputs(node) as [Sym, Sym, Sym];
     const zeros = e.zerosLike(first(dys));
-    return [undefined, e.sumTo(e.select(cond, first(dys), zeros), a.shape), e.sumTo(e.select(cond, zeros, first(dys)), b.shape)];
+    return [
+      undefined,
+      e.sumTo(e.select(cond, first(dys), zeros), a.shape),
+      e.sumTo(e.select(cond, zeros, first(dys)), b.shape),
+    ];
   },
 };

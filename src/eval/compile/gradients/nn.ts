@@ -14,10 +14,12 @@ function attrsWithout(node: GraphNode, ...drop: string[]): Record<string, Attr> 
 }
 
 /** An activation whose gradient kernel takes (dy, y or x). */
-const activation = (kernel: string, from: 'input' | 'output'): GradientRule => (e, node, dys) => {
-  const against = from === 'input' ? inputs(node)[0] : output(node);
-  return [e.g.op(kernel, [first(dys), against], attrsWithout(node), against.shape)];
-};
+const activation =
+  (kernel: string, from: 'input' | 'output'): GradientRule =>
+  (e, node, dys) => {
+    const against = from === 'input' ? inputs(node)[0] : output(node);
+    return [e.g.op(kernel, [first(dys), against], attrsWithout(node), against.shape)];
+  };
 
 function convGradients(e: Emit, node: GraphNode, dy: Sym, kernels: readonly [string, string]): [Sym, Sym] {
   const [x, w] = inputs(node);
@@ -28,7 +30,8 @@ function convGradients(e: Emit, node: GraphNode, dy: Sym, kernels: readonly [str
 
 export const NN_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   Conv2D: (e, node, dys) => convGradients(e, node, first(dys), ['Conv2DBackpropInput', 'Conv2DBackpropFilter']),
-  DepthwiseConv2dNative: (e, node, dys) => convGradients(e, node, first(dys), ['DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']),
+  DepthwiseConv2dNative: (e, node, dys) =>
+    convGradients(e, node, first(dys), ['DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']),
   // A transposed convolution (the forward op of `deconv`): its input is the third operand.
   Conv2DBackpropInput: (e, node, dys) => {
     const [, w, x] = inputs(node) as [Sym, Sym, Sym];
@@ -37,7 +40,10 @@ export const NN_GRADIENTS: Readonly<Record<string, GradientRule>> = {
     const dx = e.g.op('Conv2D', [dy, w], node.attrs, x.shape);
     return [undefined, dw, dx];
   },
-  BiasAdd: (e, node, dys) => [first(dys), e.g.op('BiasAddGrad', [first(dys)], { T: f32, data_format: { s: 'NHWC' } }, inputs(node)[1].shape)],
+  BiasAdd: (e, node, dys) => [
+    first(dys),
+    e.g.op('BiasAddGrad', [first(dys)], { T: f32, data_format: { s: 'NHWC' } }, inputs(node)[1].shape),
+  ],
   MatMul: (e, node, dys) => {
     const [a, b] = inputs(node);
     const dy = first(dys);
@@ -48,16 +54,23 @@ export const NN_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   FusedBatchNormV3: (e, node, dys) => {
     const [x, scale] = inputs(node);
     const saved = node.outputs.slice(3) as Sym[];
-    const outs = e.g.add('FusedBatchNormGradV3', [first(dys), x, scale, ...saved], attrsWithout(node, 'exponential_avg_factor'), [
-      { shape: x.shape, dtype: 'float32' },
-      { shape: scale.shape, dtype: 'float32' },
-      { shape: scale.shape, dtype: 'float32' },
-      { shape: [0], dtype: 'float32' },
-      { shape: [0], dtype: 'float32' },
-    ]).outputs;
+    const outs = e.g.add(
+      'FusedBatchNormGradV3',
+      [first(dys), x, scale, ...saved],
+      attrsWithout(node, 'exponential_avg_factor'),
+      [
+        { shape: x.shape, dtype: 'float32' },
+        { shape: scale.shape, dtype: 'float32' },
+        { shape: scale.shape, dtype: 'float32' },
+        { shape: [0], dtype: 'float32' },
+        { shape: [0], dtype: 'float32' },
+      ],
+    ).outputs;
     return [outs[0], outs[1], outs[2], undefined, undefined];
   },
-  MaxPool: (e, node, dys) => [e.g.op('MaxPoolGrad', [inputs(node)[0], output(node), first(dys)], node.attrs, inputs(node)[0].shape)],
+  MaxPool: (e, node, dys) => [
+    e.g.op('MaxPoolGrad', [inputs(node)[0], output(node), first(dys)], node.attrs, inputs(node)[0].shape),
+  ],
   AvgPool: (e, node, dys) => {
     const x = inputs(node)[0];
     return [e.g.op('AvgPoolGrad', [e.shapeTensor(x.shape, x), first(dys)], node.attrs, x.shape)];
@@ -81,7 +94,10 @@ export const NN_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   },
   ResizeNearestNeighbor: (e, node, dys) => {
     const x = inputs(node)[0];
-    return [e.g.op('ResizeNearestNeighborGrad', [first(dys), e.constI(x.shape.slice(1, 3))], node.attrs, x.shape), undefined];
+    return [
+      e.g.op('ResizeNearestNeighborGrad', [first(dys), e.constI(x.shape.slice(1, 3))], node.attrs, x.shape),
+      undefined,
+    ];
   },
   ResizeBilinear: (e, node, dys) => {
     const x = inputs(node)[0];

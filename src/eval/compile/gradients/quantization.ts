@@ -15,20 +15,29 @@ function quantizerAttrs(node: GraphNode, keys: readonly string[]): Record<string
 }
 
 /** A Vars op: (x, min, max) → the kernel's three outputs (dx, dmin, dmax), min and max shaped like the op's. */
-const withRangeInputs = (kernel: string): GradientRule => (e, node, dys) => {
-  const [x, min, max] = node.inputs as [Sym, Sym, Sym];
-  const outs = e.g.add(kernel, [first(dys), x, min, max], quantizerAttrs(node, ['num_bits', 'narrow_range']), [
-    { shape: x.shape, dtype: 'float32' },
-    { shape: min.shape, dtype: 'float32' },
-    { shape: max.shape, dtype: 'float32' },
-  ]).outputs;
-  return [outs[0], outs[1], outs[2]];
-};
+const withRangeInputs =
+  (kernel: string): GradientRule =>
+  (e, node, dys) => {
+    const [x, min, max] = node.inputs as [Sym, Sym, Sym];
+    const outs = e.g.add(kernel, [first(dys), x, min, max], quantizerAttrs(node, ['num_bits', 'narrow_range']), [
+      { shape: x.shape, dtype: 'float32' },
+      { shape: min.shape, dtype: 'float32' },
+      { shape: max.shape, dtype: 'float32' },
+    ]).outputs;
+    return [outs[0], outs[1], outs[2]];
+  };
 
 export const QUANTIZATION_GRADIENTS: Readonly<Record<string, GradientRule>> = {
   FakeQuantWithMinMaxArgs: (e, node, dys) => {
     const x = node.inputs[0] as Sym;
-    return [e.g.op('FakeQuantWithMinMaxArgsGradient', [first(dys), x], quantizerAttrs(node, ['min', 'max', 'num_bits', 'narrow_range']), x.shape)];
+    return [
+      e.g.op(
+        'FakeQuantWithMinMaxArgsGradient',
+        [first(dys), x],
+        quantizerAttrs(node, ['min', 'max', 'num_bits', 'narrow_range']),
+        x.shape,
+      ),
+    ];
   },
   FakeQuantWithMinMaxVars: withRangeInputs('FakeQuantWithMinMaxVarsGradient'),
   FakeQuantWithMinMaxVarsPerChannel: withRangeInputs('FakeQuantWithMinMaxVarsPerChannelGradient'),

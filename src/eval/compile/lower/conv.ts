@@ -25,8 +25,12 @@ export function lowerConv(ctx: LowerContext, layer: string, node: Conv, x: Sym):
   const filters = node.op === 'dwconv' ? c * multiplier : node.filters;
   const kernelShape = kind === 'conv' ? [kh, kw, c / groups, filters] : [kh, kw, 1, c * multiplier];
   const kernel = ctx.weight(layer, 'kernel', kernelShape, 'kernel');
-  const pointwise = kind === 'separable' ? ctx.weight(layer, 'pointwise_kernel', [1, 1, c * multiplier, filters], 'kernel') : undefined;
-  const bias = (node.bias ?? true) ? ctx.weight(layer, 'bias', [kind === 'depthwise' ? c * multiplier : filters], 'bias') : undefined;
+  const pointwise =
+    kind === 'separable' ? ctx.weight(layer, 'pointwise_kernel', [1, 1, c * multiplier, filters], 'kernel') : undefined;
+  const bias =
+    (node.bias ?? true)
+      ? ctx.weight(layer, 'bias', [kind === 'depthwise' ? c * multiplier : filters], 'bias')
+      : undefined;
   // Stride and dilation on one axis (PyTorch allows it, TensorFlow does not): stride 1, then subsample.
   const both = [0, 1].map((i) => (window.dilation[i] as number) > 1 && (window.stride[i] as number) > 1);
   const stride: Pair2 = [both[0] ? 1 : window.stride[0], both[1] ? 1 : window.stride[1]];
@@ -40,30 +44,71 @@ export function lowerConv(ctx: LowerContext, layer: string, node: Conv, x: Sym):
   } else {
     y = groupedConv(ctx, x, kernel, groups, stride, window.dilation, sides);
   }
-  if (both[0] === true || both[1] === true) y = e.subsample(y, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1]);
-  if (pointwise !== undefined) y = conv2d(e, ctx.separableMiddle?.(y) ?? y, pointwise, [1, 1], [1, 1], [[0, 0], [0, 0]]);
+  if (both[0] === true || both[1] === true)
+    y = e.subsample(y, [both[0] ? window.stride[0] : 1, both[1] ? window.stride[1] : 1]);
+  if (pointwise !== undefined)
+    y = conv2d(
+      e,
+      ctx.separableMiddle?.(y) ?? y,
+      pointwise,
+      [1, 1],
+      [1, 1],
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    );
   return bias === undefined ? y : biasAdd(e, y, bias);
 }
 
 /** Depthwise convolution; with dilation, padded then by phases as the builder's `dilated()` does. */
-function dilatedDepthwise(ctx: LowerContext, x: Sym, kernel: Sym, window: WindowAttrs, sides: Sides, stride: Pair2): Sym {
+function dilatedDepthwise(
+  ctx: LowerContext,
+  x: Sym,
+  kernel: Sym,
+  window: WindowAttrs,
+  sides: Sides,
+  stride: Pair2,
+): Sym {
   const { e } = ctx;
   const [dh, dw] = window.dilation;
   if (dh === 1 && dw === 1) return depthwise(e, x, kernel, stride, sides);
   const padded = hasPadding(sides) ? e.padSpatial(x, sides) : x;
   const [, h, w] = padded.shape as [number, number, number];
-  const extra: Sides = [[0, (dh - (h % dh)) % dh], [0, (dw - (w % dw)) % dw]];
+  const extra: Sides = [
+    [0, (dh - (h % dh)) % dh],
+    [0, (dw - (w % dw)) % dw],
+  ];
   const phases = spaceToBatch(e, padded, [dh, dw], extra);
-  const y = depthwise(e, phases, kernel, stride, [[0, 0], [0, 0]]);
+  const y = depthwise(e, phases, kernel, stride, [
+    [0, 0],
+    [0, 0],
+  ]);
   const [, hy, wy] = y.shape as [number, number, number];
   const [kh, kw] = window.kernel;
   const keepH = dh === 1 ? hy : h - dh * (kh - 1);
   const keepW = dw === 1 ? wy : w - dw * (kw - 1);
-  return batchToSpace(e, y, [dh, dw], [[0, hy * dh - keepH], [0, wy * dw - keepW]]);
+  return batchToSpace(
+    e,
+    y,
+    [dh, dw],
+    [
+      [0, hy * dh - keepH],
+      [0, wy * dw - keepW],
+    ],
+  );
 }
 
 /** A grouped convolution as one Conv2D per group of channels, concatenated (the builder's split). */
-function groupedConv(ctx: LowerContext, x: Sym, kernel: Sym, groups: number, stride: Pair2, dilation: Pair2, sides: Sides): Sym {
+function groupedConv(
+  ctx: LowerContext,
+  x: Sym,
+  kernel: Sym,
+  groups: number,
+  stride: Pair2,
+  dilation: Pair2,
+  sides: Sides,
+): Sym {
   const { e } = ctx;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [kh, kw, ci, filters] = kernel.shape as [number, number, number, number];

@@ -44,7 +44,14 @@ export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode,
       return ctx.training && node.rate > 0 ? dropout(ctx, x, node.rate) : x;
     case 'drop_path':
       // One draw per example: the mask's shape is [N, 1, …, 1] (stochastic depth, 'row' mode).
-      return ctx.training && node.rate > 0 ? dropout(ctx, x, node.rate, x.shape.map((d, i) => (i === 0 ? d : 1))) : x;
+      return ctx.training && node.rate > 0
+        ? dropout(
+            ctx,
+            x,
+            node.rate,
+            x.shape.map((d, i) => (i === 0 ? d : 1)),
+          )
+        : x;
     case 'dense': {
       const units = node.units as number;
       const y = matMul(e, x, ctx.weight(layer, 'kernel', [x.shape[1] as number, units], 'kernel'));
@@ -90,7 +97,12 @@ export function lowerNode(ctx: LowerContext, layer: string, node: PrimitiveNode,
  */
 function dropout(ctx: LowerContext, x: Sym, rate: number, noise: readonly number[] = x.shape): Sym {
   const { e } = ctx;
-  const u = e.g.op('StatelessRandomUniform', [e.shapeTensor(noise, x), ctx.randomSeed()], { dtype: { type: 'float32' }, T: { type: 'int32' }, Tseed: { type: 'int32' } }, noise);
+  const u = e.g.op(
+    'StatelessRandomUniform',
+    [e.shapeTensor(noise, x), ctx.randomSeed()],
+    { dtype: { type: 'float32' }, T: { type: 'int32' }, Tseed: { type: 'int32' } },
+    noise,
+  );
   const keep = e.cast(e.compare('GreaterEqual', u, e.scalar(rate)), 'float32');
   return e.mul(x, e.mul(keep, e.scalar(1 / (1 - rate))));
 }

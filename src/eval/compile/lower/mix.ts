@@ -10,7 +10,17 @@ export function lowerMix(ctx: LowerContext, node: MixNode, inputs: readonly Sym[
   const { e } = ctx;
   const alpha = ctx.weight('alpha', node.alpha, ctx.alphaShape(node.alpha), 'alpha');
   const ops = inputs.length;
-  const row = e.g.op('GatherV2', [alpha, e.constI([node.edge], []), e.constI([0], [])], { Tparams: { type: 'float32' }, Tindices: { type: 'int32' }, Taxis: { type: 'int32' }, batch_dims: { i: 0 } }, [ops]);
-  const weights = e.g.add('Unpack', [e.unary('Softmax', row)], { T: { type: 'float32' }, num: { i: ops }, axis: { i: 0 } }, inputs.map(() => ({ shape: [], dtype: 'float32' as const }))).outputs;
+  const row = e.g.op(
+    'GatherV2',
+    [alpha, e.constI([node.edge], []), e.constI([0], [])],
+    { Tparams: { type: 'float32' }, Tindices: { type: 'int32' }, Taxis: { type: 'int32' }, batch_dims: { i: 0 } },
+    [ops],
+  );
+  const weights = e.g.add(
+    'Unpack',
+    [e.unary('Softmax', row)],
+    { T: { type: 'float32' }, num: { i: ops }, axis: { i: 0 } },
+    inputs.map(() => ({ shape: [], dtype: 'float32' as const })),
+  ).outputs;
   return e.addN(inputs.map((x, i) => e.mul(x, weights[i] as Sym)));
 }

@@ -13,7 +13,15 @@ export function lowerPool(ctx: LowerContext, node: MaxPoolNode | AvgPoolNode, x:
   if (window.pad === 'same') return pool(e, fn, x, window.kernel, window.stride, 'SAME');
   const [, h, w] = x.shape as [number, number, number];
   const sides = explicitPadding(h, w, window);
-  if (fn === 'max') return pool(e, fn, hasPadding(sides) ? e.padSpatial(x, sides, Number.NEGATIVE_INFINITY) : x, window.kernel, window.stride, 'VALID');
+  if (fn === 'max')
+    return pool(
+      e,
+      fn,
+      hasPadding(sides) ? e.padSpatial(x, sides, Number.NEGATIVE_INFINITY) : x,
+      window.kernel,
+      window.stride,
+      'VALID',
+    );
   const mean = pool(e, fn, hasPadding(sides) ? e.padSpatial(x, sides) : x, window.kernel, window.stride, 'VALID');
   const includePad = node.op === 'avgpool' ? (node.includePad ?? true) : true;
   if (includePad || !hasPadding(sides)) return mean;
@@ -22,9 +30,18 @@ export function lowerPool(ctx: LowerContext, node: MaxPoolNode | AvgPoolNode, x:
 }
 
 /** The share of each window that covers real (unpadded) elements. */
-function realFraction(h: number, w: number, sides: Sides, kernel: readonly [number, number], stride: readonly [number, number], ho: number, wo: number): Float32Array {
+function realFraction(
+  h: number,
+  w: number,
+  sides: Sides,
+  kernel: readonly [number, number],
+  stride: readonly [number, number],
+  ho: number,
+  wo: number,
+): Float32Array {
   const out = new Float32Array(ho * wo);
-  const covered = (start: number, k: number, size: number) => Math.max(0, Math.min(start + k, size) - Math.max(start, 0));
+  const covered = (start: number, k: number, size: number) =>
+    Math.max(0, Math.min(start + k, size) - Math.max(start, 0));
   for (let i = 0; i < ho; i++) {
     for (let j = 0; j < wo; j++) {
       const rows = covered(i * stride[0] - sides[0][0], kernel[0], h);

@@ -18,7 +18,8 @@ export class GrowingHistogram {
   max = -Infinity;
 
   constructor(readonly bins = 2048) {
-    if (!Number.isInteger(bins) || bins < 2 || bins % 2 !== 0) throw new Error(`bins must be an even integer ≥ 2, got ${bins}`);
+    if (!Number.isInteger(bins) || bins < 2 || bins % 2 !== 0)
+      throw new Error(`bins must be an even integer ≥ 2, got ${bins}`);
     this.counts = new Float64Array(bins);
   }
 
@@ -75,7 +76,8 @@ export class GrowingHistogram {
     const half = this.bins / 2;
     const merged = new Float64Array(this.bins);
     const offset = direction === 'up' ? 0 : half;
-    for (let j = 0; j < half; j++) merged[offset + j] = (this.counts[2 * j] as number) + (this.counts[2 * j + 1] as number);
+    for (let j = 0; j < half; j++)
+      merged[offset + j] = (this.counts[2 * j] as number) + (this.counts[2 * j + 1] as number);
     this.counts.set(merged);
     const span = this.hi - this.lo;
     if (direction === 'up') this.hi = this.lo + 2 * span;

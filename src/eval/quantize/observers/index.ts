@@ -10,5 +10,9 @@ import { PercentileObserver } from './percentile.js';
 
 /** A fresh observer of a kind, with its defaults (percentile 99.99, MSE over 100 candidates, 2048 bins). */
 export function createObserver(kind: ObserverKind): RangeObserver {
-  return kind === 'minmax' ? new MinMaxObserver() : kind === 'percentile' ? new PercentileObserver() : new MseObserver();
+  return kind === 'minmax'
+    ? new MinMaxObserver()
+    : kind === 'percentile'
+      ? new PercentileObserver()
+      : new MseObserver();
 }

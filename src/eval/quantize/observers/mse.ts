@@ -14,7 +14,11 @@ export class MseObserver implements RangeObserver {
   readonly histogram: GrowingHistogram;
   private zeros = 0;
 
-  constructor(readonly grid = 100, bins = 2048, private readonly levels: { readonly qmin: number; readonly qmax: number } = UINT8) {
+  constructor(
+    readonly grid = 100,
+    bins = 2048,
+    private readonly levels: { readonly qmin: number; readonly qmax: number } = UINT8,
+  ) {
     if (!Number.isInteger(grid) || grid < 1) throw new Error(`grid must be a positive integer, got ${grid}`);
     this.histogram = new GrowingHistogram(bins);
   }

@@ -16,6 +16,7 @@ export const DEFAULT_OBSERVER: ObserverKind = 'minmax';
 
 export function assertFinite(values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i] as number)) throw new Error(`cannot calibrate on a non-finite activation (${values[i]} at ${i})`);
+    if (!Number.isFinite(values[i] as number))
+      throw new Error(`cannot calibrate on a non-finite activation (${values[i]} at ${i})`);
   }
 }

@@ -11,7 +11,10 @@ import type { Range, RangeObserver } from './observer.js';
 export class PercentileObserver implements RangeObserver {
   readonly histogram: GrowingHistogram;
 
-  constructor(readonly percentile = 99.99, bins = 2048) {
+  constructor(
+    readonly percentile = 99.99,
+    bins = 2048,
+  ) {
     if (!(percentile > 50 && percentile <= 100)) throw new Error(`percentile must be in (50, 100], got ${percentile}`);
     this.histogram = new GrowingHistogram(bins);
   }

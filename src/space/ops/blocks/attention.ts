@@ -12,7 +12,12 @@ export const branchAttentionAttrs = (ratio: number): AttrSchema => ({
 });
 
 /** A block's attention module on `input`, named `<block>/se` or `<block>/cbam`; `output` is what follows it. */
-export function branchAttention(block: string, input: string, kind: BranchAttention | undefined, ratio: number): { nodes: ArchNode[]; output: string } {
+export function branchAttention(
+  block: string,
+  input: string,
+  kind: BranchAttention | undefined,
+  ratio: number,
+): { nodes: ArchNode[]; output: string } {
   if (kind === undefined || kind === 'none') return { nodes: [], output: input };
   const id = part(block, kind);
   return { nodes: [{ id, op: kind, inputs: [input], ratio }], output: id };

@@ -23,7 +23,10 @@ function bottomUp(n: FpnNode, smoothed: (i: number) => string, scales: readonly 
   const p = (name: string): string => part(n.id, name);
   const out = (i: number): string => (i === 0 ? n.id : p(`out${i}`));
   return scales.flatMap(([sh, sw], i) => [
-    { ...conv(p(`down${i}`), out(i), n.filters, 3, { padding: 1, bias: true }), stride: sh === sw ? sh : [sh, sw] } as const,
+    {
+      ...conv(p(`down${i}`), out(i), n.filters, 3, { padding: 1, bias: true }),
+      stride: sh === sw ? sh : [sh, sw],
+    } as const,
     act(p(`down${i}_relu`), p(`down${i}`), 'relu'),
     { id: p(`bu${i + 1}`), op: 'add', inputs: [p(`down${i}_relu`), smoothed(i + 1)] } as const,
     conv(p(`bu${i + 1}_conv`), p(`bu${i + 1}`), n.filters, 3, { padding: 1, bias: true }),
@@ -40,7 +43,8 @@ function bottomUp(n: FpnNode, smoothed: (i: number) => string, scales: readonly 
 export const fpn: BlockDef<FpnNode> = {
   kind: 'block',
   op: 'fpn',
-  summary: 'feature-pyramid fusion of maps finest→coarsest: lateral 1×1, top-down upsample + add, 3×3 smoothing; path bidirectional adds PANet\'s bottom-up path',
+  summary:
+    "feature-pyramid fusion of maps finest→coarsest: lateral 1×1, top-down upsample + add, 3×3 smoothing; path bidirectional adds PANet's bottom-up path",
   attrs: {
     filters: req(POS_INT),
     interpolation: opt(oneOf(['nearest', 'bilinear']), 'nearest'),
@@ -57,7 +61,13 @@ export const fpn: BlockDef<FpnNode> = {
     for (let i = last - 1; i >= 0; i--) {
       const interpolation = n.interpolation ?? 'nearest';
       nodes.push(
-        { id: p(`up${i}`), op: 'upsample', inputs: [merged(i + 1)], scale: scales[i] as [number, number], interpolation },
+        {
+          id: p(`up${i}`),
+          op: 'upsample',
+          inputs: [merged(i + 1)],
+          scale: scales[i] as [number, number],
+          interpolation,
+        },
         { id: p(`td${i}`), op: 'add', inputs: [p(`lat${i}`), p(`up${i}`)] },
       );
     }

@@ -15,7 +15,8 @@ import { DROP_PATH, act, bn, branchDropPath, conv, halfPad, part } from './parts
 export const invertedResidual: BlockDef<InvertedResidualNode> = {
   kind: 'block',
   op: 'inverted_residual',
-  summary: 'MobileNetV2 inverted residual: 1×1 expand (×t), depthwise k×k, [SE/CBAM], 1×1 linear project, add if shape kept',
+  summary:
+    'MobileNetV2 inverted residual: 1×1 expand (×t), depthwise k×k, [SE/CBAM], 1×1 linear project, add if shape kept',
   attrs: {
     filters: req(POS_INT),
     expansion: req(POS_NUMBER),
@@ -38,12 +39,26 @@ export const invertedResidual: BlockDef<InvertedResidualNode> = {
     const nodes: ArchNode[] = [];
     let cur = x;
     if (n.expansion !== 1) {
-      nodes.push(conv(p('expand'), x, hidden, 1), bn(p('expand_bn'), p('expand')), act(p('expand_act'), p('expand_bn'), fn));
+      nodes.push(
+        conv(p('expand'), x, hidden, 1),
+        bn(p('expand_bn'), p('expand')),
+        act(p('expand_act'), p('expand_bn'), fn),
+      );
       cur = p('expand_act');
     }
     const attention = branchAttention(n.id, p('dw_act'), n.attention, n.attentionRatio ?? 4);
     nodes.push(
-      { id: p('dw'), op: 'dwconv', inputs: [cur], kernel: k, stride: s, padding: halfPad(k), dilation: 1, multiplier: 1, bias: false },
+      {
+        id: p('dw'),
+        op: 'dwconv',
+        inputs: [cur],
+        kernel: k,
+        stride: s,
+        padding: halfPad(k),
+        dilation: 1,
+        multiplier: 1,
+        bias: false,
+      },
       bn(p('dw_bn'), p('dw')),
       act(p('dw_act'), p('dw_bn'), fn),
       ...attention.nodes,

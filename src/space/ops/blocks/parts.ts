@@ -1,4 +1,11 @@
-import type { Activation, ActivationNode, ArchNode, BatchNormNode, ConvNode, ExplicitPadding } from '../../../core/arch.js';
+import type {
+  Activation,
+  ActivationNode,
+  ArchNode,
+  BatchNormNode,
+  ConvNode,
+  ExplicitPadding,
+} from '../../../core/arch.js';
 import { FRACTION, opt } from '../attrs.js';
 import { ShapeError } from '../types.js';
 
@@ -14,15 +21,33 @@ export function conv(
   o: { stride?: number; padding?: ExplicitPadding; groups?: number; bias?: boolean } = {},
 ): ConvNode {
   return {
-    id, op: 'conv', inputs: [input], filters, kernel,
-    stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: 1, groups: o.groups ?? 1, bias: o.bias ?? false,
+    id,
+    op: 'conv',
+    inputs: [input],
+    filters,
+    kernel,
+    stride: o.stride ?? 1,
+    padding: o.padding ?? 0,
+    dilation: 1,
+    groups: o.groups ?? 1,
+    bias: o.bias ?? false,
   };
 }
 
 /** BatchNorm with the catalog's defaults; `affine: false` drops γ and β (DARTS supernets). */
-export const bn = (id: string, input: string, affine = true): BatchNormNode => ({ id, op: 'bn', inputs: [input], ...(affine ? {} : { affine: false }) });
+export const bn = (id: string, input: string, affine = true): BatchNormNode => ({
+  id,
+  op: 'bn',
+  inputs: [input],
+  ...(affine ? {} : { affine: false }),
+});
 
-export const act = (id: string, input: string, fn: Activation): ActivationNode => ({ id, op: 'act', inputs: [input], fn });
+export const act = (id: string, input: string, fn: Activation): ActivationNode => ({
+  id,
+  op: 'act',
+  inputs: [input],
+  fn,
+});
 
 /** Symmetric padding that keeps the size of an odd kernel at stride 1. */
 export function halfPad(kernel: number): number {
@@ -37,7 +62,11 @@ export const reduced = (channels: number, ratio: number): number => Math.max(1, 
 export const DROP_PATH = opt(FRACTION, 0);
 
 /** A residual branch's drop-path (stochastic depth) on `input`, named `<block>/drop_path`; nothing at rate 0. */
-export function branchDropPath(block: string, input: string, rate: number | undefined): { nodes: ArchNode[]; output: string } {
+export function branchDropPath(
+  block: string,
+  input: string,
+  rate: number | undefined,
+): { nodes: ArchNode[]; output: string } {
   if (rate === undefined || rate === 0) return { nodes: [], output: input };
   const id = part(block, 'drop_path');
   return { nodes: [{ id, op: 'drop_path', inputs: [input], rate }], output: id };

@@ -23,7 +23,15 @@ export const factorizedReduce: BlockDef<FactorizedReduceNode> = {
     return [
       act(p('relu'), n.inputs[0] ?? '', 'relu'),
       conv(p('conv_a'), p('relu'), half, 1, { stride: 2 }),
-      { id: p('shift'), op: 'crop', inputs: [p('relu')], crop: [[1, 0], [1, 0]] },
+      {
+        id: p('shift'),
+        op: 'crop',
+        inputs: [p('relu')],
+        crop: [
+          [1, 0],
+          [1, 0],
+        ],
+      },
       conv(p('conv_b'), p('shift'), half, 1, { stride: 2 }),
       { id: p('cat'), op: 'concat', inputs: [p('conv_a'), p('conv_b')] },
       bn(n.id, p('cat'), n.affine !== false),

@@ -14,7 +14,13 @@ const ATTENTION = branchAttentionAttrs(16);
  * BN, before the addition), its drop-path (last on the branch, as timm's blocks), the shortcut (1×1
  * projection + BN if asked), add, then ReLU under the block's own id.
  */
-function join(n: BasicBlockNode | BottleneckNode, x: string, main: string, project: boolean, stride: number): ArchNode[] {
+function join(
+  n: BasicBlockNode | BottleneckNode,
+  x: string,
+  main: string,
+  project: boolean,
+  stride: number,
+): ArchNode[] {
   const { id, filters } = n;
   const attention = branchAttention(id, main, n.attention, n.attentionRatio ?? 16);
   const dropped = branchDropPath(id, attention.output, n.dropPath);
@@ -38,7 +44,8 @@ function needsProjection(shortcut: Shortcut | undefined, stride: number, inChann
 export const basic: BlockDef<BasicBlockNode> = {
   kind: 'block',
   op: 'basic',
-  summary: 'basic residual block: 3×3 conv-BN-ReLU, 3×3 conv-BN, [SE/CBAM], shortcut (1×1 projection if needed), add, ReLU',
+  summary:
+    'basic residual block: 3×3 conv-BN-ReLU, 3×3 conv-BN, [SE/CBAM], shortcut (1×1 projection if needed), add, ReLU',
   attrs: { filters: req(POS_INT), stride: opt(POS_INT, 1), shortcut: SHORTCUT, ...ATTENTION, dropPath: DROP_PATH },
   arity: ONE,
   expand(n, inputs) {
@@ -76,7 +83,10 @@ export const bottleneck: BlockDef<BottleneckNode> = {
   expand(n, inputs) {
     const [, , c] = hwc(first(inputs), 'bottleneck');
     if (n.width === undefined && n.filters % 4 !== 0) {
-      throw new ShapeError(`width defaults to filters / 4, but filters ${n.filters} is not a multiple of 4; give width`, 'width');
+      throw new ShapeError(
+        `width defaults to filters / 4, but filters ${n.filters} is not a multiple of 4; give width`,
+        'width',
+      );
     }
     const width = n.width ?? n.filters / 4;
     const x = n.inputs[0] ?? '';

@@ -19,12 +19,14 @@ const relaxedEdgeCount = (nodes: number): number => (nodes * (nodes + 3)) / 2;
  */
 export function deriveGenotype(weights: RelaxationWeights, cfg: DartsConfig): DartsSample {
   const candidates = cfg.relaxed.flatMap((op, i) => (op === 'none' ? [] : [i]));
-  if (candidates.length === 0) throw new RangeError(`darts derive: the relaxed op set [${cfg.relaxed.join(', ')}] has no op besides "none"`);
+  if (candidates.length === 0)
+    throw new RangeError(`darts derive: the relaxed op set [${cfg.relaxed.join(', ')}] has no op besides "none"`);
   checkShape(weights, cfg);
   const cell = (name: (typeof CELLS)[number]): DartsEdge[] => {
     const rows = weights[name] as Rows;
     const edges: DartsEdge[] = [];
-    for (let k = 2, start = 0; k < cfg.nodes + 2; start += k, k++) edges.push(...deriveNode(rows.slice(start, start + k), candidates, cfg));
+    for (let k = 2, start = 0; k < cfg.nodes + 2; start += k, k++)
+      edges.push(...deriveNode(rows.slice(start, start + k), candidates, cfg));
     return edges;
   };
   return { normal: cell('normal'), reduce: cell('reduce') };
@@ -51,21 +53,31 @@ function argmax(row: readonly number[], candidates: readonly number[]): number {
 /** Throws a RangeError naming the cell unless `weights` has exactly the cells of the space, each with one row per edge and one finite weight per relaxed op. */
 function checkShape(weights: RelaxationWeights, cfg: DartsConfig): void {
   const unknown = Object.keys(weights).filter((key) => !(CELLS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new RangeError(`darts derive: unknown cell(s) ${unknown.map((u) => `"${u}"`).join(', ')} in the weights; expected ${CELLS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new RangeError(
+      `darts derive: unknown cell(s) ${unknown.map((u) => `"${u}"`).join(', ')} in the weights; expected ${CELLS.join(', ')}`,
+    );
   const want = relaxedEdgeCount(cfg.nodes);
   const width = `${cfg.relaxed.length} weights (one per op: ${cfg.relaxed.join(', ')})`;
   for (const name of CELLS) {
     const rows: unknown = weights[name];
     if (!Array.isArray(rows) || rows.length !== want) {
       const got = Array.isArray(rows) ? rows.length : rows === undefined ? 'nothing' : JSON.stringify(rows);
-      throw new RangeError(`darts derive: cell "${name}": expected ${want} rows of weights (one per edge j → k of ${cfg.nodes} nodes), got ${got}`);
+      throw new RangeError(
+        `darts derive: cell "${name}": expected ${want} rows of weights (one per edge j → k of ${cfg.nodes} nodes), got ${got}`,
+      );
     }
     rows.forEach((row: unknown, e) => {
       if (!Array.isArray(row) || row.length !== cfg.relaxed.length) {
-        throw new RangeError(`darts derive: cell "${name}" row ${e}: expected ${width}, got ${Array.isArray(row) ? row.length : JSON.stringify(row)}`);
+        throw new RangeError(
+          `darts derive: cell "${name}" row ${e}: expected ${width}, got ${Array.isArray(row) ? row.length : JSON.stringify(row)}`,
+        );
       }
       const bad = row.findIndex((w: unknown) => typeof w !== 'number' || !Number.isFinite(w));
-      if (bad >= 0) throw new RangeError(`darts derive: cell "${name}" row ${e} column ${bad}: expected a finite number, got ${String(row[bad])}`);
+      if (bad >= 0)
+        throw new RangeError(
+          `darts derive: cell "${name}" row ${e} column ${bad}: expected a finite number, got ${String(row[bad])}`,
+        );
     });
   }
 }

@@ -23,19 +23,28 @@ export function dartsEncode(s: DartsSample, cfg: DartsConfig): number[] {
 }
 
 /** The genotype of an index vector; an index out of range, or a node reading one state twice, throws. */
-export function dartsDecode(indices: readonly number[], cfg: DartsConfig, dims: readonly Dimension[] = dartsDimensions(cfg)): DartsSample {
+export function dartsDecode(
+  indices: readonly number[],
+  cfg: DartsConfig,
+  dims: readonly Dimension[] = dartsDimensions(cfg),
+): DartsSample {
   if (indices.length !== dims.length) throw new RangeError(`expected ${dims.length} decisions, got ${indices.length}`);
   const value = (i: number): string | number => {
     const d = dims[i] as Dimension;
     const v = d.choices[indices[i] as number];
-    if (v === undefined) throw new RangeError(`${d.label}: expected a choice index in 0..${d.choices.length - 1}, got ${indices[i]}`);
+    if (v === undefined)
+      throw new RangeError(`${d.label}: expected a choice index in 0..${d.choices.length - 1}, got ${indices[i]}`);
     return v as string | number;
   };
   const [normal, reduce] = CELLS.map((cell, c) => {
-    const edges = range(0, 2 * cfg.nodes).map((j): DartsEdge => [value(c * 4 * cfg.nodes + 2 * j) as string, value(c * 4 * cfg.nodes + 2 * j + 1) as number]);
+    const edges = range(0, 2 * cfg.nodes).map((j): DartsEdge => [
+      value(c * 4 * cfg.nodes + 2 * j) as string,
+      value(c * 4 * cfg.nodes + 2 * j + 1) as number,
+    ]);
     for (let j = 1; j < edges.length; j += 2) {
       const input = (edges[j] as DartsEdge)[1];
-      if ((edges[j - 1] as DartsEdge)[1] === input) throw new RangeError(`${edgeLabel(cell, j, 'in')}: equals in0 (${input}); a node reads two distinct states`);
+      if ((edges[j - 1] as DartsEdge)[1] === input)
+        throw new RangeError(`${edgeLabel(cell, j, 'in')}: equals in0 (${input}); a node reads two distinct states`);
     }
     return edges;
   });

@@ -15,11 +15,13 @@ const FIELD = /(\w+)\s*=\s*(\[[^\]]*\]|range\s*\([^)]*\))/g;
 const EDGE = /\(\s*(['"])(\w+)\1\s*,\s*(\d+)\s*\)/g;
 
 /** Whether only separators remain once the matched parts are cut out. */
-const onlySeparators = (text: string, pattern: RegExp): boolean => text.replace(pattern, '').replace(/[\s,]/g, '') === '';
+const onlySeparators = (text: string, pattern: RegExp): boolean =>
+  text.replace(pattern, '').replace(/[\s,]/g, '') === '';
 
 function readEdges(list: string, path: string, issues: SampleIssue[]): DartsEdge[] {
   const inner = list.slice(1, -1);
-  if (!onlySeparators(inner, EDGE)) issues.push({ path, message: `expected a list of ('op', input) tuples, got ${list}` });
+  if (!onlySeparators(inner, EDGE))
+    issues.push({ path, message: `expected a list of ('op', input) tuples, got ${list}` });
   return [...inner.matchAll(EDGE)].map((m): DartsEdge => [m[2] ?? '', Number(m[3])]);
 }
 
@@ -44,18 +46,27 @@ export function readGenotype(text: string, nodes: number): { value: Record<strin
   const value: Record<string, unknown> = {};
   const body = /^\s*(?:Genotype\s*)?\(([\s\S]*)\)\s*$/.exec(text)?.[1];
   if (body === undefined || !onlySeparators(body, FIELD)) {
-    issues.push({ path: 'sample', message: 'expected Genotype(normal=[(op, input), …], normal_concat=…, reduce=[…], reduce_concat=…)' });
+    issues.push({
+      path: 'sample',
+      message: 'expected Genotype(normal=[(op, input), …], normal_concat=…, reduce=[…], reduce_concat=…)',
+    });
     return { value, issues };
   }
   const want = Array.from({ length: nodes }, (_, i) => i + 2);
   for (const [, name = '', raw = ''] of body.matchAll(FIELD)) {
     const cell = CELLS.find((c) => c === name || `${c}_concat` === name);
     if (cell === undefined) {
-      issues.push({ path: name, message: `unknown field; expected ${CELLS.flatMap((c) => [c, `${c}_concat`]).join(', ')}` });
+      issues.push({
+        path: name,
+        message: `unknown field; expected ${CELLS.flatMap((c) => [c, `${c}_concat`]).join(', ')}`,
+      });
     } else if (name === cell) {
       value[cell] = raw.startsWith('[') ? readEdges(raw, cell, issues) : raw;
     } else if (readConcat(raw)?.join() !== want.join()) {
-      issues.push({ path: name, message: `expected range(2, ${nodes + 2}) (every intermediate node is concatenated), got ${raw}` });
+      issues.push({
+        path: name,
+        message: `expected range(2, ${nodes + 2}) (every intermediate node is concatenated), got ${raw}`,
+      });
     }
   }
   return { value, issues };

@@ -53,21 +53,35 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringi
 function edgeIssues(cfg: DartsConfig, cell: CellKind, edges: readonly unknown[], j: number): SampleIssue[] {
   const edge = edges[j];
   if (!Array.isArray(edge) || edge.length !== 2) {
-    return [{ path: `${cell}.node${2 + Math.floor(j / 2)}.edge${j % 2}`, message: `expected an [op, input] pair, got ${show(edge)}` }];
+    return [
+      {
+        path: `${cell}.node${2 + Math.floor(j / 2)}.edge${j % 2}`,
+        message: `expected an [op, input] pair, got ${show(edge)}`,
+      },
+    ];
   }
   const [op, input] = edge as unknown[];
   const issues: SampleIssue[] = [];
   if (!(cfg.ops as readonly unknown[]).includes(op)) {
     const note = op === 'none' ? ' ("none" belongs to the relaxation only)' : '';
-    issues.push({ path: edgeLabel(cell, j, 'op'), message: `expected one of ${cfg.ops.join(', ')}, got ${show(op)}${note}` });
+    issues.push({
+      path: edgeLabel(cell, j, 'op'),
+      message: `expected one of ${cfg.ops.join(', ')}, got ${show(op)}${note}`,
+    });
   }
   const k = 2 + Math.floor(j / 2);
   if (!(Number.isInteger(input) && (input as number) >= 0 && (input as number) < k)) {
-    issues.push({ path: edgeLabel(cell, j, 'in'), message: `expected a state 0..${k - 1} (cell inputs 0, 1; earlier nodes 2…), got ${show(input)}` });
+    issues.push({
+      path: edgeLabel(cell, j, 'in'),
+      message: `expected a state 0..${k - 1} (cell inputs 0, 1; earlier nodes 2…), got ${show(input)}`,
+    });
   } else if (j % 2 === 1) {
     const other = edges[j - 1];
     if (Array.isArray(other) && other[1] === input) {
-      issues.push({ path: edgeLabel(cell, j, 'in'), message: `expected a state other than in0 (${input}): a node reads two distinct states` });
+      issues.push({
+        path: edgeLabel(cell, j, 'in'),
+        message: `expected a state other than in0 (${input}): a node reads two distinct states`,
+      });
     }
   }
   return issues;
@@ -76,7 +90,12 @@ function edgeIssues(cfg: DartsConfig, cell: CellKind, edges: readonly unknown[],
 /** Every problem of an untrusted value as a genotype of this space, each with its label path. */
 export function genotypeIssues(value: unknown, cfg: DartsConfig): SampleIssue[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [{ path: 'sample', message: `expected { normal: [[op, input], …], reduce: [[op, input], …] }, got ${show(value)}` }];
+    return [
+      {
+        path: 'sample',
+        message: `expected { normal: [[op, input], …], reduce: [[op, input], …] }, got ${show(value)}`,
+      },
+    ];
   }
   const record = value as Record<string, unknown>;
   const issues: SampleIssue[] = Object.keys(record)
@@ -87,7 +106,10 @@ export function genotypeIssues(value: unknown, cfg: DartsConfig): SampleIssue[] 
     const edges = record[cell];
     if (!Array.isArray(edges) || edges.length !== want) {
       const got = Array.isArray(edges) ? `${edges.length} pairs` : show(edges);
-      issues.push({ path: cell, message: `expected ${want} [op, input] pairs (two per node, ${cfg.nodes} nodes), got ${got}` });
+      issues.push({
+        path: cell,
+        message: `expected ${want} [op, input] pairs (two per node, ${cfg.nodes} nodes), got ${got}`,
+      });
       continue;
     }
     for (let j = 0; j < want; j++) issues.push(...edgeIssues(cfg, cell, edges, j));

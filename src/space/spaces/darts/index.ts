@@ -13,8 +13,20 @@ const options = {
     default: DARTS_PRIMITIVES,
   },
   nodes: { type: 'integer', description: 'intermediate nodes per cell (B)', min: 1, max: 12, default: 4 },
-  layers: { type: 'integer', description: 'cells in the network (L); reduction cells at ⌊L/3⌋ and ⌊2L/3⌋', min: 1, max: 100, default: 8 },
-  channels: { type: 'integer', description: 'initial channels (C); the stem has 3C, channels double at each reduction', min: 1, max: 1024, default: 16 },
+  layers: {
+    type: 'integer',
+    description: 'cells in the network (L); reduction cells at ⌊L/3⌋ and ⌊2L/3⌋',
+    min: 1,
+    max: 100,
+    default: 8,
+  },
+  channels: {
+    type: 'integer',
+    description: 'initial channels (C); the stem has 3C, channels double at each reduction',
+    min: 1,
+    max: 1024,
+    default: 16,
+  },
 } as const satisfies OptionsSchema;
 
 /** Builds the space from resolved options; an op set of `none` alone fails here, naming what it got. */
@@ -22,7 +34,9 @@ export function createDarts(o: OptionValues<typeof options>): DartsSpace {
   const relaxed = o.ops as readonly DartsOpName[];
   const ops = relaxed.filter((op) => op !== 'none');
   if (ops.length === 0) {
-    throw new OptionsError(`darts: ops must hold at least one op besides "none" (the discrete space never picks none), got [${relaxed.join(', ')}]`);
+    throw new OptionsError(
+      `darts: ops must hold at least one op besides "none" (the discrete space never picks none), got [${relaxed.join(', ')}]`,
+    );
   }
   const config: DartsConfig = { ops, relaxed, nodes: o.nodes, layers: o.layers, channels: o.channels };
   return new DartsSpace(config);
@@ -31,7 +45,8 @@ export function createDarts(o: OptionValues<typeof options>): DartsSpace {
 /** The registry entry of the DARTS cell space. */
 export const dartsSpace = defineSpace({
   name: 'darts',
-  description: 'DARTS / NASNet cell space: a normal and a reduction cell of B nodes, each summing two ops on two earlier states; L cells, C channels',
+  description:
+    'DARTS / NASNet cell space: a normal and a reduction cell of B nodes, each summing two ops on two earlier states; L cells, C channels',
   options,
   create: (o): SearchSpace => createDarts(o),
 });

@@ -1,5 +1,12 @@
 import type { Rng } from '../../../core/rng.js';
-import { CELLS, canonicalSample, type CellKind, type DartsConfig, type DartsEdge, type DartsSample } from './genotype.js';
+import {
+  CELLS,
+  canonicalSample,
+  type CellKind,
+  type DartsConfig,
+  type DartsEdge,
+  type DartsSample,
+} from './genotype.js';
 
 /** A one-edge change: edge `edge` of `cell` gets another op or reads another state. */
 interface Site {
@@ -27,7 +34,9 @@ function apply(s: DartsSample, site: Site, value: string | number): DartsSample 
 
 function sites(cfg: DartsConfig): Site[] {
   return CELLS.flatMap((cell) =>
-    Array.from({ length: 2 * cfg.nodes }, (_, edge) => (['op', 'input'] as const).map((kind): Site => ({ cell, edge, kind }))).flat(),
+    Array.from({ length: 2 * cfg.nodes }, (_, edge) =>
+      (['op', 'input'] as const).map((kind): Site => ({ cell, edge, kind })),
+    ).flat(),
   );
 }
 
@@ -61,7 +70,10 @@ export function dartsSample(cfg: DartsConfig, rng: Rng): DartsSample {
       const states = n + 2;
       const a = rng.int(states);
       const b = (a + 1 + rng.int(states - 1)) % states;
-      return [[rng.choice(cfg.ops), a], [rng.choice(cfg.ops), b]] as DartsEdge[];
+      return [
+        [rng.choice(cfg.ops), a],
+        [rng.choice(cfg.ops), b],
+      ] as DartsEdge[];
     }).flat();
   return canonicalSample({ normal: cell(), reduce: cell() });
 }

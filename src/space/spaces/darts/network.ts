@@ -44,7 +44,12 @@ export function cellNodes(id: string, plan: CellPlan, edges: readonly DartsEdge[
     const node = `${id}.n${n + 2}`;
     const ends = [0, 1].map((slot) => {
       const [op, input] = edges[2 * n + slot] as DartsEdge;
-      const site = { id: `${node}.e${slot}`, input: states[input] as string, channels: plan.c, stride: plan.reduction && input < 2 ? 2 : 1 } as const;
+      const site = {
+        id: `${node}.e${slot}`,
+        input: states[input] as string,
+        channels: plan.c,
+        stride: plan.reduction && input < 2 ? 2 : 1,
+      } as const;
       nodes.push(...dartsOpNodes(op as DartsOpName, site));
       return site.id;
     });
@@ -68,6 +73,9 @@ export function dartsNetwork(sample: DartsSample, cfg: DartsConfig): ArchSpec {
     nodes.push(...cellNodes(`c${i}`, plan, plan.reduction ? sample.reduce : sample.normal, s0, s1));
     [s0, s1] = [s1, `c${i}`];
   });
-  nodes.push({ id: 'gap', op: 'gap', inputs: [s1] }, { id: 'classifier', op: 'dense', inputs: ['gap'], units: 'classes' });
+  nodes.push(
+    { id: 'gap', op: 'gap', inputs: [s1] },
+    { id: 'classifier', op: 'dense', inputs: ['gap'], units: 'classes' },
+  );
   return { version: 1, name: 'darts', nodes, output: 'classifier' };
 }

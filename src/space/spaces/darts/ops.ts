@@ -3,14 +3,29 @@ import { act, bn, conv } from '../../ops/blocks/parts.js';
 
 /** Every op a DARTS cell can use, named as in `operations.py` OPS (Liu et al. 2019). */
 export const DARTS_OP_NAMES = [
-  'none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect',
-  'sep_conv_3x3', 'sep_conv_5x5', 'sep_conv_7x7', 'dil_conv_3x3', 'dil_conv_5x5', 'conv_7x1_1x7',
+  'none',
+  'max_pool_3x3',
+  'avg_pool_3x3',
+  'skip_connect',
+  'sep_conv_3x3',
+  'sep_conv_5x5',
+  'sep_conv_7x7',
+  'dil_conv_3x3',
+  'dil_conv_5x5',
+  'conv_7x1_1x7',
 ] as const;
 export type DartsOpName = (typeof DARTS_OP_NAMES)[number];
 
 /** DARTS's PRIMITIVES (`genotypes.py`): the default op set; `none` enters only the relaxation. */
 export const DARTS_PRIMITIVES: readonly DartsOpName[] = [
-  'none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5',
+  'none',
+  'max_pool_3x3',
+  'avg_pool_3x3',
+  'skip_connect',
+  'sep_conv_3x3',
+  'sep_conv_5x5',
+  'dil_conv_3x3',
+  'dil_conv_5x5',
 ];
 
 /** Whether `name` is a DARTS op name. */
@@ -85,7 +100,9 @@ export function dartsOpNodes(op: DartsOpName, site: EdgeSite): ArchNode[] {
     case 'avg_pool_3x3':
       return [{ id, op: 'avgpool', inputs: [input], kernel: 3, stride, padding: 1, includePad: false }];
     case 'skip_connect':
-      return stride === 1 ? [{ id, op: 'identity', inputs: [input] }] : [{ id, op: 'factorized_reduce', inputs: [input], filters: site.channels, ...affineAttr(site) }];
+      return stride === 1
+        ? [{ id, op: 'identity', inputs: [input] }]
+        : [{ id, op: 'factorized_reduce', inputs: [input], filters: site.channels, ...affineAttr(site) }];
     case 'sep_conv_3x3':
       return sepConv(site, 3);
     case 'sep_conv_5x5':

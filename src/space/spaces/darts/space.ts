@@ -1,7 +1,14 @@
 import { canonicalKey, type ArchSpec } from '../../../core/arch.js';
 import { UserError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
-import type { Dimension, Relaxation, RelaxationWeights, SampleIssue, SearchSpace, SupernetOptions } from '../../search-space.js';
+import type {
+  Dimension,
+  Relaxation,
+  RelaxationWeights,
+  SampleIssue,
+  SearchSpace,
+  SupernetOptions,
+} from '../../search-space.js';
 import { deriveGenotype } from './derive.js';
 import { dartsDecode, dartsDimensions, dartsEncode, dartsSize } from './encoding.js';
 import { CELLS, canonicalSample, genotypeIssues, type DartsConfig, type DartsSample } from './genotype.js';
@@ -13,7 +20,11 @@ import { dartsSupernet } from './supernet.js';
 function sampleError(issues: readonly SampleIssue[]): UserError {
   const n = issues.length;
   const lines = issues.map((i) => `\n  • ${i.path}: ${i.message}`).join('');
-  return new UserError('SAMPLE', `darts sample is invalid (${n} problem${n === 1 ? '' : 's'}):${lines}`, 'docs/spaces.md shows the genotype forms the darts space reads');
+  return new UserError(
+    'SAMPLE',
+    `darts sample is invalid (${n} problem${n === 1 ? '' : 's'}):${lines}`,
+    'docs/spaces.md shows the genotype forms the darts space reads',
+  );
 }
 
 /**
@@ -116,6 +127,9 @@ function readJson(text: string): { value: unknown; issues: SampleIssue[] } {
   try {
     return { value: JSON.parse(text) as unknown, issues: [] };
   } catch (e) {
-    return { value: undefined, issues: [{ path: 'sample', message: `expected JSON or a Genotype(…) text: ${(e as Error).message}` }] };
+    return {
+      value: undefined,
+      issues: [{ path: 'sample', message: `expected JSON or a Genotype(…) text: ${(e as Error).message}` }],
+    };
   }
 }

@@ -25,7 +25,13 @@ function searchCell(id: string, cell: CellKind, plan: CellPlan, cfg: DartsConfig
       const stride = plan.reduction && from < 2 ? 2 : 1;
       const candidates = cfg.relaxed.map((op) => {
         const pooled = op.includes('pool');
-        const site = { id: pooled ? `${mix}.${op}.pool` : `${mix}.${op}`, input, channels: plan.c, stride, affine: false } as const;
+        const site = {
+          id: pooled ? `${mix}.${op}.pool` : `${mix}.${op}`,
+          input,
+          channels: plan.c,
+          stride,
+          affine: false,
+        } as const;
         nodes.push(...dartsOpNodes(op, site));
         if (pooled) nodes.push(bn(`${mix}.${op}`, site.id, false));
         return `${mix}.${op}`;
@@ -55,6 +61,9 @@ export function dartsSupernet(cfg: DartsConfig, size: SupernetOptions = {}): Arc
     nodes.push(...searchCell(`c${i}`, plan.reduction ? 'reduce' : 'normal', plan, cfg, s0, s1));
     [s0, s1] = [s1, `c${i}`];
   });
-  nodes.push({ id: 'gap', op: 'gap', inputs: [s1] }, { id: 'classifier', op: 'dense', inputs: ['gap'], units: 'classes' });
+  nodes.push(
+    { id: 'gap', op: 'gap', inputs: [s1] },
+    { id: 'classifier', op: 'dense', inputs: ['gap'], units: 'classes' },
+  );
   return { version: 1, name: 'darts-supernet', nodes, output: 'classifier' };
 }

@@ -11,14 +11,24 @@ export interface LayerwiseNetwork {
   readonly merge: 'sum' | 'concat';
 }
 
-const KERNEL: Record<LayerwiseOp, number> = { conv3x3: 3, conv5x5: 5, sepconv3x3: 3, sepconv5x5: 5, maxpool3x3: 3, avgpool3x3: 3 };
+const KERNEL: Record<LayerwiseOp, number> = {
+  conv3x3: 3,
+  conv5x5: 5,
+  sepconv3x3: 3,
+  sepconv5x5: 5,
+  maxpool3x3: 3,
+  avgpool3x3: 3,
+};
 
 class Emitter {
   readonly nodes: ArchNode[] = [];
   /** Node id of source x_k, per stage it has been brought to. */
   private readonly versions = new Map<string, string>();
 
-  constructor(private readonly net: LayerwiseNetwork, private readonly stageOf: (k: number) => number) {}
+  constructor(
+    private readonly net: LayerwiseNetwork,
+    private readonly stageOf: (k: number) => number,
+  ) {}
 
   push(node: ArchNode): string {
     this.nodes.push(node);
@@ -36,7 +46,12 @@ class Emitter {
     const done = this.versions.get(memo);
     if (done !== undefined) return done;
     const prev = this.source(k, stage - 1, own);
-    const id = this.push({ id: `reduce${stage}.x${k}`, op: 'factorized_reduce', inputs: [prev], filters: this.channels(stage) });
+    const id = this.push({
+      id: `reduce${stage}.x${k}`,
+      op: 'factorized_reduce',
+      inputs: [prev],
+      filters: this.channels(stage),
+    });
     this.versions.set(memo, id);
     return id;
   }
@@ -45,7 +60,14 @@ class Emitter {
   op(id: string, op: LayerwiseOp, input: string, filters: number): string {
     const kernel = KERNEL[op];
     if (op === 'maxpool3x3' || op === 'avgpool3x3') {
-      return this.push({ id, op: op === 'maxpool3x3' ? 'maxpool' : 'avgpool', inputs: [input], kernel, stride: 1, padding: 'same' });
+      return this.push({
+        id,
+        op: op === 'maxpool3x3' ? 'maxpool' : 'avgpool',
+        inputs: [input],
+        kernel,
+        stride: 1,
+        padding: 'same',
+      });
     }
     const relu = this.push({ id: `${id}.relu`, op: 'act', fn: 'relu', inputs: [input] });
     const base = { id: `${id}.conv`, inputs: [relu], filters, kernel, padding: 'same', bias: false } as const;
@@ -76,7 +98,15 @@ class Emitter {
 export function layerwiseNetwork(sample: LayerwiseSample, net: LayerwiseNetwork): ArchSpec {
   const stageOf = (k: number): number => (k === 0 ? 0 : net.reductions.filter((r) => r < k - 1).length);
   const e = new Emitter(net, stageOf);
-  const conv = e.push({ id: 'stem.conv', op: 'conv', inputs: ['input'], filters: net.channels, kernel: 3, padding: 'same', bias: false });
+  const conv = e.push({
+    id: 'stem.conv',
+    op: 'conv',
+    inputs: ['input'],
+    filters: net.channels,
+    kernel: 3,
+    padding: 'same',
+    bias: false,
+  });
   const outputs = [e.push({ id: 'stem.bn', op: 'bn', inputs: [conv] })];
   sample.layers.forEach((layer, i) => {
     const stage = stageOf(i + 1);

@@ -20,20 +20,27 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringi
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function unknownKeys(rec: Record<string, unknown>, known: readonly string[], prefix: string): SampleIssue[] {
-  return Object.keys(rec).filter((k) => !known.includes(k)).map((k) => ({ path: `${prefix}${k}`, message: `unknown field; expected ${known.join(', ')}` }));
+  return Object.keys(rec)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ path: `${prefix}${k}`, message: `unknown field; expected ${known.join(', ')}` }));
 }
 
 function layerIssues(raw: unknown, i: number, ops: readonly LayerwiseOp[]): SampleIssue[] {
   const path = `layers[${i}]`;
   if (!isRecord(raw)) return [{ path, message: `expected { op, skips }, got ${show(raw)}` }];
   const issues = unknownKeys(raw, ['op', 'skips'], `${path}.`);
-  if (!(ops as readonly unknown[]).includes(raw['op'])) issues.push({ path: `${path}.op`, message: `expected one of ${ops.join(', ')}, got ${show(raw['op'])}` });
+  if (!(ops as readonly unknown[]).includes(raw['op']))
+    issues.push({ path: `${path}.op`, message: `expected one of ${ops.join(', ')}, got ${show(raw['op'])}` });
   const skips = raw['skips'];
   if (!Array.isArray(skips) || skips.length !== i) {
-    issues.push({ path: `${path}.skips`, message: `expected ${i} booleans (one per earlier output x_0..x_${i - 1}), got ${show(skips)}` });
+    issues.push({
+      path: `${path}.skips`,
+      message: `expected ${i} booleans (one per earlier output x_0..x_${i - 1}), got ${show(skips)}`,
+    });
   } else {
     skips.forEach((b: unknown, j) => {
-      if (typeof b !== 'boolean') issues.push({ path: `${path}.skips[${j}]`, message: `expected true or false, got ${show(b)}` });
+      if (typeof b !== 'boolean')
+        issues.push({ path: `${path}.skips[${j}]`, message: `expected true or false, got ${show(b)}` });
     });
   }
   return issues;
@@ -45,7 +52,13 @@ export function layerwiseIssues(raw: unknown, layers: number, ops: readonly Laye
   const issues = unknownKeys(raw, ['layers'], '');
   const list = raw['layers'];
   if (!Array.isArray(list) || list.length !== layers) {
-    return [...issues, { path: 'layers', message: `expected ${layers} layers, got ${Array.isArray(list) ? `${list.length} layers` : show(list)}` }];
+    return [
+      ...issues,
+      {
+        path: 'layers',
+        message: `expected ${layers} layers, got ${Array.isArray(list) ? `${list.length} layers` : show(list)}`,
+      },
+    ];
   }
   return [...issues, ...list.flatMap((layer: unknown, i) => layerIssues(layer, i, ops))];
 }
@@ -58,11 +71,13 @@ export function encodeLayers(s: LayerwiseSample, ops: readonly LayerwiseOp[]): n
 /** The sample of an index vector; throws a RangeError on a wrong length or an index out of range. */
 export function decodeLayers(indices: readonly number[], layers: number, ops: readonly LayerwiseOp[]): LayerwiseSample {
   const want = layers + (layers * (layers - 1)) / 2;
-  if (indices.length !== want) throw new RangeError(`expected ${want} indices for ${layers} layers, got ${indices.length}`);
+  if (indices.length !== want)
+    throw new RangeError(`expected ${want} indices for ${layers} layers, got ${indices.length}`);
   let at = 0;
   const take = (n: number, what: string): number => {
     const v = indices[at++] as number;
-    if (!Number.isInteger(v) || v < 0 || v >= n) throw new RangeError(`index ${at - 1} (${what}): expected 0..${n - 1}, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v >= n)
+      throw new RangeError(`index ${at - 1} (${what}): expected 0..${n - 1}, got ${v}`);
     return v;
   };
   return {

@@ -10,11 +10,15 @@ import { DECISIONS, MISSING, isRelevant, type MacroSample } from './stage.js';
  * equal architectures still have equal keys.
  */
 export function macroKeyForm(canonical: MacroSample, cfg: MacroConfig): Json {
-  const stages = canonical.stages.map((st) => Object.fromEntries(DECISIONS.flatMap((d) => {
-    const value = st[d];
-    const added = MISSING[d];
-    return added !== undefined && (!isRelevant(st, d) || value === added) ? [] : [[d, value]];
-  })));
+  const stages = canonical.stages.map((st) =>
+    Object.fromEntries(
+      DECISIONS.flatMap((d) => {
+        const value = st[d];
+        const added = MISSING[d];
+        return added !== undefined && (!isRelevant(st, d) || value === added) ? [] : [[d, value]];
+      }),
+    ),
+  );
   const settings = SETTINGS.flatMap((s) => {
     const value = canonical[s];
     return !isSettingRelevant(canonical.stages, s) || value === legacyValue(s, cfg.head) ? [] : [[s, value]];

@@ -51,7 +51,14 @@ function separable(c: Chain, id: string, st: MacroStage, stride: number, attenti
  * The block; `attention` is the module on its branch, `dropPath` its branch's drop-path rate, groups a
  * bottleneck's (each written only when there is one, so other specs keep their keys).
  */
-function block(c: Chain, id: string, st: MacroStage, stride: number, attention: MacroAttention, dropPath: number): void {
+function block(
+  c: Chain,
+  id: string,
+  st: MacroStage,
+  stride: number,
+  attention: MacroAttention,
+  dropPath: number,
+): void {
   const branch = { ...(attention === 'none' ? {} : { attention }), ...(dropPath > 0 ? { dropPath } : {}) };
   const groups = st.groups ?? 1;
   switch (st.block) {
@@ -59,9 +66,25 @@ function block(c: Chain, id: string, st: MacroStage, stride: number, attention: 
       return void c.add({ id, op: 'basic', filters: st.width, stride, ...branch });
     case 'bottleneck':
       // The catalog's bottleneck width defaults to filters / 4; it is written only when it differs.
-      return void c.add({ id, op: 'bottleneck', filters: st.width * st.expansion, stride, ...(st.expansion === 4 ? {} : { width: st.width }), ...(groups === 1 ? {} : { groups }), ...branch });
+      return void c.add({
+        id,
+        op: 'bottleneck',
+        filters: st.width * st.expansion,
+        stride,
+        ...(st.expansion === 4 ? {} : { width: st.width }),
+        ...(groups === 1 ? {} : { groups }),
+        ...branch,
+      });
     case 'inverted_residual':
-      return void c.add({ id, op: 'inverted_residual', filters: st.width, expansion: st.expansion, stride, kernel: st.kernel, ...branch });
+      return void c.add({
+        id,
+        op: 'inverted_residual',
+        filters: st.width,
+        expansion: st.expansion,
+        stride,
+        kernel: st.kernel,
+        ...branch,
+      });
     case 'separable':
       return separable(c, id, st, stride, attention);
   }
@@ -91,10 +114,23 @@ export function macroNetwork(sample: MacroSample, cfg: MacroConfig): ArchSpec {
     for (let b = 0; b < st.depth; b++) {
       const id = cfg.stem === 'mobilenetv2' ? `features.${++n}` : `layer${s + 1}.${b}`;
       const onBranch = st.placement === 'branch';
-      block(c, id, st, b === 0 ? st.stride : 1, onBranch ? st.attention : 'none', (sample.dropPath ?? 0) * (++l / blocks));
+      block(
+        c,
+        id,
+        st,
+        b === 0 ? st.stride : 1,
+        onBranch ? st.attention : 'none',
+        (sample.dropPath ?? 0) * (++l / blocks),
+      );
       if (st.attention !== 'none' && !onBranch) c.add({ id: `${id}.${st.attention}`, op: st.attention });
     }
   });
   head(c, cfg, sample.dropout ?? 0);
-  return { version: 1, name: 'macro', nodes: c.nodes, output: c.last, ...batchNorm(sample.bnMomentum ?? 0.9, sample.bnEpsilon ?? 1e-5) };
+  return {
+    version: 1,
+    name: 'macro',
+    nodes: c.nodes,
+    output: c.last,
+    ...batchNorm(sample.bnMomentum ?? 0.9, sample.bnEpsilon ?? 1e-5),
+  };
 }

@@ -6,8 +6,27 @@ import type { Choice, Dimension, SampleIssue, SearchSpace } from '../../search-s
 import { macroKeyForm } from './key-form.js';
 import { macroNetwork } from './network.js';
 import type { MacroConfig } from './options.js';
-import { SETTINGS, isSettingRelevant, settingDimension, settingOf, type MacroSettings, type Setting } from './settings.js';
-import { DECISIONS, canonicalMacro, choicesOf, decisionOf, isRelevant, macroIssues, stageLabel, stageSize, type Decision, type MacroSample, type MacroStage } from './stage.js';
+import {
+  SETTINGS,
+  isSettingRelevant,
+  settingDimension,
+  settingOf,
+  type MacroSettings,
+  type Setting,
+} from './settings.js';
+import {
+  DECISIONS,
+  canonicalMacro,
+  choicesOf,
+  decisionOf,
+  isRelevant,
+  macroIssues,
+  stageLabel,
+  stageSize,
+  type Decision,
+  type MacroSample,
+  type MacroStage,
+} from './stage.js';
 
 /** A stage with its decisions in encoding order. */
 const stageOf = (value: (d: Decision, j: number) => Choice): MacroStage =>
@@ -20,7 +39,11 @@ const settingsOf = (value: (s: Setting, j: number) => number): Required<MacroSet
 function sampleError(issues: readonly SampleIssue[]): UserError {
   const n = issues.length;
   const lines = issues.map((i) => `\n  • ${i.path}: ${i.message}`).join('');
-  return new UserError('SAMPLE', `macro sample is invalid (${n} problem${n === 1 ? '' : 's'}):${lines}`, 'docs/spaces.md shows the macro sample form');
+  return new UserError(
+    'SAMPLE',
+    `macro sample is invalid (${n} problem${n === 1 ? '' : 's'}):${lines}`,
+    'docs/spaces.md shows the macro sample form',
+  );
 }
 
 /**
@@ -37,7 +60,9 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   private readonly stageDims: number;
 
   constructor(readonly config: MacroConfig) {
-    const stages = config.widths.flatMap((_, i) => DECISIONS.map((d) => ({ label: stageLabel(i, d), choices: choicesOf(config, i, d) })));
+    const stages = config.widths.flatMap((_, i) =>
+      DECISIONS.map((d) => ({ label: stageLabel(i, d), choices: choicesOf(config, i, d) })),
+    );
     this.stageDims = stages.length;
     this.dims = [...stages, ...SETTINGS.map((s) => settingDimension(config, s))];
   }
@@ -52,7 +77,12 @@ export class MacroSpace implements SearchSpace<MacroSample> {
     const stages = (cfg: MacroConfig): bigint => cfg.widths.reduce((acc, _, i) => acc * stageSize(cfg, i), 1n);
     const n = (s: Setting): bigint => BigInt(c.settings[s].length);
     const withoutResidual = stages({ ...c, blocks: c.blocks.filter((b) => b === 'separable') });
-    return (stages(c) * n('dropPath') - withoutResidual * (n('dropPath') - 1n)) * n('dropout') * n('bnMomentum') * n('bnEpsilon');
+    return (
+      (stages(c) * n('dropPath') - withoutResidual * (n('dropPath') - 1n)) *
+      n('dropout') *
+      n('bnMomentum') *
+      n('bnEpsilon')
+    );
   }
 
   validate(sample: unknown): SampleIssue[] {
@@ -78,7 +108,9 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   neighbours(sample: MacroSample): MacroSample[] {
     const indices = this.encode(sample);
     return this.relevantDims(sample).flatMap((dim) =>
-      (this.dims[dim] as Dimension).choices.flatMap((_, c) => (c === indices[dim] ? [] : [this.decode(indices.map((v, i) => (i === dim ? c : v)))])),
+      (this.dims[dim] as Dimension).choices.flatMap((_, c) =>
+        c === indices[dim] ? [] : [this.decode(indices.map((v, i) => (i === dim ? c : v)))],
+      ),
     );
   }
 
@@ -89,17 +121,21 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   }
 
   encode(sample: MacroSample): number[] {
-    const stages = sample.stages.flatMap((st, i) => DECISIONS.map((d) => choicesOf(this.config, i, d).indexOf(decisionOf(st, d, this.config, i) as Choice)));
+    const stages = sample.stages.flatMap((st, i) =>
+      DECISIONS.map((d) => choicesOf(this.config, i, d).indexOf(decisionOf(st, d, this.config, i) as Choice)),
+    );
     return [...stages, ...SETTINGS.map((s) => this.config.settings[s].indexOf(settingOf(sample, s, this.config)))];
   }
 
   /** Every in-range index vector is a sample (the decisions are independent). */
   decode(indices: readonly number[]): MacroSample {
-    if (indices.length !== this.dims.length) throw new RangeError(`expected ${this.dims.length} decisions, got ${indices.length}`);
+    if (indices.length !== this.dims.length)
+      throw new RangeError(`expected ${this.dims.length} decisions, got ${indices.length}`);
     const values = indices.map((c, i) => {
       const d = this.dims[i] as Dimension;
       const v = d.choices[c];
-      if (v === undefined) throw new RangeError(`${d.label}: expected a choice index in 0..${d.choices.length - 1}, got ${c}`);
+      if (v === undefined)
+        throw new RangeError(`${d.label}: expected a choice index in 0..${d.choices.length - 1}, got ${c}`);
       return v;
     });
     const stages = this.config.widths.map((_, s) => stageOf((d, j) => values[s * DECISIONS.length + j] as Choice));
@@ -140,7 +176,8 @@ export class MacroSpace implements SearchSpace<MacroSample> {
   private relevantDims(sample: MacroSample): number[] {
     return this.dims.flatMap((d, i) => {
       if (d.choices.length < 2) return [];
-      if (i >= this.stageDims) return isSettingRelevant(sample.stages, SETTINGS[i - this.stageDims] as Setting) ? [i] : [];
+      if (i >= this.stageDims)
+        return isSettingRelevant(sample.stages, SETTINGS[i - this.stageDims] as Setting) ? [i] : [];
       const stage = sample.stages[Math.floor(i / DECISIONS.length)] as MacroStage;
       return isRelevant(stage, DECISIONS[i % DECISIONS.length] as Decision) ? [i] : [];
     });

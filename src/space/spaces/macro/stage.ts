@@ -5,7 +5,17 @@ import { SETTINGS, type MacroBlock, type MacroConfig, type MacroSample, type Mac
 export type { MacroSample, MacroStage } from './types.js';
 
 /** The decisions of a stage, in encoding order. */
-export const DECISIONS = ['block', 'kernel', 'expansion', 'width', 'depth', 'stride', 'attention', 'placement', 'groups'] as const;
+export const DECISIONS = [
+  'block',
+  'kernel',
+  'expansion',
+  'width',
+  'depth',
+  'stride',
+  'attention',
+  'placement',
+  'groups',
+] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /**
@@ -19,15 +29,24 @@ export const MISSING: Readonly<Partial<Record<Decision, Choice>>> = { placement:
 /** The choices of one decision of stage `i` (0-based). */
 export function choicesOf(cfg: MacroConfig, i: number, d: Decision): readonly Choice[] {
   switch (d) {
-    case 'block': return cfg.blocks;
-    case 'kernel': return cfg.kernels;
-    case 'expansion': return cfg.expansions;
-    case 'width': return cfg.widths[i] ?? [];
-    case 'depth': return cfg.depths;
-    case 'stride': return cfg.strides;
-    case 'attention': return cfg.attention;
-    case 'placement': return cfg.placements;
-    case 'groups': return cfg.groups;
+    case 'block':
+      return cfg.blocks;
+    case 'kernel':
+      return cfg.kernels;
+    case 'expansion':
+      return cfg.expansions;
+    case 'width':
+      return cfg.widths[i] ?? [];
+    case 'depth':
+      return cfg.depths;
+    case 'stride':
+      return cfg.strides;
+    case 'attention':
+      return cfg.attention;
+    case 'placement':
+      return cfg.placements;
+    case 'groups':
+      return cfg.groups;
   }
 }
 
@@ -51,7 +70,8 @@ export function isRelevant(stage: MacroStage, d: Decision): boolean {
 /** The stage with every irrelevant decision at its first choice: equal architectures, equal stages. */
 export function canonicalStage(stage: MacroStage, cfg: MacroConfig, i: number): MacroStage {
   const out: Record<string, Choice> = { ...stage };
-  for (const d of DECISIONS) out[d] = (isRelevant(stage, d) ? decisionOf(stage, d, cfg, i) : choicesOf(cfg, i, d)[0]) as Choice;
+  for (const d of DECISIONS)
+    out[d] = (isRelevant(stage, d) ? decisionOf(stage, d, cfg, i) : choicesOf(cfg, i, d)[0]) as Choice;
   return out as MacroStage;
 }
 
@@ -73,12 +93,18 @@ function stageIssues(cfg: MacroConfig, i: number, raw: unknown): SampleIssue[] {
   const stage = raw as Record<string, unknown>;
   const unknown = Object.keys(stage).filter((k) => !(DECISIONS as readonly string[]).includes(k));
   return [
-    ...unknown.map((k) => ({ path: `stage${i + 1}.${k}`, message: `unknown decision; expected ${DECISIONS.join(', ')}` })),
+    ...unknown.map((k) => ({
+      path: `stage${i + 1}.${k}`,
+      message: `unknown decision; expected ${DECISIONS.join(', ')}`,
+    })),
     ...DECISIONS.flatMap((d) => {
       const choices = choicesOf(cfg, i, d);
       const value = decisionOf(stage as MacroStage, d, cfg, i);
       if (choices.includes(value as Choice)) return [];
-      const got = stage[d] === undefined && value !== undefined ? `nothing, which means ${show(value)} (a sample stored before ${d} was a decision)` : show(stage[d]);
+      const got =
+        stage[d] === undefined && value !== undefined
+          ? `nothing, which means ${show(value)} (a sample stored before ${d} was a decision)`
+          : show(stage[d]);
       return [{ path: stageLabel(i, d), message: `expected one of ${choices.join(', ')}, got ${got}` }];
     }),
   ];
@@ -107,9 +133,21 @@ export function macroIssues(value: unknown, cfg: MacroConfig): SampleIssue[] {
 /** Distinct architectures of stage `i`: one for depth 0, else per block its kernels × expansions × groups, times width, depth, stride, attention (each module in each placement). */
 export function stageSize(cfg: MacroConfig, i: number): bigint {
   const n = (d: Decision): bigint => BigInt(choicesOf(cfg, i, d).length);
-  const probe = (block: MacroBlock): MacroStage => ({ block, kernel: 0, expansion: 0, width: 0, depth: 1, stride: 0, attention: 'none', placement: 'branch' });
+  const probe = (block: MacroBlock): MacroStage => ({
+    block,
+    kernel: 0,
+    expansion: 0,
+    width: 0,
+    depth: 1,
+    stride: 0,
+    attention: 'none',
+    placement: 'branch',
+  });
   const used = (b: MacroBlock, d: Decision): bigint => (isRelevant(probe(b), d) ? n(d) : 1n);
-  const perBlock = cfg.blocks.reduce((acc, b) => acc + used(b, 'kernel') * used(b, 'expansion') * used(b, 'groups'), 0n);
+  const perBlock = cfg.blocks.reduce(
+    (acc, b) => acc + used(b, 'kernel') * used(b, 'expansion') * used(b, 'groups'),
+    0n,
+  );
   const deep = BigInt(cfg.depths.filter((d) => d > 0).length);
   const attention = cfg.attention.reduce((acc, a) => acc + (a === 'none' ? 1n : n('placement')), 0n);
   return (cfg.depths.includes(0) ? 1n : 0n) + deep * perBlock * n('width') * n('stride') * attention;

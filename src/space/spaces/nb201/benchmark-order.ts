@@ -14,7 +14,12 @@ let order: { byIndex: Uint16Array; byProduct: Uint16Array } | undefined;
 
 function table(): { byIndex: Uint16Array; byProduct: Uint16Array } {
   if (order === undefined) {
-    const byIndex = Uint16Array.from(pythonShuffle(Array.from({ length: NB201_SIZE }, (_, i) => i), SHUFFLE_SEED));
+    const byIndex = Uint16Array.from(
+      pythonShuffle(
+        Array.from({ length: NB201_SIZE }, (_, i) => i),
+        SHUFFLE_SEED,
+      ),
+    );
     const byProduct = new Uint16Array(NB201_SIZE);
     byIndex.forEach((p, i) => (byProduct[p] = i));
     order = { byIndex, byProduct };

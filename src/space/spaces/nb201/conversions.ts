@@ -25,7 +25,14 @@ export type Nb201Sample = {
 export const NODES = ['node1', 'node2', 'node3'] as const;
 
 /** The six edges in string order: [to, from]. */
-export const EDGES: readonly (readonly [to: number, from: number])[] = [[1, 0], [2, 0], [2, 1], [3, 0], [3, 1], [3, 2]];
+export const EDGES: readonly (readonly [to: number, from: number])[] = [
+  [1, 0],
+  [2, 0],
+  [2, 1],
+  [3, 0],
+  [3, 1],
+  [3, 2],
+];
 
 /** Number of cells of the space: 5^6. */
 export const NB201_SIZE = NB201_OPS.length ** EDGES.length;
@@ -36,7 +43,9 @@ const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringi
 /** Every problem of an untrusted value as a cell; empty when valid. */
 export function cellIssues(raw: unknown): SampleIssue[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return [{ path: 'sample', message: `expected { node1: [op], node2: [op, op], node3: [op, op, op] }, got ${show(raw)}` }];
+    return [
+      { path: 'sample', message: `expected { node1: [op], node2: [op, op], node3: [op, op, op] }, got ${show(raw)}` },
+    ];
   }
   const rec = raw as Record<string, unknown>;
   const issues: SampleIssue[] = Object.keys(rec)
@@ -45,11 +54,15 @@ export function cellIssues(raw: unknown): SampleIssue[] {
   NODES.forEach((node, n) => {
     const list = rec[node];
     if (!Array.isArray(list) || list.length !== n + 1) {
-      issues.push({ path: node, message: `expected ${n + 1} op${n === 0 ? '' : 's'} (one per earlier node), got ${show(list)}` });
+      issues.push({
+        path: node,
+        message: `expected ${n + 1} op${n === 0 ? '' : 's'} (one per earlier node), got ${show(list)}`,
+      });
       return;
     }
     list.forEach((op: unknown, i) => {
-      if (!isOp(op)) issues.push({ path: `${node}[${i}]`, message: `expected one of ${NB201_OPS.join(', ')}, got ${show(op)}` });
+      if (!isOp(op))
+        issues.push({ path: `${node}[${i}]`, message: `expected one of ${NB201_OPS.join(', ')}, got ${show(op)}` });
     });
   });
   return issues;
@@ -73,11 +86,14 @@ export function toIndices(s: Nb201Sample): number[] {
 
 /** The cell of six op indices; throws on a wrong length or an index out of range. */
 export function fromIndices(indices: readonly number[]): Nb201Sample {
-  return fromEdgeOps(indices.map((i, e) => {
-    const op = NB201_OPS[i];
-    if (op === undefined) throw new RangeError(`edge ${e}: expected an op index in 0..${NB201_OPS.length - 1}, got ${i}`);
-    return op;
-  }));
+  return fromEdgeOps(
+    indices.map((i, e) => {
+      const op = NB201_OPS[i];
+      if (op === undefined)
+        throw new RangeError(`edge ${e}: expected an op index in 0..${NB201_OPS.length - 1}, got ${i}`);
+      return op;
+    }),
+  );
 }
 
 /** The benchmark's string form, `|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|…|`. */
@@ -89,15 +105,19 @@ export function toBenchmarkString(s: Nb201Sample): string {
 export function fromBenchmarkString(text: string): Nb201Sample {
   const t = text.trim();
   const nodes = t.split('+');
-  if (nodes.length !== NODES.length) throw new RangeError(`expected 3 nodes separated by "+", got ${nodes.length} in "${t}"`);
+  if (nodes.length !== NODES.length)
+    throw new RangeError(`expected 3 nodes separated by "+", got ${nodes.length} in "${t}"`);
   const ops = nodes.flatMap((part, n) => {
     if (!/^\|.*\|$/.test(part)) throw new RangeError(`node ${n + 1}: expected "|op~i|…|", got "${part}"`);
     const edges = part.slice(1, -1).split('|');
-    if (edges.length !== n + 1) throw new RangeError(`node ${n + 1}: expected ${n + 1} edges, got ${edges.length} in "${part}"`);
+    if (edges.length !== n + 1)
+      throw new RangeError(`node ${n + 1}: expected ${n + 1} edges, got ${edges.length} in "${part}"`);
     return edges.map((edge, i) => {
       const [op, from] = edge.split('~');
-      if (!isOp(op)) throw new RangeError(`node ${n + 1}: unknown op "${op ?? ''}"; expected one of ${NB201_OPS.join(', ')}`);
-      if (from !== String(i)) throw new RangeError(`node ${n + 1}: edge ${i} must come from node ${i} ("${op}~${i}"), got "${edge}"`);
+      if (!isOp(op))
+        throw new RangeError(`node ${n + 1}: unknown op "${op ?? ''}"; expected one of ${NB201_OPS.join(', ')}`);
+      if (from !== String(i))
+        throw new RangeError(`node ${n + 1}: edge ${i} must come from node ${i} ("${op}~${i}"), got "${edge}"`);
       return op;
     });
   });
@@ -111,8 +131,10 @@ export function productIndex(s: Nb201Sample): number {
 
 /** The cell at a product index in 0..15624. */
 export function fromProductIndex(index: number): Nb201Sample {
-  if (!Number.isInteger(index) || index < 0 || index >= NB201_SIZE) throw new RangeError(`expected a product index in 0..${NB201_SIZE - 1}, got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= NB201_SIZE)
+    throw new RangeError(`expected a product index in 0..${NB201_SIZE - 1}, got ${index}`);
   const digits: number[] = [];
-  for (let e = 0, r = index; e < EDGES.length; e++, r = Math.floor(r / NB201_OPS.length)) digits.unshift(r % NB201_OPS.length);
+  for (let e = 0, r = index; e < EDGES.length; e++, r = Math.floor(r / NB201_OPS.length))
+    digits.unshift(r % NB201_OPS.length);
   return fromIndices(digits);
 }

@@ -28,19 +28,29 @@ function argmax(row: readonly number[]): number {
 /** The rows of the one cell, after checking the cell name, the row count, each row's length and that every weight is finite. */
 function checkedRows(weights: RelaxationWeights): readonly (readonly number[])[] {
   const unknown = Object.keys(weights).filter((key) => key !== CELL);
-  if (unknown.length > 0) throw new RangeError(`nb201 derive: unknown cell(s) ${unknown.map((u) => `"${u}"`).join(', ')} in the weights; expected "${CELL}"`);
+  if (unknown.length > 0)
+    throw new RangeError(
+      `nb201 derive: unknown cell(s) ${unknown.map((u) => `"${u}"`).join(', ')} in the weights; expected "${CELL}"`,
+    );
   const rows: unknown = weights[CELL];
   if (!Array.isArray(rows) || rows.length !== EDGES.length) {
     const got = Array.isArray(rows) ? rows.length : rows === undefined ? 'nothing' : JSON.stringify(rows);
-    throw new RangeError(`nb201 derive: cell "${CELL}": expected ${EDGES.length} rows of weights (one per edge), got ${got}`);
+    throw new RangeError(
+      `nb201 derive: cell "${CELL}": expected ${EDGES.length} rows of weights (one per edge), got ${got}`,
+    );
   }
   rows.forEach((row: unknown, e) => {
     if (!Array.isArray(row) || row.length !== NB201_OPS.length) {
       const got = Array.isArray(row) ? row.length : JSON.stringify(row);
-      throw new RangeError(`nb201 derive: cell "${CELL}" row ${e}: expected ${NB201_OPS.length} weights (one per op: ${NB201_OPS.join(', ')}), got ${got}`);
+      throw new RangeError(
+        `nb201 derive: cell "${CELL}" row ${e}: expected ${NB201_OPS.length} weights (one per op: ${NB201_OPS.join(', ')}), got ${got}`,
+      );
     }
     const bad = row.findIndex((w: unknown) => typeof w !== 'number' || !Number.isFinite(w));
-    if (bad >= 0) throw new RangeError(`nb201 derive: cell "${CELL}" row ${e} column ${bad}: expected a finite number, got ${String(row[bad])}`);
+    if (bad >= 0)
+      throw new RangeError(
+        `nb201 derive: cell "${CELL}" row ${e} column ${bad}: expected a finite number, got ${String(row[bad])}`,
+      );
   });
   return rows as readonly (readonly number[])[];
 }

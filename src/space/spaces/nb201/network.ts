@@ -22,7 +22,16 @@ class Emitter {
   reluConvBn(id: string, input: string, filters: number, kernel: number, stride = 1, affine = true): string {
     const relu = this.push({ id: `${id}.relu`, op: 'act', fn: 'relu', inputs: [input] });
     const padding = stride === 1 ? 'same' : (kernel - 1) / 2;
-    const conv = this.push({ id: `${id}.conv`, op: 'conv', inputs: [relu], filters, kernel, stride, padding, bias: false });
+    const conv = this.push({
+      id: `${id}.conv`,
+      op: 'conv',
+      inputs: [relu],
+      filters,
+      kernel,
+      stride,
+      padding,
+      bias: false,
+    });
     return this.push({ id: `${id}.bn`, op: 'bn', inputs: [conv], ...BN, ...(affine ? {} : { affine: false }) });
   }
 
@@ -46,8 +55,12 @@ class Emitter {
   cell(id: string, input: string, edge: (edgeId: string, e: number, input: string) => string): string {
     const nodeIds = [input];
     for (let to = 1; to <= 3; to++) {
-      const terms = EDGES.flatMap(([t, from], e) => (t === to ? [edge(`${id}.edge${from}-${to}`, e, nodeIds[from] as string)] : []));
-      nodeIds.push(terms.length === 1 ? (terms[0] as string) : this.push({ id: `${id}.node${to}`, op: 'add', inputs: terms }));
+      const terms = EDGES.flatMap(([t, from], e) =>
+        t === to ? [edge(`${id}.edge${from}-${to}`, e, nodeIds[from] as string)] : [],
+      );
+      nodeIds.push(
+        terms.length === 1 ? (terms[0] as string) : this.push({ id: `${id}.node${to}`, op: 'add', inputs: terms }),
+      );
     }
     return nodeIds[3] as string;
   }
@@ -71,7 +84,14 @@ class Emitter {
     const a = this.reluConvBn(`${id}.conv_a`, input, filters, 3, 2);
     const b = this.reluConvBn(`${id}.conv_b`, a, filters, 3);
     const pool = this.push({ id: `${id}.downsample.pool`, op: 'avgpool', inputs: [input], kernel: 2, stride: 2 });
-    const proj = this.push({ id: `${id}.downsample.conv`, op: 'conv', inputs: [pool], filters, kernel: 1, bias: false });
+    const proj = this.push({
+      id: `${id}.downsample.conv`,
+      op: 'conv',
+      inputs: [pool],
+      filters,
+      kernel: 1,
+      bias: false,
+    });
     return this.push({ id, op: 'add', inputs: [proj, b] });
   }
 }
@@ -95,7 +115,15 @@ type CellMaker = (e: Emitter, id: string, input: string, channels: number) => st
 
 function skeleton(net: Nb201Network, makeCell: CellMaker): ArchSpec {
   const e = new Emitter();
-  const conv = e.push({ id: 'stem.conv', op: 'conv', inputs: ['input'], filters: net.channels, kernel: 3, padding: 'same', bias: false });
+  const conv = e.push({
+    id: 'stem.conv',
+    op: 'conv',
+    inputs: ['input'],
+    filters: net.channels,
+    kernel: 3,
+    padding: 'same',
+    bias: false,
+  });
   let x = e.push({ id: 'stem.bn', op: 'bn', inputs: [conv], ...BN });
   for (let stage = 0; stage < 3; stage++) {
     const channels = net.channels * 2 ** stage;

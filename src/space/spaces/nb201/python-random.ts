@@ -66,7 +66,8 @@ class Mt19937 {
 
 /** CPython's `random.seed(seed); random.shuffle(items)` for a non-negative integer seed below 2^32. */
 export function pythonShuffle<T>(items: T[], seed: number): T[] {
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new RangeError(`expected an integer seed in 0..2^32-1, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new RangeError(`expected an integer seed in 0..2^32-1, got ${seed}`);
   const mt = new Mt19937([seed]);
   const below = (n: number): number => {
     const k = 32 - Math.clz32(n);

@@ -1,13 +1,40 @@
 import { canonicalKey, type ArchSpec } from '../../../core/arch.js';
 import { UserError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
-import { crossoverIndices, mutateIndices, neighbourIndices, productSize, sampleIndices, type IndexRules } from '../../categorical.js';
-import type { Dimension, Relaxation, RelaxationWeights, SampleIssue, SearchSpace, SupernetOptions } from '../../search-space.js';
-import { EDGES, NB201_OPS, NODES, cellIssues, fromBenchmarkString, fromIndices, toBenchmarkString, toIndices, type Nb201Sample } from './conversions.js';
+import {
+  crossoverIndices,
+  mutateIndices,
+  neighbourIndices,
+  productSize,
+  sampleIndices,
+  type IndexRules,
+} from '../../categorical.js';
+import type {
+  Dimension,
+  Relaxation,
+  RelaxationWeights,
+  SampleIssue,
+  SearchSpace,
+  SupernetOptions,
+} from '../../search-space.js';
+import {
+  EDGES,
+  NB201_OPS,
+  NODES,
+  cellIssues,
+  fromBenchmarkString,
+  fromIndices,
+  toBenchmarkString,
+  toIndices,
+  type Nb201Sample,
+} from './conversions.js';
 import { deriveCell } from './derive.js';
 import { nb201Network, nb201Supernet, type Nb201Network } from './network.js';
 
-const DIMENSIONS: readonly Dimension[] = EDGES.map(([to, from]) => ({ label: `node${to}[${from}]`, choices: NB201_OPS }));
+const DIMENSIONS: readonly Dimension[] = EDGES.map(([to, from]) => ({
+  label: `node${to}[${from}]`,
+  choices: NB201_OPS,
+}));
 const RULES: IndexRules = { dimensions: DIMENSIONS };
 const FORM = '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|';
 
@@ -65,7 +92,10 @@ export class Nb201Space implements SearchSpace<Nb201Sample> {
 
   /** The benchmark's network with every cell a search cell; `size.layers` is the cells per stage (N). */
   supernet(size: SupernetOptions = {}): ArchSpec {
-    return nb201Supernet({ cells: size.layers ?? this.network.cells, channels: size.channels ?? this.network.channels });
+    return nb201Supernet({
+      cells: size.layers ?? this.network.cells,
+      channels: size.channels ?? this.network.channels,
+    });
   }
 
   freeze(sample: Nb201Sample): ArchSpec {
@@ -87,7 +117,11 @@ export class Nb201Space implements SearchSpace<Nb201Sample> {
       return fromBenchmarkString(text);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
-      throw new UserError('SAMPLE', `"${text}" is not a NAS-Bench-201 cell: ${e.message}`, `write it as ${FORM} with ops from ${NB201_OPS.join(', ')}`);
+      throw new UserError(
+        'SAMPLE',
+        `"${text}" is not a NAS-Bench-201 cell: ${e.message}`,
+        `write it as ${FORM} with ops from ${NB201_OPS.join(', ')}`,
+      );
     }
   }
 }

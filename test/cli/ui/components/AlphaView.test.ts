@@ -6,7 +6,16 @@ import { AlphaView, shortNames } from '../../../../src/cli/ui/components/AlphaVi
 import type { OneShotState } from '../../../../src/cli/ui/oneshot.js';
 import { initialState, reduce } from '../../../../src/cli/ui/state.js';
 import { HEADER, plain } from '../fixtures.js';
-import { DARTS, epochDone, NB201, oneShotEpoch, oneShotStart, progress, started, weightsAt } from '../oneshot-fixtures.js';
+import {
+  DARTS,
+  epochDone,
+  NB201,
+  oneShotEpoch,
+  oneShotStart,
+  progress,
+  started,
+  weightsAt,
+} from '../oneshot-fixtures.js';
 
 function oneShot(events: readonly RunEvent[]): OneShotState {
   const state = events.reduce(reduce, initialState(HEADER)).oneShot;
@@ -14,12 +23,18 @@ function oneShot(events: readonly RunEvent[]): OneShotState {
   return state;
 }
 
-const frame = (state: OneShotState, width: number, edges?: number) => plain(render(h(AlphaView, { oneShot: state, width, edges })).lastFrame()).split('\n');
+const frame = (state: OneShotState, width: number, edges?: number) =>
+  plain(render(h(AlphaView, { oneShot: state, width, edges })).lastFrame()).split('\n');
 
 describe('AlphaView', () => {
   it('shows the epoch, its bar and loss, then per edge the op bars, the trend, the strongest op, and the derived cell', () => {
     const start = oneShotStart(NB201);
-    const state = oneShot([started(start), epochDone(oneShotEpoch(NB201, start, 1)), epochDone(oneShotEpoch(NB201, start, 2)), progress(3, 0.4, 1.23)]);
+    const state = oneShot([
+      started(start),
+      epochDone(oneShotEpoch(NB201, start, 1)),
+      epochDone(oneShotEpoch(NB201, start, 2)),
+      progress(3, 0.4, 1.23),
+    ]);
     expect(frame(state, 80)).toEqual([
       'DARTS (second order) epoch 3/10 ▕████▊·······▏ loss 1.2300 · val acc 29.00%',
       'cell (6 edges) · bars: none skip nor1 nor3 avg3',
@@ -59,7 +74,14 @@ describe('AlphaView', () => {
     expect(lines).toHaveLength(1 + 2 * (1 + 8 + 1) + 1);
     expect(lines.filter((l) => l.startsWith('  node')).every((l) => l.includes('▸'))).toBe(true);
     expect(lines[10]).toBe('  … 6 more edges');
-    expect(frame(state, 80, 0)).toEqual([expect.stringContaining('epoch 2/10'), expect.stringContaining('normal cell'), '  … 14 more edges', expect.stringContaining('reduce cell'), '  … 14 more edges', expect.stringMatching(/^derived /)]);
+    expect(frame(state, 80, 0)).toEqual([
+      expect.stringContaining('epoch 2/10'),
+      expect.stringContaining('normal cell'),
+      '  … 14 more edges',
+      expect.stringContaining('reduce cell'),
+      '  … 14 more edges',
+      expect.stringMatching(/^derived /),
+    ]);
   });
 
   it('before the first epoch: no weights yet, the epoch a resumed search starts from', () => {
@@ -79,7 +101,13 @@ describe('AlphaView', () => {
 
 describe('shortNames', () => {
   it('shortens op names for the legend, unless two would read alike', () => {
-    expect(shortNames(['none', 'skip_connect', 'sep_conv_3x3', 'dil_conv_5x5', 'conv_7x1_1x7'])).toEqual(['none', 'skip', 'sep3', 'dil5', 'conv7']);
+    expect(shortNames(['none', 'skip_connect', 'sep_conv_3x3', 'dil_conv_5x5', 'conv_7x1_1x7'])).toEqual([
+      'none',
+      'skip',
+      'sep3',
+      'dil5',
+      'conv7',
+    ]);
     expect(shortNames(['sep_conv_3x3', 'sep_conv_3x3_v2'])).toEqual(['sep_conv_3x3', 'sep_conv_3x3_v2']);
   });
 });

@@ -9,7 +9,12 @@ const ACC = HEADER.objectives[0]!;
 describe('BestChart', () => {
   it('draws the best value so far as bars between the lowest and highest', () => {
     const frame = plain(render(h(BestChart, { values: [0.5, 0.6, 0.6, 0.8], objective: ACC, width: 40 })).lastFrame());
-    expect(frame.split('\n')).toEqual(['Best val acc 80.00% (4 complete)', '80.00% ┤   █', '       ┤   █', '50.00% ┤▁███']);
+    expect(frame.split('\n')).toEqual([
+      'Best val acc 80.00% (4 complete)',
+      '80.00% ┤   █',
+      '       ┤   █',
+      '50.00% ┤▁███',
+    ]);
   });
 
   it('keeps the last value of each run of points when the series is wider than the chart', () => {
@@ -20,6 +25,8 @@ describe('BestChart', () => {
   });
 
   it('says so before any trial is complete', () => {
-    expect(plain(render(h(BestChart, { values: [], objective: ACC, width: 40 })).lastFrame())).toBe('Best val acc (no complete trial yet)');
+    expect(plain(render(h(BestChart, { values: [], objective: ACC, width: 40 })).lastFrame())).toBe(
+      'Best val acc (no complete trial yet)',
+    );
   });
 });

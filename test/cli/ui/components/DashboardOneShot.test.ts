@@ -13,12 +13,30 @@ const START = oneShotStart(DARTS, 1, 3);
 
 /** A DARTS search two epochs into its three, the third one under way. */
 function searching(): DashboardState {
-  const events: RunEvent[] = [EXPERIMENT_STARTED, started(START), epochDone(oneShotEpoch(DARTS, START, 1)), epochDone(oneShotEpoch(DARTS, START, 2)), progress(3, 0.5, 1.5)];
+  const events: RunEvent[] = [
+    EXPERIMENT_STARTED,
+    started(START),
+    epochDone(oneShotEpoch(DARTS, START, 1)),
+    epochDone(oneShotEpoch(DARTS, START, 2)),
+    progress(3, 0.5, 1.5),
+  ];
   return events.reduce(reduce, initialState(HEADER));
 }
 
 function draw(state: DashboardState, width: number, rows: number | undefined): string[] {
-  return plain(render(h(Dashboard, { state, now: 5000, width, rows, describe: compactSample, onQuit: () => undefined, onInterrupt: () => undefined })).lastFrame()).split('\n');
+  return plain(
+    render(
+      h(Dashboard, {
+        state,
+        now: 5000,
+        width,
+        rows,
+        describe: compactSample,
+        onQuit: () => undefined,
+        onInterrupt: () => undefined,
+      }),
+    ).lastFrame(),
+  ).split('\n');
 }
 
 describe('Dashboard with a one-shot search', () => {
@@ -33,7 +51,10 @@ describe('Dashboard with a one-shot search', () => {
   });
 
   it('keeps the α view, shrunk, and the lanes once the derived architecture trains as a trial', () => {
-    const state = [epochDone(oneShotEpoch(DARTS, START, 3)), trialStarted(running(0, 4000))].reduce(reduce, searching());
+    const state = [epochDone(oneShotEpoch(DARTS, START, 3)), trialStarted(running(0, 4000))].reduce(
+      reduce,
+      searching(),
+    );
     const layout = layoutFor(state, 80, 40);
     expect(layout.lanes).toBe(true);
     const lines = draw(state, 80, 40);

@@ -10,16 +10,38 @@ describe('Lanes', () => {
   it('shows each running trial on its lane with epoch i/n, the batch bar, loss, accuracy and time; idle lanes too', () => {
     const state = [
       started(running(3, 1000)),
-      { type: 'trial-progress' as const, t: 0, trialId: 4, number: 3, progress: { kind: 'epoch' as const, metrics: epoch(1, 0.612) } },
-      { type: 'trial-progress' as const, t: 0, trialId: 4, number: 3, progress: { kind: 'batch' as const, epoch: 2, fraction: 0.5, loss: 0.81234 } },
+      {
+        type: 'trial-progress' as const,
+        t: 0,
+        trialId: 4,
+        number: 3,
+        progress: { kind: 'epoch' as const, metrics: epoch(1, 0.612) },
+      },
+      {
+        type: 'trial-progress' as const,
+        t: 0,
+        trialId: 4,
+        number: 3,
+        progress: { kind: 'batch' as const, epoch: 2, fraction: 0.5, loss: 0.81234 },
+      },
     ].reduce(reduce, initialState({ ...HEADER, workers: 3 }));
-    const frame = plain(render(h(Lanes, { lanes: state.lanes, workers: 3, now: 43_000, width: 100, describe: compactSample })).lastFrame());
-    expect(frame.split('\n')).toEqual([`w1  #3    {n:3}${' '.repeat(31)} epoch 2/3  ██████······ loss 0.8123 acc 61.20%    42s`, 'w2  idle', 'w3  idle']);
+    const frame = plain(
+      render(
+        h(Lanes, { lanes: state.lanes, workers: 3, now: 43_000, width: 100, describe: compactSample }),
+      ).lastFrame(),
+    );
+    expect(frame.split('\n')).toEqual([
+      `w1  #3    {n:3}${' '.repeat(31)} epoch 2/3  ██████······ loss 0.8123 acc 61.20%    42s`,
+      'w2  idle',
+      'w3  idle',
+    ]);
   });
 
   it('drops the architecture when the terminal is too narrow for it', () => {
     const state = reduce(initialState(HEADER), started(running(0, 0)));
-    const frame = plain(render(h(Lanes, { lanes: state.lanes, workers: 1, now: 5000, width: 60, describe: compactSample })).lastFrame());
+    const frame = plain(
+      render(h(Lanes, { lanes: state.lanes, workers: 1, now: 5000, width: 60, describe: compactSample })).lastFrame(),
+    );
     expect(frame).toBe('w1  #0    epoch 1/3  ············ loss —      acc —          5s');
   });
 });

@@ -26,6 +26,8 @@ describe('chooseReporter', () => {
 
   it('names the known reporters when the flag names none', () => {
     expect(() => chooseReporter('fancy', TERMINAL)).toThrow(UserError);
-    expect(() => chooseReporter('fancy', TERMINAL)).toThrow('unknown reporter "fancy"; known: auto, dashboard, plain, json');
+    expect(() => chooseReporter('fancy', TERMINAL)).toThrow(
+      'unknown reporter "fancy"; known: auto, dashboard, plain, json',
+    );
   });
 });

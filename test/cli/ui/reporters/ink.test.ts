@@ -8,7 +8,13 @@ function open() {
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   const stops: string[] = [];
-  const reporter = inkReporter({ header: HEADER, onStop: (why) => stops.push(why), stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false });
+  const reporter = inkReporter({
+    header: HEADER,
+    onStop: (why) => stops.push(why),
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    patchConsole: false,
+  });
   return { stdout, stdin, stops, reporter };
 }
 
@@ -37,8 +43,20 @@ describe('inkReporter', () => {
 
   it('draws the events and leaves the final dashboard on the terminal', async () => {
     const { stdout, reporter } = open();
-    for (const e of [EXPERIMENT_STARTED, started(running(0)), finished(complete(0, 0.75)), { type: 'stopping' as const, t: 12_000, why: 'q pressed' }]) reporter.emit(e);
-    reporter.emit({ type: 'experiment-finished', t: 13_000, experiment: 'nb201-c10', status: 'stopped', counts: { COMPLETE: 1 } });
+    for (const e of [
+      EXPERIMENT_STARTED,
+      started(running(0)),
+      finished(complete(0, 0.75)),
+      { type: 'stopping' as const, t: 12_000, why: 'q pressed' },
+    ])
+      reporter.emit(e);
+    reporter.emit({
+      type: 'experiment-finished',
+      t: 13_000,
+      experiment: 'nb201-c10',
+      status: 'stopped',
+      counts: { COMPLETE: 1 },
+    });
     await reporter.close();
     const screen = plain(stdout.chunks.join(''));
     expect(screen).toContain('✓ #0  COMPLETE  in 10s  val acc 75.00%');

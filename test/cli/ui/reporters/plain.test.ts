@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../src/core/events.js';
 import { plainReporter } from '../../../../src/cli/ui/reporters/plain.js';
-import { Collect, complete, epoch, EXPERIMENT_STARTED, failed, finished, HEADER, running, started } from '../fixtures.js';
+import {
+  Collect,
+  complete,
+  epoch,
+  EXPERIMENT_STARTED,
+  failed,
+  finished,
+  HEADER,
+  running,
+  started,
+} from '../fixtures.js';
 
 const EVENTS: RunEvent[] = [
   EXPERIMENT_STARTED,
   started(running(0, 1000)),
-  { type: 'trial-progress', t: 2000, trialId: 1, number: 0, progress: { kind: 'batch', epoch: 1, fraction: 0.5, loss: 2 } },
+  {
+    type: 'trial-progress',
+    t: 2000,
+    trialId: 1,
+    number: 0,
+    progress: { kind: 'batch', epoch: 1, fraction: 0.5, loss: 2 },
+  },
   { type: 'trial-progress', t: 3000, trialId: 1, number: 0, progress: { kind: 'epoch', metrics: epoch(1, 0.5, 1.25) } },
   { type: 'trial-progress', t: 3500, trialId: 1, number: 0, progress: { kind: 'note', text: 'measuring latency' } },
   finished(complete(0, 0.75, 200_000, 10)),
@@ -15,7 +31,13 @@ const EVENTS: RunEvent[] = [
   { type: 'strategy-done', t: 13_000, why: 'space exhausted' },
   { type: 'stopping', t: 14_000, why: 'SIGINT' },
   { type: 'stopping', t: 14_500, why: 'SIGINT' },
-  { type: 'experiment-finished', t: 75_000, experiment: 'nb201-c10', status: 'finished', counts: { COMPLETE: 1, FAILED: 1 } },
+  {
+    type: 'experiment-finished',
+    t: 75_000,
+    experiment: 'nb201-c10',
+    status: 'finished',
+    counts: { COMPLETE: 1, FAILED: 1 },
+  },
 ];
 
 describe('plainReporter', () => {

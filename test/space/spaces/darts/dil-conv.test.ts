@@ -18,9 +18,20 @@ const relu = (x: Nd): Nd => ({ shape: x.shape, data: x.data.map((v) => Math.max(
  * one convolution, pointwise 1×1; computed by the oracle, which takes both at once.
  */
 function pytorchDilConv(x: Nd, dw: Nd, pw: Nd, k: number, stride: number): Nd {
-  const pad = [[k - 1, k - 1], [k - 1, k - 1]] as const;
+  const pad = [
+    [k - 1, k - 1],
+    [k - 1, k - 1],
+  ] as const;
   const depthwise = conv2d(relu(x), dw, undefined, { stride: [stride, stride], dilation: [2, 2], pad, groups: C });
-  return conv2d(depthwise, pw, undefined, { stride: [1, 1], dilation: [1, 1], pad: [[0, 0], [0, 0]], groups: 1 });
+  return conv2d(depthwise, pw, undefined, {
+    stride: [1, 1],
+    dilation: [1, 1],
+    pad: [
+      [0, 0],
+      [0, 0],
+    ],
+    groups: 1,
+  });
 }
 
 describe.each([
@@ -29,8 +40,13 @@ describe.each([
   [5, 2, [9, 8, C]],
   [5, 1, [6, 6, C]],
 ] as const)('dil_conv k = %i, stride %i, input %j', (k, stride, input) => {
-  it('equals the strided dilated convolution of the paper\'s code (before BN), within 1e-4', () => {
-    const nodes = dartsOpNodes(k === 3 ? 'dil_conv_3x3' : 'dil_conv_5x5', { id: 'e', input: 'input', channels: C, stride });
+  it("equals the strided dilated convolution of the paper's code (before BN), within 1e-4", () => {
+    const nodes = dartsOpNodes(k === 3 ? 'dil_conv_3x3' : 'dil_conv_5x5', {
+      id: 'e',
+      input: 'input',
+      channels: C,
+      stride,
+    });
     const arch = resolve(nodes, input as Shape, { output: 'e.pw' });
     const model = buildModel(arch, { seed: 1 });
     const rng = new Rng(`dil-conv/${k}/${stride}/${input.join('x')}`);
@@ -60,7 +76,12 @@ describe.each([
 
 it('the nodes are ReLU, depthwise with the stride and dilation 2, pointwise, BN', () => {
   const nodes: ArchNode[] = dartsOpNodes('dil_conv_5x5', { id: 'e', input: 'x', channels: 4, stride: 2 });
-  expect(nodes.map((n) => [n.id, n.op])).toEqual([['e.relu', 'act'], ['e.dw', 'dwconv'], ['e.pw', 'conv'], ['e', 'bn']]);
+  expect(nodes.map((n) => [n.id, n.op])).toEqual([
+    ['e.relu', 'act'],
+    ['e.dw', 'dwconv'],
+    ['e.pw', 'conv'],
+    ['e', 'bn'],
+  ]);
   expect(nodes[1]).toMatchObject({ kernel: 5, dilation: 2, padding: 4, stride: 2 });
   expect(nodes[2]).toMatchObject({ kernel: 1, stride: 1 });
 });

@@ -3,7 +3,8 @@ import type { ResolvedArch } from '../../../../src/space/index.js';
 import { createDarts, dartsSpace, type DartsSpace } from '../../../../src/space/spaces/darts/index.js';
 
 /** The darts space with these options over the defaults. */
-export const darts = (given: Record<string, unknown> = {}): DartsSpace => createDarts(resolveOptions(dartsSpace.options, given, 'darts'));
+export const darts = (given: Record<string, unknown> = {}): DartsSpace =>
+  createDarts(resolveOptions(dartsSpace.options, given, 'darts'));
 
 /** Trainable and non-trainable parameters and MACs of the resolved nodes whose id starts with `prefix`. */
 export function totals(arch: ResolvedArch, prefix: string): { trainable: number; nonTrainable: number; macs: number } {

@@ -13,12 +13,25 @@ const dilConv = (c: number, k: number): number => k * k * c + c * c + 2 * c;
 
 /** B = 2: normal (sep3 ← 0, dil5 ← 1), (skip ← 0, max ← node 2); reduce (skip ← 0, dil3 ← 1), (avg ← node 2, sep5 ← 1). */
 const SMALL: DartsSample = {
-  normal: [['sep_conv_3x3', 0], ['dil_conv_5x5', 1], ['skip_connect', 0], ['max_pool_3x3', 2]],
-  reduce: [['skip_connect', 0], ['dil_conv_3x3', 1], ['avg_pool_3x3', 2], ['sep_conv_5x5', 1]],
+  normal: [
+    ['sep_conv_3x3', 0],
+    ['dil_conv_5x5', 1],
+    ['skip_connect', 0],
+    ['max_pool_3x3', 2],
+  ],
+  reduce: [
+    ['skip_connect', 0],
+    ['dil_conv_3x3', 1],
+    ['avg_pool_3x3', 2],
+    ['sep_conv_5x5', 1],
+  ],
 };
 
 describe('one small cell, counted by hand (C = 4, B = 2, L = 3, input 16×16×3)', () => {
-  const arch = assertArch(darts({ nodes: 2, layers: 3, channels: 4 }).freeze(SMALL), { inputShape: [16, 16, 3], classes: 10 });
+  const arch = assertArch(darts({ nodes: 2, layers: 3, channels: 4 }).freeze(SMALL), {
+    inputShape: [16, 16, 3],
+    classes: 10,
+  });
 
   it('normal cell 0 (inputs: the 12-channel stem twice): 356 trainable parameters, 40 BN statistics, 80,896 MACs', () => {
     // pre0, pre1: 12·4 + 8 = 56 each; sep_conv_3x3: 2·(36 + 16 + 8) = 120; dil_conv_5x5: 100 + 16 + 8 = 124;
@@ -33,7 +46,9 @@ describe('one small cell, counted by hand (C = 4, B = 2, L = 3, input 16×16×3)
   it('reduction cell 1 (C = 8; inputs: stem 12 channels, cell 0 with 2·4): 984 trainable parameters', () => {
     // pre0 12·8 + 16 = 112; pre1 8·8 + 16 = 80; skip_connect on a cell input at stride 2 = FactorizedReduce(8, 8):
     // 2·(8·4) + 16 = 80; dil_conv_3x3: 72 + 64 + 16 = 152; avg_pool_3x3: 0; sep_conv_5x5: 2·(200 + 64 + 16) = 560.
-    expect(112 + 80 + 80 + 152 + 560).toBe(relConvBn(12, 8) + relConvBn(8, 8) + factorizedReduce(8, 8) + dilConv(8, 3) + sepConv(8, 5));
+    expect(112 + 80 + 80 + 152 + 560).toBe(
+      relConvBn(12, 8) + relConvBn(8, 8) + factorizedReduce(8, 8) + dilConv(8, 3) + sepConv(8, 5),
+    );
     const cell = totals(arch, 'c1.');
     expect(cell.trainable).toBe(984);
     // pre0 24,576 + pre1 16,384 (at 16×16); FactorizedReduce 2·(8·4)·64 = 4,096; sep_conv_5x5 at 8×8:
@@ -77,7 +92,11 @@ function dartsV2Macs(c0: number, layers: number, classes: number, side: number):
 }
 
 describe('the DARTS_V2 CIFAR-10 network (C = 36, L = 20, 10 classes)', () => {
-  const cost = estimateCost(darts({ layers: 20, channels: 36 }).freeze(DARTS_V2), { inputShape: [32, 32, 3], classes: 10, batch: 1 });
+  const cost = estimateCost(darts({ layers: 20, channels: 36 }).freeze(DARTS_V2), {
+    inputShape: [32, 32, 3],
+    classes: 10,
+    batch: 1,
+  });
 
   it('has 3,349,342 trainable parameters: the formulas, and the reference code\'s "param size = 3.349342MB"', () => {
     expect(dartsV2Params(36, 20, 10)).toBe(3_349_342);
@@ -85,13 +104,20 @@ describe('the DARTS_V2 CIFAR-10 network (C = 36, L = 20, 10 classes)', () => {
   });
 
   it('the formula agrees at other sizes too (C = 16, L = 8; C = 20, L = 14)', () => {
-    for (const [c, l] of [[16, 8], [20, 14]] as const) {
-      const other = estimateCost(darts({ layers: l, channels: c }).freeze(DARTS_V2), { inputShape: [32, 32, 3], classes: 10, batch: 1 });
+    for (const [c, l] of [
+      [16, 8],
+      [20, 14],
+    ] as const) {
+      const other = estimateCost(darts({ layers: l, channels: c }).freeze(DARTS_V2), {
+        inputShape: [32, 32, 3],
+        classes: 10,
+        batch: 1,
+      });
       expect(other.params.trainable).toBe(dartsV2Params(c, l, 10));
     }
   });
 
-  it('has 528,359,040 MACs by the same formulas (no strided dil_conv in DARTS_V2: PyTorch\'s count too)', () => {
+  it("has 528,359,040 MACs by the same formulas (no strided dil_conv in DARTS_V2: PyTorch's count too)", () => {
     expect(dartsV2Macs(36, 20, 10, 32)).toBe(528_359_040);
     expect(cost.macs).toBe(528_359_040);
   });

@@ -7,7 +7,10 @@ const CIFAR = { inputShape: [32, 32, 3], classes: 10 } as const;
 
 describe('the DARTS supernet', () => {
   const space = createSpace('darts', {});
-  const arch = assertArch(space.supernet?.({ channels: 16, layers: 8 }) ?? { version: 1, nodes: [], output: '' }, CIFAR);
+  const arch = assertArch(
+    space.supernet?.({ channels: 16, layers: 8 }) ?? { version: 1, nodes: [], output: '' },
+    CIFAR,
+  );
 
   it("has the paper's search model size at C = 16, L = 8: 1,930,618 parameters (train_search.py logs 1.930618 MB)", () => {
     expect(costOf(arch, { batch: 64 }).params.trainable).toBe(1_930_618);
@@ -23,7 +26,9 @@ describe('the DARTS supernet', () => {
     // Cells 2 and 5 are the reductions (⌊8/3⌋, ⌊16/3⌋); cell 0 is normal.
     expect(firstCell.map((m) => m.alpha)).toEqual(Array(14).fill('normal'));
     expect(firstCell.map((m) => m.edge)).toEqual(normalEdges.map((_, i) => i));
-    expect(mixes.filter((m) => m.id.startsWith('c2.')).every((m) => (m.node as { alpha: string }).alpha === 'reduce')).toBe(true);
+    expect(
+      mixes.filter((m) => m.id.startsWith('c2.')).every((m) => (m.node as { alpha: string }).alpha === 'reduce'),
+    ).toBe(true);
   });
 
   it('has no affine BatchNorm inside the cells (only the stem keeps γ and β), and a BN after each pooling op', () => {
@@ -36,7 +41,10 @@ describe('the DARTS supernet', () => {
   it('follows the size options, defaulting to the space’s own', () => {
     const own = assertArch(space.supernet?.() ?? { version: 1, nodes: [], output: '' }, CIFAR);
     expect(costOf(own, { batch: 1 }).params.trainable).toBe(costOf(arch, { batch: 1 }).params.trainable);
-    const small = assertArch(space.supernet?.({ channels: 8, layers: 5 }) ?? { version: 1, nodes: [], output: '' }, CIFAR);
+    const small = assertArch(
+      space.supernet?.({ channels: 8, layers: 5 }) ?? { version: 1, nodes: [], output: '' },
+      CIFAR,
+    );
     expect(small.nodes.filter((n) => n.node.op === 'mix')).toHaveLength(5 * 14);
   });
 });
@@ -56,6 +64,10 @@ describe('the NAS-Bench-201 supernet', () => {
     const skeleton = assertArch(space.freeze(space.parse('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|')), CIFAR);
     const cells = [8, 16, 32].reduce((sum, c) => sum + 2 * 6 * 10 * c * c, 0);
     expect(costOf(arch, { batch: 1 }).params.trainable).toBe(costOf(skeleton, { batch: 1 }).params.trainable + cells);
-    expect(arch.nodes.filter((n) => n.node.op === 'bn' && n.id.startsWith('stage') && (n.node as { affine?: boolean }).affine !== false)).toEqual([]);
+    expect(
+      arch.nodes.filter(
+        (n) => n.node.op === 'bn' && n.id.startsWith('stage') && (n.node as { affine?: boolean }).affine !== false,
+      ),
+    ).toEqual([]);
   });
 });

@@ -5,13 +5,37 @@ import { trainOneStep } from '../train-step.js';
 import { darts } from './helpers.js';
 
 // L = 5 (reductions at cells 1 and 3, a FactorizedReduce after each), C = 8, every op of the catalog.
-const space = darts({ layers: 5, channels: 8, ops: ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'sep_conv_7x7', 'dil_conv_3x3', 'dil_conv_5x5', 'conv_7x1_1x7'] });
+const space = darts({
+  layers: 5,
+  channels: 8,
+  ops: [
+    'none',
+    'max_pool_3x3',
+    'avg_pool_3x3',
+    'skip_connect',
+    'sep_conv_3x3',
+    'sep_conv_5x5',
+    'sep_conv_7x7',
+    'dil_conv_3x3',
+    'dil_conv_5x5',
+    'conv_7x1_1x7',
+  ],
+});
 const rng = new Rng('darts-slow');
 
 /** Strided edges of every parametrised kind in the reduction cell: dil_conv (stride on the 1×1), FactorizedReduce skip, 7×1-1×7. */
 const STRIDED: DartsSample = {
   normal: DARTS_V2.normal,
-  reduce: [['dil_conv_5x5', 0], ['skip_connect', 1], ['conv_7x1_1x7', 0], ['dil_conv_3x3', 1], ['avg_pool_3x3', 2], ['sep_conv_7x7', 3], ['skip_connect', 4], ['max_pool_3x3', 1]],
+  reduce: [
+    ['dil_conv_5x5', 0],
+    ['skip_connect', 1],
+    ['conv_7x1_1x7', 0],
+    ['dil_conv_3x3', 1],
+    ['avg_pool_3x3', 2],
+    ['sep_conv_7x7', 3],
+    ['skip_connect', 4],
+    ['max_pool_3x3', 1],
+  ],
 };
 
 const CASES: readonly [string, DartsSample][] = [

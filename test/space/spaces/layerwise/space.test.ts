@@ -24,7 +24,14 @@ describe('layerwise space', () => {
 
   it('labels the decisions by their path in the sample, ops in catalog order', () => {
     const dims = make({ layers: 3, ops: ['maxpool3x3', 'conv3x3'], reductions: [0] }).dimensions();
-    expect(dims.map((d) => d.label)).toEqual(['layers[0].op', 'layers[1].op', 'layers[1].skips[0]', 'layers[2].op', 'layers[2].skips[0]', 'layers[2].skips[1]']);
+    expect(dims.map((d) => d.label)).toEqual([
+      'layers[0].op',
+      'layers[1].op',
+      'layers[1].skips[0]',
+      'layers[2].op',
+      'layers[2].skips[0]',
+      'layers[2].skips[1]',
+    ]);
     expect(dims[0]?.choices).toEqual(['conv3x3', 'maxpool3x3']);
     expect(make({ layers: 3, reductions: [0] }).encode(THREE)).toEqual([0, 3, 1, 4, 1, 0]);
   });
@@ -49,7 +56,10 @@ describe('layerwise space', () => {
   it('reduces only the outputs that are read later, and each once', () => {
     const spec = make({ layers: 3, channels: 4, reductions: [0] }).freeze(THREE);
     const reduces = spec.nodes.filter((n) => n.op === 'factorized_reduce').map((n) => [n.id, n.inputs]);
-    expect(reduces).toEqual([['reduce1.x1', ['layer0.op.bn']], ['reduce1.x0', ['stem.bn']]]);
+    expect(reduces).toEqual([
+      ['reduce1.x1', ['layer0.op.bn']],
+      ['reduce1.x0', ['stem.bn']],
+    ]);
   });
 
   it('halves the resolution and doubles channels at each reduction: 32 → 16 → 8, 32/64/128 channels', () => {
@@ -63,7 +73,9 @@ describe('layerwise space', () => {
 
   it('rejects bad definitions with the invariant and the values', () => {
     expect(() => make({ layers: 6 })).toThrow(OptionsError);
-    expect(() => make({ layers: 6 })).toThrow('`0 <= r <= layers − 2`, increasing, must hold, but got (reductions=[3,7], layers=6)');
+    expect(() => make({ layers: 6 })).toThrow(
+      '`0 <= r <= layers − 2`, increasing, must hold, but got (reductions=[3,7], layers=6)',
+    );
     expect(() => make({ reductions: [7, 3] })).toThrow('increasing');
     expect(() => make({ ops: [] })).toThrow('ops: expected a non-empty subset');
   });
@@ -71,10 +83,22 @@ describe('layerwise space', () => {
   it('parses its JSON form and lists every problem of a bad one', () => {
     const space = make({ layers: 3, reductions: [0] });
     expect(space.parse(space.format(THREE))).toEqual(THREE);
-    expect(() => space.parse('{"layers":[{"op":"conv7x7","skips":[]},{"op":"conv3x3","skips":[1]}]}'))
-      .toThrow('not a sample of this layerwise space (1 problem):\n  • layers: expected 3 layers, got 2 layers');
-    expect(space.validate({ layers: [{ op: 'conv7x7', skips: [] }, { op: 'conv3x3', skips: [1] }, { op: 'conv3x3', skips: [true] }] })).toEqual([
-      { path: 'layers[0].op', message: 'expected one of conv3x3, conv5x5, sepconv3x3, sepconv5x5, maxpool3x3, avgpool3x3, got "conv7x7"' },
+    expect(() => space.parse('{"layers":[{"op":"conv7x7","skips":[]},{"op":"conv3x3","skips":[1]}]}')).toThrow(
+      'not a sample of this layerwise space (1 problem):\n  • layers: expected 3 layers, got 2 layers',
+    );
+    expect(
+      space.validate({
+        layers: [
+          { op: 'conv7x7', skips: [] },
+          { op: 'conv3x3', skips: [1] },
+          { op: 'conv3x3', skips: [true] },
+        ],
+      }),
+    ).toEqual([
+      {
+        path: 'layers[0].op',
+        message: 'expected one of conv3x3, conv5x5, sepconv3x3, sepconv5x5, maxpool3x3, avgpool3x3, got "conv7x7"',
+      },
       { path: 'layers[1].skips[0]', message: 'expected true or false, got 1' },
       { path: 'layers[2].skips', message: 'expected 2 booleans (one per earlier output x_0..x_1), got [true]' },
     ]);

@@ -8,7 +8,10 @@ import { assertArch } from '../../../../src/space/index.js';
 import { macroPresets } from '../../../../src/space/spaces/macro/index.js';
 import { macro } from './helpers.js';
 
-const doc = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/spaces.md'), 'utf8');
+const doc = fs.readFileSync(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/spaces.md'),
+  'utf8',
+);
 const section = doc.slice(doc.indexOf('**Example: groups and settings**'));
 const [options, sample] = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].slice(0, 2).map((m) => m[1] as string);
 
@@ -19,7 +22,10 @@ describe('docs/spaces.md: the macro example of groups and settings', () => {
     expect(space.format(parsed)).toBe(sample);
     const arch = assertArch(space.freeze(parsed), { inputShape: [32, 32, 3], classes: 10 });
     expect(arch.spec.batchNorm).toEqual({ momentum: 0.99 });
-    expect(arch.nodes.filter((n) => n.node.op === 'conv' && n.node.groups === 4).map((n) => n.id)).toEqual(['layer2.0/conv2', 'layer2.1/conv2']);
+    expect(arch.nodes.filter((n) => n.node.op === 'conv' && n.node.groups === 4).map((n) => n.id)).toEqual([
+      'layer2.0/conv2',
+      'layer2.1/conv2',
+    ]);
     expect(arch.nodes.filter((n) => n.node.op === 'drop_path').length).toBe(5);
     expect(arch.nodes.find((n) => n.node.op === 'dropout')?.node).toMatchObject({ rate: 0.2 });
   });

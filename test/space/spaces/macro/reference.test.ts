@@ -19,7 +19,15 @@ const resnetLike = (block: 'basic' | 'bottleneck', depths: readonly number[], ex
 
 /** Sandler et al. 2018, Table 2: t, c, n, s. */
 const MOBILENETV2: MacroSample = {
-  stages: [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]].map(([t, c, n, s]) =>
+  stages: [
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
+  ].map(([t, c, n, s]) =>
     stage('inverted_residual', c as number, n as number, s as number, { expansion: t as number }),
   ),
 };
@@ -39,14 +47,14 @@ describe.each([
     expect(space.validate(sample)).toEqual([]);
   });
 
-  it('with the reference\'s parameters (trainable and total) and MACs', () => {
+  it("with the reference's parameters (trainable and total) and MACs", () => {
     expect(ours.params).toEqual(theirs.params);
     expect(ours.params.trainable).toBe(params);
     expect(ours.macs).toBe(theirs.macs);
     expect(ours.macs).toBe(macs);
   });
 
-  it('with the reference\'s archKey (input shape and class count left to the data set)', () => {
+  it("with the reference's archKey (input shape and class count left to the data set)", () => {
     expect(archKey(space.freeze(sample))).toBe(archKey(asSpaceFreezes(ref)));
   });
 });
@@ -54,7 +62,9 @@ describe.each([
 describe('near the references', () => {
   it('ResNet-18 with a 5×5 kernel and expansion 6 written in is still ResNet-18 (basic blocks have neither)', () => {
     const space = macro();
-    const noisy: MacroSample = { stages: resnetLike('basic', [2, 2, 2, 2]).stages.map((st) => ({ ...st, kernel: 5, expansion: 6 })) };
+    const noisy: MacroSample = {
+      stages: resnetLike('basic', [2, 2, 2, 2]).stages.map((st) => ({ ...st, kernel: 5, expansion: 6 })),
+    };
     expect(space.key(noisy)).toBe(space.key(resnetLike('basic', [2, 2, 2, 2])));
     expect(archKey(space.freeze(noisy))).toBe(archKey(asSpaceFreezes(resnet18())));
   });
@@ -63,7 +73,9 @@ describe('near the references', () => {
     // Per SE on C channels: dense C → C/16 and C/16 → C, with biases; two blocks per width.
     const se = (c: number): number => 2 * ((c * c) / 16) + c / 16 + c;
     const space = macro();
-    const withSe: MacroSample = { stages: resnetLike('basic', [2, 2, 2, 2]).stages.map((st) => ({ ...st, attention: 'se' as const })) };
+    const withSe: MacroSample = {
+      stages: resnetLike('basic', [2, 2, 2, 2]).stages.map((st) => ({ ...st, attention: 'se' as const })),
+    };
     const extra = estimateCost(space.freeze(withSe), IMAGENET).params.trainable - 11_689_512;
     expect(extra).toBe(2 * (se(64) + se(128) + se(256) + se(512)));
     expect(extra).toBe(89_080);

@@ -24,7 +24,12 @@ const PUBLISHED: readonly [number, string][] = [
 describe('nb201 benchmark index order', () => {
   it('replays CPython random.seed(n); random.shuffle (values printed by CPython 3.11)', () => {
     expect(pythonShuffle([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 88)).toEqual([8, 2, 9, 4, 0, 7, 1, 5, 3, 6]);
-    expect(pythonShuffle(Array.from({ length: 20 }, (_, i) => i), 0)).toEqual([10, 18, 16, 14, 0, 17, 11, 2, 3, 9, 5, 7, 4, 19, 6, 15, 8, 1, 13, 12]);
+    expect(
+      pythonShuffle(
+        Array.from({ length: 20 }, (_, i) => i),
+        0,
+      ),
+    ).toEqual([10, 18, 16, 14, 0, 17, 11, 2, 3, 9, 5, 7, 4, 19, 6, 15, 8, 1, 13, 12]);
     expect(() => pythonShuffle([1], -1)).toThrow('integer seed');
   });
 

@@ -15,17 +15,23 @@ describe('nb201 function key (isomorphism-aware)', () => {
     const b = key('|nor_conv_1x1~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|skip_connect~2|');
     expect(a).toBe('nor_conv_3x3(x)');
     expect(b).toBe(a);
-    expect(key('|nor_conv_3x3~0|+|avg_pool_3x3~0|none~1|+|none~0|skip_connect~1|skip_connect~2|'))
-      .toBe(key('|avg_pool_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|skip_connect~1|skip_connect~2|'));
+    expect(key('|nor_conv_3x3~0|+|avg_pool_3x3~0|none~1|+|none~0|skip_connect~1|skip_connect~2|')).toBe(
+      key('|avg_pool_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|skip_connect~1|skip_connect~2|'),
+    );
   });
 
   it('keeps different functions apart', () => {
     expect(key('|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~2|')).toBe('0');
-    expect(key('|nor_conv_3x3~0|+|none~0|none~1|+|none~0|nor_conv_3x3~1|none~2|')).toBe('nor_conv_3x3(nor_conv_3x3(x))');
-    expect(key('|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|'))
-      .not.toBe(key('|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|'));
+    expect(key('|nor_conv_3x3~0|+|none~0|none~1|+|none~0|nor_conv_3x3~1|none~2|')).toBe(
+      'nor_conv_3x3(nor_conv_3x3(x))',
+    );
+    expect(key('|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|')).not.toBe(
+      key('|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|'),
+    );
     expect(key('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|none~0|none~1|skip_connect~2|')).toBe('x+x');
-    expect(key('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|')).toBe('avg_pool_3x3(x+x)');
+    expect(key('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|')).toBe(
+      'avg_pool_3x3(x+x)',
+    );
   });
 
   it('splits the 15,625 cells into 4,930 functions', () => {

@@ -5,7 +5,8 @@ import { assertArch } from '../../../../src/space/validate.js';
 
 const space = new Nb201Space({ cells: 5, channels: 16 });
 const CIFAR = { inputShape: [32, 32, 3], classes: 10, batch: 1 } as const;
-const costOf = (text: string): ReturnType<typeof estimateCost> => estimateCost(space.freeze(fromBenchmarkString(text)), CIFAR);
+const costOf = (text: string): ReturnType<typeof estimateCost> =>
+  estimateCost(space.freeze(fromBenchmarkString(text)), CIFAR);
 
 const SMALLEST = '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|';
 const LARGEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
@@ -35,11 +36,17 @@ describe('nb201 network (32×32×3, 10 classes)', () => {
   });
 
   it('counts conv edges whose input is dead (all-none node 1 feeding 3×3 convs)', () => {
-    expect(costOf('|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|none~2|').params.trainable).toBe(expectedParams(2, 0));
+    expect(costOf('|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|none~2|').params.trainable).toBe(
+      expectedParams(2, 0),
+    );
   });
 
   it('has the hand-derived MACs: 7,783,040 (skeleton) to 220,119,680 (all 3×3)', () => {
-    const skeleton = 32 * 32 * 27 * 16 + 16 * 16 * (9 * 16 * 32 + 9 * 32 * 32 + 16 * 32) + 8 * 8 * (9 * 32 * 64 + 9 * 64 * 64 + 32 * 64) + 640;
+    const skeleton =
+      32 * 32 * 27 * 16 +
+      16 * 16 * (9 * 16 * 32 + 9 * 32 * 32 + 16 * 32) +
+      8 * 8 * (9 * 32 * 64 + 9 * 64 * 64 + 32 * 64) +
+      640;
     expect(skeleton).toBe(7_783_040);
     expect(costOf(SMALLEST).macs).toBe(7_783_040);
     expect(costOf(LARGEST).macs).toBe(7_783_040 + 3 * 5 * 6 * 9 * 16 * 16 * 32 * 32);
@@ -60,21 +67,35 @@ describe('nb201 network (32×32×3, 10 classes)', () => {
   });
 
   it('follows the benchmark op semantics: ReLU-conv-BN edges, avg pool without padding in the count, zeros for none', () => {
-    const spec = space.freeze(fromBenchmarkString('|avg_pool_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|none~1|skip_connect~2|'));
+    const spec = space.freeze(
+      fromBenchmarkString('|avg_pool_3x3~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|none~1|skip_connect~2|'),
+    );
     const byId = new Map(spec.nodes.map((n) => [n.id, n]));
-    expect(byId.get('stage0.cell0.edge0-1')).toMatchObject({ op: 'avgpool', kernel: 3, stride: 1, padding: 1, includePad: false, inputs: ['stem.bn'] });
+    expect(byId.get('stage0.cell0.edge0-1')).toMatchObject({
+      op: 'avgpool',
+      kernel: 3,
+      stride: 1,
+      padding: 1,
+      includePad: false,
+      inputs: ['stem.bn'],
+    });
     expect(byId.get('stage0.cell0.edge0-2')).toMatchObject({ op: 'zero', inputs: ['stem.bn'] });
-    expect(byId.get('stage0.cell0.node2')).toMatchObject({ op: 'add', inputs: ['stage0.cell0.edge0-2', 'stage0.cell0.edge0-1'] });
+    expect(byId.get('stage0.cell0.node2')).toMatchObject({
+      op: 'add',
+      inputs: ['stage0.cell0.edge0-2', 'stage0.cell0.edge0-1'],
+    });
     expect(['relu', 'conv', 'bn'].map((p) => byId.get(`stage0.cell0.edge0-3.${p}`)?.op)).toEqual(['act', 'conv', 'bn']);
     expect(byId.get('stage0.cell0.edge0-3.conv')).toMatchObject({ kernel: 1, filters: 16, bias: false });
-    expect(byId.get('stage0.cell0.node3')).toMatchObject({ inputs: ['stage0.cell0.edge0-3.bn', 'stage0.cell0.edge1-3', 'stage0.cell0.node2'] });
+    expect(byId.get('stage0.cell0.node3')).toMatchObject({
+      inputs: ['stage0.cell0.edge0-3.bn', 'stage0.cell0.edge1-3', 'stage0.cell0.node2'],
+    });
   });
 
   it('scales with the options: N = 1, C = 8', () => {
     const small = new Nb201Space({ cells: 1, channels: 8 });
     const none = estimateCost(small.freeze(fromBenchmarkString(SMALLEST)), CIFAR).params.trainable;
     const stem = 3 * 8 * 9 + 16;
-    const reductions = (9 * 8 * 16 + 32 + 9 * 16 * 16 + 32 + 8 * 16) + (9 * 16 * 32 + 64 + 9 * 32 * 32 + 64 + 16 * 32);
+    const reductions = 9 * 8 * 16 + 32 + 9 * 16 * 16 + 32 + 8 * 16 + (9 * 16 * 32 + 64 + 9 * 32 * 32 + 64 + 16 * 32);
     expect(none).toBe(stem + reductions + 64 + 32 * 10 + 10);
   });
 });

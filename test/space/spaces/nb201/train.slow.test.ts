@@ -7,8 +7,18 @@ const space = new Nb201Space({ cells: 5, channels: 16 });
 const rng = new Rng('nb201-slow');
 const CELLS: readonly [string, Nb201Sample][] = [
   ['all none (73,306 params)', fromBenchmarkString('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|')],
-  ['all skip (repeated inputs to add)', fromBenchmarkString('|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|')],
-  ['all 3×3 conv (1,531,546 params)', fromBenchmarkString('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|')],
+  [
+    'all skip (repeated inputs to add)',
+    fromBenchmarkString(
+      '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|',
+    ),
+  ],
+  [
+    'all 3×3 conv (1,531,546 params)',
+    fromBenchmarkString(
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+    ),
+  ],
   ['dead conv inputs', fromBenchmarkString('|none~0|+|none~0|nor_conv_3x3~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|')],
   ['random', space.sample(rng)],
   ['random', space.sample(rng)],
