@@ -8,6 +8,11 @@
 /** Any JSON value. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
+/** Whether a JSON value is an object (not null, not an array). */
+export function isJsonObject(value: Json | undefined): value is { readonly [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Per-sample tensor shape without the batch axis: [H, W, C] for feature maps, [N] for vectors. */
 export type Shape = readonly number[];
 

@@ -47,7 +47,7 @@ export interface EpochMetrics {
 }
 
 /** Cost figures of a trial's architecture: from the cost model, plus measured latency. */
-export interface TrialCost {
+export type TrialCost = {
   readonly params: number;
   readonly paramsTotal: number;
   readonly macs: number;
@@ -57,7 +57,8 @@ export interface TrialCost {
   readonly measuredLatencyMs?: number;
   /** The same measurement on the compiled graph's `predict` (trials trained by the compiled engine). */
   readonly compiledLatencyMs?: number;
-}
+};
+
 
 /**
  * Which engine trained a trial: the compiled graph, or eager tfjs ops; `fallback` says why a trial

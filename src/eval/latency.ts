@@ -1,4 +1,4 @@
-import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
+import type { LayersModel, Rank, Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import { loadTf } from '../backend/tf.js';
 
 /** How to time: untimed warm-up runs, then the median of timed runs. */
@@ -41,7 +41,7 @@ export function measureMedianMs(
   options: TimingOptions = {},
 ): number {
   const tf = loadTf();
-  const x = tf.zeros([...shape]) as unknown as Tensor4D;
+  const x = tf.zeros<Rank.R4>([...shape] as [number, number, number, number]);
   try {
     return timeMedian(() => {
       tf.tidy(() => {

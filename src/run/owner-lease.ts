@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Json } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import type { OwnerTakeover, RunEvent } from '../core/events.js';
 import { staleReason, type Experiment, type ExperimentLease, type Storage } from '../backend/storage/index.js';
@@ -80,7 +79,7 @@ export class OwnerLease {
     const owned = new OwnerLease(storage, experiment, lease, timing, asked, takeover);
     if (takeover !== undefined) {
       await storage
-        .appendEvent(experiment.id, { type: 'owner-takeover', payload: takeover as unknown as Json })
+        .appendEvent(experiment.id, { type: 'owner-takeover', payload: takeover })
         .catch(async (error: unknown) => {
           await owned.release();
           throw error;

@@ -11,8 +11,7 @@ export type Objective = { readonly metric: string; readonly direction: 'max' | '
 export function metricOf(trial: Trial, metric: string): number | undefined {
   if (trial.state !== 'COMPLETE' || trial.outcome === undefined) return undefined;
   const value =
-    trial.outcome.metrics[metric] ??
-    (trial.outcome.cost as unknown as Readonly<Record<string, number | undefined>>)[metric];
+    trial.outcome.metrics[metric] ?? (trial.outcome.cost as Readonly<Record<string, number | undefined>>)[metric];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 

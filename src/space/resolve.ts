@@ -91,7 +91,7 @@ class Resolver {
   private expand(parts: readonly ArchNode[], path: string, block: string, id: string): void {
     for (const part of parts) {
       const partPath = `${path} > ${part.id}`;
-      const bad = checkAttrs(part as unknown as Record<string, unknown>, ops[part.op].attrs, partPath);
+      const bad = checkAttrs({ ...part }, ops[part.op].attrs, partPath);
       if (bad.length > 0) {
         this.issues.push(...bad);
         this.failed.add(part.id);

@@ -102,7 +102,7 @@ export function trialJson(trial: Trial, format: (sample: Json) => string): Trial
     sample: trial.sample,
     key: trial.key,
     metrics: outcome?.metrics ?? {},
-    cost: outcome === undefined ? null : (outcome.cost as unknown as Readonly<Record<string, number>>),
+    cost: outcome === undefined ? null : (outcome.cost as Readonly<Record<string, number>>),
     engine: outcome?.engine ?? null,
     seconds: outcome?.seconds ?? (trial.finishedAt === undefined ? null : (trial.finishedAt - trial.startedAt) / 1000),
     retryOf: trial.retryOf ?? null,

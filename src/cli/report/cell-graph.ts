@@ -1,6 +1,6 @@
 // Architectures as Graphviz DOT: a cell space's cell (nodes, op-labelled edges), else the frozen
 // ArchSpec as a compact layer chain.
-import type { ArchNode, ArchSpec, Json } from '../../core/arch.js';
+import { isJsonObject, type ArchNode, type ArchSpec, type Json } from '../../core/arch.js';
 
 const GRAPH = 'bgcolor="white"; pad=0.2; nodesep=0.35; ranksep=0.45; fontname="DejaVu Sans";';
 const NODE =
@@ -19,8 +19,8 @@ type Edge = readonly [from: string, to: string, op: string];
 
 /** The DOT drawing of `sample` of space `space` (nb201 and darts cells), else of `arch`'s layers. */
 export function architectureDot(space: string, sample: Json, arch: ArchSpec | undefined, title: string): string {
-  if (space === 'nb201' && isRecord(sample) && Array.isArray(sample.node1)) return nb201Dot(sample, title);
-  if (space === 'darts' && isRecord(sample) && Array.isArray(sample.normal)) return dartsDot(sample, title);
+  if (space === 'nb201' && isJsonObject(sample) && Array.isArray(sample.node1)) return nb201Dot(sample, title);
+  if (space === 'darts' && isJsonObject(sample) && Array.isArray(sample.normal)) return dartsDot(sample, title);
   return arch === undefined ? digraph(title, [], []) : chainDot(arch, title);
 }
 
@@ -105,7 +105,13 @@ function chainGroups(nodes: readonly ArchNode[]): ArchNode[][] {
 
 /** A node's op with its main attribute (`conv 3×3 ×16`, `dense 10`). */
 function layerLabel(node: ArchNode): string {
-  const n = node as unknown as Readonly<Record<string, Json>>;
+  const n: {
+    readonly op: string;
+    readonly kernel?: Json;
+    readonly filters?: Json;
+    readonly units?: Json;
+    readonly activation?: Json;
+  } = node;
   const kernel =
     n.kernel === undefined
       ? ''
@@ -127,8 +133,4 @@ function edgeLine([from, to, op]: Edge): string {
 
 function esc(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-}
-
-function isRecord(value: Json): value is Readonly<Record<string, Json>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

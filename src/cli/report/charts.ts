@@ -144,7 +144,7 @@ export function curvesChart(
       panel('accuracy', 'validation accuracy', { axis: { format: '.0%' } }),
       panel('loss', 'validation loss', {}),
     ],
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** A titled placeholder with a note, for charts without data. */

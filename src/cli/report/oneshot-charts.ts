@@ -53,7 +53,7 @@ export function alphaChart(report: OneShotReport, rows: readonly AlphaRow[], cel
         color: { field: 'op', type: 'nominal', title: 'op', sort: ops, scale: { domain: ops, scheme: 'tableau10' } },
       },
     },
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** The supernet's training loss, α loss and validation loss, and its accuracies, per search epoch. */
@@ -91,5 +91,5 @@ export function searchCurvesChart(epochs: readonly OneShotEpoch[]): TopLevelSpec
     data: { values },
     hconcat: [panel('loss', 'loss', {}), panel('accuracy', 'accuracy', { axis: { format: '.0%' } })],
     resolve: { scale: { color: 'independent' } },
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }

@@ -1,5 +1,5 @@
 // The one-shot phase of an experiment (DARTS) from its stored events, as plain rows for the report.
-import type { Json } from '../../core/arch.js';
+import { isJsonObject, type Json } from '../../core/arch.js';
 import type { OneShotEpoch, OneShotStart } from '../../core/events.js';
 import type { Storage } from '../../backend/storage/index.js';
 
@@ -28,25 +28,23 @@ export async function loadOneShot(storage: Storage, experimentId: number): Promi
   );
   if (epochs.length === 0) return undefined;
   const starts = await storage.listEvents(experimentId, { type: 'oneshot-started' });
-  const start = starts.at(-1)?.payload as unknown as OneShotStart | undefined;
-  return { start, epochs };
+  const start = starts.at(-1)?.payload;
+  return { start: start !== undefined && isOneShotStart(start) ? start : undefined, epochs };
 }
 
 /** Stored `oneshot-epoch` payloads as epochs: one per epoch number (the last wins), in epoch order; malformed ones dropped. */
 export function oneShotEpochs(payloads: readonly Json[]): OneShotEpoch[] {
   const byEpoch = new Map<number, OneShotEpoch>();
-  for (const p of payloads) {
-    const e = p as unknown as OneShotEpoch;
-    if (
-      typeof p === 'object' &&
-      p !== null &&
-      typeof e.epoch === 'number' &&
-      typeof e.weights === 'object' &&
-      e.weights !== null
-    )
-      byEpoch.set(e.epoch, e);
-  }
+  for (const p of payloads) if (isOneShotEpoch(p)) byEpoch.set(p.epoch, p);
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+function isOneShotEpoch(p: Json): p is OneShotEpoch {
+  return isJsonObject(p) && typeof p.epoch === 'number' && isJsonObject(p.weights);
+}
+
+function isOneShotStart(p: Json): p is OneShotStart {
+  return isJsonObject(p) && Array.isArray(p.cells);
 }
 
 /** The relaxed cells: the start's, else read off the weights (edges "edge i", ops "op j"). */

@@ -1,6 +1,6 @@
 // The one-shot (DARTS) part of the dashboard state: folded from oneshot-* events, plus the pure
 // helpers the α view and the layout share (which edges show, how many lines they take).
-import type { Json } from '../../core/arch.js';
+import { isJsonObject, type Json } from '../../core/arch.js';
 import type { OneShotEpoch, OneShotStart, RunEvent } from '../../core/events.js';
 
 /** Epochs of top-op weight kept per edge (the view's trend column). */
@@ -90,7 +90,7 @@ export function searching(state: OneShotState): boolean {
  * (`{ node<k>: [op from 0, op from 1, …] }`). Undefined when the edge is not kept or the shape is another.
  */
 export function chosenOp(derived: Json | undefined, cell: string, edge: RelaxedEdge): string | undefined {
-  if (!isRecord(derived)) return undefined;
+  if (!isJsonObject(derived)) return undefined;
   const list = derived[cell];
   if (Array.isArray(list)) {
     const hit = list.find((e, i) => Array.isArray(e) && Math.floor(i / 2) + 2 === edge.to && e[1] === edge.from);
@@ -99,10 +99,6 @@ export function chosenOp(derived: Json | undefined, cell: string, edge: RelaxedE
   const node = derived[`node${edge.to}`];
   const op = Array.isArray(node) ? node[edge.from] : undefined;
   return typeof op === 'string' ? op : undefined;
-}
-
-function isRecord(value: Json | undefined): value is Readonly<Record<string, Json>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

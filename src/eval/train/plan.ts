@@ -61,5 +61,6 @@ export const MASK_LAYERS: ReadonlySet<string> = new Set(['Dropout', 'NasDropPath
  * masks both varied and reproducible.
  */
 export function seedDropout(layers: readonly Layer[], rng: Rng): void {
+  // Cast: tfjs declares Dropout's `seed` private, though it reads it at every call.
   for (const layer of layers) (layer as unknown as { seed: number }).seed = rng.int32();
 }

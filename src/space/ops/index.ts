@@ -54,7 +54,7 @@ export function isOpName(name: unknown): name is OpName {
 
 /** The description of a node's op, typed loosely for generic walkers (resolver, validator). */
 export function defOf(node: ArchNode): PrimitiveDef<PrimitiveNode> | BlockDef<BlockNode> {
-  return ops[node.op] as unknown as PrimitiveDef<PrimitiveNode> | BlockDef<BlockNode>;
+  return ops[node.op];
 }
 
 /** `nas list ops`: name, kind and one-line summary of every op. */

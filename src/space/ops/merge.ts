@@ -6,6 +6,19 @@ const equal = (a: Shape, b: Shape): boolean => a.length === b.length && a.every(
 const label = (n: { readonly inputs: readonly string[] }, i: number): string =>
   `input ${i + 1} ("${n.inputs[i] ?? '?'}")`;
 
+/** The shape every input shares (the first's); a mismatch names the input. */
+function sharedShape(inputs: readonly Shape[], n: { readonly inputs: readonly string[] }): Shape {
+  const base = first(inputs);
+  inputs.forEach((s, i) => {
+    if (!equal(s, base)) {
+      throw new ShapeError(
+        `${label(n, i)} has shape ${fmt(s)}, expected ${fmt(base)} like ${label(n, 0)}${channelNote(base, s)}`,
+      );
+    }
+  });
+  return base;
+}
+
 function channelNote(a: Shape, b: Shape): string {
   const same = a.length === b.length && a.slice(0, -1).every((v, i) => v === b[i]);
   return same ? ` (channel mismatch: ${b.at(-1)} vs ${a.at(-1)})` : '';
@@ -18,17 +31,7 @@ export const add: PrimitiveDef<AddNode> = {
   summary: 'element-wise sum of inputs of equal shape (residual joins)',
   attrs: {},
   arity: { min: 2 },
-  inferShape(inputs, n) {
-    const base = first(inputs);
-    inputs.forEach((s, i) => {
-      if (!equal(s, base)) {
-        throw new ShapeError(
-          `${label(n, i)} has shape ${fmt(s)}, expected ${fmt(base)} like ${label(n, 0)}${channelNote(base, s)}`,
-        );
-      }
-    });
-    return base;
-  },
+  inferShape: sharedShape,
   params: noParams,
   macs: zero,
   otherOps: (inputs, _n, out) => (inputs.length - 1) * numel(out),
@@ -96,7 +99,7 @@ export const mix: PrimitiveDef<MixNode> = {
   summary: 'one-shot mixed op: softmax(α[edge])-weighted sum of inputs of equal shape (DARTS supernets)',
   attrs: { alpha: req(STRING), edge: req(NON_NEG_INT) },
   arity: { min: 1 },
-  inferShape: (inputs, n) => add.inferShape(inputs, n as unknown as AddNode),
+  inferShape: sharedShape,
   params: noParams,
   macs: (inputs, _n, out) => inputs.length * numel(out),
   otherOps: (inputs, _n, out) => (inputs.length - 1) * numel(out),

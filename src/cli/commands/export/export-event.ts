@@ -1,6 +1,5 @@
 // The `export` event: `nas export` records each export in the experiment's event log, so that
 // `nas report` and `nas show --json` list the exported models with their measured variants.
-import type { Json } from '../../../core/arch.js';
 import { StorageError, type Storage } from '../../../backend/storage/index.js';
 import type { ExportInput } from './export-input.js';
 import type { Variant } from './variants.js';
@@ -28,9 +27,7 @@ export type ExportRecord = ExportPayload & { readonly at: number };
  */
 export async function recordExport(file: string, experimentId: number, payload: ExportPayload): Promise<void> {
   try {
-    await writeStorage(file, (storage) =>
-      storage.appendEvent(experimentId, { type: EXPORT_EVENT, payload: payload as unknown as Json }),
-    );
+    await writeStorage(file, (storage) => storage.appendEvent(experimentId, { type: EXPORT_EVENT, payload }));
   } catch (error) {
     if (!isStorageFailure(error)) throw error;
     const fix =

@@ -117,6 +117,7 @@ export function defineDeconvLayer() {
     }
 
     override getConfig() {
+      // Cast: tfjs's ConfigDict takes only mutable, index-signed values; our config is a readonly interface of plain data.
       return { ...super.getConfig(), cfg: this.cfg as unknown as Record<string, never> };
     }
   };

@@ -39,6 +39,7 @@ export function fusedBatchNormTraining(
   epsilon: number,
 ): { y: Tensor4D; mean: Tensor1D; variance: Tensor1D } {
   const tf = loadTf();
+  // Cast: tfjs-node's backend type does not declare the native op call (executeMultipleOutputs) used here.
   const backend = tf.backend() as unknown as NativeBackend;
   let stats: Tensor[] = [];
   const op = tf.customGrad((...args: unknown[]) => {

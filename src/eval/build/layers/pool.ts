@@ -55,6 +55,7 @@ export function definePoolLayer() {
     }
 
     override getConfig() {
+      // Cast: tfjs's ConfigDict takes only mutable, index-signed values; our config is a readonly interface of plain data.
       return { ...super.getConfig(), cfg: this.cfg as unknown as Record<string, never> };
     }
   };
