@@ -59,7 +59,6 @@ export type TrialCost = {
   readonly compiledLatencyMs?: number;
 };
 
-
 /**
  * Which engine trained a trial: the compiled graph, or eager tfjs ops; `fallback` says why a trial
  * that asked for the compiled engine trained eagerly (an op the compiler does not take, diagnostics).

@@ -8,7 +8,7 @@ import type { Json } from '../core/arch.js';
 import { OptionsError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Trial } from '../core/trial.js';
-import { freshSample, scoredTrials, seenKeys } from './history.js';
+import { freshProposal, scoredTrials, seenKeys } from './history.js';
 import { primary, scoresOf } from './objective.js';
 import { crowdedCompare, paretoRanks } from './pareto.js';
 import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
@@ -94,10 +94,7 @@ export class RegularizedEvolution implements Strategy {
         if (!this.options.dedupe || !seen.has(this.context.space.key(child))) return { kind: 'propose', sample: child };
       }
     }
-    const sample = freshSample(this.context.space, this.rng, this.options.dedupe ? seen : new Set());
-    return sample === undefined
-      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
-      : { kind: 'propose', sample };
+    return freshProposal(this.context.space, this.rng, this.options.dedupe ? seen : new Set());
   }
 
   tell(): void {}

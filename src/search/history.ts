@@ -3,6 +3,7 @@ import type { Json } from '../core/arch.js';
 import type { Rng } from '../core/rng.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { scoreOf, type Objective } from './objective.js';
+import type { Proposal } from './strategy.js';
 
 /** A finished trial with a finite score on the primary objective (larger is better). */
 export interface Scored {
@@ -39,6 +40,14 @@ export function freshSample(space: SearchSpace, rng: Rng, seen: ReadonlySet<stri
     if (!seen.has(space.key(sample))) return sample;
   }
   return undefined;
+}
+
+/** A proposal of a fresh sample ({@link freshSample}), or done when none was found. */
+export function freshProposal(space: SearchSpace, rng: Rng, seen: ReadonlySet<string>): Proposal {
+  const sample = freshSample(space, rng, seen);
+  return sample === undefined
+    ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
+    : { kind: 'propose', sample };
 }
 
 /** The sample of an index vector, or undefined when the space rejects it (decode throws or validate finds issues). */

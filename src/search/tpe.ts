@@ -5,7 +5,7 @@
 // the rest ("above", g); the candidate of largest l(x)/g(x) among draws from l is proposed.
 import type { Json } from '../core/arch.js';
 import { Rng, type RngState } from '../core/rng.js';
-import { freshSample, scoredTrials, seenKeys, tryDecode, type Scored } from './history.js';
+import { freshProposal, scoredTrials, seenKeys, tryDecode, type Scored } from './history.js';
 import { primary } from './objective.js';
 import { CategoricalParzen } from './parzen.js';
 import { defineStrategy, type AskContext, type Proposal, type Strategy, type StrategyContext } from './strategy.js';
@@ -72,10 +72,7 @@ export class Tpe implements Strategy {
       const sample = this.modelled(scored, seen);
       if (sample !== undefined) return { kind: 'propose', sample };
     }
-    const sample = freshSample(this.context.space, this.rng, seen);
-    return sample === undefined
-      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
-      : { kind: 'propose', sample };
+    return freshProposal(this.context.space, this.rng, seen);
   }
 
   tell(): void {}

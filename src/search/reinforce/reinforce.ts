@@ -6,7 +6,7 @@ import { loadTf } from '../../backend/tf.js';
 import type { Json } from '../../core/arch.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import { CUT_SHORT, type Trial } from '../../core/trial.js';
-import { bestByKey, freshSample, scoredTrials, seenKeys, tryDecode } from '../history.js';
+import { bestByKey, freshProposal, scoredTrials, seenKeys, tryDecode } from '../history.js';
 import { primary } from '../objective.js';
 import type { AskContext, Proposal, Strategy, StrategyContext } from '../strategy.js';
 import { Adam, toNumbers, type AdamState } from './adam.js';
@@ -167,10 +167,7 @@ export class Reinforce implements Strategy {
 
   /** NOTE(deviation): when the controller keeps drawing known or invalid architectures, a random new one (not trained on). */
   private fallback(seen: ReadonlySet<string>): Proposal {
-    const sample = freshSample(this.context.space, this.rng, seen);
-    return sample === undefined
-      ? { kind: 'done', why: 'no new architecture found: the space looks exhausted' }
-      : { kind: 'propose', sample };
+    return freshProposal(this.context.space, this.rng, seen);
   }
 
   /** One REINFORCE step on the batch: advantages against the EMA baseline, entropy bonus, Adam. */
