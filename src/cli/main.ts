@@ -1,5 +1,6 @@
 import { CommanderError, Command } from 'commander';
 import { UserError } from '../core/errors.js';
+import { shownLocation } from '../backend/storage/index.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerBench } from './commands/bench/index.js';
 import { registerEstimate } from './commands/estimate/index.js';
@@ -11,6 +12,7 @@ import { registerResume } from './commands/resume.js';
 import { registerReview } from './commands/review.js';
 import { registerSearch } from './commands/search.js';
 import { registerShow } from './commands/show.js';
+import { registerWorker } from './commands/worker.js';
 import { ConfigError } from './config/loader.js';
 
 // Exit codes (docs/cli.md): 0 done; 1 a user error (missing data, unknown experiment, storage
@@ -38,6 +40,7 @@ registerBaseline(program);
 registerExport(program);
 registerReport(program);
 registerReview(program);
+registerWorker(program);
 
 /** The one top-level handler: user errors print their message and hint, no stack; anything else is a bug report. */
 try {
@@ -53,7 +56,7 @@ function report(error: unknown): number {
     if (error.hint) process.stderr.write(`  what to do: ${error.hint}\n`);
     return error instanceof ConfigError ? 2 : 1;
   }
-  const args = process.argv.slice(2).join(' ');
+  const args = process.argv.slice(2).map(shownLocation).join(' '); // a storage URL's password stays out of a bug report
   process.stderr.write(
     `nas: internal error — a bug in nas, not in your input. Please report it with these lines:\n` +
       `  nas ${args}\n  node ${process.version} on ${process.platform}-${process.arch}\n` +

@@ -52,11 +52,15 @@ export type DiagnosticCheck = {
   readonly activations?: readonly ActivationProbe[];
 };
 
-/** A histogram of one layer's weights (at the end of an epoch) or gradients (its last step's), equal-width bins over [min, max]. */
+/**
+ * A histogram of one layer's weights (at the end of an epoch), gradients (its last step's) or, for a
+ * probed layer, activations (its output on the probe batch at the epoch's last check), equal-width bins
+ * over [min, max].
+ */
 export type DiagnosticHistogram = {
   readonly epoch: number;
   readonly layer: string;
-  readonly kind: 'weight' | 'gradient';
+  readonly kind: 'weight' | 'gradient' | 'activation';
   readonly min: number;
   readonly max: number;
   readonly counts: readonly number[];

@@ -1,5 +1,6 @@
 import type { Json } from './arch.js';
 import type { EpochMetrics, Trial } from './trial.js';
+import type { DiagnosticEpoch } from './trial-diagnostics.js';
 
 /**
  * What a running search reports, for the reporters (dashboard, plain lines, JSON lines) and the
@@ -48,11 +49,13 @@ export type RunEvent =
       readonly takeover: OwnerTakeover;
     };
 
-/** Progress of a running trial: an epoch finished, or how far the current epoch is. */
+/** Progress of a running trial: an epoch finished, how far the current epoch is, a note, an epoch's diagnostics. */
 export type TrialProgress =
   | { readonly kind: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
-  | { readonly kind: 'note'; readonly text: string; readonly data?: Json };
+  | { readonly kind: 'note'; readonly text: string; readonly data?: Json }
+  /** An epoch's training diagnostics, as it ends (or as a stop cuts it short); `every` is the run's check interval. */
+  | { readonly kind: 'diagnostics'; readonly every: number; readonly record: DiagnosticEpoch };
 
 /** Weights of a relaxation per cell: one row per edge (the relaxation's edge order), one entry per op of the edge. */
 export type CellWeights = Readonly<Record<string, readonly (readonly number[])[]>>;

@@ -1,16 +1,13 @@
-import type { DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram } from './diagnostics.js';
+import type { DiagnosticCheck, DiagnosticFlag, DiagnosticHistogram, FlagKind } from './diagnostics.js';
 
 /**
  * A trial's diagnostics as its record keeps them: the check interval and every flag raised. The
- * checks and histograms a run measured travel with its outcome (`checks`, `histograms`) and are
- * stored per epoch ({@link DiagnosticEpoch}, read with `Storage.listDiagnostics`), so that listing
- * trials does not read them.
+ * checks and histograms are stored per epoch as the epochs end ({@link DiagnosticEpoch}, reported
+ * live by the trial and read with `Storage.listDiagnostics`), so that listing trials does not read them.
  */
 export type TrialDiagnostics = {
   readonly every: number;
   readonly flags: readonly DiagnosticFlag[];
-  readonly checks?: readonly DiagnosticCheck[];
-  readonly histograms?: readonly DiagnosticHistogram[];
 };
 
 /** One epoch's diagnostics as stored: the checks made in it, the histograms of its end, the flags it raised. */
@@ -21,28 +18,20 @@ export type DiagnosticEpoch = {
   readonly flags: readonly DiagnosticFlag[];
 };
 
-/** What the trial record keeps of a run's diagnostics. */
+/** What the trial record keeps of a run's diagnostics (a run's full diagnostics have more members). */
 export function diagnosticsSummary(d: TrialDiagnostics): TrialDiagnostics {
   return { every: d.every, flags: d.flags };
 }
 
-/** A run's diagnostics split by epoch (epochs with nothing measured are left out); a flag goes to the epoch of the check that raised it. */
-export function diagnosticEpochs(d: TrialDiagnostics): DiagnosticEpoch[] {
-  const epochOfStep = new Map((d.checks ?? []).map((c) => [c.step, c.epoch]));
-  const epochs = new Map<
-    number,
-    { checks: DiagnosticCheck[]; histograms: DiagnosticHistogram[]; flags: DiagnosticFlag[] }
-  >();
-  const at = (epoch: number) => {
-    let e = epochs.get(epoch);
-    if (e === undefined) epochs.set(epoch, (e = { checks: [], histograms: [], flags: [] }));
-    return e;
-  };
-  for (const c of d.checks ?? []) at(c.epoch).checks.push(c);
-  for (const h of d.histograms ?? []) at(h.epoch).histograms.push(h);
-  for (const f of d.flags) {
-    const epoch = epochOfStep.get(f.step);
-    if (epoch !== undefined) at(epoch).flags.push(f);
-  }
-  return [...epochs].sort(([a], [b]) => a - b).map(([epoch, e]) => ({ epoch, ...e }));
+/** A trial's recorded diagnostics: its outcome's, or for a trial without one (failed, pruned) its record's. */
+export function trialDiagnostics(trial: {
+  readonly outcome?: { readonly diagnostics?: TrialDiagnostics };
+  readonly diagnostics?: TrialDiagnostics;
+}): TrialDiagnostics | undefined {
+  return trial.outcome?.diagnostics ?? trial.diagnostics;
+}
+
+/** The kinds of the flags raised, each once, in the order first raised. */
+export function flagKinds(flags: readonly DiagnosticFlag[]): FlagKind[] {
+  return [...new Set(flags.map((f) => f.kind))];
 }

@@ -9,7 +9,8 @@ export type TrialState = 'RUNNING' | 'COMPLETE' | 'FAILED' | 'PRUNED';
  * `out-of-memory`; `timeout`: over the per-trial time limit; `cancelled`: the search stopped;
  * `crashed`: the trial killed its process (native abort, OOM killer); `interrupted`: the driver died
  * while it ran (found RUNNING on resume); `disk-full`, `read-only`: its model could not be saved
- * because the disk is full or refuses writes (the search stops); `error`: anything else thrown.
+ * because the disk is full or refuses writes (the search stops); `worker-lost`: the `nas worker`
+ * running it died, and the queue gave up on it (docs/distributed.md); `error`: anything else thrown.
  */
 export type FailureReason =
   | 'diverged'
@@ -22,6 +23,7 @@ export type FailureReason =
   | 'disk-full'
   | 'read-only'
   | 'diagnostics'
+  | 'worker-lost'
   | 'error';
 
 /**
@@ -75,7 +77,7 @@ export interface TrialOutcome {
   readonly metrics: Readonly<Record<string, number>>;
   readonly cost: TrialCost;
   readonly epochs: readonly EpochMetrics[];
-  /** Training diagnostics (docs/training.md); a stored trial keeps the interval and flags, its checks are per epoch. */
+  /** Training diagnostics (docs/training.md): the interval and flags; the checks and histograms are stored per epoch as they are reported. */
   readonly diagnostics?: TrialDiagnostics;
   readonly engine?: TrialEngine;
   readonly seconds: number;
@@ -92,6 +94,8 @@ export interface Trial {
   readonly reason?: FailureReason;
   readonly message?: string;
   readonly outcome?: TrialOutcome;
+  /** A trial finished without an outcome (failed, pruned) that measured diagnostics: their interval and flags. */
+  readonly diagnostics?: TrialDiagnostics;
   /** Fidelity the trial ran at (epochs, data fraction), when a strategy varies it. */
   readonly fidelity?: Readonly<Record<string, number>>;
   /** Which pool worker ran it (a label such as a thread id), when the driver knows. */

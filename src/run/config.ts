@@ -23,6 +23,9 @@ export type Budget = { readonly trials: number; readonly seconds?: number };
 /** A benchmark table that answers trials instead of training: the CSV `index,arch,<metrics…>` and the column searched. */
 export type BenchmarkConfig = { readonly table: string; readonly metric: string };
 
+/** Trials go on a BullMQ queue at this Redis URL for `nas worker` processes (docs/distributed.md); `inflight` trials at once (default: workers). */
+export type DispatchConfig = { readonly queue: string; readonly inflight?: number };
+
 /** Training of every trial: a TrainConfig whose `seed` is set per trial (derived from the experiment seed and the trial number). */
 export type TrainSettings = Omit<TrainConfig, 'seed'>;
 
@@ -63,8 +66,12 @@ export interface ExperimentConfig {
   readonly budget: Budget;
   readonly workers: number;
   readonly trialTimeoutSeconds?: number;
+  /** Trials run on `nas worker` processes through a queue instead of the local pool. */
+  readonly dispatch?: DispatchConfig;
   /** Measure inference latency (batch 1) of every trained candidate. */
   readonly measureLatency: boolean;
+  /** Write TensorBoard event files, one run per trial (src/run/tensorboard-runs.ts, docs/tensorboard.md). Absent: off. */
+  readonly tensorboard?: boolean;
   /**
    * Which trained models stay saved beside the storage file (`<dir>/<experiment>/trial-<n>/`) for
    * `nas export`: all, none, or those of the `best` complete trials by the primary objective
@@ -73,8 +80,13 @@ export interface ExperimentConfig {
   readonly keepModels?: KeepModels;
   /** The older form of keepModels, in experiments stored before it: false is keepModels 'none'. */
   readonly saveModels?: boolean;
-  /** The SQLite file (absolute). */
+  /** The SQLite file (absolute), or a PostgreSQL URL (docs/storage.md). */
   readonly storage: string;
+  /**
+   * The folder (absolute) of the experiments' folders of saved models, checkpoints and TensorBoard
+   * runs (src/run/model-store.ts). Absent: beside the SQLite file. Machines that share a search share it.
+   */
+  readonly artifacts?: string;
   /**
    * Stops a trial early when its epoch curve of the primary objective (an epoch metric) looks worse
    * than the others' (src/search/pruners, docs/strategies.md "Pruners"); such a trial is PRUNED.
@@ -82,4 +94,11 @@ export interface ExperimentConfig {
   readonly pruner?: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
   /** Answer trials from a benchmark table (its path absolute) instead of training. */
   readonly benchmark?: BenchmarkConfig;
+  /** Samples evaluated first, in order, before the strategy asks (src/run/enqueue.ts; `nas search --enqueue FILE`). */
+  readonly enqueue?: readonly Json[];
+  /** Earlier experiments of the same storage and space whose trials seed the strategy's history (src/run/warm-start.ts). */
+  readonly warmStart?: WarmStartConfig;
 }
+
+/** `seed-history`: earlier complete trials join the history the strategy reads; `reuse-results`: also answer a matching trial from them. */
+export type WarmStartConfig = { readonly from: readonly string[]; readonly mode: 'seed-history' | 'reuse-results' };

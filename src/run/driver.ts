@@ -1,14 +1,17 @@
 import type { Json } from '../core/arch.js';
 import type { RunEvent, TrialProgress } from '../core/events.js';
 import { CUT_SHORT, type EpochMetrics, type Trial } from '../core/trial.js';
+import type { TrialDiagnostics } from '../core/trial-diagnostics.js';
 import type { Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { SearchSpace } from '../space/search-space.js';
 import type { Strategy } from '../search/strategy.js';
 import type { Evaluator, TrialTaskOutcome } from './evaluator.js';
 import type { TrialTask } from './worker/trial-task.js';
-import { outcomeToFinish, type FinishedAs } from './outcome.js';
+import { outcomeToFinish, withDiagnostics, type FinishedAs } from './outcome.js';
 import { prunedMessage, type PrunedAt, type TrialPruner } from './trial-pruner.js';
+import { lostOf, recordLostAttempt } from './queue/lost-attempts.js';
+import type { Reused } from './warm-start.js';
 
 /** Everything one search needs; the driver owns none of it (the caller opens and closes). */
 export interface DriverOptions<Task = TrialTask> {
@@ -30,12 +33,21 @@ export interface DriverOptions<Task = TrialTask> {
   }[];
   /** Trial ids the restored strategy has already been told about. */
   readonly told?: ReadonlySet<number>;
+  /** Samples to evaluate before the strategy asks (src/run/enqueue.ts); `enqueued` of them were dispatched already (a resume). */
+  readonly enqueue?: readonly Json[];
+  readonly enqueued?: number;
   /** The restored strategy's last proposal, whose trial was never recorded (the driver died in between): run first. */
   readonly unrecorded?: Proposal;
   /** Deletes saved models that keepModels does not keep (src/run/model-retention.ts), after each recorded trial and at the start. */
   readonly models?: { readonly prune: (trials: readonly Trial[]) => Promise<void> };
   /** Judges each running trial after every epoch; a trial it prunes is cancelled and recorded PRUNED. */
   readonly pruner?: TrialPruner;
+  /** Trials left RUNNING whose tasks still run elsewhere (a resumed search's queued trials): waited for first. */
+  readonly attached?: readonly Trial[];
+  /** Earlier experiments' trials (warmStart, src/run/warm-start.ts): in the history every ask reads, never counted or recorded here. */
+  readonly earlierTrials?: readonly Trial[];
+  /** A trial's answer from storage (warmStart 'reuse-results'): recorded COMPLETE with its message instead of evaluated. */
+  readonly reuse?: (trial: Trial) => Reused | undefined;
 }
 
 /** Trials that count against the budget: all finished ones except those the driver itself cut short. */
@@ -52,8 +64,10 @@ export function countsAgainstBudget(t: Trial): boolean {
 export class Driver<Task = TrialTask> {
   private readonly trials = new Map<number, Trial>();
   private readonly inflight = new Map<number, Promise<void>>();
-  /** Per running trial, the chain of its epoch writes (kept in order, awaited before it finishes). */
+  /** Per running trial, the chain of its progress writes, epochs and diagnostics (kept in order, awaited before it finishes). */
   private readonly writes = new Map<number, Promise<void>>();
+  /** Per running trial that reports diagnostics, their interval and the flags raised so far (the record of a trial without an outcome keeps them). */
+  private readonly diagnosed = new Map<number, TrialDiagnostics>();
   /** Per running trial, the epochs it reported (what the pruner judges). */
   private readonly curves = new Map<number, EpochMetrics[]>();
   /** Running trials the pruner stopped, with where; their later epochs are not recorded. */
@@ -62,6 +76,8 @@ export class Driver<Task = TrialTask> {
   private readonly cancels = new Map<number, AbortController>();
   private readonly told: Set<number>;
   private readonly requeue: Proposal[];
+  /** How many of the enqueued samples were taken (saved with the strategy, so a resume takes none twice). */
+  private enqueued: number;
   /**
    * The strategy's last proposal, with the number its trial gets, until that trial is recorded.
    * Snapshots carry it and are saved before the record, so a resume runs it whether or not the
@@ -82,6 +98,7 @@ export class Driver<Task = TrialTask> {
     for (const t of history) this.trials.set(t.id, t);
     this.told = new Set(options.told);
     this.requeue = [...(options.requeue ?? [])];
+    this.enqueued = options.enqueued ?? 0;
     if (options.unrecorded !== undefined) this.unrecorded = { ...options.unrecorded, number: this.nextNumber() };
   }
 
@@ -97,6 +114,7 @@ export class Driver<Task = TrialTask> {
     this.started = Date.now();
     await this.tellUntold();
     await this.options.models?.prune([...this.trials.values()]);
+    for (const trial of this.options.attached ?? []) this.launch(trial);
     for (;;) {
       await this.fill();
       if (this.inflight.size === 0) break;
@@ -125,14 +143,24 @@ export class Driver<Task = TrialTask> {
       this.strategyDone === undefined &&
       !this.budgetSpent()
     ) {
-      const next = this.unrecorded ?? this.requeue.shift() ?? this.ask();
+      const next = this.unrecorded ?? this.requeue.shift() ?? this.takeEnqueued() ?? this.ask();
       if (next === undefined) return;
       await this.dispatch(next.sample, next.retryOf, next.fidelity).catch((error: unknown) => this.refuse(error));
     }
   }
 
+  /** The next enqueued sample, made the unrecorded proposal like an asked one (the snapshot at its dispatch holds both). */
+  private takeEnqueued(): Proposal | undefined {
+    const sample = this.options.enqueue?.[this.enqueued];
+    if (sample === undefined) return undefined;
+    this.enqueued++;
+    this.unrecorded = { sample, number: this.nextNumber() };
+    return this.unrecorded;
+  }
+
   private ask(): Proposal | undefined {
-    const proposal = this.options.strategy.ask({ trials: [...this.trials.values()], running: this.inflight.size });
+    const trials = [...(this.options.earlierTrials ?? []), ...this.trials.values()];
+    const proposal = this.options.strategy.ask({ trials, running: this.inflight.size });
     if (proposal.kind === 'propose') {
       this.unrecorded = {
         sample: proposal.sample,
@@ -161,16 +189,25 @@ export class Driver<Task = TrialTask> {
     });
     if (retryOf === undefined) this.unrecorded = undefined;
     this.trials.set(trial.id, trial);
+    this.launch(trial);
+  }
+
+  /** Runs a recorded RUNNING trial's task; its result is recorded by {@link finish}. */
+  private launch(trial: Trial): void {
     this.options.emit({ type: 'trial-started', t: Date.now(), trial });
     const cancel = new AbortController();
     this.cancels.set(trial.id, cancel);
-    const running = this.options.evaluator
-      .run(this.options.taskFor(trial), {
-        signal: AbortSignal.any([this.controller.signal, cancel.signal]),
-        onProgress: (progress) => this.progress(trial, progress),
-        ...(this.options.trialTimeoutMs === undefined ? {} : { timeoutMs: this.options.trialTimeoutMs }),
-      })
-      .then((outcome) => this.finish(trial, outcome))
+    const reused = this.options.reuse?.(trial);
+    const evaluated =
+      reused === undefined
+        ? this.options.evaluator.run(this.options.taskFor(trial), {
+            signal: AbortSignal.any([this.controller.signal, cancel.signal]),
+            onProgress: (progress) => this.progress(trial, progress),
+            ...(this.options.trialTimeoutMs === undefined ? {} : { timeoutMs: this.options.trialTimeoutMs }),
+          })
+        : Promise.resolve<TrialTaskOutcome>({ ok: true, value: reused.outcome });
+    const running = evaluated
+      .then((outcome) => this.finish(trial, outcome, reused?.message))
       .catch((error: unknown) => {
         this.inflight.delete(trial.id);
         this.refuse(error);
@@ -181,16 +218,29 @@ export class Driver<Task = TrialTask> {
   private progress(trial: Trial, progress: TrialProgress): void {
     if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
-      const previous = this.writes.get(trial.id) ?? Promise.resolve();
-      this.writes.set(
-        trial.id,
-        previous
-          .then(() => this.options.storage.addEpoch(trial.id, progress.metrics))
-          .catch((error: unknown) => this.refuse(error)),
-      );
+      this.write(trial, () => this.options.storage.addEpoch(trial.id, progress.metrics));
       this.judge(trial, progress.metrics);
     }
+    if (progress.kind === 'diagnostics') {
+      this.write(trial, () => this.options.storage.addDiagnostics(trial.id, progress.record));
+      const flags = [...(this.diagnosed.get(trial.id)?.flags ?? []), ...progress.record.flags];
+      this.diagnosed.set(trial.id, { every: progress.every, flags });
+    }
+    const lost = lostOf(progress);
+    if (lost !== undefined) {
+      const attempt = { trialId: trial.id, number: trial.number, ...lost };
+      this.write(trial, () => recordLostAttempt(this.options.storage, this.options.experimentId, attempt));
+    }
     this.options.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
+  }
+
+  /** Chains a write of a running trial's progress after its earlier ones (they stay in order; finish awaits them). */
+  private write(trial: Trial, write: () => Promise<void>): void {
+    const previous = this.writes.get(trial.id) ?? Promise.resolve();
+    this.writes.set(
+      trial.id,
+      previous.then(write).catch((error: unknown) => this.refuse(error)),
+    );
   }
 
   /** Asks the pruner about a trial's new epoch; a pruned trial's task is cancelled (the pool stops its worker). */
@@ -198,23 +248,30 @@ export class Driver<Task = TrialTask> {
     if (this.options.pruner === undefined) return;
     const curve = [...(this.curves.get(trial.id) ?? []), metrics];
     this.curves.set(trial.id, curve);
-    const at = this.options.pruner.judge(curve, this.trials.values());
+    const at = this.options.pruner.judge(trial, curve, this.trials.values());
     if (at === undefined) return;
     this.pruned.set(trial.id, at);
     this.cancels.get(trial.id)?.abort();
   }
 
-  private async finish(trial: Trial, outcome: TrialTaskOutcome): Promise<void> {
+  private async finish(trial: Trial, outcome: TrialTaskOutcome, reusedFrom?: string): Promise<void> {
     const at = this.pruned.get(trial.id);
     // A pruned trial is PRUNED however its task ended (cancelled, or done before the cancel arrived): its record stops at the pruned epoch.
-    const result: FinishedAs =
-      at === undefined ? outcomeToFinish(outcome) : { state: 'PRUNED', message: prunedMessage(at) };
+    const finishedAs: FinishedAs =
+      at !== undefined
+        ? { state: 'PRUNED', message: prunedMessage(at) }
+        : reusedFrom === undefined
+          ? outcomeToFinish(outcome)
+          : { ...outcomeToFinish(outcome), message: reusedFrom };
+    const result = withDiagnostics(finishedAs, this.diagnosed.get(trial.id));
     await this.writes.get(trial.id);
     this.writes.delete(trial.id);
+    this.diagnosed.delete(trial.id);
     this.curves.delete(trial.id);
     this.pruned.delete(trial.id);
     this.cancels.delete(trial.id);
     const finished = await this.options.storage.finishTrial(trial.id, result);
+    await this.options.evaluator.recorded?.(trial.id);
     this.trials.set(trial.id, finished);
     this.options.strategy.tell(finished);
     this.told.add(trial.id);
@@ -256,6 +313,7 @@ export class Driver<Task = TrialTask> {
       strategy: this.options.strategy.snapshot(),
       told: [...this.told],
       ...(this.unrecorded === undefined ? {} : { unrecorded: this.unrecorded }),
+      ...(this.enqueued === 0 ? {} : { enqueued: this.enqueued }),
     };
     await this.options.storage.saveStrategyState(this.options.experimentId, this.trials.size, state);
   }
@@ -273,4 +331,6 @@ export type DriverSnapshot = {
   readonly strategy: Json;
   readonly told: readonly number[];
   readonly unrecorded?: Proposal & { readonly number: number };
+  /** How many of the config's enqueued samples were taken (absent: none). */
+  readonly enqueued?: number;
 };

@@ -11,6 +11,8 @@ import type { TrialTask } from './worker/trial-task.js';
 export interface Evaluator<Task = TrialTask, Result = TrialOutcome, Progress = TrialProgress> {
   readonly concurrency: number;
   run(task: Task, options?: RunOptions<Progress>): Promise<TaskOutcome<Result>>;
+  /** The driver recorded trial `trialId`'s result: what the evaluator kept for it may go (the queue's job). */
+  recorded?(trialId: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
-// Reading one finished (or running) experiment back from a storage file, for export and reports.
+// Reading one finished (or running) experiment back from a storage (a SQLite file or a PostgreSQL URL), for export and reports.
 import { UserError } from '../core/errors.js';
 import type { EpochMetrics, Trial } from '../core/trial.js';
-import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
+import { openStorage, shownLocation, type Experiment, type Storage } from '../backend/storage/index.js';
 import { metricOf } from '../search/objective.js';
 import type { ExperimentConfig, Objective } from './config.js';
 import { storedConfig } from './stored-config.js';
@@ -13,9 +13,9 @@ export interface ExperimentData {
   readonly trials: readonly Trial[];
 }
 
-/** Opens `file` read-only for `body` (a search may be writing it meanwhile), then closes it. */
-export async function readStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openSqliteStorage(file, { readonly: true });
+/** Opens the storage at `location` read-only for `body` (a search may be writing it meanwhile), then closes it. */
+export async function readStorage<T>(location: string, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(location, { readonly: true });
   try {
     return await body(storage);
   } finally {
@@ -23,9 +23,9 @@ export async function readStorage<T>(file: string, body: (storage: Storage) => P
   }
 }
 
-/** Opens `file` read-write for `body` (a short write beside a running search: SQLite's busy timeout waits for its lock), then closes it. */
-export async function writeStorage<T>(file: string, body: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openSqliteStorage(file);
+/** Opens the storage at `location` read-write for `body` (a short write beside a running search: SQLite's busy timeout waits for its lock), then closes it. */
+export async function writeStorage<T>(location: string, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(location);
   try {
     return await body(storage);
   } finally {
@@ -34,20 +34,28 @@ export async function writeStorage<T>(file: string, body: (storage: Storage) => 
 }
 
 /** Experiment `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
-export async function loadExperiment(storage: Storage, file: string, name: string): Promise<ExperimentData> {
+export async function loadExperiment(storage: Storage, location: string, name: string): Promise<ExperimentData> {
   const experiment = await storage.getExperiment(name);
   if (experiment === undefined) {
     const known = (await storage.listExperiments()).map((e) => e.name);
     throw new UserError(
       'NO_EXPERIMENT',
-      `no experiment "${name}" in ${file}`,
+      `no experiment "${name}" in ${shownLocation(location)}`,
       known.length > 0
         ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE`
         : 'it has no experiments; start one with `nas search` (or pass --storage FILE)',
     );
   }
   const trials = [...(await storage.listTrials(experiment.id))].sort((a, b) => a.number - b.number);
-  return { experiment, config: storedConfig(experiment), trials };
+  return { experiment, config: configAt(experiment, location), trials };
+}
+
+/**
+ * The experiment's stored config, its storage where it was opened now: a SQLite file moved with its
+ * folder finds its saved models beside it, and a URL keeps the password the stored config leaves out.
+ */
+export function configAt(experiment: Pick<Experiment, 'name' | 'config'>, location: string): ExperimentConfig {
+  return { ...storedConfig(experiment), storage: location };
 }
 
 /** The per-epoch curve of a trial: its outcome's, else what storage recorded live. */

@@ -38,9 +38,7 @@ export class ModelRetention {
     for (const t of trials) {
       if (t.state === 'RUNNING' || kept.has(t.number) || this.deleted.has(t.number)) continue;
       // NOTE: a folder that cannot be deleted only stays on disk; the next resume tries again.
-      await rm(trialModelDir(this.config.storage, this.config.name, t.number), { recursive: true, force: true }).catch(
-        () => undefined,
-      );
+      await rm(trialModelDir(this.config, t.number), { recursive: true, force: true }).catch(() => undefined);
       this.deleted.add(t.number);
     }
   }

@@ -1,16 +1,30 @@
-// Where a trained trial's tfjs model lives: beside the storage file, one folder per experiment and
-// trial (`<dir of storage>/<experiment>/trial-<number>/model.json` + weights.bin).
+// Where an experiment's files live (saved models, one-shot checkpoints, TensorBoard runs): one folder
+// per experiment in the artifacts folder, which is the config's `artifacts`, else the SQLite file's
+// folder (`<artifacts>/<experiment>/trial-<number>/model.json` + weights.bin; docs/storage.md).
 import path from 'node:path';
+import { isPostgresUrl } from '../backend/storage/location.js';
 import type { ExperimentConfig, KeepModels } from './config.js';
 
-/** The folder of an experiment's saved models and checkpoints (`<dir of storage>/<experiment>/`). */
-export function experimentDir(storage: string, experiment: string): string {
-  return path.join(path.dirname(storage), safeName(experiment));
+/** What locates an experiment's folder: its name, its storage and the artifacts folder, if the config names one. */
+export type ExperimentPlace = Pick<ExperimentConfig, 'name' | 'storage' | 'artifacts'>;
+
+/**
+ * The folder that holds the experiments' folders: the config's `artifacts`; else beside the SQLite
+ * file; for a PostgreSQL URL stored without one, `runs/` of the working directory.
+ */
+export function artifactsDir(place: Pick<ExperimentConfig, 'storage' | 'artifacts'>): string {
+  if (place.artifacts !== undefined) return place.artifacts;
+  return isPostgresUrl(place.storage) ? path.resolve('runs') : path.dirname(place.storage);
 }
 
-/** The folder of trial `number`'s saved model, from the storage file and the experiment name. */
-export function trialModelDir(storage: string, experiment: string, number: number): string {
-  return path.join(experimentDir(storage, experiment), `trial-${number}`);
+/** The folder of an experiment's saved models and checkpoints (`<artifacts>/<experiment>/`). */
+export function experimentDir(place: ExperimentPlace): string {
+  return path.join(artifactsDir(place), safeName(place.name));
+}
+
+/** The folder of trial `number`'s saved model. */
+export function trialModelDir(place: ExperimentPlace, number: number): string {
+  return path.join(experimentDir(place), `trial-${number}`);
 }
 
 /** An experiment name as one path segment (separators and `..` replaced). */
@@ -19,9 +33,9 @@ function safeName(name: string): string {
   return cleaned === '.' || cleaned === '..' || cleaned === '' ? `_${cleaned}` : cleaned;
 }
 
-/** The folder of an experiment's one-shot checkpoints (`<dir of storage>/<experiment>/oneshot/`). */
-export function oneShotDir(storage: string, experiment: string): string {
-  return path.join(experimentDir(storage, experiment), 'oneshot');
+/** The folder of an experiment's one-shot checkpoints (`<artifacts>/<experiment>/oneshot/`). */
+export function oneShotDir(place: ExperimentPlace): string {
+  return path.join(experimentDir(place), 'oneshot');
 }
 
 /** The experiment's keepModels, for configs stored before it too (their `saveModels: false` is 'none'). */

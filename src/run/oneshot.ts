@@ -91,7 +91,7 @@ export async function runOneShotPhase(
   const limit = options.maxMemoryMiB > 0 ? options.maxMemoryMiB * 2 ** 20 : 0.75 * os.totalmem();
   const { bytes } = checkedSupernet(space, options, config.train?.engine ?? 'compiled', data, limit, spaceSize(config));
   const last = (await storedEpochs(storage, experimentId)).at(-1);
-  await removeStrayCheckpoints(oneShotDir(config.storage, config.name), last);
+  await removeStrayCheckpoints(oneShotDir(config), last);
   if (last === undefined || last.epoch < options.epochs) {
     const cells = space.relaxation?.().cells ?? [];
     const start: OneShotStart = {
@@ -107,7 +107,7 @@ export async function runOneShotPhase(
     const task: OneShotTask = {
       config,
       options,
-      dir: oneShotDir(config.storage, config.name),
+      dir: oneShotDir(config),
       ...(last === undefined ? {} : { resumeFrom: last.checkpoint }),
     };
     if ((await trainSupernet(storage, experimentId, task, last?.checkpoint, hooks)) === 'stopped')

@@ -1,4 +1,5 @@
 import type { FailureReason, TrialOutcome } from '../core/trial.js';
+import type { TrialDiagnostics } from '../core/trial-diagnostics.js';
 import type { TrialTaskOutcome } from './evaluator.js';
 
 /** How the driver records a finished trial. */
@@ -7,6 +8,8 @@ export type FinishedAs = {
   readonly reason?: FailureReason;
   readonly message?: string;
   readonly outcome?: TrialOutcome;
+  /** Of a trial finished without an outcome: the diagnostics it reported while it ran (interval and flags). */
+  readonly diagnostics?: TrialDiagnostics;
 };
 
 const REASONS: ReadonlySet<string> = new Set<FailureReason>([
@@ -20,6 +23,7 @@ const REASONS: ReadonlySet<string> = new Set<FailureReason>([
   'disk-full',
   'read-only',
   'diagnostics',
+  'worker-lost',
   'error',
 ]);
 
@@ -33,6 +37,15 @@ export function outcomeToFinish(outcome: TrialTaskOutcome): FinishedAs {
   const reason: FailureReason =
     outcome.kind === 'error' ? (fromError ?? oomOrError(outcome.error.message)) : outcome.kind;
   return { state: 'FAILED', reason, message: `${outcome.error.name}: ${outcome.error.message}`.slice(0, 2000) };
+}
+
+/**
+ * A trial finished without an outcome (stopped by `diagnostics.stopOn`, diverged, pruned, cancelled)
+ * keeps in its record the interval and the flags of the diagnostics it reported while it ran; an
+ * outcome carries its own.
+ */
+export function withDiagnostics(result: FinishedAs, reported: TrialDiagnostics | undefined): FinishedAs {
+  return result.outcome !== undefined || reported === undefined ? result : { ...result, diagnostics: reported };
 }
 
 function oomOrError(message: string): FailureReason {

@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import { CUT_SHORT, type Trial } from '../core/trial.js';
 import { IsolatedPool } from '../backend/pool/isolated-pool.js';
 import type { EntryOf } from '../backend/pool/protocol.js';
-import { openSqliteStorage, type Experiment, type Storage } from '../backend/storage/index.js';
+import { openStorage, shownLocation, type Experiment, type Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, searchStoppedBy } from '../backend/storage/disk-refusal.js';
 import { planThreads } from '../backend/tf.js';
 import {
@@ -20,7 +20,8 @@ import type { SearchSpace } from '../space/search-space.js';
 import { runOneShotPhase } from './oneshot.js';
 import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
-import { configJson, configToStore, storedConfig } from './stored-config.js';
+import { configJson, configToStore } from './stored-config.js';
+import { configAt } from './experiment-data.js';
 import { Driver, type DriverSnapshot, type Proposal } from './driver.js';
 import { runAsOwner } from './owner-lease.js';
 import type { SearchHooks } from './search-hooks.js';
@@ -29,28 +30,42 @@ import { experimentSpace } from './experiment-space.js';
 import type { Evaluator } from './evaluator.js';
 import { trialTask } from './worker/trial-task.js';
 import type evaluateTrial from './worker/trial-worker.js';
-import { TrialPruner } from './trial-pruner.js';
+import { openTrialPruner } from './trial-pruner.js';
+import type { QueueDispatcher } from './queue/dispatcher.js';
+import { openDispatcher, withQueue } from './queue/open-dispatcher.js';
+import { attachOrInterrupt } from './queue/left-running.js';
+import { checkEnqueued } from './enqueue.js';
+import { openWarmStart, type WarmStart } from './warm-start.js';
+import { withTensorBoard } from './tensorboard-runs.js';
 
 const TRIAL_WORKER: EntryOf<typeof evaluateTrial> = { url: new URL('./worker/trial-worker.ts', import.meta.url).href };
 
 /** The pool that trains trials: Piscina worker threads in a watched child process. */
 export function trialPool(config: ExperimentConfig): Evaluator {
-  const pool = new IsolatedPool({
-    workerEntry: TRIAL_WORKER,
-    workers: config.workers,
-    threads: planThreads(config.workers),
-  });
-  return { concurrency: config.workers, run: (task, options) => pool.run(task, options), close: () => pool.close() };
+  return trialPoolOf(config.workers);
 }
 
-/** Starts a new experiment in the config's SQLite file and runs it to its end or a stop. */
+/**
+ * The trial pool with `workers` threads (a `nas worker` runs its trials on one). Each trial's
+ * TensorFlow gets `threads` intra-op threads (and the process `workers × threads` inter-op ones);
+ * by default the machine's cores are split between the workers ({@link planThreads}).
+ */
+export function trialPoolOf(workers: number, threads?: number): Evaluator {
+  const plan = threads === undefined ? planThreads(workers) : { intraOp: threads, interOp: workers * threads };
+  const pool = new IsolatedPool({ workerEntry: TRIAL_WORKER, workers, threads: plan });
+  return { concurrency: workers, run: (task, options) => pool.run(task, options), close: () => pool.close() };
+}
+
+/** Starts a new experiment in the config's storage (SQLite file or PostgreSQL URL) and runs it to its end or a stop. */
 export async function startSearch(given: ExperimentConfig, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
   const config = configToStore(given);
-  const storage = await openSqliteStorage(config.storage);
+  checkEnqueueFits(config);
+  const storage = await openStorage(config.storage);
   try {
+    await openWarmStart(storage, config); // a warmStart that names a missing or different experiment is refused before anything is written
     const experiment = await storage.createExperiment({
       name: config.name,
-      config: configJson(config),
+      config: configJson({ ...config, storage: shownLocation(config.storage) }), // no password in the database
       seed: config.seed,
     });
     return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) =>
@@ -66,19 +81,22 @@ export async function resumeSearch(
   storagePath: string,
   name: string,
   hooks: SearchHooks,
+  /** A queue URL that replaces the stored config's `dispatch.queue` for this run (`nas resume --queue`). */
+  queue?: string,
 ): Promise<'finished' | 'stopped'> {
-  const storage = await openSqliteStorage(storagePath);
+  const storage = await openStorage(storagePath);
   try {
     const experiment = await storage.getExperiment(name);
     if (experiment === undefined) {
       const known = (await storage.listExperiments()).map((e) => e.name);
       throw new UserError(
         'NO_EXPERIMENT',
-        `no experiment "${name}" in ${storagePath}`,
+        `no experiment "${name}" in ${shownLocation(storagePath)}`,
         known.length > 0 ? `known: ${known.join(', ')}` : 'start one with `nas search`',
       );
     }
-    const config = storedConfig(experiment);
+    const stored = configAt(experiment, storagePath);
+    const config = queue === undefined ? stored : withQueue(stored, queue);
     return await runAsOwner(storage, experiment, hooks, (owned, ownedHooks) =>
       runExperiment(owned, experiment, config, ownedHooks, true),
     );
@@ -93,6 +111,11 @@ interface TrialPlan {
   readonly budget: ExperimentConfig['budget'];
   readonly told: ReadonlySet<number>;
   readonly requeue: readonly Requeued[];
+  /** The config's enqueued samples, and how many of them the driver took before (a resume). */
+  readonly enqueue?: readonly Json[];
+  readonly enqueued?: number;
+  /** The config's warmStart, read from storage: the earlier trials and the answers they give. */
+  readonly warmStart?: WarmStart;
   /** The restored strategy's last proposal, if its trial was never recorded. */
   readonly unrecorded?: Proposal;
 }
@@ -122,7 +145,8 @@ async function runToEnd(
   resumed: boolean,
 ): Promise<'finished' | 'stopped'> {
   const space = experimentSpace(config);
-  if (resumed) await storage.markInterrupted(experiment.id);
+  const queue = hooks.evaluator === undefined ? await openDispatcher(config, experiment) : undefined;
+  const attached = resumed ? await attachOrInterrupt(storage, experiment.id, queue) : [];
   await storage.setExperimentStatus(experiment.id, 'running');
   hooks.emit({
     type: 'experiment-started',
@@ -130,7 +154,7 @@ async function runToEnd(
     experiment: config.name,
     resumed,
     budget: config.budget,
-    workers: hooks.evaluator?.concurrency ?? config.workers,
+    workers: (hooks.evaluator ?? queue)?.concurrency ?? config.workers,
   });
   let status: 'finished' | 'stopped' | 'failed' = 'failed';
   try {
@@ -138,11 +162,15 @@ async function runToEnd(
       findOneShot(config.strategy.name) === undefined
         ? await multiTrialPlan(storage, experiment.id, config, space, resumed)
         : await oneShotPlan(storage, experiment.id, config, space, hooks);
-    status = plan === 'stopped' ? 'stopped' : await runTrials(storage, experiment.id, config, space, hooks, plan);
+    status =
+      plan === 'stopped'
+        ? 'stopped'
+        : await runTrials(storage, experiment.id, config, space, hooks, { ...plan, attached }, queue);
   } catch (error) {
     if (isDiskRefusal(error)) status = 'stopped'; // the disk may refuse this write too: the experiment then stays 'running', as after a crash
     throw error;
   } finally {
+    await queue?.close();
     await storage.setExperimentStatus(experiment.id, status);
   }
   const trials = await storage.listTrials(experiment.id);
@@ -174,7 +202,10 @@ async function multiTrialPlan(
     halving === undefined
       ? inner
       : withSuccessiveHalving(inner, context, resolveOptions(halvingOptions, halving, 'strategy.halving'));
-  if (!resumed) return { strategy, budget: config.budget, told: new Set(), requeue: [] };
+  const enqueue = config.enqueue ?? [];
+  const warm = await openWarmStart(storage, config);
+  const warmStart = warm === undefined ? {} : { warmStart: warm };
+  if (!resumed) return { strategy, budget: config.budget, told: new Set(), requeue: [], enqueue, ...warmStart };
   const trials = await storage.listTrials(experimentId);
   const saved = (await storage.latestStrategyState(experimentId))?.state as DriverSnapshot | undefined; // as the driver saves it
   if (saved !== undefined) strategy.restore(saved.strategy);
@@ -184,6 +215,9 @@ async function multiTrialPlan(
     budget: config.budget,
     told: new Set(saved?.told),
     requeue: toRunAgain(trials),
+    enqueue,
+    enqueued: saved?.enqueued ?? 0,
+    ...warmStart,
     ...(unrecorded === undefined ? {} : { unrecorded }),
   };
 }
@@ -203,17 +237,19 @@ async function oneShotPlan(
   return { strategy, budget, told: new Set(), requeue: toRunAgain(await storage.listTrials(experimentId)) };
 }
 
-/** The multi-trial loop on the trial pool (or the hooks' evaluator). */
+/** The multi-trial loop on the trial pool (or the hooks' evaluator, or the queue of `dispatch`). */
 async function runTrials(
   storage: Storage,
   experimentId: number,
   config: ExperimentConfig,
   space: SearchSpace,
   hooks: SearchHooks,
-  plan: TrialPlan,
+  plan: TrialPlan & { readonly attached: readonly Trial[] },
+  queue: QueueDispatcher | undefined,
 ): Promise<'finished' | 'stopped'> {
-  const evaluator = hooks.evaluator ?? trialPool(config);
+  const evaluator = hooks.evaluator ?? queue ?? trialPool(config);
   const history = await storage.listTrials(experimentId);
+  const tensorBoard = withTensorBoard(config, hooks.emit);
   const driver = new Driver(
     {
       experimentId,
@@ -224,14 +260,27 @@ async function runTrials(
       budget: plan.budget,
       ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
       taskFor: (trial) => trialTask(config, trial),
-      emit: hooks.emit,
+      emit: tensorBoard.emit,
       requeue: plan.requeue,
+      ...(plan.enqueue === undefined ? {} : { enqueue: plan.enqueue }),
+      ...(plan.enqueued === undefined ? {} : { enqueued: plan.enqueued }),
+      ...(plan.warmStart === undefined ? {} : { earlierTrials: plan.warmStart.history }),
+      ...(plan.warmStart?.reuse === undefined ? {} : { reuse: plan.warmStart.reuse }),
       told: plan.told,
       ...(plan.unrecorded === undefined ? {} : { unrecorded: plan.unrecorded }),
+      attached: plan.attached,
       models: new ModelRetention(config),
       ...(config.pruner === undefined
         ? {}
-        : { pruner: new TrialPruner(config.pruner, config.objectives[0] as ExperimentConfig['objectives'][number]) }),
+        : {
+            pruner: await openTrialPruner(
+              config.pruner,
+              config.objectives[0] as ExperimentConfig['objectives'][number],
+              config.train.epochs ?? 1,
+              storage,
+              history,
+            ),
+          }),
     },
     history,
   );
@@ -239,9 +288,22 @@ async function runTrials(
   try {
     return await driver.run();
   } finally {
+    tensorBoard.close();
     plan.strategy.dispose?.();
     await evaluator.close();
   }
+}
+
+/** A config's enqueued samples must be samples of its space, for a multi-trial strategy (a one-shot one derives its own). */
+function checkEnqueueFits(config: ExperimentConfig): void {
+  if (config.enqueue === undefined || config.enqueue.length === 0) return;
+  if (findOneShot(config.strategy.name) !== undefined)
+    throw new UserError(
+      'BAD_ENQUEUE',
+      `enqueue: the one-shot strategy "${config.strategy.name}" evaluates the architectures it derives, not enqueued samples`,
+      'use a multi-trial strategy (`nas list strategies`)',
+    );
+  checkEnqueued(experimentSpace(config), config.enqueue, "the config's enqueue");
 }
 
 /** The snapshot's last proposal if no trial has its number: the driver died after the snapshot, before the record. */

@@ -71,7 +71,9 @@ export const storedConfigSchema = z.looseObject({
   budget: z.looseObject({ trials: positiveInt(), seconds: positiveNumber().exactOptional() }),
   workers: positiveInt(),
   trialTimeoutSeconds: positiveNumber().exactOptional(),
+  dispatch: z.looseObject({ queue: name(), inflight: positiveInt().exactOptional() }).exactOptional(),
   measureLatency: z.boolean(),
+  tensorboard: z.boolean().exactOptional(),
   keepModels: z
     .union([z.literal('all'), z.literal('none'), z.looseObject({ best: positiveInt() })], {
       error: 'expected "all", "none" or { best: k }',
@@ -79,6 +81,11 @@ export const storedConfigSchema = z.looseObject({
     .exactOptional(),
   saveModels: z.boolean().exactOptional(),
   storage: name(),
+  artifacts: name().exactOptional(),
   pruner: entry().exactOptional(),
   benchmark: z.looseObject({ table: name(), metric: name() }).exactOptional(),
+  enqueue: z.array(z.json()).exactOptional(),
+  warmStart: z
+    .looseObject({ from: z.array(name()).min(1), mode: z.enum(['seed-history', 'reuse-results']) })
+    .exactOptional(),
 });

@@ -1,6 +1,7 @@
 import type { EpochMetrics, Trial } from '../core/trial.js';
+import type { Storage } from '../backend/storage/index.js';
 import type { Objective } from '../search/objective.js';
-import { createPruner, type Curve, type Pruner } from '../search/pruners/index.js';
+import { createPruner, type Curve, type NumberedCurve, type Pruner } from '../search/pruners/index.js';
 
 /** Objective metrics that a trial reports after every epoch, so a pruner can judge them mid-training. */
 export const EPOCH_METRICS = ['validationAccuracy', 'validationLoss', 'trainAccuracy', 'trainLoss'] as const;
@@ -11,20 +12,31 @@ export function isEpochMetric(metric: string): metric is EpochMetric {
   return (EPOCH_METRICS as readonly string[]).includes(metric);
 }
 
-/** Where a trial was pruned: the epoch (step) and its value of the followed metric. */
-export type PrunedAt = { readonly step: number; readonly metric: string; readonly value: number; readonly why: string };
+/** Where a trial was pruned: the epoch (step), its value of the followed metric, and the rung for the rung pruners. */
+export type PrunedAt = {
+  readonly step: number;
+  readonly metric: string;
+  readonly value: number;
+  readonly why: string;
+  readonly rung?: number;
+};
 
 /**
  * The driver's side of pruning: a registered pruner applied to the primary objective's epoch
- * metric. The COMPLETE trials' curves come from their outcomes, the judged trial's from the epochs
- * it reported, so a decision depends on stored data only.
+ * metric. The COMPLETE trials' curves come from their outcomes; the judged trial's, the running
+ * ones' and the PRUNED ones' from the epochs they reported (a resumed search reads the PRUNED ones'
+ * back from storage: {@link openTrialPruner}), so a decision depends on stored data only.
  */
 export class TrialPruner {
   private readonly rule: Pruner;
+  /** The epochs each trial without an outcome reported (running, pruned), by trial id. */
+  private readonly reported = new Map<number, readonly EpochMetrics[]>();
 
+  /** `finalStep`: the epoch a trial trains to (train.epochs). */
   constructor(
     config: { readonly name: string; readonly options: Readonly<Record<string, unknown>> },
     private readonly objective: Objective,
+    private readonly finalStep: number,
   ) {
     if (!isEpochMetric(objective.metric))
       throw new Error(
@@ -33,18 +45,49 @@ export class TrialPruner {
     this.rule = createPruner(config.name, config.options);
   }
 
+  /** Records the epochs a trial reported so far (the judged ones are recorded by {@link judge}). */
+  remember(trial: Pick<Trial, 'id'>, epochs: readonly EpochMetrics[]): void {
+    this.reported.set(trial.id, epochs);
+  }
+
   /** Judges a running trial after its latest epoch: where to stop it, or undefined to train on. */
-  judge(epochs: readonly EpochMetrics[], trials: Iterable<Trial>): PrunedAt | undefined {
+  judge(
+    trial: Pick<Trial, 'id' | 'number'>,
+    epochs: readonly EpochMetrics[],
+    trials: Iterable<Trial>,
+  ): PrunedAt | undefined {
+    this.remember(trial, epochs);
     const current = this.curve(epochs);
     const last = current[current.length - 1];
     if (last === undefined) return undefined;
     const completed: Curve[] = [];
-    for (const t of trials)
-      if (t.state === 'COMPLETE' && t.outcome !== undefined) completed.push(this.curve(t.outcome.epochs));
-    const decision = this.rule({ direction: this.objective.direction, current, completed });
-    return decision.prune
-      ? { step: last.step, metric: this.objective.metric, value: last.value, why: decision.why }
-      : undefined;
+    const others: NumberedCurve[] = [];
+    for (const t of trials) {
+      if (t.id === trial.id) continue;
+      const reported = this.reported.get(t.id);
+      if (t.state === 'COMPLETE' && t.outcome !== undefined) {
+        const curve = this.curve(t.outcome.epochs);
+        completed.push(curve);
+        others.push({ number: t.number, curve });
+      } else if ((t.state === 'PRUNED' || t.state === 'RUNNING') && reported !== undefined)
+        others.push({ number: t.number, curve: this.curve(reported) });
+    }
+    const decision = this.rule({
+      direction: this.objective.direction,
+      current,
+      completed,
+      number: trial.number,
+      others,
+      finalStep: this.finalStep,
+    });
+    if (!decision.prune) return undefined;
+    return {
+      step: last.step,
+      metric: this.objective.metric,
+      value: last.value,
+      why: decision.why,
+      ...(decision.rung === undefined ? {} : { rung: decision.rung }),
+    };
   }
 
   private curve(epochs: readonly EpochMetrics[]): Curve {
@@ -53,14 +96,36 @@ export class TrialPruner {
   }
 }
 
-/** The message a PRUNED trial is recorded with: `pruned at epoch <step>: <metric> <value> (<why>)`. */
-export function prunedMessage(at: PrunedAt): string {
-  return `pruned at epoch ${at.step}: ${at.metric} ${at.value} (${at.why})`;
+/** A {@link TrialPruner} that knows the epochs of the PRUNED trials in `history` (read from storage: a resumed search). */
+export async function openTrialPruner(
+  config: { readonly name: string; readonly options: Readonly<Record<string, unknown>> },
+  objective: Objective,
+  finalStep: number,
+  storage: Pick<Storage, 'listEpochs'>,
+  history: readonly Trial[],
+): Promise<TrialPruner> {
+  const pruner = new TrialPruner(config, objective, finalStep);
+  for (const t of history) if (t.state === 'PRUNED') pruner.remember(t, await storage.listEpochs(t.id));
+  return pruner;
 }
 
-/** The step, metric and value of a PRUNED trial's message (written by {@link prunedMessage}), if it is one. */
+/** The message a PRUNED trial is recorded with: `pruned at epoch <step>[ (rung <r>)]: <metric> <value> (<why>)`. */
+export function prunedMessage(at: PrunedAt): string {
+  const rung = at.rung === undefined ? '' : ` (rung ${at.rung})`;
+  return `pruned at epoch ${at.step}${rung}: ${at.metric} ${at.value} (${at.why})`;
+}
+
+/** The step, rung, metric and value of a PRUNED trial's message (written by {@link prunedMessage}), if it is one. */
 export function prunedAtOf(trial: Pick<Trial, 'state' | 'message'>): Omit<PrunedAt, 'why'> | undefined {
-  const match = trial.state === 'PRUNED' ? /^pruned at epoch (\d+): (\w+) (\S+) \(/.exec(trial.message ?? '') : null;
+  const match =
+    trial.state === 'PRUNED'
+      ? /^pruned at epoch (\d+)(?: \(rung (\d+)\))?: (\w+) (\S+) \(/.exec(trial.message ?? '')
+      : null;
   if (match === null) return undefined;
-  return { step: Number(match[1]), metric: match[2] as string, value: Number(match[3]) };
+  return {
+    step: Number(match[1]),
+    ...(match[2] === undefined ? {} : { rung: Number(match[2]) }),
+    metric: match[3] as string,
+    value: Number(match[4]),
+  };
 }

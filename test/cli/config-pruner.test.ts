@@ -45,8 +45,8 @@ describe('config: pruner', () => {
   });
 
   it('names an unknown pruner and bad options, with what was expected and given', async () => {
-    expect(await linesOf(writeConfig(dir, 'unknown.ts', body(`pruner: { name: 'hyperband' },`)))).toEqual([
-      'pruner.name: expected one of median, percentile, patience, got "hyperband"',
+    expect(await linesOf(writeConfig(dir, 'unknown.ts', body(`pruner: { name: 'asha' },`)))).toEqual([
+      'pruner.name: expected one of median, percentile, patience, successive-halving, hyperband, curve, got "asha"',
     ]);
     expect(
       await linesOf(

@@ -62,8 +62,7 @@ async function load(dir: string): Promise<LayersModel> {
 
 describe('nas export', () => {
   it('saves every trained model and exports the best one, which predicts as before and scores its recorded accuracy', async () => {
-    for (const n of [0, 1, 2])
-      expect(fs.existsSync(path.join(trialModelDir(config.storage, 'tiny', n), 'model.json'))).toBe(true);
+    for (const n of [0, 1, 2]) expect(fs.existsSync(path.join(trialModelDir(config, n), 'model.json'))).toBe(true);
     const out = tempDir('nas-export-out-');
     const result = await exportTrial(config.storage, 'tiny', { best: true }, out);
     expect(result.files).toEqual(
@@ -84,7 +83,7 @@ describe('nas export', () => {
     expect(arch.arch.nodes.length).toBeGreaterThan(3);
 
     const tf = loadTf();
-    const [before, after] = [await load(trialModelDir(config.storage, 'tiny', result.trial)), await load(out)];
+    const [before, after] = [await load(trialModelDir(config, result.trial)), await load(out)];
     const x = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 42); // synthetic images are 8×8 grey;
     const [a, b] = [before.predict(x) as Tensor, after.predict(x) as Tensor];
     expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));

@@ -36,8 +36,8 @@ beforeAll(async () => {
 
 describe('disk use of experiments', () => {
   it('sums the files of the saved models and of the checkpoints; an experiment without a folder takes 0', async () => {
-    expect(await experimentDisk(storage, 'alpha')).toEqual({ models: 4524, checkpoints: 2048 });
-    expect(await experimentDisk(storage, 'beta')).toEqual({ models: 0, checkpoints: 0 });
+    expect(await experimentDisk({ storage, name: 'alpha' })).toEqual({ models: 4524, checkpoints: 2048 });
+    expect(await experimentDisk({ storage, name: 'beta' })).toEqual({ models: 0, checkpoints: 0 });
     expect(await storageBytes(storage)).toBe(sqliteBytes());
   });
 

@@ -15,12 +15,13 @@ const shipped = [
 ];
 
 describe('shipped experiments', () => {
-  it('ship the default config and the six examples', () => {
+  it('ship the default config and the seven examples', () => {
     expect(shipped.sort()).toEqual(
       [
         'experiments/cifar10.ts',
         'experiments/darts-oneshot.ts',
         'experiments/fashion-darts.ts',
+        'experiments/mnist-diagnostics.ts',
         'experiments/mnist-evolution.ts',
         'experiments/mnist-pareto.ts',
         'experiments/nb201-table.ts',

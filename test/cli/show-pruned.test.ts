@@ -35,7 +35,7 @@ describe('nas show with PRUNED trials', () => {
     expect(show.config.pruner).toEqual(config.pruner);
     const shown = show.trials.filter((t) => t.state === 'PRUNED');
     expect(shown.map((t) => [t.number, t.pruned])).toEqual(
-      pruned.map((t) => [t.number, { epoch: epochOf(t), metric: 'validationAccuracy', value: valueOf(t) }]),
+      pruned.map((t) => [t.number, { epoch: epochOf(t), metric: 'validationAccuracy', value: valueOf(t), rung: null }]),
     );
     expect(show.trials.filter((t) => t.state !== 'PRUNED').every((t) => t.pruned === null)).toBe(true);
     expect(show.failures).toEqual([]);
@@ -62,6 +62,54 @@ describe('nas show with PRUNED trials', () => {
     expect(out.text()).toMatch(
       new RegExp(
         `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)}: validationAccuracy ${valueOf(first)} \\(median: `,
+      ),
+    );
+  });
+});
+
+describe('nas show and the dashboard with a rung pruner (successive halving)', () => {
+  const rungs: ExperimentConfig = testConfig({
+    name: 'pruned-rungs',
+    strategy: { name: 'random', options: {} },
+    pruner: { name: 'successive-halving', options: { minResource: 1, reductionFactor: 2, minEarlyStoppingRate: 0 } },
+    train: { epochs: 4, batchSize: 32 },
+    budget: { trials: 8 },
+    workers: 1,
+  });
+  let stopped: Trial[] = [];
+  const rungOf = (t: Trial) => Number(/^pruned at epoch \d+ \(rung (\d+)\):/.exec(t.message ?? '')?.[1]);
+
+  beforeAll(async () => {
+    await startSearch(rungs, { emit: () => undefined, evaluator: curveEvaluator() });
+    stopped = (await storedTrials(rungs)).filter((t) => t.state === 'PRUNED');
+    expect(stopped.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('gives the rung in --json and in the table (PRUNED @epoch r<rung>)', async () => {
+    const json = await runCli(['show', rungs.name, '--storage', rungs.storage, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const show = JSON.parse(json.stdout) as ShowJson;
+    expect(
+      show.trials.filter((t) => t.state === 'PRUNED').map((t) => [t.number, t.pruned?.epoch, t.pruned?.rung]),
+    ).toEqual(stopped.map((t) => [t.number, epochOf(t), rungOf(t)]));
+    const text = await runCli(['show', rungs.name, '--storage', rungs.storage]);
+    const first = stopped[0] as Trial;
+    expect(
+      text.stdout
+        .split('\n')
+        .some((l) => new RegExp(`^\\s+${first.number}\\s+PRUNED @${epochOf(first)} r${rungOf(first)}\\s`).test(l)),
+    ).toBe(true);
+  });
+
+  it("the dashboard's finished line names the epoch and the rung", async () => {
+    const out = new Collect();
+    const reporter = plainReporter(out, { header: HEADER, describe: (s) => JSON.stringify(s) });
+    const first = stopped[0] as Trial;
+    reporter.emit({ type: 'trial-finished', t: first.finishedAt ?? 0, trial: first });
+    await reporter.close();
+    expect(out.text()).toMatch(
+      new RegExp(
+        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)} \\(rung ${rungOf(first)}\\): validationAccuracy `,
       ),
     );
   });

@@ -45,12 +45,12 @@ export async function inspectRun(w: Where): Promise<RunState> {
     const proposed = (snapshot?.state as { unrecorded?: { number: number } } | undefined)?.unrecorded?.number;
     const epochs = experiment === undefined ? [] : await storedEpochs(storage, id);
     const exports = experiment === undefined ? 0 : (await storage.listEvents(id, { type: EXPORT_EVENT })).length;
-    const modelRoot = path.dirname(trialModelDir(w.storage, w.name, 0));
+    const modelRoot = path.dirname(trialModelDir(w, 0));
     return {
       trials,
       proposed,
       epochs: epochs.map((e) => e.epoch),
-      checkpoints: list(oneShotDir(w.storage, w.name)),
+      checkpoints: list(oneShotDir(w)),
       lastCheckpoint:
         epochs.at(-1)?.checkpoint === undefined ? undefined : path.basename(epochs.at(-1)?.checkpoint as string),
       modelFolders: list(modelRoot).filter((f) => f.startsWith('trial-')),

@@ -19,7 +19,7 @@ const accuracyOf = (task: TrialTask) => fakeAccuracy(space.key(task.sample as ne
 /** A lookup evaluator that saves a one-file "model" for each trial, as the trial worker does, and scores it by the fake accuracy. */
 function savingEvaluator(concurrency: number) {
   return lookupEvaluator(concurrency, (task) => {
-    const dir = trialModelDir(task.config.storage, task.config.name, task.number);
+    const dir = trialModelDir(task.config, task.number);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'model.json'), '{}');
     return completed(accuracyOf(task));
@@ -94,7 +94,7 @@ describe('keepModels', () => {
     const kept = bestNumbers(trials, 2);
     const pruned = trials.map((t) => t.number).filter((n) => !kept.includes(n));
     // As if the driver died between recording these trials and deleting their folders:
-    for (const n of pruned) fs.mkdirSync(trialModelDir(config.storage, config.name, n), { recursive: true });
+    for (const n of pruned) fs.mkdirSync(trialModelDir(config, n), { recursive: true });
     expect(
       await resumeSearch(config.storage, config.name, { emit: () => undefined, evaluator: savingEvaluator(1) }),
     ).toBe('finished');
@@ -129,11 +129,11 @@ describe('keepModels', () => {
         : { outcome: { metrics: { validationAccuracy: accuracy }, cost: {} as never, epochs: [], seconds: 0 } }),
     });
     const trials = [trial(0, 'COMPLETE', 0.5), trial(1, 'COMPLETE', 0.7), trial(2, 'RUNNING'), trial(3, 'FAILED')];
-    for (const t of trials) fs.mkdirSync(trialModelDir(config.storage, config.name, t.number), { recursive: true });
+    for (const t of trials) fs.mkdirSync(trialModelDir(config, t.number), { recursive: true });
     const retention = new ModelRetention(config);
     await retention.prune(trials);
     expect(savedModels(config)).toEqual([1, 2]);
-    fs.mkdirSync(trialModelDir(config.storage, config.name, 0));
+    fs.mkdirSync(trialModelDir(config, 0));
     await retention.prune(trials);
     expect(savedModels(config)).toEqual([0, 1, 2]); // trial 0 was pruned once by this retention: not looked at again
     await new ModelRetention(config).prune([...trials.slice(0, 2), trial(2, 'COMPLETE', 0.9), trials[3] as Trial]);

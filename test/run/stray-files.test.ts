@@ -56,8 +56,8 @@ describe('files a killed search leaves, removed when it resumes', () => {
       await storage.close();
     }
     // Trial 0 completed with its model saved; trial 1 was RUNNING, its model half written.
-    for (const f of ['model.json', 'weights.bin']) touch(path.join(trialModelDir(config.storage, config.name, 0), f));
-    touch(path.join(trialModelDir(config.storage, config.name, 1), 'model.json'));
+    for (const f of ['model.json', 'weights.bin']) touch(path.join(trialModelDir(config, 0), f));
+    touch(path.join(trialModelDir(config, 1), 'model.json'));
 
     expect(
       await resumeSearch(config.storage, config.name, {
@@ -65,7 +65,7 @@ describe('files a killed search leaves, removed when it resumes', () => {
         evaluator: lookupEvaluator(1, () => completed(0.5)),
       }),
     ).toBe('finished');
-    const root = path.dirname(trialModelDir(config.storage, config.name, 0));
+    const root = path.dirname(trialModelDir(config, 0));
     // The in-process evaluator saves no model: only the completed trial's folder is left.
     expect(fs.readdirSync(root).sort()).toEqual(['trial-0']);
     expect(fs.readdirSync(path.join(root, 'trial-0')).sort()).toEqual(['model.json', 'weights.bin']);
@@ -73,7 +73,7 @@ describe('files a killed search leaves, removed when it resumes', () => {
 
   it('keepModels all keeps the folders of COMPLETE trials and other files of the experiment folder', async () => {
     const config = testConfig({ name: 'keep' });
-    const root = path.dirname(trialModelDir(config.storage, config.name, 0));
+    const root = path.dirname(trialModelDir(config, 0));
     for (const f of [
       'trial-3/model.json',
       'trial-4/model.json',
@@ -95,7 +95,7 @@ describe('files a killed search leaves, removed when it resumes', () => {
       strategy: { name: 'darts', options: { epochs: 2, candidates: 1 } },
     });
     const space = createSpace('nb201', config.space.options);
-    const dir = oneShotDir(config.storage, config.name);
+    const dir = oneShotDir(config);
     for (const f of ['epoch-1.ckpt', 'epoch-2.ckpt', 'epoch-2.ckpt.4242.tmp', 'epoch-3.ckpt']) touch(path.join(dir, f));
     const storage = await openSqliteStorage(config.storage);
     try {

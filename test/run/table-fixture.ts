@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeConfig } from '../cli/helpers.js';
 import {
   NB201_SIZE,
   sampleAtBenchmarkIndex,
@@ -34,3 +35,20 @@ export function smoothAccuracy(s: Nb201Sample): number {
   const count = (op: string) => ops.filter((o) => o === op).length;
   return 80 + 2 * count('nor_conv_3x3') + count('nor_conv_1x1') - 3 * s.node3.filter((o) => o === 'none').length;
 }
+
+/**
+ * Writes config `<name>.ts` into `dir`: a random search of `trials` trials answered by a table of
+ * {@link smoothAccuracy} (no training: each trial is a handful of storage writes), stored at `storage`.
+ */
+export function smoothTableConfig(dir: string, name: string, storage: string, trials: number): string {
+  smoothTable ??= writeNb201Table((s) => [smoothAccuracy(s)], ['acc']);
+  return writeConfig(
+    dir,
+    `${name}.ts`,
+    `{ name: ${JSON.stringify(name)}, dataset: { name: 'synthetic', options: { height: 32, width: 32, channels: 3 } }, space: { name: 'nb201' },
+       strategy: { name: 'random' }, benchmark: { table: ${JSON.stringify(smoothTable)}, metric: 'acc' }, objectives: [{ metric: 'acc', direction: 'max' }],
+       budget: { trials: ${trials} }, workers: 1, storage: ${JSON.stringify(storage)} }`,
+  );
+}
+
+let smoothTable: string | undefined;

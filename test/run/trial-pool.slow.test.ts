@@ -79,7 +79,7 @@ describe('the trial pool (real worker threads in a child process, native backend
     expect(
       Math.abs((metrics.fullIntegerValidationAccuracy as number) - (metrics.validationAccuracy as number)),
     ).toBeLessThanOrEqual(0.05);
-    const dir = trialModelDir(config.storage, config.name, 3);
+    const dir = trialModelDir(config, 3);
     expect(existsSync(path.join(dir, QAT_RANGES_FILE))).toBe(true);
     expect((await readQatRanges(dir))?.size).toBeGreaterThan(3);
   });

@@ -5,7 +5,8 @@ import { Controller } from '../../src/search/reinforce/index.js';
 import { createStrategy } from '../../src/search/registry.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import type { Nb201Sample } from '../../src/space/spaces/nb201/index.js';
-import { Sim } from './sim.js';
+import type { Trial } from '../../src/core/trial.js';
+import { completed, Sim } from './sim.js';
 
 const tf = loadTf();
 const space = createSpace('nb201');
@@ -90,5 +91,40 @@ describe('REINFORCE', () => {
     // uniform samples average 1.2
     expect(mean(trials.slice(0, 20))).toBeLessThan(2);
     expect(mean(trials.slice(-30))).toBeGreaterThan(3);
+  });
+
+  it('drops a PRUNED trial from its batch without a reward: the update learns from the scored members only', () => {
+    const s = createStrategy('reinforce', { space, rng: new Rng(3), objectives }, { batchSize: 2 });
+    const trials: Trial[] = [];
+    for (let number = 0; number < 2; number++) {
+      const proposal = s.ask({ trials, running: number });
+      if (proposal.kind !== 'propose') throw new Error(`expected a proposal, got ${proposal.kind}`);
+      trials.push({
+        id: number + 1,
+        number,
+        sample: proposal.sample,
+        key: space.key(proposal.sample),
+        state: 'RUNNING',
+        startedAt: 0,
+      });
+    }
+    const [first, second] = trials as [Trial, Trial];
+    const scored = completed(first, 1);
+    const pruned: Trial = {
+      ...second,
+      state: 'PRUNED',
+      message: 'pruned at epoch 1: validationAccuracy 0.1 (median: …)',
+    };
+    s.tell(scored);
+    s.tell(pruned);
+    const batch = (s.snapshot() as { batch: { reward: number | null; failed: boolean }[] }).batch;
+    expect(batch.map((e) => [e.reward, e.failed])).toEqual([
+      [scored.outcome?.metrics.validationAccuracy, false],
+      [null, true],
+    ]);
+    s.ask({ trials: [scored, pruned], running: 0 }); // the batch is full: one update, on the scored member alone
+    // The first update's baseline is the mean reward of its members, here the scored one's alone.
+    expect((s.snapshot() as { baseline: number | null }).baseline).toBe(scored.outcome?.metrics.validationAccuracy);
+    s.dispose?.();
   });
 });

@@ -17,6 +17,11 @@ export type PoolOptions<Task, Result, Progress> = {
   readonly threads: ThreadPlan;
   /** Extra environment for the host process. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * How long a cancelled or timed-out task that checks its stops may take to end before its thread is
+   * terminated (host.ts, `stop`). Default 5000: a batch of a large network can take seconds.
+   */
+  readonly stopGraceMs?: number;
 };
 
 export type RunOptions<Progress> = {
@@ -43,7 +48,8 @@ const MAX_START_FAILURES = 3;
 
 /**
  * A Piscina pool in a child process that the driver watches. A task that throws, times out or is
- * cancelled fails alone. When the host process dies, the tasks it was running cannot all be blamed:
+ * cancelled fails alone; a cancelled or timed-out task is asked to stop in its thread first, and its
+ * thread is terminated only if it does not end within the grace period. When the host process dies, the tasks it was running cannot all be blamed:
  * a lone task is `crashed`; several are re-run one at a time ("quarantine") so that only the one
  * that kills the process alone is recorded as crashed. The host is restarted after every death.
  */
@@ -108,6 +114,7 @@ export class IsolatedPool<Task, Result, Progress> {
       ...this.options.env,
       NAS_POOL_ENTRY: this.options.workerEntry.url,
       NAS_POOL_WORKERS: String(this.options.workers),
+      ...(this.options.stopGraceMs === undefined ? {} : { NAS_POOL_STOP_GRACE_MS: String(this.options.stopGraceMs) }),
       TF_NUM_INTRAOP_THREADS: String(this.options.threads.intraOp),
       TF_NUM_INTEROP_THREADS: String(this.options.threads.interOp),
       OMP_NUM_THREADS: String(this.options.threads.intraOp),

@@ -12,6 +12,9 @@ export interface SerializedError {
 /** How a task ended when it did not return a value. */
 export type TaskFailureKind = 'error' | 'timeout' | 'cancelled' | 'crashed';
 
+/** Why the pool stops a running task. */
+export type StopKind = Extract<TaskFailureKind, 'timeout' | 'cancelled'>;
+
 /** The result of one task: its value, or why it failed. */
 export type TaskOutcome<Result> =
   | { readonly ok: true; readonly value: Result }
@@ -20,7 +23,7 @@ export type TaskOutcome<Result> =
 /** Driver → host. The host passes payloads through without looking at them. */
 export type HostRequest =
   | { readonly type: 'run'; readonly v: number; readonly id: number; readonly payload: unknown }
-  | { readonly type: 'cancel'; readonly v: number; readonly id: number; readonly kind: 'timeout' | 'cancelled' }
+  | { readonly type: 'cancel'; readonly v: number; readonly id: number; readonly kind: StopKind }
   | { readonly type: 'close'; readonly v: number };
 
 /** Host → driver, carrying the results and progress of the pool's worker module. */
@@ -37,10 +40,17 @@ export interface ProgressPort<Progress> {
   postMessage(progress: Progress): void;
 }
 
-/** What a worker module's default export receives: the task payload and a port for progress. */
+/**
+ * What a worker module's default export receives: the task payload, a port for progress, and the
+ * task's stop check. `throwIfStopped` throws a `TaskStoppedError` (stop.ts) once the pool cancels or
+ * times out the task; the outcome is then `cancelled` or `timeout` and the thread takes the next task.
+ * A task that has called it once is given the pool's grace period to end before its thread is
+ * terminated; a task that never calls it is terminated at once.
+ */
 export interface WorkerTask<Task, Progress> {
   readonly payload: Task;
   readonly port: ProgressPort<Progress>;
+  readonly throwIfStopped: () => void;
 }
 
 /**

@@ -7,10 +7,13 @@ import { register } from 'tsx/esm/api';
 register();
 const entry = await import(workerData.entry);
 const { PORT_END, serializeError } = await import('./protocol.ts');
+const { stopCheck } = await import('./stop.ts');
 
+/** `task`: the payload, the progress port and the stop flags the host shares with this thread (stop.ts). */
 export default async function run(task) {
   try {
-    return { ok: true, value: await entry.default(task) };
+    const { payload, port, stop } = task;
+    return { ok: true, value: await entry.default({ payload, port, throwIfStopped: stopCheck(stop) }) };
   } catch (error) {
     return { ok: false, error: serializeError(error) };
   } finally {

@@ -20,5 +20,6 @@ export { StorageError, StorageMisuseError, type StorageMisuse } from './errors.j
 export { MemoryStorage } from './memory-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './sqlite-open.js';
 export { openStorage, type StorageOptions } from './open.js';
+export { isPostgresUrl, postgresUrlProblem, shownLocation } from './location.js';
 export { INTERRUPTED } from './records.js';
 export { staleReason } from './lease-rules.js';

@@ -1,6 +1,6 @@
 import { processAlive } from '../../core/process-alive.js';
 import { StorageMisuseError } from './errors.js';
-import type { ExperimentLease, LeaseClaimant, StaleReason } from './storage.js';
+import type { ExperimentLease, LeaseClaim, LeaseClaimant, StaleReason } from './storage.js';
 
 // When an owner lease may be taken (docs/storage.md, "Owner lease"), for both storages alike.
 
@@ -29,6 +29,18 @@ export function staleReason(
   if (holder.host === claimant.host && !processAlive(holder.pid)) return 'owner-dead';
   if (now - holder.heartbeatAt >= staleAfterMs) return 'heartbeat-timeout';
   return undefined;
+}
+
+/** The lease `claimant` holds from `now`. */
+export function takenLease(claimant: LeaseClaimant, now: number): ExperimentLease {
+  return { host: claimant.host, pid: claimant.pid, token: claimant.token, startedAt: now, heartbeatAt: now };
+}
+
+/** The claim that took `lease`: over `holder`, which was stale for `why`, if there was one. */
+export function acquiredClaim(lease: ExperimentLease, holder?: ExperimentLease, why?: StaleReason): LeaseClaim {
+  return holder === undefined || why === undefined
+    ? { acquired: true, lease }
+    : { acquired: true, lease, takenOver: { previous: holder, why } };
 }
 
 function invalid(message: string): StorageMisuseError {

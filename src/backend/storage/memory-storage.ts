@@ -1,8 +1,8 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, Trial, TrialState } from '../../core/trial.js';
-import { diagnosticEpochs, type DiagnosticEpoch } from '../../core/trial-diagnostics.js';
+import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import { StorageMisuseError } from './errors.js';
-import { checkClaim, staleReason } from './lease-rules.js';
+import { acquiredClaim, checkClaim, staleReason, takenLease } from './lease-rules.js';
 import { INTERRUPTED, finishedTrial, runningTrial } from './records.js';
 import {
   checkEpoch,
@@ -157,9 +157,6 @@ export class MemoryStorage implements Storage {
     const entry = this.entry(trialId);
     checkFinish(entry.trial, result);
     const finished = finishedTrial(entry.trial, result, this.now());
-    const diagnostics = result.outcome?.diagnostics;
-    if (diagnostics !== undefined)
-      entry.diagnostics = new Map(diagnosticEpochs(copy(diagnostics)).map((d) => [d.epoch, d]));
     if (finished.outcome !== undefined) {
       entry.epochs = new Map(finished.outcome.epochs.map((m) => [m.epoch, m]));
       entry.trial = { ...finished, outcome: { ...finished.outcome, epochs: [] } };
@@ -235,17 +232,9 @@ export class MemoryStorage implements Storage {
     const holder = this.leases.get(experimentId);
     const why = holder === undefined ? undefined : staleReason(holder, claimant, now, options.staleAfterMs);
     if (holder !== undefined && why === undefined) return { acquired: false, holder: copy(holder), checkedAt: now };
-    const lease: ExperimentLease = {
-      host: claimant.host,
-      pid: claimant.pid,
-      token: claimant.token,
-      startedAt: now,
-      heartbeatAt: now,
-    };
+    const lease = takenLease(claimant, now);
     this.leases.set(experimentId, lease);
-    return holder === undefined || why === undefined
-      ? { acquired: true, lease: copy(lease) }
-      : { acquired: true, lease: copy(lease), takenOver: { previous: holder, why } };
+    return acquiredClaim(copy(lease), holder, why);
   }
 
   async renewLease(experimentId: number, token: string): Promise<boolean> {

@@ -1,6 +1,15 @@
 import pg from 'pg';
 import { StorageMisuseError } from './errors.js';
-import { connectionLost, rolledBack, unreachable, writeRefusal, type PostgresPlace } from './postgres-errors.js';
+import {
+  connectionLost,
+  pgCode,
+  rolledBack,
+  unreachable,
+  writeRefusal,
+  type PostgresPlace,
+} from './postgres-errors.js';
+import { postgresText, type SqlSession } from './sql-session.js';
+import type { SqlDatabase } from './sql-storage.js';
 
 /** How often and how patiently a call is retried when the connection is lost (docs/storage.md, *PostgreSQL*). */
 export interface RetryPolicy {
@@ -52,12 +61,16 @@ function statement(text: string, params: readonly unknown[]): pg.QueryConfig {
   return { name, text, values: params as unknown[] };
 }
 
-/** Queries on one connection. Parameters are positional ($1, $2, ...), or named ($name) through {@link Sql.named}. */
-export class Sql {
+/**
+ * Queries on one connection, in the shared SQL of sql-session.ts (`?` parameters, numbered here;
+ * SQL written for PostgreSQL alone may use `$1` directly). Write calls run inside the storage's
+ * transaction ({@link PgDb.write}), so {@link Sql.transaction} just runs its body.
+ */
+export class Sql implements SqlSession {
   constructor(private readonly client: pg.PoolClient) {}
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.client.query(statement(sql, params))).rows as T[];
+    return (await this.client.query(statement(postgresText(sql), params))).rows as T[];
   }
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
@@ -66,7 +79,7 @@ export class Sql {
 
   /** Runs a statement; returns the number of rows it changed. */
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return (await this.client.query(statement(sql, params))).rowCount ?? 0;
+    return (await this.client.query(statement(postgresText(sql), params))).rowCount ?? 0;
   }
 
   /** Runs statements without parameters (several, separated by semicolons). */
@@ -74,15 +87,17 @@ export class Sql {
     await this.client.query(sql);
   }
 
-  /** `sql` with `$name` parameters, and `params` by name, as positional ones. */
-  static named(sql: string, params: Readonly<Record<string, unknown>>): [string, unknown[]] {
-    const names: string[] = [];
-    const text = sql.replace(/\$([A-Za-z]\w*)/g, (_, name: string) => {
-      if (!Object.hasOwn(params, `$${name}`)) throw new Error(`no value for $${name} in ${sql}`);
-      const at = names.indexOf(name);
-      return `$${at >= 0 ? at + 1 : names.push(name)}`;
-    });
-    return [text, names.map((name) => params[`$${name}`])];
+  transaction<T>(body: () => Promise<T>): Promise<T> {
+    return body();
+  }
+
+  lock(strength: 'UPDATE' | 'NO KEY UPDATE'): string {
+    return `FOR ${strength}`;
+  }
+
+  violated(error: unknown): 'unique' | 'foreign-key' | undefined {
+    const code = pgCode(error);
+    return code === '23505' ? 'unique' : code === '23503' ? 'foreign-key' : undefined;
   }
 }
 
@@ -109,8 +124,15 @@ interface Unanswered<T> {
  * before its COMMIT, or its COMMIT got no answer and the server says the transaction aborted
  * (pg_xact_status). A write that committed is never run twice.
  */
-export class PgDb {
+export class PgDb implements SqlDatabase {
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Since when and over how many tries the server was out of reach, once a call ran out of tries,
+   * until a call gets through: calls meanwhile try once (their error counts from the start), so that a
+   * search stopping on a server that stays gone (its status, its lease) ends without waiting out all
+   * the tries again for each write.
+   */
+  private gone: { readonly since: number; readonly tries: number } | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -126,13 +148,18 @@ export class PgDb {
     return result;
   }
 
+  /** How messages name the database: its URL without the password. */
+  get where(): string {
+    return this.place.where;
+  }
+
   /** Runs `body` on one connection, without a transaction. */
-  read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+  read<T>(body: (s: SqlSession) => Promise<T>): Promise<T> {
     return this.retrying(async () => this.withClient((client) => body(new Sql(client))));
   }
 
   /** Runs `body` in one transaction: it commits whole or not at all. */
-  write<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+  write<T>(body: (s: SqlSession) => Promise<T>): Promise<T> {
     if (this.readonly)
       return Promise.reject(new StorageMisuseError('READONLY', `${this.place.where} is open read-only`));
     let unanswered: Unanswered<T> | undefined;
@@ -195,16 +222,23 @@ export class PgDb {
     }
   }
 
-  /** Runs `attempt` until it does not fail on a lost connection, at most {@link RetryPolicy.attempts} times. */
+  /** Runs `attempt` until it does not fail on a lost connection, at most {@link RetryPolicy.attempts} times (once while the server is gone). */
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    const started = Date.now();
+    const started = this.gone?.since ?? Date.now();
+    const before = this.gone?.tries ?? 0;
+    const attempts = this.gone === undefined ? this.retry.attempts : 1;
     let delay = this.retry.firstDelayMs;
     for (let n = 1; ; n++) {
       try {
-        return await attempt();
+        const result = await attempt();
+        this.gone = undefined;
+        return result;
       } catch (error) {
         if (!connectionLost(error) && !rolledBack(error) && !(error instanceof StillCommitting)) throw error;
-        if (n >= this.retry.attempts) throw unreachable(this.place, error, n, Date.now() - started);
+        if (n >= attempts) {
+          this.gone = { since: started, tries: before + n };
+          throw unreachable(this.place, error, before + n, Date.now() - started);
+        }
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(2 * delay, this.retry.maxDelayMs);
       }

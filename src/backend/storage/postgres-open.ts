@@ -4,8 +4,9 @@ import { StorageError, StorageMisuseError } from './errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { PgDb, RETRY, Sql, storagePool, type RetryPolicy } from './postgres-db.js';
 import { openFailure, type PostgresPlace } from './postgres-errors.js';
+import { shownLocation } from './location.js';
 import { inspectDatabase, migrateDatabase, mustMigrateDatabase } from './postgres-schema.js';
-import { PostgresStorage } from './postgres-storage.js';
+import { SqlStorage } from './sql-storage.js';
 import type { Storage } from './storage.js';
 import type { SqliteStorageOptions } from './sqlite-open.js';
 
@@ -17,7 +18,7 @@ export interface PostgresStorageOptions extends SqliteStorageOptions {
 
 /** Where `url` points, as the storage's messages name it: the URL without its password, and host:port. */
 export function postgresPlace(url: string): PostgresPlace {
-  const where = url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1@');
+  const where = shownLocation(url);
   let params: { host: string; port: number; user: string; database: string };
   try {
     params = new pg.Client({ connectionString: url }) as unknown as typeof params;
@@ -25,7 +26,7 @@ export function postgresPlace(url: string): PostgresPlace {
     throw new StorageError(
       'STORAGE_OPEN',
       `cannot read the PostgreSQL URL ${where}: ${(cause as Error).message}`,
-      'write it as postgres://user:password@host:port/database',
+      'write it as postgres://user:password@host:port/database (a password with @, :, / or % in it percent-encoded: %40, %3A, %2F, %25)',
       { cause },
     );
   }
@@ -68,5 +69,5 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     await pool.end().catch(() => undefined);
     throw error;
   }
-  return new PostgresStorage(new PgDb(pool, place, readonly, options.retry ?? RETRY), options.now ?? Date.now);
+  return new SqlStorage(new PgDb(pool, place, readonly, options.retry ?? RETRY), options.now ?? Date.now);
 }

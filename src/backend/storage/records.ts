@@ -30,18 +30,19 @@ export function runningTrial(id: number, input: NewTrial, now: number): Trial {
 
 /** `trial` ended with `result` at `now` (the result's values copied). */
 export function finishedTrial(trial: Trial, result: TrialResult, now: number): Trial {
-  const { state, reason, message, outcome } = structuredClone(result);
+  const { state, reason, message, outcome, diagnostics } = structuredClone(result);
   return {
     ...trial,
     state,
     ...(reason === undefined ? {} : { reason }),
     ...(message === undefined ? {} : { message }),
     ...(outcome === undefined ? {} : { outcome: recordedOutcome(outcome) }),
+    ...(outcome !== undefined || diagnostics === undefined ? {} : { diagnostics: diagnosticsSummary(diagnostics) }),
     finishedAt: now,
   };
 }
 
-/** An outcome as the trial record keeps it: its diagnostics' checks and histograms go to the per-epoch records. */
+/** An outcome as the trial record keeps it: of its diagnostics, the interval and the flags. */
 function recordedOutcome(outcome: TrialOutcome): TrialOutcome {
   const { diagnostics, ...rest } = outcome;
   return diagnostics === undefined ? rest : { ...rest, diagnostics: diagnosticsSummary(diagnostics) };

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import type { Database, RunResult, Statement } from 'sqlite3';
 import { pathToFileURL } from 'node:url';
 import { diskRefusal } from './disk-refusal.js';
-import { StorageError } from './errors.js';
+import { StorageError, StorageMisuseError } from './errors.js';
+import { sqliteText, type SqlSession } from './sql-session.js';
+import type { SqlDatabase } from './sql-storage.js';
 
 type Sqlite3 = typeof import('sqlite3');
 
@@ -31,10 +33,11 @@ function loadSqlite3(): Sqlite3 {
  * libuv's thread pool; {@link Db.serial} runs whole operations one after another so that a
  * transaction never interleaves with another caller's statements on the same connection.
  */
-export class Db {
+export class Db implements SqlDatabase {
   private tail: Promise<unknown> = Promise.resolve();
-  /** Prepared statements of {@link Db.run}, by SQL text: parsed once, not on every call. */
+  /** Prepared statements of {@link Db.run} and {@link Db.rows}, by SQL text: parsed once, not on every call. */
   private readonly statements = new Map<string, Statement>();
+  private readonly session: SqlSession = sqliteSession(this);
 
   private constructor(
     private readonly raw: Database,
@@ -59,6 +62,28 @@ export class Db {
     return this.readonly ? error : (diskRefusal(`cannot write ${this.path}`, error) ?? error);
   }
 
+  /** How messages name the database: its file. */
+  get where(): string {
+    return this.path;
+  }
+
+  read<T>(body: (s: SqlSession) => Promise<T>): Promise<T> {
+    return this.call(body);
+  }
+
+  /** Runs a call that writes: one statement commits by itself, a call of several opens a transaction. */
+  write<T>(body: (s: SqlSession) => Promise<T>): Promise<T> {
+    return this.call(body);
+  }
+
+  private call<T>(body: (s: SqlSession) => Promise<T>): Promise<T> {
+    return body(this.session).catch((error: unknown) => {
+      if (sqliteCode(error) === 'SQLITE_READONLY')
+        throw new StorageMisuseError('READONLY', `${this.path} is open read-only`, { cause: error });
+      throw error;
+    });
+  }
+
   /** Runs `operation` after every operation queued before it has settled. */
   serial<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.tail.then(operation);
@@ -67,8 +92,7 @@ export class Db {
   }
 
   run(sql: string, params: Params = []): Promise<{ lastID: number; changes: number }> {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) this.statements.set(sql, (statement = this.raw.prepare(sql)));
+    const statement = this.prepared(sql);
     const fail = (error: Error) => this.failure(error);
     return new Promise((resolve, reject) => {
       statement.run(params, function (this: RunResult, error: Error | null) {
@@ -76,6 +100,23 @@ export class Db {
         else resolve({ lastID: this.lastID, changes: this.changes });
       });
     });
+  }
+
+  /**
+   * The rows of a statement prepared once and run to its end each time: a write with RETURNING
+   * has committed when they come back (one step, as `get` takes, would leave it open).
+   */
+  rows<T>(sql: string, params: Params = []): Promise<T[]> {
+    const statement = this.prepared(sql);
+    return new Promise((resolve, reject) => {
+      statement.all<T>(params, (error, rows) => (error ? reject(this.failure(error)) : resolve(rows)));
+    });
+  }
+
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) this.statements.set(sql, (statement = this.raw.prepare(sql)));
+    return statement;
   }
 
   get<T>(sql: string, params: Params = []): Promise<T | undefined> {
@@ -122,4 +163,19 @@ export class Db {
 export function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/** The {@link SqlSession} of a SQLite connection: the shared SQL without its PostgreSQL types, each call in the connection's order. */
+export function sqliteSession(db: Db): SqlSession {
+  return {
+    get: async <T>(sql: string, params: readonly unknown[] = []) => (await db.rows<T>(sqliteText(sql), params))[0],
+    all: (sql, params = []) => db.rows(sqliteText(sql), params),
+    run: async (sql, params = []) => (await db.run(sqliteText(sql), params)).changes,
+    transaction: (body) => db.transaction(body),
+    lock: () => '',
+    violated: (error) => {
+      if (sqliteCode(error) !== 'SQLITE_CONSTRAINT') return undefined;
+      return /FOREIGN KEY/.test((error as Error).message) ? 'foreign-key' : 'unique';
+    },
+  };
 }

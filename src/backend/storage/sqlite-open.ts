@@ -4,7 +4,7 @@ import { StorageError, StorageMisuseError } from './errors.js';
 import { ensureWritable, readsAsImmutable } from './file-access.js';
 import { MIGRATIONS, inspectFile, migrate, mustMigrate, type Migration } from './migrations.js';
 import { Db } from './sqlite-db.js';
-import { SqliteStorage } from './sqlite-storage.js';
+import { SqlStorage } from './sql-storage.js';
 import type { Storage } from './storage.js';
 
 /** Options of {@link openSqliteStorage}. */
@@ -53,5 +53,5 @@ export async function openSqliteStorage(file: string, options: SqliteStorageOpti
     await db.close().catch(() => undefined);
     throw error;
   }
-  return new SqliteStorage(db, options.now ?? Date.now);
+  return new SqlStorage(db, options.now ?? Date.now);
 }

@@ -1,6 +1,6 @@
 import type { Json } from '../../core/arch.js';
 import type { EpochMetrics, FailureReason, Trial, TrialOutcome, TrialState } from '../../core/trial.js';
-import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
+import type { DiagnosticEpoch, TrialDiagnostics } from '../../core/trial-diagnostics.js';
 
 /** Where an experiment stands: searching, stopped by the user (resumable), done, or ended by an error. */
 export type ExperimentStatus = 'running' | 'stopped' | 'finished' | 'failed';
@@ -55,6 +55,8 @@ export interface TrialResult {
   readonly reason?: FailureReason;
   readonly message?: string;
   readonly outcome?: TrialOutcome;
+  /** The interval and flags of a trial finished without an outcome that measured diagnostics (an outcome carries its own). */
+  readonly diagnostics?: TrialDiagnostics;
 }
 
 /** A strategy's saved state, taken after it was told the trial numbered `afterTrial`. */
@@ -124,8 +126,8 @@ export interface Storage {
   /** Records one epoch's diagnostics of a RUNNING trial (progress); an epoch already recorded is an error. */
   addDiagnostics(trialId: number, record: DiagnosticEpoch): Promise<void>;
   /**
-   * A trial's diagnostics per epoch, in epoch order. A finished outcome's checks and histograms
-   * replace those recorded so far, and its record keeps only the interval and the flags.
+   * A trial's diagnostics per epoch, in epoch order: those recorded while it ran (finishing it
+   * keeps them; its record keeps only the interval and the flags).
    */
   listDiagnostics(trialId: number): Promise<readonly DiagnosticEpoch[]>;
   /** Ends a RUNNING trial; finishing a trial twice is an error. */

@@ -1,7 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import type { ExperimentSummary, Storage } from '../../backend/storage/index.js';
 import type { Trial } from '../../core/trial.js';
-import { displayPath } from '../config/loader.js';
+import { displayStorage } from '../config/loader.js';
 
 /** The experiment called `name` with its trials; an unknown name is a {@link UserError} listing the known ones. */
 export async function findExperiment(
@@ -15,7 +15,7 @@ export async function findExperiment(
     const known = all.map((e) => e.name);
     throw new UserError(
       'NO_EXPERIMENT',
-      `no experiment "${name}" in ${displayPath(file)}`,
+      `no experiment "${name}" in ${displayStorage(file)}`,
       known.length > 0
         ? `experiments there: ${known.join(', ')} (\`nas ls\`); another file: --storage FILE`
         : 'it has no experiments yet; start one with `nas search` (or pass --storage FILE)',

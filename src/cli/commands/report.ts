@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeReport } from '../report/write-report.js';
-import { displayPath, storagePath } from '../config/loader.js';
+import { STORAGE_OPTION, displayPath, storagePath } from '../config/loader.js';
 import { printLine } from '../output.js';
 
 type Flags = { out: string; storage?: string };
@@ -15,7 +15,7 @@ export function registerReport(program: Command): void {
     )
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
-    .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
+    .option(STORAGE_OPTION.flags, STORAGE_OPTION.description)
     .action(async (name: string, flags: Flags) => {
       const file = await storagePath(flags.storage);
       const result = await writeReport(file, name, path.resolve(flags.out));

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import type { Trial } from '../../core/trial.js';
 import { loadExperiment, readStorage, type ExperimentData } from '../../run/experiment-data.js';
-import { displayPath, storagePath } from '../config/loader.js';
+import { shownLocation } from '../../backend/storage/index.js';
+import { STORAGE_OPTION, displayStorage, storagePath } from '../config/loader.js';
 import { reviewLines } from '../format/review-text.js';
 import { printJson, printLine } from '../output.js';
 import { parseInteger } from '../parse.js';
@@ -23,7 +24,7 @@ export function registerReview(program: Command): void {
     .argument('<experiment>', 'the experiment name (`nas ls` lists them)')
     .option('--trial <n>', 'the trial number (any state: its architecture is what is reviewed)', parseInteger)
     .option('--best', 'the best trial by the primary objective (the default)')
-    .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
+    .option(STORAGE_OPTION.flags, STORAGE_OPTION.description)
     .option('--json', 'print one JSON object (shape in docs/cli.md)')
     .action(async (name: string, flags: Flags) => {
       if (flags.trial !== undefined && flags.best) throw new UserError('USAGE', 'give --trial N or --best, not both');
@@ -31,8 +32,8 @@ export function registerReview(program: Command): void {
       const data = await readStorage(file, (storage) => loadExperiment(storage, file, name));
       const trial = flags.trial === undefined ? chooseTrial(data, { best: true }) : numberedTrial(data, flags.trial);
       const review = reviewTrial(reviewContext(data.config, thisMachine()), trial);
-      if (flags.json) printJson({ storage: file, ...review });
-      else for (const line of reviewLines(review, displayPath(file), process.stdout.columns || 160)) printLine(line);
+      if (flags.json) printJson({ storage: shownLocation(file), ...review });
+      else for (const line of reviewLines(review, displayStorage(file), process.stdout.columns || 160)) printLine(line);
     });
 }
 

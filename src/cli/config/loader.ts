@@ -2,5 +2,5 @@
 export { DEFAULT_CONFIG, displayPath, importConfig, loadConfig } from './load.js';
 export { ConfigError, type Problem } from './problems.js';
 export { DEFAULT_STORAGE, type Overrides } from './resolve.js';
-export { storagePath } from './storage-path.js';
+export { STORAGE_OPTION, displayStorage, storagePath } from './storage-path.js';
 export { checkDataAvailable } from './preflight.js';

@@ -2,6 +2,7 @@ import { checkOptions } from '../../core/options.js';
 import { halvingOptions } from '../../search/index.js';
 import { findPruner } from '../../search/pruners/index.js';
 import path from 'node:path';
+import { isPostgresUrl } from '../../backend/storage/index.js';
 import type { Json } from '../../core/arch.js';
 import type { AugmentConfig, ExperimentConfig, KeepModels } from '../../run/config.js';
 // Zod's output types mark absent optional keys `| undefined`; the parsed values never hold such keys, hence the casts below.
@@ -17,6 +18,9 @@ export interface Overrides {
 
 /** Where experiments are stored when a config names no file: relative to the config file's folder. */
 export const DEFAULT_STORAGE = 'runs/nas.sqlite';
+
+/** Where experiments' files go when the storage is a PostgreSQL URL and the config names no `artifacts`. */
+export const DEFAULT_ARTIFACTS = 'runs';
 
 /**
  * The engine's ExperimentConfig from a validated config: every default filled (seed 0, validation
@@ -53,12 +57,16 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
     budget: c.budget as ExperimentConfig['budget'],
     workers: c.workers ?? plannedWorkers(),
     ...(c.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: c.trialTimeoutSeconds }),
+    ...(c.dispatch === undefined ? {} : { dispatch: c.dispatch as ExperimentConfig['dispatch'] & object }),
     measureLatency: c.measureLatency ?? c.benchmark === undefined,
+    ...(c.tensorboard === true ? { tensorboard: true } : {}),
     keepModels: (c.keepModels ?? (c.saveModels === false ? 'none' : 'all')) as KeepModels,
-    storage: path.resolve(configDir, c.storage ?? DEFAULT_STORAGE),
+    ...storagePlace(c.storage ?? DEFAULT_STORAGE, c.artifacts, configDir),
     ...(c.benchmark === undefined
       ? {}
       : { benchmark: { table: path.resolve(configDir, c.benchmark.table), metric: c.benchmark.metric } }),
+    ...(c.enqueue === undefined ? {} : { enqueue: c.enqueue as Json[] }),
+    ...(c.warmStart === undefined ? {} : { warmStart: c.warmStart }),
   };
   return deepFreeze(structuredClone(resolved));
 }
@@ -85,4 +93,21 @@ function halvingOf(strategy: { readonly halving?: Readonly<Record<string, unknow
   return strategy.halving === undefined
     ? {}
     : { halving: checkOptions(halvingOptions, strategy.halving).values as Record<string, Json> };
+}
+
+/**
+ * The storage (a SQLite path made absolute, a PostgreSQL URL as it is) and the artifacts folder:
+ * the config's, else `runs` beside the config for a URL, else none (beside the SQLite file).
+ */
+function storagePlace(
+  storage: string,
+  artifacts: string | undefined,
+  configDir: string,
+): Pick<ExperimentConfig, 'storage' | 'artifacts'> {
+  const url = isPostgresUrl(storage);
+  const folder = artifacts ?? (url ? DEFAULT_ARTIFACTS : undefined);
+  return {
+    storage: url ? storage : path.resolve(configDir, storage),
+    ...(folder === undefined ? {} : { artifacts: path.resolve(configDir, folder) }),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FLAG_KINDS } from '../../core/diagnostics.js';
+import { isPostgresUrl, postgresUrlProblem, shownLocation } from '../../backend/storage/index.js';
 
 // The one schema of a config file's structure and value types (UserConfig in types.ts). Registry
 // names and options, and the training ranges, are checked after it (registry-checks.ts), against
@@ -13,6 +14,15 @@ const positiveNumber = (what = 'a positive number') => z.number(expected(what)).
 const bool = () => z.boolean(expected('true or false'));
 const text = (what = 'a non-empty string') => z.string(expected(what)).min(1, expected(what));
 const options = () => z.record(z.string(), z.unknown(), expected('an object of options')).optional();
+
+const STORAGE = 'a SQLite file path or a PostgreSQL URL (postgres://user:password@host:port/database)';
+/** A SQLite file's path, or a PostgreSQL URL that parses; a problem shows the URL without its password. */
+const storageLocation = () =>
+  z.string(expected(STORAGE)).superRefine((value, context) => {
+    const problem = value === '' ? STORAGE : isPostgresUrl(value) ? postgresUrlProblem(value) : undefined;
+    if (problem !== undefined)
+      context.addIssue({ code: 'custom', message: `expected ${problem}`, input: shownLocation(value) });
+  });
 
 /** An object that reports unknown keys (a typo) with the keys it knows. */
 function strict<S extends z.ZodRawShape>(shape: S, what = 'an object') {
@@ -159,7 +169,7 @@ export const userConfigSchema = strict(
     }),
     space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
     strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options(), halving: options() }),
-    pruner: strict({ name: text('a pruner name (median, percentile, patience)'), options: options() }).optional(),
+    pruner: strict({ name: text('a pruner name (docs/strategies.md, "Pruners")'), options: options() }).optional(),
     train: train.optional(),
     objectives: z
       .array(
@@ -176,7 +186,12 @@ export const userConfigSchema = strict(
     budget: strict({ trials: positiveInt(), seconds: positiveNumber().optional() }, 'a budget { trials, seconds? }'),
     workers: positiveInt().optional(),
     trialTimeoutSeconds: positiveNumber().optional(),
+    dispatch: strict(
+      { queue: text('a Redis URL (redis://host:port)'), inflight: positiveInt().optional() },
+      "a dispatch { queue: 'redis://host:port', inflight? }",
+    ).optional(),
     measureLatency: bool().optional(),
+    tensorboard: bool().optional(),
     keepModels: z
       .union(
         [z.literal('all'), z.literal('none'), strict({ best: positiveInt() })],
@@ -184,8 +199,19 @@ export const userConfigSchema = strict(
       )
       .optional(),
     saveModels: bool().optional(),
-    storage: text('a file path').optional(),
+    storage: storageLocation().optional(),
+    artifacts: text('a folder path').optional(),
     benchmark: strict({ table: text('a file path (a CSV table)'), metric: text('a column of the table') }).optional(),
+    enqueue: z.array(z.json(), expected('a list of samples of the space')).optional(),
+    warmStart: strict(
+      {
+        from: z
+          .array(text('an experiment name'), expected('a list of experiment names'))
+          .min(1, expected('at least one experiment')),
+        mode: z.enum(['seed-history', 'reuse-results'], expected("'seed-history' or 'reuse-results'")),
+      },
+      "a warmStart { from: ['experiment', …], mode: 'seed-history' | 'reuse-results' }",
+    ).optional(),
   },
   'a config object (export default defineConfig({...}))',
 ).superRefine((config, context) => {

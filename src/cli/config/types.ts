@@ -1,3 +1,4 @@
+import type { Json } from '../../core/arch.js';
 import type { RegisteredDataset } from '../../backend/data/registry.js';
 import type { RegisteredSpace } from '../../space/spaces/index.js';
 import type { RegisteredStrategy } from '../../search/registry.js';
@@ -7,10 +8,12 @@ import type {
   AugmentConfig,
   BenchmarkConfig,
   Budget,
+  DispatchConfig,
   Constraints,
   KeepModels,
   Objective,
   TrainSettings,
+  WarmStartConfig,
 } from '../../run/config.js';
 import type { MetricName } from './metric-names.js';
 import type { EntryInput, OptionsInput } from './option-input.js';
@@ -75,8 +78,20 @@ export interface UserConfig {
   readonly workers?: number;
   /** A trial running longer fails with reason `timeout`. */
   readonly trialTimeoutSeconds?: number;
+  /**
+   * Run trials on `nas worker` processes fed by a BullMQ queue on Redis instead of the local pool
+   * (docs/distributed.md): `queue` is its URL, `inflight` how many trials are queued or running at
+   * once (default: `workers`).
+   */
+  readonly dispatch?: DispatchConfig;
   /** Measure every trained candidate's inference latency at batch 1. Default true. */
   readonly measureLatency?: boolean;
+  /**
+   * Write TensorBoard event files, one run per trial (`<experiment folder>/tensorboard/trial-<n>/`):
+   * losses, accuracies and learning rate per epoch, with `train.diagnostics` also gradient norms and
+   * histograms (docs/tensorboard.md). Default false.
+   */
+  readonly tensorboard?: boolean;
   /**
    * Which trained models stay saved beside the storage file, for `nas export`: 'all' (the default),
    * 'none', or `{ best: k }`, the models of the k best complete trials by the primary objective.
@@ -84,8 +99,28 @@ export interface UserConfig {
   readonly keepModels?: KeepModels;
   /** The older form of keepModels: false is keepModels 'none', true is 'all'. Not with keepModels. */
   readonly saveModels?: boolean;
-  /** The SQLite file, relative to the config file's folder. Default `runs/nas.sqlite`. */
+  /**
+   * The SQLite file, relative to the config file's folder, or a PostgreSQL database's URL
+   * (`postgres://user:password@host:port/database`, docs/storage.md). Default `runs/nas.sqlite`.
+   */
   readonly storage?: string;
+  /**
+   * The folder of the experiments' folders (saved models, one-shot checkpoints, TensorBoard runs),
+   * relative to the config file's folder. Default: beside the SQLite file; `runs` with a PostgreSQL
+   * URL. Every machine of a search shared through PostgreSQL must see it at the same path.
+   */
+  readonly artifacts?: string;
   /** Answer trials from a benchmark table (CSV with an `arch` column) instead of training them. */
   readonly benchmark?: BenchmarkConfig;
+  /**
+   * Samples of the space evaluated first, in order, before the strategy asks; they count against
+   * the budget and the strategy learns from them like any trial (`nas search --enqueue FILE` sets it).
+   */
+  readonly enqueue?: readonly Json[];
+  /**
+   * Start from earlier experiments of the same storage and space (docs/strategies.md, *Warm start*):
+   * `seed-history` puts their complete trials in the history the strategy reads; `reuse-results`
+   * also answers a trial from them when its key and training recipe match, instead of training it.
+   */
+  readonly warmStart?: WarmStartConfig;
 }

@@ -1,10 +1,13 @@
 import type { Json } from '../../core/arch.js';
+import type { DiagnosticFlag } from '../../core/diagnostics.js';
+import { trialDiagnostics, type TrialDiagnostics } from '../../core/trial-diagnostics.js';
 import type { Trial, TrialEngine, TrialState } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { Objective } from '../../run/config.js';
 import { storedConfig } from '../../run/stored-config.js';
 import { countsAgainstBudget } from '../../run/driver.js';
 import { prunedAtOf } from '../../run/trial-pruner.js';
+import type { LostAttempt } from '../../run/queue/lost-attempts.js';
 import { valueOf } from './metrics.js';
 import { bestTrial } from './ranking.js';
 
@@ -54,8 +57,17 @@ export interface TrialJson {
   readonly engine: TrialEngine | null;
   readonly seconds: number | null;
   readonly retryOf: number | null;
-  /** A PRUNED trial: the epoch it was stopped at and its value of the followed metric there; otherwise null. */
-  readonly pruned: { readonly epoch: number; readonly metric: string; readonly value: number } | null;
+  /** A PRUNED trial: the epoch it was stopped at, its value of the followed metric there, and the rung (successive halving, Hyperband; else null); otherwise null. */
+  readonly pruned: {
+    readonly epoch: number;
+    readonly metric: string;
+    readonly value: number;
+    readonly rung: number | null;
+  } | null;
+  /** With train.diagnostics: the check interval and every flag raised (docs/training.md); otherwise null. */
+  readonly diagnostics: { readonly every: number; readonly flags: readonly DiagnosticFlag[] } | null;
+  /** Attempts whose `nas worker` was lost mid-trial (the trial ran again): the worker (host:pid, null when unknown) and when (docs/distributed.md). */
+  readonly lostAttempts: readonly { readonly worker: string | null; readonly at: string }[];
   readonly startedAt: string;
   readonly finishedAt: string | null;
 }
@@ -91,7 +103,11 @@ export function experimentJson(summary: ExperimentSummary, trials: readonly Tria
 }
 
 /** A trial's `nas show --json` entry; `format` gives the readable architecture. */
-export function trialJson(trial: Trial, format: (sample: Json) => string): TrialJson {
+export function trialJson(
+  trial: Trial,
+  format: (sample: Json) => string,
+  lost: readonly LostAttempt[] = [],
+): TrialJson {
   const outcome = trial.outcome;
   return {
     number: trial.number,
@@ -107,12 +123,20 @@ export function trialJson(trial: Trial, format: (sample: Json) => string): Trial
     seconds: outcome?.seconds ?? (trial.finishedAt === undefined ? null : (trial.finishedAt - trial.startedAt) / 1000),
     retryOf: trial.retryOf ?? null,
     pruned: prunedJson(trial),
+    diagnostics: diagnosticsJson(trialDiagnostics(trial)),
+    lostAttempts: lost
+      .filter((a) => a.trialId === trial.id)
+      .map((a) => ({ worker: a.worker, at: new Date(a.at).toISOString() })),
     startedAt: new Date(trial.startedAt).toISOString(),
     finishedAt: trial.finishedAt === undefined ? null : new Date(trial.finishedAt).toISOString(),
   };
 }
 
+function diagnosticsJson(d: TrialDiagnostics | undefined): TrialJson['diagnostics'] {
+  return d === undefined ? null : { every: d.every, flags: d.flags };
+}
+
 function prunedJson(trial: Trial): TrialJson['pruned'] {
   const at = prunedAtOf(trial);
-  return at === undefined ? null : { epoch: at.step, metric: at.metric, value: at.value };
+  return at === undefined ? null : { epoch: at.step, metric: at.metric, value: at.value, rung: at.rung ?? null };
 }

@@ -6,10 +6,10 @@ import type { ExperimentDisk } from '../commands/ls/disk-usage.js';
 /** An experiment of `nas ls --json`: its `nas show --json` entry and the bytes of its saved models and checkpoints. */
 export type LsExperimentJson = ExperimentJson & { readonly disk: ExperimentDisk };
 
-/** `nas ls --json`: the storage file (its bytes with its -wal and -shm files) and its experiments, oldest first. */
+/** `nas ls --json`: the storage (a SQLite file's path, a PostgreSQL URL without its password), the SQLite file's bytes with its -wal and -shm files (null for PostgreSQL), and its experiments, oldest first. */
 export interface LsJson {
   readonly storage: string;
-  readonly storageBytes: number;
+  readonly storageBytes: number | null;
   readonly experiments: readonly LsExperimentJson[];
 }
 
@@ -43,7 +43,7 @@ export function lsLines(ls: LsJson, shownPath: string): string[] {
     'updated (UTC)',
   ];
   return [
-    `experiments in ${shownPath} (${bytes(ls.storageBytes)})`,
+    `experiments in ${shownPath}${ls.storageBytes === null ? '' : ` (${bytes(ls.storageBytes)})`}`,
     ...table([header, ...rows], new Set([2, 3, 8])).map((l) => `  ${l}`),
   ];
 }

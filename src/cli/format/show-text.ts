@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from '../../run/config.js';
 import { clip } from './arch.js';
 import type { TrialJson } from './experiment-json.js';
+import { flagSummary } from './flag-summary.js';
 import { metricText, metricTitle, NONE } from './metrics.js';
 import type { ShowJson } from './show.js';
 import { table } from './units.js';
@@ -41,10 +42,23 @@ export function showLines(show: ShowJson, shownPath: string, width = 120): strin
     lines.push('', `trained on the eager engine instead of the compiled one (${eager.length})`);
     for (const t of eager) lines.push(`  #${t.number}: ${clip(t.engine?.fallback ?? '', width - 10)}`);
   }
+  const reused = show.trials.filter((t) => t.state === 'COMPLETE' && t.message !== null);
+  if (reused.length > 0) {
+    lines.push('', `answered from earlier experiments, not trained (${reused.length}; warmStart 'reuse-results')`);
+    for (const t of reused) lines.push(`  #${t.number}: ${clip(t.message ?? '', width - 10)}`);
+  }
   const pruned = show.trials.filter((t) => t.state === 'PRUNED');
   if (pruned.length > 0) {
     lines.push('', `pruned (${pruned.length})`);
     for (const t of pruned) lines.push(`  #${t.number}: ${clip(t.message ?? '', width - 10)}`);
+  }
+  const lost = show.trials.filter((t) => t.lostAttempts.length > 0);
+  if (lost.length > 0) {
+    const count = lost.reduce((n, t) => n + t.lostAttempts.length, 0);
+    lines.push('', `lost attempts (${count}): the worker was lost mid-trial, the trial ran again`);
+    for (const t of lost)
+      for (const a of t.lostAttempts)
+        lines.push(`  #${t.number} worker-lost: ${a.worker ?? 'an unknown worker'} at ${a.at}`);
   }
   if (show.failures.length > 0) {
     lines.push('', `failures (${show.failures.length})`);
@@ -85,22 +99,27 @@ function configLines(c: ExperimentConfig): string[] {
   ];
 }
 
-/** A trial's state cell: FAILED with its reason, PRUNED with the epoch it was stopped at. */
+/** A trial's state cell: FAILED with its reason, PRUNED with the epoch it was stopped at (and the rung, for the rung pruners). */
 function stateText(t: TrialJson): string {
   if (t.state === 'FAILED') return `FAILED ${t.reason ?? ''}`.trim();
-  return t.pruned === null ? t.state : `PRUNED @${t.pruned.epoch}`;
+  if (t.pruned === null) return t.state;
+  return `PRUNED @${t.pruned.epoch}${t.pruned.rung === null ? '' : ` r${t.pruned.rung}`}`;
 }
 
 function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number): string[] {
   if (trials.length === 0) return ['  (none)'];
   const sortMetric = show.sort.by === 'metric' ? [show.sort.metric] : [];
   const metrics = [...new Set([...show.config.objectives.map((o) => o.metric), ...sortMetric, ...STANDARD])];
-  const header = ['#', 'state', ...metrics.map(metricTitle), 'time', 'architecture'];
+  // With diagnostics on for some trial, a column of each trial's flags ("none": watched, nothing raised).
+  const flagged = show.trials.some((t) => t.diagnostics !== null);
+  const flags = (t: TrialJson) => (t.diagnostics === null ? '' : flagSummary(t.diagnostics.flags) || 'none');
+  const header = ['#', 'state', ...metrics.map(metricTitle), 'time', ...(flagged ? ['flags'] : []), 'architecture'];
   const rows = trials.map((t) => [
     String(t.number),
     stateText(t),
     ...metrics.map((m) => metricText(m, t.metrics[m] ?? t.cost?.[m])),
     t.seconds === null ? NONE : `${t.seconds.toFixed(1)} s`,
+    ...(flagged ? [flags(t)] : []),
     t.arch,
   ]);
   const right = new Set(metrics.map((_, i) => i + 2).concat([0, metrics.length + 2]));

@@ -3,6 +3,7 @@ import type { Trial } from '../../core/trial.js';
 import type { ExperimentSummary } from '../../backend/storage/index.js';
 import type { ExperimentConfig, Objective } from '../../run/config.js';
 import { storedConfig } from '../../run/stored-config.js';
+import type { LostAttempt } from '../../run/queue/lost-attempts.js';
 import type { ExportRecord } from '../commands/export/export-event.js';
 import { sampleFormatter } from './arch.js';
 import { experimentJson, trialJson, type ExperimentJson, type TrialJson } from './experiment-json.js';
@@ -25,7 +26,7 @@ export interface ShowJson {
   readonly exports: readonly ExportJson[];
 }
 
-/** Everything `nas show` prints, from an experiment, its trials and its recorded exports (newest first). */
+/** Everything `nas show` prints, from an experiment, its trials, its recorded exports (newest first) and its lost attempts. */
 export function showJson(
   storage: string,
   summary: ExperimentSummary,
@@ -33,6 +34,7 @@ export function showJson(
   sort: SortKey,
   reverse: boolean,
   exports: readonly ExportRecord[] = [],
+  lost: readonly LostAttempt[] = [],
 ): ShowJson {
   const config = storedConfig(summary);
   const format = sampleFormatter(config);
@@ -42,7 +44,7 @@ export function showJson(
     experiment: experimentJson(summary, trials),
     config,
     sort: { ...sort, reverse },
-    trials: sortTrials(trials, sort, reverse).map((t) => trialJson(t, format as (s: Json) => string)),
+    trials: sortTrials(trials, sort, reverse).map((t) => trialJson(t, format as (s: Json) => string, lost)),
     pareto: front === undefined ? null : { objectives: config.objectives, trials: front.map((t) => t.number) },
     failures: trials
       .filter((t) => t.state === 'FAILED')

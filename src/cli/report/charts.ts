@@ -1,7 +1,6 @@
 // The report's charts as Vega-Lite specs (pure data in, JSON spec out; rendered by render.ts).
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochMetrics } from '../../core/trial.js';
-import { bestSoFar, type TrialPoint } from './report-data.js';
+import { bestSoFar, type TrialCurve, type TrialPoint } from './report-data.js';
 
 const WIDTH = 520;
 const HEIGHT = 300;
@@ -106,18 +105,12 @@ export function paretoChart(points: readonly TrialPoint[], cost: 'macs' | 'param
   } as TopLevelSpec;
 }
 
-/** Per-epoch validation accuracy and loss of the top trials, one colour per trial. */
-export function curvesChart(
-  curves: readonly { readonly number: number; readonly epochs: readonly EpochMetrics[] }[],
-): TopLevelSpec {
-  const values = curves.flatMap((c) =>
-    c.epochs.map((e) => ({
-      trial: `trial ${c.number}`,
-      epoch: e.epoch,
-      accuracy: e.validationAccuracy,
-      loss: Number.isFinite(e.validationLoss) ? e.validationLoss : null,
-    })),
-  );
+/**
+ * Per-epoch validation accuracy and loss of the top trials, one colour per trial; PRUNED trials' curves
+ * in grey beneath them, each ending with a cross at the epoch it was stopped at.
+ */
+export function curvesChart(curves: readonly TrialCurve[]): TopLevelSpec {
+  const values = curveValues(curves);
   if (values.length === 0)
     return emptyChart('Validation curves of the top trials', 'no per-epoch figures recorded for these trials');
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
@@ -126,25 +119,63 @@ export function curvesChart(
     type: 'nominal',
     title: 'top trials',
     scale: { scheme: 'tableau10' },
-    sort: curves.map((c) => `trial ${c.number}`),
+    sort: curves.filter((c) => !c.pruned).map((c) => `trial ${c.number}`),
   };
-  const panel = (field: string, title: string, extra: object) => ({
-    width: 250,
-    height: 240,
-    mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
-    encoding: { x, y: { field, type: 'quantitative', title, scale: { zero: false }, ...extra }, color },
-  });
+  const panel = (field: string, title: string, extra: object) => {
+    const y = { field, type: 'quantitative', title, scale: { zero: false }, ...extra };
+    return {
+      width: 250,
+      height: 240,
+      layer: [
+        {
+          transform: [{ filter: 'datum.pruned' }],
+          mark: { type: 'line', color: PRUNED_GREY, strokeWidth: 1 },
+          encoding: { x, y, detail: { field: 'trial', type: 'nominal' } },
+        },
+        {
+          transform: [{ filter: 'datum.stopped' }],
+          mark: { type: 'point', shape: 'cross', color: PRUNED_GREY, size: 40 },
+          encoding: { x, y },
+        },
+        {
+          transform: [{ filter: '!datum.pruned' }],
+          mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
+          encoding: { x, y, color },
+        },
+      ],
+    };
+  };
+  const pruned = curves.some((c) => c.pruned && c.epochs.length > 0);
   return {
     ...BASE,
     width: undefined,
     height: undefined,
-    title: 'Validation curves of the top trials',
+    title: {
+      text: 'Validation curves of the top trials',
+      ...(pruned ? { subtitle: 'grey: pruned trials, up to the epoch they were stopped at (×)' } : {}),
+    },
     data: { values },
     hconcat: [
       panel('accuracy', 'validation accuracy', { axis: { format: '.0%' } }),
       panel('loss', 'validation loss', {}),
     ],
   } as TopLevelSpec;
+}
+
+const PRUNED_GREY = '#b3b3b3';
+
+/** The chart's rows: one per trial and epoch; a pruned trial's rows are `pruned`, its last one also `stopped`. */
+export function curveValues(curves: readonly TrialCurve[]) {
+  return curves.flatMap((c) =>
+    c.epochs.map((e, i) => ({
+      trial: `trial ${c.number}`,
+      epoch: e.epoch,
+      accuracy: e.validationAccuracy,
+      loss: Number.isFinite(e.validationLoss) ? e.validationLoss : null,
+      pruned: c.pruned,
+      stopped: c.pruned && i === c.epochs.length - 1,
+    })),
+  );
 }
 
 /** A titled placeholder with a note, for charts without data. */

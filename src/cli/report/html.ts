@@ -3,17 +3,13 @@ import type { OneShotEpoch } from '../../core/events.js';
 import type { Trial } from '../../core/trial.js';
 import { metricOf } from '../../search/objective.js';
 import { metricText } from '../format/metrics.js';
+import type { DiagnosticsReport } from './diagnostics-data.js';
+import { diagnosticsSection } from './diagnostics-html.js';
 import { esc } from './escape.js';
 import { exportsSection } from './exports-html.js';
 import { reviewSection } from './review-html.js';
 import type { ReportData } from './report-data.js';
-
-/** One picture of the page: its heading, inline SVG and the PNG file beside the page. */
-export interface Figure {
-  readonly title: string;
-  readonly svg: string;
-  readonly png: string;
-}
+import type { Figure } from './figure.js';
 
 const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1150px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
@@ -21,12 +17,16 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;bo
 figure svg{max-width:100%;height:auto}table{border-collapse:collapse;font-size:.9rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #e4e4e4;text-align:right}
 th{background:#f4f6f8}td.l,th.l{text-align:left}code{font-size:.85rem}h3{font-size:1rem;margin:1.4rem 0 .5rem}`;
 
-/** The whole page for `data`, with `charts`, `drawings` and the one-shot search's figures (`oneShot`) inline. */
+/** The whole page for `data`, with `charts`, `drawings`, the one-shot search's figures (`oneShot`) and the training diagnostics' inline. */
 export function reportHtml(
   data: ReportData,
   charts: readonly Figure[],
   drawings: readonly Figure[],
   oneShot: readonly Figure[] = [],
+  diagnostics: { readonly report: DiagnosticsReport | undefined; readonly figures: readonly Figure[] } = {
+    report: undefined,
+    figures: [],
+  },
 ): string {
   const c = data.config;
   const failed = data.trials.filter((t) => t.state === 'FAILED' || t.state === 'PRUNED');
@@ -39,7 +39,7 @@ ${data.trials.length} trials (${done} complete, ${failed.length} failed or prune
 <h2>Search progress and cost</h2><div class="figs">${charts.map(figure).join('\n')}</div>
 ${data.oneShot === undefined ? '' : `<h2>One-shot search</h2><div class="figs">${oneShot.map(figure).join('\n')}</div>\n${oneShotTable(data.oneShot.epochs)}\n`}<h2>Best architectures</h2><div class="figs">${drawings.length > 0 ? drawings.map(figure).join('\n') : '<p>No complete trial yet.</p>'}</div>
 <h2>Top trials</h2>${topTable(data)}
-${reviewSection(data)}${exportsSection(data.exports)}<h2>Failures</h2>${failureTable(failed)}
+${reviewSection(data)}${diagnosticsSection(diagnostics.report, diagnostics.figures, figure)}${exportsSection(data.exports)}<h2>Failures</h2>${failureTable(failed)}
 </body></html>
 `;
 }

@@ -9,6 +9,8 @@ import { loadOneShot, type OneShotReport } from './oneshot-data.js';
 
 /** How many top trials get epoch curves and cell drawings. */
 export const TOP_CURVES = 5;
+/** How many PRUNED trials (the first by number) get their curve drawn grey, up to where they stopped. */
+export const PRUNED_CURVES = 30;
 export const TOP_DRAWINGS = 3;
 
 /** One trial's figures for the charts: number, accuracy, cost, and whether it is on a Pareto front. */
@@ -21,6 +23,13 @@ export interface TrialPoint {
   readonly paretoParams: boolean;
 }
 
+/** One trial's recorded epochs for the curves chart; a PRUNED trial's stop at the epoch it was stopped at. */
+export interface TrialCurve {
+  readonly number: number;
+  readonly epochs: readonly EpochMetrics[];
+  readonly pruned: boolean;
+}
+
 /** Everything `nas report` draws and lists. */
 export interface ReportData {
   readonly name: string;
@@ -31,7 +40,8 @@ export interface ReportData {
   readonly points: readonly TrialPoint[];
   /** Best first by the primary objective. */
   readonly ranked: readonly Trial[];
-  readonly curves: readonly { readonly number: number; readonly epochs: readonly EpochMetrics[] }[];
+  /** The top trials' curves, then the PRUNED trials' (`pruned`: drawn grey, ending at the epoch they were stopped at). */
+  readonly curves: readonly TrialCurve[];
   /** Each listed trial's sample in its space's own text form (NB201's `|op~0|+…|`), by trial number. */
   readonly sampleText: Readonly<Record<number, string>>;
   /** The one-shot phase (DARTS) from the stored `oneshot-*` events; undefined when there was none. */
@@ -46,8 +56,11 @@ export async function loadReportData(file: string, name: string): Promise<Report
     const { experiment, config, trials } = await loadExperiment(storage, file, name);
     const objective = primaryObjective(config);
     const ranked = rankTrials(trials, objective);
-    const curves = [];
-    for (const t of ranked.slice(0, TOP_CURVES)) curves.push({ number: t.number, epochs: await epochsOf(storage, t) });
+    const curves: TrialCurve[] = [];
+    for (const t of ranked.slice(0, TOP_CURVES))
+      curves.push({ number: t.number, epochs: await epochsOf(storage, t), pruned: false });
+    for (const t of trials.filter((t) => t.state === 'PRUNED').slice(0, PRUNED_CURVES))
+      curves.push({ number: t.number, epochs: await epochsOf(storage, t), pruned: true });
     const space = createSpace(config.space.name, config.space.options);
     const sampleText = Object.fromEntries(
       ranked.slice(0, 10).map((t) => [t.number, formatted(() => space.format(t.sample as never), t)]),

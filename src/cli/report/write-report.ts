@@ -7,7 +7,10 @@ import { metricOf } from '../../search/objective.js';
 import { createSpace } from '../../space/spaces/index.js';
 import { architectureDot } from './cell-graph.js';
 import { curvesChart, paretoChart, progressChart } from './charts.js';
-import { reportHtml, type Figure } from './html.js';
+import { loadDiagnosticsReport } from './diagnostics-data.js';
+import { drawDiagnostics } from './diagnostics-figures.js';
+import { reportHtml } from './html.js';
+import type { Figure } from './figure.js';
 import { ALPHA_TITLE, alphaChart, searchCurvesChart } from './oneshot-charts.js';
 import { alphaRows, relaxedCells } from './oneshot-data.js';
 import { chartSvg, dotSvg, svgPng } from './render.js';
@@ -46,10 +49,15 @@ export async function writeReport(file: string, name: string, out: string): Prom
   ];
   const drawings = await drawBest(data);
   const oneShot = await drawOneShot(data);
-  const figures = [...charts, ...oneShot, ...drawings];
+  const diagnostics = await loadDiagnosticsReport(file, data.config, data.trials);
+  const diagnosticFigures = await drawDiagnostics(diagnostics);
+  const figures = [...charts, ...oneShot, ...drawings, ...diagnosticFigures];
   await fs.mkdir(out, { recursive: true });
   for (const f of figures) await fs.writeFile(path.join(out, f.png), svgPng(f.svg));
-  await fs.writeFile(path.join(out, 'index.html'), reportHtml(data, charts, drawings, oneShot));
+  await fs.writeFile(
+    path.join(out, 'index.html'),
+    reportHtml(data, charts, drawings, oneShot, { report: diagnostics, figures: diagnosticFigures }),
+  );
   return { out, pngs: figures.map((f) => f.png) };
 }
 

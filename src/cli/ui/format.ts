@@ -1,4 +1,5 @@
 import type { Json } from '../../core/arch.js';
+import type { FlagKind } from '../../core/diagnostics.js';
 import { metricText, metricTitle } from '../format/metrics.js';
 
 /** Shown for a figure that is missing or not finite. */
@@ -52,6 +53,11 @@ export function bar(fraction: number, width: number): string {
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
+}
+
+/** A trial's diagnostics flags as a marker, "⚑ vanishing dead-relu" (docs/dashboard.md); '' when none was raised. */
+export function flagMarker(kinds: readonly FlagKind[]): string {
+  return kinds.length === 0 ? '' : `⚑ ${kinds.join(' ')}`;
 }
 
 /** A sample in one line when its space gives no format: JSON without quotes. */

@@ -1,18 +1,22 @@
 import type { OneShotEpoch, OneShotStart } from '../../core/events.js';
 import type { EpochMetrics, Trial } from '../../core/trial.js';
+import { flagKinds, trialDiagnostics, type DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import type { Objective } from '../../run/config.js';
 import { trialColumns, type Describe } from './columns.js';
-import { duration, metric } from './format.js';
+import { duration, flagMarker, metric } from './format.js';
 
 /** A finished trial in one line: its figures and architecture, or why it failed. */
 export function finishedText(trial: Trial, objectives: readonly Objective[], describe: Describe): string {
   const time = `in ${duration((trial.finishedAt ?? trial.startedAt) - trial.startedAt)}`;
+  const flags = flagMarker(flagKinds(trialDiagnostics(trial)?.flags ?? []));
   if (trial.state === 'COMPLETE') {
     const figures = trialColumns(objectives).map((c) => `${c.title} ${c.cell(trial)}`);
-    return [`#${trial.number}`, 'COMPLETE', time, ...figures, describe(trial.sample)].join('  ');
+    return [`#${trial.number}`, 'COMPLETE', time, flags, ...figures, describe(trial.sample)]
+      .filter((s) => s !== '')
+      .join('  ');
   }
   const why = [trial.reason, trial.message?.split('\n')[0]].filter((s) => s !== undefined).join(': ');
-  return [`#${trial.number}`, trial.state, time, why].filter((s) => s !== '').join('  ');
+  return [`#${trial.number}`, trial.state, time, flags, why].filter((s) => s !== '').join('  ');
 }
 
 /** A trial's finished epoch in one line: "#3 epoch 2/5  train loss …  val loss …  val acc …". */
@@ -24,6 +28,18 @@ export function epochText(number: number, m: EpochMetrics, epochs: number | unde
     `val loss ${metric('validationLoss', m.validationLoss)}`,
     `val acc ${metric('validationAccuracy', m.validationAccuracy)}`,
   ].join('  ');
+}
+
+/**
+ * The flags an epoch's diagnostics raised in one line: "#3 epoch 2 ⚑ vanishing conv1 (step 40), dead-relu
+ * relu1 (step 40)"; undefined when it raised none.
+ */
+export function flagsText(number: number, record: DiagnosticEpoch): string | undefined {
+  if (record.flags.length === 0) return undefined;
+  const flags = record.flags.map(
+    (f) => `${[f.kind, f.layer].filter((s) => s !== undefined).join(' ')} (step ${f.step})`,
+  );
+  return `#${number} epoch ${record.epoch} ⚑ ${flags.join(', ')}`;
 }
 
 /** The one-shot phase starting (or resuming) in one line: strategy, order, epochs, cells, edges, memory estimate. */

@@ -1,6 +1,10 @@
 import type { RunEvent, TrialProgress } from '../../core/events.js';
 import type { FailureReason, Trial, TrialState } from '../../core/trial.js';
+import type { FlagKind } from '../../core/diagnostics.js';
+import { flagKinds } from '../../core/trial-diagnostics.js';
 import { countsAgainstBudget } from '../../run/driver.js';
+import { lostOf } from '../../run/queue/lost-attempts.js';
+import { workerOf } from '../../run/queue/worker-note.js';
 import { metricOf } from '../../search/objective.js';
 import { DEFAULT_OBJECTIVE, type DashboardHeader } from './header.js';
 import { compareTrials, paretoInsert } from './objectives.js';
@@ -21,6 +25,10 @@ export interface Lane {
   /** Validation accuracy after the last finished epoch. */
   readonly accuracy: number | undefined;
   readonly note: string | undefined;
+  /** The worker (host:pid) running the trial, when a `nas worker` runs it (docs/distributed.md). */
+  readonly worker: string | undefined;
+  /** The kinds of the diagnostics flags raised so far, in the order first raised. */
+  readonly flags: readonly FlagKind[];
 }
 
 /** A failed trial and why. */
@@ -144,6 +152,8 @@ function addLane(state: DashboardState, trial: Trial): readonly Lane[] {
     loss: undefined,
     accuracy: undefined,
     note: undefined,
+    worker: undefined,
+    flags: [],
   };
   return [...state.lanes, lane].sort((a, b) => a.index - b.index);
 }
@@ -163,8 +173,18 @@ function advance(lane: Lane, progress: TrialProgress): Lane {
         accuracy: Number.isFinite(validationAccuracy) ? validationAccuracy : lane.accuracy,
       };
     }
-    case 'note':
-      return { ...lane, note: progress.text };
+    case 'note': {
+      const worker = workerOf(progress);
+      if (worker !== undefined) return { ...lane, worker };
+      // A lost attempt: the trial waits for another worker, whose note names it.
+      return lostOf(progress) === undefined
+        ? { ...lane, note: progress.text }
+        : { ...lane, note: progress.text, worker: undefined };
+    }
+    case 'diagnostics':
+      return progress.record.flags.length === 0
+        ? lane
+        : { ...lane, flags: [...new Set([...lane.flags, ...flagKinds(progress.record.flags)])] };
   }
 }
 

@@ -31,11 +31,15 @@ import type { VariableSpec } from './variables.js';
 
 export { networkGraph, trainableOf, type CompileTrainConfig, type NetworkGraph } from './network-graph.js';
 
-/** A graph compiled with diagnostics: the weights of `diagnose`'s figures in order, its inputs, and whether it returns the gradients. */
+/**
+ * A graph compiled with diagnostics: the weights of `diagnose`'s figures in order, its inputs, whether it
+ * returns the gradients, and how many probed outputs it returns (`a<i>`, with histograms).
+ */
 export type DiagnoseInfo = {
   readonly params: readonly string[];
   readonly inputs: readonly string[];
   readonly gradientValues: boolean;
+  readonly activationValues: number;
 };
 
 /** A compiled network: the SavedModel's bytes, its variables in `read`/`assign` order, and whether `train` takes a seed. */
@@ -97,6 +101,7 @@ export function compileArch(arch: ResolvedArch, train?: CompileTrainConfig): Com
             params: diagnose.params,
             inputs: Object.keys(diagnose.signature.inputs),
             gradientValues: diagnostics?.histograms === true,
+            activationValues: diagnostics?.histograms === true ? probes.length : 0,
           },
         };
   if (train.qat === undefined) return { ...finish(net, signatures), ...info };

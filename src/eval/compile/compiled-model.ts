@@ -7,6 +7,7 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import type { TFSavedModel } from '@tensorflow/tfjs-node/dist/saved_model.js';
 import { loadTf } from '../../backend/tf.js';
 import type { CheckFigures } from '../train/diagnostics.js';
+import type { HistogramValues } from '../train/engines.js';
 import type { CompiledGraph, DiagnoseInfo } from './compile.js';
 import { removeSavedModel, writeSavedModel } from './saved-model.js';
 import type { VariableSpec } from './variables.js';
@@ -74,15 +75,16 @@ export class CompiledModel {
 
   /**
    * The figures of a diagnostics check (diagnose.ts): on the step's batch and seed, each weight's ‖g‖²
-   * and ‖w‖² (and the gradients' values when `gradientValues`, if compiled with histograms); on the
-   * probe batch, the probes' figures. Changes nothing in the session.
+   * and ‖w‖² (and the gradients' values when `values.gradients`, if compiled with histograms); on the
+   * probe batch, the probes' figures (and their outputs when `values.activations`, likewise). Changes
+   * nothing in the session.
    */
   diagnose(
     x: Tensor4D,
     labels: Tensor1D,
     seed: readonly [number, number],
     probe: Tensor4D | undefined,
-    gradientValues: boolean,
+    values: HistogramValues,
   ): CheckFigures {
     const info = this.diagnoseInfo;
     if (info === undefined) throw new Error('the compiled model was compiled without diagnostics');
@@ -100,8 +102,16 @@ export class CompiledModel {
       return {
         ...(norms === undefined ? {} : { squaredGrads: norms.slice(0, n), squaredWeights: norms.slice(n) }),
         ...(out.activations === undefined ? {} : { activations: out.activations.dataSync() as Float32Array }),
-        ...(gradientValues && info.gradientValues
+        ...(values.gradients && info.gradientValues
           ? { gradientValues: info.params.map((_, i) => (out[`g${i}`] as Tensor).dataSync() as Float32Array) }
+          : {}),
+        ...(values.activations && info.activationValues > 0
+          ? {
+              activationValues: Array.from(
+                { length: info.activationValues },
+                (_, i) => (out[`a${i}`] as Tensor).dataSync() as Float32Array,
+              ),
+            }
           : {}),
       };
     } finally {

@@ -7,7 +7,8 @@
  *   update), and `norms`: each weight's ‖g‖² then each weight's ‖w‖²; with histograms also `g<i>`,
  *   the gradients themselves;
  * - probe: an inference-mode forward on the probe batch, and `activations`: the six figures of each
- *   probed node (src/eval/train/diagnostics.ts, `PROBE_FIGURES`).
+ *   probed node (src/eval/train/diagnostics.ts, `PROBE_FIGURES`); with histograms also `a<i>`, the
+ *   i-th probed node's output itself.
  *
  * The loop calls it just before `train` on the same batch and seed, so the figures are those of the
  * step about to be applied. It is compiled only when diagnostics are on.
@@ -86,6 +87,7 @@ export function diagnoseSignature(
       settings.probes.map((id) => probeFigures(net, probed.get(id) as Sym, affine(id))),
       0,
     );
+    if (settings.histograms) settings.probes.forEach((id, i) => (outputs[`a${i}`] = probed.get(id) as Sym));
     inputs.probe = probe;
   }
   return { signature: { inputs, outputs }, params };

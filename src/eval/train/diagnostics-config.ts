@@ -104,10 +104,13 @@ export function resolveDiagnostics(config: DiagnosticsConfig | undefined, proble
   for (const key of ['gradients', 'activations', 'histograms'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') problem(`diagnostics.${key}`, 'true or false', c[key]);
   }
+  // An object that names none of the parts (only `every`, thresholds, stopOn) turns them all on.
+  const all =
+    config !== undefined && c.gradients === undefined && c.activations === undefined && c.histograms === undefined;
   const parts = {
-    gradients: c.gradients === true,
-    activations: c.activations === true,
-    histograms: c.histograms === true,
+    gradients: all || c.gradients === true,
+    activations: all || c.activations === true,
+    histograms: all || c.histograms === true,
   };
   const given = typeof c.thresholds === 'object' && c.thresholds !== null ? c.thresholds : {};
   if (c.thresholds !== undefined && given !== c.thresholds)

@@ -15,6 +15,7 @@ import type {
   LayerNorms,
   TrainDiagnostics,
 } from '../../core/diagnostics.js';
+import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import { loadTf } from '../../backend/tf.js';
 import { FlagWatcher } from './diagnostic-flags.js';
 import { HISTOGRAM_BINS, type ResolvedDiagnostics } from './diagnostics-config.js';
@@ -33,6 +34,8 @@ export type CheckRequest = {
   readonly norms: boolean;
   /** Each weight's gradient values (for the epoch's histograms). */
   readonly gradientValues: boolean;
+  /** Each probe's output values on the probe batch (for the epoch's histograms). */
+  readonly activationValues: boolean;
   /** The probe batch, when activations are probed. */
   readonly probe?: Tensor4D;
 };
@@ -44,23 +47,32 @@ export type CheckFigures = {
   readonly gradientValues?: readonly ArrayLike<number>[];
   /** PROBE_FIGURES per probe. */
   readonly activations?: ArrayLike<number>;
+  readonly activationValues?: readonly ArrayLike<number>[];
 };
 
+/** The probes' figures (PROBE_FIGURES each) and, when asked, their output values. */
+export type ProbeReadings = { readonly figures: Float32Array; readonly values?: Float32Array[] };
+
 /**
- * The PROBE_FIGURES of every probe's output on the batch `x`, in inference mode. Uses `model.execute`
- * on the layers' outputs, so no second model is built (disposing one would dispose the shared
- * layers' weights).
+ * The PROBE_FIGURES of every probe's output on the batch `x`, in inference mode, and with `values`
+ * the outputs themselves. Uses `model.execute` on the layers' outputs, so no second model is built
+ * (disposing one would dispose the shared layers' weights).
  */
-export function activationFigures(model: LayersModel, probes: readonly ProbePoint[], x: Tensor4D): Float32Array {
+export function activationFigures(
+  model: LayersModel,
+  probes: readonly ProbePoint[],
+  x: Tensor4D,
+  values: boolean,
+): ProbeReadings {
   const tf = loadTf();
-  if (probes.length === 0) return new Float32Array(0);
+  if (probes.length === 0) return { figures: new Float32Array(0), ...(values ? { values: [] } : {}) };
   return tf.tidy(() => {
     const outputs = model.execute(
       x,
       probes.map((p) => (model.getLayer(p.layer).output as SymbolicTensor).name),
     );
     const list = Array.isArray(outputs) ? outputs : [outputs];
-    return tf
+    const figures = tf
       .concat(
         list.map((out, i) =>
           probeFigures(
@@ -70,6 +82,7 @@ export function activationFigures(model: LayersModel, probes: readonly ProbePoin
         ),
       )
       .dataSync() as Float32Array;
+    return { figures, ...(values ? { values: list.map((out) => out.dataSync() as Float32Array) } : {}) };
   });
 }
 
@@ -119,6 +132,8 @@ export class DiagnosticsRecorder {
   /** The layers in order of their first weight, and each weight's index among them. */
   private readonly layers: string[] = [];
   private readonly layerIndex: number[];
+  /** How many checks, histograms and flags earlier epochs' records took. */
+  private taken = { checks: 0, histograms: 0, flags: 0 };
 
   constructor(
     private readonly cfg: ResolvedDiagnostics,
@@ -143,6 +158,7 @@ export class DiagnosticsRecorder {
     return {
       norms: this.cfg.gradients,
       gradientValues: this.cfg.histograms && lastOfEpoch,
+      activationValues: this.cfg.histograms && lastOfEpoch && this.cfg.activations && probe !== undefined,
       ...(this.cfg.activations && probe !== undefined ? { probe } : {}),
     };
   }
@@ -160,20 +176,59 @@ export class DiagnosticsRecorder {
     return this.watcher.observe(check);
   }
 
-  /** Adds epoch `epoch`'s histograms: the weights at its end, the gradients of its last step (per weight, in `params` order). */
-  addHistograms(epoch: number, weights: readonly ArrayLike<number>[], gradients: readonly ArrayLike<number>[]): void {
+  /**
+   * Adds epoch `epoch`'s histograms: the weights at its end, the gradients of its last step (per
+   * weight, in `params` order), and the probes' outputs at its last check (per probe, in `probes`
+   * order; none when activations are not probed).
+   */
+  addHistograms(
+    epoch: number,
+    weights: readonly ArrayLike<number>[],
+    gradients: readonly ArrayLike<number>[],
+    activations: readonly ArrayLike<number>[],
+  ): void {
     for (const [kind, values] of [
       ['weight', weights],
       ['gradient', gradients],
     ] as const) {
-      this.layers.forEach((layer, l) => {
-        const { min, max, counts } = histogram(
+      this.layers.forEach((layer, l) =>
+        this.addHistogram(
+          epoch,
+          layer,
+          kind,
           values.filter((_, i) => this.layerIndex[i] === l),
-          HISTOGRAM_BINS,
-        );
-        this.histograms.push({ epoch, layer, kind, min: roundFigure(min), max: roundFigure(max), counts });
-      });
+        ),
+      );
     }
+    activations.forEach((values, i) =>
+      this.addHistogram(epoch, (this.probes[i] as ProbePoint).layer, 'activation', [values]),
+    );
+  }
+
+  private addHistogram(
+    epoch: number,
+    layer: string,
+    kind: DiagnosticHistogram['kind'],
+    values: readonly ArrayLike<number>[],
+  ): void {
+    const { min, max, counts } = histogram(values, HISTOGRAM_BINS);
+    this.histograms.push({ epoch, layer, kind, min: roundFigure(min), max: roundFigure(max), counts });
+  }
+
+  /**
+   * What was measured since the previous epoch's record: epoch `epoch`'s checks, its histograms and
+   * the flags they raised (undefined when nothing was). Called as an epoch ends, or as a stop cuts it short.
+   */
+  takeEpoch(epoch: number): DiagnosticEpoch | undefined {
+    const { flags } = this.watcher;
+    const record = {
+      epoch,
+      checks: this.checks.slice(this.taken.checks),
+      histograms: this.histograms.slice(this.taken.histograms),
+      flags: flags.slice(this.taken.flags),
+    };
+    this.taken = { checks: this.checks.length, histograms: this.histograms.length, flags: flags.length };
+    return record.checks.length + record.histograms.length + record.flags.length === 0 ? undefined : record;
   }
 
   result(): TrainDiagnostics {

@@ -31,12 +31,15 @@ export interface CompiledSteps {
     labels: Tensor1D,
     seed: readonly [number, number],
     probe: Tensor4D | undefined,
-    gradientValues: boolean,
+    values: HistogramValues,
   ): CheckFigures;
   readonly diagnosedParams?: readonly string[] | undefined;
   /** The values of `diagnosedParams`, in order. */
   diagnosedValues?(): Float32Array[];
 }
+
+/** Which values a check reads out for the epoch's histograms: the gradients', the probed activations'. */
+export type HistogramValues = { readonly gradients: boolean; readonly activations: boolean };
 
 /** Loss and correct count of a step's batch, and the figures of a check when one was asked. */
 export type EngineStep = { readonly loss: number; readonly correct: number; readonly check?: CheckFigures };
@@ -75,7 +78,8 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig, probes
     step: (batch, lr, rng, quantizationAware, check) => {
       if (quantizationAware) throw new Error('bug: the eager engine has no quantization-aware step');
       seedDropout(dropout, rng);
-      const activations = check?.probe === undefined ? undefined : activationFigures(model, probes, check.probe);
+      const probed =
+        check?.probe === undefined ? undefined : activationFigures(model, probes, check.probe, check.activationValues);
       const { loss, correct, squaredGrads, squaredWeights, gradientValues } = trainStep(ctx, batch, lr, check);
       if (check === undefined) return { loss, correct };
       return {
@@ -85,7 +89,8 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig, probes
           ...(squaredGrads === undefined ? {} : { squaredGrads }),
           ...(squaredWeights === undefined ? {} : { squaredWeights }),
           ...(gradientValues === undefined ? {} : { gradientValues }),
-          ...(activations === undefined ? {} : { activations }),
+          ...(probed === undefined ? {} : { activations: probed.figures }),
+          ...(probed?.values === undefined ? {} : { activationValues: probed.values }),
         },
       };
     },
@@ -124,5 +129,8 @@ function diagnose(
 ): CheckFigures {
   if (compiled.diagnose === undefined)
     throw new Error('bug: diagnostics on a graph compiled without them (compile with train.diagnostics)');
-  return compiled.diagnose(batch.x, batch.labels, seed, check.probe, check.gradientValues);
+  return compiled.diagnose(batch.x, batch.labels, seed, check.probe, {
+    gradients: check.gradientValues,
+    activations: check.activationValues,
+  });
 }

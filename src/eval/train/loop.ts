@@ -6,6 +6,7 @@ import { loadTf } from '../../backend/tf.js';
 import { BatchBuffer, epochOrder, subsetOf, type IndexedImages, type TrainData } from './batches.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config.js';
 import type { TrainDiagnostics } from '../../core/diagnostics.js';
+import type { DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import { DiagnosticsRecorder, type CheckFigures } from './diagnostics.js';
 import { compiledEngine, eagerEngine, type CompiledSteps, type Engine, type EngineStep } from './engines.js';
 import { DiagnosticsStopError, DivergedError, TrainConfigError } from './errors.js';
@@ -25,11 +26,21 @@ export type TrainProgress = {
   readonly learningRate: number;
 };
 
-/** Callbacks and stop controls of a run; all optional. Stops are checked before every step. */
+/** Callbacks and stop controls of a run; all optional. `signal` and `shouldStop` are checked before every step. */
 export type TrainHooks = {
   readonly signal?: AbortSignal;
   readonly shouldStop?: () => boolean;
+  /**
+   * Called after every batch and before every epoch; throws to end the run at once (a worker's stop
+   * check, src/backend/pool/protocol.ts). The run's tensors are disposed as on any throw.
+   */
+  readonly throwIfStopped?: () => void;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * With diagnostics: an epoch's checks, histograms and flags, as it ends (before its `onEpoch`), and
+   * those of the epoch a diagnostics stop or a divergence cut short, before the error is thrown.
+   */
+  readonly onDiagnostics?: (record: DiagnosticEpoch) => void;
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Default 1000. */
   readonly progressIntervalMs?: number;
@@ -122,8 +133,9 @@ class Run {
   readonly recorder: DiagnosticsRecorder | undefined;
   /** With activation diagnostics: the probe batch, fixed for the run. */
   private readonly probe: Tensor4D | undefined;
-  /** With histograms: the gradients of the epoch's last step. */
+  /** With histograms: the gradients of the epoch's last step, the probes' outputs at its last check. */
   private lastGradients: readonly ArrayLike<number>[] | undefined;
+  private lastActivations: readonly ArrayLike<number>[] | undefined;
   private lastProgress = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -171,11 +183,21 @@ class Run {
   /** Trains every epoch of the plan; true if a stop was requested. */
   async epochs(indices: Uint32Array): Promise<boolean> {
     for (let epoch = 1; epoch <= this.plan.epochs; epoch++) {
+      this.hooks.throwIfStopped?.();
       const begun = performance.now();
-      const done = await this.epoch(epoch, indices);
+      const done = await this.epoch(epoch, indices).catch((error: unknown) => {
+        if (error instanceof DiagnosticsStopError || error instanceof DivergedError) this.reportDiagnostics(epoch);
+        throw error;
+      });
       if (done === undefined) return true;
       if (this.cfg.diagnostics.histograms)
-        this.recorder?.addHistograms(epoch, this.engine.paramValues(), this.lastGradients ?? []);
+        this.recorder?.addHistograms(
+          epoch,
+          this.engine.paramValues(),
+          this.lastGradients ?? [],
+          this.lastActivations ?? [],
+        );
+      this.lastActivations = undefined; // the probe batch's every value: not kept past its histograms
       const validation = this.data.validation === undefined ? undefined : this.evaluate(this.data.validation);
       const metrics: EpochMetrics = {
         epoch,
@@ -187,6 +209,7 @@ class Run {
         seconds: (performance.now() - begun) / 1000,
       };
       this.metrics.push(metrics);
+      this.reportDiagnostics(epoch);
       this.hooks.onEpoch?.(metrics);
     }
     return false;
@@ -219,6 +242,7 @@ class Run {
         loadTf().dispose([batch.x, batch.labels]);
       }
       this.step += 1;
+      this.hooks.throwIfStopped?.();
       if (stats.check !== undefined) this.checked(epoch, stats.check);
       if (!Number.isFinite(stats.loss))
         throw new DivergedError(this.step, epoch, stats.loss, this.metrics, this.recorder?.result());
@@ -246,8 +270,14 @@ class Run {
   private checked(epoch: number, figures: CheckFigures): void {
     const recorder = this.recorder as DiagnosticsRecorder;
     if (figures.gradientValues !== undefined) this.lastGradients = figures.gradientValues;
+    if (figures.activationValues !== undefined) this.lastActivations = figures.activationValues;
     const stop = recorder.record(this.step, epoch, figures).find((f) => this.cfg.diagnostics.stopOn.includes(f.kind));
     if (stop !== undefined) throw new DiagnosticsStopError(stop, epoch, this.metrics, recorder.result());
+  }
+
+  private reportDiagnostics(epoch: number): void {
+    const record = this.recorder?.takeEpoch(epoch);
+    if (record !== undefined) this.hooks.onDiagnostics?.(record);
   }
 
   private progress(epoch: number, loss: number, learningRate: number): void {

@@ -1,6 +1,7 @@
 import type { Json } from '../../core/arch.js';
 import { Rng } from '../../core/rng.js';
 import type { Trial } from '../../core/trial.js';
+import { shownLocation } from '../../backend/storage/location.js';
 import type { ExperimentConfig } from '../config.js';
 
 /** What a worker needs to evaluate one trial: plain data only (it crosses process and thread boundaries). */
@@ -29,7 +30,7 @@ export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
     trialId: trial.id,
     number: trial.number,
     sample: trial.sample,
-    config,
+    config: { ...config, storage: shownLocation(config.storage) }, // a storage URL's password stays with the driver
     seed: trialSeed(config.seed, trial.number),
     ...fidelity,
   };

@@ -5,6 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { WorkerTask } from '../../backend/pool/protocol.js';
 import type { TrialProgress } from '../../core/events.js';
 import type { TrialOutcome } from '../../core/trial.js';
+import { diagnosticsSummary } from '../../core/trial-diagnostics.js';
 import { ArchError } from '../../core/errors.js';
 import { costOf } from '../../space/cost/index.js';
 import { createSpace } from '../../space/spaces/index.js';
@@ -27,7 +28,9 @@ const LATENCY = { batch: 1, warmup: 2, repeats: 5 } as const;
 export default async function evaluateTrial({
   payload: task,
   port,
+  throwIfStopped,
 }: WorkerTask<TrialTask, TrialProgress>): Promise<TrialOutcome> {
+  throwIfStopped(); // from here on, a pruned or cancelled trial ends itself and this thread stays warm
   const config = configAt(task.config, task.fidelity);
   const started = performance.now();
   const loaded = await trialData(config);
@@ -50,7 +53,9 @@ export default async function evaluateTrial({
   const send = (progress: TrialProgress) => port.postMessage(progress);
   try {
     const hooks: TrainHooks = {
+      throwIfStopped,
       onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
+      onDiagnostics: (record) => send({ kind: 'diagnostics', every: trainConfig.diagnostics.every, record }),
       onProgress: (p) =>
         send({
           kind: 'batch',
@@ -67,7 +72,7 @@ export default async function evaluateTrial({
     const cost = costOf(arch, trainCostOptions(trainConfig, result.engine));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;
     if (keepModelsOf(config) !== 'none')
-      await saveModel(model, trialModelDir(config.storage, config.name, task.number), result.quantizationAware);
+      await saveModel(model, trialModelDir(config, task.number), result.quantizationAware);
     return {
       metrics: {
         validationAccuracy: last?.validationAccuracy ?? Number.NaN,
@@ -90,7 +95,8 @@ export default async function evaluateTrial({
       },
       epochs: result.epochs,
       engine: result.engine,
-      ...(result.diagnostics === undefined ? {} : { diagnostics: result.diagnostics as never }),
+      // The checks and histograms went out epoch by epoch (onDiagnostics); the outcome keeps the interval and the flags.
+      ...(result.diagnostics === undefined ? {} : { diagnostics: diagnosticsSummary(result.diagnostics) }),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

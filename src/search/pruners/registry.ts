@@ -1,11 +1,21 @@
 import { resolveOptions } from '../../core/options.js';
 import { OptionsError } from '../../core/errors.js';
+import { curvePruner } from './curve.js';
+import { hyperbandPruner } from './hyperband.js';
 import { medianPruner } from './median.js';
 import { patiencePruner } from './patience.js';
 import { percentilePruner } from './percentile.js';
+import { successiveHalvingPruner } from './successive-halving.js';
 import type { Pruner, PrunerEntry } from './pruner.js';
 
-const registered = [medianPruner, percentilePruner, patiencePruner] as const;
+const registered = [
+  medianPruner,
+  percentilePruner,
+  patiencePruner,
+  successiveHalvingPruner,
+  hyperbandPruner,
+  curvePruner,
+] as const;
 
 /** Every pruner, in the order docs and listings show them. */
 export const PRUNERS: readonly PrunerEntry[] = registered;

@@ -101,7 +101,10 @@ export class Reinforce implements Strategy {
     return this.fallback(seen);
   }
 
-  /** A finished trial's reward goes to the batch members that decoded to it; failures leave the batch. */
+  /**
+   * A finished trial's reward goes to the batch members that decoded to it; a failed or PRUNED trial's
+   * members leave the batch without a reward (docs/strategies.md, *Pruners*); a cut-short one's wait for its re-run.
+   */
   tell(trial: Trial): void {
     const score = scoredTrials([trial], primary(this.context.objectives))[0]?.score;
     for (const e of this.batch) {

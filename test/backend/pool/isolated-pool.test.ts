@@ -10,9 +10,21 @@ type TestPool = IsolatedPool<Payload, Result, Step>;
 const entry: EntryOf<typeof run> = { url: new URL('./fixtures/tasks.ts', import.meta.url).href };
 let pool: TestPool | undefined;
 
-function start(workers = 2): TestPool {
-  pool = new IsolatedPool({ workerEntry: entry, workers, threads: { intraOp: 1, interOp: 1 } });
+function start(workers = 2, stopGraceMs?: number): TestPool {
+  pool = new IsolatedPool({
+    workerEntry: entry,
+    workers,
+    threads: { intraOp: 1, interOp: 1 },
+    ...(stopGraceMs === undefined ? {} : { stopGraceMs }),
+  });
   return pool;
+}
+
+/** The thread an echo task ran on and how many tasks that thread has started, itself included. */
+async function whereEchoRuns(p: TestPool): Promise<{ thread: unknown; started: unknown }> {
+  const echo = await p.run({ do: 'echo' });
+  if (!echo.ok || echo.value === null) throw new Error(`echo failed: ${JSON.stringify(echo)}`);
+  return { thread: echo.value.thread, started: echo.value.started };
 }
 
 afterEach(async () => {
@@ -80,6 +92,39 @@ describe('IsolatedPool', () => {
     const pending = p.run({ do: 'sleep', ms: 5000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     expect(await pending).toMatchObject({ ok: false, kind: 'cancelled' });
+  });
+
+  it('stops a cancelled task that checks its stops inside its thread, which then takes the next task', async () => {
+    const p = start(1, 60_000); // a terminated thread would leave the test waiting a minute
+    const before = await whereEchoRuns(p);
+    const controller = new AbortController();
+    const pending = p.run({ do: 'until-stopped' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect(await pending).toMatchObject({ ok: false, kind: 'cancelled', error: { name: 'TaskStopped' } });
+    expect(await whereEchoRuns(p)).toEqual({ thread: before.thread, started: Number(before.started) + 2 });
+  });
+
+  it('times out a task that checks its stops the same way: the thread lives on', async () => {
+    const p = start(1, 60_000);
+    const before = await whereEchoRuns(p);
+    const slow = await p.run({ do: 'until-stopped' }, { timeoutMs: 300 });
+    expect(slow).toMatchObject({ ok: false, kind: 'timeout', error: { name: 'TaskStopped' } });
+    expect(await whereEchoRuns(p)).toEqual({ thread: before.thread, started: Number(before.started) + 2 });
+  });
+
+  it('terminates the thread of a task that does not end within the grace period after its stop', async () => {
+    const p = start(1, 300);
+    const before = await whereEchoRuns(p);
+    const controller = new AbortController();
+    const stuck = p.run({ do: 'spin', ms: 60_000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect(await stuck).toMatchObject({ ok: false, kind: 'cancelled' });
+    const hard = await p.run({ do: 'spin', ms: 60_000 }, { timeoutMs: 200 });
+    expect(hard).toMatchObject({ ok: false, kind: 'timeout' });
+    const after = await whereEchoRuns(p);
+    expect(after.thread).not.toBe(before.thread);
+    expect(after.started).toBe(1);
+    expect(p.starts).toBe(1);
   });
 
   it('forwards progress messages from the worker', async () => {

@@ -4,27 +4,31 @@ import { StorageMisuseError, type TrialResult } from '../../../src/backend/stora
 import { rejection, type ContractContext } from './contract.js';
 import { epoch, outcome, sample } from './values.js';
 
-/** A run's diagnostics over two epochs: two checks, a histogram, a flag raised by the second check. */
-const runDiagnostics = {
-  every: 2,
-  checks: [
-    { step: 2, epoch: 1, globalGradNorm: 0.5, layers: [{ layer: 'conv1', gradNorm: 0.5, weightNorm: 3 }] },
-    {
-      step: 4,
-      epoch: 2,
-      globalGradNorm: 0.25,
-      activations: [{ layer: 'relu1', kind: 'relu', mean: 0.1, std: 0.2, zeroFraction: 0.95, deadFraction: 0.5 }],
-    },
-  ],
-  histograms: [{ epoch: 2, layer: 'conv1', kind: 'weight', min: -1, max: 1, counts: [1, 2, 1] }],
-  flags: [{ kind: 'dead-relu', layer: 'relu1', firstStep: 4, step: 4, value: 0.5, threshold: 0.4 }],
-} as const;
-
-/** {@link runDiagnostics} as the per-epoch records hold it. */
+/** A run's diagnostics over two epochs, as a running trial reports them: two checks, a histogram, a flag raised by the second check. */
 const runEpochs = [
-  { epoch: 1, checks: [runDiagnostics.checks[0]], histograms: [], flags: [] },
-  { epoch: 2, checks: [runDiagnostics.checks[1]], histograms: runDiagnostics.histograms, flags: runDiagnostics.flags },
-];
+  {
+    epoch: 1,
+    checks: [{ step: 2, epoch: 1, globalGradNorm: 0.5, layers: [{ layer: 'conv1', gradNorm: 0.5, weightNorm: 3 }] }],
+    histograms: [],
+    flags: [],
+  },
+  {
+    epoch: 2,
+    checks: [
+      {
+        step: 4,
+        epoch: 2,
+        globalGradNorm: 0.25,
+        activations: [{ layer: 'relu1', kind: 'relu', mean: 0.1, std: 0.2, zeroFraction: 0.95, deadFraction: 0.5 }],
+      },
+    ],
+    histograms: [{ epoch: 2, layer: 'conv1', kind: 'weight', min: -1, max: 1, counts: [1, 2, 1] }],
+    flags: [{ kind: 'dead-relu', layer: 'relu1', firstStep: 4, step: 4, value: 0.5, threshold: 0.4 }],
+  },
+] as const;
+
+/** What the trial's record keeps of {@link runEpochs}: the check interval and the flags. */
+const runSummary = { every: 2, flags: runEpochs[1].flags };
 
 /** Contract cases of trials: round trips, non-finite numbers, the rules of finishing, resume. */
 export function describeTrialContract(ctx: ContractContext): void {
@@ -47,16 +51,17 @@ export function describeTrialContract(ctx: ContractContext): void {
 
     const result = {
       ...outcome(3),
-      diagnostics: runDiagnostics,
+      diagnostics: runSummary,
       engine: { name: 'eager', fallback: 'op "mix" not compiled' } as const,
     };
     const measured = { ...result, cost: { ...result.cost, measuredLatencyMs: 0.75, compiledLatencyMs: 0.25 } };
+    for (const record of runEpochs) await ctx.storage.addDiagnostics(running.id, record);
     const finished = await ctx.storage.finishTrial(running.id, {
       state: 'COMPLETE',
       message: 'fine',
       outcome: measured,
     });
-    const recorded = { ...measured, diagnostics: { every: 2, flags: runDiagnostics.flags } };
+    const recorded = measured;
     const expected = {
       ...started,
       state: 'COMPLETE',
@@ -72,7 +77,7 @@ export function describeTrialContract(ctx: ContractContext): void {
     expect(await ctx.storage.listDiagnostics(running.id)).toStrictEqual(runEpochs);
   });
 
-  it("records diagnostics per epoch while a trial runs; its outcome's replace them, and its record keeps the flags", async () => {
+  it('records diagnostics per epoch while a trial runs; finishing keeps them, and the record keeps the interval and the flags, with an outcome or without', async () => {
     const t = await create(0);
     const live = { epoch: 1, checks: [{ step: 2, epoch: 1, globalGradNorm: 9 }], histograms: [], flags: [] };
     await ctx.storage.addDiagnostics(t.id, live);
@@ -80,18 +85,38 @@ export function describeTrialContract(ctx: ContractContext): void {
     await rejection(ctx.storage.addDiagnostics(t.id, live), StorageMisuseError, 'DUPLICATE_EPOCH');
     await rejection(ctx.storage.addDiagnostics(t.id, { ...live, epoch: -1 }), StorageMisuseError, 'INVALID_INPUT');
 
-    await ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: { ...outcome(3), diagnostics: runDiagnostics } });
-    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual(runEpochs);
-    expect((await ctx.storage.getTrial(t.id))?.outcome?.diagnostics).toStrictEqual({
-      every: 2,
-      flags: runDiagnostics.flags,
-    });
+    await ctx.storage.finishTrial(t.id, { state: 'COMPLETE', outcome: { ...outcome(3), diagnostics: runSummary } });
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([live]);
+    expect((await ctx.storage.getTrial(t.id))?.outcome?.diagnostics).toStrictEqual(runSummary);
     await rejection(ctx.storage.addDiagnostics(t.id, { ...live, epoch: 4 }), StorageMisuseError, 'TRIAL_NOT_RUNNING');
 
-    const failed = await create(1);
+    // Stopped by diagnostics.stopOn: no outcome; the record keeps the interval and the flags, the rows stay.
+    const stopped = await create(1);
+    for (const record of runEpochs) await ctx.storage.addDiagnostics(stopped.id, record);
+    const finished = await ctx.storage.finishTrial(stopped.id, {
+      state: 'FAILED',
+      reason: 'diagnostics',
+      message: 'stopped',
+      diagnostics: runSummary,
+    });
+    const expected = {
+      ...stopped,
+      state: 'FAILED',
+      reason: 'diagnostics',
+      message: 'stopped',
+      diagnostics: runSummary,
+      finishedAt: 1_000_004,
+    };
+    expect(finished).toStrictEqual(expected);
+    expect(await ctx.storage.getTrial(stopped.id)).toStrictEqual(expected);
+    expect(await ctx.storage.listTrials(ctx.experiment.id, { state: 'FAILED' })).toStrictEqual([expected]);
+    expect(await ctx.storage.listDiagnostics(stopped.id)).toStrictEqual(runEpochs);
+
+    const failed = await create(2);
     await ctx.storage.addDiagnostics(failed.id, live);
     await ctx.storage.finishTrial(failed.id, { state: 'FAILED', reason: 'diverged' });
     expect(await ctx.storage.listDiagnostics(failed.id)).toStrictEqual([live]);
+    expect((await ctx.storage.getTrial(failed.id))?.diagnostics).toBeUndefined();
     expect(await ctx.storage.listDiagnostics(999_999)).toStrictEqual([]);
   });
 
@@ -134,18 +159,22 @@ export function describeTrialContract(ctx: ContractContext): void {
       diagnostics: {
         every: 1,
         flags: [{ kind: 'exploding', firstStep: 1, step: 1, value: Infinity, threshold: 1000 }],
-        checks: [{ step: 1, epoch: 0, globalGradNorm: Number.NaN }],
       },
       seconds: Number.NaN,
     } as const;
+    const record = {
+      epoch: 0,
+      checks: [{ step: 1, epoch: 0, globalGradNorm: Number.NaN }],
+      histograms: [{ epoch: 0, layer: 'c', kind: 'gradient', min: -Infinity, max: Number.NaN, counts: [1] }],
+      flags: diverged.diagnostics.flags,
+    } as const;
+    await ctx.storage.addDiagnostics(t.id, record);
     await ctx.storage.finishTrial(t.id, { state: 'FAILED', reason: 'diverged', outcome: diverged });
     const back = await ctx.storage.getTrial(t.id);
     expect(back?.sample).toStrictEqual(odd);
     expect(back?.fidelity).toStrictEqual({ epochs: Infinity });
-    expect(back?.outcome).toStrictEqual({ ...diverged, diagnostics: { every: 1, flags: diverged.diagnostics.flags } });
-    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([
-      { epoch: 0, checks: diverged.diagnostics.checks, histograms: [], flags: diverged.diagnostics.flags },
-    ]);
+    expect(back?.outcome).toStrictEqual(diverged);
+    expect(await ctx.storage.listDiagnostics(t.id)).toStrictEqual([record]);
     expect(Number.isNaN(back?.outcome?.metrics.loss)).toBe(true);
   });
 

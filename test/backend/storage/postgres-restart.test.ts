@@ -150,10 +150,22 @@ describePostgres('PostgreSQL restarted, connections cut', (server) => {
       expect(stopped.hint).toBe(
         'start the PostgreSQL server, or restore the network to it, then continue with `nas resume down`',
       );
+      // While it stays down, later calls try once (the count goes on): a stopping search ends without waiting again.
+      const again = await rejection(
+        storage.appendEvent(experiment.id, { type: 'after', payload: {} }),
+        StorageError,
+        'STORAGE_UNREACHABLE',
+      );
+      expect(again.message).toMatch(
+        new RegExp(
+          `^cannot reach PostgreSQL at 127\\.0\\.0\\.1:${server().port} \\(ECONNREFUSED; 6 tries over 0\\.[0-9] s\\)$`,
+        ),
+      );
     } finally {
       await server().start();
     }
     expect(await storage.getTrial(t.id)).toStrictEqual(t);
+    expect(await storage.listEvents(experiment.id)).toStrictEqual([]);
     expect(await storage.listEpochs(t.id)).toStrictEqual([epoch(0)]);
     await storage.finishTrial(t.id, { state: 'COMPLETE', outcome: outcome(3) });
     expect((await storage.getTrial(t.id))?.outcome?.epochs).toStrictEqual(outcome(3).epochs);

@@ -51,7 +51,7 @@ function postgresUid(): { uid: number; gid: number } | undefined {
 }
 
 /** A port nobody listens on now, picked by the OS from its high (ephemeral) range. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

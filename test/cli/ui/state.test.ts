@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/core/events.js';
 import { initialState, reduce, type DashboardState } from '../../../src/cli/ui/state.js';
+import { lostNote } from '../../../src/run/queue/lost-attempts.js';
+import { workerNote } from '../../../src/run/queue/worker-note.js';
 import { complete, epoch, EXPERIMENT_STARTED, failed, finished, HEADER, MULTI, running, started } from './fixtures.js';
 
 const fold = (events: readonly RunEvent[], state: DashboardState = initialState(HEADER)) =>
@@ -75,6 +77,8 @@ describe('reduce', () => {
       loss: 2.1,
       accuracy: undefined,
       note: undefined,
+      worker: undefined,
+      flags: [],
     });
     const afterEpoch = reduce(batch, progress(0, { kind: 'epoch', metrics: epoch(1, 0.4, 1.7) }));
     expect(afterEpoch.lanes[0]).toMatchObject({ epoch: 2, fraction: 0, loss: 1.7, accuracy: 0.4 });
@@ -83,6 +87,18 @@ describe('reduce', () => {
     expect(reduce(last, progress(0, { kind: 'note', text: 'measuring latency' })).lanes[0]?.note).toBe(
       'measuring latency',
     );
+  });
+
+  it("keeps a queued trial's worker apart from its note, and forgets it when the worker is lost", () => {
+    const base = fold([started(running(0))]);
+    const on = reduce(base, progress(0, workerNote('node-a:41')));
+    expect(on.lanes[0]).toMatchObject({ worker: 'node-a:41', note: undefined });
+    const lost = reduce(on, progress(0, lostNote('node-a:41', 5000)));
+    expect(lost.lanes[0]).toMatchObject({
+      worker: undefined,
+      note: 'worker node-a:41 was lost; the trial runs again on another worker',
+    });
+    expect(reduce(lost, progress(0, workerNote('node-b:7'))).lanes[0]).toMatchObject({ worker: 'node-b:7' });
   });
 
   it('takes the epoch count from the trial fidelity before the header', () => {

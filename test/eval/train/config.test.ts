@@ -44,6 +44,18 @@ describe('resolveTrainConfig', () => {
     });
   });
 
+  it('diagnostics: an object naming no part turns every part on; naming parts turns on only those', () => {
+    const parts = (diagnostics: TrainConfig['diagnostics']) => {
+      const d = resolveTrainConfig({ seed: 1, ...(diagnostics === undefined ? {} : { diagnostics }) }).diagnostics;
+      return [d.enabled, d.every, d.gradients, d.activations, d.histograms];
+    };
+    expect(parts(undefined)).toEqual([false, 50, false, false, false]);
+    expect(parts({ every: 10 })).toEqual([true, 10, true, true, true]);
+    expect(parts({ stopOn: ['exploding'] })).toEqual([true, 50, true, true, true]);
+    expect(parts({ gradients: true })).toEqual([true, 50, true, false, false]);
+    expect(parts({ gradients: false })).toEqual([false, 50, false, false, false]);
+  });
+
   it('precision: fp32 or bf16, and bf16 only on the compiled engine', () => {
     expect(resolveTrainConfig({ seed: 1, precision: 'bf16' }).precision).toBe('bf16');
     expect(() => resolveTrainConfig({ seed: 1, precision: 'fp16' as never })).toThrow(

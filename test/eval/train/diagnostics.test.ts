@@ -43,7 +43,8 @@ describe('activation figures (design part 6.2)', () => {
       ]);
       expect(modelProbePoints(model)).toEqual(probes);
       const before = tf.memory().numTensors;
-      const figures = activationFigures(model, probes, x);
+      expect(activationFigures(model, probes, x, false).values).toBeUndefined();
+      const { figures, values } = activationFigures(model, probes, x, true);
       expect(tf.memory().numTensors).toBe(before);
       expect(figures).toHaveLength(2 * PROBE_FIGURES);
       const outputs = model.execute(
@@ -52,6 +53,8 @@ describe('activation figures (design part 6.2)', () => {
       ) as Tensor[];
       const [bnOut, reluOut] = outputs.map((t) => Array.from(t.dataSync()));
       tf.dispose([...outputs, gamma, beta]);
+      // With values, each probe's whole output on the batch (the epoch's activation histograms).
+      expect(values?.map((v) => Array.from(v))).toEqual([bnOut, reluOut]);
       const g = [1, 1, 2, 2, 2, 2];
       const b = [-100, -100, 0.5, 0, 0, 0];
       const expected = (values: number[], affine: boolean) => {

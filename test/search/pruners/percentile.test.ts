@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createPruner, percentileOf, type Curve } from '../../../src/search/pruners/index.js';
+import { createPruner, percentileOf } from '../../../src/search/pruners/index.js';
+import { curve, NO_CONTEXT } from './input.js';
 
-const curve = (...values: number[]): Curve => values.map((value, i) => ({ step: i + 1, value }));
 const completed = [0.2, 0.4, 0.5, 0.6, 0.8].map((v) => curve(v));
 
 describe('percentile pruner', () => {
@@ -13,22 +13,22 @@ describe('percentile pruner', () => {
 
   it('max: prunes below the 100 - p percentile of the complete trials (p = 25: the 75th, 0.6)', () => {
     const p = createPruner('percentile', { percentile: 25, nStartupTrials: 5 });
-    expect(p({ direction: 'max', current: curve(0.59), completed }).prune).toBe(true);
-    expect(p({ direction: 'max', current: curve(0.6), completed }).prune).toBe(false);
+    expect(p({ ...NO_CONTEXT, direction: 'max', current: curve(0.59), completed }).prune).toBe(true);
+    expect(p({ ...NO_CONTEXT, direction: 'max', current: curve(0.6), completed }).prune).toBe(false);
   });
 
   it('min: prunes above the p-th percentile (p = 25: 0.4)', () => {
     const p = createPruner('percentile', { percentile: 25, nStartupTrials: 5 });
-    expect(p({ direction: 'min', current: curve(0.41), completed }).prune).toBe(true);
-    expect(p({ direction: 'min', current: curve(0.4), completed }).prune).toBe(false);
+    expect(p({ ...NO_CONTEXT, direction: 'min', current: curve(0.41), completed }).prune).toBe(true);
+    expect(p({ ...NO_CONTEXT, direction: 'min', current: curve(0.4), completed }).prune).toBe(false);
   });
 
   it('percentile 50 decides as the median pruner', () => {
     const p = createPruner('percentile', { percentile: 50, nStartupTrials: 0 });
     const m = createPruner('median', { nStartupTrials: 0 });
     for (const v of [0.49, 0.5, 0.51])
-      expect(p({ direction: 'max', current: curve(v), completed }).prune).toBe(
-        m({ direction: 'max', current: curve(v), completed }).prune,
+      expect(p({ ...NO_CONTEXT, direction: 'max', current: curve(v), completed }).prune).toBe(
+        m({ ...NO_CONTEXT, direction: 'max', current: curve(v), completed }).prune,
       );
   });
 

@@ -10,7 +10,7 @@ import { EXPORT_FORMATS, formatNames, unknownFormats } from '../../../eval/expor
 import { DEFAULT_OBSERVER, OBSERVER_KINDS, type ObserverKind } from '../../../eval/quantize/index.js';
 import { exportTrial, type TrialChoice } from './write-export.js';
 import type { Variant } from './variants.js';
-import { displayPath, storagePath } from '../../config/loader.js';
+import { STORAGE_OPTION, displayPath, storagePath } from '../../config/loader.js';
 import { printLine } from '../../output.js';
 
 type Flags = {
@@ -51,7 +51,7 @@ export function registerExport(program: Command): void {
       observerKind,
     )
     .option('--no-accuracy', "skip measuring each exported model's accuracy on the experiment's test set")
-    .option('--storage <file>', 'the SQLite file (default: the one ./nas.config.ts names, else runs/nas.sqlite)')
+    .option(STORAGE_OPTION.flags, STORAGE_OPTION.description)
     .action(async (name: string, flags: Flags) => {
       if (flags.trial !== undefined && flags.best) throw new UserError('USAGE', 'give --trial N or --best, not both');
       const choice: TrialChoice = flags.trial === undefined ? { best: true } : { trial: flags.trial };

@@ -74,7 +74,7 @@ export async function exportTrial(
     const trial = chooseTrial(data, choice);
     return { data, trial, epochs: await epochsOf(s, trial) };
   });
-  const modelDir = trialModelDir(storage, name, trial.number);
+  const modelDir = trialModelDir(data.config, trial.number);
   const layersFiles = await modelFilesIn(modelDir, (manifest) =>
     noModelError(data.config, data.trials, trial.number, manifest),
   );

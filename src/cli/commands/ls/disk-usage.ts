@@ -1,9 +1,10 @@
-// What an experiment takes on disk beside the storage file (`nas ls`): its saved models
-// (`trial-<n>/`) and one-shot checkpoints (`oneshot/`); and the storage file itself, shared by all.
+// What an experiment takes on disk in its folder (`nas ls`): its saved models (`trial-<n>/`) and
+// one-shot checkpoints (`oneshot/`); and the SQLite file itself, shared by all.
 // Sizes are the files' lengths in bytes (what deleting them gives back, give or take a block each).
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { experimentDir, oneShotDir } from '../../../run/model-store.js';
+import { isPostgresUrl } from '../../../backend/storage/index.js';
+import { experimentDir, oneShotDir, type ExperimentPlace } from '../../../run/model-store.js';
 
 /** Bytes of an experiment's saved models and one-shot checkpoints. */
 export interface ExperimentDisk {
@@ -11,16 +12,18 @@ export interface ExperimentDisk {
   readonly checkpoints: number;
 }
 
-/** The bytes of experiment `name`'s saved models and checkpoints beside `storage`; 0 when it has none. */
-export async function experimentDisk(storage: string, name: string): Promise<ExperimentDisk> {
-  const dir = experimentDir(storage, name);
+/** The bytes of an experiment's saved models and checkpoints in its folder; 0 when it has none. */
+export async function experimentDisk(place: ExperimentPlace): Promise<ExperimentDisk> {
+  const dir = experimentDir(place);
   const trials = (await entries(dir)).filter((e) => e.isDirectory() && /^trial-\d+$/.test(e.name));
   const models = await Promise.all(trials.map((e) => treeBytes(path.join(dir, e.name))));
-  return { models: models.reduce((a, b) => a + b, 0), checkpoints: await treeBytes(oneShotDir(storage, name)) };
+  return { models: models.reduce((a, b) => a + b, 0), checkpoints: await treeBytes(oneShotDir(place)) };
 }
 
-/** The bytes of the SQLite file with its -wal and -shm files. */
-export async function storageBytes(file: string): Promise<number> {
+/** The bytes of the SQLite file with its -wal and -shm files; null for a PostgreSQL database (on its server). */
+export async function storageBytes(location: string): Promise<number | null> {
+  if (isPostgresUrl(location)) return null;
+  const file = location;
   const sizes = await Promise.all([file, `${file}-wal`, `${file}-shm`].map((f) => fileBytes(f)));
   return sizes.reduce((a, b) => a + b, 0);
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Describe } from '../columns.js';
-import { bar, duration, fit, NONE, percent } from '../format.js';
+import { bar, duration, fit, flagMarker, NONE, percent } from '../format.js';
 import type { Lane } from '../state.js';
 
 /** Props of {@link Lanes}. */
@@ -39,14 +39,18 @@ export function Lanes({ lanes, workers, now, width, describe }: LanesProps) {
             </Text>
           );
         const number = `#${lane.trial.number}`.padEnd(6);
+        const flags = lane.flags.length === 0 ? '' : `${flagMarker(lane.flags)} `;
         const right = progressText(lane, now);
-        const room = width - head.length - number.length - right.length - 1;
+        const worker = lane.worker === undefined ? '' : `on ${lane.worker} `;
+        const room = width - head.length - number.length - flags.length - worker.length - right.length - 1;
         const arch = room >= 6 ? `${fit(lane.note ?? describe(lane.trial.sample), room)} ` : '';
         return (
           <Text key={i} wrap="truncate-end">
             {head}
             <Text bold>{number}</Text>
+            <Text color="yellow">{flags}</Text>
             <Text dimColor>{arch}</Text>
+            <Text color="cyan">{worker}</Text>
             {right}
           </Text>
         );

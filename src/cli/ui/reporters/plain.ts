@@ -3,7 +3,7 @@ import type { Trial } from '../../../core/trial.js';
 import type { Describe } from '../columns.js';
 import { clock, compactSample, metric, title } from '../format.js';
 import { DEFAULT_OBJECTIVE, unknownHeader, type DashboardHeader } from '../header.js';
-import { epochText, finishedText, oneShotEpochText, oneShotStartText } from '../lines.js';
+import { epochText, finishedText, flagsText, oneShotEpochText, oneShotStartText } from '../lines.js';
 import { initialState, reduce, type DashboardState } from '../state.js';
 import { drained, type LineStream, type Reporter } from './reporter.js';
 import { takeoverText } from '../../../run/owner-text.js';
@@ -53,6 +53,7 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
       const p = event.progress;
       if (p.kind === 'batch') return undefined;
       if (p.kind === 'note') return `#${event.number} ${p.text}`;
+      if (p.kind === 'diagnostics') return flagsText(event.number, p.record);
       const lane = state.lanes.find((l) => l.trial.id === event.trialId);
       return epochText(event.number, p.metrics, lane?.epochs);
     }

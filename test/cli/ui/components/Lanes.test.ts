@@ -3,7 +3,10 @@ import { createElement as h } from 'react';
 import { describe, expect, it } from 'vitest';
 import { Lanes } from '../../../../src/cli/ui/components/Lanes.js';
 import { compactSample } from '../../../../src/cli/ui/format.js';
-import { initialState, reduce } from '../../../../src/cli/ui/state.js';
+import { initialState, reduce, type Lane } from '../../../../src/cli/ui/state.js';
+import type { TrialProgress } from '../../../../src/core/events.js';
+import { lostNote } from '../../../../src/run/queue/lost-attempts.js';
+import { workerNote } from '../../../../src/run/queue/worker-note.js';
 import { epoch, HEADER, plain, running, started } from '../fixtures.js';
 
 describe('Lanes', () => {
@@ -35,6 +38,29 @@ describe('Lanes', () => {
       'w2  idle',
       'w3  idle',
     ]);
+  });
+
+  it('shows the worker (host:pid) of a queued trial beside its architecture, and drops it when the worker is lost', () => {
+    const note = (progress: TrialProgress) => ({
+      type: 'trial-progress' as const,
+      t: 0,
+      trialId: 4,
+      number: 3,
+      progress,
+    });
+    const on = [started(running(3, 1000)), note(workerNote('node-a:41'))].reduce(
+      reduce,
+      initialState({ ...HEADER, workers: 1 }),
+    );
+    const frame = (lanes: readonly Lane[]) =>
+      plain(render(h(Lanes, { lanes, workers: 1, now: 43_000, width: 100, describe: compactSample })).lastFrame());
+    expect(frame(on.lanes)).toBe(
+      `w1  #3    {n:3}${' '.repeat(18)} on node-a:41 epoch 1/3  ············ loss —      acc —         42s`,
+    );
+    const lost = reduce(on, note(lostNote('node-a:41', 40_000)));
+    expect(frame(lost.lanes)).toBe(
+      'w1  #3    worker node-a:41 was lost; the tria… epoch 1/3  ············ loss —      acc —         42s',
+    );
   });
 
   it('drops the architecture when the terminal is too narrow for it', () => {

@@ -3,7 +3,7 @@ import type { EpochMetrics, FailureReason, Trial, TrialEngine, TrialOutcome, Tri
 import { NonFiniteReader, NonFiniteWriter } from './nonfinite.js';
 import type { NewTrial, TrialResult } from './storage.js';
 
-// Rows of the trials and epochs tables, and their mapping to the shared vocabulary.
+// Rows of the trials and epochs tables (the same in SQLite and PostgreSQL), and their mapping to the shared vocabulary.
 
 /** A row of `trials`. */
 export interface TrialRow {
@@ -52,51 +52,72 @@ export interface EpochRow {
 export const EPOCH_COLUMNS =
   'trial_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, learning_rate, seconds, nonfinite';
 
-/** Named parameters of the INSERT of a new RUNNING trial. */
-export function newTrialParams(experimentId: number, input: NewTrial, now: number): Record<string, unknown> {
+/** The columns a new RUNNING trial is inserted with ({@link newTrialParams} in this order; its state is 'RUNNING'). */
+export const NEW_TRIAL_COLUMNS =
+  'experiment_id, number, sample, key, fidelity, retry_of, worker, started_at, nonfinite';
+
+/** The columns that finishing a trial sets ({@link finishParams} in this order, then the trial's id). */
+export const FINISH_COLUMNS = [
+  'state',
+  'reason',
+  'message',
+  'finished_at',
+  'seconds',
+  'params',
+  'params_total',
+  'macs',
+  'train_memory_bytes',
+  'inference_memory_bytes',
+  'estimated_latency_ms',
+  'measured_latency_ms',
+  'compiled_latency_ms',
+  'metrics',
+  'diagnostics',
+  'engine',
+  'nonfinite',
+] as const;
+
+/** Positional parameters of a new RUNNING trial (in {@link NEW_TRIAL_COLUMNS} order). */
+export function newTrialParams(experimentId: number, input: NewTrial, now: number): unknown[] {
   const w = new NonFiniteWriter();
-  return {
-    $experiment: experimentId,
-    $number: input.number,
-    $sample: w.json('sample', input.sample),
-    $key: input.key,
-    $fidelity: w.json('fidelity', input.fidelity),
-    $retryOf: input.retryOf ?? null,
-    $worker: input.worker ?? null,
-    $startedAt: now,
-    $nonfinite: w.column(),
-  };
+  const sample = w.json('sample', input.sample);
+  const fidelity = w.json('fidelity', input.fidelity);
+  return [
+    experimentId,
+    input.number,
+    sample,
+    input.key,
+    fidelity,
+    input.retryOf ?? null,
+    input.worker ?? null,
+    now,
+    w.column(),
+  ];
 }
 
-/** Named parameters of the UPDATE that finishes a trial whose `nonfinite` column is `existing`. */
-export function finishParams(
-  trialId: number,
-  result: TrialResult,
-  now: number,
-  existing: string | null,
-): Record<string, unknown> {
+/** Positional parameters of finishing a trial whose `nonfinite` column is `existing` (in {@link FINISH_COLUMNS} order). */
+export function finishParams(result: TrialResult, now: number, existing: string | null): unknown[] {
   const w = new NonFiniteWriter(existing);
   const o = result.outcome;
-  return {
-    $id: trialId,
-    $state: result.state,
-    $reason: result.reason ?? null,
-    $message: result.message ?? null,
-    $finishedAt: now,
-    $seconds: w.real('seconds', o?.seconds),
-    $params: w.real('params', o?.cost.params),
-    $paramsTotal: w.real('params_total', o?.cost.paramsTotal),
-    $macs: w.real('macs', o?.cost.macs),
-    $trainMemory: w.real('train_memory_bytes', o?.cost.trainMemoryBytes),
-    $inferenceMemory: w.real('inference_memory_bytes', o?.cost.inferenceMemoryBytes),
-    $estimatedLatency: w.real('estimated_latency_ms', o?.cost.estimatedLatencyMs),
-    $measuredLatency: w.real('measured_latency_ms', o?.cost.measuredLatencyMs),
-    $compiledLatency: w.real('compiled_latency_ms', o?.cost.compiledLatencyMs),
-    $metrics: w.json('metrics', o?.metrics),
-    $diagnostics: w.json('diagnostics', o?.diagnostics === undefined ? undefined : diagnosticsSummary(o.diagnostics)),
-    $engine: o?.engine === undefined ? null : JSON.stringify(o.engine),
-    $nonfinite: w.column(),
-  };
+  return [
+    result.state,
+    result.reason ?? null,
+    result.message ?? null,
+    now,
+    w.real('seconds', o?.seconds),
+    w.real('params', o?.cost.params),
+    w.real('params_total', o?.cost.paramsTotal),
+    w.real('macs', o?.cost.macs),
+    w.real('train_memory_bytes', o?.cost.trainMemoryBytes),
+    w.real('inference_memory_bytes', o?.cost.inferenceMemoryBytes),
+    w.real('estimated_latency_ms', o?.cost.estimatedLatencyMs),
+    w.real('measured_latency_ms', o?.cost.measuredLatencyMs),
+    w.real('compiled_latency_ms', o?.cost.compiledLatencyMs),
+    w.json('metrics', o?.metrics),
+    w.json('diagnostics', recordedDiagnostics(o === undefined ? result.diagnostics : o.diagnostics)),
+    o?.engine === undefined ? null : JSON.stringify(o.engine),
+    w.column(),
+  ];
 }
 
 /** Positional parameters of one epoch row (in {@link EPOCH_COLUMNS} order). */
@@ -128,6 +149,11 @@ export function epochFromRow(row: EpochRow): EpochMetrics {
   };
 }
 
+/** The diagnostics column's value: the interval and the flags, of the outcome or of a trial without one. */
+function recordedDiagnostics(d: TrialDiagnostics | undefined): TrialDiagnostics | undefined {
+  return d === undefined ? undefined : diagnosticsSummary(d);
+}
+
 /** A trial row (with its epochs) as a {@link Trial}. */
 export function trialFromRow(row: TrialRow, epochs: readonly EpochMetrics[]): Trial {
   const r = new NonFiniteReader(row.nonfinite);
@@ -140,6 +166,9 @@ export function trialFromRow(row: TrialRow, epochs: readonly EpochMetrics[]): Tr
     ...(row.reason === null ? {} : { reason: row.reason }),
     ...(row.message === null ? {} : { message: row.message }),
     ...(row.metrics === null ? {} : { outcome: outcomeFromRow(row, r, epochs) }),
+    ...(row.metrics === null && row.diagnostics !== null
+      ? diagnosticsOf(r.json<unknown>('diagnostics', row.diagnostics))
+      : {}),
     ...(row.fidelity === null ? {} : { fidelity: r.json('fidelity', row.fidelity) }),
     ...(row.worker === null ? {} : { worker: row.worker }),
     ...(row.retry_of === null ? {} : { retryOf: row.retry_of }),
