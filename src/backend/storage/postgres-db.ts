@@ -169,6 +169,7 @@ export class PgDb implements SqlDatabase {
           if (await this.committed(client, unanswered.xid)) return unanswered.result;
           unanswered = undefined;
         }
+        // Cast: pg types a query's result as one QueryResult, though a multi-statement query gives one per statement.
         const begin = (await client.query(BEGIN)) as unknown as pg.QueryResult<{ xid: string }>[];
         const xid = begin[1]?.rows[0]?.xid as string;
         let result: T;

@@ -19,9 +19,9 @@ export interface PostgresStorageOptions extends SqliteStorageOptions {
 /** Where `url` points, as the storage's messages name it: the URL without its password, and host:port. */
 export function postgresPlace(url: string): PostgresPlace {
   const where = shownLocation(url);
-  let params: { host: string; port: number; user: string; database: string };
+  let params: pg.Client;
   try {
-    params = new pg.Client({ connectionString: url }) as unknown as typeof params;
+    params = new pg.Client({ connectionString: url });
   } catch (cause) {
     throw new StorageError(
       'STORAGE_OPEN',
@@ -31,7 +31,7 @@ export function postgresPlace(url: string): PostgresPlace {
     );
   }
   const server = `${params.host.includes(':') ? `[${params.host}]` : params.host}:${params.port}`;
-  return { where, server, user: params.user, database: params.database };
+  return { where, server, user: params.user ?? '', database: params.database ?? '' };
 }
 
 /**

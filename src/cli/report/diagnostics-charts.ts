@@ -90,7 +90,7 @@ export function gradientChart(number: number, view: DiagnosticsView): TopLevelSp
         encoding: { x, y, text: { field: 'label', type: 'nominal' } },
       },
     ],
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
 
 /** The experiment's flags as a grid: one row per op (most flagged first), one column per kind, the count in each cell. */
@@ -126,5 +126,5 @@ export function flagCountsChart(rows: readonly FlagCountRow[]): TopLevelSpec {
         encoding: { x, y, text: { field: 'count', type: 'quantitative' }, color: { value: '#111' } },
       },
     ],
-  } as unknown as TopLevelSpec;
+  } as TopLevelSpec;
 }
