@@ -7,7 +7,7 @@
 import type { Json } from '../src/core/arch.js';
 import type { TrialProgress } from '../src/core/events.js';
 import type { ExperimentConfig } from '../src/run/config.js';
-import { trialPoolOf } from '../src/run/search.js';
+import { trialPoolOf } from '../src/run/trial-pool.js';
 import type { TrialTask } from '../src/run/worker/trial-task.js';
 import { createSpace } from '../src/space/spaces/index.js';
 

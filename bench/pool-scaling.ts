@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { Json } from '../src/core/arch.js';
 import { Rng } from '../src/core/rng.js';
 import type { ExperimentConfig } from '../src/run/config.js';
-import { trialPool } from '../src/run/search.js';
+import { trialPool } from '../src/run/trial-pool.js';
 import type { TrialTask } from '../src/run/worker/trial-task.js';
 import { createSpace } from '../src/space/spaces/index.js';
 import { planThreads } from '../src/backend/tf.js';

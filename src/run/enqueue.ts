@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import type { Json } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import type { SearchSpace } from '../space/search-space.js';
+import { findOneShot } from '../search/index.js';
+import type { ExperimentConfig } from './config.js';
+import { experimentSpace } from './experiment-space.js';
 
 const SHAPES =
   'a JSON list of samples, a list of { "sample": … } objects, or the output of `nas show <experiment> --json`';
@@ -59,4 +62,16 @@ export function enqueuedSamples(json: unknown, shown: string): Json[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A config's enqueued samples must be samples of its space, for a multi-trial strategy (a one-shot one derives its own). */
+export function checkEnqueueFits(config: ExperimentConfig): void {
+  if (config.enqueue === undefined || config.enqueue.length === 0) return;
+  if (findOneShot(config.strategy.name) !== undefined)
+    throw new UserError(
+      'BAD_ENQUEUE',
+      `enqueue: the one-shot strategy "${config.strategy.name}" evaluates the architectures it derives, not enqueued samples`,
+      'use a multi-trial strategy (`nas list strategies`)',
+    );
+  checkEnqueued(experimentSpace(config), config.enqueue, "the config's enqueue");
 }

@@ -2,11 +2,8 @@ import type { Json } from '../core/arch.js';
 import { UserError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { CUT_SHORT, type Trial } from '../core/trial.js';
-import { IsolatedPool } from '../backend/pool/isolated-pool.js';
-import type { EntryOf } from '../backend/pool/protocol.js';
 import { openStorage, shownLocation, type Experiment, type Storage } from '../backend/storage/index.js';
 import { isDiskRefusal, searchStoppedBy } from '../backend/storage/disk-refusal.js';
-import { planThreads } from '../backend/tf.js';
 import {
   FixedSamples,
   createStrategy,
@@ -22,39 +19,21 @@ import { resolveOptions } from '../core/options.js';
 import type { ExperimentConfig } from './config.js';
 import { configJson, configToStore } from './stored-config.js';
 import { configAt } from './experiment-data.js';
-import { Driver, type DriverSnapshot, type Proposal } from './driver.js';
+import { Driver } from './driver.js';
+import type { DriverSnapshot, Proposal } from './driver-options.js';
 import { runAsOwner } from './owner-lease.js';
 import type { SearchHooks } from './search-hooks.js';
 import { ModelRetention } from './model-retention.js';
 import { experimentSpace } from './experiment-space.js';
-import type { Evaluator } from './evaluator.js';
+import { trialPool } from './trial-pool.js';
 import { trialTask } from './worker/trial-task.js';
-import type evaluateTrial from './worker/trial-worker.js';
 import { openTrialPruner } from './trial-pruner.js';
 import type { QueueDispatcher } from './queue/dispatcher.js';
 import { openDispatcher, withQueue } from './queue/open-dispatcher.js';
 import { attachOrInterrupt } from './queue/left-running.js';
-import { checkEnqueued } from './enqueue.js';
+import { checkEnqueueFits } from './enqueue.js';
 import { openWarmStart, type WarmStart } from './warm-start.js';
 import { withTensorBoard } from './tensorboard-runs.js';
-
-const TRIAL_WORKER: EntryOf<typeof evaluateTrial> = { url: new URL('./worker/trial-worker.ts', import.meta.url).href };
-
-/** The pool that trains trials: Piscina worker threads in a watched child process. */
-export function trialPool(config: ExperimentConfig): Evaluator {
-  return trialPoolOf(config.workers);
-}
-
-/**
- * The trial pool with `workers` threads (a `nas worker` runs its trials on one). Each trial's
- * TensorFlow gets `threads` intra-op threads (and the process `workers × threads` inter-op ones);
- * by default the machine's cores are split between the workers ({@link planThreads}).
- */
-export function trialPoolOf(workers: number, threads?: number): Evaluator {
-  const plan = threads === undefined ? planThreads(workers) : { intraOp: threads, interOp: workers * threads };
-  const pool = new IsolatedPool({ workerEntry: TRIAL_WORKER, workers, threads: plan });
-  return { concurrency: workers, run: (task, options) => pool.run(task, options), close: () => pool.close() };
-}
 
 /** Starts a new experiment in the config's storage (SQLite file or PostgreSQL URL) and runs it to its end or a stop. */
 export async function startSearch(given: ExperimentConfig, hooks: SearchHooks): Promise<'finished' | 'stopped'> {
@@ -292,18 +271,6 @@ async function runTrials(
     plan.strategy.dispose?.();
     await evaluator.close();
   }
-}
-
-/** A config's enqueued samples must be samples of its space, for a multi-trial strategy (a one-shot one derives its own). */
-function checkEnqueueFits(config: ExperimentConfig): void {
-  if (config.enqueue === undefined || config.enqueue.length === 0) return;
-  if (findOneShot(config.strategy.name) !== undefined)
-    throw new UserError(
-      'BAD_ENQUEUE',
-      `enqueue: the one-shot strategy "${config.strategy.name}" evaluates the architectures it derives, not enqueued samples`,
-      'use a multi-trial strategy (`nas list strategies`)',
-    );
-  checkEnqueued(experimentSpace(config), config.enqueue, "the config's enqueue");
 }
 
 /** The snapshot's last proposal if no trial has its number: the driver died after the snapshot, before the record. */

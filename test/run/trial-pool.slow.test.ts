@@ -6,7 +6,7 @@ import type { TrialProgress } from '../../src/core/events.js';
 import { createSpace } from '../../src/space/spaces/index.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { outcomeToFinish } from '../../src/run/outcome.js';
-import { trialPool } from '../../src/run/search.js';
+import { trialPool } from '../../src/run/trial-pool.js';
 import type { TrialTask } from '../../src/run/worker/trial-task.js';
 import { trialModelDir } from '../../src/run/model-store.js';
 import { QAT_RANGES_FILE, readQatRanges } from '../../src/eval/quantize/index.js';

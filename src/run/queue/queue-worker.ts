@@ -6,7 +6,7 @@ import { errorLines } from './error-lines.js';
 import { refusalOf } from './refusal.js';
 import { workerNote } from './worker-note.js';
 import type { Evaluator } from '../evaluator.js';
-import { trialPoolOf } from '../search.js';
+import { trialPoolOf } from '../trial-pool.js';
 import {
   CANCEL_CHANNEL,
   QUEUE_NAME,
