@@ -48,7 +48,7 @@ export type DiagnosticsConfig =
       readonly gradients?: boolean;
       /** ReLU, BatchNorm and block-output statistics on the probe batch at every check. */
       readonly activations?: boolean;
-      /** Per epoch, a histogram of each layer's weights and gradients. */
+      /** Per epoch, a histogram of each layer's weights and gradients, and of each probe's output (with `activations`). */
       readonly histograms?: boolean;
       readonly thresholds?: Partial<DiagnosticThresholds>;
       /** Flags that stop the run (DiagnosticsStopError, reason `diagnostics`). */

@@ -66,24 +66,32 @@ export function activationFigures(
 ): ProbeReadings {
   const tf = loadTf();
   if (probes.length === 0) return { figures: new Float32Array(0), ...(values ? { values: [] } : {}) };
-  return tf.tidy(() => {
-    const outputs = model.execute(
+  // The tidy returns tensors only: it walks what it returns, and a typed array of millions of values
+  // overflows the Set it walks them into.
+  const [figures, ...outputs] = tf.tidy(() => {
+    const executed = model.execute(
       x,
       probes.map((p) => (model.getLayer(p.layer).output as SymbolicTensor).name),
     );
-    const list = Array.isArray(outputs) ? outputs : [outputs];
-    const figures = tf
-      .concat(
-        list.map((out, i) =>
-          probeFigures(
-            out,
-            (probes[i] as ProbePoint).kind === 'bn' ? affineOf(model, (probes[i] as ProbePoint).layer) : undefined,
-          ),
+    const list = Array.isArray(executed) ? executed : [executed];
+    const stacked = tf.concat(
+      list.map((out, i) =>
+        probeFigures(
+          out,
+          (probes[i] as ProbePoint).kind === 'bn' ? affineOf(model, (probes[i] as ProbePoint).layer) : undefined,
         ),
-      )
-      .dataSync() as Float32Array;
-    return { figures, ...(values ? { values: list.map((out) => out.dataSync() as Float32Array) } : {}) };
+      ),
+    );
+    return [stacked, ...(values ? list : [])];
   });
+  try {
+    return {
+      figures: (figures as Tensor).dataSync() as Float32Array,
+      ...(values ? { values: outputs.map((out) => out.dataSync() as Float32Array) } : {}),
+    };
+  } finally {
+    tf.dispose([figures as Tensor, ...outputs]);
+  }
 }
 
 /** A BatchNorm layer's γ and β, when it has them. */

@@ -134,7 +134,9 @@ describe('diagnostics flags on misbehaving networks (MNIST, compiled engine)', (
     });
     expect(result.diagnostics?.flags).toEqual([]);
     expect(result.diagnostics?.checks.length).toBe(3 * 4);
-    expect(result.diagnostics?.histograms?.length).toBe(3 * 2 * 19);
+    // Per epoch: 19 layers' weights and gradients, and the activations of the checks' probes.
+    expect(result.diagnostics?.checks[0]?.activations).toHaveLength(16);
+    expect(result.diagnostics?.histograms?.length).toBe(3 * (2 * 19 + 16));
     expect(result.epochs.at(-1)?.validationAccuracy).toBeGreaterThan(0.9);
   });
 });
