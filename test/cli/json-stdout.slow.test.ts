@@ -40,7 +40,7 @@ describe('machine-readable stdout holds only JSON', () => {
     const commands = [...(await succeeds(['--help'])).stdout.matchAll(/^ {2}(\w+) /gm)]
       .map((m) => m[1] as string)
       .filter((c) => c !== 'help');
-    expect(commands).toHaveLength(11);
+    expect(commands).toHaveLength(12);
     const helps = await Promise.all(commands.map((c) => succeeds([c, '--help'])));
     expect(commands.filter((_, i) => /^ +(--json|--reporter <kind>) /m.test(helps[i]?.stdout ?? '')).sort()).toEqual(
       JSON_COMMANDS,
