@@ -24,6 +24,7 @@ import {
   type TrainData,
   type TrainHooks,
   type TrainResult,
+  type TrainSpan,
 } from './train/index.js';
 import { modelWeights } from './weights.js';
 
@@ -40,6 +41,8 @@ export type QuantizationAwareResult = FullIntegerEvaluation & { readonly ranges:
 
 export type TrainModelOptions = {
   readonly hooks?: TrainHooks;
+  /** A part of the run: continue from a state, stop after an epoch, keep the state (loop.ts). */
+  readonly span?: TrainSpan;
   readonly latency?: { readonly batch: number } & TimingOptions;
 };
 
@@ -59,7 +62,7 @@ export async function trainModel(
     precisionUnsupported === undefined ? cfg : { ...cfg, precision: 'fp32' },
   );
   if (compiled === undefined) {
-    const result = await train(model, data, eagerConfig(cfg), hooks, { probes });
+    const result = await train(model, data, eagerConfig(cfg), hooks, { probes, ...options.span });
     const precision =
       cfg.precision === 'bf16'
         ? { precision: { used: 'fp32', reason: precisionUnsupported ?? 'trained on the eager engine' } as const }
@@ -70,7 +73,7 @@ export async function trainModel(
   let result: TrainResult;
   let compiledLatencyMs: number | undefined;
   try {
-    result = await train(model, data, cfg, hooks, { compiled, probes });
+    result = await train(model, data, cfg, hooks, { compiled, probes, ...options.span });
     copyWeightsInto(compiled, model);
     if ((result.qatSteps ?? 0) > 0 && !result.stopped) ranges = qatRanges(compiled);
     const latency = options.latency;

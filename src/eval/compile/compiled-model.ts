@@ -8,6 +8,8 @@ import type { TFSavedModel } from '@tensorflow/tfjs-node/dist/saved_model.js';
 import { loadTf } from '../../backend/tf.js';
 import type { CheckFigures } from '../train/diagnostics.js';
 import type { HistogramValues } from '../train/engines.js';
+import { arrayNamed } from '../train/train-state.js';
+import type { NamedArray } from '../checkpoint-file.js';
 import type { CompiledGraph, DiagnoseInfo } from './compile.js';
 import { removeSavedModel, writeSavedModel } from './saved-model.js';
 import type { VariableSpec } from './variables.js';
@@ -151,6 +153,31 @@ export class CompiledModel {
   assignAll(values: readonly Tensor[]): void {
     const inputs = Object.fromEntries(values.map((t, i) => [`v${i}`, t]));
     loadTf().dispose(this.run('assign', inputs) as Record<string, Tensor>);
+  }
+
+  /** Every variable's value as a named array (weights, BatchNorm statistics, optimizer slots, QAT ranges). */
+  readArrays(): NamedArray[] {
+    const values = this.readAll();
+    try {
+      return this.variables.map((v, i) => ({
+        name: v.name,
+        shape: v.shape,
+        data: Float32Array.from((values[i] as Tensor).dataSync() as Float32Array),
+      }));
+    } finally {
+      loadTf().dispose(values);
+    }
+  }
+
+  /** Sets every variable from `arrays` by name; one missing, or of another shape, is an error. */
+  writeArrays(arrays: ReadonlyMap<string, NamedArray>): void {
+    const tf = loadTf();
+    const values = this.variables.map((v) => tf.tensor(arrayNamed(arrays, v.name, v.shape).data, [...v.shape]));
+    try {
+      this.assignAll(values);
+    } finally {
+      tf.dispose(values);
+    }
   }
 
   /** Every output of a signature by its key (the caller disposes them). */

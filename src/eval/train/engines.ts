@@ -1,12 +1,15 @@
 // How a run's steps and evaluation batches are computed: the eager model with our optimizer
 // (tfjs ops one by one), or a compiled graph (src/eval/compile, one native call per step).
 import type { LayersModel, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-node';
+import { loadTf } from '../../backend/tf.js';
+import type { NamedArray } from '../checkpoint-file.js';
+import { arrayNamed } from './train-state.js';
 import type { Rng } from '../../core/rng.js';
 import type { BatchTensors } from './batches.js';
 import type { ResolvedTrainConfig } from './config.js';
 import { activationFigures, type CheckFigures, type CheckRequest } from './diagnostics.js';
 import { inferenceStats } from './evaluate.js';
-import { createOptimizer, decays, type Param } from './optimizers.js';
+import { createOptimizer, decays, type Optimizer, type Param } from './optimizers.js';
 import { MASK_LAYERS, seedDropout } from './plan.js';
 import type { ProbePoint } from './probes.js';
 import { trainStep, type StepContext } from './step.js';
@@ -36,6 +39,10 @@ export interface CompiledSteps {
   readonly diagnosedParams?: readonly string[] | undefined;
   /** The values of `diagnosedParams`, in order. */
   diagnosedValues?(): Float32Array[];
+  /** Every variable (weights, BatchNorm statistics, optimizer slots, QAT ranges), by name. */
+  readArrays(): NamedArray[];
+  /** Sets every variable from `arrays` by name (a missing one, or another shape, is an error). */
+  writeArrays(arrays: ReadonlyMap<string, NamedArray>): void;
 }
 
 /** Which values a check reads out for the epoch's histograms: the gradients', the probed activations'. */
@@ -57,6 +64,10 @@ export type Engine = {
   readonly params: readonly string[];
   /** Their current values (the epochs' weight histograms). */
   paramValues(): Float32Array[];
+  /** The state a continuation needs (train-state.ts): every variable the steps read and write, by name. */
+  readState(): NamedArray[];
+  /** Sets that state back; every variable must be in `arrays`, with its shape. */
+  writeState(arrays: ReadonlyMap<string, NamedArray>): void;
   dispose(): void;
 };
 
@@ -97,8 +108,39 @@ export function eagerEngine(model: LayersModel, cfg: ResolvedTrainConfig, probes
     evaluateBatch: (batch) => inferenceStats(model, batch),
     params: model.trainableWeights.map((w) => w.originalName),
     paramValues: () => params.map((p) => p.variable.dataSync() as Float32Array),
+    readState: () => [
+      ...eagerVariables(model, optimizer).map(({ name, variable }) => namedArray(name, variable)),
+      { name: 'optimizer/step', shape: [], data: Float32Array.of(optimizer.steps) },
+    ],
+    writeState: (arrays) => {
+      for (const { name, variable } of eagerVariables(model, optimizer)) {
+        const tf = loadTf();
+        const value = tf.tensor(arrayNamed(arrays, name, variable.shape).data, variable.shape);
+        variable.assign(value);
+        value.dispose();
+      }
+      optimizer.steps = arrays.get('optimizer/step')?.data[0] ?? 0;
+    },
     dispose: () => optimizer.dispose(),
   };
+}
+
+/**
+ * The eager run's variables under the compiled graph's names: every model weight (BatchNorm's
+ * moving statistics too), then the optimizer's slots, `<weight>/<slot>`.
+ */
+function eagerVariables(model: LayersModel, optimizer: Optimizer): { name: string; variable: Variable }[] {
+  const trainable = model.trainableWeights.map((w) => w.originalName);
+  const slotName = (i: number) =>
+    `${trainable[i % trainable.length] ?? ''}/${optimizer.slotSuffixes[Math.floor(i / trainable.length)] ?? ''}`;
+  return [
+    ...model.weights.map((w) => ({ name: w.originalName, variable: w.read() as Variable })),
+    ...optimizer.slots.map((variable, i) => ({ name: slotName(i), variable })),
+  ];
+}
+
+function namedArray(name: string, variable: Variable): NamedArray {
+  return { name, shape: variable.shape, data: Float32Array.from(variable.dataSync() as Float32Array) };
 }
 
 export function compiledEngine(compiled: CompiledSteps): Engine {
@@ -117,6 +159,8 @@ export function compiledEngine(compiled: CompiledSteps): Engine {
     evaluateBatch: (batch) => compiled.evaluate(batch.x, batch.labels),
     params: compiled.diagnosedParams ?? [],
     paramValues: () => compiled.diagnosedValues?.() ?? [],
+    readState: () => compiled.readArrays(),
+    writeState: (arrays) => compiled.writeArrays(arrays),
     dispose: () => undefined,
   };
 }

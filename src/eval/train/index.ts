@@ -37,7 +37,15 @@ export { DiagnosticsStopError, DivergedError, TrainConfigError } from './errors.
 export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type EvaluateOptions } from './evaluate.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { type CompiledSteps } from './engines.js';
-export { train, type TrainEngineOptions, type TrainHooks, type TrainProgress, type TrainResult } from './loop.js';
+export {
+  train,
+  type TrainEngineOptions,
+  type TrainHooks,
+  type TrainProgress,
+  type TrainResult,
+  type TrainSpan,
+} from './loop.js';
+export { readTrainState, writeTrainState, type TrainState } from './train-state.js';
 export {
   createOptimizer,
   decays,

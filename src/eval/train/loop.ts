@@ -14,6 +14,7 @@ import { modelProbePoints, type ProbePoint } from './probes.js';
 import { evaluateBatches, type Evaluation } from './evaluate.js';
 import { lrAt, toStepSchedule, type StepSchedule } from './schedule.js';
 import { checkData, planRun, qatStartStep, type RunPlan } from './plan.js';
+import type { TrainState } from './train-state.js';
 
 /** Where a run is, sent at most every `progressIntervalMs` while it trains. */
 export type TrainProgress = {
@@ -57,6 +58,8 @@ export type TrainResult = {
   readonly diagnostics?: TrainDiagnostics;
   /** With `qat`: how many of the steps were quantization-aware. */
   readonly qatSteps?: number;
+  /** With `keepState`, unless stopped: the state after the last epoch, to continue from. */
+  readonly state?: TrainState;
 };
 
 /**
@@ -65,6 +68,17 @@ export type TrainResult = {
  * ReLU and BatchNorm layers, src/eval/train/probes.ts).
  */
 export type TrainEngineOptions = { readonly compiled?: CompiledSteps; readonly probes?: readonly ProbePoint[] };
+
+/**
+ * A part of a run: from a saved state (`resume`: its epoch + 1 on, at its step) and up to epoch
+ * `until`, the schedule still spanning the config's epochs; `keepState` returns the state at the end.
+ * Training epochs 1…k, then k+1…n from the state, ends in exactly the weights of training 1…n.
+ */
+export type TrainSpan = {
+  readonly resume?: TrainState;
+  readonly until?: number;
+  readonly keepState?: boolean;
+};
 
 /**
  * Trains `model` (logits output) on `data` as `config` says, with our own loop: seeded per-epoch
@@ -80,7 +94,7 @@ export async function train(
   data: TrainData,
   config: TrainConfig | ResolvedTrainConfig,
   hooks: TrainHooks = {},
-  options: TrainEngineOptions = {},
+  options: TrainEngineOptions & TrainSpan = {},
 ): Promise<TrainResult> {
   const started = performance.now();
   const cfg = 'budget' in config ? config : resolveTrainConfig(config);
@@ -98,8 +112,14 @@ export async function train(
   const engine = compiled === undefined ? eagerEngine(model, cfg, probes) : compiledEngine(compiled);
   let run: Run | undefined;
   try {
-    run = new Run(engine, data, cfg, plan, hooks, rng, trainIndices, probes);
-    const stopped = await run.epochs(trainIndices);
+    const { resume } = options;
+    if (resume !== undefined) {
+      checkResume(resume, plan);
+      engine.writeState(new Map(resume.arrays.map((a) => [a.name, a])));
+    }
+    run = new Run(engine, data, cfg, plan, hooks, rng, trainIndices, probes, resume);
+    const last = Math.min(options.until ?? plan.epochs, plan.epochs);
+    const stopped = await run.epochs(trainIndices, last);
     const test = cfg.test && data.test !== undefined && !stopped ? run.evaluate(data.test) : undefined;
     const diagnostics = run.recorder?.result();
     return {
@@ -110,11 +130,23 @@ export async function train(
       stopped,
       ...(diagnostics === undefined ? {} : { diagnostics }),
       ...(run.qatFrom === undefined ? {} : { qatSteps: Math.max(0, run.step - run.qatFrom) }),
+      ...(options.keepState === true && !stopped
+        ? { state: { epoch: last, step: run.step, epochs: run.metrics, arrays: engine.readState() } }
+        : {}),
     };
   } finally {
     run?.dispose();
     engine.dispose();
   }
+}
+
+/** A state fits a run whose epoch `state.epoch` ends at step `state.step` (same data, batch size, epochs). */
+function checkResume(state: TrainState, plan: RunPlan): void {
+  const ends = Math.min(state.epoch * plan.stepsPerEpoch, plan.totalSteps);
+  if (state.epoch > plan.epochs || state.step !== ends)
+    throw new TrainConfigError([
+      `resume: the training state is at step ${state.step} after epoch ${state.epoch}; in this run epoch ${state.epoch} ends at step ${ends} of ${plan.totalSteps} (another data set, batch size or budget)`,
+    ]);
 }
 
 /** Running sums of an epoch's steps. */
@@ -124,6 +156,8 @@ type EpochSums = { lossSum: number; correct: number; seen: number; lastLr: numbe
 class Run {
   readonly metrics: EpochMetrics[] = [];
   step = 0;
+  /** 1, or the epoch after a resumed state's. */
+  private readonly firstEpoch: number;
   /** The first quantization-aware step, with `qat`. */
   readonly qatFrom: number | undefined;
   private readonly schedule: StepSchedule;
@@ -147,7 +181,11 @@ class Run {
     private readonly rng: Rng,
     trainIndices: Uint32Array,
     probes: readonly ProbePoint[],
+    resume: TrainState | undefined,
   ) {
+    this.firstEpoch = (resume?.epoch ?? 0) + 1;
+    this.step = resume?.step ?? 0;
+    this.metrics.push(...(resume?.epochs ?? []));
     this.schedule = toStepSchedule(cfg.schedule, plan.stepsPerEpoch);
     this.buffer = new BatchBuffer(data.train.set.shape, cfg.batchSize);
     this.evalBuffer = new BatchBuffer(data.train.set.shape, cfg.evalBatchSize);
@@ -180,9 +218,9 @@ class Run {
     this.probe?.dispose();
   }
 
-  /** Trains every epoch of the plan; true if a stop was requested. */
-  async epochs(indices: Uint32Array): Promise<boolean> {
-    for (let epoch = 1; epoch <= this.plan.epochs; epoch++) {
+  /** Trains the epochs after the resumed state's (from 1 without one) to `last`; true if a stop was requested. */
+  async epochs(indices: Uint32Array, last: number): Promise<boolean> {
+    for (let epoch = this.firstEpoch; epoch <= last; epoch++) {
       this.hooks.throwIfStopped?.();
       const begun = performance.now();
       const done = await this.epoch(epoch, indices).catch((error: unknown) => {

@@ -57,6 +57,11 @@ export interface Optimizer {
   readonly slotCount: number;
   /** The slot variables, for checkpoints: SGD's momentum buffers, Adam's m then v, each in parameter order. */
   readonly slots: readonly Variable[];
+  /**
+   * The slots' names after their weight's, one per block of `slots` (SGD's `momentum`, Adam's `m`
+   * and `v`): the compiled graph's names for the same slots (src/eval/compile/optimizer.ts).
+   */
+  readonly slotSuffixes: readonly string[];
   /** Updates taken so far (Adam's bias correction counts them); a checkpoint restores it. */
   steps: number;
   /** Frees every slot variable. */
@@ -120,6 +125,10 @@ class Sgd implements Optimizer {
     this.buffers = momentum > 0 ? params.map((p) => zerosLike(p.variable)) : [];
   }
 
+  get slotSuffixes(): readonly string[] {
+    return this.buffers.length > 0 ? ['momentum'] : [];
+  }
+
   get slotCount(): number {
     return this.buffers.length;
   }
@@ -176,6 +185,8 @@ class Adam implements Optimizer {
   get slots(): readonly Variable[] {
     return [...this.m, ...this.v];
   }
+
+  readonly slotSuffixes = ['m', 'v'] as const;
 
   step(grads: readonly (Tensor | undefined)[], lr: number): void {
     const tf = loadTf();

@@ -9,7 +9,7 @@ import { loadTf } from '../../backend/tf.js';
 import { CompiledModel, compileSupernet, type VariableSpec } from '../../eval/compile/index.js';
 import { evaluateBatches } from '../../eval/train/index.js';
 import type { ResolvedArch } from '../../space/resolve.js';
-import type { NamedArray } from './checkpoint.js';
+import type { NamedArray } from '../../eval/checkpoint-file.js';
 import type { DartsEngine } from './engine.js';
 import type { DartsOptions } from './options.js';
 import { disposeState, exportState, type SearchState } from './state.js';

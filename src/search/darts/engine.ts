@@ -17,7 +17,7 @@ import {
   type StepStats,
 } from '../../eval/train/index.js';
 import { firstOrderAlphaGrads, secondOrderAlphaGrads } from './bilevel.js';
-import type { NamedArray } from './checkpoint.js';
+import type { NamedArray } from '../../eval/checkpoint-file.js';
 import type { DartsOptions } from './options.js';
 import { disposeState, exportState, importState, type SearchState } from './state.js';
 import { alphaWeights } from './supernet.js';

@@ -20,4 +20,4 @@ export {
   type OneShotSpace,
 } from './search.js';
 export { alphaWeights, createSupernet, supernetArch, type Supernet } from './supernet.js';
-export { readCheckpoint, writeCheckpoint, type NamedArray } from './checkpoint.js';
+export { readCheckpoint, writeCheckpoint, type NamedArray } from '../../eval/checkpoint-file.js';

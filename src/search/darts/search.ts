@@ -15,7 +15,7 @@ import {
 } from '../../eval/train/index.js';
 import { compiledEngine } from './compiled-engine.js';
 import { eagerEngine, type DartsEngine } from './engine.js';
-import type { NamedArray } from './checkpoint.js';
+import type { NamedArray } from '../../eval/checkpoint-file.js';
 import type { DartsOptions } from './options.js';
 import { searchState } from './state.js';
 import { createSupernet } from './supernet.js';

@@ -2,7 +2,7 @@ import type { Variable } from '@tensorflow/tfjs-node';
 import type { Json } from '../../core/arch.js';
 import { loadTf } from '../../backend/tf.js';
 import { createOptimizer, decays, type Optimizer, type Param } from '../../eval/train/index.js';
-import type { NamedArray } from './checkpoint.js';
+import type { NamedArray } from '../../eval/checkpoint-file.js';
 import type { DartsOptions } from './options.js';
 import type { Supernet } from './supernet.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCheckpoint, writeCheckpoint } from '../../../src/search/darts/checkpoint.js';
+import { readCheckpoint, writeCheckpoint } from '../../src/eval/checkpoint-file.js';
 
 describe('checkpoint files', () => {
   it('round-trip every array bit for bit, with its shape, and the meta', async () => {

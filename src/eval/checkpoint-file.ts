@@ -1,9 +1,10 @@
-// A DARTS checkpoint: every tensor of a search that a resume needs (supernet weights with the
-// BatchNorm statistics, α, both optimizers' slots) in one file, `NASCKPT1`, a little-endian uint32
-// header length, a JSON header (meta and the tensors' names, shapes and float offsets), then the
-// float32 data. Written to a temporary name and renamed, so a file is whole or absent.
+// A checkpoint file: named float32 arrays with a JSON header. `NASCKPT1`, a little-endian uint32
+// header length, the header (meta and the arrays' names, shapes and float offsets), then the float32
+// data. Written to a temporary name and renamed, so a file is whole or absent. DARTS keeps a search's
+// tensors in one (src/search/darts/state.ts); a trial keeps its training state in one at a rung
+// (src/eval/train/train-state.ts).
 import { open, readFile, rename } from 'node:fs/promises';
-import type { Json } from '../../core/arch.js';
+import type { Json } from '../core/arch.js';
 
 const MAGIC = 'NASCKPT1';
 
