@@ -22,6 +22,8 @@ export type RunEvent =
       readonly trialId: number;
       readonly number: number;
       readonly progress: TrialProgress;
+      /** Set on the epoch after which the driver's pruner stopped the trial (its later progress is not emitted). */
+      readonly pruned?: PrunedAt;
     }
   | { readonly type: 'trial-finished'; readonly t: number; readonly trial: Trial }
   | { readonly type: 'strategy-done'; readonly t: number; readonly why: string }
@@ -56,6 +58,15 @@ export type TrialProgress =
   | { readonly kind: 'note'; readonly text: string; readonly data?: Json }
   /** An epoch's training diagnostics, as it ends (or as a stop cuts it short); `every` is the run's check interval. */
   | { readonly kind: 'diagnostics'; readonly every: number; readonly record: DiagnosticEpoch };
+
+/** Where a trial was pruned: the epoch (step), its value of the followed metric, why, and the rung for the rung pruners. */
+export type PrunedAt = {
+  readonly step: number;
+  readonly metric: string;
+  readonly value: number;
+  readonly why: string;
+  readonly rung?: number;
+};
 
 /** Weights of a relaxation per cell: one row per edge (the relaxation's edge order), one entry per op of the edge. */
 export type CellWeights = Readonly<Record<string, readonly (readonly number[])[]>>;

@@ -102,6 +102,11 @@ export interface Trial {
   readonly worker?: string;
   /** The number of the trial this one re-runs (a trial found RUNNING on resume is re-run once). */
   readonly retryOf?: number;
+  /**
+   * The number of the trial this one continues: a promotion of successive halving with continuation
+   * trains on from that trial's state at the rung below (its epochs are this trial's first ones).
+   */
+  readonly continues?: number;
   readonly startedAt: number;
   readonly finishedAt?: number;
 }

@@ -27,6 +27,7 @@ export interface DriverOptions<Task = TrialTask> {
     readonly sample: Json;
     readonly retryOf: number;
     readonly fidelity?: Readonly<Record<string, number>>;
+    readonly continues?: number;
   }[];
   /** Trial ids the restored strategy has already been told about. */
   readonly told?: ReadonlySet<number>;
@@ -47,11 +48,12 @@ export interface DriverOptions<Task = TrialTask> {
   readonly reuse?: (trial: Trial) => Reused | undefined;
 }
 
-/** What the driver dispatches: a sample (at a fidelity), or a re-run of trial `retryOf`. */
+/** What the driver dispatches: a sample (at a fidelity, continuing trial `continues`), or a re-run of trial `retryOf`. */
 export type Proposal = {
   readonly sample: Json;
   readonly retryOf?: number;
   readonly fidelity?: Readonly<Record<string, number>>;
+  readonly continues?: number;
 };
 
 /** The driver's saved state: the strategy's snapshot, the trials it was told about, the proposal not yet recorded. */

@@ -1,4 +1,3 @@
-import type { Json } from '../core/arch.js';
 import type { TrialProgress } from '../core/events.js';
 import { CUT_SHORT, type EpochMetrics, type Trial } from '../core/trial.js';
 import type { TrialDiagnostics } from '../core/trial-diagnostics.js';
@@ -105,7 +104,7 @@ export class Driver<Task = TrialTask> {
     ) {
       const next = this.unrecorded ?? this.requeue.shift() ?? this.takeEnqueued() ?? this.ask();
       if (next === undefined) return;
-      await this.dispatch(next.sample, next.retryOf, next.fidelity).catch((error: unknown) => this.refuse(error));
+      await this.dispatch(next).catch((error: unknown) => this.refuse(error));
     }
   }
 
@@ -126,6 +125,7 @@ export class Driver<Task = TrialTask> {
         sample: proposal.sample,
         number: this.nextNumber(),
         ...(proposal.fidelity === undefined ? {} : { fidelity: proposal.fidelity }),
+        ...(proposal.continues === undefined ? {} : { continues: proposal.continues }),
       };
       return this.unrecorded;
     }
@@ -136,7 +136,7 @@ export class Driver<Task = TrialTask> {
     return undefined;
   }
 
-  private async dispatch(sample: Json, retryOf?: number, fidelity?: Readonly<Record<string, number>>): Promise<void> {
+  private async dispatch({ sample, retryOf, fidelity, continues }: Proposal): Promise<void> {
     const number = this.nextNumber();
     const key = this.options.space.key(sample);
     await this.saveStrategy();
@@ -146,6 +146,7 @@ export class Driver<Task = TrialTask> {
       key,
       ...(retryOf === undefined ? {} : { retryOf }),
       ...(fidelity === undefined ? {} : { fidelity }),
+      ...(continues === undefined ? {} : { continues }),
     });
     if (retryOf === undefined) this.unrecorded = undefined;
     this.trials.set(trial.id, trial);
@@ -191,7 +192,15 @@ export class Driver<Task = TrialTask> {
       const attempt = { trialId: trial.id, number: trial.number, ...lost };
       this.write(trial, () => recordLostAttempt(this.options.storage, this.options.experimentId, attempt));
     }
-    this.options.emit({ type: 'trial-progress', t: Date.now(), trialId: trial.id, number: trial.number, progress });
+    const pruned = this.pruned.get(trial.id);
+    this.options.emit({
+      type: 'trial-progress',
+      t: Date.now(),
+      trialId: trial.id,
+      number: trial.number,
+      progress,
+      ...(pruned === undefined ? {} : { pruned }),
+    });
   }
 
   /** Chains a write of a running trial's progress after its earlier ones (they stay in order; finish awaits them). */

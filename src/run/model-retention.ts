@@ -11,6 +11,7 @@ import type { Trial } from '../core/trial.js';
 import type { ExperimentConfig } from './config.js';
 import { primaryObjective, rankTrials } from './experiment-data.js';
 import { keepModelsOf, trialModelDir } from './model-store.js';
+import { StateRetention } from './state-retention.js';
 
 /** The numbers of the trials whose saved models keepModels keeps: the COMPLETE ones, or their best k. */
 export function keptModels(trials: readonly Trial[], config: ExperimentConfig): ReadonlySet<number> {
@@ -24,15 +25,22 @@ export function keptModels(trials: readonly Trial[], config: ExperimentConfig): 
   );
 }
 
-/** Deletes the saved models keepModels does not keep (nothing to delete under 'none': nothing is saved). */
+/**
+ * Deletes the saved models keepModels does not keep (nothing to delete under 'none': nothing is
+ * saved), and the training states no promotion can continue (state-retention.ts).
+ */
 export class ModelRetention {
   /** Trials whose folder is gone: a finished trial not kept never comes back (the ranking only gains trials). */
   private readonly deleted = new Set<number>();
+  private readonly states: StateRetention;
 
-  constructor(private readonly config: ExperimentConfig) {}
+  constructor(private readonly config: ExperimentConfig) {
+    this.states = new StateRetention(config);
+  }
 
-  /** Deletes the model folders of the finished trials among `trials` whose model is not kept. */
+  /** Deletes the model folders of the finished trials among `trials` whose model is not kept, and their spent states. */
   async prune(trials: readonly Trial[]): Promise<void> {
+    await this.states.prune(trials);
     if (keepModelsOf(this.config) === 'none') return;
     const kept = keptModels(trials, this.config);
     for (const t of trials) {

@@ -1,4 +1,4 @@
-// Where an experiment's files live (saved models, one-shot checkpoints, TensorBoard runs): one folder
+// Where an experiment's files live (saved models, training states, one-shot checkpoints, TensorBoard runs): one folder
 // per experiment in the artifacts folder, which is the config's `artifacts`, else the SQLite file's
 // folder (`<artifacts>/<experiment>/trial-<number>/model.json` + weights.bin; docs/storage.md).
 import path from 'node:path';
@@ -25,6 +25,15 @@ export function experimentDir(place: ExperimentPlace): string {
 /** The folder of trial `number`'s saved model. */
 export function trialModelDir(place: ExperimentPlace, number: number): string {
   return path.join(experimentDir(place), `trial-${number}`);
+}
+
+/**
+ * The training state trial `number` saved at its rung, which a promotion continues from
+ * (`<artifacts>/<experiment>/states/trial-<number>.ckpt`; not in the model's folder, which
+ * keepModels may delete).
+ */
+export function trialStateFile(place: ExperimentPlace, number: number): string {
+  return path.join(experimentDir(place), 'states', `trial-${number}.ckpt`);
 }
 
 /** An experiment name as one path segment (separators and `..` replaced). */

@@ -99,7 +99,7 @@ interface TrialPlan {
   readonly unrecorded?: Proposal;
 }
 
-type Requeued = { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>> };
+type Requeued = { sample: Json; retryOf: number; fidelity?: Readonly<Record<string, number>>; continues?: number };
 
 /** Runs the experiment; a write the disk refused stops it resumably, with an error that says so and how to go on. */
 async function runExperiment(
@@ -294,5 +294,6 @@ function toRunAgain(trials: readonly Trial[]): Requeued[] {
       sample: t.sample,
       retryOf: t.number,
       ...(t.fidelity === undefined ? {} : { fidelity: t.fidelity }),
+      ...(t.continues === undefined ? {} : { continues: t.continues }),
     }));
 }

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import type { Experiment } from '../backend/storage/index.js';
 import { resolveOptions } from '../core/options.js';
 import { findSpace } from '../space/spaces/index.js';
+import { halvingOptions } from '../search/halving.js';
 import type { ExperimentConfig } from './config.js';
 import { storedConfigSchema } from './stored-config-schema.js';
 
@@ -24,7 +25,7 @@ const EARLIER_DEFAULTS: Readonly<Record<string, Readonly<Record<string, Json>>>>
 export function storedConfig(experiment: Pick<Experiment, 'name' | 'config'>): ExperimentConfig {
   const parsed = storedConfigSchema.safeParse(experiment.config, { reportInput: true, error: expectedMessage });
   if (!parsed.success) throw storedConfigError(experiment.name, parsed.error.issues);
-  const config: ExperimentConfig = parsed.data;
+  const config = withEarlierHalving(parsed.data);
   const earlier = EARLIER_DEFAULTS[config.space.name];
   if (earlier === undefined) return config;
   const missing = Object.entries(earlier).filter(([option]) => !(option in config.space.options));
@@ -35,14 +36,25 @@ export function storedConfig(experiment: Pick<Experiment, 'name' | 'config'>): E
   };
 }
 
+/**
+ * Successive halving retrained a promoted sample from scratch before `continuation` existed (its
+ * default is true since): a stored halving without the option keeps retraining.
+ */
+function withEarlierHalving(config: ExperimentConfig): ExperimentConfig {
+  const halving = config.strategy.halving;
+  if (halving === undefined || 'continuation' in halving) return config;
+  return { ...config, strategy: { ...config.strategy, halving: { ...halving, continuation: false } } };
+}
+
 /** A config as the JSON an experiment stores (field by field a JSON value; the interface itself has no index signature). */
 export function configJson(config: ExperimentConfig): Readonly<Record<string, Json>> {
   return { ...config };
 }
 
 /**
- * The config as a new experiment stores it: the space's options with every default filled in, so
- * that a default changed later never changes what a stored experiment means (see EARLIER_DEFAULTS).
+ * The config as a new experiment stores it: the space's options and successive halving's with every
+ * default filled in, so that a default changed later never changes what a stored experiment means
+ * (see EARLIER_DEFAULTS, withEarlierHalving).
  */
 export function configToStore(config: ExperimentConfig): ExperimentConfig {
   const entry = findSpace(config.space.name);
@@ -50,7 +62,15 @@ export function configToStore(config: ExperimentConfig): ExperimentConfig {
     string,
     Json
   >;
-  return { ...config, space: { ...config.space, options } };
+  const { halving } = config.strategy;
+  const strategy =
+    halving === undefined
+      ? config.strategy
+      : {
+          ...config.strategy,
+          halving: resolveOptions(halvingOptions, halving, 'successive halving') as Record<string, Json>,
+        };
+  return { ...config, space: { ...config.space, options }, strategy };
 }
 
 function storedConfigError(experiment: string, issues: readonly z.core.$ZodIssue[]): UserError {

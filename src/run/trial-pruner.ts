@@ -1,3 +1,4 @@
+import type { PrunedAt } from '../core/events.js';
 import type { EpochMetrics, Trial } from '../core/trial.js';
 import type { Storage } from '../backend/storage/index.js';
 import type { Objective } from '../search/objective.js';
@@ -12,14 +13,8 @@ export function isEpochMetric(metric: string): metric is EpochMetric {
   return (EPOCH_METRICS as readonly string[]).includes(metric);
 }
 
-/** Where a trial was pruned: the epoch (step), its value of the followed metric, and the rung for the rung pruners. */
-export type PrunedAt = {
-  readonly step: number;
-  readonly metric: string;
-  readonly value: number;
-  readonly why: string;
-  readonly rung?: number;
-};
+// Defined in core: the driver's trial-progress event carries it.
+export type { PrunedAt } from '../core/events.js';
 
 /**
  * The driver's side of pruning: a registered pruner applied to the primary objective's epoch

@@ -3,7 +3,11 @@
 // any strategy, with Hyperband's brackets (Li, Jamieson, DeSalvo, Rostamizadeh & Talwalkar 2018,
 // JMLR) looped through as in that paper's Sec. 3.3. Rung k trains at fidelity min·ηᵏ (the last rung
 // at max); a finished trial in the top 1/η of its rung is promoted: the same sample runs again at
-// the next rung. The inner strategy proposes new samples and sees only the trial that introduced each.
+// the next rung. With `continuation` (fidelity 'epochs'), every run follows the learning-rate schedule
+// of the top rung's epochs and stops at its own rung, and a promotion trains on from the state the
+// promoted trial saved there (as ASHA's paper resumes a configuration from its checkpoint), so a
+// promotion to epochs e after a rung of r trains e − r epochs, not e. The inner strategy proposes new
+// samples and sees only the trial that introduced each.
 import type { Json } from '../core/arch.js';
 import type { OptionValues } from '../core/options.js';
 import type { Trial } from '../core/trial.js';
@@ -32,6 +36,12 @@ export const halvingOptions = {
     description: 'Hyperband brackets: new samples start at rung 0, 1, … in turn (1 = plain successive halving)',
     min: 1,
     default: 1,
+  },
+  continuation: {
+    type: 'boolean',
+    description:
+      "with fidelity 'epochs': a promotion trains on from the promoted trial's saved state, every run on the top rung's schedule (false: retrain from scratch at each rung)",
+    default: true,
   },
 } as const;
 
@@ -74,7 +84,19 @@ export class SuccessiveHalving implements Strategy {
     if (p.kind !== 'propose') return p;
     const rung = Math.min(this.introduced.size % this.options.brackets, this.levels.length - 1);
     this.introduced.set(this.context.space.key(p.sample), rung);
-    return { kind: 'propose', sample: p.sample, fidelity: { [this.options.fidelity]: this.levels[rung] as number } };
+    return { kind: 'propose', sample: p.sample, fidelity: this.fidelityAt(rung) };
+  }
+
+  /** A run's fidelity at rung k; with continuation, the schedule's epochs are the top rung's. */
+  private fidelityAt(k: number): Record<string, number> {
+    const at = { [this.options.fidelity]: this.levels[k] as number };
+    const top = this.levels[this.levels.length - 1] as number;
+    return this.continues && k < this.levels.length - 1 ? { ...at, scheduleEpochs: top } : at;
+  }
+
+  /** Whether promotions continue the promoted trial's training (epochs only: a data fraction has no state to continue). */
+  private get continues(): boolean {
+    return this.options.continuation && this.options.fidelity === 'epochs';
   }
 
   /** The inner strategy hears of the trial that introduced a sample, not of its promotions. */
@@ -119,7 +141,8 @@ export class SuccessiveHalving implements Strategy {
         return {
           kind: 'propose',
           sample: next.trial.sample,
-          fidelity: { [this.options.fidelity]: this.levels[k + 1] as number },
+          fidelity: this.fidelityAt(k + 1),
+          ...(this.continues ? { continues: next.trial.number } : {}),
         };
     }
     return undefined;

@@ -7,7 +7,13 @@ import type { Objective } from './objective.js';
 
 /** A strategy's answer to `ask`: try this sample (at this fidelity), wait for running trials, or stop. */
 export type Proposal =
-  | { readonly kind: 'propose'; readonly sample: Json; readonly fidelity?: Readonly<Record<string, number>> }
+  | {
+      readonly kind: 'propose';
+      readonly sample: Json;
+      readonly fidelity?: Readonly<Record<string, number>>;
+      /** Train on from this trial's saved state (successive halving's promotion with continuation). */
+      readonly continues?: number;
+    }
   | { readonly kind: 'wait' }
   | { readonly kind: 'done'; readonly why: string };
 

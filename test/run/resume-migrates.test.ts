@@ -19,7 +19,9 @@ describe('`nas resume` of a file from before the owner lease', () => {
       benchmark: { table: writeNb201Table((s) => [smoothAccuracy(s)], ['acc']), metric: 'acc' },
     });
     const raw = await Db.open(db, false);
-    await raw.exec('DROP TABLE diagnostics; DROP TABLE leases; PRAGMA user_version = 2');
+    await raw.exec(
+      'ALTER TABLE trials DROP COLUMN continues; DROP TABLE diagnostics; DROP TABLE leases; PRAGMA user_version = 2',
+    );
     await raw.close();
 
     const { stdout } = await promisify(execFile)(

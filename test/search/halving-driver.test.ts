@@ -3,7 +3,7 @@ import type { Json } from '../../src/core/arch.js';
 import { Rng } from '../../src/core/rng.js';
 import { MemoryStorage } from '../../src/backend/storage/index.js';
 import { Driver } from '../../src/run/driver.js';
-import { configAt, dataAt } from '../../src/run/worker/fidelity.js';
+import { configAt, dataAt, stopEpoch } from '../../src/run/worker/fidelity.js';
 import { trialTask, type TrialTask } from '../../src/run/worker/trial-task.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { halvingOptions, withSuccessiveHalving } from '../../src/search/halving.js';
@@ -56,6 +56,16 @@ describe('fidelity through the driver (successive halving around random search)'
     expect(configAt(config, { epochs: 2 }).train).toEqual({ epochs: 2, batchSize: 32 });
     expect(configAt(config, undefined)).toBe(config);
     expect(() => configAt(config, { epochs: 0.5 })).toThrow('fidelity.epochs must be a positive integer, got 0.5');
+    // With continuation: the schedule spans scheduleEpochs, the run stops after epochs.
+    expect(configAt(config, { epochs: 3, scheduleEpochs: 9 }).train).toEqual({ epochs: 9, batchSize: 32 });
+    expect([stopEpoch({ epochs: 3, scheduleEpochs: 9 }), stopEpoch({ epochs: 9, scheduleEpochs: 9 })]).toEqual([
+      3,
+      undefined,
+    ]);
+    expect(stopEpoch({ epochs: 3 })).toBeUndefined();
+    expect(() => configAt(config, { epochs: 3, scheduleEpochs: 2 })).toThrow(
+      'fidelity.scheduleEpochs must be an integer ≥ epochs (3), got 2',
+    );
     const set = { count: 10, shape: [1, 1, 1], images: new Float32Array(10), labels: new Uint8Array(10) } as never;
     const data = { train: { set, indices: Uint32Array.from([9, 3, 5, 1, 0, 2, 8, 4, 6, 7]) } };
     expect(Array.from(dataAt(data, { dataFraction: 0.25 }).train.indices)).toEqual([9, 3, 5]);

@@ -72,6 +72,37 @@ describe('successive halving / Hyperband (ASHA, Li et al. 2020)', () => {
     );
   });
 
+  it("with continuation (the default), runs follow the top rung's schedule and a promotion continues the promoted trial", () => {
+    const s = halving('random', { space, rng: new Rng(4), objectives });
+    const sim = new Sim(space, { concurrency: 3 }).run(s, 150);
+    let promotions = 0;
+    for (const t of sim.trials) {
+      expect(t.fidelity?.scheduleEpochs).toBe(epochs(t) === 27 ? undefined : 27);
+      const below = [1, 3, 9, 27][[1, 3, 9, 27].indexOf(epochs(t) as number) - 1];
+      if (below === undefined) {
+        expect(t.continues).toBeUndefined();
+        continue;
+      }
+      promotions++;
+      const parent = sim.trials.find((u) => u.number === t.continues);
+      expect([parent?.key, parent && epochs(parent), parent?.state]).toEqual([t.key, below, 'COMPLETE']);
+    }
+    expect(promotions).toBeGreaterThan(10);
+  });
+
+  it('without continuation, or over a data fraction, every run trains from scratch on its own schedule', () => {
+    for (const given of [{ continuation: false }, { fidelity: 'dataFraction', min: 0.1, max: 1 }]) {
+      const sim = new Sim(space, { concurrency: 3 }).run(
+        halving('random', { space, rng: new Rng(4), objectives }, given),
+        100,
+      );
+      expect(sim.trials.filter((t) => t.continues !== undefined || t.fidelity?.scheduleEpochs !== undefined)).toEqual(
+        [],
+      );
+      expect(new Set(sim.trials.map((t) => t.key)).size).toBeLessThan(sim.trials.length); // there were promotions
+    }
+  });
+
   it('Hyperband brackets: new samples start at rungs 0, 1, … in turn', () => {
     const s = halving('random', { space, rng: new Rng(3), objectives }, { brackets: 3 });
     const sim = new Sim(space, { concurrency: 1 }).run(s, 60);

@@ -55,6 +55,7 @@ export class Sim {
           state: 'RUNNING',
           startedAt: this.clock++,
           ...fidelity,
+          ...(p.continues === undefined ? {} : { continues: p.continues }),
         });
         return true;
       }

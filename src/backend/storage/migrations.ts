@@ -4,6 +4,7 @@ import { SCHEMA_001, SCHEMA_001_POSTGRES } from './schema-001.js';
 import { SCHEMA_002, SCHEMA_002_POSTGRES } from './schema-002.js';
 import { SCHEMA_003, SCHEMA_003_POSTGRES } from './schema-003.js';
 import { SCHEMA_004, SCHEMA_004_POSTGRES } from './schema-004.js';
+import { SCHEMA_005, SCHEMA_005_POSTGRES } from './schema-005.js';
 import { sqliteCode, type Db } from './sqlite-db.js';
 
 /** One step of the schema's history; its version is its place in the list (1-based). */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'training engine of each trial', sql: SCHEMA_002, postgres: SCHEMA_002_POSTGRES },
   { version: 3, name: 'owner lease of each experiment', sql: SCHEMA_003, postgres: SCHEMA_003_POSTGRES },
   { version: 4, name: 'training diagnostics per epoch', sql: SCHEMA_004, postgres: SCHEMA_004_POSTGRES },
+  { version: 5, name: 'the trial a promoted trial continues', sql: SCHEMA_005, postgres: SCHEMA_005_POSTGRES },
 ];
 
 /** `PRAGMA application_id` of a nas database ('nas1' in ASCII): tells a nas file from any other SQLite file. */

@@ -14,7 +14,7 @@ export const INTERRUPTED: TrialResult = {
 
 /** A new RUNNING trial (its values copied). */
 export function runningTrial(id: number, input: NewTrial, now: number): Trial {
-  const { number, sample, key, fidelity, worker, retryOf } = structuredClone(input);
+  const { number, sample, key, fidelity, worker, retryOf, continues } = structuredClone(input);
   return {
     id,
     number,
@@ -24,6 +24,7 @@ export function runningTrial(id: number, input: NewTrial, now: number): Trial {
     ...(fidelity === undefined ? {} : { fidelity }),
     ...(worker === undefined ? {} : { worker }),
     ...(retryOf === undefined ? {} : { retryOf }),
+    ...(continues === undefined ? {} : { continues }),
     startedAt: now,
   };
 }

@@ -14,6 +14,7 @@ export interface TrialRow {
   readonly key: string;
   readonly fidelity: string | null;
   readonly retry_of: number | null;
+  readonly continues: number | null;
   readonly worker: string | null;
   readonly state: TrialState;
   readonly reason: FailureReason | null;
@@ -54,7 +55,7 @@ export const EPOCH_COLUMNS =
 
 /** The columns a new RUNNING trial is inserted with ({@link newTrialParams} in this order; its state is 'RUNNING'). */
 export const NEW_TRIAL_COLUMNS =
-  'experiment_id, number, sample, key, fidelity, retry_of, worker, started_at, nonfinite';
+  'experiment_id, number, sample, key, fidelity, retry_of, continues, worker, started_at, nonfinite';
 
 /** The columns that finishing a trial sets ({@link finishParams} in this order, then the trial's id). */
 export const FINISH_COLUMNS = [
@@ -89,6 +90,7 @@ export function newTrialParams(experimentId: number, input: NewTrial, now: numbe
     input.key,
     fidelity,
     input.retryOf ?? null,
+    input.continues ?? null,
     input.worker ?? null,
     now,
     w.column(),
@@ -172,6 +174,7 @@ export function trialFromRow(row: TrialRow, epochs: readonly EpochMetrics[]): Tr
     ...(row.fidelity === null ? {} : { fidelity: r.json('fidelity', row.fidelity) }),
     ...(row.worker === null ? {} : { worker: row.worker }),
     ...(row.retry_of === null ? {} : { retryOf: row.retry_of }),
+    ...(row.continues === null ? {} : { continues: row.continues }),
     startedAt: row.started_at,
     ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
   };

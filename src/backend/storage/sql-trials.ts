@@ -29,7 +29,7 @@ import type { NewTrial, TrialResult } from './storage.js';
 
 // Inserts nothing for a number already used, so that PostgreSQL spends no id on it (a sequence never gives one back).
 const INSERT_TRIAL = `INSERT INTO trials (${NEW_TRIAL_COLUMNS}, state)
-  SELECT ?::bigint, ?::bigint, ?::json, ?::text, ?::json, ?::bigint, ?::text, ?::bigint, ?::json, 'RUNNING'
+  SELECT ?::bigint, ?::bigint, ?::json, ?::text, ?::json, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::json, 'RUNNING'
   WHERE NOT EXISTS (SELECT 1 FROM trials WHERE experiment_id = ? AND number = ?)
   ON CONFLICT (experiment_id, number) DO NOTHING RETURNING id`;
 

@@ -92,14 +92,13 @@ export class Db implements SqlDatabase {
   }
 
   run(sql: string, params: Params = []): Promise<{ lastID: number; changes: number }> {
-    const statement = this.prepared(sql);
     const fail = (error: Error) => this.failure(error);
-    return new Promise((resolve, reject) => {
+    return this.onPrepared<{ lastID: number; changes: number }>(sql, (statement, resolve, reject) =>
       statement.run(params, function (this: RunResult, error: Error | null) {
         if (error) reject(fail(error));
         else resolve({ lastID: this.lastID, changes: this.changes });
-      });
-    });
+      }),
+    );
   }
 
   /**
@@ -107,16 +106,44 @@ export class Db implements SqlDatabase {
    * has committed when they come back (one step, as `get` takes, would leave it open).
    */
   rows<T>(sql: string, params: Params = []): Promise<T[]> {
-    const statement = this.prepared(sql);
-    return new Promise((resolve, reject) => {
-      statement.all<T>(params, (error, rows) => (error ? reject(this.failure(error)) : resolve(rows)));
-    });
+    return this.onPrepared<T[]>(sql, (statement, resolve, reject) =>
+      statement.all<T>(params, (error, rows) => (error ? reject(this.failure(error)) : resolve(rows))),
+    );
   }
 
-  private prepared(sql: string): Statement {
+  /**
+   * Runs `call` on the statement of `sql`, prepared once. A statement that fails to prepare (a column
+   * the file lacks) calls no callback and emits 'error' instead: that rejects, and it is not cached.
+   */
+  private onPrepared<T>(
+    sql: string,
+    call: (statement: Statement, resolve: (value: T) => void, reject: (error: Error) => void) => void,
+  ): Promise<T> {
     let statement = this.statements.get(sql);
-    if (statement === undefined) this.statements.set(sql, (statement = this.raw.prepare(sql)));
-    return statement;
+    if (statement === undefined) {
+      statement = this.raw.prepare(sql);
+      statement.setMaxListeners(0); // one 'error' listener per call in flight
+      this.statements.set(sql, statement);
+    }
+    const prepared = statement;
+    return new Promise<T>((resolve, reject) => {
+      const unprepared = (error: Error) => {
+        this.statements.delete(sql);
+        reject(this.failure(error));
+      };
+      prepared.once('error', unprepared);
+      call(
+        prepared,
+        (value) => {
+          prepared.off('error', unprepared);
+          resolve(value);
+        },
+        (error) => {
+          prepared.off('error', unprepared);
+          reject(error);
+        },
+      );
+    });
   }
 
   get<T>(sql: string, params: Params = []): Promise<T | undefined> {

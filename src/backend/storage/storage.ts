@@ -44,6 +44,8 @@ export interface NewTrial {
   readonly worker?: string;
   /** The number of the interrupted trial this one re-runs. */
   readonly retryOf?: number;
+  /** The number of the trial whose training state this one continues from (successive halving's promotion). */
+  readonly continues?: number;
 }
 
 /**

@@ -57,6 +57,10 @@ export interface TrialJson {
   readonly engine: TrialEngine | null;
   readonly seconds: number | null;
   readonly retryOf: number | null;
+  /** The fidelity a strategy ran it at (`epochs`, `scheduleEpochs`, `dataFraction`), or null. */
+  readonly fidelity: Readonly<Record<string, number>> | null;
+  /** The trial whose training state it continued from (successive halving with continuation), or null. */
+  readonly continues: number | null;
   /** A PRUNED trial: the epoch it was stopped at, its value of the followed metric there, and the rung (successive halving, Hyperband; else null); otherwise null. */
   readonly pruned: {
     readonly epoch: number;
@@ -122,6 +126,8 @@ export function trialJson(
     engine: outcome?.engine ?? null,
     seconds: outcome?.seconds ?? (trial.finishedAt === undefined ? null : (trial.finishedAt - trial.startedAt) / 1000),
     retryOf: trial.retryOf ?? null,
+    fidelity: trial.fidelity ?? null,
+    continues: trial.continues ?? null,
     pruned: prunedJson(trial),
     diagnostics: diagnosticsJson(trialDiagnostics(trial)),
     lostAttempts: lost

@@ -106,6 +106,22 @@ function stateText(t: TrialJson): string {
   return `PRUNED @${t.pruned.epoch}${t.pruned.rung === null ? '' : ` r${t.pruned.rung}`}`;
 }
 
+/**
+ * A trial's fidelity cell: `3 ep`, `3 of 9 ep` for a run that stops at epoch 3 of a 9-epoch schedule,
+ * `33% data`; `← #4` when it continued trial 4's training state.
+ */
+function fidelityText(t: TrialJson): string {
+  const f = t.fidelity ?? {};
+  const parts = [
+    ...(f.epochs === undefined
+      ? []
+      : [f.scheduleEpochs === undefined ? `${f.epochs} ep` : `${f.epochs} of ${f.scheduleEpochs} ep`]),
+    ...(f.dataFraction === undefined ? [] : [`${Math.round(f.dataFraction * 100)}% data`]),
+    ...(t.continues === null ? [] : [`← #${t.continues}`]),
+  ];
+  return parts.join(' ') || NONE;
+}
+
 function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number): string[] {
   if (trials.length === 0) return ['  (none)'];
   const sortMetric = show.sort.by === 'metric' ? [show.sort.metric] : [];
@@ -113,15 +129,27 @@ function trialTable(show: ShowJson, trials: readonly TrialJson[], width: number)
   // With diagnostics on for some trial, a column of each trial's flags ("none": watched, nothing raised).
   const flagged = show.trials.some((t) => t.diagnostics !== null);
   const flags = (t: TrialJson) => (t.diagnostics === null ? '' : flagSummary(t.diagnostics.flags) || 'none');
-  const header = ['#', 'state', ...metrics.map(metricTitle), 'time', ...(flagged ? ['flags'] : []), 'architecture'];
+  // With a strategy that varies the fidelity (successive halving), what each trial ran at.
+  const varied = show.trials.some((t) => t.fidelity !== null);
+  const header = [
+    '#',
+    'state',
+    ...(varied ? ['fidelity'] : []),
+    ...metrics.map(metricTitle),
+    'time',
+    ...(flagged ? ['flags'] : []),
+    'architecture',
+  ];
   const rows = trials.map((t) => [
     String(t.number),
     stateText(t),
+    ...(varied ? [fidelityText(t)] : []),
     ...metrics.map((m) => metricText(m, t.metrics[m] ?? t.cost?.[m])),
     t.seconds === null ? NONE : `${t.seconds.toFixed(1)} s`,
     ...(flagged ? [flags(t)] : []),
     t.arch,
   ]);
-  const right = new Set(metrics.map((_, i) => i + 2).concat([0, metrics.length + 2]));
+  const first = varied ? 3 : 2; // the first metric's column
+  const right = new Set(metrics.map((_, i) => i + first).concat([0, metrics.length + first]));
   return table([header, ...rows], right).map((l) => clip(`  ${l}`, width));
 }

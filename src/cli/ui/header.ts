@@ -1,4 +1,5 @@
 import type { Objective, ExperimentConfig } from '../../run/config.js';
+import { rungsFromConfig, type Rungs } from './rungs.js';
 
 /** The experiment as configured, shown at the top of the dashboard. */
 export interface DashboardHeader {
@@ -13,6 +14,8 @@ export interface DashboardHeader {
   readonly objectives: readonly Objective[];
   /** Epochs of every trial, when training is budgeted in epochs (lanes show "epoch i/n"). */
   readonly epochs?: number;
+  /** The rungs, when the strategy is wrapped in successive halving (lanes and rows show a trial's rung). */
+  readonly rungs?: Rungs;
 }
 
 /** The objective ranked when a header names none. */
@@ -21,6 +24,7 @@ export const DEFAULT_OBJECTIVE: Objective = { metric: 'validationAccuracy', dire
 /** The header of a resolved experiment config. */
 export function headerFromConfig(config: ExperimentConfig): DashboardHeader {
   const epochs = config.train.steps === undefined ? (config.train.epochs ?? 1) : undefined;
+  const rungs = rungsFromConfig(config);
   return {
     experiment: config.name,
     space: config.space.name,
@@ -31,6 +35,7 @@ export function headerFromConfig(config: ExperimentConfig): DashboardHeader {
     workers: config.workers,
     objectives: config.objectives,
     ...(epochs === undefined ? {} : { epochs }),
+    ...(rungs === undefined ? {} : { rungs }),
   };
 }
 

@@ -1,22 +1,41 @@
-import type { OneShotEpoch, OneShotStart } from '../../core/events.js';
+import type { OneShotEpoch, OneShotStart, PrunedAt } from '../../core/events.js';
 import type { EpochMetrics, Trial } from '../../core/trial.js';
 import { flagKinds, trialDiagnostics, type DiagnosticEpoch } from '../../core/trial-diagnostics.js';
 import type { Objective } from '../../run/config.js';
+import { prunedAtOf } from '../../run/trial-pruner.js';
 import { trialColumns, type Describe } from './columns.js';
-import { duration, flagMarker, metric } from './format.js';
+import { duration, flagMarker, metric, title } from './format.js';
+import { fidelityText, type Rungs } from './rungs.js';
 
-/** A finished trial in one line: its figures and architecture, or why it failed. */
-export function finishedText(trial: Trial, objectives: readonly Objective[], describe: Describe): string {
+/**
+ * A finished trial in one line: its figures and architecture, where it was pruned, or why it
+ * failed; a trial of a successive-halving run also its rung (`rungs`, else its fidelity).
+ */
+export function finishedText(
+  trial: Trial,
+  objectives: readonly Objective[],
+  describe: Describe,
+  rungs?: Rungs,
+): string {
   const time = `in ${duration((trial.finishedAt ?? trial.startedAt) - trial.startedAt)}`;
+  const lead = [`#${trial.number}`, trial.state, time, fidelityText(trial, rungs) ?? ''];
   const flags = flagMarker(flagKinds(trialDiagnostics(trial)?.flags ?? []));
   if (trial.state === 'COMPLETE') {
     const figures = trialColumns(objectives).map((c) => `${c.title} ${c.cell(trial)}`);
-    return [`#${trial.number}`, 'COMPLETE', time, flags, ...figures, describe(trial.sample)]
-      .filter((s) => s !== '')
-      .join('  ');
+    return [...lead, flags, ...figures, describe(trial.sample)].filter((s) => s !== '').join('  ');
   }
-  const why = [trial.reason, trial.message?.split('\n')[0]].filter((s) => s !== undefined).join(': ');
-  return [`#${trial.number}`, trial.state, time, flags, why].filter((s) => s !== '').join('  ');
+  const pruned = prunedAtOf(trial);
+  const why =
+    pruned === undefined
+      ? [trial.reason, trial.message?.split('\n')[0]].filter((s) => s !== undefined).join(': ')
+      : prunedText(pruned);
+  return [...lead, flags, why].filter((s) => s !== '').join('  ');
+}
+
+/** Where a trial was pruned: "pruned at epoch 2 (rung 1) val acc 81.20%". */
+export function prunedText(at: Omit<PrunedAt, 'why'>): string {
+  const rung = at.rung === undefined ? '' : ` (rung ${at.rung})`;
+  return `pruned at epoch ${at.step}${rung} ${title(at.metric)} ${metric(at.metric, at.value)}`;
 }
 
 /** A trial's finished epoch in one line: "#3 epoch 2/5  train loss …  val loss …  val acc …". */

@@ -1,4 +1,4 @@
-import type { RunEvent, TrialProgress } from '../../core/events.js';
+import type { PrunedAt, RunEvent, TrialProgress } from '../../core/events.js';
 import type { FailureReason, Trial, TrialState } from '../../core/trial.js';
 import type { FlagKind } from '../../core/diagnostics.js';
 import { flagKinds } from '../../core/trial-diagnostics.js';
@@ -9,6 +9,7 @@ import { metricOf } from '../../search/objective.js';
 import { DEFAULT_OBJECTIVE, type DashboardHeader } from './header.js';
 import { compareTrials, paretoInsert } from './objectives.js';
 import { reduceOneShot, type OneShotState } from './oneshot.js';
+import { rungOf } from './rungs.js';
 
 /** A worker lane: one running trial and how far it is. */
 export interface Lane {
@@ -29,6 +30,10 @@ export interface Lane {
   readonly worker: string | undefined;
   /** The kinds of the diagnostics flags raised so far, in the order first raised. */
   readonly flags: readonly FlagKind[];
+  /** The successive-halving rung the trial runs at (its fidelity among the header's rungs). */
+  readonly rung: number | undefined;
+  /** Where the driver's pruner stopped the trial; the lane shows it until the trial is recorded. */
+  readonly pruned: PrunedAt | undefined;
 }
 
 /** A failed trial and why. */
@@ -113,7 +118,9 @@ export function reduce(state: DashboardState, event: RunEvent): DashboardState {
     case 'trial-progress':
       return {
         ...state,
-        lanes: state.lanes.map((lane) => (lane.trial.id === event.trialId ? advance(lane, event.progress) : lane)),
+        lanes: state.lanes.map((lane) =>
+          lane.trial.id === event.trialId ? prune(advance(lane, event.progress), event.pruned) : lane,
+        ),
       };
     case 'trial-finished':
       return finish(state, event.trial);
@@ -154,6 +161,8 @@ function addLane(state: DashboardState, trial: Trial): readonly Lane[] {
     note: undefined,
     worker: undefined,
     flags: [],
+    rung: rungOf(trial, state.header.rungs),
+    pruned: undefined,
   };
   return [...state.lanes, lane].sort((a, b) => a.index - b.index);
 }
@@ -186,6 +195,11 @@ function advance(lane: Lane, progress: TrialProgress): Lane {
         ? lane
         : { ...lane, flags: [...new Set([...lane.flags, ...flagKinds(progress.record.flags)])] };
   }
+}
+
+/** A lane whose trial was pruned stays at the epoch it was pruned after, that epoch done. */
+function prune(lane: Lane, at: PrunedAt | undefined): Lane {
+  return at === undefined ? lane : { ...lane, pruned: at, epoch: at.step, fraction: 1 };
 }
 
 function finish(state: DashboardState, trial: Trial): DashboardState {

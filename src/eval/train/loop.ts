@@ -114,7 +114,7 @@ export async function train(
   try {
     const { resume } = options;
     if (resume !== undefined) {
-      checkResume(resume, plan);
+      checkResume(resume, plan, cfg.seed);
       engine.writeState(new Map(resume.arrays.map((a) => [a.name, a])));
     }
     run = new Run(engine, data, cfg, plan, hooks, rng, trainIndices, probes, resume);
@@ -131,7 +131,7 @@ export async function train(
       ...(diagnostics === undefined ? {} : { diagnostics }),
       ...(run.qatFrom === undefined ? {} : { qatSteps: Math.max(0, run.step - run.qatFrom) }),
       ...(options.keepState === true && !stopped
-        ? { state: { epoch: last, step: run.step, epochs: run.metrics, arrays: engine.readState() } }
+        ? { state: { seed: cfg.seed, epoch: last, step: run.step, epochs: run.metrics, arrays: engine.readState() } }
         : {}),
     };
   } finally {
@@ -140,8 +140,12 @@ export async function train(
   }
 }
 
-/** A state fits a run whose epoch `state.epoch` ends at step `state.step` (same data, batch size, epochs). */
-function checkResume(state: TrainState, plan: RunPlan): void {
+/** A state fits a run with its seed whose epoch `state.epoch` ends at step `state.step` (same data, batch size, epochs). */
+function checkResume(state: TrainState, plan: RunPlan, seed: string): void {
+  if (state.seed !== seed)
+    throw new TrainConfigError([
+      `resume: the training state's run has seed "${state.seed}", this run "${seed}" (a continuation keeps the seed of the run it continues)`,
+    ]);
   const ends = Math.min(state.epoch * plan.stepsPerEpoch, plan.totalSteps);
   if (state.epoch > plan.epochs || state.step !== ends)
     throw new TrainConfigError([

@@ -10,6 +10,8 @@ import type { EpochMetrics } from '../../core/trial.js';
 import { readCheckpoint, writeCheckpoint, type NamedArray } from '../checkpoint-file.js';
 
 export type TrainState = {
+  /** The run's seed (data order, augmentation, dropout): a continuation trains on with it. */
+  readonly seed: string;
   /** Epochs trained (the next run starts at epoch + 1). */
   readonly epoch: number;
   /** Steps taken (the schedule's position). */
@@ -22,12 +24,24 @@ export type TrainState = {
 
 const KIND = 'train-state/1';
 
-type Meta = { kind: string; epoch: number; step: number; epochs: Record<keyof EpochMetrics, number | null>[] };
+type Meta = {
+  kind: string;
+  seed: string;
+  epoch: number;
+  step: number;
+  epochs: Record<keyof EpochMetrics, number | null>[];
+};
 
 /** Writes `state` to `file` atomically (a temporary name, then a rename). */
 export async function writeTrainState(file: string, state: TrainState): Promise<void> {
   // JSON has no NaN: a missing validation figure is stored as null and read back as NaN.
-  const meta: Meta = { kind: KIND, epoch: state.epoch, step: state.step, epochs: state.epochs.map(finiteOrNull) };
+  const meta: Meta = {
+    kind: KIND,
+    seed: state.seed,
+    epoch: state.epoch,
+    step: state.step,
+    epochs: state.epochs.map(finiteOrNull),
+  };
   await writeCheckpoint(file, meta, state.arrays);
 }
 
@@ -36,7 +50,7 @@ export async function readTrainState(file: string): Promise<TrainState> {
   const { meta, arrays } = await readCheckpoint(file);
   const m = meta as Meta; // checked by its kind just below
   if (m?.kind !== KIND) throw new Error(`${file} is not a training state (kind ${String(m?.kind)}, expected ${KIND})`);
-  return { epoch: m.epoch, step: m.step, epochs: m.epochs.map(nanForNull), arrays: [...arrays.values()] };
+  return { seed: m.seed, epoch: m.epoch, step: m.step, epochs: m.epochs.map(nanForNull), arrays: [...arrays.values()] };
 }
 
 /** The array of a variable from a training state, checked against the variable's shape. */

@@ -7,8 +7,11 @@ import type { TrialTask } from '../worker/trial-task.js';
 /** The BullMQ queue every driver puts trials on and every `nas worker` takes them from. */
 export const QUEUE_NAME = 'nas-trials';
 
-/** Version of the job data and results below; a worker refuses jobs of another protocol or nas version. */
-export const QUEUE_PROTOCOL = 1;
+/**
+ * Version of the job data and results below; a worker refuses jobs of another protocol or nas version.
+ * 2: a task may continue another trial's training state (`continues`, fidelity `scheduleEpochs`).
+ */
+export const QUEUE_PROTOCOL = 2;
 
 /** The Redis channel on which a driver asks the worker running a job to stop it (its payload is the job id). */
 export const CANCEL_CHANNEL = 'nas-trials:cancel';

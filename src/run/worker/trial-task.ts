@@ -13,8 +13,10 @@ export interface TrialTask {
   readonly config: ExperimentConfig;
   /** The trial's own seed: weights, data order, augmentation (from the experiment seed and its number). */
   readonly seed: number;
-  /** The fidelity a strategy chose for this trial (epochs, dataFraction); the worker applies it. */
+  /** The fidelity a strategy chose for this trial (epochs, scheduleEpochs, dataFraction); the worker applies it. */
   readonly fidelity?: Readonly<Record<string, number>>;
+  /** The trial whose saved training state this one trains on from (successive halving's promotion). */
+  readonly continues?: number;
 }
 
 /** The seed of trial `number`: independent of every other trial's, fixed by the experiment seed. */
@@ -25,6 +27,7 @@ export function trialSeed(experimentSeed: number, number: number): number {
 /** The task payload of a trial. */
 export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
   const fidelity = trial.fidelity === undefined ? {} : { fidelity: trial.fidelity };
+  const continues = trial.continues === undefined ? {} : { continues: trial.continues };
   return {
     version: 1,
     trialId: trial.id,
@@ -33,5 +36,6 @@ export function trialTask(config: ExperimentConfig, trial: Trial): TrialTask {
     config: { ...config, storage: shownLocation(config.storage) }, // a storage URL's password stays with the driver
     seed: trialSeed(config.seed, trial.number),
     ...fidelity,
+    ...continues,
   };
 }

@@ -18,6 +18,7 @@ import { writeQatRanges } from '../../eval/quantize/qat-ranges.js';
 import type { TrialTask } from './trial-task.js';
 import { trialData } from './trial-data.js';
 import { configAt, dataAt } from './fidelity.js';
+import { saveTrialState, trialSpan } from './continuation.js';
 import { trainCostOptions } from '../train-cost.js';
 import { keepModelsOf, trialModelDir } from '../model-store.js';
 import { DISK_REFUSALS, diskRefusal } from '../../backend/storage/disk-refusal.js';
@@ -48,9 +49,12 @@ export default async function evaluateTrial({
   } catch (error) {
     throw Object.assign(error as Error, { reason: error instanceof ArchError ? 'invalid' : 'error' });
   }
-  const trainConfig = resolveTrainConfig({ ...config.train, seed: task.seed });
+  const { span, note } = await trialSpan(task, config);
+  // A continuation trains on with the seed of the run it continues (data order, augmentation, dropout).
+  const trainConfig = resolveTrainConfig({ ...config.train, seed: span.resume?.seed ?? task.seed });
   const model = buildModel(arch, { seed: task.seed, init: trainConfig.init });
   const send = (progress: TrialProgress) => port.postMessage(progress);
+  if (note !== undefined) send({ kind: 'note', text: note });
   try {
     const hooks: TrainHooks = {
       throwIfStopped,
@@ -66,8 +70,10 @@ export default async function evaluateTrial({
     };
     const result = await trainModel(arch, model, data, trainConfig, {
       hooks,
+      span,
       ...(config.measureLatency ? { latency: LATENCY } : {}),
     });
+    if (result.state !== undefined) await saveTrialState(config, task.number, result.state);
     const last = result.epochs[result.epochs.length - 1];
     const cost = costOf(arch, trainCostOptions(trainConfig, result.engine));
     const measuredLatencyMs = config.measureLatency ? measureLatencyMs(model, LATENCY.batch, LATENCY) : undefined;

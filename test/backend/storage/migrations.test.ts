@@ -7,7 +7,6 @@ import { MIGRATIONS, type Migration } from '../../../src/backend/storage/migrati
 import { Db } from '../../../src/backend/storage/sqlite-db.js';
 import { rejection } from './contract.js';
 import { tempDir } from './temp.js';
-import { outcome } from './values.js';
 
 const dir = tempDir();
 
@@ -147,25 +146,36 @@ describe('migration 3 (owner leases)', () => {
 });
 
 describe('migration 4 (diagnostics per epoch)', () => {
-  it('brings a version-3 file to version 4: trials kept, the older diagnostics shape left in the file and out of the record', async () => {
+  it('brings a version-3 file to the latest version: trials kept, the older diagnostics shape left in the file and out of the record, continuations usable', async () => {
     const file = path.join(dir, 'version-3.db');
     const old = await openSqliteStorage(file, { migrations: MIGRATIONS.slice(0, 3) });
     const experiment = await old.createExperiment({ name: 'from-v3', config: { a: 3 }, seed: 4 });
-    const trial = await old.createTrial(experiment.id, { number: 0, sample: { s: 1 }, key: 'k' });
-    await old.finishTrial(trial.id, { state: 'COMPLETE', outcome: outcome(1) });
     await old.close();
+    // A COMPLETE trial as nas wrote it at version 3, with that version's diagnostics shape (today's
+    // insert names a column version 3 lacks, so the row is written directly).
     const legacy = { gradients: { epochs: [{ epoch: 1, meanNorm: 0.5, maxNorm: 1 }] } };
     const db = await Db.open(file, false);
-    await db.run('UPDATE trials SET diagnostics = ?', [JSON.stringify(legacy)]);
+    const { lastID } = await db.run(
+      `INSERT INTO trials (experiment_id, number, sample, key, state, started_at, finished_at, seconds, params,
+         params_total, macs, train_memory_bytes, inference_memory_bytes, estimated_latency_ms, metrics, diagnostics)
+       VALUES (?, 0, '{"s":1}', 'k', 'COMPLETE', 1, 2, 1, 10, 10, 100, 1000, 100, 0.5, '{"validationAccuracy":0.5}', ?)`,
+      [experiment.id, JSON.stringify(legacy)],
+    );
     await db.close();
+    const trial = { id: lastID };
 
     const storage = await openSqliteStorage(file);
     const back = await storage.getTrial(trial.id);
     expect(back?.state).toBe('COMPLETE');
     expect(back?.outcome?.diagnostics).toBeUndefined();
     expect(await storage.listDiagnostics(trial.id)).toEqual([]);
+    const promoted = await storage.createTrial(experiment.id, { number: 1, sample: { s: 1 }, key: 'k', continues: 0 });
+    expect((await storage.getTrial(promoted.id))?.continues).toBe(0);
+    expect(back?.continues).toBeUndefined();
     await storage.close();
-    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
-    expect(await query(file, 'SELECT diagnostics FROM trials')).toEqual([{ diagnostics: JSON.stringify(legacy) }]);
+    expect(await query(file, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
+    expect(await query(file, 'SELECT diagnostics FROM trials WHERE number = 0')).toEqual([
+      { diagnostics: JSON.stringify(legacy) },
+    ]);
   });
 });

@@ -18,6 +18,17 @@ import { tempDir } from './temp.js';
 const dir = tempDir();
 
 describe('SQLite storage file', () => {
+  it('rejects a write whose statement cannot be prepared (a column the file lacks), then takes the next one', async () => {
+    const raw = await Db.open(path.join(dir, 'unprepared.db'), false);
+    await raw.exec('CREATE TABLE t (a INTEGER)');
+    for (let attempt = 0; attempt < 2; attempt++)
+      await expect(raw.run('INSERT INTO t (b) VALUES (?)', [1])).rejects.toThrow('table t has no column named b');
+    await expect(raw.rows('INSERT INTO t (b) VALUES (?) RETURNING a', [1])).rejects.toThrow('no column named b');
+    expect(await raw.run('INSERT INTO t (a) VALUES (?)', [7])).toMatchObject({ changes: 1 });
+    expect(await raw.all('SELECT a FROM t')).toEqual([{ a: 7 }]);
+    await raw.close();
+  });
+
   it('is a WAL-journaled nas database at the latest schema version', async () => {
     const file = path.join(dir, 'new', 'nested', 'nas.db');
     const storage = await openSqliteStorage(file);

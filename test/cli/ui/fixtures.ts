@@ -1,8 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import { Writable } from 'node:stream';
-import type { RunEvent } from '../../../src/core/events.js';
+import type { PrunedAt, RunEvent } from '../../../src/core/events.js';
 import type { EpochMetrics, Trial } from '../../../src/core/trial.js';
 import type { DashboardHeader } from '../../../src/cli/ui/header.js';
+import { prunedMessage } from '../../../src/run/trial-pruner.js';
 
 /** A single-objective header: 20 trials, 2 workers, 3 epochs. */
 export const HEADER: DashboardHeader = {
@@ -66,6 +67,16 @@ export function failed(
     state: 'FAILED',
     ...(reason === undefined ? {} : { reason }),
     ...(message === undefined ? {} : { message }),
+    finishedAt: startedAt + seconds * 1000,
+  };
+}
+
+/** Trial `number` recorded PRUNED at `at`, as the driver records it (its message from `prunedMessage`). */
+export function pruned(number: number, at: PrunedAt, seconds = 5, startedAt = 1000): Trial {
+  return {
+    ...running(number, startedAt),
+    state: 'PRUNED',
+    message: prunedMessage(at),
     finishedAt: startedAt + seconds * 1000,
   };
 }

@@ -3,7 +3,18 @@ import type { RunEvent } from '../../../src/core/events.js';
 import { initialState, reduce, type DashboardState } from '../../../src/cli/ui/state.js';
 import { lostNote } from '../../../src/run/queue/lost-attempts.js';
 import { workerNote } from '../../../src/run/queue/worker-note.js';
-import { complete, epoch, EXPERIMENT_STARTED, failed, finished, HEADER, MULTI, running, started } from './fixtures.js';
+import {
+  complete,
+  epoch,
+  EXPERIMENT_STARTED,
+  failed,
+  finished,
+  HEADER,
+  MULTI,
+  pruned,
+  running,
+  started,
+} from './fixtures.js';
 
 const fold = (events: readonly RunEvent[], state: DashboardState = initialState(HEADER)) =>
   events.reduce(reduce, state);
@@ -79,6 +90,8 @@ describe('reduce', () => {
       note: undefined,
       worker: undefined,
       flags: [],
+      rung: undefined,
+      pruned: undefined,
     });
     const afterEpoch = reduce(batch, progress(0, { kind: 'epoch', metrics: epoch(1, 0.4, 1.7) }));
     expect(afterEpoch.lanes[0]).toMatchObject({ epoch: 2, fraction: 0, loss: 1.7, accuracy: 0.4 });
@@ -104,6 +117,70 @@ describe('reduce', () => {
   it('takes the epoch count from the trial fidelity before the header', () => {
     const state = fold([started({ ...running(0), fidelity: { epochs: 12 } })]);
     expect(state.lanes[0]?.epochs).toBe(12);
+  });
+
+  it('holds a pruned lane at the epoch the driver pruned it after, until the PRUNED trial is recorded', () => {
+    const at = {
+      step: 2,
+      metric: 'validationAccuracy',
+      value: 0.812,
+      why: 'successive-halving: rung 1 (epoch 2)',
+      rung: 1,
+    };
+    const base = fold([
+      EXPERIMENT_STARTED,
+      started(running(0)),
+      progress(0, { kind: 'epoch', metrics: epoch(1, 0.7, 1.5) }),
+      progress(0, { kind: 'batch', epoch: 2, fraction: 0.9, loss: 1.2 }),
+    ]);
+    const pruning = reduce(base, {
+      type: 'trial-progress',
+      t: 3000,
+      trialId: 1,
+      number: 0,
+      progress: { kind: 'epoch', metrics: epoch(2, 0.812, 1.1) },
+      pruned: at,
+    });
+    expect(pruning.lanes[0]).toMatchObject({
+      epoch: 2,
+      epochs: 3,
+      fraction: 1,
+      loss: 1.1,
+      accuracy: 0.812,
+      pruned: at,
+    });
+    expect(pruning.counts).toEqual({ RUNNING: 1, COMPLETE: 0, FAILED: 0, PRUNED: 0 });
+    const recorded = reduce(pruning, finished(pruned(0, at, 5)));
+    expect([recorded.lanes, recorded.counts, recorded.done, recorded.failures, recorded.leaderboard]).toEqual([
+      [],
+      { RUNNING: 0, COMPLETE: 0, FAILED: 0, PRUNED: 1 },
+      1,
+      [],
+      [],
+    ]);
+    expect(recorded.finished.map((t) => [t.number, t.state, t.message])).toEqual([
+      [0, 'PRUNED', 'pruned at epoch 2 (rung 1): validationAccuracy 0.812 (successive-halving: rung 1 (epoch 2))'],
+    ]);
+  });
+
+  it("gives a lane the rung of its trial's fidelity among the header's successive-halving rungs", () => {
+    const header = { ...HEADER, rungs: { fidelity: 'epochs', levels: [1, 3, 9] } };
+    const state = fold(
+      [
+        started({ ...running(0), fidelity: { epochs: 3 } }),
+        started({ ...running(1), fidelity: { epochs: 9 } }),
+        started({ ...running(2), fidelity: { epochs: 4 } }),
+        started(running(3)),
+      ],
+      initialState(header),
+    );
+    expect(state.lanes.map((l) => [l.trial.number, l.rung, l.epochs])).toEqual([
+      [0, 1, 3],
+      [1, 2, 9],
+      [2, undefined, 4],
+      [3, undefined, 3],
+    ]);
+    expect(fold([started({ ...running(0), fidelity: { epochs: 3 } })]).lanes[0]?.rung).toBeUndefined();
   });
 
   it('ignores progress of a trial it does not know', () => {

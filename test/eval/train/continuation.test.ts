@@ -78,13 +78,18 @@ describe('continuing a run from its saved state', () => {
     expect(uninterrupted.engine.name).toBe(cfg.engine);
   });
 
-  it('refuses a state from a run with another batch size, naming both step counts', async () => {
+  it('refuses a state from a run with another batch size or seed, naming both', async () => {
     const cfg = resolveTrainConfig({ seed: 3, epochs: 3, batchSize: 32 });
     const { state } = await trainModel(arch, model(7), data, cfg, { span: { until: 1, keepState: true } });
+    if (state === undefined) throw new Error('no state kept');
     const other = resolveTrainConfig({ seed: 3, epochs: 3, batchSize: 16 });
     const attempt = trainModel(arch, model(7), data, other, { span: { resume: state } });
     await expect(attempt).rejects.toThrow(TrainConfigError);
     await expect(attempt).rejects.toThrow(/at step 5 after epoch 1; in this run epoch 1 ends at step 10 of 30/);
+    const reseeded = resolveTrainConfig({ seed: 9, epochs: 3, batchSize: 32 });
+    await expect(trainModel(arch, model(7), data, reseeded, { span: { resume: state } })).rejects.toThrow(
+      `the training state's run has seed "3", this run "9"`,
+    );
     expect(loadTf().getBackend()).toBe('tensorflow');
   });
 });

@@ -107,7 +107,7 @@ describe.skipIf(missing !== undefined)(
           const config = queuedConfig(redis.url, 2, { name: 'versions' });
           const search = startSearch(config, { emit: () => undefined });
           const refusal = await stale.waitFor(/refused trial/);
-          expect(refusal).toMatch(/the driver runs nas \S+\+q1, this worker 0\.0\.0-older\+q1/);
+          expect(refusal).toMatch(/the driver runs nas \S+\+q2, this worker 0\.0\.0-older\+q2/);
           const current = new WorkerProcess(redis.url);
           workers.push(current);
           expect(await search).toBe('finished');

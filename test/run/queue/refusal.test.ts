@@ -58,7 +58,7 @@ describe('what a worker refuses', () => {
 describe('the queue protocol', () => {
   it("names this nas as package.json's version and the queue protocol", async () => {
     const { version } = (await import('../../../package.json', { with: { type: 'json' } })).default;
-    expect(nasVersion()).toBe(`${version}+q1`);
+    expect(nasVersion()).toBe(`${version}+q2`);
   });
 
   it('gives each trial of each experiment its own job id', () => {

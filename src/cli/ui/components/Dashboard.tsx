@@ -56,6 +56,7 @@ export function Dashboard({ state, now, width, rows, describe, onQuit, onInterru
             objectives={header.objectives}
             width={width}
             describe={describe}
+            rungs={header.rungs}
           />
         )}
       </Static>

@@ -4,6 +4,7 @@ import type { Objective } from '../../../run/config.js';
 import type { Describe } from '../columns.js';
 import { fit } from '../format.js';
 import { finishedText } from '../lines.js';
+import type { Rungs } from '../rungs.js';
 
 /** Props of {@link FinishedTrial}. */
 export interface FinishedTrialProps {
@@ -11,6 +12,8 @@ export interface FinishedTrialProps {
   readonly objectives: readonly Objective[];
   readonly width: number;
   readonly describe: Describe;
+  /** The rungs of a successive-halving run (the row shows the trial's rung). */
+  readonly rungs?: Rungs | undefined;
 }
 
 const MARK = {
@@ -21,11 +24,11 @@ const MARK = {
 } as const;
 
 /** A finished trial's line, printed once above the dashboard (inside Ink's `<Static>`). */
-export function FinishedTrial({ trial, objectives, width, describe }: FinishedTrialProps) {
+export function FinishedTrial({ trial, objectives, width, describe, rungs }: FinishedTrialProps) {
   const [mark, color] = MARK[trial.state];
   return (
     <Text>
-      <Text color={color}>{mark}</Text> {fit(finishedText(trial, objectives, describe), width - 2).trimEnd()}
+      <Text color={color}>{mark}</Text> {fit(finishedText(trial, objectives, describe, rungs), width - 2).trimEnd()}
     </Text>
   );
 }

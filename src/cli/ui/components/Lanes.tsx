@@ -13,18 +13,25 @@ export interface LanesProps {
 }
 
 const BAR = 12;
+const LOSS = 12;
 
-/** The right-hand part of a lane: epoch i/n, the epoch's bar, loss, accuracy, time. */
-function progressText(lane: Lane, now: number): string {
+/**
+ * The right-hand part of a lane in three: epoch i/n; the epoch's bar and loss, or, once the
+ * pruner stopped the trial, "pruned (rung r)" in their place; accuracy and time.
+ */
+function progressParts(lane: Lane, now: number): readonly [string, string, string] {
   const epoch = `epoch ${lane.epoch}${lane.epochs === undefined ? '' : `/${lane.epochs}`}`.padEnd(11);
-  const loss = `loss ${lane.loss === undefined || !Number.isFinite(lane.loss) ? NONE : lane.loss.toFixed(4)}`.padEnd(
-    12,
-  );
+  const loss = `loss ${lane.loss === undefined || !Number.isFinite(lane.loss) ? NONE : lane.loss.toFixed(4)}`;
+  const rung = lane.pruned?.rung === undefined ? '' : ` (rung ${lane.pruned.rung})`;
+  const middle =
+    lane.pruned === undefined
+      ? `${bar(lane.fraction, BAR)} ${loss.padEnd(LOSS)}`
+      : `pruned${rung}`.padEnd(BAR + 1 + LOSS);
   const acc = `acc ${lane.accuracy === undefined ? NONE : percent(lane.accuracy)}`.padEnd(11);
-  return `${epoch}${bar(lane.fraction, BAR)} ${loss}${acc}${duration(now - lane.trial.startedAt).padStart(6)}`;
+  return [epoch, middle, `${acc}${duration(now - lane.trial.startedAt).padStart(6)}`];
 }
 
-/** One lane per worker: the running trial's number, architecture and live progress; idle lanes dimmed. */
+/** One lane per worker: the running trial's number, rung, architecture and live progress; idle lanes dimmed. */
 export function Lanes({ lanes, workers, now, width, describe }: LanesProps) {
   const count = Math.max(workers, ...lanes.map((l) => l.index + 1));
   const slots = Array.from({ length: count }, (_, i) => lanes.find((l) => l.index === i));
@@ -39,19 +46,24 @@ export function Lanes({ lanes, workers, now, width, describe }: LanesProps) {
             </Text>
           );
         const number = `#${lane.trial.number}`.padEnd(6);
+        const rung = lane.rung === undefined ? '' : `rung ${lane.rung} `;
         const flags = lane.flags.length === 0 ? '' : `${flagMarker(lane.flags)} `;
-        const right = progressText(lane, now);
+        const [epoch, middle, end] = progressParts(lane, now);
+        const right = epoch.length + middle.length + end.length;
         const worker = lane.worker === undefined ? '' : `on ${lane.worker} `;
-        const room = width - head.length - number.length - flags.length - worker.length - right.length - 1;
+        const room = width - head.length - number.length - rung.length - flags.length - worker.length - right - 1;
         const arch = room >= 6 ? `${fit(lane.note ?? describe(lane.trial.sample), room)} ` : '';
         return (
           <Text key={i} wrap="truncate-end">
             {head}
             <Text bold>{number}</Text>
+            {rung}
             <Text color="yellow">{flags}</Text>
             <Text dimColor>{arch}</Text>
             <Text color="cyan">{worker}</Text>
-            {right}
+            {epoch}
+            {lane.pruned === undefined ? middle : <Text color="yellow">{middle}</Text>}
+            {end}
           </Text>
         );
       })}

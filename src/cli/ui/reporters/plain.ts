@@ -4,6 +4,7 @@ import type { Describe } from '../columns.js';
 import { clock, compactSample, metric, title } from '../format.js';
 import { DEFAULT_OBJECTIVE, unknownHeader, type DashboardHeader } from '../header.js';
 import { epochText, finishedText, flagsText, oneShotEpochText, oneShotStartText } from '../lines.js';
+import { fidelityText } from '../rungs.js';
 import { initialState, reduce, type DashboardState } from '../state.js';
 import { drained, type LineStream, type Reporter } from './reporter.js';
 import { takeoverText } from '../../../run/owner-text.js';
@@ -47,8 +48,10 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
       const seconds = event.budget.seconds === undefined ? '' : ` or ${event.budget.seconds} s`;
       return `experiment ${event.experiment} ${event.resumed ? 'resumed' : 'started'}: budget ${event.budget.trials} trials${seconds}, ${event.workers} worker${event.workers === 1 ? '' : 's'}`;
     }
-    case 'trial-started':
-      return `#${event.trial.number} started  ${describe(event.trial.sample)}`;
+    case 'trial-started': {
+      const fidelity = fidelityText(event.trial, header.rungs);
+      return `#${event.trial.number} started  ${fidelity === undefined ? '' : `${fidelity}  `}${describe(event.trial.sample)}`;
+    }
     case 'trial-progress': {
       const p = event.progress;
       if (p.kind === 'batch') return undefined;
@@ -58,7 +61,7 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
       return epochText(event.number, p.metrics, lane?.epochs);
     }
     case 'trial-finished':
-      return `${finishedText(event.trial, header.objectives, describe)}  [${progress(state)}]`;
+      return `${finishedText(event.trial, header.objectives, describe, header.rungs)}  [${progress(state)}]`;
     case 'strategy-done':
       return `strategy done: ${event.why}`;
     case 'stopping':

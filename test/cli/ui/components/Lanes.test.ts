@@ -63,6 +63,40 @@ describe('Lanes', () => {
     );
   });
 
+  it('shows a pruned trial as pruned at the epoch it stopped after, with its rung, in place of the bar and loss', () => {
+    const epochEvent = (n: number, accuracy: number) => ({
+      type: 'trial-progress' as const,
+      t: 0,
+      trialId: 1,
+      number: 0,
+      progress: { kind: 'epoch' as const, metrics: epoch(n, accuracy) },
+    });
+    const at = { step: 2, metric: 'validationAccuracy', value: 0.812, why: 'successive-halving: rung 1 (epoch 2)' };
+    const state = [
+      started(running(0, 1000)),
+      started(running(1, 1000)),
+      epochEvent(1, 0.7),
+      { ...epochEvent(2, 0.812), pruned: { ...at, rung: 1 } },
+      { ...epochEvent(1, 0.5), trialId: 2, number: 1, pruned: { ...at, step: 1, value: 0.5 } },
+    ].reduce(reduce, initialState(HEADER));
+    const frame = plain(
+      render(h(Lanes, { lanes: state.lanes, workers: 2, now: 5000, width: 100, describe: compactSample })).lastFrame(),
+    );
+    expect(frame.split('\n')).toEqual([
+      `w1  #0    {n:0}${' '.repeat(31)} epoch 2/3  pruned (rung 1)          acc 81.20%     4s`,
+      `w2  #1    {n:1}${' '.repeat(31)} epoch 1/3  pruned                   acc 50.00%     4s`,
+    ]);
+  });
+
+  it("shows the successive-halving rung of a trial's fidelity after its number", () => {
+    const header = { ...HEADER, rungs: { fidelity: 'epochs', levels: [1, 3, 9] } };
+    const state = reduce(initialState(header), started({ ...running(7, 1000), fidelity: { epochs: 9 } }));
+    const frame = plain(
+      render(h(Lanes, { lanes: state.lanes, workers: 1, now: 5000, width: 100, describe: compactSample })).lastFrame(),
+    );
+    expect(frame).toBe(`w1  #7    rung 2 {n:7}${' '.repeat(24)} epoch 1/9  ············ loss —      acc —          4s`);
+  });
+
   it('drops the architecture when the terminal is too narrow for it', () => {
     const state = reduce(initialState(HEADER), started(running(0, 0)));
     const frame = plain(

@@ -9,6 +9,7 @@ import {
   failed,
   finished,
   HEADER,
+  pruned,
   running,
   started,
 } from '../fixtures.js';
@@ -71,6 +72,54 @@ describe('plainReporter', () => {
       '[0:00:00] experiment nb201-c10 started: budget 20 trials, 2 workers\n',
       '[0:00:00] #0 started  {n:0}\n',
       '[0:00:10] #0  COMPLETE  in 10s  val acc 50.00%  params 100.00 K  MACs 10.00 M  latency ~1.00 ms  {n:0}  [1/20 done, best val acc 50.00%]\n',
+    ]);
+  });
+
+  it("prints a pruned trial's line with the epoch and rung it was pruned at and its value there", async () => {
+    const at = {
+      step: 2,
+      metric: 'validationAccuracy',
+      value: 0.812,
+      why: 'successive-halving: rung 1 (epoch 2)',
+      rung: 1,
+    };
+    const out = new Collect();
+    const reporter = plainReporter(out, { header: HEADER, describe: (s) => JSON.stringify(s) });
+    const epochEvent = (n: number, accuracy: number, t: number) => ({
+      type: 'trial-progress' as const,
+      t,
+      trialId: 1,
+      number: 0,
+      progress: { kind: 'epoch' as const, metrics: epoch(n, accuracy, 0.5) },
+    });
+    for (const e of [
+      EXPERIMENT_STARTED,
+      started(running(0, 1000)),
+      epochEvent(1, 0.7, 3000),
+      { ...epochEvent(2, 0.812, 5000), pruned: at },
+      finished(pruned(0, at, 5)),
+    ])
+      reporter.emit(e);
+    await reporter.close();
+    expect(out.text().split('\n').slice(2)).toEqual([
+      '[0:00:02] #0 epoch 1/3  train loss 0.5000  val loss 0.5000  val acc 70.00%',
+      '[0:00:04] #0 epoch 2/3  train loss 0.5000  val loss 0.5000  val acc 81.20%',
+      '[0:00:05] #0  PRUNED  in 5s  pruned at epoch 2 (rung 1) val acc 81.20%  [1/20 done]',
+      '',
+    ]);
+  });
+
+  it('prints the successive-halving rung a trial runs at when it starts and when it finishes', async () => {
+    const out = new Collect();
+    const header = { ...HEADER, rungs: { fidelity: 'epochs', levels: [1, 3, 9] } };
+    const reporter = plainReporter(out, { header, describe: (s) => JSON.stringify(s) });
+    const trial = { ...complete(4, 0.75, 200_000, 10), fidelity: { epochs: 3 } };
+    for (const e of [EXPERIMENT_STARTED, started(trial), finished(trial)]) reporter.emit(e);
+    await reporter.close();
+    expect(out.text().split('\n').slice(1)).toEqual([
+      '[0:00:00] #4 started  rung 1 (epochs 3)  {"n":4}',
+      '[0:00:10] #4  COMPLETE  in 10s  rung 1 (epochs 3)  val acc 75.00%  params 200.00 K  MACs 20.00 M  latency ~2.00 ms  {"n":4}  [1/20 done, best val acc 75.00%]',
+      '',
     ]);
   });
 
