@@ -1,5 +1,5 @@
 import type { Json } from './arch.js';
-import type { EpochMetrics, Trial } from './trial.js';
+import type { EpochMetrics, StepReport, Trial } from './trial.js';
 import type { DiagnosticEpoch } from './trial-diagnostics.js';
 
 /**
@@ -57,11 +57,17 @@ export type TrialProgress =
   | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
   | { readonly kind: 'note'; readonly text: string; readonly data?: Json }
   /** An epoch's training diagnostics, as it ends (or as a stop cuts it short); `every` is the run's check interval. */
-  | { readonly kind: 'diagnostics'; readonly every: number; readonly record: DiagnosticEpoch };
+  | { readonly kind: 'diagnostics'; readonly every: number; readonly record: DiagnosticEpoch }
+  /** A report every `pruner.reportEvery` steps, for the pruner (docs/strategies.md, *Pruners*). */
+  | { readonly kind: 'report'; readonly report: StepReport };
 
-/** Where a trial was pruned: the epoch (step), its value of the followed metric, why, and the rung for the rung pruners. */
+/**
+ * Where a trial was pruned: the epoch (step; with step reports, the epoch it was in and the training
+ * step of the report, `trainingStep`), its value of the followed metric, why, and the rung for the rung pruners.
+ */
 export type PrunedAt = {
   readonly step: number;
+  readonly trainingStep?: number;
   readonly metric: string;
   readonly value: number;
   readonly why: string;

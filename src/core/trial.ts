@@ -48,6 +48,21 @@ export interface EpochMetrics {
   readonly seconds: number;
 }
 
+/**
+ * An intermediate report within the epochs (`pruner.reportEvery`): after training step `step` (from
+ * 1, counted over the whole run) of epoch `epoch`, the validation part's loss and accuracy, and the
+ * training loss and accuracy of the epoch's steps so far; `of` is how many reports the run makes.
+ */
+export type StepReport = {
+  readonly step: number;
+  readonly epoch: number;
+  readonly of: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+};
+
 /** Cost figures of a trial's architecture: from the cost model, plus measured latency. */
 export type TrialCost = {
   readonly params: number;

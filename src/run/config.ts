@@ -90,8 +90,13 @@ export interface ExperimentConfig {
   /**
    * Stops a trial early when its epoch curve of the primary objective (an epoch metric) looks worse
    * than the others' (src/search/pruners, docs/strategies.md "Pruners"); such a trial is PRUNED.
+   * With `reportEvery`, the curve is of reports every that many training steps instead of epochs.
    */
-  readonly pruner?: { readonly name: string; readonly options: Readonly<Record<string, Json>> };
+  readonly pruner?: {
+    readonly name: string;
+    readonly options: Readonly<Record<string, Json>>;
+    readonly reportEvery?: number;
+  };
   /** Answer trials from a benchmark table (its path absolute) instead of training. */
   readonly benchmark?: BenchmarkConfig;
   /** Samples evaluated first, in order, before the strategy asks (src/run/enqueue.ts; `nas search --enqueue FILE`). */

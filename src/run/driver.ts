@@ -1,11 +1,11 @@
 import type { TrialProgress } from '../core/events.js';
-import { CUT_SHORT, type EpochMetrics, type Trial } from '../core/trial.js';
+import { CUT_SHORT, type Trial } from '../core/trial.js';
 import type { TrialDiagnostics } from '../core/trial-diagnostics.js';
 import { isDiskRefusal, trialRefusal, type DiskRefusal } from '../backend/storage/disk-refusal.js';
 import type { TrialTaskOutcome } from './evaluator.js';
 import type { TrialTask } from './worker/trial-task.js';
 import { outcomeToFinish, withDiagnostics, type FinishedAs } from './outcome.js';
-import { prunedMessage, type PrunedAt } from './trial-pruner.js';
+import { prunedMessage, REPORT_EVENT, type PrunedAt, type Reported, type ReportPayload } from './trial-pruner.js';
 import { lostOf, recordLostAttempt } from './queue/lost-attempts.js';
 import type { DriverOptions, DriverSnapshot, Proposal } from './driver-options.js';
 
@@ -27,8 +27,8 @@ export class Driver<Task = TrialTask> {
   private readonly writes = new Map<number, Promise<void>>();
   /** Per running trial that reports diagnostics, their interval and the flags raised so far (the record of a trial without an outcome keeps them). */
   private readonly diagnosed = new Map<number, TrialDiagnostics>();
-  /** Per running trial, the epochs it reported (what the pruner judges). */
-  private readonly curves = new Map<number, EpochMetrics[]>();
+  /** Per running trial, the epochs or step reports it reported (what the pruner judges). */
+  private readonly curves = new Map<number, Reported[]>();
   /** Running trials the pruner stopped, with where; their later epochs are not recorded. */
   private readonly pruned = new Map<number, PrunedAt>();
   /** Per running trial, the cancel of its task alone (a stop's cancel reaches every trial). */
@@ -180,7 +180,13 @@ export class Driver<Task = TrialTask> {
     if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
       this.write(trial, () => this.options.storage.addEpoch(trial.id, progress.metrics));
-      this.judge(trial, progress.metrics);
+      if (this.options.pruner?.judgesReports === false) this.judge(trial, progress.metrics);
+    }
+    if (progress.kind === 'report') {
+      const payload: ReportPayload = { trialId: trial.id, report: progress.report };
+      const event = { type: REPORT_EVENT, payload };
+      this.write(trial, async () => void (await this.options.storage.appendEvent(this.options.experimentId, event)));
+      if (this.options.pruner?.judgesReports === true) this.judge(trial, progress.report);
     }
     if (progress.kind === 'diagnostics') {
       this.write(trial, () => this.options.storage.addDiagnostics(trial.id, progress.record));
@@ -212,8 +218,8 @@ export class Driver<Task = TrialTask> {
     );
   }
 
-  /** Asks the pruner about a trial's new epoch; a pruned trial's task is cancelled (the pool stops its worker). */
-  private judge(trial: Trial, metrics: EpochMetrics): void {
+  /** Asks the pruner about a trial's new epoch or report; a pruned trial's task is cancelled (the pool stops its worker). */
+  private judge(trial: Trial, metrics: Reported): void {
     if (this.options.pruner === undefined) return;
     const curve = [...(this.curves.get(trial.id) ?? []), metrics];
     this.curves.set(trial.id, curve);

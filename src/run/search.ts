@@ -258,6 +258,7 @@ async function runTrials(
               config.train.epochs ?? 1,
               storage,
               history,
+              experimentId,
             ),
           }),
     },

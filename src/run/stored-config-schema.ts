@@ -82,7 +82,9 @@ export const storedConfigSchema = z.looseObject({
   saveModels: z.boolean().exactOptional(),
   storage: name(),
   artifacts: name().exactOptional(),
-  pruner: entry().exactOptional(),
+  pruner: z
+    .looseObject({ name: name(), options: options(), reportEvery: positiveInt().exactOptional() })
+    .exactOptional(),
   benchmark: z.looseObject({ table: name(), metric: name() }).exactOptional(),
   enqueue: z.array(z.json()).exactOptional(),
   warmStart: z

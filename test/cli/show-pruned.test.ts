@@ -35,7 +35,10 @@ describe('nas show with PRUNED trials', () => {
     expect(show.config.pruner).toEqual(config.pruner);
     const shown = show.trials.filter((t) => t.state === 'PRUNED');
     expect(shown.map((t) => [t.number, t.pruned])).toEqual(
-      pruned.map((t) => [t.number, { epoch: epochOf(t), metric: 'validationAccuracy', value: valueOf(t), rung: null }]),
+      pruned.map((t) => [
+        t.number,
+        { epoch: epochOf(t), step: null, metric: 'validationAccuracy', value: valueOf(t), rung: null },
+      ]),
     );
     expect(show.trials.filter((t) => t.state !== 'PRUNED').every((t) => t.pruned === null)).toBe(true);
     expect(show.failures).toEqual([]);
@@ -61,7 +64,7 @@ describe('nas show with PRUNED trials', () => {
     await reporter.close();
     expect(out.text()).toMatch(
       new RegExp(
-        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)}: validationAccuracy ${valueOf(first)} \\(median: `,
+        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)} val acc ${(100 * valueOf(first)).toFixed(2)}%`,
       ),
     );
   });
@@ -109,7 +112,7 @@ describe('nas show and the dashboard with a rung pruner (successive halving)', (
     await reporter.close();
     expect(out.text()).toMatch(
       new RegExp(
-        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)} \\(rung ${rungOf(first)}\\): validationAccuracy `,
+        `#${first.number}  PRUNED  in \\S+  pruned at epoch ${epochOf(first)} \\(rung ${rungOf(first)}\\) val acc `,
       ),
     );
   });

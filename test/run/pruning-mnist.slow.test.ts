@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/backend/storage/index.js';
 import type { ExperimentConfig } from '../../src/run/config.js';
 import { startSearch } from '../../src/run/search.js';
-import { prunedAtOf } from '../../src/run/trial-pruner.js';
+import { prunedAtOf, REPORT_EVENT } from '../../src/run/trial-pruner.js';
+import { isJsonObject, type Json } from '../../src/core/arch.js';
+import type { StepReport } from '../../src/core/trial.js';
 import { eventLog, storedTrials, testConfig } from './helpers.js';
 
 /** Regularized evolution on MNIST in a small macro space, 3 epochs per trial, the median pruner judging from the first epoch. */
@@ -74,4 +76,40 @@ describe('pruning a real search (isolated pool, native backend, MNIST, SQLite)',
       pruned.length,
     );
   });
+
+  it('with reportEvery, judges reports within the epochs: trials pruned mid-epoch, their reports stored', async () => {
+    // 1,500 training images (the subset), batch 64: 24 steps an epoch; a report every 10 steps, on
+    // 1,200 validation images (each report evaluates them all).
+    const reporting: ExperimentConfig = {
+      ...config,
+      name: 'mnist-pruned-steps',
+      dataset: { ...config.dataset, validationFraction: 0.02 },
+      pruner: { name: 'median', options: { nStartupTrials: 2, nWarmupSteps: 1 }, reportEvery: 10 },
+    };
+    expect(await startSearch(reporting, { emit: () => undefined })).toBe('finished');
+    const trials = await storedTrials(reporting);
+    const pruned = trials.filter((t) => t.state === 'PRUNED');
+    expect(trials.filter((t) => t.state === 'COMPLETE').length + pruned.length).toBe(10);
+    expect(pruned.length).toBeGreaterThan(0);
+    const storage = await openSqliteStorage(reporting.storage, { readonly: true });
+    try {
+      const experiment = await storage.getExperiment(reporting.name);
+      const events = await storage.listEvents(experiment?.id ?? -1, { type: REPORT_EVENT });
+      for (const t of pruned) {
+        const at = prunedAtOf(t);
+        const steps = events.flatMap((e) => (isReportOf(e.payload, t.id) ? [e.payload.report.step] : []));
+        // Every 10th step up to the one it was stopped at; stored: the epochs finished before that report.
+        expect(steps).toEqual(Array.from({ length: (at?.trainingStep ?? 0) / 10 }, (_, i) => 10 * (i + 1)));
+        expect(at?.step).toBe(Math.ceil((at?.trainingStep ?? 0) / 24));
+        expect((await storage.listEpochs(t.id)).length).toBe((at?.step ?? 0) - 1);
+      }
+      expect(pruned.some((t) => (prunedAtOf(t)?.trainingStep ?? 0) % 24 !== 0)).toBe(true); // within an epoch
+    } finally {
+      await storage.close();
+    }
+  });
 });
+
+function isReportOf(payload: Json, trialId: number): payload is { trialId: number; report: StepReport } {
+  return isJsonObject(payload) && payload.trialId === trialId && isJsonObject(payload.report);
+}

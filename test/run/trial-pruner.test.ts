@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochMetrics, Trial } from '../../src/core/trial.js';
-import { prunedAtOf, prunedMessage, TrialPruner } from '../../src/run/trial-pruner.js';
+import type { EpochMetrics, StepReport, Trial } from '../../src/core/trial.js';
+import { MemoryStorage } from '../../src/backend/storage/index.js';
+import { openTrialPruner, prunedAtOf, prunedMessage, REPORT_EVENT, TrialPruner } from '../../src/run/trial-pruner.js';
 
 const objective = { metric: 'validationAccuracy', direction: 'max' } as const;
 const epochs = (...values: number[]): EpochMetrics[] =>
@@ -85,5 +86,53 @@ describe('TrialPruner', () => {
       ]);
     expect(at(10)?.why).toMatch(/^curve: predicted 0\.6837 at epoch 10 /);
     expect(at(3)).toBeUndefined(); // its last epoch: not judged
+  });
+
+  it('with reportEvery, judges step reports (its steps are the reports), the COMPLETE trials by theirs, and a resumed pruner reads them back', async () => {
+    // Reports every 10 steps, 5 steps an epoch: report k is at training step 10k, in epoch 2k.
+    const reports = (...values: number[]): StepReport[] =>
+      values.map((v, i) => ({
+        step: 10 * (i + 1),
+        epoch: 2 * (i + 1),
+        of: 4,
+        trainLoss: 1,
+        trainAccuracy: 0,
+        validationLoss: 1 - v,
+        validationAccuracy: v,
+      }));
+    const config = { name: 'median', options: { nStartupTrials: 2, nWarmupSteps: 1 }, reportEvery: 10 };
+    // Their outcomes' epochs say 0.99: in report mode only the reports count.
+    const outcome = { metrics: { validationAccuracy: 0.99 }, cost, epochs: epochs(0.99, 0.99), seconds: 0 };
+    const complete = [trial(1, 'COMPLETE', { outcome }), trial(2, 'COMPLETE', { outcome })];
+    const storage = new MemoryStorage();
+    const experiment = await storage.createExperiment({ name: 'e', config: {}, seed: 1 });
+    const pruner = new TrialPruner(config, objective, 99);
+    expect(pruner.judgesReports).toBe(true);
+    const values = [
+      [0.5, 0.7, 0.8, 0.85],
+      [0.4, 0.6, 0.7, 0.8],
+    ];
+    for (const [i, t] of complete.entries()) {
+      pruner.remember(t, reports(...(values[i] as number[])));
+      for (const report of reports(...(values[i] as number[])))
+        await storage.appendEvent(experiment.id, { type: REPORT_EVENT, payload: { trialId: t.id, report } });
+    }
+    const judged = trial(3, 'RUNNING');
+    // Report 1 is within the warm-up; at report 2 the best so far, 0.55, is below the median 0.65 of 0.7 and 0.6.
+    expect(pruner.judge(judged, reports(0.55), [...complete, judged])).toBeUndefined();
+    const at = pruner.judge(judged, reports(0.55, 0.5), [...complete, judged]);
+    expect(at).toMatchObject({ step: 4, trainingStep: 20, metric: 'validationAccuracy', value: 0.5 });
+    const message = prunedMessage(at as NonNullable<typeof at>);
+    expect(message).toMatch(/^pruned at epoch 4 \(step 20\): validationAccuracy 0\.5 \(median: /);
+    expect(prunedAtOf({ state: 'PRUNED', message })).toEqual({
+      step: 4,
+      trainingStep: 20,
+      metric: 'validationAccuracy',
+      value: 0.5,
+    });
+    const resumed = await openTrialPruner(config, objective, 99, storage, complete, experiment.id);
+    expect(resumed.judge(judged, reports(0.55, 0.5), [...complete, judged])).toEqual(at);
+    const forgetful = new TrialPruner(config, objective, 99); // no reports of the COMPLETE trials: nothing to compare with
+    expect(forgetful.judge(judged, reports(0.55, 0.5), [...complete, judged])).toBeUndefined();
   });
 });

@@ -51,6 +51,7 @@ export function resolveConfig({ config: c, options }: ValidConfig, configDir: st
               string,
               Json
             >,
+            ...(c.pruner.reportEvery === undefined ? {} : { reportEvery: c.pruner.reportEvery }),
           },
         }),
     ...(c.constraints === undefined ? {} : { constraints: c.constraints as ExperimentConfig['constraints'] & object }),

@@ -169,7 +169,11 @@ export const userConfigSchema = strict(
     }),
     space: strict({ name: text('a search space name (`nas list spaces`)'), options: options() }),
     strategy: strict({ name: text('a strategy name (`nas list strategies`)'), options: options(), halving: options() }),
-    pruner: strict({ name: text('a pruner name (docs/strategies.md, "Pruners")'), options: options() }).optional(),
+    pruner: strict({
+      name: text('a pruner name (docs/strategies.md, "Pruners")'),
+      options: options(),
+      reportEvery: positiveInt('a positive integer (steps)').optional(),
+    }).optional(),
     train: train.optional(),
     objectives: z
       .array(

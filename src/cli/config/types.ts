@@ -49,8 +49,11 @@ export type StrategyConfig = EntryInput<RegisteredStrategy> & {
   readonly halving?: OptionsInput<typeof halvingOptions>;
 };
 
-/** A pruner and its options (docs/strategies.md, "Pruners"): stops trials whose epoch curve looks bad. */
-export type PrunerConfig = EntryInput<RegisteredPruner>;
+/**
+ * A pruner and its options (docs/strategies.md, "Pruners"): stops trials whose epoch curve looks bad;
+ * `reportEvery` (steps) judges a report of the validation figures every that many steps instead.
+ */
+export type PrunerConfig = EntryInput<RegisteredPruner> & { readonly reportEvery?: number };
 
 /** One objective: a metric maximised or minimised (a benchmark table's column is a metric too). */
 export type ObjectiveConfig = Omit<Objective, 'metric'> & { readonly metric: MetricName | (string & {}) };

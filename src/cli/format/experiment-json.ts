@@ -64,6 +64,8 @@ export interface TrialJson {
   /** A PRUNED trial: the epoch it was stopped at, its value of the followed metric there, and the rung (successive halving, Hyperband; else null); otherwise null. */
   readonly pruned: {
     readonly epoch: number;
+    /** With step reports (`pruner.reportEvery`): the training step of the report it was stopped at; else null. */
+    readonly step: number | null;
     readonly metric: string;
     readonly value: number;
     readonly rung: number | null;
@@ -144,5 +146,7 @@ function diagnosticsJson(d: TrialDiagnostics | undefined): TrialJson['diagnostic
 
 function prunedJson(trial: Trial): TrialJson['pruned'] {
   const at = prunedAtOf(trial);
-  return at === undefined ? null : { epoch: at.step, metric: at.metric, value: at.value, rung: at.rung ?? null };
+  return at === undefined
+    ? null
+    : { epoch: at.step, step: at.trainingStep ?? null, metric: at.metric, value: at.value, rung: at.rung ?? null };
 }

@@ -85,7 +85,11 @@ function configLines(c: ExperimentConfig): string[] {
   return [
     `  space ${c.space.name}${clip(options(c.space.options), 100)}`,
     `  strategy ${c.strategy.name}${options(c.strategy.options)}`,
-    ...(c.pruner === undefined ? [] : [`  pruner ${c.pruner.name}${options(c.pruner.options)}`]),
+    ...(c.pruner === undefined
+      ? []
+      : [
+          `  pruner ${c.pruner.name}${options(c.pruner.options)}${c.pruner.reportEvery === undefined ? '' : `, a report every ${c.pruner.reportEvery} steps`}`,
+        ]),
     c.benchmark === undefined
       ? `  data ${c.dataset.name} (${data.join(', ')})`
       : `  benchmark table ${c.benchmark.table} (column ${c.benchmark.metric})`,
@@ -103,7 +107,8 @@ function configLines(c: ExperimentConfig): string[] {
 function stateText(t: TrialJson): string {
   if (t.state === 'FAILED') return `FAILED ${t.reason ?? ''}`.trim();
   if (t.pruned === null) return t.state;
-  return `PRUNED @${t.pruned.epoch}${t.pruned.rung === null ? '' : ` r${t.pruned.rung}`}`;
+  const step = t.pruned.step === null ? '' : ` s${t.pruned.step}`;
+  return `PRUNED @${t.pruned.epoch}${step}${t.pruned.rung === null ? '' : ` r${t.pruned.rung}`}`;
 }
 
 /**

@@ -32,10 +32,11 @@ export function finishedText(
   return [...lead, flags, why].filter((s) => s !== '').join('  ');
 }
 
-/** Where a trial was pruned: "pruned at epoch 2 (rung 1) val acc 81.20%". */
+/** Where a trial was pruned: "pruned at epoch 2 (rung 1) val acc 81.20%", "pruned at epoch 2 (step 40) …" with step reports. */
 export function prunedText(at: Omit<PrunedAt, 'why'>): string {
   const rung = at.rung === undefined ? '' : ` (rung ${at.rung})`;
-  return `pruned at epoch ${at.step}${rung} ${title(at.metric)} ${metric(at.metric, at.value)}`;
+  const step = at.trainingStep === undefined ? '' : ` (step ${at.trainingStep})`;
+  return `pruned at epoch ${at.step}${step}${rung} ${title(at.metric)} ${metric(at.metric, at.value)}`;
 }
 
 /** A trial's finished epoch in one line: "#3 epoch 2/5  train loss …  val loss …  val acc …". */

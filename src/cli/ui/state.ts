@@ -194,6 +194,10 @@ function advance(lane: Lane, progress: TrialProgress): Lane {
       return progress.record.flags.length === 0
         ? lane
         : { ...lane, flags: [...new Set([...lane.flags, ...flagKinds(progress.record.flags)])] };
+    case 'report': {
+      const { validationAccuracy } = progress.report;
+      return Number.isFinite(validationAccuracy) ? { ...lane, accuracy: validationAccuracy } : lane;
+    }
   }
 }
 

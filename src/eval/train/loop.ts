@@ -1,6 +1,6 @@
 import type { LayersModel, Tensor4D } from '@tensorflow/tfjs-node';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EpochMetrics } from '../../core/trial.js';
+import type { EpochMetrics, StepReport } from '../../core/trial.js';
 import { Rng } from '../../core/rng.js';
 import { loadTf } from '../../backend/tf.js';
 import { BatchBuffer, epochOrder, subsetOf, type IndexedImages, type TrainData } from './batches.js';
@@ -45,6 +45,11 @@ export type TrainHooks = {
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Default 1000. */
   readonly progressIntervalMs?: number;
+  /**
+   * Every `every` steps (counted over the run), the validation part is evaluated and `on` is given
+   * a {@link StepReport} (a pruner's intermediate values within the epochs).
+   */
+  readonly report?: { readonly every: number; readonly on: (report: StepReport) => void };
 };
 
 /** What a run measured. `stopped`: a stop was requested, the epoch in progress is not in `epochs`. */
@@ -292,6 +297,7 @@ class Run {
       sums.correct += stats.correct;
       sums.seen += batch.count;
       sums.lastLr = lr;
+      this.report(epoch, sums);
       this.progress(epoch, sums.lossSum / sums.seen, lr);
       await nextTurn();
     }
@@ -315,6 +321,23 @@ class Run {
     if (figures.activationValues !== undefined) this.lastActivations = figures.activationValues;
     const stop = recorder.record(this.step, epoch, figures).find((f) => this.cfg.diagnostics.stopOn.includes(f.kind));
     if (stop !== undefined) throw new DiagnosticsStopError(stop, epoch, this.metrics, recorder.result());
+  }
+
+  /** A step report, when this step is one of `hooks.report`'s and there is a validation part. */
+  private report(epoch: number, sums: EpochSums): void {
+    const { report } = this.hooks;
+    const validation = this.data.validation;
+    if (report === undefined || validation === undefined || this.step % report.every !== 0) return;
+    const evaluation = this.evaluate(validation);
+    report.on({
+      step: this.step,
+      epoch,
+      of: Math.floor(this.plan.totalSteps / report.every),
+      trainLoss: sums.lossSum / sums.seen,
+      trainAccuracy: sums.correct / sums.seen,
+      validationLoss: evaluation.loss,
+      validationAccuracy: evaluation.accuracy,
+    });
   }
 
   private reportDiagnostics(epoch: number): void {

@@ -60,6 +60,9 @@ export default async function evaluateTrial({
       throwIfStopped,
       onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
       onDiagnostics: (record) => send({ kind: 'diagnostics', every: trainConfig.diagnostics.every, record }),
+      ...(config.pruner?.reportEvery === undefined
+        ? {}
+        : { report: { every: config.pruner.reportEvery, on: (report) => send({ kind: 'report', report }) } }),
       onProgress: (p) =>
         send({
           kind: 'batch',

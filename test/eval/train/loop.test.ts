@@ -11,6 +11,7 @@ import {
   type TrainData,
 } from '../../../src/eval/train/index.js';
 import { trainArch } from '../../../src/eval/train-model.js';
+import type { StepReport } from '../../../src/core/trial.js';
 import { part, patternSet, smallCnn } from './helpers.js';
 
 const tf = loadTf();
@@ -180,5 +181,32 @@ describe('stopping', () => {
     const throttled: number[] = [];
     await train(model(), data, base, { progressIntervalMs: 60_000, onProgress: (p) => throttled.push(p.step) });
     expect(throttled).toEqual([1]);
+  });
+});
+
+describe('step reports (a pruner within the epochs)', () => {
+  it("reports every N steps: the validation figures then, and the epoch so far; at an epoch end, that epoch's figures", async () => {
+    // 200 images, batch 20: 10 steps an epoch, 20 in all.
+    const reports: StepReport[] = [];
+    const result = await train(model(), data, base, { report: { every: 5, on: (r) => reports.push(r) } });
+    expect(reports.map((r) => [r.step, r.epoch, r.of])).toEqual([
+      [5, 1, 4],
+      [10, 1, 4],
+      [15, 2, 4],
+      [20, 2, 4],
+    ]);
+    for (const [i, epoch] of result.epochs.entries()) {
+      const atEnd = reports[2 * i + 1] as StepReport;
+      expect([atEnd.validationLoss, atEnd.validationAccuracy]).toEqual([
+        epoch.validationLoss,
+        epoch.validationAccuracy,
+      ]);
+      expect([atEnd.trainLoss, atEnd.trainAccuracy]).toEqual([epoch.trainLoss, epoch.trainAccuracy]);
+    }
+    // Mid-epoch, the validation part evaluated with the weights of that step: figures of their own.
+    expect(reports[0]?.validationLoss).not.toBe(reports[1]?.validationLoss);
+    const uneven: number[] = [];
+    await train(model(), data, base, { report: { every: 3, on: (r) => uneven.push(r.step) } });
+    expect(uneven).toEqual([3, 6, 9, 12, 15, 18]);
   });
 });

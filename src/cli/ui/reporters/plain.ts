@@ -54,7 +54,7 @@ function line(state: DashboardState, event: RunEvent, describe: Describe): strin
     }
     case 'trial-progress': {
       const p = event.progress;
-      if (p.kind === 'batch') return undefined;
+      if (p.kind === 'batch' || p.kind === 'report') return undefined;
       if (p.kind === 'note') return `#${event.number} ${p.text}`;
       if (p.kind === 'diagnostics') return flagsText(event.number, p.record);
       const lane = state.lanes.find((l) => l.trial.id === event.trialId);
