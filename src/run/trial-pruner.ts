@@ -66,7 +66,11 @@ export class TrialPruner {
   }
 
   /** Judges a running trial after its latest epoch or report: where to stop it, or undefined to train on. */
-  judge(trial: Pick<Trial, 'id' | 'number'>, reported: readonly Reported[], trials: Iterable<Trial>): PrunedAt | undefined {
+  judge(
+    trial: Pick<Trial, 'id' | 'number'>,
+    reported: readonly Reported[],
+    trials: Iterable<Trial>,
+  ): PrunedAt | undefined {
     this.remember(trial, reported);
     const current = this.curve(reported);
     const last = current[current.length - 1];

@@ -209,7 +209,14 @@ describe('strategy.halving (successive halving / Hyperband)', () => {
   it('resolves with its defaults filled', async () => {
     const file = writeConfig(dir, 'halving-ok.ts', body(`strategy: { name: 'random', halving: { max: 9 } },`));
     const config = await loadConfig(file);
-    expect(config.strategy.halving).toEqual({ fidelity: 'epochs', min: 1, max: 9, eta: 3, brackets: 1, continuation: true });
+    expect(config.strategy.halving).toEqual({
+      fidelity: 'epochs',
+      min: 1,
+      max: 9,
+      eta: 3,
+      brackets: 1,
+      continuation: true,
+    });
   });
 });
 
