@@ -37,14 +37,8 @@ export { DiagnosticsStopError, DivergedError, TrainConfigError } from './errors.
 export { evaluate, evaluateBatches, inferenceStats, type Evaluation, type EvaluateOptions } from './evaluate.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { type CompiledSteps } from './engines.js';
-export {
-  train,
-  type TrainEngineOptions,
-  type TrainHooks,
-  type TrainProgress,
-  type TrainResult,
-  type TrainSpan,
-} from './loop.js';
+export { train } from './loop.js';
+export type { TrainEngineOptions, TrainHooks, TrainProgress, TrainResult, TrainSpan } from './run-options.js';
 export { readTrainState, writeTrainState, type TrainState } from './train-state.js';
 export {
   createOptimizer,
