@@ -53,7 +53,8 @@ export type RunEvent =
 
 /** Progress of a running trial: an epoch finished, how far the current epoch is, a note, an epoch's diagnostics. */
 export type TrialProgress =
-  | { readonly kind: 'epoch'; readonly metrics: EpochMetrics }
+  /** An epoch's metrics; `of`: the run's epoch count (absent from an older worker). */
+  | { readonly kind: 'epoch'; readonly metrics: EpochMetrics; readonly of?: number }
   | { readonly kind: 'batch'; readonly epoch: number; readonly fraction: number; readonly loss: number }
   | { readonly kind: 'note'; readonly text: string; readonly data?: Json }
   /** An epoch's training diagnostics, as it ends (or as a stop cuts it short); `every` is the run's check interval. */

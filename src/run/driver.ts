@@ -180,13 +180,13 @@ export class Driver<Task = TrialTask> {
     if (this.pruned.has(trial.id)) return;
     if (progress.kind === 'epoch') {
       this.write(trial, () => this.options.storage.addEpoch(trial.id, progress.metrics));
-      if (this.options.pruner?.judgesReports === false) this.judge(trial, progress.metrics);
+      if (this.options.pruner?.judgesReports === false) this.judge(trial, progress.metrics, progress.of);
     }
     if (progress.kind === 'report') {
       const payload: ReportPayload = { trialId: trial.id, report: progress.report };
       const event = { type: REPORT_EVENT, payload };
       this.write(trial, async () => void (await this.options.storage.appendEvent(this.options.experimentId, event)));
-      if (this.options.pruner?.judgesReports === true) this.judge(trial, progress.report);
+      if (this.options.pruner?.judgesReports === true) this.judge(trial, progress.report, progress.report.of);
     }
     if (progress.kind === 'diagnostics') {
       this.write(trial, () => this.options.storage.addDiagnostics(trial.id, progress.record));
@@ -219,11 +219,11 @@ export class Driver<Task = TrialTask> {
   }
 
   /** Asks the pruner about a trial's new epoch or report; a pruned trial's task is cancelled (the pool stops its worker). */
-  private judge(trial: Trial, metrics: Reported): void {
+  private judge(trial: Trial, metrics: Reported, of: number | undefined): void {
     if (this.options.pruner === undefined) return;
     const curve = [...(this.curves.get(trial.id) ?? []), metrics];
     this.curves.set(trial.id, curve);
-    const at = this.options.pruner.judge(trial, curve, this.trials.values());
+    const at = this.options.pruner.judge(trial, curve, this.trials.values(), of);
     if (at === undefined) return;
     this.pruned.set(trial.id, at);
     this.cancels.get(trial.id)?.abort();

@@ -65,18 +65,24 @@ export class TrialPruner {
     this.reported.set(trial.id, reported);
   }
 
-  /** Judges a running trial after its latest epoch or report: where to stop it, or undefined to train on. */
+  /**
+   * Judges a running trial after its latest epoch or report: where to stop it, or undefined to train
+   * on. `of`, when known: the run's last step (its epoch count, or its report count); that one is
+   * not judged (pruning a finished run would save nothing and lose its result).
+   */
   judge(
     trial: Pick<Trial, 'id' | 'number'>,
     reported: readonly Reported[],
     trials: Iterable<Trial>,
+    of?: number,
   ): PrunedAt | undefined {
     this.remember(trial, reported);
     const current = this.curve(reported);
     const last = current[current.length - 1];
     const lastReported = reported[reported.length - 1];
     if (last === undefined || lastReported === undefined) return undefined;
-    if ('of' in lastReported) this.finalStep = lastReported.of;
+    if (of !== undefined) this.finalStep = of;
+    if (of !== undefined && last.step >= of) return undefined;
     const completed: Curve[] = [];
     const others: NumberedCurve[] = [];
     for (const t of trials) {

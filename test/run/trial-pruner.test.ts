@@ -72,6 +72,16 @@ describe('TrialPruner', () => {
     });
   });
 
+  it("does not judge a run's last epoch or report (pruning it would save nothing and lose its result)", () => {
+    const outcome = { metrics: { validationAccuracy: 0.9 }, cost, epochs: epochs(0.8, 0.9), seconds: 0 };
+    const complete = [1, 2].map((id) => trial(id, 'COMPLETE', { outcome }));
+    const judged = trial(3, 'RUNNING');
+    const pruner = new TrialPruner({ name: 'median', options: { nStartupTrials: 2 } }, objective, 5);
+    expect(pruner.judge(judged, epochs(0.3, 0.4), [...complete, judged], 2)).toBeUndefined(); // its last of 2
+    expect(pruner.judge(judged, epochs(0.3, 0.4), [...complete, judged], 3)?.step).toBe(2); // 1 more to go
+    expect(pruner.judge(judged, epochs(0.3, 0.4), [...complete, judged])?.step).toBe(2); // of not known
+  });
+
   it('gives the curve pruner the epoch a trial trains to', () => {
     const complete = [1, 2, 3].map((id) =>
       trial(id, 'COMPLETE', {

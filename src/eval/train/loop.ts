@@ -187,7 +187,7 @@ class Run {
       };
       this.metrics.push(metrics);
       this.reportDiagnostics(epoch);
-      this.hooks.onEpoch?.(metrics);
+      this.hooks.onEpoch?.(metrics, this.plan.epochs);
     }
     return false;
   }

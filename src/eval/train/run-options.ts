@@ -27,7 +27,8 @@ export type TrainHooks = {
    * check, src/backend/pool/protocol.ts). The run's tensors are disposed as on any throw.
    */
   readonly throwIfStopped?: () => void;
-  readonly onEpoch?: (metrics: EpochMetrics) => void;
+  /** After every epoch, with the run's epoch count (the last epoch it will train). */
+  readonly onEpoch?: (metrics: EpochMetrics, epochs: number) => void;
   /**
    * With diagnostics: an epoch's checks, histograms and flags, as it ends (before its `onEpoch`), and
    * those of the epoch a diagnostics stop or a divergence cut short, before the error is thrown.

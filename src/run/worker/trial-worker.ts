@@ -58,7 +58,7 @@ export default async function evaluateTrial({
   try {
     const hooks: TrainHooks = {
       throwIfStopped,
-      onEpoch: (metrics) => send({ kind: 'epoch', metrics }),
+      onEpoch: (metrics, of) => send({ kind: 'epoch', metrics, of }),
       onDiagnostics: (record) => send({ kind: 'diagnostics', every: trainConfig.diagnostics.every, record }),
       ...(config.pruner?.reportEvery === undefined
         ? {}
