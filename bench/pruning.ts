@@ -22,6 +22,7 @@ import path from 'node:path';
 import { openSqliteStorage } from '../src/backend/storage/index.js';
 import type { ExperimentConfig } from '../src/run/config.js';
 import { startSearch } from '../src/run/search.js';
+import { SMALL_MACRO_SPACE } from './fixtures/small-macro.js';
 
 const quick = process.argv.includes('--quick');
 const value = (name: string): string | undefined => {
@@ -47,21 +48,7 @@ function config(name: string, seed: number, pruner: ExperimentConfig['pruner']):
     name,
     seed,
     dataset: { name: 'mnist', options: {}, validationFraction: 0.2, subset },
-    space: {
-      name: 'macro',
-      options: {
-        stem: 'conv3x3',
-        stemChannels: 8,
-        stageWidths: [8, 16],
-        widthMultipliers: ['0.5', '1'],
-        depths: [1, 2],
-        expansions: [1, 2],
-        kernels: [3],
-        strides: [2],
-        blocks: ['basic', 'inverted_residual', 'separable'],
-        attention: ['none', 'se'],
-      },
-    },
+    space: SMALL_MACRO_SPACE,
     strategy: { name: 'regularized-evolution', options: { populationSize: 8, sampleSize: 3 } },
     train: { epochs, batchSize: 64 },
     objectives: [{ metric: 'validationAccuracy', direction: 'max' }],
