@@ -33,7 +33,12 @@ export function trialModelDir(place: ExperimentPlace, number: number): string {
  * keepModels may delete).
  */
 export function trialStateFile(place: ExperimentPlace, number: number): string {
-  return path.join(experimentDir(place), 'states', `trial-${number}.ckpt`);
+  return path.join(trialStatesDir(place), `trial-${number}.ckpt`);
+}
+
+/** The folder of an experiment's training states (`<artifacts>/<experiment>/states/`). */
+export function trialStatesDir(place: ExperimentPlace): string {
+  return path.join(experimentDir(place), 'states');
 }
 
 /** An experiment name as one path segment (separators and `..` replaced). */

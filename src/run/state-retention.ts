@@ -8,7 +8,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Trial } from '../core/trial.js';
 import type { ExperimentPlace } from './model-store.js';
-import { trialStateFile } from './model-store.js';
+import { trialStateFile, trialStatesDir } from './model-store.js';
 
 /** The trial numbers whose saved state can no longer be continued. */
 export function spentStates(trials: readonly Trial[]): number[] {
@@ -39,7 +39,7 @@ export class StateRetention {
   }
 
   private async removeTemporary(): Promise<void> {
-    const dir = path.dirname(trialStateFile(this.place, 0));
+    const dir = trialStatesDir(this.place);
     const files = await readdir(dir).catch(() => [] as string[]);
     for (const f of files.filter((name) => name.endsWith('.tmp')))
       await rm(path.join(dir, f), { force: true }).catch(() => undefined);

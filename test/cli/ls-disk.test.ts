@@ -25,18 +25,19 @@ function sqliteBytes(): number {
 
 beforeAll(async () => {
   storage = await fixtureStorage();
-  // "alpha": two saved models (one with a weights shard folder), a DARTS checkpoint, and a file of the user's that is neither.
+  // "alpha": two saved models (one with a weights shard folder), a DARTS checkpoint, a training state, and a file of the user's that is none.
   put('alpha/trial-0/model.json', 1000);
   put('alpha/trial-0/weights.bin', 3000);
   put('alpha/trial-3/model.json', 500);
   put('alpha/trial-3/qat/ranges.json', 24);
   put('alpha/oneshot/epoch-2.ckpt', 2048);
+  put('alpha/states/trial-1.ckpt', 100); // a training state kept for a promotion
   put('alpha/notes.txt', 999);
 }, 60_000);
 
 describe('disk use of experiments', () => {
   it('sums the files of the saved models and of the checkpoints; an experiment without a folder takes 0', async () => {
-    expect(await experimentDisk({ storage, name: 'alpha' })).toEqual({ models: 4524, checkpoints: 2048 });
+    expect(await experimentDisk({ storage, name: 'alpha' })).toEqual({ models: 4524, checkpoints: 2148 });
     expect(await experimentDisk({ storage, name: 'beta' })).toEqual({ models: 0, checkpoints: 0 });
     expect(await storageBytes(storage)).toBe(sqliteBytes());
   });
@@ -47,7 +48,7 @@ describe('disk use of experiments', () => {
     const ls = JSON.parse(run.stdout) as LsJson;
     expect(ls.storageBytes).toBe(sqliteBytes());
     expect(ls.experiments.map((e) => [e.name, e.disk])).toEqual([
-      ['alpha', { models: 4524, checkpoints: 2048 }],
+      ['alpha', { models: 4524, checkpoints: 2148 }],
       ['beta', { models: 0, checkpoints: 0 }],
     ]);
   });
@@ -56,7 +57,7 @@ describe('disk use of experiments', () => {
     const run = await runCli(['ls', '--storage', storage]);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`experiments in ${storage} (${(sqliteBytes() / 1024).toFixed(1)} KiB)`);
-    expect(lines[2]).toMatch(/ synthetic +6\.4 KiB +\d{4}-/);
+    expect(lines[2]).toMatch(/ synthetic +6\.5 KiB +\d{4}-/);
     expect(lines[3]).toMatch(/ synthetic +0 B +\d{4}-/);
   });
 });

@@ -1,12 +1,12 @@
-// What an experiment takes on disk in its folder (`nas ls`): its saved models (`trial-<n>/`) and
-// one-shot checkpoints (`oneshot/`); and the SQLite file itself, shared by all.
+// What an experiment takes on disk in its folder (`nas ls`): its saved models (`trial-<n>/`), its
+// one-shot checkpoints (`oneshot/`) and training states (`states/`); and the SQLite file itself, shared by all.
 // Sizes are the files' lengths in bytes (what deleting them gives back, give or take a block each).
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isPostgresUrl } from '../../../backend/storage/index.js';
-import { experimentDir, oneShotDir, type ExperimentPlace } from '../../../run/model-store.js';
+import { experimentDir, oneShotDir, trialStatesDir, type ExperimentPlace } from '../../../run/model-store.js';
 
-/** Bytes of an experiment's saved models and one-shot checkpoints. */
+/** Bytes of an experiment's saved models, and of its checkpoints: one-shot ones and training states. */
 export interface ExperimentDisk {
   readonly models: number;
   readonly checkpoints: number;
@@ -17,7 +17,8 @@ export async function experimentDisk(place: ExperimentPlace): Promise<Experiment
   const dir = experimentDir(place);
   const trials = (await entries(dir)).filter((e) => e.isDirectory() && /^trial-\d+$/.test(e.name));
   const models = await Promise.all(trials.map((e) => treeBytes(path.join(dir, e.name))));
-  return { models: models.reduce((a, b) => a + b, 0), checkpoints: await treeBytes(oneShotDir(place)) };
+  const checkpoints = (await treeBytes(oneShotDir(place))) + (await treeBytes(trialStatesDir(place)));
+  return { models: models.reduce((a, b) => a + b, 0), checkpoints };
 }
 
 /** The bytes of the SQLite file with its -wal and -shm files; null for a PostgreSQL database (on its server). */
